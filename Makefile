@@ -1,0 +1,88 @@
+# tandem: the project's interface. `make demo` and `make test` work on a fresh Debian machine:
+# they install what is missing (apt-get), build and run.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+JOBS       ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+
+# Debian packages the build, the tests and the benchmarks need.
+DEBS := cmake ninja-build ccache g++ pkg-config clang libclang-rt-14-dev \
+        libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libpcg-cpp-dev \
+        libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev hyperfine time \
+        coinor-libcbc-dev coinor-libclp-dev
+
+# The web front end (cmake/targets/web.cmake): Node.js >= 20.19 for Vite 8, and Debian's
+# Chromium with a font for the browser tests. Debian's npm only where no npm is on the PATH
+# (NodeSource's nodejs ships its own npm and conflicts with Debian's).
+DEBS += nodejs chromium fonts-dejavu-core $(if $(shell command -v npm 2>/dev/null),,npm)
+
+# The server (cmake/targets/server.cmake): HTTP, SQLite, PostgreSQL (client library, and the
+# server itself for the tests' throwaway cluster), libsodium (Argon2id), wrk (load figures).
+DEBS += libcpp-httplib-dev libsqlite3-dev libpq-dev postgresql libsodium-dev wrk
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build test unit-test asan-test fuzz-test demo bench format format-check clean
+
+# Installs only what is missing; a no-op (one dpkg query) when everything is there.
+deps:
+	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get install -y --no-install-recommends $$missing || \
+	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $$missing; }; \
+	fi
+
+$(BUILD)/build.ninja: CMakeLists.txt | deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja: CMakeLists.txt | deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DTANDEM_SANITIZE=address,undefined -DTANDEM_BUILD_BENCH=OFF
+
+$(FUZZ_BUILD)/build.ninja: CMakeLists.txt | deps
+	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DTANDEM_BUILD_FUZZ=ON -DTANDEM_BUILD_TESTS=OFF -DTANDEM_BUILD_BENCH=OFF
+
+# Every test: unit, scenario and property tests in the release build, the same suite under
+# ASan+UBSan, and a short run of each parser fuzzer.
+test: build unit-test asan-test fuzz-test
+
+unit-test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+asan-test: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) -LE slow
+
+fuzz-test: deps $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	test/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# For now: the check on every example, as a campaign owner sees it.
+# `tandem serve` on a fresh embedded SQLite database with the Greenleaf workspace and one demo
+# user per role (credentials printed); runs until Ctrl-C. DEMO_PORT=8081 make demo for another port.
+DEMO_PORT ?= 8080
+demo: build
+	$(BUILD)/tandem demo --db sqlite:$(BUILD)/demo.db --port $(DEMO_PORT)
+
+bench: build
+	bench/run.sh $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,0 +1,43 @@
+// The CLI's commands. Each command lives in its own file (command_<name>.cc) and registers
+// itself with the CLI11 app; main.cc only dispatches. A command's Run returns the process exit
+// code: check gives 0 go, 1 at-risk, 2 no-go; every command gives 3 for bad input and 4 for
+// an internal error.
+#ifndef TANDEM_APPS_TANDEM_COMMANDS_H_
+#define TANDEM_APPS_TANDEM_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tandem/common/result.h"
+
+namespace tandem::cli {
+
+inline constexpr int kExitBadInput = 3;
+inline constexpr int kExitInternal = 4;
+
+// A registered command: after parsing, `run` is called if `command` was chosen.
+struct Command {
+  CLI::App* command = nullptr;
+  std::function<int()> run;
+};
+
+using Registrar = Command (*)(CLI::App& app);
+// Every command's registrar, in the order they appear in --help.
+std::vector<Registrar>& Registrars();
+
+// Static registration helper: `static const bool registered = Register(&MakeCheck);`.
+bool Register(Registrar registrar);
+
+// Shared helpers.
+int ExitCodeFor(const Error& error);
+void PrintError(const Error& error);
+void Emit(const std::string& text);  // all of it to stdout in one go
+bool StdoutIsTerminal();
+bool StderrIsTerminal();
+
+}  // namespace tandem::cli
+
+#endif  // TANDEM_APPS_TANDEM_COMMANDS_H_

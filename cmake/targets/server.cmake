@@ -1,0 +1,69 @@
+# The server area (issue 4): storage (SQLite, PostgreSQL), the service layer (workspaces,
+# users, the Groundwork -> Transfer -> Follow-up process, background checks) and the HTTP API.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(TANDEM_SQLITE REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(TANDEM_PQ REQUIRED IMPORTED_TARGET libpq)
+pkg_check_modules(TANDEM_SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(TANDEM_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+
+# Storage: one Database interface, one implementation per database, versioned migrations.
+add_library(tandem_store STATIC
+  src/store/database.cc
+  src/store/migrations.cc
+  src/store/pool.cc
+  src/store/postgresql_database.cc
+  src/store/sqlite_database.cc
+)
+target_include_directories(tandem_store PUBLIC ${PROJECT_SOURCE_DIR}/include PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_compile_options(tandem_store PRIVATE ${TANDEM_WARNINGS})
+target_link_libraries(tandem_store PUBLIC tandem_core PRIVATE PkgConfig::TANDEM_SQLITE PkgConfig::TANDEM_PQ Threads::Threads)
+
+# The demo scenario (examples/greenleaf.yaml) is built in, so that `tandem demo` needs no files.
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/examples/greenleaf.yaml
+             ${PROJECT_SOURCE_DIR}/src/server/demo_scenario.cc.in)
+file(READ ${PROJECT_SOURCE_DIR}/examples/greenleaf.yaml TANDEM_DEMO_YAML)
+configure_file(${PROJECT_SOURCE_DIR}/src/server/demo_scenario.cc.in ${CMAKE_BINARY_DIR}/generated/demo_scenario.cc @ONLY)
+
+# The service layer and the HTTP API.
+add_library(tandem_server STATIC
+  ${CMAKE_BINARY_DIR}/generated/demo_scenario.cc
+  src/server/demo.cc
+  src/server/api.cc
+  src/server/crypto.cc
+  src/server/http_server.cc
+  src/server/jobs.cc
+  src/server/process.cc
+  src/server/process_rules.cc
+  src/server/routes.cc
+  src/server/scenario_doc.cc
+  src/server/service.cc
+)
+target_include_directories(tandem_server PUBLIC ${PROJECT_SOURCE_DIR}/include PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_compile_options(tandem_server PRIVATE ${TANDEM_WARNINGS})
+target_link_libraries(tandem_server
+  PUBLIC tandem_store tandem_io tandem_core nlohmann_json::nlohmann_json Threads::Threads
+  PRIVATE yaml-cpp PkgConfig::TANDEM_SODIUM PkgConfig::TANDEM_HTTPLIB)
+
+set(TANDEM_CLI_LIBRARIES tandem_server tandem_store ${TANDEM_CLI_LIBRARIES})
+
+# Tests: one binary, run once per database. The PostgreSQL run starts a throwaway cluster on a
+# free loopback port (test/server/with_postgres.sh).
+if(TANDEM_BUILD_TESTS AND NOT TANDEM_BUILD_FUZZ)
+  find_package(GTest REQUIRED)
+  file(GLOB TANDEM_SERVER_TEST_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/test/server/*_test.cc)
+  add_executable(tandem_server_tests ${TANDEM_SERVER_TEST_SOURCES})
+  target_include_directories(tandem_server_tests PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/test/server)
+  target_compile_options(tandem_server_tests PRIVATE ${TANDEM_WARNINGS})
+  target_compile_definitions(tandem_server_tests PRIVATE TANDEM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  target_link_libraries(tandem_server_tests PRIVATE tandem_server tandem_store tandem_io tandem_core
+                        PkgConfig::TANDEM_HTTPLIB PkgConfig::TANDEM_PQ PkgConfig::TANDEM_SQLITE GTest::gtest_main)
+  add_test(NAME server/sqlite COMMAND tandem_server_tests --gtest_filter=Sqlite/*:-*Crash*:StoreUrlTest.*)
+  add_test(NAME server/postgresql
+           COMMAND ${PROJECT_SOURCE_DIR}/test/server/with_postgres.sh $<TARGET_FILE:tandem_server_tests>
+                   --gtest_filter=Postgres/*:-*Crash*)
+  add_test(NAME server/crash
+           COMMAND ${PROJECT_SOURCE_DIR}/test/server/with_postgres.sh $<TARGET_FILE:tandem_server_tests>
+                   --gtest_filter=*Crash*:StoreUrlTest.*)
+  set_tests_properties(server/sqlite server/postgresql server/crash PROPERTIES LABELS server TIMEOUT 900
+                       ENVIRONMENT "TANDEM_BINARY=$<TARGET_FILE:tandem>")
+endif()

@@ -1,0 +1,99 @@
+// Counter-proposals: for each campaign that is not `go`, concrete alternatives, each re-checked
+// and priced (cli.md, "tandem recommend").
+//
+// Levers: cap (a limited quantity, allocated across offerings by an LP), relax (the strongest
+// level of a promise that holds), reschedule (the earliest window of the same length that
+// holds, or a stretched one), expand (the least booked extra capacity that holds), restrict
+// (free returns only where they pay), reword (a claim operations declares). When no single
+// lever reaches `go`, pairs are tried. An option's verdict and economics are those of a full
+// check of the scenario with the option applied (same seed and scenarios), so applying the
+// option and running `tandem check` gives exactly that verdict.
+//
+// Thread safety: Recommend may be called concurrently; it runs checks on its own threads.
+#ifndef TANDEM_ADVISE_RECOMMEND_H_
+#define TANDEM_ADVISE_RECOMMEND_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tandem/common/result.h"
+#include "tandem/engine/check_result.h"
+#include "tandem/model/scenario.h"
+
+namespace tandem {
+
+// One lever's change to one campaign. Only the fields of its lever are set.
+struct LeverChange {
+  std::string lever;  // "cap", "relax", "reschedule", "expand", "restrict", "reword"
+  // cap
+  std::optional<double> units;                              // total, for a single cap
+  std::vector<std::pair<std::string, double>> by_offering;  // the LP's allocation
+  // relax, restrict, reword: the promise (index in the campaign's promises)
+  std::optional<int> promise;
+  std::optional<Deadline> within;
+  std::optional<double> share;
+  std::optional<MinuteOfDay> cutoff;
+  // reschedule (lift set when the window is stretched: the same total lift spread out)
+  std::optional<DateRange> window;
+  std::optional<double> lift;
+  // expand
+  std::string resource;
+  std::optional<double> extra;
+  std::optional<Date> from;
+  std::optional<Date> until;
+  std::optional<double> cost;  // expected extra fulfilment cost, money
+  // restrict
+  std::vector<std::string> offerings;
+  std::optional<double> min_price;
+  // reword
+  std::string text;
+  std::vector<std::string> requires_capabilities;
+};
+
+// The scenario with `change` applied to campaign `campaign` (cli.md: how each lever is
+// written as scenario keys). REQUIRES: campaign < scenario.campaigns.size().
+Scenario ApplyLever(const Scenario& scenario, int campaign, const LeverChange& change);
+
+struct RecommendOption {
+  std::string lever;                  // "cap", ..., or "cap+relax" for a combination
+  std::vector<LeverChange> changes;   // one, or two for a combination
+  std::string summary;                // one line a campaign owner understands
+  Verdict verdict = Verdict::kNoGo;   // the campaign's verdict in the re-check
+  std::vector<std::string> reasons;   // why it is not go, from the re-check
+  Economics economics;                // from the re-check
+  Scenario applied;                   // the scenario with the option applied
+};
+
+struct CampaignRecommendation {
+  std::string id;
+  std::string name;
+  Verdict verdict = Verdict::kGo;     // before any change
+  std::vector<std::string> reasons;
+  std::vector<RecommendOption> options;  // best first: go, then expected net contribution
+  std::vector<std::string> notes;     // levers that cannot help and why; the nearest miss
+};
+
+struct Recommendations {
+  std::vector<CampaignRecommendation> campaigns;  // only campaigns that are not go
+  int checks_run = 0;                             // simulations run, searches included
+};
+
+struct RecommendOptions {
+  std::optional<std::string> campaign;   // only this campaign
+  std::optional<int64_t> scenarios;      // overrides simulation.scenarios
+  std::optional<uint64_t> seed;
+  int threads = 0;
+  // Scenarios used while searching (verification always uses the full count); 0 = automatic.
+  int64_t search_scenarios = 0;
+  std::function<void(const std::string&)> progress;  // stage messages, may be empty
+};
+
+// REQUIRES: the scenario validated. Errors: kInvalidInput for an unknown campaign.
+Result<Recommendations> Recommend(const Scenario& scenario, const RecommendOptions& options);
+
+}  // namespace tandem
+
+#endif  // TANDEM_ADVISE_RECOMMEND_H_

@@ -1,0 +1,43 @@
+// Reading scenario files (format version 1) into the model.
+//
+// Every problem found is reported as a Diagnostic naming file, line, column, key, what is
+// wrong and what is allowed ("file:line:column: key: problem; allowed"); reading continues
+// after a problem so that one run reports as many as it can (in file order, at most 100 and
+// a line saying how many more). Unknown and duplicate keys are errors (a typo is never
+// silently ignored). The result is validated (model/validate.h): a Scenario returned by these
+// functions is ready for the engine.
+//
+// Any text is safe to parse: it yields a scenario or a kInvalidInput error, never a crash or
+// an exception. A file holds one YAML document; flow collections nest at most 64 deep, the
+// document expands (aliases included) to at most 200,000 values, and numbers lie within
+// +-1e15. A history file's problems name the CSV file (relative to the scenario's folder) and
+// its line.
+//
+// Thread safety: the functions are reentrant; they share no state.
+#ifndef TANDEM_IO_SCENARIO_READER_H_
+#define TANDEM_IO_SCENARIO_READER_H_
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "tandem/common/result.h"
+#include "tandem/model/scenario.h"
+
+namespace tandem {
+
+// Loads a file named by the scenario (a history CSV), given its path as written in the
+// scenario. Returns the file's text, or an Io error.
+using FileLoader = std::function<Result<std::string>(const std::string& relative_path)>;
+
+// Reads `path` and the history files it names (relative to its folder).
+Result<Scenario> ReadScenarioFile(const std::string& path);
+
+// Parses scenario text. `display_name` is used in diagnostics; `load_file` resolves history
+// paths (pass a loader that fails to forbid them).
+Result<Scenario> ParseScenario(std::string_view text, const std::string& display_name,
+                               const FileLoader& load_file);
+
+}  // namespace tandem
+
+#endif  // TANDEM_IO_SCENARIO_READER_H_

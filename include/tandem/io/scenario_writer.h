@@ -1,0 +1,26 @@
+// Writing a scenario back to YAML (format version 1).
+//
+// The output reads back (ReadScenarioFile / ParseScenario) to an equal model: every key is
+// written explicitly where it differs from the default, numbers are written with the fewest
+// digits that read back exactly, and dates, durations and times in the format's notation.
+// History baselines are written as their path (the CSV file itself is not copied).
+// Pure function; thread-safe.
+#ifndef TANDEM_IO_SCENARIO_WRITER_H_
+#define TANDEM_IO_SCENARIO_WRITER_H_
+
+#include <string>
+
+#include "tandem/common/result.h"
+#include "tandem/model/scenario.h"
+
+namespace tandem {
+
+std::string WriteScenarioYaml(const Scenario& scenario);
+
+// Writes `text` to `path` whole or not at all: a temporary file in the same folder, flushed
+// and renamed over the target. Errors are kIo with the path and the reason.
+Status WriteFileAtomically(const std::string& path, const std::string& text);
+
+}  // namespace tandem
+
+#endif  // TANDEM_IO_SCENARIO_WRITER_H_

@@ -1,0 +1,67 @@
+// Background jobs: a small pool of worker threads running long work (checks now, counter-
+// proposals later) off the request path, with progress.
+//
+// A job is identified by the id of its row in the `jobs` table; the runner only executes and
+// reports progress, the service records outcomes. Work must not throw (it is wrapped anyway:
+// an escaping exception is caught and reported through `on_exception`).
+//
+// Thread safety: every method is thread-safe. The destructor stops the runner: queued jobs
+// are dropped (they stay `queued` in the database and are resubmitted at the next start),
+// running ones are waited for.
+#ifndef TANDEM_SERVER_JOBS_H_
+#define TANDEM_SERVER_JOBS_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace tandem::server {
+
+class JobRunner {
+ public:
+  using ProgressFn = std::function<void(int64_t done, int64_t total)>;
+  using Work = std::function<void(const ProgressFn& progress)>;
+
+  explicit JobRunner(int workers);
+  ~JobRunner();
+  JobRunner(const JobRunner&) = delete;
+  JobRunner& operator=(const JobRunner&) = delete;
+
+  // Queues `work` under `id`; a second submission of an id already queued or running is ignored.
+  void Submit(int64_t id, Work work);
+
+  struct Progress {
+    bool running = false;  // false: still queued
+    int64_t done = 0;
+    int64_t total = 0;
+  };
+  // Progress of a queued or running job; nullopt once it has finished (or was never submitted).
+  std::optional<Progress> Get(int64_t id) const;
+
+  // Blocks until no job is queued or running, or the timeout passes. True when idle.
+  bool WaitIdle(std::chrono::milliseconds timeout);
+  size_t Pending() const;
+  void Stop();
+
+ private:
+  void Loop();
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable idle_;
+  std::deque<std::pair<int64_t, Work>> queue_;
+  std::map<int64_t, Progress> active_;
+  std::vector<std::thread> workers_;
+  bool stopping_ = false;
+};
+
+}  // namespace tandem::server
+
+#endif  // TANDEM_SERVER_JOBS_H_

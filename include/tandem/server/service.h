@@ -1,0 +1,186 @@
+// The service layer of `tandem serve`: workspaces holding the scenario model, users and roles,
+// and the Groundwork -> Transfer -> Follow-up process of each campaign. The HTTP front end
+// (http_server.h) is a thin client of this class; tests call it directly as well.
+//
+// Rules it keeps (docs/server.md has the reasons):
+// - Every call checks the actor's role; no one acts outside it (ApiError 403).
+// - Every write is one database transaction that locks its workspace, applies the change,
+//   validates the whole workspace as a scenario (ParseScenario), records the audit log and the
+//   consequences (withdrawn confirmations and sign-offs, re-checks, alerts), then commits. A
+//   write that would leave the workspace invalid is refused with the fields it breaks (422).
+// - Updates carry the version they were based on (If-Match); a stale version is 409, a missing
+//   one 428. Creates and process actions need none.
+// - Checks run in the background (JobRunner), cached by the content hash of the campaign's
+//   scenario (its YAML export, history files and options).
+//
+// Usage:
+//   Outcome<std::unique_ptr<Service>> service = Service::Open(options);
+//   Outcome<Reply> reply = service.value()->GetProcess(actor, "greenleaf", "spring-40");
+//
+// Thread safety: every method may be called concurrently from any thread.
+#ifndef TANDEM_SERVER_SERVICE_H_
+#define TANDEM_SERVER_SERVICE_H_
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "tandem/server/api.h"
+#include "tandem/server/jobs.h"
+#include "tandem/store/database.h"
+
+namespace tandem::server {
+
+struct ServiceOptions {
+  std::string database = "sqlite:tandem.db";  // sqlite:PATH or postgresql://...
+  int pool_size = 8;
+  int job_workers = 1;        // checks run at once
+  int check_threads = 0;      // engine threads per check (0 = all cores)
+  // Overrides simulation.scenarios for every check (demo, tests); part of the cache key.
+  std::optional<int64_t> check_scenarios;
+  bool run_jobs = true;       // false for one-shot CLI commands (user add, import)
+  bool fast_password_hashing = false;  // libsodium's minimum Argon2id limits: tests only
+  std::chrono::hours session_lifetime{12};
+  // The wall clock (tests set it); default std::chrono::system_clock::now.
+  std::function<std::chrono::system_clock::time_point()> clock;
+};
+
+// A secret shown once: a password or an API token.
+struct Credential {
+  std::string user;
+  std::string role;
+  std::string kind;    // "password" or "token"
+  std::string secret;
+};
+
+struct Session {
+  Actor actor;
+  std::string token;  // the cookie value
+  std::string csrf;   // to send back in X-CSRF-Token on unsafe requests
+  std::string expires_at;
+};
+
+struct Authenticated {
+  Actor actor;
+  bool session = false;  // true: a browser session (CSRF applies)
+  std::string csrf;
+};
+
+class Service {
+ public:
+  using json = nlohmann::json;
+
+  // Opens the database, runs the migrations, resubmits unfinished checks.
+  static Outcome<std::unique_ptr<Service>> Open(ServiceOptions options);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // ---- users and authentication
+  Outcome<Credential> AddUser(const std::string& name, const std::string& role, bool token);
+  Outcome<Credential> NewToken(const std::string& name);  // another API token for a user
+  Outcome<Session> Login(const std::string& name, const std::string& password);
+  Outcome<Authenticated> AuthenticateBearer(const std::string& token);
+  Outcome<Authenticated> AuthenticateSession(const std::string& token);
+  void Logout(const std::string& session_token);
+  Outcome<Reply> ListUsers(const Actor& actor);
+  Outcome<Reply> CreateUser(const Actor& actor, const json& body);  // {name, role, credential}
+
+  // ---- workspaces and the scenario model
+  Outcome<Reply> ListWorkspaces(const Actor& actor);
+  Outcome<Reply> CreateWorkspace(const Actor& actor, const json& body);  // {id, settings}
+  Outcome<Reply> GetWorkspace(const Actor& actor, const std::string& ws);
+  Outcome<Reply> PutSettings(const Actor& actor, const std::string& ws, const json& body, std::optional<int64_t> if_match);
+  Outcome<Reply> DeleteWorkspace(const Actor& actor, const std::string& ws, std::optional<int64_t> if_match);
+  // kind: calendars, resources, capabilities, offerings, messaging, campaigns.
+  Outcome<Reply> ListEntities(const Actor& actor, const std::string& ws, const std::string& kind);
+  Outcome<Reply> GetEntity(const Actor& actor, const std::string& ws, const std::string& kind, const std::string& id);
+  // Creates (no If-Match, 201) or replaces (If-Match required) one entry.
+  Outcome<Reply> PutEntity(const Actor& actor, const std::string& ws, const std::string& kind, const std::string& id,
+                           const json& body, std::optional<int64_t> if_match);
+  Outcome<Reply> DeleteEntity(const Actor& actor, const std::string& ws, const std::string& kind,
+                              const std::string& id, std::optional<int64_t> if_match);
+  // A part owned by another function: a campaign's `bookings` (operations), an offering's
+  // `loads` (service, operations). The version is the entity's.
+  Outcome<Reply> PutPart(const Actor& actor, const std::string& ws, const std::string& kind, const std::string& id,
+                         const std::string& part, const json& value, std::optional<int64_t> if_match);
+  Outcome<Reply> ListFiles(const Actor& actor, const std::string& ws);
+  Outcome<Reply> GetFile(const Actor& actor, const std::string& ws, const std::string& path);
+  Outcome<Reply> PutFile(const Actor& actor, const std::string& ws, const std::string& path, const std::string& text,
+                         std::optional<int64_t> if_match);
+  Outcome<Reply> DeleteFile(const Actor& actor, const std::string& ws, const std::string& path,
+                            std::optional<int64_t> if_match);
+  // The workspace as one scenario file (YAML); bundle: {"scenario": YAML, "files": {path: text}}.
+  Outcome<Reply> Export(const Actor& actor, const std::string& ws, bool bundle);
+  // Replaces the workspace's model with a scenario file (creating the workspace if needed).
+  // `files` are the history files it names. Campaign processes of kept campaigns stay.
+  Outcome<Reply> Import(const Actor& actor, const std::string& ws, const std::string& text,
+                        const std::map<std::string, std::string>& files, const std::string& display_name);
+
+  // ---- the process
+  Outcome<Reply> ListProcesses(const Actor& actor, const std::string& ws);
+  Outcome<Reply> GetProcess(const Actor& actor, const std::string& ws, const std::string& campaign);
+  // {"to": state, "review": text (closing)}.
+  Outcome<Reply> Transition(const Actor& actor, const std::string& ws, const std::string& campaign, const json& body,
+                            std::optional<int64_t> if_match);
+  Outcome<Reply> Confirm(const Actor& actor, const std::string& ws, const std::string& campaign,
+                         const std::string& function, const json& body);
+  Outcome<Reply> Unconfirm(const Actor& actor, const std::string& ws, const std::string& campaign,
+                           const std::string& function);
+  // {"check": key of the check result signed, "comment": text}.
+  Outcome<Reply> SignOff(const Actor& actor, const std::string& ws, const std::string& campaign,
+                         const std::string& function, const json& body);
+  Outcome<Reply> WithdrawSignOff(const Actor& actor, const std::string& ws, const std::string& campaign,
+                                 const std::string& function);
+  // {"check": key, "override": {"reason": text}}.
+  Outcome<Reply> Approve(const Actor& actor, const std::string& ws, const std::string& campaign, const json& body);
+  Outcome<Reply> RequestCheck(const Actor& actor, const std::string& ws, const std::string& campaign);
+  Outcome<Reply> GetCheck(const Actor& actor, const std::string& ws, const std::string& campaign, bool with_result);
+  Outcome<Reply> GetJob(const Actor& actor, int64_t job);
+  Outcome<Reply> Handover(const Actor& actor, const std::string& ws, const std::string& campaign);
+  Outcome<Reply> Audit(const Actor& actor, const std::string& ws, const std::string& campaign);
+  Outcome<Reply> Alerts(const Actor& actor, const std::string& ws, int64_t after_id);
+
+  // ---- operations
+  Outcome<Reply> Health();  // {"status": "ok", "database", "schema"}; 503 when the database fails
+  bool WaitForJobs(std::chrono::milliseconds timeout);  // tests and the demo
+  std::string MetricsText() const;                        // Prometheus text, service part
+  std::string DatabaseDescription() const;
+
+ public:
+  // Implementation details (src/server/service_internal.h).
+  struct WriteContext;
+  struct Snapshot;
+
+ private:
+  explicit Service(ServiceOptions options);
+
+  using WriteFn = std::function<Outcome<Reply>(WriteContext&)>;
+  Outcome<Reply> Write(const Actor& actor, const std::string& ws, const std::string& cause, const WriteFn& fn);
+  Outcome<Reply> ReadWorkspace(const std::string& ws, const std::function<Outcome<Reply>(const Snapshot&)>& fn);
+  void SubmitJob(int64_t job);
+  void RunJob(int64_t job, const JobRunner::ProgressFn& progress);
+  std::string Now() const;
+  std::string CheckTag() const;
+
+  ServiceOptions options_;
+  std::string dummy_hash_;  // verified when a login names no user
+  std::unique_ptr<store::Database> database_;
+  std::unique_ptr<JobRunner> runner_;
+  std::atomic<int64_t> checks_run_{0};
+  std::atomic<int64_t> checks_cached_{0};
+  std::atomic<int64_t> checks_failed_{0};
+  std::atomic<int64_t> check_millis_{0};
+  std::atomic<int64_t> writes_{0};
+  std::atomic<int64_t> conflicts_{0};
+  std::atomic<int64_t> logins_failed_{0};
+};
+
+}  // namespace tandem::server
+
+#endif  // TANDEM_SERVER_SERVICE_H_

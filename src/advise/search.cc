@@ -1,0 +1,63 @@
+#include "advise/search.h"
+
+#include <algorithm>
+
+namespace tandem::advise {
+
+Holding HoldingOf(const CampaignResult& campaign) {
+  Holding holding;
+  for (const PromiseResult& promise : campaign.promises) holding.failing += promise.status == PromiseStatus::kKept ? 0 : 1;
+  for (const SpaceCheck& check : campaign.space) holding.failing += check.broken ? 1 : 0;
+  for (const BudgetCheck& check : campaign.budget) holding.failing += check.broken ? 1 : 0;
+  if (campaign.launch && campaign.launch->broken) holding.failing += 1;
+  holding.holds = holding.failing == 0;
+  return holding;
+}
+
+Search::Search(std::optional<int64_t> scenarios, std::optional<uint64_t> seed, int threads, int64_t search_scenarios,
+               int min_tail_days)
+    : scenarios_(scenarios), seed_(seed), threads_(threads), search_scenarios_(search_scenarios),
+      min_tail_days_(min_tail_days) {}
+
+CheckOptions Search::Options(const Scenario& scenario, int k, bool full) const {
+  CheckOptions options;
+  options.seed = seed_;
+  options.threads = threads_;
+  options.campaign = scenario.campaigns[static_cast<size_t>(k)].id;
+  options.min_tail_days = min_tail_days_;
+  const int64_t all = scenarios_ ? *scenarios_ : scenario.simulation.scenarios;
+  options.scenarios = full ? all : std::min(all, search_scenarios_);
+  return options;
+}
+
+std::optional<CampaignResult> Search::Feasibility(const Scenario& scenario, int k) {
+  ++checks_run_;
+  engine::EvaluateOptions evaluate;
+  evaluate.economics = false;
+  Result<CheckResult> result = engine::Evaluate(scenario, Options(scenario, k, false), evaluate, nullptr);
+  if (!result.ok() || result.value().campaigns.empty()) return std::nullopt;
+  return result.value().campaigns.front();
+}
+
+bool Search::Measure(const Scenario& scenario, int k, const std::vector<engine::ExtraPromise>& extras, bool full,
+                     std::vector<engine::ExtraResult>* results, CampaignResult* campaign) {
+  ++checks_run_;
+  engine::EvaluateOptions evaluate;
+  evaluate.economics = false;
+  evaluate.extra = extras;
+  Result<CheckResult> result = engine::Evaluate(scenario, Options(scenario, k, full), evaluate, results);
+  if (!result.ok() || result.value().campaigns.empty()) return false;
+  if (campaign) *campaign = result.value().campaigns.front();
+  return true;
+}
+
+std::optional<CheckResult> Search::Verify(const Scenario& scenario, int k) {
+  ++checks_run_;
+  CheckOptions options = Options(scenario, k, true);
+  options.min_tail_days = 0;  // exactly what `tandem check --campaign` runs
+  Result<CheckResult> result = RunCheck(scenario, options);
+  if (!result.ok() || result.value().campaigns.empty()) return std::nullopt;
+  return result.value();
+}
+
+}  // namespace tandem::advise

@@ -1,0 +1,52 @@
+// Evaluations for the advise searches, counted: feasibility of a campaign in a candidate
+// scenario (promises kept and implicit checks holding, no economics, fewer scenarios),
+// measurements of promise variants, and full verification checks. Private to tandem_advise.
+#ifndef TANDEM_SRC_ADVISE_SEARCH_H_
+#define TANDEM_SRC_ADVISE_SEARCH_H_
+
+#include <optional>
+#include <vector>
+
+#include "engine/evaluate.h"
+#include "tandem/advise/recommend.h"
+
+namespace tandem::advise {
+
+// A campaign holds when every promise is kept and no implicit check is broken (economics
+// aside). `failing` counts what does not hold, for "nearest miss".
+struct Holding {
+  bool holds = false;
+  int failing = 0;
+};
+Holding HoldingOf(const CampaignResult& campaign);
+
+class Search {
+ public:
+  // `scenarios` and `seed` as the user asked; searches use `search_scenarios` of them.
+  Search(std::optional<int64_t> scenarios, std::optional<uint64_t> seed, int threads, int64_t search_scenarios,
+         int min_tail_days);
+
+  // Campaign k's result in `scenario` with the search's scenario count, without economics.
+  std::optional<CampaignResult> Feasibility(const Scenario& scenario, int k);
+  // Measures promise variants in `scenario` (all scenarios when `full`).
+  bool Measure(const Scenario& scenario, int k, const std::vector<engine::ExtraPromise>& extras, bool full,
+               std::vector<engine::ExtraResult>* results, CampaignResult* campaign = nullptr);
+  // The full check of campaign k, as `tandem check --campaign` gives it.
+  std::optional<CheckResult> Verify(const Scenario& scenario, int k);
+
+  int checks_run() const { return checks_run_; }
+
+ private:
+  CheckOptions Options(const Scenario& scenario, int k, bool full) const;
+
+  std::optional<int64_t> scenarios_;
+  std::optional<uint64_t> seed_;
+  int threads_ = 0;
+  int64_t search_scenarios_ = 200;
+  int min_tail_days_ = 0;
+  int checks_run_ = 0;
+};
+
+}  // namespace tandem::advise
+
+#endif  // TANDEM_SRC_ADVISE_SEARCH_H_

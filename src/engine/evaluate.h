@@ -1,0 +1,41 @@
+// Evaluations for searches (recommend, opportunities): the check of a scenario with extra
+// promise variants measured in the same simulation, and optionally without the "without the
+// campaign" runs when only promises and implicit checks matter. Private to the library
+// (tandem_core and tandem_advise).
+#ifndef TANDEM_SRC_ENGINE_EVALUATE_H_
+#define TANDEM_SRC_ENGINE_EVALUATE_H_
+
+#include <optional>
+#include <vector>
+
+#include "tandem/engine/check.h"
+
+namespace tandem::engine {
+
+// A promise to measure besides the scenario's own: a variant of a campaign's or a standing
+// promise (another bound, share, cut-off or period).
+struct ExtraPromise {
+  int campaign = -1;           // scope: that campaign's offerings and window; -1: standing
+  Promise promise;
+  std::optional<Date> from;    // only orders from this date on
+};
+
+struct ExtraResult {
+  double p_kept = 0;           // at the promise's share
+  Percentiles achieved;
+  std::vector<float> achieved_by_scenario;
+};
+
+struct EvaluateOptions {
+  // Run the "without" runs: incremental economics and throughput without each campaign.
+  bool economics = true;
+  std::vector<ExtraPromise> extra;
+};
+
+// Like RunCheck; `extra_results` (when not null) receives one result per extra promise.
+Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options, const EvaluateOptions& evaluate,
+                             std::vector<ExtraResult>* extra_results);
+
+}  // namespace tandem::engine
+
+#endif  // TANDEM_SRC_ENGINE_EVALUATE_H_

@@ -1,0 +1,524 @@
+#include "engine/measure.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tandem::engine {
+namespace {
+
+double Tolerance(double scale) { return 1e-9 * std::max(1.0, std::fabs(scale)); }
+
+struct StageWait {
+  int index;
+  double wait;
+};
+
+}  // namespace
+
+void LeadHistogram::Add(double from_steps, double to_steps, double amount) {
+  if (amount <= 0 || mass.empty()) return;
+  const size_t bins = mass.size() - 1;
+  if (!std::isfinite(from_steps) || !std::isfinite(to_steps)) {
+    mass[bins] += amount;
+    return;
+  }
+  double low = std::max(0.0, std::min(from_steps, to_steps));
+  double high = std::max(0.0, std::max(from_steps, to_steps));
+  const double limit = bin_steps * static_cast<double>(bins);
+  if (high - low < 1e-9) {
+    const size_t bin = low >= limit ? bins : static_cast<size_t>(low / bin_steps);
+    mass[bin] += amount;
+    return;
+  }
+  const double density = amount / (high - low);
+  if (high > limit) {
+    mass[bins] += density * (high - std::max(low, limit));
+    high = limit;
+  }
+  for (size_t bin = static_cast<size_t>(low / bin_steps); bin < bins && low < high; ++bin) {
+    const double end = std::min(high, static_cast<double>(bin + 1) * bin_steps);
+    if (end > low) mass[bin] += density * (end - low);
+    low = end;
+  }
+}
+
+double WithinLength(double g_low, double g_high, double limit) {
+  if (limit <= 0) return 0;
+  constexpr double kLate = 1e12;
+  if (!std::isfinite(g_low)) g_low = kLate;
+  if (!std::isfinite(g_high)) g_high = kLate;
+  if (g_low <= 0 && g_high <= 0) return limit;
+  if (g_low > 0 && g_high > 0) return 0;
+  const double root = g_low / (g_low - g_high);  // in (0, 1)
+  if (g_low <= 0) return std::min(root, limit);
+  return std::max(0.0, limit - root);
+}
+
+Measurer::Measurer(const CompiledModel& model, const Simulator& simulator, const RunPlan& plan,
+                   const RunDemand& demand, int lane)
+    : Measurer(model, simulator, plan) {
+  Reset(demand, lane);
+}
+
+void Measurer::Reset(const RunDemand& demand, int lane) {
+  demand_ = &demand;
+  lane_ = lane;
+  for (Curve& curve : resource_curves_) curve.ready = false;
+  for (Curve& curve : stock_curves_) curve.ready = false;
+  for (RouteTable& table : route_tables_) {
+    std::fill(table.from_right.begin(), table.from_right.end(), kUnset);
+    std::fill(table.from_left.begin(), table.from_left.end(), kUnset);
+  }
+}
+
+Measurer::Measurer(const CompiledModel& model, const Simulator& simulator, const RunPlan& plan)
+    : model_(model), simulator_(simulator), plan_(plan) {
+  resource_curves_.resize(model.resources.size());
+  stock_curves_.resize(model.offerings.size());
+  // Offerings with the same sequence of resources share their route's exit times.
+  std::vector<std::vector<int>> routes;
+  route_of_.reserve(model.offerings.size());
+  for (const CompiledOffering& offering : model.offerings) {
+    std::vector<int> resources;
+    for (const RouteStage& stage : offering.route) resources.push_back(stage.resource);
+    const auto found = std::find(routes.begin(), routes.end(), resources);
+    route_of_.push_back(static_cast<int>(found - routes.begin()));
+    if (found == routes.end()) routes.push_back(std::move(resources));
+  }
+  route_tables_.resize(routes.size());
+}
+
+const Measurer::Curve& Measurer::ResourceCurve(int resource) {
+  Curve& curve = resource_curves_[static_cast<size_t>(resource)];
+  if (curve.ready) return curve;
+  curve.ready = true;
+  // The simulation records, per step, when the step's first and last arrivals start.
+  simulator_.StartCurve(plan_, resource, lane_, &curve.low, &curve.high);
+  return curve;
+}
+
+const Measurer::Curve& Measurer::StockCurve(int offering) {
+  Curve& curve = stock_curves_[static_cast<size_t>(offering)];
+  if (curve.ready) return curve;
+  curve.ready = true;
+  const TimeGrid& grid = model_.grid;
+  const size_t steps = static_cast<size_t>(grid.total_steps);
+  const int spd = grid.steps_per_day;
+  const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
+  const std::vector<double>& shape = model_.shapes[static_cast<size_t>(compiled.shape)];
+  // Served from stock at once every day (the usual case): the curve is the identity.
+  bool at_once_every_day = true;
+  const std::vector<double>& counts = demand_->counts[static_cast<size_t>(offering)];
+  for (int day = 0; day < grid.horizon_days && at_once_every_day; ++day) {
+    const double units = counts[static_cast<size_t>(day)];
+    at_once_every_day = simulator_.AtOnce(offering, day, lane_) >= units - Tolerance(units);
+  }
+  curve.identity = at_once_every_day;
+  if (curve.identity) return curve;
+  simulator_.Entries(offering, lane_, &entries_);
+  const std::vector<double>& entries = entries_;
+  std::vector<double>& ordered = ordered_;
+  std::vector<double>& served = served_;
+  ordered.assign(steps + 1, 0.0);
+  served.assign(steps + 1, 0.0);
+  for (size_t t = 0; t < steps; ++t) {
+    const int day = static_cast<int>(t / static_cast<size_t>(spd));
+    const double units = day < grid.horizon_days
+                             ? demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] *
+                                   shape[t % static_cast<size_t>(spd)]
+                             : 0.0;
+    ordered[t + 1] = ordered[t] + units;
+    served[t + 1] = served[t] + entries[t];
+  }
+  curve.low.resize(steps);
+  curve.high.resize(steps);
+  size_t strict_k = 0;
+  size_t k = 0;
+  // Earliest time served(t) exceeds v (strict) or reaches v.
+  auto strict_inverse = [&](double v) -> double {
+    const double level = v + Tolerance(v);
+    while (strict_k < steps && served[strict_k + 1] <= level) ++strict_k;
+    if (strict_k >= steps) return kNever;
+    return static_cast<double>(strict_k) +
+           std::max(0.0, v - served[strict_k]) / (served[strict_k + 1] - served[strict_k]);
+  };
+  auto inverse = [&](double v) -> double {
+    if (v <= served[0]) return 0;
+    while (k < steps && served[k + 1] < v - Tolerance(v)) ++k;
+    if (k >= steps) return kNever;
+    const double in_step = served[k + 1] - served[k];
+    return static_cast<double>(k) + (in_step > 0 ? std::clamp((v - served[k]) / in_step, 0.0, 1.0) : 1.0);
+  };
+  for (size_t j = 0; j < steps; ++j) {
+    const double backorders = ordered[j] - served[j];
+    const double entered = served[j + 1] - served[j];
+    curve.low[j] = (backorders <= Tolerance(ordered[j]) && entered > 0) ? static_cast<double>(j)
+                                                                         : strict_inverse(ordered[j]);
+    curve.high[j] = ordered[j + 1] - served[j + 1] <= Tolerance(ordered[j + 1]) ? static_cast<double>(j + 1)
+                                                                                 : inverse(ordered[j + 1]);
+    curve.low[j] = std::max(curve.low[j], static_cast<double>(j));
+    curve.high[j] = std::max(curve.high[j], curve.low[j]);
+  }
+  return curve;
+}
+
+double Measurer::Evaluate(const Curve& curve, double time, bool from_left) const {
+  const double steps = static_cast<double>(model_.grid.total_steps);
+  if (!(time < steps)) return kNever;
+  int64_t step = static_cast<int64_t>(time);
+  double fraction = time - static_cast<double>(step);
+  if (from_left && fraction == 0 && step > 0) {
+    step -= 1;
+    fraction = 1;
+  }
+  const double low = curve.low[static_cast<size_t>(step)];
+  const double high = curve.high[static_cast<size_t>(step)];
+  double value = 0;
+  if (fraction == 0) {
+    value = low;
+  } else if (fraction == 1) {
+    value = high;
+  } else if (!std::isfinite(low) || !std::isfinite(high)) {
+    return kNever;
+  } else {
+    value = low + fraction * (high - low);
+  }
+  return std::max(value, time);
+}
+
+double Measurer::RouteExit(int offering, int64_t order_step, bool left_end, std::vector<double>* waits) {
+  const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
+  const size_t num_resources = model_.resources.size();
+  const bool from_left = !left_end;
+  double time = static_cast<double>(left_end ? order_step : order_step + 1);
+  const double never_wait = static_cast<double>(model_.grid.total_steps);
+  if (compiled.stocked) {
+    const Curve& stock = StockCurve(offering);
+    const double entered = stock.identity ? time : Evaluate(stock, time, from_left);
+    if (waits) (*waits)[num_resources + static_cast<size_t>(offering)] += std::isfinite(entered) ? entered - time : never_wait;
+    if (!std::isfinite(entered)) return kNever;
+    if (entered != time) return RouteFrom(compiled, entered, from_left, waits);
+  }
+  if (waits != nullptr) return RouteFrom(compiled, time, from_left, waits);
+  // Entering the route at a step boundary: the same for every offering of that route.
+  RouteTable& table = route_tables_[static_cast<size_t>(route_of_[static_cast<size_t>(offering)])];
+  const size_t boundaries = static_cast<size_t>(model_.grid.total_steps) + 1;
+  std::vector<double>& cached = from_left ? table.from_left : table.from_right;
+  if (cached.empty()) cached.assign(boundaries, kUnset);
+  double& value = cached[static_cast<size_t>(time)];
+  if (value == kUnset) value = RouteFrom(compiled, time, from_left, nullptr);
+  return value;
+}
+
+// Exit time (after the last stage's processing) of units entering the route at `time`.
+double Measurer::RouteFrom(const CompiledOffering& compiled, double time, bool from_left, std::vector<double>* waits) {
+  const double never_wait = static_cast<double>(model_.grid.total_steps);
+  for (const RouteStage& stage : compiled.route) {
+    const double started = Evaluate(ResourceCurve(stage.resource), time, from_left);
+    if (waits) (*waits)[static_cast<size_t>(stage.resource)] += std::isfinite(started) ? started - time : never_wait;
+    if (!std::isfinite(started)) return kNever;
+    const ThroughputResource& resource = model_.resources[static_cast<size_t>(stage.resource)];
+    const size_t at = std::min(static_cast<size_t>(started), static_cast<size_t>(model_.grid.total_steps - 1));
+    time = started + static_cast<double>(resource.processing_steps[at]);
+  }
+  return time;
+}
+
+double Measurer::CutoffShare(const PromiseSpec& spec, int64_t step) const {
+  if (!spec.promise.cutoff) return 1.0;
+  const TimeGrid& grid = model_.grid;
+  const double from = static_cast<double>((step % grid.steps_per_day) * grid.step_minutes);
+  return std::clamp((static_cast<double>(*spec.promise.cutoff) - from) / static_cast<double>(grid.step_minutes), 0.0, 1.0);
+}
+
+Measurement Measurer::Measure(const PromiseSpec& spec, Attribution* attribution, LeadHistogram* histogram) {
+  switch (spec.promise.type) {
+    case PromiseType::kDelivery:
+    case PromiseType::kProcessing: return MeasureTime(spec, attribution, histogram);
+    case PromiseType::kResponse: return MeasureResponse(spec, attribution, histogram);
+    case PromiseType::kAvailability: return MeasureAvailability(spec);
+    default: break;
+  }
+  return {};
+}
+
+namespace {
+
+// Accumulates covered and kept units per week (standing promises) or in total.
+class ShareAccumulator {
+ public:
+  ShareAccumulator(bool weekly, int weeks) : weekly_(weekly), covered_(weekly ? weeks : 1, 0.0), kept_(covered_.size(), 0.0) {}
+  void Add(int week, double covered, double kept) {
+    const size_t slot = weekly_ ? static_cast<size_t>(std::clamp(week, 0, static_cast<int>(covered_.size()) - 1)) : 0;
+    covered_[slot] += covered;
+    kept_[slot] += kept;
+  }
+  Measurement Result() const {
+    Measurement measurement;
+    measurement.achieved = 1.0;
+    for (size_t slot = 0; slot < covered_.size(); ++slot) {
+      measurement.covered += covered_[slot];
+      if (covered_[slot] > 1e-9) {
+        measurement.achieved = std::min(measurement.achieved, std::clamp(kept_[slot] / covered_[slot], 0.0, 1.0));
+      }
+    }
+    return measurement;
+  }
+
+ private:
+  bool weekly_;
+  std::vector<double> covered_;
+  std::vector<double> kept_;
+};
+
+}  // namespace
+
+Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribution, LeadHistogram* histogram) {
+  const TimeGrid& grid = model_.grid;
+  const int spd = grid.steps_per_day;
+  const bool delivery = spec.promise.type == PromiseType::kDelivery;
+  ShareAccumulator shares(spec.weekly, model_.num_weeks);
+  std::vector<double> low_waits;
+  std::vector<double> high_waits;
+  const size_t wait_slots = model_.resources.size() + model_.offerings.size();
+  if (attribution) {
+    low_waits.assign(wait_slots, 0.0);
+    high_waits.assign(wait_slots, 0.0);
+  }
+  for (int offering : spec.offerings) {
+    const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
+    const std::vector<double>& shape = model_.shapes[static_cast<size_t>(compiled.shape)];
+    const double transit = delivery ? compiled.transit_steps : 0.0;
+    for (int day = spec.first_day; day <= spec.last_day; ++day) {
+      const double units = demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)];
+      if (units <= 0) continue;
+      const int week = model_.week_of_day[static_cast<size_t>(day)];
+      for (int s = 0; s < spd; ++s) {
+        const int64_t step = static_cast<int64_t>(day) * spd + s;
+        const double ordered = units * shape[static_cast<size_t>(s)];
+        const double cut = CutoffShare(spec, step);
+        if (ordered <= 0 || cut <= 0) continue;
+        const double exit_low = RouteExit(offering, step, true, nullptr) + transit;
+        const double exit_high = RouteExit(offering, step, false, nullptr) + transit;
+        double deadline_low = 0;
+        double deadline_high = 0;
+        switch (spec.promise.within.kind) {
+          case Deadline::Kind::kWithin:
+            deadline_low = static_cast<double>(step) + spec.bound_steps;
+            deadline_high = deadline_low + 1;
+            break;
+          case Deadline::Kind::kSameDay:
+            deadline_low = deadline_high = static_cast<double>((static_cast<int64_t>(day) + 1) * spd);
+            break;
+          case Deadline::Kind::kNextDay:
+            deadline_low = deadline_high = static_cast<double>((static_cast<int64_t>(day) + 2) * spd);
+            break;
+        }
+        const double kept_share = WithinLength(exit_low - deadline_low, exit_high - deadline_high, cut);
+        const double covered = ordered * cut;
+        const double kept = ordered * kept_share;
+        shares.Add(week, covered, kept);
+        if (histogram) {
+          const double lead_low = exit_low - static_cast<double>(step);
+          const double lead_high = exit_high - static_cast<double>(step + 1);
+          histogram->Add(lead_low, lead_low + cut * (lead_high - lead_low), covered);
+        }
+        if (attribution && covered - kept > 1e-12) {
+          // Where the late units waited: followed again, stage by stage, only for them.
+          const double late = covered - kept;
+          RouteExit(offering, step, true, &low_waits);
+          RouteExit(offering, step, false, &high_waits);
+          auto take = [&](size_t slot) {
+            const double wait = 0.5 * (low_waits[slot] + high_waits[slot]);
+            if (wait > 0) (*attribution)[slot] += late * wait;
+            low_waits[slot] = 0;
+            high_waits[slot] = 0;
+          };
+          if (compiled.stocked) take(model_.resources.size() + static_cast<size_t>(offering));
+          for (const RouteStage& stage : compiled.route) take(static_cast<size_t>(stage.resource));
+        }
+      }
+    }
+  }
+  return shares.Result();
+}
+
+Measurement Measurer::MeasureAvailability(const PromiseSpec& spec) {
+  ShareAccumulator shares(spec.weekly, model_.num_weeks);
+  for (int offering : spec.offerings) {
+    for (int day = spec.first_day; day <= spec.last_day; ++day) {
+      const double units = demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)];
+      if (units <= 0) continue;
+      shares.Add(model_.week_of_day[static_cast<size_t>(day)], units,
+                 std::min(units, simulator_.AtOnce(offering, day, lane_)));
+    }
+  }
+  return shares.Result();
+}
+
+Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attribution, LeadHistogram* histogram) {
+  const TimeGrid& grid = model_.grid;
+  const int spd = grid.steps_per_day;
+  const size_t steps = static_cast<size_t>(grid.total_steps);
+  if (scratch_.size() != steps) scratch_.assign(steps, 0.0);
+  int64_t touched_from = grid.total_steps;
+  int64_t touched_to = 0;
+  auto add = [&](double position, double amount) {
+    if (amount <= 0 || !(position < static_cast<double>(steps))) return;
+    const int64_t step = static_cast<int64_t>(position);
+    const double fraction = position - static_cast<double>(step);
+    scratch_[static_cast<size_t>(step)] += amount * (1 - fraction);
+    if (fraction > 0 && step + 1 < grid.total_steps) scratch_[static_cast<size_t>(step + 1)] += amount * fraction;
+    touched_from = std::min(touched_from, step);
+    touched_to = std::max(touched_to, std::min(step + 2, grid.total_steps));
+  };
+  for (int offering : spec.offerings) {
+    const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
+    const std::vector<double>& shape = model_.shapes[static_cast<size_t>(compiled.shape)];
+    for (const SideLoad& load : compiled.loads) {
+      if (load.resource != spec.resource) continue;
+      for (int day = spec.first_day; day <= spec.last_day; ++day) {
+        const double units = demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] * load.per_unit;
+        if (units <= 0) continue;
+        for (int s = 0; s < spd; ++s) {
+          add(static_cast<double>(static_cast<int64_t>(day) * spd + s) + load.lag_steps, units * shape[static_cast<size_t>(s)]);
+        }
+      }
+    }
+    if (compiled.returns_resource == spec.resource && compiled.may_return) {
+      // Returns of covered orders: those arriving one order-to-return delay after the covered days.
+      const std::vector<double> returns = simulator_.ReturnArrivals(offering, lane_);
+      const double shift = compiled.route_processing_steps + compiled.transit_steps + compiled.return_lag_steps;
+      const int64_t from = static_cast<int64_t>(std::floor(static_cast<double>(static_cast<int64_t>(spec.first_day) * spd) + shift));
+      const int64_t to = static_cast<int64_t>(std::floor(static_cast<double>((static_cast<int64_t>(spec.last_day) + 1) * spd) + shift));
+      for (int64_t step = std::max<int64_t>(from, 0); step < std::min<int64_t>(to, grid.total_steps); ++step) {
+        add(static_cast<double>(step), returns[static_cast<size_t>(step)]);
+      }
+    }
+  }
+  ShareAccumulator shares(spec.weekly, model_.num_weeks);
+  const Curve& curve = ResourceCurve(spec.resource);
+  const ThroughputResource& resource = model_.resources[static_cast<size_t>(spec.resource)];
+  for (int64_t step = touched_from; step < touched_to; ++step) {
+    const double arrived = scratch_[static_cast<size_t>(step)];
+    if (arrived <= 0) continue;
+    scratch_[static_cast<size_t>(step)] = 0;
+    const double cut = CutoffShare(spec, step);
+    if (cut <= 0) continue;
+    const double low = curve.low[static_cast<size_t>(step)];
+    const double high = curve.high[static_cast<size_t>(step)];
+    auto processing = [&](double start) {
+      if (!std::isfinite(start)) return 0.0;
+      return static_cast<double>(resource.processing_steps[std::min(static_cast<size_t>(start), steps - 1)]);
+    };
+    double bound = spec.bound_steps;
+    if (spec.promise.within.kind != Deadline::Kind::kWithin) {
+      const int64_t day_end = (step / spd + (spec.promise.within.kind == Deadline::Kind::kNextDay ? 2 : 1)) * spd;
+      bound = static_cast<double>(day_end - step) - 0.5;
+    }
+    const double response_low = low + processing(low) - static_cast<double>(step);
+    const double response_high = high + processing(high) - static_cast<double>(step + 1);
+    const double kept_share = WithinLength(response_low - bound, response_high - bound, cut);
+    const int day = std::min(static_cast<int>(step / spd), grid.horizon_days - 1);
+    shares.Add(model_.week_of_day[static_cast<size_t>(day)], arrived * cut, arrived * kept_share);
+    if (histogram) histogram->Add(response_low, response_low + cut * (response_high - response_low), arrived * cut);
+    if (attribution) {
+      const double late = arrived * (cut - kept_share);
+      const double wait = std::isfinite(high) ? 0.5 * (low + high) - static_cast<double>(step) - 0.5 : static_cast<double>(steps);
+      if (late > 0 && wait > 0) (*attribution)[static_cast<size_t>(spec.resource)] += late * wait;
+    }
+  }
+  return shares.Result();
+}
+
+BacklogStory Measurer::Story(const PromiseSpec& spec, int binding) {
+  BacklogStory story;
+  const TimeGrid& grid = model_.grid;
+  const int spd = grid.steps_per_day;
+  const int64_t steps = grid.total_steps;
+  const int num_resources = static_cast<int>(model_.resources.size());
+  const int64_t first = static_cast<int64_t>(spec.first_day) * spd;
+  const int64_t last = std::min<int64_t>(steps, (static_cast<int64_t>(spec.last_day) + 1) * spd +
+                                                    static_cast<int64_t>(std::ceil(spec.bound_steps)));
+  if (binding < num_resources) {
+    story.index = binding;
+    const std::vector<double> backlogs = simulator_.Backlog(binding, lane_);
+    const double* capacity = plan_.capacity[static_cast<size_t>(binding)];
+    const ThroughputResource& resource = model_.resources[static_cast<size_t>(binding)];
+    std::vector<double> cumulative_capacity(static_cast<size_t>(steps + 1), 0.0);
+    for (int64_t t = 0; t < steps; ++t) {
+      cumulative_capacity[static_cast<size_t>(t + 1)] = cumulative_capacity[static_cast<size_t>(t)] + capacity[t];
+    }
+    double transit = 0;
+    if (spec.promise.type == PromiseType::kDelivery && !spec.offerings.empty()) {
+      transit = model_.offerings[static_cast<size_t>(spec.offerings.front())].transit_steps;
+    }
+    for (int64_t t = first; t < last; ++t) {
+      const double backlog = backlogs[static_cast<size_t>(t)];
+      if (backlog > story.peak) {
+        story.peak = backlog;
+        story.peak_step = t;
+      }
+      if (story.falls_behind) continue;
+      double window = spec.bound_steps;
+      if (spec.promise.within.kind != Deadline::Kind::kWithin) {
+        const int64_t day_end = (t / spd + (spec.promise.within.kind == Deadline::Kind::kNextDay ? 2 : 1)) * spd;
+        window = static_cast<double>(day_end - t);
+      }
+      window -= transit + static_cast<double>(resource.processing_steps[static_cast<size_t>(t)]);
+      const int64_t until = std::clamp<int64_t>(t + 1 + static_cast<int64_t>(std::floor(std::max(0.0, window))), t + 1, steps);
+      const double clearable = cumulative_capacity[static_cast<size_t>(until)] - cumulative_capacity[static_cast<size_t>(t + 1)];
+      if (backlog > clearable + 0.5) {
+        story.falls_behind = true;
+        story.falls_behind_step = static_cast<double>(t);
+        story.behind_at_start = t == first;
+      }
+    }
+    int64_t closed = 0;
+    for (int64_t t = first; t < last; ++t) closed += capacity[t] > 0 ? 0 : 1;
+    story.closed_share = last > first ? static_cast<double>(closed) / static_cast<double>(last - first) : 0;
+    const int peak_day = static_cast<int>(story.peak_step / spd);
+    double open_capacity = 0;
+    int open_days = 0;
+    for (int day = peak_day; day < std::min(peak_day + 7, grid.total_days); ++day) {
+      const double day_capacity = plan_.day_capacity[static_cast<size_t>(binding)][static_cast<size_t>(day)];
+      if (day_capacity > 0) {
+        open_capacity += day_capacity;
+        ++open_days;
+      }
+    }
+    story.day_capacity = open_days > 0 ? open_capacity / open_days : 0;
+    return story;
+  }
+  // The stock of an offering: backorders over the period.
+  const int offering = binding - num_resources;
+  story.stock = true;
+  story.index = offering;
+  const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
+  const std::vector<double>& shape = model_.shapes[static_cast<size_t>(compiled.shape)];
+  std::vector<double> entries;
+  simulator_.Entries(offering, lane_, &entries);
+  double ordered = 0;
+  double served = 0;
+  for (int64_t t = 0; t < last; ++t) {
+    const int day = static_cast<int>(t / spd);
+    if (day < grid.horizon_days) {
+      ordered += demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] * shape[static_cast<size_t>(t % spd)];
+    }
+    served += entries[static_cast<size_t>(t)];
+    if (t < first) continue;
+    const double backorders = ordered - served;
+    if (backorders > story.peak) {
+      story.peak = backorders;
+      story.peak_step = t;
+    }
+    if (!story.falls_behind && backorders > 0.5) {
+      story.falls_behind = true;
+      story.falls_behind_step = static_cast<double>(t);
+    }
+  }
+  story.day_capacity = compiled.supply_per_day;
+  return story;
+}
+
+}  // namespace tandem::engine

@@ -1,0 +1,121 @@
+// Measuring promises on one run of the flow (the "with every campaign" run of a scenario).
+//
+// Lead times come from cumulative curves (Newell): at a FIFO resource the unit that arrives
+// when cumulative arrivals reach n starts when cumulative starts reach n. For each step we
+// compute the start time of the step's first and last arrivals and interpolate linearly
+// between them; a unit's route is followed stage by stage (arrival -> start -> + processing
+// time -> next stage), then transit. The share of a step's orders within the promise's bound
+// is then exact for that piecewise-linear model. Private to the engine; not thread-safe (one
+// Measurer per thread).
+#ifndef TANDEM_SRC_ENGINE_MEASURE_H_
+#define TANDEM_SRC_ENGINE_MEASURE_H_
+
+#include <vector>
+
+#include "engine/compiled_model.h"
+#include "engine/simulator.h"
+#include "tandem/model/scenario.h"
+
+namespace tandem::engine {
+
+// A promise resolved against the compiled model.
+struct PromiseSpec {
+  int campaign = -1;      // -1: standing (messaging)
+  int index = 0;          // position in the campaign's promises or in messaging
+  Promise promise;
+  std::vector<int> offerings;  // covered offerings (availability: stocked ones)
+  int first_day = 0;      // covered order days, horizon day indices, inclusive
+  int last_day = 0;
+  bool weekly = false;    // standing: the worst ISO week counts
+  int resource = -1;      // response: throughput index
+  double bound_steps = 0; // kWithin deadline in steps
+};
+
+// Attribution of late units' waiting, indexed [resource] then [num_resources + offering] for
+// the stock of an offering.
+using Attribution = std::vector<double>;
+
+// Lead times of covered units: mass per bin of `bin_steps`, the last element for later or never.
+struct LeadHistogram {
+  double bin_steps = 1;
+  std::vector<double> mass;
+  void Add(double from_steps, double to_steps, double amount);
+};
+
+struct Measurement {
+  double achieved = 1;    // share within the promise (worst week for standing promises)
+  double covered = 0;     // covered units
+};
+
+// Figures for an explanation, from one run.
+struct BacklogStory {
+  bool stock = false;          // the binding "resource" is an offering's stock
+  int index = -1;              // resource, or offering when stock
+  bool falls_behind = false;
+  double falls_behind_step = 0;
+  double peak = 0;
+  int64_t peak_step = 0;
+  double day_capacity = 0;     // mean capacity of a day around the peak (stock: supply per day)
+  bool behind_at_start = false;
+  double closed_share = 0;     // share of the period's steps with no capacity
+};
+
+class Measurer {
+ public:
+  // Measures lane `lane` of the simulator's last measured run, whose demand is `demand`.
+  Measurer(const CompiledModel& model, const Simulator& simulator, const RunPlan& plan, const RunDemand& demand,
+           int lane);
+  // A Measurer to Reset before each use: its buffers are reused from lane to lane and batch to
+  // batch (a year's curves are megabytes; allocating them afresh costs more than filling them).
+  Measurer(const CompiledModel& model, const Simulator& simulator, const RunPlan& plan);
+  void Reset(const RunDemand& demand, int lane);
+
+  Measurement Measure(const PromiseSpec& spec, Attribution* attribution, LeadHistogram* histogram = nullptr);
+  // The binding resource's backlog over the promise's period, for the explanation.
+  BacklogStory Story(const PromiseSpec& spec, int binding);
+
+ private:
+  struct Curve {
+    bool ready = false;
+    bool identity = false;     // stock: every unit left stock when ordered (low = t, high = t + 1)
+    std::vector<double> low;   // start time of the first arrivals of each step
+    std::vector<double> high;  // start time of the last arrivals of each step
+  };
+  const Curve& ResourceCurve(int resource);
+  const Curve& StockCurve(int offering);
+  double Evaluate(const Curve& curve, double time, bool from_left) const;
+  // Exit time (after the last stage's processing) of an order at `order_time` of `offering`.
+  // `waits` (when not null) receives each stage's wait, and the stock's.
+  double RouteExit(int offering, int64_t order_step, bool left_end, std::vector<double>* waits);
+  double RouteFrom(const CompiledOffering& compiled, double time, bool from_left, std::vector<double>* waits);
+  // Exit times of units entering a route at each step boundary, filled as needed.
+  struct RouteTable {
+    std::vector<double> from_right;  // entering at t, as the first units of step t
+    std::vector<double> from_left;   // entering at t, as the last units of step t - 1
+  };
+  static constexpr double kUnset = -1.0;
+
+  Measurement MeasureTime(const PromiseSpec& spec, Attribution* attribution, LeadHistogram* histogram);
+  Measurement MeasureAvailability(const PromiseSpec& spec);
+  Measurement MeasureResponse(const PromiseSpec& spec, Attribution* attribution, LeadHistogram* histogram);
+  double CutoffShare(const PromiseSpec& spec, int64_t step) const;
+
+  const CompiledModel& model_;
+  const Simulator& simulator_;
+  const RunPlan& plan_;
+  const RunDemand* demand_ = nullptr;
+  int lane_ = 0;
+  std::vector<Curve> resource_curves_;
+  std::vector<Curve> stock_curves_;
+  std::vector<int> route_of_;             // per offering: index into route_tables_
+  std::vector<RouteTable> route_tables_;
+  std::vector<double> scratch_;  // response: covered arrivals per step
+  std::vector<double> entries_, ordered_, served_;  // stock curves' inputs
+};
+
+// Share of [0, limit] where g(f) = g_low + f (g_high - g_low) <= 0. Infinite ends are late.
+double WithinLength(double g_low, double g_high, double limit);
+
+}  // namespace tandem::engine
+
+#endif  // TANDEM_SRC_ENGINE_MEASURE_H_

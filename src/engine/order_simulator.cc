@@ -1,0 +1,880 @@
+#include "engine/order_simulator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "tandem/engine/random.h"
+
+namespace tandem::engine {
+namespace {
+
+// SplitMix64 finaliser: a well-mixed 64-bit value from any key.
+uint64_t Mix(uint64_t value) {
+  value += 0x9e3779b97f4a7c15ULL;
+  value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  value = (value ^ (value >> 27)) * 0x94d049bb133111ebULL;
+  return value ^ (value >> 31);
+}
+
+// An order's random needs, each a uniform of its own from the order's key: route stage s,
+// ticket j of side load l, coming back.
+constexpr uint64_t kReturnNeed = 1;
+constexpr uint64_t kStageNeed = 2;         // + stage
+constexpr uint64_t kLoadCountNeed = 1000;  // + load
+constexpr uint64_t kTicketNeed = 100000;   // + load * 10000 + ticket
+constexpr uint64_t kReturnServiceNeed = 99999;
+
+double NeedUniform(uint64_t key, uint64_t need) {
+  return UniformFromBits(Mix(key ^ Mix(need)));
+}
+
+constexpr double kUnitTolerance = 1e-9;
+
+// Replaces the smallest value of a min-heap by `value`.
+void ReplaceFirst(std::vector<double>* heap, double value) {
+  double* data = heap->data();
+  const size_t size = heap->size();
+  size_t at = 0;
+  for (;;) {
+    size_t child = 2 * at + 1;
+    if (child >= size) break;
+    if (child + 1 < size && data[child + 1] < data[child]) ++child;
+    if (!(data[child] < value)) break;
+    data[at] = data[child];
+    at = child;
+  }
+  data[at] = value;
+}
+
+bool Later(const auto& a, const auto& b) {
+  return a.time > b.time || (a.time == b.time && a.sequence > b.sequence);
+}
+
+// Covered and kept units, per ISO week (standing promises) or in total; as in measure.cc.
+class Shares {
+ public:
+  Shares(bool weekly, int weeks)
+      : weekly_(weekly), covered_(weekly ? weeks : 1, 0.0), kept_(covered_.size(), 0.0) {}
+  void Add(int week, double covered, double kept) {
+    const size_t slot =
+        weekly_ ? static_cast<size_t>(std::clamp(week, 0, static_cast<int>(covered_.size()) - 1))
+                : 0;
+    covered_[slot] += covered;
+    kept_[slot] += kept;
+  }
+  Measurement Result() const {
+    Measurement measurement;
+    measurement.achieved = 1.0;
+    for (size_t slot = 0; slot < covered_.size(); ++slot) {
+      measurement.covered += covered_[slot];
+      if (covered_[slot] > 1e-9) {
+        measurement.achieved =
+            std::min(measurement.achieved, std::clamp(kept_[slot] / covered_[slot], 0.0, 1.0));
+      }
+    }
+    return measurement;
+  }
+
+ private:
+  bool weekly_;
+  std::vector<double> covered_;
+  std::vector<double> kept_;
+};
+
+}  // namespace
+
+OrderSimulator::OrderSimulator(const CompiledModel& model)
+    : model_(model), resources_(model.resources.size()) {
+  // Servers: the capacity per open hour as written (the first positive one if it starts at 0).
+  for (const ThroughputResource& resource : model.resources) {
+    const Resource& written =
+        model.scenario->resources[static_cast<size_t>(resource.scenario_index)];
+    double capacity = written.capacity;
+    for (const ResourceChange& change : written.changes) {
+      if (capacity <= 0 && change.capacity) capacity = *change.capacity;
+    }
+    servers_.push_back(std::max(1, static_cast<int>(std::ceil(capacity - 1e-9))));
+  }
+  deterministic_service_ = !model.offerings.empty();
+  for (const CompiledOffering& offering : model.offerings) {
+    deterministic_service_ = deterministic_service_ && offering.noise_none;
+  }
+  const size_t spd = static_cast<size_t>(model.grid.steps_per_day);
+  for (const std::vector<double>& shape : model.shapes) {
+    double sum = 0;
+    shape_cumulative_.push_back(0.0);
+    for (size_t s = 0; s < spd; ++s) {
+      sum += shape[s];
+      shape_cumulative_.push_back(sum);
+    }
+    // Normalise so that the last entry is exactly 1.
+    for (size_t s = shape_cumulative_.size() - spd; s < shape_cumulative_.size(); ++s)
+      shape_cumulative_[s] /= sum;
+    // Guide: for each 1/(kGuidePerStep spd) of probability, the first step that can hold it.
+    const double* cumulative = &shape_cumulative_[shape_cumulative_.size() - spd - 1];
+    size_t step = 0;
+    for (size_t g = 0; g < kGuidePerStep * spd; ++g) {
+      const double p = static_cast<double>(g) / static_cast<double>(kGuidePerStep * spd);
+      while (step + 1 < spd && cumulative[step + 1] < p) ++step;
+      shape_guide_.push_back(static_cast<int>(step));
+    }
+  }
+  size_t loads = 0;
+  for (const CompiledOffering& offering : model.offerings) {
+    load_slot_.push_back(loads);
+    loads += offering.loads.size();
+  }
+  load_credit_.assign(loads, 0.0);
+  state_.resize(resources_);
+  stock_.resize(model.offerings.size());
+}
+
+// Step offset within the day at which the intraday shape's distribution function reaches p:
+// the first step s with cumulative[s + 1] >= p, found from the guide table's hint.
+double OrderSimulator::ShapeInverse(int shape, double p) const {
+  const int spd = model_.grid.steps_per_day;
+  const double* cumulative =
+      &shape_cumulative_[static_cast<size_t>(shape) * static_cast<size_t>(spd + 1)];
+  const int* guide =
+      &shape_guide_[static_cast<size_t>(shape) * static_cast<size_t>(kGuidePerStep * spd)];
+  int step = guide[std::min(static_cast<int>(p * kGuidePerStep * spd), kGuidePerStep * spd - 1)];
+  while (step < spd - 1 && cumulative[step + 1] < p) ++step;
+  const double low = cumulative[step];
+  const double width = cumulative[step + 1] - low;
+  return static_cast<double>(step) + (width > 0 ? std::clamp((p - low) / width, 0.0, 1.0) : 1.0);
+}
+
+void OrderSimulator::Reset(const RunPlan& plan) {
+  const TimeGrid& grid = model_.grid;
+  const size_t days = static_cast<size_t>(grid.total_days);
+  plan_ = &plan;
+  orders_.clear();
+  stages_.clear();
+  side_jobs_.clear();
+  buckets_.resize(static_cast<size_t>(grid.total_steps));
+  for (std::vector<Event>& bucket : buckets_) bucket.clear();
+  open_step_ = -1;
+  next_step_ = 0;
+  sequence_ = 0;
+  for (size_t r = 0; r < resources_; ++r) {
+    ResourceState& state = state_[r];
+    state.free_at.assign(static_cast<size_t>(servers_[r]), 0.0);
+    state.pointer = 0;
+    state.waiting.clear();
+    state.waiting_head = 0;
+    state.waiting_work = 0;
+  }
+  restock_.resize(model_.offerings.size());
+  for (size_t o = 0; o < model_.offerings.size(); ++o) {
+    StockState& stock = stock_[o];
+    stock.stock = model_.offerings[o].initial_stock;
+    stock.clock = 0;
+    stock.backorders.clear();
+    stock.head = 0;
+    stock.today.clear();
+    restock_[o].assign(model_.offerings[o].stocked ? days : 0, 0.0);
+  }
+  day_arrivals_.assign(days * resources_, 0.0);
+  day_max_backlog_.assign(days * resources_, 0.0);
+  booked_.assign(resources_, 0);
+  bool any_booked = false;
+  for (size_t r = 0; r < resources_; ++r) {
+    booked_[r] = plan.capacity[r] != model_.resources[r].base_capacity.data() ? 1 : 0;
+    any_booked = any_booked || booked_[r];
+  }
+  started_on_booked_.assign(any_booked ? static_cast<size_t>(grid.total_steps) * resources_ : 0,
+                            0.0);
+  resource_cost_.assign(resources_, 0.0);
+  returned_.assign(model_.offerings.size(), 0.0);
+  refused_.assign(model_.spaces.size(), 0.0);
+  return_policy_cost_ = 0;
+  expected_seen_.assign(model_.offerings.size(), 0.0);
+  return_credit_.assign(model_.offerings.size(), 0.0);
+  std::fill(load_credit_.begin(), load_credit_.end(), 0.0);
+}
+
+void OrderSimulator::Run(const RunPlan& plan, const ScenarioDraws& draws, const RunDemand& demand,
+                         uint64_t seed, int64_t scenario, RunTotals* totals) {
+  const TimeGrid& grid = model_.grid;
+  Reset(plan);
+  seed_ = seed;
+  scenario_ = scenario;
+  scenario_key_ = Mix(Mix(seed) ^ static_cast<uint64_t>(scenario));
+  for (int day = 0; day < grid.total_days; ++day) {
+    RecordDayStart(day);
+    if (day < grid.horizon_days) GenerateOrders(draws, demand, day);
+    StockDay(day);
+    RunEvents(static_cast<double>(static_cast<int64_t>(day + 1) * grid.steps_per_day));
+  }
+
+  // Work started on booked capacity: the part above the base capacity of its step is charged at
+  // the expansion's cost, as in fluid mode.
+  if (!started_on_booked_.empty()) {
+    for (size_t r = 0; r < resources_; ++r) {
+      if (!booked_[r]) continue;
+      const ThroughputResource& resource = model_.resources[r];
+      for (size_t t = 0; t < static_cast<size_t>(grid.total_steps); ++t) {
+        const double started = started_on_booked_[t * resources_ + r];
+        if (started <= 0) continue;
+        const double on_base = std::min(started, resource.base_capacity[t]);
+        resource_cost_[r] += on_base * resource.cost_per_unit[t] +
+                             (started - on_base) * resource.expansion_cost_per_unit;
+      }
+    }
+  }
+  totals->fulfilment_cost = return_policy_cost_;
+  for (double cost : resource_cost_) totals->fulfilment_cost += cost;
+  totals->contribution = -totals->fulfilment_cost;
+  totals->units_sold = 0;
+  totals->returned.assign(model_.offerings.size(), 0.0);
+  for (size_t o = 0; o < model_.offerings.size(); ++o) {
+    const double sold = demand.sold[o];
+    const double returned = returned_[o];
+    const double refunds = sold > 0 ? returned * demand.revenue[o] / sold : 0.0;
+    totals->contribution +=
+        demand.revenue[o] - refunds - model_.offerings[o].unit_cost * (sold - returned);
+    totals->units_sold += sold;
+    totals->returned[o] = returned;
+  }
+  totals->refused = refused_;
+}
+
+void OrderSimulator::RecordDayStart(int day) {
+  const double now = static_cast<double>(static_cast<int64_t>(day) * model_.grid.steps_per_day);
+  for (size_t r = 0; r < resources_; ++r) {
+    ResourceState& state = state_[r];
+    while (state.waiting_head < state.waiting.size() &&
+           state.waiting[state.waiting_head].first <= now) {
+      state.waiting_work -= state.waiting[state.waiting_head].second;
+      ++state.waiting_head;
+    }
+    double& cell = day_max_backlog_[Cell(day, static_cast<int>(r))];
+    cell = std::max(cell, std::max(0.0, state.waiting_work));
+  }
+}
+
+void OrderSimulator::GenerateOrders(const ScenarioDraws& draws, const RunDemand& demand, int day) {
+  const TimeGrid& grid = model_.grid;
+  const int spd = grid.steps_per_day;
+  const double day_start = static_cast<double>(static_cast<int64_t>(day) * spd);
+  for (size_t o = 0; o < model_.offerings.size(); ++o) {
+    const CompiledOffering& offering = model_.offerings[o];
+    const double count = demand.counts[o][static_cast<size_t>(day)];
+    if (offering.noise_none) {
+      // Order j arrives when the cumulative expected demand reaches j + 1/2.
+      const double seen = expected_seen_[o];
+      expected_seen_[o] += count;
+      if (count <= 0) continue;
+      for (double j = std::floor(seen - 0.5) + 1; j + 0.5 <= seen + count + 1e-9; j += 1) {
+        const double p = std::clamp((j + 0.5 - seen) / count, 0.0, 1.0);
+        AddOrder(
+            static_cast<int>(o), day, day_start + ShapeInverse(offering.shape, p),
+            Mix(scenario_key_ ^ Mix((static_cast<uint64_t>(o) << 40) + static_cast<uint64_t>(j))));
+      }
+      continue;
+    }
+    // The day's baseline orders and the campaigns' extra orders come from separate streams, so
+    // that the run without a campaign sees the same baseline orders. A campaign that lowers
+    // demand keeps the first of the baseline's draws (thinning).
+    const double baseline = std::min(draws.base[o][static_cast<size_t>(day)], count);
+    scratch_.clear();
+    AddRandomOrders(static_cast<int>(o), day, 0, baseline);
+    AddRandomOrders(static_cast<int>(o), day, 1, count - baseline);
+    std::sort(scratch_.begin(), scratch_.end());
+    for (const auto& [time, key] : scratch_)
+      AddOrder(static_cast<int>(o), day, day_start + time, key);
+  }
+}
+
+void OrderSimulator::AddRandomOrders(int offering, int day, int part, double count) {
+  if (count <= kUnitTolerance) return;
+  const uint64_t stream_id = OrderStreamId(static_cast<uint64_t>(offering),
+                                           static_cast<uint64_t>(day), static_cast<uint64_t>(part));
+  Stream stream(seed_, static_cast<uint64_t>(scenario_), stream_id);
+  // A fractional count (a capped campaign's last day) rounds up with probability its fraction.
+  double whole = std::floor(count + kUnitTolerance);
+  const double fraction = count - whole;
+  if (fraction > kUnitTolerance && stream.Uniform() < fraction) whole += 1;
+  const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
+  const uint64_t part_key = Mix(scenario_key_ ^ Mix(stream_id));
+  const int64_t orders = static_cast<int64_t>(whole);
+  for (int64_t i = 0; i < orders; ++i) {
+    scratch_.emplace_back(ShapeInverse(compiled.shape, stream.Uniform()),
+                          Mix(part_key + static_cast<uint64_t>(i)));
+  }
+}
+
+void OrderSimulator::AddOrder(int offering, int day, double time, uint64_t key) {
+  const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
+  const uint32_t index = static_cast<uint32_t>(orders_.size());
+  Order order;
+  order.placed = time;
+  order.key = key;
+  order.offering = offering;
+  order.day = day;
+  order.first_stage = static_cast<uint32_t>(stages_.size());
+  stages_.resize(stages_.size() + compiled.route.size());
+  orders_.push_back(order);
+  const double total = static_cast<double>(model_.grid.total_steps);
+  for (size_t l = 0; l < compiled.loads.size(); ++l) {
+    const SideLoad& load = compiled.loads[l];
+    double tickets = 0;
+    if (compiled.noise_none) {
+      double& credit = load_credit_[load_slot_[static_cast<size_t>(offering)] + l];
+      credit += load.per_unit;
+      tickets = std::floor(credit + kUnitTolerance);
+      credit -= tickets;
+    } else {
+      tickets = std::floor(load.per_unit);
+      if (NeedUniform(key, kLoadCountNeed + l) < load.per_unit - tickets) tickets += 1;
+    }
+    const double arrival = time + load.lag_steps;
+    if (!(arrival < total)) continue;
+    for (int ticket = 0; ticket < static_cast<int>(tickets); ++ticket) {
+      SideJob job;
+      job.arrival = arrival;
+      job.order = static_cast<int32_t>(index);
+      job.resource = load.resource;
+      job.purpose = static_cast<uint32_t>(kTicketNeed + l * 10000 + static_cast<uint64_t>(ticket));
+      side_jobs_.push_back(job);
+      Push(arrival, static_cast<uint32_t>(side_jobs_.size() - 1), true);
+    }
+  }
+  if (compiled.stocked) {
+    stock_[static_cast<size_t>(offering)].today.push_back(index);
+  } else {
+    EnterRoute(index, time);
+  }
+}
+
+void OrderSimulator::EnterRoute(uint32_t index, double time) {
+  Order& order = orders_[index];
+  order.entered = time;
+  const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(order.offering)];
+  if (compiled.route.empty()) {
+    order.exit = time;
+    Deliver(index, time + compiled.transit_steps);
+    return;
+  }
+  order.next_stage = 0;
+  Push(time, index, false);
+}
+
+void OrderSimulator::Deliver(uint32_t index, double delivered) {
+  const Order& order = orders_[index];
+  const size_t o = static_cast<size_t>(order.offering);
+  const CompiledOffering& compiled = model_.offerings[o];
+  if (!compiled.may_return) return;
+  const double rate = static_cast<double>(plan_->return_rate[o][static_cast<size_t>(order.day)]);
+  bool returned = false;
+  if (compiled.noise_none) {
+    return_credit_[o] += rate;
+    returned = return_credit_[o] >= 1 - kUnitTolerance;
+    if (returned) return_credit_[o] -= 1;
+  } else {
+    returned = NeedUniform(order.key, kReturnNeed) < rate;
+  }
+  if (!returned) return;
+  const TimeGrid& grid = model_.grid;
+  const double arrival = delivered + compiled.return_lag_steps;
+  if (!(arrival < static_cast<double>(grid.total_steps))) return;  // after the simulation
+  returned_[o] += 1;
+  return_policy_cost_ +=
+      static_cast<double>(plan_->return_cost_adjustment[o][static_cast<size_t>(order.day)]);
+  if (compiled.returns_resource >= 0) {
+    SideJob job;
+    job.arrival = arrival;
+    job.order = static_cast<int32_t>(index);
+    job.resource = compiled.returns_resource;
+    job.purpose = static_cast<uint32_t>(kReturnServiceNeed);
+    job.is_return = true;
+    side_jobs_.push_back(job);
+    Push(arrival, static_cast<uint32_t>(side_jobs_.size() - 1), true);
+  } else if (compiled.stocked) {
+    // Back in stock from the day after it comes back (day granularity, as in fluid mode).
+    const int64_t back = static_cast<int64_t>(arrival / grid.steps_per_day) + 1;
+    if (back < grid.total_days) restock_[o][static_cast<size_t>(back)] += 1;
+  }
+}
+
+void OrderSimulator::Push(double time, uint32_t id, bool side) {
+  if (!(time < static_cast<double>(model_.grid.total_steps))) return;
+  const int64_t step = static_cast<int64_t>(time);
+  std::vector<Event>& bucket = buckets_[static_cast<size_t>(step)];
+  bucket.push_back({time, sequence_++, id, side});
+  // The step being processed is a heap; later steps are heaped when their turn comes.
+  if (step == open_step_) {
+    std::push_heap(bucket.begin(), bucket.end(),
+                   [](const Event& a, const Event& b) { return Later(a, b); });
+  }
+}
+
+void OrderSimulator::RunEvents(double until) {
+  const TimeGrid& grid = model_.grid;
+  auto later = [](const Event& a, const Event& b) { return Later(a, b); };
+  const int64_t last = std::min(static_cast<int64_t>(until), grid.total_steps);
+  for (; next_step_ < last; ++next_step_) {
+    open_step_ = next_step_;
+    std::vector<Event>& bucket = buckets_[static_cast<size_t>(next_step_)];
+    std::make_heap(bucket.begin(), bucket.end(), later);
+    while (!bucket.empty()) {
+      std::pop_heap(bucket.begin(), bucket.end(), later);
+      const Event event = bucket.back();
+      bucket.pop_back();
+      Handle(event);
+    }
+  }
+  open_step_ = -1;
+}
+
+void OrderSimulator::Handle(const Event& event) {
+  const TimeGrid& grid = model_.grid;
+  const size_t last_step = static_cast<size_t>(grid.total_steps - 1);
+  if (event.side) {
+    SideJob& job = side_jobs_[event.id];
+    const Order& order = orders_[static_cast<size_t>(job.order)];
+    job.start = Serve(job.resource, event.time, 1.0, NeedUniform(order.key, job.purpose));
+    if (!std::isfinite(job.start)) return;
+    const ThroughputResource& resource = model_.resources[static_cast<size_t>(job.resource)];
+    job.done = job.start +
+               static_cast<double>(
+                   resource.processing_steps[std::min(static_cast<size_t>(job.start), last_step)]);
+    const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(order.offering)];
+    if (job.is_return && compiled.stocked) {
+      // Back in stock from the day after the returns resource is done with it.
+      const int64_t back = static_cast<int64_t>(job.done / grid.steps_per_day) + 1;
+      if (back < grid.total_days)
+        restock_[static_cast<size_t>(order.offering)][static_cast<size_t>(back)] += 1;
+    }
+    return;
+  }
+  Order& order = orders_[event.id];
+  const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(order.offering)];
+  const size_t s = order.next_stage;
+  const RouteStage& route_stage = compiled.route[s];
+  Stage& stage = stages_[order.first_stage + s];
+  stage.arrival = event.time;
+  stage.start = Serve(route_stage.resource, event.time, route_stage.per_unit,
+                      NeedUniform(order.key, kStageNeed + s));
+  if (!std::isfinite(stage.start)) return;  // its turn does not come within the simulation
+  const ThroughputResource& resource = model_.resources[static_cast<size_t>(route_stage.resource)];
+  const double next =
+      stage.start +
+      static_cast<double>(
+          resource.processing_steps[std::min(static_cast<size_t>(stage.start), last_step)]);
+  if (s + 1 < compiled.route.size()) {
+    order.next_stage = static_cast<uint8_t>(s + 1);
+    Push(next, event.id, false);
+  } else {
+    order.exit = next;
+    Deliver(event.id, next + compiled.transit_steps);
+  }
+}
+
+double OrderSimulator::CumulativeAt(int resource, double time) const {
+  const int64_t total = model_.grid.total_steps;
+  const std::vector<double>& cumulative = plan_->cum_capacity[static_cast<size_t>(resource)];
+  const int64_t step = static_cast<int64_t>(time);
+  if (step >= total) return cumulative[static_cast<size_t>(total)];
+  return cumulative[static_cast<size_t>(step)] +
+         (time - static_cast<double>(step)) * plan_->capacity[static_cast<size_t>(resource)][step];
+}
+
+double OrderSimulator::Serve(int resource, double time, double work, double uniform) {
+  const size_t r = static_cast<size_t>(resource);
+  ResourceState& state = state_[r];
+  const int64_t total = model_.grid.total_steps;
+  const double* cumulative = plan_->cum_capacity[r].data();
+  // The servers' clock is the resource's cumulative capacity: each of the n servers does
+  // capacity(t) / n units of work per step, and none while the resource is closed.
+  const double free = state.free_at.front();  // the server free first
+  const double arrived_at = CumulativeAt(resource, time);
+  const double position = std::max(arrived_at, free);
+  const int64_t step = static_cast<int64_t>(time);
+  state.pointer = std::max(state.pointer, std::min(step, total));
+  double start = kNever;
+  if (free <= arrived_at && step < total && plan_->capacity[r][step] > 0) {
+    start = time;  // a server is free and the resource open: no wait
+  } else {
+    // The turn comes when the clock passes `position` while the resource is open (strictly: a
+    // server free at closing time starts at the next opening).
+    int64_t k = state.pointer;
+    while (k < total && cumulative[k + 1] <= position) ++k;
+    state.pointer = k;
+    if (k < total) {
+      const double width = cumulative[k + 1] - cumulative[k];
+      start = std::max(
+          time, static_cast<double>(k) + std::clamp((position - cumulative[k]) / width, 0.0, 1.0));
+    }
+  }
+  const double requirement = deterministic_service_ ? work : -work * std::log(uniform);
+  ReplaceFirst(&state.free_at, position + static_cast<double>(servers_[r]) * requirement);
+
+  // Backlog: work arrived and not yet started, for the throughput check.
+  while (state.waiting_head < state.waiting.size() &&
+         state.waiting[state.waiting_head].first <= time) {
+    state.waiting_work -= state.waiting[state.waiting_head].second;
+    ++state.waiting_head;
+  }
+  if (state.waiting_head > 4096 && state.waiting_head * 2 > state.waiting.size()) {
+    state.waiting.erase(state.waiting.begin(),
+                        state.waiting.begin() + static_cast<int64_t>(state.waiting_head));
+    state.waiting_head = 0;
+  }
+  if (start > time) {
+    state.waiting.emplace_back(start, work);
+    state.waiting_work += work;
+  }
+  const int day = model_.grid.DayOf(static_cast<int64_t>(time));
+  day_arrivals_[Cell(day, resource)] += work;
+  double& peak = day_max_backlog_[Cell(day, resource)];
+  peak = std::max(peak, state.waiting_work);
+
+  const ThroughputResource& compiled = model_.resources[r];
+  if (!std::isfinite(start)) {
+    resource_cost_[r] +=
+        work * compiled.cost_per_unit.back();  // still queued at the end: charged anyway
+  } else if (booked_[r]) {
+    started_on_booked_[static_cast<size_t>(start) * resources_ + r] += work;
+  } else {
+    resource_cost_[r] += work * compiled.cost_per_unit[static_cast<size_t>(start)];
+  }
+  return start;
+}
+
+void OrderSimulator::ServeFromStock(uint32_t index, double time, bool at_once) {
+  orders_[index].at_once = at_once;
+  EnterRoute(index, time);
+}
+
+void OrderSimulator::AdvanceStock(int offering, double to, double rate) {
+  StockState& state = stock_[static_cast<size_t>(offering)];
+  while (state.head < state.backorders.size()) {
+    if (state.stock >= 1 - kUnitTolerance) {
+      state.stock -= 1;
+      ServeFromStock(state.backorders[state.head++], state.clock, false);
+      continue;
+    }
+    if (rate <= 0) break;
+    const double when = state.clock + (1 - state.stock) / rate;
+    if (when > to) break;
+    state.clock = when;
+    state.stock = 0;
+    ServeFromStock(state.backorders[state.head++], when, false);
+  }
+  if (state.head > 4096 && state.head * 2 > state.backorders.size()) {
+    state.backorders.erase(state.backorders.begin(),
+                           state.backorders.begin() + static_cast<int64_t>(state.head));
+    state.head = 0;
+  }
+  if (to > state.clock) {
+    state.stock += rate * (to - state.clock);
+    state.clock = to;
+  }
+}
+
+void OrderSimulator::StockDay(int day) {
+  const TimeGrid& grid = model_.grid;
+  const int spd = grid.steps_per_day;
+  const bool in_horizon = day < grid.horizon_days;
+  const double day_start = static_cast<double>(static_cast<int64_t>(day) * spd);
+  const size_t d = static_cast<size_t>(day);
+  auto receipts = [&](size_t o) {
+    return plan_->receipts[o].empty() ? 0.0 : plan_->receipts[o][d];
+  };
+  auto inflow = [&](size_t o) { return receipts(o) + restock_[o][d]; };
+  auto can_fast = [&](size_t o) {
+    const StockState& state = stock_[o];
+    return state.head == state.backorders.size() &&
+           state.stock >= static_cast<double>(state.today.size()) - kUnitTolerance;
+  };
+  // The whole day served from stock on arrival.
+  auto fast_day = [&](size_t o) {
+    StockState& state = stock_[o];
+    for (uint32_t index : state.today) ServeFromStock(index, orders_[index].placed, true);
+    state.stock += inflow(o) - static_cast<double>(state.today.size());
+    state.clock = day_start + spd;
+    state.today.clear();
+  };
+  // Step by step: inflow evenly over the day, orders in time order, backorders first; receipts
+  // that do not fit in the space refused at each step's end.
+  auto slow_day = [&](const std::vector<int>& group, int space) {
+    std::vector<size_t> next(group.size(), 0);
+    for (int s = 0; s < spd; ++s) {
+      const double step_end = day_start + s + 1;
+      for (size_t i = 0; i < group.size(); ++i) {
+        const size_t o = static_cast<size_t>(group[i]);
+        StockState& state = stock_[o];
+        const double rate = inflow(o) / spd;
+        while (next[i] < state.today.size() && orders_[state.today[next[i]]].placed < step_end) {
+          const uint32_t index = state.today[next[i]++];
+          AdvanceStock(static_cast<int>(o), orders_[index].placed, rate);
+          if (state.head == state.backorders.size() && state.stock >= 1 - kUnitTolerance) {
+            state.stock -= 1;
+            ServeFromStock(index, orders_[index].placed, true);
+          } else {
+            state.backorders.push_back(index);
+          }
+        }
+        AdvanceStock(static_cast<int>(o), step_end, rate);
+      }
+      if (space < 0) continue;
+      const SpaceResource& resource = model_.spaces[static_cast<size_t>(space)];
+      double volume = 0;
+      double refusable = 0;
+      for (int o : group) {
+        const StockState& state = stock_[static_cast<size_t>(o)];
+        const double volume_per_unit = model_.offerings[static_cast<size_t>(o)].volume;
+        volume += state.stock * volume_per_unit;
+        refusable += std::min(receipts(static_cast<size_t>(o)) / spd, std::max(0.0, state.stock)) *
+                     volume_per_unit;
+      }
+      if (volume > resource.capacity && refusable > 0) {
+        const double factor = std::min(1.0, (volume - resource.capacity) / refusable);
+        for (int o : group) {
+          StockState& state = stock_[static_cast<size_t>(o)];
+          const double refused =
+              factor * std::min(receipts(static_cast<size_t>(o)) / spd, std::max(0.0, state.stock));
+          state.stock -= refused;
+          if (in_horizon) refused_[static_cast<size_t>(space)] += refused;
+        }
+      }
+    }
+    for (int o : group) stock_[static_cast<size_t>(o)].today.clear();
+  };
+
+  for (size_t o = 0; o < model_.offerings.size(); ++o) {
+    const CompiledOffering& offering = model_.offerings[o];
+    if (!offering.stocked || offering.space >= 0) continue;
+    if (can_fast(o)) {
+      fast_day(o);
+    } else {
+      slow_day({static_cast<int>(o)}, -1);
+    }
+  }
+  for (size_t space = 0; space < model_.spaces.size(); ++space) {
+    const SpaceResource& resource = model_.spaces[space];
+    if (resource.offerings.empty()) continue;
+    double volume = 0;
+    for (int o : resource.offerings) {
+      const size_t index = static_cast<size_t>(o);
+      volume += (stock_[index].stock + inflow(index)) * model_.offerings[index].volume;
+    }
+    if (volume <= resource.capacity) {
+      // Nothing can be refused today: the offerings are independent.
+      for (int o : resource.offerings) {
+        if (can_fast(static_cast<size_t>(o))) {
+          fast_day(static_cast<size_t>(o));
+        } else {
+          slow_day({o}, -1);
+        }
+      }
+    } else {
+      slow_day(resource.offerings, static_cast<int>(space));
+    }
+  }
+}
+
+Measurement OrderSimulator::Measure(const PromiseSpec& spec, Attribution* attribution,
+                                    LeadHistogram* histogram) const {
+  const TimeGrid& grid = model_.grid;
+  const int spd = grid.steps_per_day;
+  const double never_wait = static_cast<double>(grid.total_steps);
+  std::vector<char> covered(model_.offerings.size(), 0);
+  for (int o : spec.offerings) covered[static_cast<size_t>(o)] = 1;
+  Shares shares(spec.weekly, model_.num_weeks);
+  auto in_period = [&](const Order& order) {
+    return covered[static_cast<size_t>(order.offering)] && order.day >= spec.first_day &&
+           order.day <= spec.last_day;
+  };
+  auto before_cutoff = [&](double time) {
+    if (!spec.promise.cutoff) return true;
+    const double step_of_day = time - std::floor(time / spd) * spd;
+    return step_of_day * static_cast<double>(grid.step_minutes) <
+           static_cast<double>(*spec.promise.cutoff);
+  };
+  // The deadline of something that started the clock at `time` (on `day`).
+  auto deadline = [&](double time, int64_t day) {
+    switch (spec.promise.within.kind) {
+      case Deadline::Kind::kWithin:
+        return time + spec.bound_steps;
+      case Deadline::Kind::kSameDay:
+        return static_cast<double>((day + 1) * spd);
+      case Deadline::Kind::kNextDay:
+        return static_cast<double>((day + 2) * spd);
+    }
+    return time;
+  };
+  const size_t num_resources = model_.resources.size();
+
+  switch (spec.promise.type) {
+    case PromiseType::kDelivery:
+    case PromiseType::kProcessing: {
+      const bool delivery = spec.promise.type == PromiseType::kDelivery;
+      for (const Order& order : orders_) {
+        if (!in_period(order) || !before_cutoff(order.placed)) continue;
+        const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(order.offering)];
+        const double end = order.exit + (delivery ? compiled.transit_steps : 0.0);
+        const bool kept = end <= deadline(order.placed, order.day) + 1e-9;
+        shares.Add(model_.week_of_day[static_cast<size_t>(order.day)], 1.0, kept ? 1.0 : 0.0);
+        if (histogram) histogram->Add(end - order.placed, end - order.placed, 1.0);
+        if (kept || !attribution) continue;
+        if (compiled.stocked) {
+          (*attribution)[num_resources + static_cast<size_t>(order.offering)] +=
+              std::isfinite(order.entered) ? order.entered - order.placed : never_wait;
+        }
+        for (size_t s = 0; s < compiled.route.size(); ++s) {
+          const Stage& stage = stages_[order.first_stage + s];
+          if (!std::isfinite(stage.arrival)) break;
+          (*attribution)[static_cast<size_t>(compiled.route[s].resource)] +=
+              std::isfinite(stage.start) ? stage.start - stage.arrival : never_wait;
+        }
+      }
+      break;
+    }
+    case PromiseType::kResponse: {
+      for (const SideJob& job : side_jobs_) {
+        if (job.resource != spec.resource) continue;
+        const Order& order = orders_[static_cast<size_t>(job.order)];
+        if (!in_period(order) || !before_cutoff(job.arrival)) continue;
+        const int64_t day = static_cast<int64_t>(job.arrival / spd);
+        const bool kept = job.done <= deadline(job.arrival, day) + 1e-9;
+        const int week_day = static_cast<int>(std::min<int64_t>(day, grid.horizon_days - 1));
+        shares.Add(model_.week_of_day[static_cast<size_t>(week_day)], 1.0, kept ? 1.0 : 0.0);
+        if (histogram) histogram->Add(job.done - job.arrival, job.done - job.arrival, 1.0);
+        if (!kept && attribution) {
+          (*attribution)[static_cast<size_t>(spec.resource)] +=
+              std::isfinite(job.start) ? job.start - job.arrival : never_wait;
+        }
+      }
+      break;
+    }
+    case PromiseType::kAvailability: {
+      for (const Order& order : orders_) {
+        if (!in_period(order)) continue;
+        shares.Add(model_.week_of_day[static_cast<size_t>(order.day)], 1.0,
+                   order.at_once ? 1.0 : 0.0);
+        if (!order.at_once && attribution)
+          (*attribution)[num_resources + static_cast<size_t>(order.offering)] += 1;
+      }
+      break;
+    }
+    default:
+      return {};
+  }
+  return shares.Result();
+}
+
+BacklogStory OrderSimulator::Story(const PromiseSpec& spec, int binding) const {
+  BacklogStory story;
+  const TimeGrid& grid = model_.grid;
+  const int spd = grid.steps_per_day;
+  const int64_t steps = grid.total_steps;
+  const int num_resources = static_cast<int>(model_.resources.size());
+  const int64_t first = static_cast<int64_t>(spec.first_day) * spd;
+  const int64_t last =
+      std::min<int64_t>(steps, (static_cast<int64_t>(spec.last_day) + 1) * spd +
+                                   static_cast<int64_t>(std::ceil(spec.bound_steps)));
+  // Adds `amount` at the step holding `time` (nothing when it is not within the simulation).
+  auto add_at = [&](std::vector<double>& series, double time, double amount) {
+    if (std::isfinite(time) && time < static_cast<double>(steps))
+      series[static_cast<size_t>(time)] += amount;
+  };
+  if (binding < num_resources) {
+    story.index = binding;
+    // End-of-step backlog: work arrived minus work started, cumulated.
+    std::vector<double> backlog(static_cast<size_t>(steps), 0.0);
+    for (const Order& order : orders_) {
+      const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(order.offering)];
+      for (size_t s = 0; s < compiled.route.size(); ++s) {
+        if (compiled.route[s].resource != binding) continue;
+        const Stage& stage = stages_[order.first_stage + s];
+        add_at(backlog, stage.arrival, compiled.route[s].per_unit);
+        add_at(backlog, stage.start, -compiled.route[s].per_unit);
+      }
+    }
+    for (const SideJob& job : side_jobs_) {
+      if (job.resource != binding) continue;
+      add_at(backlog, job.arrival, 1.0);
+      add_at(backlog, job.start, -1.0);
+    }
+    for (size_t t = 1; t < backlog.size(); ++t) backlog[t] += backlog[t - 1];
+    const double* capacity = plan_->capacity[static_cast<size_t>(binding)];
+    const std::vector<double>& cumulative_capacity =
+        plan_->cum_capacity[static_cast<size_t>(binding)];
+    const ThroughputResource& resource = model_.resources[static_cast<size_t>(binding)];
+    double transit = 0;
+    if (spec.promise.type == PromiseType::kDelivery && !spec.offerings.empty()) {
+      transit = model_.offerings[static_cast<size_t>(spec.offerings.front())].transit_steps;
+    }
+    for (int64_t t = first; t < last; ++t) {
+      const double waiting = backlog[static_cast<size_t>(t)];
+      if (waiting > story.peak) {
+        story.peak = waiting;
+        story.peak_step = t;
+      }
+      if (story.falls_behind) continue;
+      double window = spec.bound_steps;
+      if (spec.promise.within.kind != Deadline::Kind::kWithin) {
+        const int64_t day_end =
+            (t / spd + (spec.promise.within.kind == Deadline::Kind::kNextDay ? 2 : 1)) * spd;
+        window = static_cast<double>(day_end - t);
+      }
+      window -= transit + static_cast<double>(resource.processing_steps[static_cast<size_t>(t)]);
+      const int64_t until = std::clamp<int64_t>(
+          t + 1 + static_cast<int64_t>(std::floor(std::max(0.0, window))), t + 1, steps);
+      const double clearable = cumulative_capacity[static_cast<size_t>(until)] -
+                               cumulative_capacity[static_cast<size_t>(t + 1)];
+      if (waiting > clearable + 0.5) {
+        story.falls_behind = true;
+        story.falls_behind_step = static_cast<double>(t);
+        story.behind_at_start = t == first;
+      }
+    }
+    int64_t closed = 0;
+    for (int64_t t = first; t < last; ++t) closed += capacity[t] > 0 ? 0 : 1;
+    story.closed_share =
+        last > first ? static_cast<double>(closed) / static_cast<double>(last - first) : 0;
+    const int peak_day = static_cast<int>(story.peak_step / spd);
+    double open_capacity = 0;
+    int open_days = 0;
+    for (int day = peak_day; day < std::min(peak_day + 7, grid.total_days); ++day) {
+      const double day_capacity =
+          plan_->day_capacity[static_cast<size_t>(binding)][static_cast<size_t>(day)];
+      if (day_capacity > 0) {
+        open_capacity += day_capacity;
+        ++open_days;
+      }
+    }
+    story.day_capacity = open_days > 0 ? open_capacity / open_days : 0;
+    return story;
+  }
+  // The stock of an offering: backorders (ordered, not yet out of stock) over the period.
+  const int offering = binding - num_resources;
+  story.stock = true;
+  story.index = offering;
+  std::vector<double> backorders(static_cast<size_t>(steps), 0.0);
+  for (const Order& order : orders_) {
+    if (order.offering != offering) continue;
+    add_at(backorders, order.placed, 1.0);
+    add_at(backorders, order.entered, -1.0);
+  }
+  double waiting = 0;
+  for (int64_t t = 0; t < last; ++t) {
+    waiting += backorders[static_cast<size_t>(t)];
+    if (t < first) continue;
+    if (waiting > story.peak) {
+      story.peak = waiting;
+      story.peak_step = t;
+    }
+    if (!story.falls_behind && waiting > 0.5) {
+      story.falls_behind = true;
+      story.falls_behind_step = static_cast<double>(t);
+    }
+  }
+  story.day_capacity = model_.offerings[static_cast<size_t>(offering)].supply_per_day;
+  return story;
+}
+
+}  // namespace tandem::engine

@@ -1,0 +1,93 @@
+#include "tandem/server/jobs.h"
+
+#include <cstdio>
+#include <exception>
+
+namespace tandem::server {
+
+JobRunner::JobRunner(int workers) {
+  if (workers < 1) workers = 1;
+  for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { Loop(); });
+}
+
+JobRunner::~JobRunner() { Stop(); }
+
+void JobRunner::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_ && workers_.empty()) return;
+    stopping_ = true;
+    for (const auto& [id, work] : queue_) active_.erase(id);
+    queue_.clear();
+  }
+  wake_.notify_all();
+  for (std::thread& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
+  workers_.clear();
+  idle_.notify_all();
+}
+
+void JobRunner::Submit(int64_t id, Work work) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_ || active_.count(id)) return;
+    active_[id] = Progress{};
+    queue_.emplace_back(id, std::move(work));
+  }
+  wake_.notify_one();
+}
+
+std::optional<JobRunner::Progress> JobRunner::Get(int64_t id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = active_.find(id);
+  if (found == active_.end()) return std::nullopt;
+  return found->second;
+}
+
+bool JobRunner::WaitIdle(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return idle_.wait_for(lock, timeout, [&] { return active_.empty(); });
+}
+
+size_t JobRunner::Pending() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return active_.size();
+}
+
+void JobRunner::Loop() {
+  for (;;) {
+    std::pair<int64_t, Work> job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+      active_[job.first].running = true;
+    }
+    const int64_t id = job.first;
+    const ProgressFn progress = [this, id](int64_t done, int64_t total) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto found = active_.find(id);
+      if (found != active_.end()) {
+        found->second.done = done;
+        found->second.total = total;
+      }
+    };
+    try {
+      job.second(progress);
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "tandem serve: job %lld failed: %s\n", static_cast<long long>(id), error.what());
+    } catch (...) {
+      std::fprintf(stderr, "tandem serve: job %lld failed\n", static_cast<long long>(id));
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      active_.erase(id);
+      if (active_.empty()) idle_.notify_all();
+    }
+  }
+}
+
+}  // namespace tandem::server

@@ -1,0 +1,343 @@
+#include "server/process_rules.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "server/crypto.h"
+
+namespace tandem::server {
+namespace {
+
+json Pick(const json& body, std::initializer_list<const char*> keys) {
+  json picked = json::object();
+  if (!body.is_object()) return picked;
+  for (const char* key : keys) {
+    if (body.contains(key)) picked[key] = body[key];
+  }
+  return picked;
+}
+
+const json* BodyOf(const Document& document, const std::string& kind, const std::string& key) {
+  for (const Entity& entity : document.entities) {
+    if (entity.kind == kind && entity.key == key) return &entity.body;
+  }
+  return nullptr;
+}
+
+json Bodies(const Document& document, const std::string& kind, const std::set<std::string>& keys) {
+  json out = json::object();
+  for (const std::string& key : keys) {
+    const json* body = BodyOf(document, kind, key);
+    out[key] = body ? *body : json(nullptr);
+  }
+  return out;
+}
+
+json AllBodies(const Document& document, const std::string& kind) {
+  json out = json::object();
+  for (const Entity& entity : document.entities) {
+    if (entity.kind == kind) out[entity.key] = entity.body;
+  }
+  return out;
+}
+
+// Ladder of promise levels (hours), from cli.md.
+const std::vector<double>& LadderHours() {
+  static const std::vector<double> ladder = {5.0 / 60, 10.0 / 60, 0.25, 0.5, 1, 2, 3, 4, 6, 8, 12, 24, 36,
+                                             48, 72, 96, 120, 168, 240, 336, 504, 672};
+  return ladder;
+}
+
+std::string HoursText(double hours) {
+  if (hours < 1) return std::to_string(static_cast<int>(std::lround(hours * 60))) + "m";
+  if (hours <= 48) return std::to_string(static_cast<int>(std::lround(hours))) + "h";
+  return std::to_string(static_cast<int>(std::lround(hours / 24))) + "d";
+}
+
+// The smallest ladder level whose pooled share of covered units reaches `share`, or -1.
+double StrongestLevel(const json& promise) {
+  if (!promise.contains("lead_times") || !promise.contains("target")) return -1;
+  const json& lead = promise["lead_times"];
+  const double bin = lead.value("bin_hours", 0.0);
+  const double target = promise.value("target", 1.0);
+  if (bin <= 0 || !lead.contains("share")) return -1;
+  std::vector<double> cumulative;
+  double sum = 0;
+  for (const json& share : lead["share"]) {
+    sum += share.get<double>();
+    cumulative.push_back(sum);
+  }
+  for (double level : LadderHours()) {
+    const double bins = level / bin;
+    if (bins < 1) continue;  // finer than the histogram can tell
+    const size_t whole = static_cast<size_t>(std::floor(bins + 1e-9));
+    if (whole == 0 || whole > cumulative.size()) break;
+    if (cumulative[whole - 1] >= target) return level;
+  }
+  return -1;
+}
+
+double DurationHours(const std::string& text) {
+  if (text.size() < 2) return -1;
+  const char unit = text.back();
+  const double number = std::strtod(text.c_str(), nullptr);
+  switch (unit) {
+    case 'm': return number / 60;
+    case 'h': return number;
+    case 'd': return number * 24;
+    case 'w': return number * 168;
+    default: return -1;
+  }
+}
+
+const json* FindThroughput(const json& campaign, const std::string& resource) {
+  if (!campaign.contains("checks")) return nullptr;
+  for (const json& check : campaign["checks"]) {
+    if (check.value("type", "") == "throughput" && check.value("resource", "") == resource) return &check;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Dependencies DependenciesOf(const Scenario& scenario, const Campaign& campaign) {
+  Dependencies deps;
+  for (const std::string& id : campaign.offerings) {
+    deps.offerings.insert(id);
+    const Offering* offering = scenario.FindOffering(id);
+    if (!offering) continue;
+    for (const RouteStep& step : offering->route) deps.resources.insert(step.resource);
+    if (!offering->space.empty()) deps.resources.insert(offering->space);
+    for (const Load& load : offering->loads) deps.service_resources.insert(load.resource);
+    if (!offering->returns.empty()) deps.service_resources.insert(offering->returns);
+  }
+  for (const Booking& booking : campaign.bookings) deps.resources.insert(booking.resource);
+  for (const Promise& promise : campaign.promises) {
+    if (!promise.resource.empty()) deps.service_resources.insert(promise.resource);
+  }
+  for (const Resource& resource : scenario.resources) {
+    if (resource.kind == ResourceKind::kBudget) deps.budgets.insert(resource.id);
+  }
+  for (const std::set<std::string>* set : {&deps.resources, &deps.service_resources}) {
+    for (const std::string& id : *set) {
+      const Resource* resource = scenario.FindResource(id);
+      if (!resource) continue;
+      if (!resource->calendar.empty()) deps.calendars.insert(resource->calendar);
+      for (const ResourceChange& change : resource->changes) {
+        if (change.calendar && !change.calendar->empty()) deps.calendars.insert(*change.calendar);
+      }
+    }
+  }
+  return deps;
+}
+
+std::map<Role, std::string> BasisHashes(const Scenario& scenario, const Campaign& campaign, const Document& document) {
+  const Dependencies deps = DependenciesOf(scenario, campaign);
+  const json* campaign_body = BodyOf(document, "campaigns", campaign.id);
+  const json body = campaign_body ? *campaign_body : json::object();
+  json offerings_ops = json::object(), offerings_money = json::object(), offerings_service = json::object();
+  for (const std::string& id : deps.offerings) {
+    const json* offering = BodyOf(document, "offerings", id);
+    if (!offering) continue;
+    offerings_ops[id] = Pick(*offering, {"route", "supply", "stock", "stocked", "space", "volume", "transit", "baseline"});
+    offerings_money[id] = Pick(*offering, {"price", "unit_cost", "return_rate"});
+    offerings_service[id] = Pick(*offering, {"loads", "return_rate", "return_lag", "returns"});
+  }
+  json resource_costs = json::object();
+  for (const std::string& id : deps.resources) {
+    const json* resource = BodyOf(document, "resources", id);
+    if (resource) resource_costs[id] = Pick(*resource, {"cost_per_unit", "expansion", "changes"});
+  }
+  std::map<Role, json> parts;
+  parts[Role::kMarketing] = {{"campaign", Pick(body, {"window", "offerings", "discount", "spend", "lift", "profile",
+                                                       "cap", "promises", "announce"})},
+                             {"capabilities", AllBodies(document, "capabilities")}};
+  parts[Role::kOperations] = {
+      {"campaign", Pick(body, {"window", "offerings", "lift", "profile", "cap", "bookings", "readiness"})},
+      {"resources", Bodies(document, "resources", deps.resources)},
+      {"calendars", Bodies(document, "calendars", deps.calendars)},
+      {"capabilities", AllBodies(document, "capabilities")},
+      {"offerings", offerings_ops}};
+  parts[Role::kFinance] = {{"campaign", Pick(body, {"window", "offerings", "discount", "spend", "lift", "cap", "bookings"})},
+                           {"budgets", Bodies(document, "resources", deps.budgets)},
+                           {"offerings", offerings_money},
+                           {"costs", resource_costs}};
+  parts[Role::kService] = {{"campaign", Pick(body, {"window", "offerings", "lift", "profile", "promises"})},
+                           {"resources", Bodies(document, "resources", deps.service_resources)},
+                           {"offerings", offerings_service}};
+  std::map<Role, std::string> hashes;
+  for (const auto& [role, part] : parts) hashes[role] = Sha256Hex(part.dump());
+  return hashes;
+}
+
+std::optional<CheckSummary> SummaryFor(const json& result, const std::string& campaign) {
+  if (!result.contains("campaigns")) return std::nullopt;
+  for (const json& item : result["campaigns"]) {
+    if (item.value("id", "") == campaign) return CheckSummary{item.value("verdict", "no-go"), item};
+  }
+  return std::nullopt;
+}
+
+int VerdictRank(const std::string& verdict) {
+  if (verdict == "go") return 0;
+  if (verdict == "at-risk") return 1;
+  return 2;
+}
+
+json BuildHandover(const json& campaign_result, const Campaign& campaign) {
+  json plan = json::array();
+  if (campaign_result.contains("checks")) {
+    for (const json& check : campaign_result["checks"]) {
+      if (check.value("type", "") != "throughput" || !check.contains("days")) continue;
+      std::map<int, json> weeks;
+      for (const json& day : check["days"]) {
+        const std::optional<Date> date = Date::Parse(day.value("date", ""));
+        if (!date) continue;
+        json& week = weeks[date->iso_week_key()];
+        if (week.is_null()) {
+          week = {{"week", std::to_string(date->iso_week_key() / 100) + "-W" +
+                               (date->iso_week_key() % 100 < 10 ? "0" : "") + std::to_string(date->iso_week_key() % 100)},
+                  {"from", date->ToString()}, {"capacity", 0.0}, {"work_p50", 0.0}, {"work_p95", 0.0},
+                  {"work_without", 0.0}, {"peak_backlog_p95", 0.0}};
+        }
+        week["until"] = date->ToString();
+        week["capacity"] = week["capacity"].get<double>() + day.value("capacity", 0.0);
+        week["work_p50"] = week["work_p50"].get<double>() + day["arrivals"].value("p50", 0.0);
+        week["work_p95"] = week["work_p95"].get<double>() + day["arrivals"].value("p95", 0.0);
+        week["work_without"] = week["work_without"].get<double>() + day.value("arrivals_without", 0.0);
+        week["peak_backlog_p95"] = std::max(week["peak_backlog_p95"].get<double>(), day["backlog"].value("p95", 0.0));
+      }
+      json rows = json::array();
+      for (auto& [key, week] : weeks) {
+        const double extra = week["work_p95"].get<double>() - week["capacity"].get<double>();
+        week["extra_needed_p95"] = std::max(0.0, std::round(extra * 10) / 10);
+        for (const char* field : {"capacity", "work_p50", "work_p95", "work_without"}) {
+          week[field] = std::round(week[field].get<double>() * 10) / 10;
+        }
+        rows.push_back(week);
+      }
+      plan.push_back({{"resource", check.value("resource", "")},
+                      {"unit", check.value("unit", "")},
+                      {"status", check.value("status", "")},
+                      {"weeks", rows}});
+    }
+  }
+  json bookings = json::array();
+  for (const Booking& booking : campaign.bookings) {
+    bookings.push_back({{"resource", booking.resource}, {"extra", booking.extra_per_hour},
+                        {"from", booking.from.ToString()}, {"until", booking.until.ToString()}});
+  }
+  json wording = json::array();
+  if (campaign_result.contains("promises")) {
+    for (const json& promise : campaign_result["promises"]) {
+      json item = {{"type", promise.value("type", "")},
+                   {"text", promise.value("text", "")},
+                   {"status", promise.value("status", "")},
+                   {"p_kept", promise.value("p_kept", 0.0)}};
+      if (promise.contains("declared_wording")) item["declared_wording"] = promise["declared_wording"];
+      wording.push_back(item);
+    }
+  }
+  return {{"operations", {{"capacity_plan", plan}, {"bookings", bookings}}},
+          {"marketing", {{"promises", wording}, {"window", {{"start", campaign.window.start.ToString()},
+                                                            {"end", campaign.window.end.ToString()}}}}},
+          {"service", {{"promises", wording}}}};
+}
+
+std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, const std::string& state,
+                                        const std::string& cause, const Campaign& campaign, const json& now,
+                                        const json* before, const std::string& key) {
+  std::vector<AlertDraft> alerts;
+  const std::string verdict = now.value("verdict", "no-go");
+  const std::string tag = campaign_id + ":" + key.substr(0, 16);
+  // Everyone: an approved or live campaign whose verdict worsened.
+  if (before && (state == "approved" || state == "live")) {
+    const std::string old_verdict = before->value("verdict", "go");
+    if (VerdictRank(verdict) > VerdictRank(old_verdict)) {
+      alerts.push_back({"all", "verdict-worsened",
+                        "Campaign " + campaign_id + " (" + state + ") is now " + verdict + ", was " + old_verdict,
+                        {{"from", old_verdict}, {"to", verdict}}, "verdict-worsened:" + tag});
+    }
+  }
+  // Finance: a budget overrun.
+  if (now.contains("checks")) {
+    for (const json& check : now["checks"]) {
+      if (check.value("type", "") == "budget" && check.value("status", "ok") != "ok") {
+        alerts.push_back({"finance", "budget-overrun",
+                          "Campaign " + campaign_id + " overruns budget " + check.value("resource", "") + ": spend " +
+                              std::to_string(static_cast<long long>(check.value("spend", 0.0))) + " against " +
+                              std::to_string(static_cast<long long>(check.value("available", 0.0))) + " available",
+                          check, "budget-overrun:" + tag + ":" + check.value("resource", "")});
+      }
+    }
+  }
+  // Operations: a campaign change that needs more capacity than the previous version did.
+  if (cause == "campaign" && now.contains("checks")) {
+    for (const json& check : now["checks"]) {
+      if (check.value("type", "") != "throughput" || check.value("status", "ok") == "ok") continue;
+      const std::string resource = check.value("resource", "");
+      const double peak = check["peak_backlog"].value("p95", 0.0);
+      const json* old_check = before ? FindThroughput(*before, resource) : nullptr;
+      const bool was_ok = !old_check || old_check->value("status", "ok") == "ok";
+      const double old_peak = old_check ? (*old_check)["peak_backlog"].value("p95", 0.0) : 0.0;
+      if (was_ok || peak > old_peak * 1.05) {
+        alerts.push_back({"operations", "capacity-needed",
+                          "Campaign " + campaign_id + " now needs more capacity at " + resource +
+                              ": peak backlog (p95) " + std::to_string(static_cast<long long>(peak)) + " " +
+                              check.value("unit", "units") +
+                              (old_check ? ", was " + std::to_string(static_cast<long long>(old_peak)) : ""),
+                          {{"resource", resource}, {"peak_backlog_p95", peak}, {"before", old_peak}},
+                          "capacity-needed:" + tag + ":" + resource});
+      }
+    }
+  }
+  // Marketing: a capability or resource change after which a stronger time promise holds.
+  if ((cause == "resource" || cause == "capability") && before && now.contains("promises")) {
+    for (const json& promise : now["promises"]) {
+      const std::string within = promise.value("within", "");
+      const double advertised = DurationHours(within);
+      if (advertised <= 0) continue;
+      const double strongest = StrongestLevel(promise);
+      double old_strongest = -1;
+      if (before->contains("promises")) {
+        for (const json& old : (*before)["promises"]) {
+          if (old.value("index", -1) == promise.value("index", -2)) old_strongest = StrongestLevel(old);
+        }
+      }
+      if (strongest > 0 && strongest < advertised - 1e-9 && (old_strongest < 0 || strongest < old_strongest - 1e-9)) {
+        alerts.push_back({"marketing", "stronger-promise",
+                          "Campaign " + campaign_id + ": after the change, about " +
+                              std::to_string(static_cast<int>(std::lround(promise.value("target", 0.0) * 100))) +
+                              "% of covered units arrive within " + HoursText(strongest) + " (advertised: " + within +
+                              "); a stronger promise may hold",
+                          {{"promise", promise.value("index", 0)}, {"advertised", within},
+                           {"strongest", HoursText(strongest)}},
+                          "stronger-promise:" + tag + ":" + std::to_string(promise.value("index", 0))});
+      }
+    }
+  }
+  (void)campaign;
+  return alerts;
+}
+
+std::vector<AlertDraft> CapabilityAlerts(const Capability* before, const Capability& after, const Campaign& campaign,
+                                         const std::string& revision_tag) {
+  std::vector<AlertDraft> alerts;
+  if (!after.Covers(campaign.window)) return alerts;
+  if (before && before->Covers(campaign.window) && before->claim == after.claim) return alerts;
+  for (const Promise& promise : campaign.promises) {
+    if (promise.type != PromiseType::kClaim) continue;
+    for (const std::string& required : promise.requires_capabilities) {
+      if (required == after.id) return alerts;  // already claimed
+    }
+  }
+  alerts.push_back({"marketing", "stronger-promise",
+                    "Capability " + after.id + " now supports \"" + after.claim + "\" for the whole window of campaign " +
+                        campaign.id + "; the campaign does not claim it yet",
+                    {{"capability", after.id}, {"claim", after.claim}},
+                    "capability:" + campaign.id + ":" + after.id + ":" + revision_tag});
+  return alerts;
+}
+
+}  // namespace tandem::server

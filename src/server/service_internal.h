@@ -1,0 +1,91 @@
+// Internal pieces of the service shared by service.cc (storage, model) and process.cc (the
+// campaign process, checks and alerts).
+#ifndef TANDEM_SRC_SERVER_SERVICE_INTERNAL_H_
+#define TANDEM_SRC_SERVER_SERVICE_INTERNAL_H_
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "server/process_rules.h"
+#include "server/scenario_doc.h"
+#include "tandem/server/service.h"
+#include "tandem/store/database.h"
+
+namespace tandem::server {
+
+// A campaign's process: its state and, in `data`, confirmations, sign-offs, the current check,
+// the override and the hand-over (see NewProcessData).
+struct ProcessRow {
+  std::string campaign;
+  std::string state;
+  nlohmann::json data;
+  int64_t version = 0;
+};
+
+struct AuditDraft {
+  std::string campaign;  // "" when not about one campaign
+  std::string actor;
+  std::string action;
+  std::string target;
+  nlohmann::json detail;
+};
+
+struct Service::Snapshot {
+  std::string workspace;
+  Document doc;
+  int64_t settings_version = 0;
+  int64_t revision = 0;
+  std::map<std::string, int64_t> file_versions;
+  std::map<std::string, ProcessRow> processes;
+
+  Entity* Find(const std::string& kind, const std::string& key);
+  const Entity* Find(const std::string& kind, const std::string& key) const;
+};
+
+struct Service::WriteContext {
+  Actor actor;
+  Snapshot snapshot;
+  std::string cause;  // what changed: campaign, resource, capability, offering, settings, model, import, process
+  std::string now;
+  std::vector<AuditDraft> audit;
+  std::map<std::string, std::vector<AlertDraft>> alerts;  // by campaign
+  nlohmann::json changed_before;  // the changed entry's body before the write (null: created)
+  std::string kind;    // the entry written, for field errors
+  std::string key;
+  std::string target;  // "resources/pick-pack", for the audit of consequences
+  std::string check_tag;  // the check options, part of every check's cache key
+  store::Connection* connection = nullptr;  // the transaction's connection
+  std::vector<int64_t> queued_jobs;         // jobs queued by the write itself, submitted after commit
+};
+
+// {"confirmations": {}, "signoffs": {}, "check": null, "override": null, "handover": null}
+nlohmann::json NewProcessData();
+
+// After a validated change: withdraws confirmations and sign-offs whose basis changed, returns
+// approved campaigns that lost a sign-off to transfer, queues re-checks (job rows; their ids are
+// appended to `jobs` to be submitted after commit) and raises capability alerts.
+Outcome<bool> Reconcile(store::Connection& c, Service::WriteContext& context, const Service::Snapshot& before,
+                        const Scenario& scenario, std::vector<int64_t>* jobs);
+
+Outcome<bool> AppendAudit(store::Connection& c, const std::string& ws, const std::vector<AuditDraft>& entries,
+                          const std::string& now);
+Outcome<bool> AppendAlerts(store::Connection& c, const std::string& ws, const std::string& campaign,
+                           const std::vector<AlertDraft>& alerts, const std::string& now);
+// The campaign's check scenario: the workspace with only this campaign and the committed ones
+// (approved, live, follow-up, closed), and its cache key (SHA-256 of the options, the scenario's
+// YAML export and the history files it reads).
+struct CampaignScenario {
+  Scenario scenario;
+  std::string key;
+};
+CampaignScenario ScenarioForCampaign(const Scenario& full, const Document& document,
+                                     const std::map<std::string, ProcessRow>& processes, const std::string& campaign,
+                                     const std::string& check_tag);
+
+Outcome<Service::Snapshot> LoadSnapshot(store::Connection& c, const std::string& ws);
+
+}  // namespace tandem::server
+
+#endif  // TANDEM_SRC_SERVER_SERVICE_INTERNAL_H_

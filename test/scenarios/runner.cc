@@ -1,0 +1,348 @@
+// Runs one data-driven scenario test file.
+//
+// File format (see test/scenarios/README.md):
+//   # name: queue/overloaded_single_resource
+//   # description: ...
+//   # derivation: how each expected figure was worked out by hand
+//   <the scenario, YAML>
+//   ----
+//   <expectations, one per line>
+//
+// Expectations:
+//   option scenarios 200 | option seed 7 | option threads 1 | option campaign ID
+//   <path> = <value>          exact (numbers within 1e-9)
+//   <path> ~ <value> <tol>    numbers within tol
+//   <path> <= <value>, <path> >= <value>
+//   <path> contains <text>    the string (or any element of an array) contains text
+//   <path> size <n>           array size
+//   exit <n>                  0 go, 1 at-risk, 2 no-go, 3 bad input
+//   error contains <text>     (bad input) some diagnostic line contains text
+//   error line <n>            (bad input) some diagnostic points at line n
+// Paths are into the JSON output: campaigns[0].promises[1].p_kept, and [key=value] picks the
+// first array element whose key has that value: campaigns[0].checks[type=space].peak_ratio.
+//
+// `tandem_scenario_runner --compare-modes FILE.test` instead checks the scenario in fluid and in
+// order-level mode (same options) and requires every time and availability promise to agree:
+// achieved p50 within kModeTolerance, and the same p_kept unless a mode's p50 is within
+// kModeTolerance of the promise's share (a knife edge, where a small difference flips it).
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tandem/engine/check.h"
+#include "tandem/io/check_output.h"
+#include "tandem/io/scenario_reader.h"
+
+namespace {
+
+using Json = nlohmann::json;
+
+// Fluid and order-level mode agree within two percentage points on the scenario tests (docs/
+// performance.md, Fidelity, explains the differences).
+constexpr double kModeTolerance = 0.02;
+
+// Compares the two modes' promises; returns the number of disagreements (printed).
+int CompareModes(const tandem::Scenario& scenario, tandem::CheckOptions options, const std::string& path) {
+  options.mode = tandem::CheckMode::kFluid;
+  tandem::Result<tandem::CheckResult> fluid = tandem::RunCheck(scenario, options);
+  options.mode = tandem::CheckMode::kOrders;
+  tandem::Result<tandem::CheckResult> orders = tandem::RunCheck(scenario, options);
+  if (!fluid.ok() || !orders.ok()) {
+    std::cerr << path << ": the check failed\n";
+    return 1;
+  }
+  int failures = 0;
+  auto compare = [&](const std::string& where, const tandem::PromiseResult& a, const tandem::PromiseResult& b) {
+    if (!a.promise.IsTimePromise() && a.type != tandem::PromiseType::kAvailability) return;
+    const double difference = std::fabs(a.achieved.p50 - b.achieved.p50);
+    const bool knife_edge = std::fabs(a.achieved.p50 - a.target) <= kModeTolerance ||
+                            std::fabs(b.achieved.p50 - b.target) <= kModeTolerance;
+    std::cout << where << " " << a.text << ": achieved p50 fluid " << a.achieved.p50 << ", orders " << b.achieved.p50
+              << "; p_kept fluid " << a.p_kept << ", orders " << b.p_kept << "\n";
+    if (difference > kModeTolerance) {
+      std::cerr << "FAIL: " << where << " achieved p50 differs by " << difference << "\n";
+      ++failures;
+    }
+    if (a.p_kept != b.p_kept && !knife_edge) {
+      std::cerr << "FAIL: " << where << " p_kept differs (" << a.p_kept << " against " << b.p_kept << ")\n";
+      ++failures;
+    }
+  };
+  const tandem::CheckResult& f = fluid.value();
+  const tandem::CheckResult& o = orders.value();
+  for (size_t c = 0; c < f.campaigns.size(); ++c) {
+    for (size_t p = 0; p < f.campaigns[c].promises.size(); ++p) {
+      compare("campaigns[" + std::to_string(c) + "].promises[" + std::to_string(p) + "]", f.campaigns[c].promises[p],
+              o.campaigns[c].promises[p]);
+    }
+  }
+  for (size_t p = 0; p < f.messaging.size(); ++p) {
+    compare("messaging[" + std::to_string(p) + "]", f.messaging[p], o.messaging[p]);
+  }
+  if (failures > 0) std::cerr << path << ": " << failures << " disagreement(s) between the modes\n";
+  return failures;
+}
+
+std::string Trim(const std::string& text) {
+  const size_t begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return "";
+  const size_t end = text.find_last_not_of(" \t\r");
+  return text.substr(begin, end - begin + 1);
+}
+
+std::string Unquote(const std::string& text) {
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') return text.substr(1, text.size() - 2);
+  return text;
+}
+
+// Resolves a path; nullptr when absent.
+const Json* Resolve(const Json& root, const std::string& path, std::string* problem) {
+  const Json* node = &root;
+  size_t position = 0;
+  while (position < path.size()) {
+    if (path[position] == '.') {
+      ++position;
+      continue;
+    }
+    if (path[position] == '[') {
+      const size_t close = path.find(']', position);
+      const std::string inside = path.substr(position + 1, close - position - 1);
+      position = close + 1;
+      if (!node->is_array()) {
+        *problem = "not an array before [" + inside + "]";
+        return nullptr;
+      }
+      const size_t equals = inside.find('=');
+      if (equals == std::string::npos) {
+        const size_t index = std::stoul(inside);
+        if (index >= node->size()) {
+          *problem = "index " + inside + " out of range (size " + std::to_string(node->size()) + ")";
+          return nullptr;
+        }
+        node = &(*node)[index];
+      } else {
+        const std::string key = inside.substr(0, equals);
+        const std::string value = inside.substr(equals + 1);
+        const Json* found = nullptr;
+        for (const Json& element : *node) {
+          if (element.contains(key) && ((element[key].is_string() && element[key].get<std::string>() == value) ||
+                                        (!element[key].is_string() && element[key].dump() == value))) {
+            found = &element;
+            break;
+          }
+        }
+        if (found == nullptr) {
+          *problem = "no element with " + inside;
+          return nullptr;
+        }
+        node = found;
+      }
+      continue;
+    }
+    size_t end = path.find_first_of(".[", position);
+    if (end == std::string::npos) end = path.size();
+    const std::string key = path.substr(position, end - position);
+    position = end;
+    if (!node->is_object() || !node->contains(key)) {
+      *problem = "no key '" + key + "'";
+      return nullptr;
+    }
+    node = &(*node)[key];
+  }
+  return node;
+}
+
+bool Matches(const Json& actual, const std::string& expected_text) {
+  const std::string expected = Unquote(expected_text);
+  if (actual.is_string()) return actual.get<std::string>() == expected;
+  if (actual.is_boolean()) return (expected == "true") == actual.get<bool>() && (expected == "true" || expected == "false");
+  if (actual.is_null()) return expected == "null";
+  if (actual.is_number()) {
+    char* end = nullptr;
+    const double value = std::strtod(expected.c_str(), &end);
+    if (end == expected.c_str()) return false;
+    return std::fabs(actual.get<double>() - value) <= 1e-9 * std::max(1.0, std::fabs(value));
+  }
+  return actual.dump() == expected;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool compare_modes = argc == 3 && std::string(argv[1]) == "--compare-modes";
+  if (argc != 2 && !compare_modes) {
+    std::cerr << "usage: tandem_scenario_runner [--compare-modes] FILE.test\n";
+    return 2;
+  }
+  const std::string path = argv[argc - 1];
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << path << ": cannot open\n";
+    return 2;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string content = buffer.str();
+  const size_t separator = content.find("\n----\n");
+  if (separator == std::string::npos) {
+    std::cerr << path << ": no '----' line between the scenario and the expectations\n";
+    return 2;
+  }
+  const std::string scenario_text = content.substr(0, separator + 1);
+  std::vector<std::string> expectations;
+  {
+    std::stringstream lines(content.substr(separator + 6));
+    std::string line;
+    while (std::getline(lines, line)) {
+      line = Trim(line);
+      if (!line.empty() && line[0] != '#') expectations.push_back(line);
+    }
+  }
+
+  tandem::CheckOptions options;
+  options.threads = 2;
+  for (const std::string& line : expectations) {
+    std::stringstream words(line);
+    std::string keyword;
+    std::string name;
+    words >> keyword;
+    if (keyword != "option") continue;
+    words >> name;
+    std::string value;
+    words >> value;
+    if (name == "scenarios") options.scenarios = std::stoll(value);
+    if (name == "seed") options.seed = std::stoull(value);
+    if (name == "threads") options.threads = std::stoi(value);
+    if (name == "campaign") options.campaign = value;
+  }
+
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  tandem::FileLoader loader = [folder](const std::string& relative) -> tandem::Result<std::string> {
+    std::ifstream file(folder / relative);
+    if (!file) return tandem::Error::Io("no such file: " + (folder / relative).string());
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  };
+  tandem::Result<tandem::Scenario> scenario = tandem::ParseScenario(scenario_text, path, loader);
+
+  int failures = 0;
+  auto fail = [&](const std::string& line, const std::string& why) {
+    std::cerr << "FAIL: " << line << "\n      " << why << "\n";
+    ++failures;
+  };
+
+  if (compare_modes) {
+    if (!scenario.ok()) return 0;  // a rejected scenario: nothing to compare
+    return CompareModes(scenario.value(), options, path) == 0 ? 0 : 1;
+  }
+
+  if (!scenario.ok()) {
+    const std::string diagnostics = scenario.error().ToString();
+    bool expects_error = false;
+    for (const std::string& line : expectations) {
+      std::stringstream words(line);
+      std::string keyword;
+      words >> keyword;
+      if (keyword == "exit") {
+        int code = 0;
+        words >> code;
+        expects_error = expects_error || code == 3;
+        if (code != 3) fail(line, "the scenario was rejected (exit 3):\n" + diagnostics);
+      } else if (keyword == "error") {
+        expects_error = true;
+        std::string kind;
+        words >> kind;
+        std::string rest;
+        std::getline(words, rest);
+        rest = Unquote(Trim(rest));
+        if (kind == "contains" && diagnostics.find(rest) == std::string::npos) {
+          fail(line, "no diagnostic contains it; got:\n" + diagnostics);
+        }
+        if (kind == "line") {
+          const std::string needle = ":" + rest + ":";
+          if (diagnostics.find(needle) == std::string::npos) fail(line, "no diagnostic at that line; got:\n" + diagnostics);
+        }
+      } else if (keyword != "option") {
+        fail(line, "the scenario was rejected:\n" + diagnostics);
+      }
+    }
+    if (!expects_error) fail("(scenario)", "rejected but no error was expected:\n" + diagnostics);
+    return failures == 0 ? 0 : 1;
+  }
+
+  tandem::Result<tandem::CheckResult> result = tandem::RunCheck(scenario.value(), options);
+  if (!result.ok()) {
+    const bool wanted = std::any_of(expectations.begin(), expectations.end(),
+                                    [](const std::string& line) { return line.rfind("exit 3", 0) == 0; });
+    if (!wanted) fail("(check)", "the check failed: " + result.error().ToString());
+    return failures == 0 ? 0 : 1;
+  }
+  const Json output = Json::parse(tandem::CheckResultToJson(result.value()));
+  for (const std::string& line : expectations) {
+    std::stringstream words(line);
+    std::string first;
+    words >> first;
+    if (first == "option") continue;
+    if (first == "exit") {
+      int code = 0;
+      words >> code;
+      if (static_cast<int>(result.value().verdict) != code) {
+        fail(line, std::string("verdict is ") + tandem::VerdictName(result.value().verdict));
+      }
+      continue;
+    }
+    if (first == "error") {
+      fail(line, "the scenario was accepted");
+      continue;
+    }
+    std::string op;
+    words >> op;
+    std::string rest;
+    std::getline(words, rest);
+    rest = Trim(rest);
+    std::string problem;
+    const Json* actual = Resolve(output, first, &problem);
+    if (actual == nullptr) {
+      fail(line, problem);
+      continue;
+    }
+    const std::string shown = actual->dump();
+    if (op == "=") {
+      if (!Matches(*actual, rest)) fail(line, "actual " + shown);
+    } else if (op == "~" || op == "<=" || op == ">=") {
+      if (!actual->is_number()) {
+        fail(line, "not a number: " + shown);
+        continue;
+      }
+      std::stringstream numbers(rest);
+      double value = 0;
+      double tolerance = 0;
+      numbers >> value >> tolerance;
+      const double got = actual->get<double>();
+      const bool ok = op == "~" ? std::fabs(got - value) <= tolerance : op == "<=" ? got <= value : got >= value;
+      if (!ok) fail(line, "actual " + shown);
+    } else if (op == "contains") {
+      const std::string needle = Unquote(rest);
+      bool found = false;
+      if (actual->is_string()) found = actual->get<std::string>().find(needle) != std::string::npos;
+      if (actual->is_array()) {
+        for (const Json& element : *actual) {
+          found = found || (element.is_string() && element.get<std::string>().find(needle) != std::string::npos);
+        }
+      }
+      if (!found) fail(line, "actual " + shown);
+    } else if (op == "size") {
+      if (!actual->is_array() || actual->size() != std::stoul(rest)) fail(line, "actual " + shown);
+    } else {
+      fail(line, "unknown operator '" + op + "'");
+    }
+  }
+  if (failures > 0) std::cerr << path << ": " << failures << " expectation(s) failed\n";
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,454 @@
+// The service layer without HTTP, on both databases: the model (import, export, validation,
+// roles, versions) and the process (confirmations, checks, sign-offs, approval, override,
+// hand-over, withdrawals, alerts, audit).
+#include <set>
+
+#include "test_support.h"
+#include "tandem/io/scenario_reader.h"
+#include "tandem/io/scenario_writer.h"
+
+namespace tandem::server {
+namespace {
+
+using json = nlohmann::json;
+using testing::As;
+using testing::TestDatabase;
+
+FileLoader NoFiles() {
+  return [](const std::string& path) -> Result<std::string> { return Error::Io("no file " + path); };
+}
+
+class ServiceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    database_ = std::make_unique<TestDatabase>(GetParam());
+    Outcome<std::unique_ptr<Service>> opened = Service::Open(testing::TestOptions(database_->url()));
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    service_ = std::move(opened.value());
+  }
+  void TearDown() override { service_.reset(); }
+
+  void ImportToy() {
+    Outcome<Reply> imported = service_->Import(As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml");
+    ASSERT_TRUE(imported.ok()) << imported.error().ToJson().dump();
+  }
+
+  json Process(const std::string& campaign = "spring") {
+    Outcome<Reply> reply = service_->GetProcess(As(Role::kMarketing), "toy", campaign);
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? reply.value().body : json();
+  }
+
+  int64_t EntityVersion(const std::string& kind, const std::string& id) {
+    Outcome<Reply> reply = service_->GetEntity(As(Role::kMarketing), "toy", kind, id);
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? *reply.value().version : -1;
+  }
+
+  json EntityBody(const std::string& kind, const std::string& id) {
+    Outcome<Reply> reply = service_->GetEntity(As(Role::kMarketing), "toy", kind, id);
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? reply.value().body["body"] : json();
+  }
+
+  // Marketing edits the campaign: `change` applied to its current body.
+  Outcome<Reply> EditCampaign(const std::function<void(json&)>& change) {
+    json body = EntityBody("campaigns", "spring");
+    change(body);
+    return service_->PutEntity(As(Role::kMarketing), "toy", "campaigns", "spring", body, EntityVersion("campaigns", "spring"));
+  }
+
+  void ConfirmAll(const std::string& campaign = "spring") {
+    for (Role role : Functions()) {
+      Outcome<Reply> reply = service_->Confirm(As(role), "toy", campaign, RoleName(role), json{{"note", "current"}});
+      ASSERT_TRUE(reply.ok()) << reply.error().ToJson().dump();
+    }
+  }
+
+  std::string WaitForCheck(const std::string& campaign = "spring") {
+    EXPECT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
+    json process = Process(campaign);
+    EXPECT_TRUE(process["check"].is_object()) << process.dump();
+    if (!process["check"].is_object()) return "";
+    EXPECT_EQ(process["check"]["status"], "done") << process["check"].dump();
+    return process["check"].value("key", "");
+  }
+
+  void SignAll(const std::string& key, const std::string& campaign = "spring") {
+    for (Role role : Functions()) {
+      Outcome<Reply> reply = service_->SignOff(As(role), "toy", campaign, RoleName(role), json{{"check", key}});
+      ASSERT_TRUE(reply.ok()) << reply.error().ToJson().dump();
+    }
+  }
+
+  // Groundwork, transfer, check, sign-offs and approval of the toy campaign (verdict go).
+  void ApproveToy() {
+    ImportToy();
+    ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt).ok());
+    ConfirmAll();
+    ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt).ok());
+    const std::string key = WaitForCheck();
+    SignAll(key);
+    Outcome<Reply> approved = service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
+    ASSERT_TRUE(approved.ok()) << approved.error().ToJson().dump();
+  }
+
+  std::vector<json> AlertsFor(Role role) {
+    Outcome<Reply> reply = service_->Alerts(As(role), "toy", 0);
+    EXPECT_TRUE(reply.ok());
+    std::vector<json> items;
+    if (reply.ok()) {
+      for (const json& item : reply.value().body["items"]) items.push_back(item);
+    }
+    return items;
+  }
+
+  std::vector<std::string> AuditActions(const std::string& campaign = "spring") {
+    Outcome<Reply> reply = service_->Audit(As(Role::kService), "toy", campaign);
+    EXPECT_TRUE(reply.ok());
+    std::vector<std::string> actions;
+    if (reply.ok()) {
+      for (const json& item : reply.value().body["items"]) {
+        actions.push_back(item["action"].get<std::string>() + " " + item["target"].get<std::string>());
+      }
+    }
+    return actions;
+  }
+
+  std::unique_ptr<TestDatabase> database_;
+  std::unique_ptr<Service> service_;
+};
+
+bool Contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model
+
+TEST_P(ServiceTest, ImportAndExportRoundTripGreenleafWithoutLossOfMeaning) {
+  const std::string original = testing::ReadSourceFile("examples/greenleaf.yaml");
+  Outcome<Reply> imported = service_->Import(As(Role::kAdmin), "greenleaf", original, {}, "greenleaf.yaml");
+  ASSERT_TRUE(imported.ok()) << imported.error().ToJson().dump();
+  Outcome<Reply> exported = service_->Export(As(Role::kFinance), "greenleaf", false);
+  ASSERT_TRUE(exported.ok()) << exported.error().ToJson().dump();
+  Result<Scenario> before = ParseScenario(original, "greenleaf.yaml", NoFiles());
+  Result<Scenario> after = ParseScenario(exported.value().text, "export.yaml", NoFiles());
+  ASSERT_TRUE(before.ok() && after.ok()) << exported.value().text;
+  // The writer is canonical: equal text means an equal model.
+  EXPECT_EQ(WriteScenarioYaml(before.value()), WriteScenarioYaml(after.value()));
+}
+
+TEST_P(ServiceTest, HistoryFilesTravelWithTheScenario) {
+  std::string scenario = testing::kToyScenario;
+  const std::string per_day = "baseline: {per_day: 100, noise: none}";
+  scenario.replace(scenario.find(per_day), per_day.size(), "baseline: {history: kites.csv}");
+  std::string csv = "date,units\n";
+  for (int day = 1; day <= 28; ++day) csv += "2027-02-" + std::string(day < 10 ? "0" : "") + std::to_string(day) + ",90\n";
+  Outcome<Reply> missing = service_->Import(As(Role::kAdmin), "toy", scenario, {}, "toy.yaml");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().status, 422);
+  Outcome<Reply> imported = service_->Import(As(Role::kAdmin), "toy", scenario, {{"kites.csv", csv}}, "toy.yaml");
+  ASSERT_TRUE(imported.ok()) << imported.error().ToJson().dump();
+  Outcome<Reply> bundle = service_->Export(As(Role::kMarketing), "toy", true);
+  ASSERT_TRUE(bundle.ok());
+  EXPECT_EQ(bundle.value().body["files"]["kites.csv"], csv);
+  EXPECT_NE(bundle.value().body["scenario"].get<std::string>().find("kites.csv"), std::string::npos);
+}
+
+TEST_P(ServiceTest, InvalidWritesAreRefusedNamingTheField) {
+  ImportToy();
+  json packing = EntityBody("resources", "packing");
+  packing["capacity"] = -5;
+  Outcome<Reply> negative =
+      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, EntityVersion("resources", "packing"));
+  ASSERT_FALSE(negative.ok());
+  EXPECT_EQ(negative.error().status, 422);
+  ASSERT_FALSE(negative.error().fields.empty());
+  EXPECT_EQ(negative.error().fields[0].field, "capacity");
+  // Deleting a resource an offering routes through breaks the offering: the error names it.
+  Outcome<Reply> deleted =
+      service_->DeleteEntity(As(Role::kOperations), "toy", "resources", "packing", EntityVersion("resources", "packing"));
+  ASSERT_FALSE(deleted.ok());
+  EXPECT_EQ(deleted.error().status, 422);
+  ASSERT_FALSE(deleted.error().fields.empty());
+  EXPECT_NE(deleted.error().fields[0].path.find("offerings/kite"), std::string::npos) << deleted.error().ToJson().dump();
+  // Unknown keys are refused too (a typo is never ignored).
+  Outcome<Reply> typo = service_->PutEntity(As(Role::kOperations), "toy", "capabilities", "same-day",
+                                            {{"claim", "same-day dispatch"}, {"form", "2027-03-01"}}, std::nullopt);
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.error().fields.at(0).field, "form");
+  // Nothing of the refused writes was stored.
+  EXPECT_EQ(EntityBody("resources", "packing")["capacity"], 1000);
+  EXPECT_EQ(EntityVersion("resources", "packing"), 1);
+}
+
+TEST_P(ServiceTest, EachFunctionEditsOnlyItsOwnPart) {
+  ImportToy();
+  json budget = EntityBody("resources", "budget");
+  budget["capacity"] = 120000;
+  EXPECT_EQ(service_->PutEntity(As(Role::kOperations), "toy", "resources", "budget", budget, 1).error().status, 403);
+  EXPECT_TRUE(service_->PutEntity(As(Role::kFinance), "toy", "resources", "budget", budget, 1).ok());
+  json packing = EntityBody("resources", "packing");
+  packing["capacity"] = 1100;
+  EXPECT_EQ(service_->PutEntity(As(Role::kFinance), "toy", "resources", "packing", packing, 1).error().status, 403);
+  EXPECT_TRUE(service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1).ok());
+  // A throughput resource cannot become a budget to dodge the rule.
+  packing["kind"] = "budget";
+  EXPECT_EQ(service_->PutEntity(As(Role::kFinance), "toy", "resources", "packing", packing, 2).error().status, 403);
+  // Bookings are operations'; marketing cannot slip them into a campaign edit.
+  Outcome<Reply> booked = EditCampaign([](json& body) {
+    body["bookings"] = json::array({{{"resource", "packing"}, {"extra", 10}, {"from", "2027-03-15"}, {"until", "2027-03-20"}}});
+  });
+  ASSERT_FALSE(booked.ok());
+  EXPECT_EQ(booked.error().status, 403);
+  EXPECT_EQ(booked.error().fields.at(0).field, "bookings");
+  // Service sets the contact load per order; marketing may not.
+  const json loads = json::array({{{"resource", "support"}, {"per_unit", 0.08}, {"lag", "1d"}}});
+  EXPECT_EQ(service_->PutPart(As(Role::kMarketing), "toy", "offerings", "kite", "loads", loads, 1).error().status, 403);
+  Outcome<Reply> service_loads = service_->PutPart(As(Role::kService), "toy", "offerings", "kite", "loads", loads, 1);
+  ASSERT_TRUE(service_loads.ok()) << service_loads.error().ToJson().dump();
+  EXPECT_EQ(EntityBody("offerings", "kite")["loads"][0]["per_unit"], 0.08);
+}
+
+TEST_P(ServiceTest, UpdatesNeedTheCurrentVersion) {
+  ImportToy();
+  json packing = EntityBody("resources", "packing");
+  packing["capacity"] = 900;
+  Outcome<Reply> blind = service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, std::nullopt);
+  ASSERT_FALSE(blind.ok());
+  EXPECT_EQ(blind.error().status, 428);
+  Outcome<Reply> first = service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first.value().version, 2);
+  packing["capacity"] = 800;
+  Outcome<Reply> stale = service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().status, 409);
+  EXPECT_EQ(stale.error().fields.at(0).field, "If-Match");
+  EXPECT_EQ(EntityBody("resources", "packing")["capacity"], 900);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The process
+
+TEST_P(ServiceTest, GroundworkNeedsEveryConfirmation) {
+  ImportToy();
+  ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt).ok());
+  EXPECT_EQ(service_->Transition(As(Role::kOperations), "toy", "spring", {{"to", "transfer"}}, std::nullopt).error().status, 403);
+  ASSERT_TRUE(service_->Confirm(As(Role::kMarketing), "toy", "spring", "marketing", json::object()).ok());
+  // No one confirms for another function, not even admin.
+  EXPECT_EQ(service_->Confirm(As(Role::kMarketing), "toy", "spring", "finance", json::object()).error().status, 403);
+  EXPECT_EQ(service_->Confirm(As(Role::kAdmin), "toy", "spring", "finance", json::object()).error().status, 403);
+  EXPECT_EQ(Process()["missing_confirmations"], json({"operations", "finance", "service"}));
+  Outcome<Reply> early = service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt);
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().status, 409);
+  EXPECT_EQ(early.error().fields.size(), 3u);
+  ConfirmAll();
+  EXPECT_TRUE(Process()["missing_confirmations"].empty());
+  EXPECT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt).ok());
+}
+
+TEST_P(ServiceTest, ApprovalOfAGoCampaignProducesTheHandover) {
+  ApproveToy();
+  json process = Process();
+  EXPECT_EQ(process["state"], "approved");
+  EXPECT_EQ(process["check"]["verdict"], "go");  // derived by hand in test_support.h
+  EXPECT_TRUE(process["override"].is_null());
+  Outcome<Reply> operations = service_->Handover(As(Role::kOperations), "toy", "spring");
+  ASSERT_TRUE(operations.ok());
+  const json& plan = operations.value().body["handover"]["operations"]["capacity_plan"];
+  ASSERT_FALSE(plan.empty());
+  const json* packing = nullptr;
+  for (const json& item : plan) {
+    if (item["resource"] == "packing") packing = &item;
+  }
+  ASSERT_NE(packing, nullptr) << plan.dump();
+  // Weeks 2027-W11 (15-21 Mar) and W12 (22-28 Mar) are inside the window: open 24h a day at
+  // 1,000 orders an hour, 168,000 a week; demand is 150 orders a day, 1,050 a week.
+  bool found = false;
+  for (const json& week : (*packing)["weeks"]) {
+    if (week["week"] != "2027-W11") continue;
+    found = true;
+    EXPECT_DOUBLE_EQ(week["capacity"].get<double>(), 168000.0);
+    EXPECT_NEAR(week["work_p50"].get<double>(), 1050.0, 1.0);
+    EXPECT_NEAR(week["work_without"].get<double>(), 700.0, 1.0);
+    EXPECT_EQ(week["extra_needed_p95"], 0.0);
+  }
+  EXPECT_TRUE(found) << packing->dump();
+  // Marketing and service get the approved wording, and only their parts.
+  Outcome<Reply> marketing = service_->Handover(As(Role::kMarketing), "toy", "spring");
+  ASSERT_TRUE(marketing.ok());
+  EXPECT_FALSE(marketing.value().body["handover"].contains("operations"));
+  EXPECT_EQ(marketing.value().body["handover"]["marketing"]["promises"][0]["text"], "delivered within 3d for 95% of orders");
+  Outcome<Reply> service = service_->Handover(As(Role::kService), "toy", "spring");
+  ASSERT_TRUE(service.ok());
+  EXPECT_EQ(service.value().body["handover"]["service"]["promises"][0]["status"], "kept");
+  const std::vector<std::string> audit = AuditActions();
+  for (const char* entry : {"confirm operations", "signoff finance", "approve state", "check-done check"}) {
+    EXPECT_TRUE(Contains(audit, entry)) << entry;
+  }
+}
+
+TEST_P(ServiceTest, SignOffsAreOnTheCurrentCheckOnly) {
+  ImportToy();
+  ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt).ok());
+  ConfirmAll();
+  ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt).ok());
+  const std::string key = WaitForCheck();
+  Outcome<Reply> wrong = service_->SignOff(As(Role::kFinance), "toy", "spring", "finance", {{"check", "0000"}});
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().status, 409);
+  EXPECT_EQ(wrong.error().fields.at(0).field, "check");
+  ASSERT_TRUE(service_->SignOff(As(Role::kFinance), "toy", "spring", "finance", {{"check", key}}).ok());
+  Outcome<Reply> early = service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().status, 409);
+  EXPECT_EQ(early.error().fields.size(), 3u);  // marketing, operations, service missing
+  EXPECT_EQ(service_->Approve(As(Role::kOperations), "toy", "spring", {{"check", key}}).error().status, 403);
+}
+
+TEST_P(ServiceTest, TheCheckIsCachedByContent) {
+  ImportToy();
+  Outcome<Reply> first = service_->RequestCheck(As(Role::kService), "toy", "spring");
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first.value().status, 202);
+  const std::string key = WaitForCheck();
+  Outcome<Reply> second = service_->RequestCheck(As(Role::kFinance), "toy", "spring");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second.value().status, 200);
+  EXPECT_EQ(second.value().body["check"]["key"], key);
+  EXPECT_EQ(second.value().body["check"]["job"], first.value().body["check"]["job"]);
+  // A different content is a different key; going back to the old content is answered from
+  // the cache by a new job without simulating again.
+  ASSERT_TRUE(EditCampaign([](json& body) { body["spend"] = 6000; }).ok());
+  ASSERT_TRUE(service_->RequestCheck(As(Role::kService), "toy", "spring").ok());
+  const std::string other = WaitForCheck();
+  EXPECT_NE(other, key);
+  ASSERT_TRUE(EditCampaign([](json& body) { body["spend"] = 5000; }).ok());
+  ASSERT_TRUE(service_->RequestCheck(As(Role::kService), "toy", "spring").ok());
+  EXPECT_EQ(WaitForCheck(), key);
+  const std::string metrics = service_->MetricsText();
+  EXPECT_NE(metrics.find("tandem_checks_run_total 2\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("tandem_checks_cached_total 1\n"), std::string::npos) << metrics;
+  Outcome<Reply> result = service_->GetCheck(As(Role::kService), "toy", "spring", true);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.value().body["result"]["verdict"], "go");
+  bool series = false;  // chart series included
+  for (const json& check : result.value().body["result"]["checks"]) {
+    if (check["type"] == "throughput" && check["resource"] == "packing") series = !check["days"].empty();
+  }
+  EXPECT_TRUE(series);
+}
+
+TEST_P(ServiceTest, AResourceChangeWithdrawsOnlyTheSignOffsItInvalidates) {
+  ApproveToy();
+  json packing = EntityBody("resources", "packing");
+  packing["capacity"] = 900;  // still far above demand: the verdict stays go
+  ASSERT_TRUE(service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1).ok());
+  ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
+  json process = Process();
+  // Operations signed off on the old capacity; marketing, finance and service on parts that
+  // did not change. Approval needs all four again.
+  EXPECT_EQ(process["missing_signoffs"], json({"operations"}));
+  EXPECT_EQ(process["state"], "transfer");
+  EXPECT_EQ(process["check"]["status"], "done");
+  EXPECT_EQ(process["check"]["verdict"], "go");
+  const std::vector<std::string> audit = AuditActions();
+  EXPECT_TRUE(Contains(audit, "withdraw-signoff operations"));
+  EXPECT_FALSE(Contains(audit, "withdraw-signoff finance"));
+  EXPECT_TRUE(Contains(audit, "recheck resources/packing"));
+}
+
+TEST_P(ServiceTest, ANoGoIsApprovedOnlyByARecordedOverride) {
+  ImportToy();
+  // Spend twice the budget: the budget check breaks, the verdict is no-go.
+  ASSERT_TRUE(EditCampaign([](json& body) { body["spend"] = 200000; }).ok());
+  ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt).ok());
+  ConfirmAll();
+  ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt).ok());
+  const std::string key = WaitForCheck();
+  EXPECT_EQ(Process()["check"]["verdict"], "no-go");
+  SignAll(key);
+  Outcome<Reply> plain = service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
+  ASSERT_FALSE(plain.ok());
+  EXPECT_EQ(plain.error().status, 409);
+  EXPECT_EQ(plain.error().fields.at(0).field, "override.reason");
+  Outcome<Reply> vague = service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}, {"override", {{"reason", ""}}}});
+  ASSERT_FALSE(vague.ok());
+  EXPECT_EQ(vague.error().fields.at(0).field, "override.reason");
+  const std::string reason = "the board funds the overrun from the Q2 reserve";
+  Outcome<Reply> overridden = service_->Approve(As(Role::kMarketing, "maria"), "toy", "spring",
+                                                {{"check", key}, {"override", {{"reason", reason}}}});
+  ASSERT_TRUE(overridden.ok()) << overridden.error().ToJson().dump();
+  json process = Process();
+  EXPECT_EQ(process["state"], "approved");
+  EXPECT_EQ(process["override"]["by"], "maria");
+  EXPECT_EQ(process["override"]["reason"], reason);
+  EXPECT_EQ(process["override"]["verdict"], "no-go");
+  EXPECT_FALSE(process["override"]["at"].get<std::string>().empty());
+  // Finance was told about the overrun; operations was not.
+  bool budget_alert = false;
+  for (const json& alert : AlertsFor(Role::kFinance)) budget_alert = budget_alert || alert["kind"] == "budget-overrun";
+  EXPECT_TRUE(budget_alert);
+  for (const json& alert : AlertsFor(Role::kOperations)) EXPECT_NE(alert["kind"], "budget-overrun");
+  EXPECT_TRUE(Contains(AuditActions(), "override verdict"));
+}
+
+TEST_P(ServiceTest, AWorseVerdictAfterApprovalAlertsEveryoneAndOperationsGetsTheCapacityNeed) {
+  ApproveToy();
+  // Lift 300: 30,100 orders a day against 24,000 a day of packing: overloaded, no-go.
+  ASSERT_TRUE(EditCampaign([](json& body) { body["lift"] = 300; }).ok());
+  ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
+  json process = Process();
+  EXPECT_EQ(process["state"], "transfer");
+  EXPECT_EQ(process["check"]["verdict"], "no-go");
+  EXPECT_EQ(process["missing_signoffs"].size(), 4u);
+  std::set<std::string> kinds_for_service;
+  for (const json& alert : AlertsFor(Role::kService)) kinds_for_service.insert(alert["kind"]);
+  EXPECT_TRUE(kinds_for_service.count("verdict-worsened"));
+  EXPECT_FALSE(kinds_for_service.count("capacity-needed"));
+  bool capacity = false;
+  for (const json& alert : AlertsFor(Role::kOperations)) {
+    if (alert["kind"] == "capacity-needed" && alert["data"]["resource"] == "packing") capacity = true;
+  }
+  EXPECT_TRUE(capacity);
+}
+
+TEST_P(ServiceTest, ACapabilityThatSupportsANewClaimAlertsMarketing) {
+  ImportToy();
+  json capability = EntityBody("capabilities", "gift-wrap");
+  capability["from"] = "2027-03-01";  // now covers the campaign's window (15-28 March)
+  ASSERT_TRUE(service_->PutEntity(As(Role::kOperations), "toy", "capabilities", "gift-wrap", capability, 1).ok());
+  std::vector<json> marketing = AlertsFor(Role::kMarketing);
+  ASSERT_EQ(marketing.size(), 1u);
+  EXPECT_EQ(marketing[0]["kind"], "stronger-promise");
+  EXPECT_EQ(marketing[0]["data"]["capability"], "gift-wrap");
+  EXPECT_TRUE(AlertsFor(Role::kFinance).empty());
+}
+
+TEST_P(ServiceTest, AFasterResourceThatAllowsAStrongerTimePromiseAlertsMarketing) {
+  ApproveToy();
+  // Orders take 1h of packing and 24h of transit: 25h, so 36h is the strongest level of the
+  // ladder that 95% reach (24h is not). With 13h of packing it is 37h: 48h.
+  json packing = EntityBody("resources", "packing");
+  packing["processing_time"] = "13h";
+  ASSERT_TRUE(service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1).ok());
+  ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
+  EXPECT_TRUE(AlertsFor(Role::kMarketing).empty());  // slower: nothing stronger to promise
+  packing["processing_time"] = "1h";
+  ASSERT_TRUE(service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 2).ok());
+  ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
+  std::vector<json> alerts = AlertsFor(Role::kMarketing);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0]["kind"], "stronger-promise");
+  EXPECT_EQ(alerts[0]["data"]["advertised"], "3d");
+  EXPECT_EQ(alerts[0]["data"]["strongest"], "36h");
+  EXPECT_TRUE(AlertsFor(Role::kService).empty());
+}
+
+TANDEM_INSTANTIATE_BACKENDS(ServiceTest);
+
+}  // namespace
+}  // namespace tandem::server
