@@ -77,6 +77,7 @@ demo: build
 
 bench: build
 	bench/run.sh $(BUILD)
+	bench/recommend.sh $(BUILD)
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
