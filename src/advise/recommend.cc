@@ -685,6 +685,17 @@ Result<Recommendations> Recommender::Run() {
     }
     // When no single lever reaches go: pairs of options that change different things, the
     // closest first.
+    // The same changes reached two ways (e.g. "relax them all" and a pair of relaxes) are one option.
+    auto key_of = [&](const Changes& changes) {
+      std::vector<std::string> parts;
+      for (const LeverChange& change : changes) parts.push_back(Describe(k, change));
+      std::sort(parts.begin(), parts.end());
+      std::string key;
+      for (const std::string& part : parts) key += part + "\n";
+      return key;
+    };
+    std::vector<std::string> known;
+    for (const RecommendOption& option : options) known.push_back(key_of(option.changes));
     const bool any_go = std::any_of(options.begin(), options.end(), [](const RecommendOption& option) {
       return option.verdict == Verdict::kGo;
     });
@@ -720,6 +731,9 @@ Result<Recommendations> Recommender::Run() {
           tried.push_back(keys);
           Changes both = first.changes;
           both.insert(both.end(), second.changes.begin(), second.changes.end());
+          const std::string key = key_of(both);
+          if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+          known.push_back(key);
           Progress("re-checking a combination: " + first.lever + " + " + second.lever);
           std::optional<RecommendOption> option = Verify(k, both);
           if (option) pairs.push_back(std::move(*option));

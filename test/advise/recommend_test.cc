@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -257,7 +258,12 @@ TEST(RecommendTest, ApplyingAnOptionGivesItsVerdict) {
     small.simulation.scenarios = 64;  // keep the test quick; the property holds for any count
     const Recommendations result = RecommendOrDie(small);
     for (const CampaignRecommendation& campaign : result.campaigns) {
+      std::vector<std::string> written_files;
       for (const RecommendOption& option : campaign.options) {
+        // No option is offered twice (the same changes found by two levers or combinations).
+        const std::string yaml = WriteScenarioYaml(option.applied);
+        EXPECT_EQ(std::count(written_files.begin(), written_files.end(), yaml), 0) << name << ": " << option.summary;
+        written_files.push_back(yaml);
         Result<Scenario> written = ParseScenario(WriteScenarioYaml(option.applied), "applied.yaml", none);
         ASSERT_TRUE(written.ok()) << written.error().ToString();
         CheckOptions options;
