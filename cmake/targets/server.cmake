@@ -1,5 +1,6 @@
 # The server area (issue 4): storage (SQLite, PostgreSQL), the service layer (workspaces,
-# users, the Groundwork -> Transfer -> Follow-up process, background checks) and the HTTP API.
+# users, the Groundwork -> Transfer -> Follow-up process, background checks and counter-
+# proposals) and the HTTP API.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(TANDEM_SQLITE REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(TANDEM_PQ REQUIRED IMPORTED_TARGET libpq)
@@ -34,6 +35,7 @@ add_library(tandem_server STATIC
   src/server/jobs.cc
   src/server/process.cc
   src/server/process_rules.cc
+  src/server/recommend.cc
   src/server/routes.cc
   src/server/scenario_doc.cc
   src/server/service.cc
@@ -43,6 +45,11 @@ target_compile_options(tandem_server PRIVATE ${TANDEM_WARNINGS})
 target_link_libraries(tandem_server
   PUBLIC tandem_store tandem_io tandem_core nlohmann_json::nlohmann_json Threads::Threads
   PRIVATE yaml-cpp PkgConfig::TANDEM_SODIUM PkgConfig::TANDEM_HTTPLIB)
+# Counter-proposals (cmake/targets/advise.cmake, included before this file). The fuzz build has
+# no tandem_advise, and nothing there links tandem_server.
+if(TARGET tandem_advise)
+  target_link_libraries(tandem_server PUBLIC tandem_advise)
+endif()
 
 set(TANDEM_CLI_LIBRARIES tandem_server tandem_store ${TANDEM_CLI_LIBRARIES})
 

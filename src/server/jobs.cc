@@ -45,6 +45,12 @@ std::optional<JobRunner::Progress> JobRunner::Get(int64_t id) const {
   return found->second;
 }
 
+void JobRunner::SetStage(int64_t id, std::string stage) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = active_.find(id);
+  if (found != active_.end()) found->second.stage = std::move(stage);
+}
+
 bool JobRunner::WaitIdle(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mutex_);
   return idle_.wait_for(lock, timeout, [&] { return active_.empty(); });

@@ -42,17 +42,20 @@ std::optional<Capability> CapabilityFromBody(const json& body) {
   return capability;
 }
 
+}  // namespace
+
 Result<Scenario> ParseSnapshot(const Service::Snapshot& snapshot) {
   return ParseDocument(snapshot.doc, AssembleScenario(snapshot.doc));
 }
 
-Outcome<int64_t> InsertJob(Connection& c, const std::string& ws, const std::string& campaign, const std::string& key,
-                           const std::string& cause, const std::string& actor, const std::string& now) {
+Outcome<int64_t> InsertJob(Connection& c, const std::string& ws, const std::string& campaign, const std::string& kind,
+                           const std::string& key, const std::string& cause, const std::string& actor,
+                           const std::string& now) {
   Result<int64_t> id = store::QueryInt(
       c,
       "INSERT INTO jobs (workspace_id, campaign, kind, key, cause, status, created_by, created_at) "
-      "VALUES ($1, $2, 'check', $3, $4, 'queued', $5, $6) RETURNING id",
-      {ws, campaign, key, cause, actor, now});
+      "VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7) RETURNING id",
+      {ws, campaign, kind, key, cause, actor, now});
   if (!id.ok()) return ApiError::Internal(id.error().ToString());
   return id.value();
 }
@@ -61,7 +64,7 @@ Outcome<int64_t> InsertJob(Connection& c, const std::string& ws, const std::stri
 // comparisons) is the last one that completed.
 Outcome<bool> QueueCheck(Connection& c, Service::WriteContext& context, ProcessRow& process, const std::string& key,
                          std::vector<int64_t>* jobs) {
-  Outcome<int64_t> job = InsertJob(c, context.snapshot.workspace, process.campaign, key, context.cause,
+  Outcome<int64_t> job = InsertJob(c, context.snapshot.workspace, process.campaign, "check", key, context.cause,
                                    context.actor.name, context.now);
   if (!job.ok()) return job.error();
   jobs->push_back(job.value());
@@ -74,6 +77,8 @@ Outcome<bool> QueueCheck(Connection& c, Service::WriteContext& context, ProcessR
   return true;
 }
 
+namespace {
+
 json MissingList(const json& section) {
   json missing = json::array();
   for (Role role : Functions()) {
@@ -82,16 +87,16 @@ json MissingList(const json& section) {
   return missing;
 }
 
+std::string JsonText(const json& value) { return value.is_string() ? value.get<std::string>() : std::string(); }
+
+}  // namespace
+
 Outcome<std::optional<json>> LoadResult(Connection& c, const std::string& key) {
   Result<Rows> rows = c.Query("SELECT body FROM results WHERE key = $1", {key});
   if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
   if (rows.value().empty()) return std::optional<json>();
   return std::optional<json>(json::parse(rows.value().rows[0].Text(0), nullptr, false));
 }
-
-std::string JsonText(const json& value) { return value.is_string() ? value.get<std::string>() : std::string(); }
-
-}  // namespace
 
 json NewProcessData() {
   return {{"confirmations", json::object()}, {"signoffs", json::object()}, {"check", nullptr},
@@ -102,6 +107,17 @@ json NewProcessData() {
 std::string Service::CheckTag() const {
   return "tandem-check/1;scenarios=" + (options_.check_scenarios ? std::to_string(*options_.check_scenarios) : "file") +
          ";series=1";
+}
+
+std::string CheckKeyFor(const Scenario& scenario, const Document& document, const std::string& check_tag) {
+  std::string material = check_tag + "\n" + WriteScenarioYaml(scenario);
+  for (const Offering& offering : scenario.offerings) {
+    const std::string& path = offering.baseline.history_path;
+    if (path.empty()) continue;
+    auto file = document.files.find(path);
+    material += "\n--- " + path + "\n" + (file == document.files.end() ? std::string() : file->second);
+  }
+  return Sha256Hex(material);
 }
 
 CampaignScenario ScenarioForCampaign(const Scenario& full, const Document& document,
@@ -116,14 +132,7 @@ CampaignScenario ScenarioForCampaign(const Scenario& full, const Document& docum
                                    return process == processes.end() || !Committed(process->second.state);
                                  }),
                   campaigns.end());
-  std::string material = check_tag + "\n" + WriteScenarioYaml(out.scenario);
-  for (const Offering& offering : out.scenario.offerings) {
-    const std::string& path = offering.baseline.history_path;
-    if (path.empty()) continue;
-    auto file = document.files.find(path);
-    material += "\n--- " + path + "\n" + (file == document.files.end() ? std::string() : file->second);
-  }
-  out.key = Sha256Hex(material);
+  out.key = CheckKeyFor(out.scenario, document, check_tag);
   return out;
 }
 
@@ -171,7 +180,16 @@ Outcome<bool> Reconcile(Connection& c, Service::WriteContext& context, const Ser
     if (!Rechecked(process.state)) continue;
     const CampaignScenario check = ScenarioForCampaign(scenario, snapshot.doc, snapshot.processes, id, context.check_tag);
     const json& current = process.data["check"];
-    if (current.is_object() && current.value("key", "") == check.key && current.value("status", "") != "failed") continue;
+    if (current.is_object() && current.value("key", "") == check.key && current.value("status", "") != "failed") {
+      // Entering transfer with this content's check already done: counter-proposals now.
+      if (process.state == "transfer" && current.value("status", "") == "done") {
+        const std::string verdict = current.value("verdict", "go");
+        Outcome<bool> recommend = QueueRecommendAfterCheck(c, snapshot.workspace, id, process.data, check.key, verdict,
+                                                           context.now, &context.queued_recommend_jobs, &context.audit);
+        if (!recommend.ok()) return recommend.error();
+      }
+      continue;
+    }
     Outcome<bool> queued = QueueCheck(c, context, process, check.key, jobs);
     if (!queued.ok()) return queued.error();
     // The state before this write: an approved campaign returned to transfer by the change
@@ -201,7 +219,8 @@ json ProcessView(const ProcessRow& process, const json* campaign_body, const std
                {"override", process.data["override"]},
                {"approved", process.data["approved"]},
                {"handover_ready", !process.data["handover"].is_null()},
-               {"review", process.data["review"]}};
+               {"review", process.data["review"]},
+               {"recommend", process.data.contains("recommend") ? process.data["recommend"] : json(nullptr)}};
   if (progress && view["check"].is_object()) {
     view["check"]["progress"] = {{"done", progress->done}, {"total", progress->total}, {"running", progress->running}};
   }
@@ -264,13 +283,21 @@ Outcome<Reply> Service::GetProcess(const Actor&, const std::string& ws, const st
 // ---------------------------------------------------------------------------------------------
 // Acting on the process
 
-namespace {
-
 Outcome<ProcessRow*> FindProcess(Service::Snapshot& snapshot, const std::string& ws, const std::string& campaign) {
   auto process = snapshot.processes.find(campaign);
   if (process == snapshot.processes.end()) return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
   return &process->second;
 }
+
+Reply ProcessReply(const ProcessRow& process, const json* body) {
+  Reply reply;
+  reply.body = ProcessView(process, body, std::nullopt);
+  reply.version = process.version + 1;  // the version after this write
+  reply.body["version"] = *reply.version;
+  return reply;
+}
+
+namespace {
 
 Outcome<Role> FunctionFor(const Actor& actor, const std::string& function, const char* what) {
   const std::optional<Role> role = ParseRole(function);
@@ -281,14 +308,6 @@ Outcome<Role> FunctionFor(const Actor& actor, const std::string& function, const
     return ApiError::Forbidden(std::string(RoleName(actor.role)) + " cannot " + what + " for " + function);
   }
   return *role;
-}
-
-Reply ProcessReply(const ProcessRow& process, const json* body) {
-  Reply reply;
-  reply.body = ProcessView(process, body, std::nullopt);
-  reply.version = process.version + 1;  // the version after this write
-  reply.body["version"] = *reply.version;
-  return reply;
 }
 
 }  // namespace
@@ -654,15 +673,22 @@ Outcome<Reply> Service::GetJob(const Actor&, int64_t job) {
   });
   if (!status.ok()) return ApiError::Internal(status.error().ToString());
   if (!found) return ApiError::NotFound("no job " + std::to_string(job));
-  if (runner_) {
-    if (std::optional<JobRunner::Progress> progress = runner_->Get(job)) {
+  for (JobRunner* runner : {runner_.get(), recommend_runner_.get()}) {
+    if (!runner) continue;
+    if (std::optional<JobRunner::Progress> progress = runner->Get(job)) {
       reply.body["progress"] = {{"done", progress->done}, {"total", progress->total}, {"running", progress->running}};
+      if (!progress->stage.empty()) reply.body["progress"]["stage"] = progress->stage;
     }
   }
   return reply;
 }
 
-void Service::SubmitJob(int64_t job) {
+void Service::SubmitJob(int64_t job, const std::string& kind) {
+  if (kind == "recommend") {
+    if (!recommend_runner_) return;
+    recommend_runner_->Submit(job, [this, job](const JobRunner::ProgressFn& progress) { RunRecommendJob(job, progress); });
+    return;
+  }
   if (!runner_) return;
   runner_->Submit(job, [this, job](const JobRunner::ProgressFn& progress) { RunJob(job, progress); });
 }
@@ -671,9 +697,7 @@ void Service::SubmitJob(int64_t job) {
 // no longer the job's, a newer job supersedes this one. Otherwise take the result from the
 // cache or simulate, then complete: store the result, update every process waiting on this
 // key, withdraw sign-offs given on another verdict, raise alerts.
-// Where counter-proposals plug in: a `recommend` job kind runs here beside `check`, on the
-// same CampaignScenario, stores its JSON in `results` under a key derived from the same
-// content hash ("recommend:" + key) and is read back by a GET .../recommendations endpoint.
+// In transfer, a verdict other than go queues the campaign's counter-proposals (recommend.cc).
 void Service::RunJob(int64_t job, const JobRunner::ProgressFn& progress) {
   std::string ws, campaign, key, status;
   std::optional<CampaignScenario> check;
@@ -752,7 +776,9 @@ void Service::RunJob(int64_t job, const JobRunner::ProgressFn& progress) {
     body = CheckResultToJson(result.value());
     verdict = VerdictName(result.value().verdict);
   }
+  std::vector<int64_t> recommend_jobs;
   Status completed = database_->Transaction([&](Connection& c) -> Status {
+    recommend_jobs.clear();
     const std::string now = Now();
     Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
     if (!locked.ok()) return locked.error();
@@ -810,6 +836,11 @@ void Service::RunJob(int64_t job, const JobRunner::ProgressFn& progress) {
         data["handover"] = nullptr;
         audit.push_back({id, "tandem", "return-to-transfer", "state", {{"reason", "the verdict changed"}}});
       }
+      if (state == "transfer") {
+        Outcome<bool> recommend =
+            QueueRecommendAfterCheck(c, ws, id, data, key, summary->verdict, now, &recommend_jobs, &audit);
+        if (!recommend.ok()) return Error::Internal(recommend.error().message);
+      }
       const std::string cause = data["check"].value("cause", "manual");
       const std::string state_for_alerts = data["check"].value("state_at_change", row.Text(1));
       std::vector<AlertDraft> alerts =
@@ -827,7 +858,11 @@ void Service::RunJob(int64_t job, const JobRunner::ProgressFn& progress) {
     }
     return OkStatus();
   });
-  if (!completed.ok()) finish("failed", completed.error().ToString());
+  if (!completed.ok()) {
+    finish("failed", completed.error().ToString());
+    return;
+  }
+  for (int64_t recommend : recommend_jobs) SubmitJob(recommend, "recommend");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -163,6 +163,21 @@ std::vector<Route> BuildRoutes() {
       [](Service& s, const ApiRequest& r) {
         return s.GetCheck(r.actor, P(r, "ws"), P(r, "id"), QueryInt(r, "result") != 0);
       });
+  add("POST", "/api/workspaces/{ws}/campaigns/{id}/recommend", "recommendations",
+      "compute the campaign's counter-proposals (tandem recommend) in the background: 202 {job, status, key}, or 200 "
+      "with the result when this content was searched before",
+      kAll, "", "Recommendations",
+      [](Service& s, const ApiRequest& r) { return s.RequestRecommendations(r.actor, P(r, "ws"), P(r, "id")); });
+  add("GET", "/api/workspaces/{ws}/campaigns/{id}/recommend", "recommendations",
+      "read the campaign's counter-proposals: status, progress, key and, when done, the result of tandem recommend "
+      "--json",
+      kAll, "", "Recommendations",
+      [](Service& s, const ApiRequest& r) { return s.GetRecommendations(r.actor, P(r, "ws"), P(r, "id")); });
+  add("POST", "/api/workspaces/{ws}/campaigns/{id}/recommend/adopt", "recommendations",
+      "adopt counter-proposal N as tandem recommend --apply N would (one write; the check runs again): campaign "
+      "changes are marketing's, bookings (expand) operations'",
+      {Role::kMarketing, Role::kOperations, Role::kAdmin}, "Adopt", "Process",
+      [](Service& s, const ApiRequest& r) { return s.AdoptOption(r.actor, P(r, "ws"), P(r, "id"), r.body); });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/handover", "process",
       "read the hand-over of an approved campaign (each function its part)", kAll, "", "object",
       [](Service& s, const ApiRequest& r) { return s.Handover(r.actor, P(r, "ws"), P(r, "id")); });
@@ -242,6 +257,21 @@ json Schemas() {
                                  {"verdict", string},
                                  {"progress", {{"type", "object"}}},
                                  {"result", {{"type", "object"}, {"description", "the campaign's part of the check JSON contract, with series"}}}}}}},
+      {"Recommendations",
+       {{"type", "object"},
+        {"properties",
+         {{"status", {{"type", "string"}, {"enum", {"none", "queued", "running", "done", "failed", "superseded"}}}},
+          {"progress", {{"type", "number"}, {"minimum", 0}, {"maximum", 1}}},
+          {"key", {{"type", "string"}, {"description", "content hash of the counter-proposals for the campaign as it is now; "
+                                                       "send it back to adopt one"}}},
+          {"job", integer},
+          {"stage", {{"type", "string"}, {"description", "what the search is doing (running)"}}},
+          {"error", {{"type", "string"}, {"description", "why it failed (failed)"}}},
+          {"result", {{"type", "object"},
+                      {"description", "exactly the JSON of tandem recommend --json for the campaign (done)"}}}}}}},
+      {"Adopt", {{"type", "object"}, {"required", {"option", "key"}},
+                 {"properties", {{"option", {{"type", "integer"}, {"minimum", 1}, {"description", "as in tandem recommend --apply N"}}},
+                                 {"key", {{"type", "string"}, {"description", "the key of the counter-proposals read"}}}}}}},
       {"object", {{"type", "object"}}},
   };
 }

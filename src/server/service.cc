@@ -65,7 +65,9 @@ Service::Service(ServiceOptions options) : options_(std::move(options)) {
 }
 
 Service::~Service() {
+  stopping_ = true;  // a running search gives up at its next stage (it is resumed at the next start)
   if (runner_) runner_->Stop();
+  if (recommend_runner_) recommend_runner_->Stop();
 }
 
 Outcome<std::unique_ptr<Service>> Service::Open(ServiceOptions options) {
@@ -80,18 +82,20 @@ Outcome<std::unique_ptr<Service>> Service::Open(ServiceOptions options) {
   if (!migrated.ok()) return ApiError::Internal(migrated.error().ToString());
   if (service->options_.run_jobs) {
     service->runner_ = std::make_unique<JobRunner>(service->options_.job_workers);
-    // Checks that were queued or running when the server stopped run again.
-    std::vector<int64_t> unfinished;
+    service->recommend_runner_ = std::make_unique<JobRunner>(1);
+    // Jobs that were queued or running when the server stopped run again.
+    std::vector<std::pair<int64_t, std::string>> unfinished;
     Status status = service->database_->Transaction([&](Connection& c) -> Status {
       unfinished.clear();
-      Result<Rows> rows = c.Query("UPDATE jobs SET status = 'queued' WHERE status IN ('queued', 'running') RETURNING id", {});
+      Result<Rows> rows =
+          c.Query("UPDATE jobs SET status = 'queued' WHERE status IN ('queued', 'running') RETURNING id, kind", {});
       if (!rows.ok()) return rows.error();
-      for (const store::Row& row : rows.value().rows) unfinished.push_back(row.Int(0));
+      for (const store::Row& row : rows.value().rows) unfinished.emplace_back(row.Int(0), row.Text(1));
       return OkStatus();
     });
     if (!status.ok()) return ApiError::Internal(status.error().ToString());
     std::sort(unfinished.begin(), unfinished.end());
-    for (int64_t job : unfinished) service->SubmitJob(job);
+    for (const auto& [job, kind] : unfinished) service->SubmitJob(job, kind);
   }
   return service;
 }
@@ -109,7 +113,7 @@ Outcome<Reply> Service::Health() {
   if (!status.ok()) return ApiError{503, "unavailable", "the database does not answer", {}};
   Reply reply;
   reply.body = {{"status", "ok"}, {"database", database_->dialect() == store::Dialect::kSqlite ? "sqlite" : "postgresql"},
-                {"schema", schema}, {"jobs_pending", runner_ ? runner_->Pending() : 0}};
+                {"schema", schema}, {"jobs_pending", PendingJobs()}};
   return reply;
 }
 
@@ -126,7 +130,23 @@ std::string Service::Now() const {
   return out;
 }
 
-bool Service::WaitForJobs(std::chrono::milliseconds timeout) { return !runner_ || runner_->WaitIdle(timeout); }
+size_t Service::PendingJobs() const {
+  return (runner_ ? runner_->Pending() : 0) + (recommend_runner_ ? recommend_runner_->Pending() : 0);
+}
+
+// A finished check may queue counter-proposals, so both runners must be idle at once.
+bool Service::WaitForJobs(std::chrono::milliseconds timeout) {
+  if (!runner_) return true;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto left = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  };
+  for (;;) {
+    if (!runner_->WaitIdle(left()) || !recommend_runner_->WaitIdle(left())) return false;
+    if (PendingJobs() == 0) return true;
+    if (left().count() <= 0) return false;
+  }
+}
 
 std::string Service::MetricsText() const {
   std::string text;
@@ -138,11 +158,15 @@ std::string Service::MetricsText() const {
   counter("tandem_checks_cached_total", "Checks answered from the content cache.", checks_cached_.load());
   counter("tandem_checks_failed_total", "Checks that failed.", checks_failed_.load());
   counter("tandem_check_seconds_total", "Time spent simulating checks.", check_millis_.load() / 1000);
+  counter("tandem_recommendations_run_total", "Counter-proposal searches run (cache misses).", recommends_run_.load());
+  counter("tandem_recommendations_cached_total", "Counter-proposals answered from the content cache.",
+          recommends_cached_.load());
+  counter("tandem_recommendations_failed_total", "Counter-proposal searches that failed.", recommends_failed_.load());
   counter("tandem_writes_total", "Committed workspace writes.", writes_.load());
   counter("tandem_write_conflicts_total", "Writes refused for a stale version.", conflicts_.load());
   counter("tandem_logins_failed_total", "Failed password logins.", logins_failed_.load());
   text += "# HELP tandem_jobs_pending Background jobs queued or running.\n# TYPE tandem_jobs_pending gauge\n";
-  text += "tandem_jobs_pending " + std::to_string(runner_ ? runner_->Pending() : 0) + "\n";
+  text += "tandem_jobs_pending " + std::to_string(PendingJobs()) + "\n";
   return text;
 }
 
@@ -495,9 +519,11 @@ Outcome<Reply> Service::Write(const Actor& actor, const std::string& ws, const s
   std::optional<ApiError> failure;
   Reply reply;
   std::vector<int64_t> jobs;
+  std::vector<int64_t> recommend_jobs;
   Status status = database_->Transaction([&](Connection& c) -> Status {
     failure.reset();
     jobs.clear();
+    recommend_jobs.clear();
     const auto abort = [&](ApiError error) -> Status {
       failure = std::move(error);
       return Error::InvalidInput("aborted");
@@ -509,7 +535,7 @@ Outcome<Reply> Service::Write(const Actor& actor, const std::string& ws, const s
     Outcome<Snapshot> loaded = LoadSnapshot(c, ws);
     if (!loaded.ok()) return abort(loaded.error());
     const Snapshot before = loaded.value();
-    WriteContext context{actor, std::move(loaded.value()), cause, Now(), {}, {}, {}, "", "", "", CheckTag(), &c, {}};
+    WriteContext context{actor, std::move(loaded.value()), cause, Now(), {}, {}, {}, "", "", "", CheckTag(), &c, {}, {}, ""};
     Outcome<Reply> changed = fn(context);
     if (!changed.ok()) return abort(changed.error());
     reply = std::move(changed.value());
@@ -527,6 +553,16 @@ Outcome<Reply> Service::Write(const Actor& actor, const std::string& ws, const s
     jobs = context.queued_jobs;
     Outcome<bool> reconciled = Reconcile(c, context, before, scenario.value(), &jobs);
     if (!reconciled.ok()) return abort(reconciled.error());
+    recommend_jobs = context.queued_recommend_jobs;
+    if (!context.reply_process.empty()) {
+      // The process as this write leaves it, withdrawals and re-checks included.
+      auto process = context.snapshot.processes.find(context.reply_process);
+      if (process == context.snapshot.processes.end()) return abort(ApiError::Internal("the process vanished"));
+      const Entity* entity = context.snapshot.Find("campaigns", context.reply_process);
+      const int http_status = reply.status;
+      reply = ProcessReply(process->second, entity ? &entity->body : nullptr);
+      reply.status = http_status;
+    }
     Outcome<bool> persisted = Persist(c, before, context.snapshot, actor.name, context.now);
     if (!persisted.ok()) return abort(persisted.error());
     Outcome<bool> audited = AppendAudit(c, ws, context.audit, context.now);
@@ -551,7 +587,8 @@ Outcome<Reply> Service::Write(const Actor& actor, const std::string& ws, const s
   }
   if (!status.ok()) return ApiError::Internal(status.error().ToString());
   ++writes_;
-  for (int64_t job : jobs) SubmitJob(job);
+  for (int64_t job : jobs) SubmitJob(job, "check");
+  for (int64_t job : recommend_jobs) SubmitJob(job, "recommend");
   return reply;
 }
 

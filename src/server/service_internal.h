@@ -58,6 +58,10 @@ struct Service::WriteContext {
   std::string check_tag;  // the check options, part of every check's cache key
   store::Connection* connection = nullptr;  // the transaction's connection
   std::vector<int64_t> queued_jobs;         // jobs queued by the write itself, submitted after commit
+  std::vector<int64_t> queued_recommend_jobs;  // counter-proposal jobs, submitted after commit
+  // When set: the reply's body becomes this campaign's process as the write leaves it (after
+  // the withdrawals and re-checks it caused).
+  std::string reply_process;
 };
 
 // {"confirmations": {}, "signoffs": {}, "check": null, "override": null, "handover": null}
@@ -84,7 +88,39 @@ CampaignScenario ScenarioForCampaign(const Scenario& full, const Document& docum
                                      const std::map<std::string, ProcessRow>& processes, const std::string& campaign,
                                      const std::string& check_tag);
 
+// The check key of a scenario: SHA-256 of the check options tag, its YAML export and the
+// history files it reads.
+std::string CheckKeyFor(const Scenario& scenario, const Document& document, const std::string& check_tag);
+
 Outcome<Service::Snapshot> LoadSnapshot(store::Connection& c, const std::string& ws);
+
+// The workspace's model as a validated scenario.
+Result<Scenario> ParseSnapshot(const Service::Snapshot& snapshot);
+
+// A row of the jobs table (kind "check" or "recommend"), queued.
+Outcome<int64_t> InsertJob(store::Connection& c, const std::string& ws, const std::string& campaign,
+                           const std::string& kind, const std::string& key, const std::string& cause,
+                           const std::string& actor, const std::string& now);
+// Points the process at a new check of `key`, queuing a job (its id appended to `jobs`).
+Outcome<bool> QueueCheck(store::Connection& c, Service::WriteContext& context, ProcessRow& process,
+                         const std::string& key, std::vector<int64_t>* jobs);
+// A stored result (check JSON, or the counter-proposals' record) by key; nullopt when absent.
+Outcome<std::optional<nlohmann::json>> LoadResult(store::Connection& c, const std::string& key);
+Outcome<ProcessRow*> FindProcess(Service::Snapshot& snapshot, const std::string& ws, const std::string& campaign);
+// The process as GET .../process shows it, at the version after the current write.
+Reply ProcessReply(const ProcessRow& process, const nlohmann::json* campaign_body);
+
+// Counter-proposals. Their key: SHA-256 of a version tag, the campaign's id and its check key
+// (the check scenario of two committed campaigns can be the same; their counter-proposals are
+// not).
+std::string RecommendKey(const std::string& campaign, const std::string& check_key);
+// In transfer, a finished check whose verdict is not go gets counter-proposals: queues a
+// recommend job for `check_key` unless the process already has (or had) them for that content.
+// Updates `data["recommend"]`, appends the job id and an audit entry.
+Outcome<bool> QueueRecommendAfterCheck(store::Connection& c, const std::string& ws, const std::string& campaign,
+                                       nlohmann::json& data, const std::string& check_key, const std::string& verdict,
+                                       const std::string& now, std::vector<int64_t>* jobs,
+                                       std::vector<AuditDraft>* audit);
 
 }  // namespace tandem::server
 

@@ -1,8 +1,11 @@
 // The JSON API through real HTTP on loopback, on both databases: the Greenleaf campaigns from
 // draft to approved by four roles through the API alone, sessions and CSRF, errors naming
 // fields, versions, limits, OpenAPI, metrics, logs without secrets, and the authorisation
-// matrix of every route and role.
+// matrix of every route and role; counter-proposals requested, read and adopted over HTTP.
 #include <httplib.h>
+#include <sys/wait.h>
+
+#include <cstdio>
 
 #include <mutex>
 #include <set>
@@ -104,6 +107,26 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
     FAIL() << "the check did not finish";
   }
 
+  // Polls GET .../recommend until done; the progress seen on the way never goes back.
+  json WaitForRecommendations(Role role, const std::string& path) {
+    double progress = 0;
+    for (int i = 0; i < 1200; ++i) {
+      Response read = As(role, "GET", path);
+      EXPECT_EQ(read.status, 200) << read.text;
+      const std::string status = read.body.value("status", "");
+      EXPECT_NE(status, "failed") << read.text;
+      if (status == "failed") return json();
+      const double now = read.body.value("progress", -1.0);
+      EXPECT_GE(now, progress) << read.text;
+      EXPECT_LE(now, 1.0);
+      progress = now;
+      if (status == "done") return read.body;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "the counter-proposals did not finish";
+    return json();
+  }
+
   std::vector<std::string> Log() {
     std::lock_guard<std::mutex> lock(log_mutex_);
     return log_;
@@ -190,6 +213,101 @@ TEST_P(ApiTest, FourRolesTakeGreenleafFromDraftToApprovedThroughTheApiAlone) {
   Response spring = As(Role::kAdmin, "GET", "/api/workspaces/greenleaf/campaigns/spring-40/process");
   EXPECT_EQ(spring.body["approved"]["verdict"], "no-go");
   EXPECT_EQ(spring.body["override"]["by"], "marketing-bot");
+}
+
+std::pair<int, std::string> RunCommand(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return {-1, ""};
+  char buffer[4096];
+  size_t read = 0;
+  while ((read = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, read);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+TEST_P(ApiTest, CounterProposalsAreRequestedReadAndAdoptedThroughTheApi) {
+  const char* binary = std::getenv("TANDEM_BINARY");
+  ASSERT_TRUE(binary && *binary) << "TANDEM_BINARY is not set (ctest sets it)";
+  ASSERT_TRUE(service_->Import(testing::As(Role::kAdmin), "toy", testing::NoGoToyScenario(), {}, "toy.yaml").ok());
+  const std::string base = "/api/workspaces/toy/campaigns/spring";
+  Response none = As(Role::kService, "GET", base + "/recommend");
+  ASSERT_EQ(none.status, 200) << none.text;
+  EXPECT_EQ(none.body["status"], "none");
+  // Anyone signed in asks for them; the search runs in the background.
+  Response queued = As(Role::kService, "POST", base + "/recommend");
+  ASSERT_EQ(queued.status, 202) << queued.text;
+  EXPECT_TRUE(queued.body["job"].is_number_integer());
+  EXPECT_EQ(queued.body["status"], "queued");
+  const std::string key = queued.body["key"];
+  EXPECT_EQ(key, none.body["key"]);
+  const json done = WaitForRecommendations(Role::kFinance, base + "/recommend");
+  ASSERT_TRUE(done.is_object());
+  EXPECT_EQ(done["key"], key);
+  EXPECT_EQ(done["progress"], 1.0);
+  // The result is the CLI's JSON for the same scenario (the workspace holds only this campaign,
+  // so its export is the campaign's check scenario).
+  Response exported = As(Role::kFinance, "GET", "/api/workspaces/toy/export");
+  ASSERT_EQ(exported.status, 200);
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("tandem-recommend-" + testing::RandomSuffix() + ".yaml");
+  {
+    std::ofstream out(file);
+    out << exported.text;
+  }
+  const auto [code, output] = RunCommand(std::string(binary) + " recommend " + file.string() +
+                                         " --campaign spring --json --scenarios 40 --threads 2 2>/dev/null");
+  std::filesystem::remove(file);
+  ASSERT_EQ(code, 0) << output;
+  EXPECT_EQ(done["result"], json::parse(output, nullptr, false));
+  std::string cli = output;
+  while (!cli.empty() && cli.back() == '\n') cli.pop_back();
+  Response raw = As(Role::kFinance, "GET", base + "/recommend");
+  EXPECT_NE(raw.text.find("\"result\":" + cli + "}"), std::string::npos) << raw.text;
+  // Asked again for the same content: answered at once with the same body.
+  Response cached = As(Role::kMarketing, "POST", base + "/recommend");
+  EXPECT_EQ(cached.status, 200);
+  EXPECT_EQ(cached.body, done);
+
+  const json options = done["result"]["campaigns"][0]["options"];
+  int64_t number = 0;
+  for (size_t i = 0; i < options.size() && number == 0; ++i) {
+    if (options[i]["lever"].get<std::string>().find("expand") == std::string::npos) number = static_cast<int64_t>(i + 1);
+  }
+  ASSERT_GT(number, 0) << options.dump();
+  const json chosen = options[static_cast<size_t>(number - 1)];
+  const json before = As(Role::kMarketing, "GET", base).body["body"];
+  Response malformed = As(Role::kMarketing, "POST", base + "/recommend/adopt", {{"option", "first"}, {"key", key}});
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(malformed.body["error"]["fields"][0]["field"], "option");
+  Response wrong_key = As(Role::kMarketing, "POST", base + "/recommend/adopt", {{"option", number}, {"key", "0000"}});
+  EXPECT_EQ(wrong_key.status, 409);
+  EXPECT_EQ(wrong_key.body["error"]["fields"][0]["field"], "key");
+  // Marketing adopts it: the campaign changes, the check is queued (even in draft).
+  Response adopted = As(Role::kMarketing, "POST", base + "/recommend/adopt", {{"option", number}, {"key", key}});
+  ASSERT_EQ(adopted.status, 200) << adopted.text;
+  EXPECT_EQ(adopted.body["campaign"], "spring");
+  EXPECT_EQ(adopted.body["check"]["status"], "queued");
+  EXPECT_EQ(adopted.Header("ETag"), "\"" + std::to_string(adopted.body["version"].get<int64_t>()) + "\"");
+  const json after = As(Role::kMarketing, "GET", base).body["body"];
+  EXPECT_NE(after, before);
+  WaitForCheck(Role::kService, base + "/check");
+  Response check = As(Role::kService, "GET", base + "/check");
+  EXPECT_EQ(check.body["verdict"], chosen["verdict"]) << chosen.dump();
+  EXPECT_EQ(check.body["key"], adopted.body["check"]["key"]);
+  Response audit = As(Role::kService, "GET", base + "/audit");
+  bool named = false;
+  for (const json& item : audit.body["items"]) {
+    named = named || (item["action"] == "adopt-option" && item["detail"]["option"] == number &&
+                      item["detail"]["summary"] == chosen["summary"] && item["detail"]["before"] == before &&
+                      item["detail"]["after"] == after);
+  }
+  EXPECT_TRUE(named) << audit.text;
+  // The same key again is stale: the campaign has changed.
+  Response stale = As(Role::kAdmin, "POST", base + "/recommend/adopt", {{"option", number}, {"key", key}});
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(stale.body["error"]["fields"][0]["field"], "key");
+  EXPECT_EQ(As(Role::kService, "GET", base + "/recommend").body["status"], "superseded");
 }
 
 TEST_P(ApiTest, BrowserSessionsUseCookiesAndCsrfTokensAndNoSecretIsLogged) {
@@ -424,6 +542,10 @@ TEST_P(ApiTest, AuthorisationMatrixCoversEveryRouteAndRole) {
       {"POST", "/api/workspaces/{ws}/campaigns/{id}/approve", w + "/campaigns/spring/approve", {{"check", "x"}}, {}, mkt},
       {"POST", "/api/workspaces/{ws}/campaigns/{id}/check", w + "/campaigns/spring/check", nullptr, {}, all},
       {"GET", "/api/workspaces/{ws}/campaigns/{id}/check", w + "/campaigns/spring/check", nullptr, {}, all},
+      {"POST", "/api/workspaces/{ws}/campaigns/{id}/recommend", w + "/campaigns/spring/recommend", nullptr, {}, all},
+      {"GET", "/api/workspaces/{ws}/campaigns/{id}/recommend", w + "/campaigns/spring/recommend", nullptr, {}, all},
+      {"POST", "/api/workspaces/{ws}/campaigns/{id}/recommend/adopt", w + "/campaigns/spring/recommend/adopt",
+       {{"option", 1}, {"key", "x"}}, {}, {Role::kMarketing, Role::kOperations, Role::kAdmin}},
       {"GET", "/api/workspaces/{ws}/campaigns/{id}/handover", w + "/campaigns/spring/handover", nullptr, {}, all},
       {"GET", "/api/workspaces/{ws}/campaigns/{id}/audit", w + "/campaigns/spring/audit", nullptr, {}, all},
       {"GET", "/api/workspaces/{ws}/audit", w + "/audit", nullptr, {}, all},

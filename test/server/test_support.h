@@ -143,6 +143,27 @@ campaigns:
       - {type: delivery, within: 72h, share: 0.95}
 )";
 
+// The toy shop with a campaign that does not fit: lift 300 makes 100 x 301 = 30,100 kites a day
+// against 24,000 orders a day of packing (1,000 an hour around the clock), so the backlog grows
+// through the window and the 72h delivery promise breaks: no-go. Packing can be expanded by up
+// to 400 orders an hour with 7 days' notice, so every lever of `tandem recommend` has something
+// to offer (relax the promise, cap the sale, stretch the window, book capacity).
+inline std::string NoGoToyScenario() {
+  std::string text = kToyScenario;
+  const auto replace = [&](const std::string& from, const std::string& to) {
+    const size_t at = text.find(from);
+    if (at == std::string::npos) {
+      ADD_FAILURE() << "the toy scenario has no '" << from << "'";
+      return;
+    }
+    text.replace(at, from.size(), to);
+  };
+  replace("lift: 0.5", "lift: 300");
+  replace("processing_time: 1h, cost_per_unit: 1}",
+          "processing_time: 1h, cost_per_unit: 1, expansion: {extra: 400, cost_per_unit: 2, lead_time: 7d}}");
+  return text;
+}
+
 inline std::string ReadSourceFile(const std::string& relative) {
   std::ifstream in(std::string(TANDEM_SOURCE_DIR) + "/" + relative);
   std::stringstream buffer;

@@ -1,5 +1,5 @@
-// Background jobs: a small pool of worker threads running long work (checks now, counter-
-// proposals later) off the request path, with progress.
+// Background jobs: a small pool of worker threads running long work (checks, counter-proposals)
+// off the request path, with progress.
 //
 // A job is identified by the id of its row in the `jobs` table; the runner only executes and
 // reports progress, the service records outcomes. Work must not throw (it is wrapped anyway:
@@ -19,6 +19,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -41,9 +42,12 @@ class JobRunner {
     bool running = false;  // false: still queued
     int64_t done = 0;
     int64_t total = 0;
+    std::string stage;     // what the work is doing now (SetStage), may be empty
   };
   // Progress of a queued or running job; nullopt once it has finished (or was never submitted).
   std::optional<Progress> Get(int64_t id) const;
+  // Names what a queued or running job is doing now (ignored for unknown ids).
+  void SetStage(int64_t id, std::string stage);
 
   // Blocks until no job is queued or running, or the timeout passes. True when idle.
   bool WaitIdle(std::chrono::milliseconds timeout);

@@ -11,7 +11,9 @@
 // - Updates carry the version they were based on (If-Match); a stale version is 409, a missing
 //   one 428. Creates and process actions need none.
 // - Checks run in the background (JobRunner), cached by the content hash of the campaign's
-//   scenario (its YAML export, history files and options).
+//   scenario (its YAML export, history files and options). Counter-proposals (`tandem
+//   recommend`) run the same way on the same scenario, on a runner of their own so that a long
+//   search never delays a check; one of them is adopted as one write.
 //
 // Usage:
 //   Outcome<std::unique_ptr<Service>> service = Service::Open(options);
@@ -39,7 +41,7 @@ namespace tandem::server {
 struct ServiceOptions {
   std::string database = "sqlite:tandem.db";  // sqlite:PATH or postgresql://...
   int pool_size = 8;
-  int job_workers = 1;        // checks run at once
+  int job_workers = 1;        // checks run at once (counter-proposals: one at a time, beside them)
   int check_threads = 0;      // engine threads per check (0 = all cores)
   // Overrides simulation.scenarios for every check (demo, tests); part of the cache key.
   std::optional<int64_t> check_scenarios;
@@ -142,6 +144,17 @@ class Service {
   Outcome<Reply> RequestCheck(const Actor& actor, const std::string& ws, const std::string& campaign);
   Outcome<Reply> GetCheck(const Actor& actor, const std::string& ws, const std::string& campaign, bool with_result);
   Outcome<Reply> GetJob(const Actor& actor, int64_t job);
+  // Counter-proposals for the campaign as it is now (`tandem recommend --json` on its check
+  // scenario), computed in the background and cached by content. Request: 202 {job, status,
+  // key} or, cached, 200 with the GetRecommendations body. Read: {status: none | queued |
+  // running | done | failed | superseded, progress: 0..1, key, job, result (when done)}.
+  Outcome<Reply> RequestRecommendations(const Actor& actor, const std::string& ws, const std::string& campaign);
+  Outcome<Reply> GetRecommendations(const Actor& actor, const std::string& ws, const std::string& campaign);
+  // {"option": N (1-based, as `--apply N`), "key": the recommendations' key}: applies the option
+  // to the campaign in one write (a stale key is 409) and queues its check; returns the process.
+  // Options booking capacity (expand) are operations' and admin's, the others marketing's and
+  // admin's.
+  Outcome<Reply> AdoptOption(const Actor& actor, const std::string& ws, const std::string& campaign, const json& body);
   Outcome<Reply> Handover(const Actor& actor, const std::string& ws, const std::string& campaign);
   Outcome<Reply> Audit(const Actor& actor, const std::string& ws, const std::string& campaign);
   Outcome<Reply> Alerts(const Actor& actor, const std::string& ws, int64_t after_id);
@@ -163,19 +176,27 @@ class Service {
   using WriteFn = std::function<Outcome<Reply>(WriteContext&)>;
   Outcome<Reply> Write(const Actor& actor, const std::string& ws, const std::string& cause, const WriteFn& fn);
   Outcome<Reply> ReadWorkspace(const std::string& ws, const std::function<Outcome<Reply>(const Snapshot&)>& fn);
-  void SubmitJob(int64_t job);
+  void SubmitJob(int64_t job, const std::string& kind);
   void RunJob(int64_t job, const JobRunner::ProgressFn& progress);
+  void RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress);
+  Outcome<Reply> ReadRecommendations(const std::string& ws, const std::string& campaign, bool* unseen);
   std::string Now() const;
+  size_t PendingJobs() const;  // queued or running, both runners
   std::string CheckTag() const;
 
   ServiceOptions options_;
   std::string dummy_hash_;  // verified when a login names no user
   std::unique_ptr<store::Database> database_;
-  std::unique_ptr<JobRunner> runner_;
+  std::unique_ptr<JobRunner> runner_;            // checks
+  std::unique_ptr<JobRunner> recommend_runner_;  // counter-proposals
+  std::atomic<bool> stopping_{false};            // set by the destructor: long jobs give up
   std::atomic<int64_t> checks_run_{0};
   std::atomic<int64_t> checks_cached_{0};
   std::atomic<int64_t> checks_failed_{0};
   std::atomic<int64_t> check_millis_{0};
+  std::atomic<int64_t> recommends_run_{0};
+  std::atomic<int64_t> recommends_cached_{0};
+  std::atomic<int64_t> recommends_failed_{0};
   std::atomic<int64_t> writes_{0};
   std::atomic<int64_t> conflicts_{0};
   std::atomic<int64_t> logins_failed_{0};

@@ -1,0 +1,637 @@
+// Counter-proposals in the process: `tandem recommend` run on the server in the background on a
+// campaign's check scenario, cached by content, read with progress, and one option adopted as a
+// single write (the campaign, or its bookings, changed exactly as `--apply N` changes a file).
+//
+// The stored record (table `results`, kind `recommend`) is
+//   {"json": the text of `tandem recommend --json` for the campaign, "campaign", "verdict",
+//    "options": [{"lever", "levers", "summary", "verdict", "campaign": the campaign's entry with
+//                 the option applied (the scenario format's JSON form), "check_key": the check key
+//                 of the scenario with the option applied}]}
+// so that adopting option N needs no search: its entry is written into the workspace and the
+// workspace's new check key must equal the option's (else nothing is written), which makes the
+// re-check simulate exactly the scenario the option was verified on.
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+#include "server/crypto.h"
+#include "server/service_internal.h"
+#include "tandem/advise/advise_output.h"
+#include "tandem/advise/recommend.h"
+#include "tandem/io/scenario_writer.h"
+
+namespace tandem::server {
+
+using store::Connection;
+using store::Rows;
+using store::Value;
+
+namespace {
+
+// Part of every recommend key: change it when the search or its output changes meaning.
+constexpr const char* kRecommendTag = "tandem-recommend/1";
+
+// Approximate progress (0..1) from the search's stage messages: each stage starts at a fixed
+// fraction; re-checks of candidates creep towards 0.95. Never decreases.
+double NextFraction(const std::string& message, double current) {
+  struct Stage {
+    const char* prefix;
+    double at;
+    bool repeats;
+  };
+  static const Stage kStages[] = {
+      {"checking ", 0.05, false},
+      {"measuring promise levels", 0.15, false},
+      {"searching the largest cap", 0.25, false},
+      {"searching the least extra capacity", 0.40, false},
+      {"searching the earliest window", 0.55, false},
+      {"re-checking a combination", 0.85, true},
+      {"re-checking", 0.65, true},
+  };
+  for (const Stage& stage : kStages) {
+    if (message.rfind(stage.prefix, 0) != 0) continue;
+    if (stage.repeats) return std::max(stage.at, current + (0.95 - current) * 0.15);
+    return std::max(current, stage.at);
+  }
+  return current;
+}
+
+std::string IdText(const ordered_json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
+
+// Campaign `id` of `scenario` in the workspace's JSON form: the scenario format as the writer
+// exports it, read the way an import reads a file.
+Result<json> CampaignEntry(const Scenario& scenario, const std::string& id) {
+  Result<ordered_json> document = YamlToJson(WriteScenarioYaml(scenario), "scenario");
+  if (!document.ok()) return document.error();
+  const ordered_json& root = document.value();
+  if (root.is_object() && root.contains("campaigns") && root["campaigns"].is_array()) {
+    for (const ordered_json& item : root["campaigns"]) {
+      if (item.is_object() && item.contains("id") && IdText(item["id"]) == id) return json::parse(item.dump());
+    }
+  }
+  return Error::Internal("campaign " + id + " is missing from the scenario's export");
+}
+
+// The stored entry `body` with what changed from `from` to `to` (two written forms of the
+// campaign): changed keys take the written value, removed keys go, and in a list that kept its
+// length only the changed elements are replaced. Everything else stays as it was written.
+json Patched(json body, const json& from, const json& to) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : from.items()) keys.push_back(key);
+  for (const auto& [key, value] : to.items()) {
+    if (!from.contains(key)) keys.push_back(key);
+  }
+  for (const std::string& key : keys) {
+    const bool in_from = from.contains(key);
+    const bool in_to = to.contains(key);
+    if (in_from && in_to && from[key] == to[key]) continue;
+    if (!in_to) {
+      body.erase(key);
+      continue;
+    }
+    if (in_from && from[key].is_array() && to[key].is_array() && from[key].size() == to[key].size() &&
+        body.contains(key) && body[key].is_array() && body[key].size() == to[key].size()) {
+      for (size_t i = 0; i < to[key].size(); ++i) {
+        if (from[key][i] != to[key][i]) body[key][i] = to[key][i];
+      }
+      continue;
+    }
+    body[key] = to[key];
+  }
+  return body;
+}
+
+const json* StoredRecommend(const json& data) {
+  if (!data.is_object() || !data.contains("recommend") || !data["recommend"].is_object()) return nullptr;
+  return &data["recommend"];
+}
+
+// GET .../recommend for a process: `current_key` is the key of the counter-proposals for the
+// campaign as it is now. Done: the body has "result" (parsed), and `text` carries the same
+// envelope with the result spliced in byte for byte as `tandem recommend --json` prints it.
+// `unseen` (optional) is set when the process says queued but the runner does not have the job:
+// not submitted yet, or finished after this read's snapshot was taken (read again to tell).
+Outcome<Reply> RecommendReply(Connection& c, const ProcessRow& process, const std::string& current_key,
+                              const JobRunner* runner, bool* unseen = nullptr) {
+  json body = {{"campaign", process.campaign}, {"key", current_key}, {"job", nullptr}};
+  std::string status = "none";
+  double progress = 0;
+  const json* stored = StoredRecommend(process.data);
+  if (stored) {
+    body["job"] = stored->value("job", json(nullptr));
+    for (const char* field : {"requested_at", "requested_by", "finished_at", "adopted"}) {
+      if (stored->contains(field)) body[field] = (*stored)[field];
+    }
+    if (stored->value("key", "") != current_key) {
+      status = "superseded";
+    } else {
+      status = stored->value("status", "queued");
+      if (status == "queued" && runner && body["job"].is_number_integer()) {
+        if (std::optional<JobRunner::Progress> running = runner->Get(body["job"].get<int64_t>())) {
+          if (running->running) status = "running";
+          if (running->total > 0) progress = static_cast<double>(running->done) / static_cast<double>(running->total);
+          if (!running->stage.empty()) body["stage"] = running->stage;
+        } else if (unseen) {
+          *unseen = true;
+        }
+      }
+      if (status == "failed") body["error"] = stored->value("error", "");
+    }
+  }
+  std::optional<std::string> text;
+  if (status == "done") {
+    Outcome<std::optional<json>> record = LoadResult(c, current_key);
+    if (!record.ok()) return record.error();
+    if (record.value() && record.value()->is_object() && (*record.value())["json"].is_string()) {
+      text = (*record.value())["json"].get<std::string>();
+      while (!text->empty() && (text->back() == '\n' || text->back() == ' ')) text->pop_back();
+      progress = 1;
+    } else {
+      status = "none";  // the result is no longer stored: request it again
+    }
+  }
+  body["status"] = status;
+  body["progress"] = progress;
+  Reply reply;
+  reply.body = body;
+  if (text) {
+    reply.body["result"] = json::parse(*text, nullptr, false);
+    std::string envelope = body.dump();
+    envelope.pop_back();  // the closing brace
+    reply.text = envelope + ",\"result\":" + *text + "}";
+    reply.content_type = "application/json";
+  }
+  return reply;
+}
+
+bool IsRole(const Actor& actor, std::initializer_list<Role> roles) {
+  return std::find(roles.begin(), roles.end(), actor.role) != roles.end();
+}
+
+}  // namespace
+
+std::string RecommendKey(const std::string& campaign, const std::string& check_key) {
+  return Sha256Hex(std::string(kRecommendTag) + "\n" + campaign + "\n" + check_key);
+}
+
+Outcome<bool> QueueRecommendAfterCheck(Connection& c, const std::string& ws, const std::string& campaign, json& data,
+                                       const std::string& check_key, const std::string& verdict, const std::string& now,
+                                       std::vector<int64_t>* jobs, std::vector<AuditDraft>* audit) {
+  if (verdict == "go") return false;
+  const std::string key = RecommendKey(campaign, check_key);
+  const json* stored = StoredRecommend(data);
+  if (stored && stored->value("key", "") == key) return false;  // there (or failed): not again by itself
+  Outcome<int64_t> job = InsertJob(c, ws, campaign, "recommend", key, "check", "tandem", now);
+  if (!job.ok()) return job.error();
+  data["recommend"] = {{"key", key},          {"check_key", check_key}, {"job", job.value()},
+                       {"status", "queued"},  {"cause", "check"},       {"requested_at", now},
+                       {"requested_by", "tandem"}};
+  jobs->push_back(job.value());
+  audit->push_back({campaign, "tandem", "recommend-queued", "recommend",
+                    {{"key", key}, {"job", job.value()}, {"reason", "the check's verdict is " + verdict}}});
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requesting and reading
+
+Outcome<Reply> Service::RequestRecommendations(const Actor& actor, const std::string& ws, const std::string& campaign) {
+  const auto queued_body = [](const json& stored, const std::string& key, const JobRunner* runner) {
+    std::string status = "queued";
+    const json job = stored.value("job", json(nullptr));
+    if (runner && job.is_number_integer()) {
+      std::optional<JobRunner::Progress> progress = runner->Get(job.get<int64_t>());
+      if (progress && progress->running) status = "running";
+    }
+    return json{{"job", job}, {"status", status}, {"key", key}};
+  };
+  // Unchanged content with counter-proposals queued, running or done: answered from a read.
+  std::optional<Outcome<Reply>> unchanged;
+  Status read = database_->Read([&](Connection& c) -> Status {
+    unchanged.reset();
+    Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
+    if (!snapshot.ok()) {
+      unchanged = snapshot.error();
+      return OkStatus();
+    }
+    auto process = snapshot.value().processes.find(campaign);
+    if (process == snapshot.value().processes.end()) {
+      unchanged = ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
+      return OkStatus();
+    }
+    const json* stored = StoredRecommend(process->second.data);
+    if (!stored) return OkStatus();
+    const std::string status = stored->value("status", "");
+    if (status != "queued" && status != "done") return OkStatus();
+    Result<Scenario> scenario = ParseSnapshot(snapshot.value());
+    if (!scenario.ok() || !scenario.value().FindCampaign(campaign)) return OkStatus();
+    const std::string key = RecommendKey(
+        campaign, ScenarioForCampaign(scenario.value(), snapshot.value().doc, snapshot.value().processes, campaign,
+                                      CheckTag())
+                      .key);
+    if (stored->value("key", "") != key) return OkStatus();
+    if (status == "done") {
+      Outcome<Reply> reply = RecommendReply(c, process->second, key, recommend_runner_.get());
+      if (!reply.ok() || reply.value().body.value("status", "") == "done") unchanged = std::move(reply);
+      return OkStatus();
+    }
+    Reply reply;
+    reply.status = 202;
+    reply.body = queued_body(*stored, key, recommend_runner_.get());
+    unchanged = std::move(reply);
+    return OkStatus();
+  });
+  if (!read.ok()) return ApiError::Internal(read.error().ToString());
+  if (unchanged) return std::move(*unchanged);
+  return Write(actor, ws, "manual", [&](WriteContext& context) -> Outcome<Reply> {
+    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
+    if (!found.ok()) return found.error();
+    ProcessRow& process = *found.value();
+    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
+    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
+    if (!scenario.value().FindCampaign(campaign)) return ApiError::NotFound("no campaign '" + campaign + "'");
+    bool any_offering = false;
+    for (const Entity& entity : context.snapshot.doc.entities) any_offering = any_offering || entity.kind == "offerings";
+    if (!any_offering) return ApiError::Conflict("the workspace has no offerings yet");
+    const CampaignScenario check =
+        ScenarioForCampaign(scenario.value(), context.snapshot.doc, context.snapshot.processes, campaign, context.check_tag);
+    const std::string key = RecommendKey(campaign, check.key);
+    Connection& c = *context.connection;
+    const json* stored = StoredRecommend(process.data);
+    if (stored && stored->value("key", "") == key && stored->value("status", "") == "queued") {
+      Reply reply;
+      reply.status = 202;
+      reply.body = queued_body(*stored, key, recommend_runner_.get());
+      return reply;
+    }
+    Outcome<std::optional<json>> cached = LoadResult(c, key);
+    if (!cached.ok()) return cached.error();
+    if (cached.value() && cached.value()->is_object()) {
+      // The same content was searched before (here or in another workspace): no job.
+      const json& record = *cached.value();
+      process.data["recommend"] = {{"key", key},
+                                   {"check_key", check.key},
+                                   {"job", nullptr},
+                                   {"status", "done"},
+                                   {"cause", "manual"},
+                                   {"cached", true},
+                                   {"verdict", record.value("verdict", "go")},
+                                   {"options", record.contains("options") ? record["options"].size() : 0},
+                                   {"requested_at", context.now},
+                                   {"requested_by", actor.name},
+                                   {"finished_at", context.now}};
+      context.audit.push_back({campaign, actor.name, "recommend-requested", "recommend", {{"key", key}, {"cached", true}}});
+      Outcome<Reply> reply = RecommendReply(c, process, key, recommend_runner_.get());
+      if (!reply.ok()) return reply.error();
+      reply.value().status = 200;
+      return reply;
+    }
+    Outcome<int64_t> job = InsertJob(c, ws, campaign, "recommend", key, "manual", actor.name, context.now);
+    if (!job.ok()) return job.error();
+    process.data["recommend"] = {{"key", key},         {"check_key", check.key}, {"job", job.value()},
+                                 {"status", "queued"}, {"cause", "manual"},      {"requested_at", context.now},
+                                 {"requested_by", actor.name}};
+    context.queued_recommend_jobs.push_back(job.value());
+    context.audit.push_back({campaign, actor.name, "recommend-requested", "recommend", {{"key", key}, {"job", job.value()}}});
+    Reply reply;
+    reply.status = 202;
+    reply.body = {{"job", job.value()}, {"status", "queued"}, {"key", key}};
+    return reply;
+  });
+}
+
+Outcome<Reply> Service::GetRecommendations(const Actor&, const std::string& ws, const std::string& campaign) {
+  // A job that finishes between this read's snapshot and the look at the runner would read as
+  // queued with no progress: a second read sees it done (it completes before the runner drops it).
+  for (int attempt = 0;; ++attempt) {
+    bool unseen = false;
+    Outcome<Reply> reply = ReadRecommendations(ws, campaign, &unseen);
+    if (!unseen || attempt > 0 || !reply.ok()) return reply;
+  }
+}
+
+Outcome<Reply> Service::ReadRecommendations(const std::string& ws, const std::string& campaign, bool* unseen) {
+  std::optional<Outcome<Reply>> outcome;
+  Status status = database_->Read([&](Connection& c) -> Status {
+    Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
+    if (!snapshot.ok()) {
+      outcome = snapshot.error();
+      return OkStatus();
+    }
+    auto process = snapshot.value().processes.find(campaign);
+    if (process == snapshot.value().processes.end()) {
+      outcome = ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
+      return OkStatus();
+    }
+    Result<Scenario> scenario = ParseSnapshot(snapshot.value());
+    if (!scenario.ok()) {
+      outcome = ApiError::Internal("stored workspace does not parse: " + scenario.error().ToString());
+      return OkStatus();
+    }
+    std::string key;
+    if (scenario.value().FindCampaign(campaign)) {
+      key = RecommendKey(campaign, ScenarioForCampaign(scenario.value(), snapshot.value().doc,
+                                                       snapshot.value().processes, campaign, CheckTag())
+                                       .key);
+    }
+    outcome = RecommendReply(c, process->second, key, recommend_runner_.get(), unseen);
+    return OkStatus();
+  });
+  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  return std::move(*outcome);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adopting an option
+
+Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws, const std::string& campaign,
+                                    const json& body) {
+  if (!IsRole(actor, {Role::kMarketing, Role::kOperations, Role::kAdmin})) {
+    return ApiError::Forbidden(std::string(RoleName(actor.role)) +
+                               " may not adopt counter-proposals (marketing and admin: the campaign; operations and "
+                               "admin: bookings)");
+  }
+  if (!body.is_object()) return ApiError::Field("(body)", "must be an object", "{option, key}");
+  if (!body.contains("option") || !body["option"].is_number_integer() || body["option"].get<int64_t>() < 1) {
+    return ApiError::Field("option", "missing or not a whole number from 1",
+                           "the option's number, counted from 1 as in tandem recommend --apply N");
+  }
+  if (!body.contains("key") || !body["key"].is_string()) {
+    return ApiError::Field("key", "missing", "the key of the counter-proposals read (GET .../recommend)");
+  }
+  const int64_t number = body["option"].get<int64_t>();
+  const std::string wanted = body["key"].get<std::string>();
+  return Write(actor, ws, "campaign", [&](WriteContext& context) -> Outcome<Reply> {
+    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
+    if (!found.ok()) return found.error();
+    ProcessRow& process = *found.value();
+    if (process.state == "closed") return ApiError::Conflict("campaign " + campaign + " is closed", "state");
+    Entity* entity = context.snapshot.Find("campaigns", campaign);
+    if (!entity) return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
+    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
+    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
+    if (!scenario.value().FindCampaign(campaign)) return ApiError::NotFound("no campaign '" + campaign + "'");
+    const CampaignScenario check =
+        ScenarioForCampaign(scenario.value(), context.snapshot.doc, context.snapshot.processes, campaign, context.check_tag);
+    const std::string key = RecommendKey(campaign, check.key);
+    if (wanted != key) {
+      return ApiError::Conflict("these counter-proposals are out of date: the campaign, or something it depends on, "
+                                "changed since they were computed (current key " + key + ")",
+                                "key");
+    }
+    Outcome<std::optional<json>> stored = LoadResult(*context.connection, key);
+    if (!stored.ok()) return stored.error();
+    if (!stored.value() || !stored.value()->is_object() || !(*stored.value())["options"].is_array()) {
+      return ApiError::Conflict("the counter-proposals for the campaign as it is now are not ready (POST .../recommend)",
+                                "key");
+    }
+    const json& record = *stored.value();
+    const json& options = record["options"];
+    if (options.empty()) {
+      return ApiError::Conflict("campaign " + campaign + " is " + record.value("verdict", "go") +
+                                    ": there is no counter-proposal to adopt",
+                                "option");
+    }
+    if (number > static_cast<int64_t>(options.size())) {
+      return ApiError::Field("option", "there is no option " + std::to_string(number) + " for " + campaign,
+                             "1 to " + std::to_string(options.size()));
+    }
+    const json& option = options[static_cast<size_t>(number - 1)];
+    const json entry = option.value("campaign", json(nullptr));
+    if (!entry.is_object()) return ApiError::Internal("the stored option " + std::to_string(number) + " has no campaign");
+    bool books = false;
+    for (const json& lever : option.value("levers", json::array())) books = books || lever == "expand";
+    if (books && !IsRole(actor, {Role::kOperations, Role::kAdmin})) {
+      return ApiError::Forbidden("option " + std::to_string(number) + " (" + option.value("lever", "") +
+                                     ") books capacity: bookings are operations' (and admin's) to adopt",
+                                 "bookings");
+    }
+    if (!books && !IsRole(actor, {Role::kMarketing, Role::kAdmin})) {
+      return ApiError::Forbidden("option " + std::to_string(number) + " (" + option.value("lever", "") +
+                                 ") changes the campaign: marketing (the campaign owner) and admin adopt it");
+    }
+    // The option's campaign entry, written over the stored one where it differs.
+    Result<json> written = CampaignEntry(check.scenario, campaign);
+    if (!written.ok()) return ApiError::Internal(written.error().ToString());
+    const json before = entity->body;
+    entity->body = Patched(entity->body, written.value(), entry);
+    context.kind = "campaigns";
+    context.key = campaign;
+    context.target = "campaigns/" + campaign;
+    context.changed_before = before;
+    // The workspace now holds exactly the scenario the option was verified on, or nothing changes.
+    Result<Scenario> applied = ParseSnapshot(context.snapshot);
+    if (!applied.ok()) {
+      return ApiError::Internal("option " + std::to_string(number) + " does not read back: " + applied.error().ToString());
+    }
+    const CampaignScenario recheck =
+        ScenarioForCampaign(applied.value(), context.snapshot.doc, context.snapshot.processes, campaign, context.check_tag);
+    if (recheck.key != option.value("check_key", "")) {
+      return ApiError::Internal("option " + std::to_string(number) +
+                                " could not be written into the workspace exactly as it was checked; nothing changed");
+    }
+    const std::string state_before = process.state;
+    std::vector<int64_t> jobs;
+    Outcome<bool> queued = QueueCheck(*context.connection, context, process, recheck.key, &jobs);
+    if (!queued.ok()) return queued.error();
+    context.queued_jobs.insert(context.queued_jobs.end(), jobs.begin(), jobs.end());
+    process.data["check"]["state_at_change"] = state_before;
+    const json adopted = {{"option", number},
+                          {"lever", option.value("lever", "")},
+                          {"summary", option.value("summary", "")},
+                          {"verdict", option.value("verdict", "")},
+                          {"key", key},
+                          {"check", recheck.key},
+                          {"by", actor.name},
+                          {"at", context.now}};
+    if (!StoredRecommend(process.data)) {
+      process.data["recommend"] = {{"key", key}, {"check_key", check.key}, {"job", nullptr}, {"status", "done"}};
+    }
+    process.data["recommend"]["adopted"] = adopted;
+    context.audit.push_back({campaign, actor.name, "adopt-option", "campaigns/" + campaign,
+                             {{"option", number},
+                              {"lever", option.value("lever", "")},
+                              {"summary", option.value("summary", "")},
+                              {"verdict", option.value("verdict", "")},
+                              {"key", key},
+                              {"before", before},
+                              {"after", entity->body},
+                              {"version", entity->version + 1}}});
+    context.audit.push_back({campaign, actor.name, "recheck", "campaigns/" + campaign,
+                             {{"key", recheck.key}, {"job", jobs.front()}, {"cause", "adopt-option"}}});
+    context.reply_process = campaign;
+    return Reply{};
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The recommend job
+
+// Rebuilds the campaign's check scenario from the workspace as it is now; a key that no longer
+// matches the job's is superseded. Otherwise takes the record from the cache or searches
+// (Recommend, with the check's scenario count and threads), then completes in one transaction:
+// stores the record and marks every process waiting on this key done.
+void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress) {
+  std::string ws, campaign, key, status;
+  std::optional<CampaignScenario> check;
+  Document document;
+  bool cached = false;
+  const std::string check_tag = CheckTag();
+  Status read = database_->Read([&](Connection& c) -> Status {
+    Result<Rows> rows = c.Query("SELECT workspace_id, campaign, key, status FROM jobs WHERE id = $1", {job});
+    if (!rows.ok()) return rows.error();
+    if (rows.value().empty()) return OkStatus();
+    const store::Row& row = rows.value().rows[0];
+    ws = row.Text(0);
+    campaign = row.Text(1);
+    key = row.Text(2);
+    status = row.Text(3);
+    if (status != "queued") return OkStatus();
+    Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
+    if (!snapshot.ok()) return OkStatus();
+    Result<Scenario> scenario = ParseSnapshot(snapshot.value());
+    if (!scenario.ok() || !scenario.value().FindCampaign(campaign)) return OkStatus();
+    check = ScenarioForCampaign(scenario.value(), snapshot.value().doc, snapshot.value().processes, campaign, check_tag);
+    document = snapshot.value().doc;
+    Result<Rows> result = c.Query("SELECT 1 FROM results WHERE key = $1", {key});
+    if (!result.ok()) return result.error();
+    cached = !result.value().empty();
+    return OkStatus();
+  });
+  if (!read.ok() || status != "queued") return;
+  const auto finish = [&](const std::string& final_status, const std::string& error) {
+    (void)database_->Transaction([&](Connection& c) -> Status {
+      Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
+      if (!locked.ok()) return locked.error();
+      Result<Rows> rows = c.Query("UPDATE jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4",
+                                  {final_status, error.empty() ? Value() : Value(error), Now(), job});
+      if (!rows.ok()) return rows.error();
+      Result<Rows> processes = c.Query("SELECT campaign, data, version FROM processes WHERE workspace_id = $1", {ws});
+      if (!processes.ok()) return processes.error();
+      for (const store::Row& row : processes.value().rows) {
+        json data = json::parse(row.Text(1), nullptr, false);
+        const json* stored = StoredRecommend(data);
+        if (!stored || stored->value("job", json(nullptr)) != json(job)) continue;
+        data["recommend"]["status"] = final_status;
+        if (!error.empty()) data["recommend"]["error"] = error;
+        data["recommend"]["finished_at"] = Now();
+        Result<Rows> updated = c.Query(
+            "UPDATE processes SET data = $1, version = version + 1 WHERE workspace_id = $2 AND campaign = $3 AND version = $4",
+            {data.dump(), ws, row.Text(0), row.Int(2)});
+        if (!updated.ok()) return updated.error();
+      }
+      return OkStatus();
+    });
+  };
+  if (!check || RecommendKey(campaign, check->key) != key) {
+    finish("superseded", "");
+    return;
+  }
+  std::string body;
+  std::string verdict = "go";
+  double seconds = 0;
+  if (cached) {
+    ++recommends_cached_;
+  } else {
+    (void)database_->Transaction([&](Connection& c) -> Status {
+      Result<Rows> rows = c.Query("UPDATE jobs SET status = 'running' WHERE id = $1 AND status = 'queued'", {job});
+      return rows.ok() ? OkStatus() : Status(rows.error());
+    });
+    RecommendOptions options;
+    options.campaign = campaign;
+    options.scenarios = options_.check_scenarios;  // as the check: the options' verdicts are the check's
+    options.threads = options_.check_threads;
+    double fraction = 0;
+    options.progress = [&](const std::string& message) {
+      // Between stages: a stopping server abandons the search (the job stays running and is
+      // queued again at the next start).
+      if (stopping_) throw std::runtime_error("the server is stopping");
+      fraction = NextFraction(message, fraction);
+      progress(static_cast<int64_t>(fraction * 1000), 1000);
+      if (recommend_runner_) recommend_runner_->SetStage(job, message);
+    };
+    const auto started = std::chrono::steady_clock::now();
+    Result<Recommendations> result = Recommend(check->scenario, options);
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!result.ok()) {
+      if (stopping_) return;  // abandoned, not failed
+      ++recommends_failed_;
+      finish("failed", result.error().ToString());
+      return;
+    }
+    json record = {{"json", RecommendationsToJson(result.value(), check->scenario.currency)},
+                   {"campaign", campaign},
+                   {"verdict", "go"},
+                   {"options", json::array()}};
+    for (const CampaignRecommendation& recommendation : result.value().campaigns) {
+      if (recommendation.id != campaign) continue;
+      verdict = VerdictName(recommendation.verdict);
+      for (const RecommendOption& option : recommendation.options) {
+        Result<json> entry = CampaignEntry(option.applied, campaign);
+        if (!entry.ok()) {
+          ++recommends_failed_;
+          finish("failed", entry.error().ToString());
+          return;
+        }
+        json levers = json::array();
+        for (const LeverChange& change : option.changes) levers.push_back(change.lever);
+        record["options"].push_back({{"lever", option.lever},
+                                     {"levers", levers},
+                                     {"summary", option.summary},
+                                     {"verdict", VerdictName(option.verdict)},
+                                     {"campaign", entry.value()},
+                                     {"check_key", CheckKeyFor(option.applied, document, check_tag)}});
+      }
+    }
+    record["verdict"] = verdict;
+    body = record.dump();
+    ++recommends_run_;
+  }
+  Status completed = database_->Transaction([&](Connection& c) -> Status {
+    const std::string now = Now();
+    Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
+    if (!locked.ok()) return locked.error();
+    if (!cached) {
+      Result<Rows> inserted = c.Query(
+          "INSERT INTO results (key, kind, verdict, body, seconds, created_at) VALUES ($1, 'recommend', $2, $3, $4, $5) "
+          "ON CONFLICT (key) DO NOTHING",
+          {key, verdict, body, seconds, now});
+      if (!inserted.ok()) return inserted.error();
+    }
+    Outcome<std::optional<json>> record = LoadResult(c, key);
+    if (!record.ok() || !record.value()) return Error::Internal("result vanished");
+    const size_t options = (*record.value()).contains("options") ? (*record.value())["options"].size() : 0;
+    Result<Rows> done = c.Query("UPDATE jobs SET status = 'done', finished_at = $1 WHERE id = $2", {now, job});
+    if (!done.ok()) return done.error();
+    Result<Rows> processes = c.Query("SELECT campaign, data, version FROM processes WHERE workspace_id = $1", {ws});
+    if (!processes.ok()) return processes.error();
+    for (const store::Row& row : processes.value().rows) {
+      json data = json::parse(row.Text(1), nullptr, false);
+      const json* stored = StoredRecommend(data);
+      if (!stored || stored->value("key", "") != key || stored->value("status", "") == "done") continue;
+      json& entry = data["recommend"];
+      entry["status"] = "done";
+      entry["finished_at"] = now;
+      entry["verdict"] = (*record.value()).value("verdict", "go");
+      entry["options"] = options;
+      entry["cached"] = cached;
+      entry.erase("error");
+      Result<Rows> updated = c.Query(
+          "UPDATE processes SET data = $1, version = version + 1, updated_at = $2 "
+          "WHERE workspace_id = $3 AND campaign = $4 AND version = $5",
+          {data.dump(), now, ws, row.Text(0), row.Int(2)});
+      if (!updated.ok()) return updated.error();
+      if (updated.value().affected != 1) return Error::Internal("process changed during completion");
+      Outcome<bool> audited = AppendAudit(
+          c, ws,
+          {{row.Text(0), "tandem", "recommend-done", "recommend",
+            {{"key", key}, {"options", options}, {"verdict", entry["verdict"]}, {"cached", cached}}}},
+          now);
+      if (!audited.ok()) return Error::Internal(audited.error().message);
+    }
+    return OkStatus();
+  });
+  if (!completed.ok()) finish("failed", completed.error().ToString());
+}
+
+}  // namespace tandem::server
