@@ -14,6 +14,8 @@ DEBS := cmake ninja-build ccache g++ pkg-config clang libclang-rt-14-dev \
         libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libpcg-cpp-dev \
         libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev hyperfine time \
         coinor-libcbc-dev coinor-libclp-dev
+# The peers of `make bench-peers` (bench/peers/): SimPy 3 and NumPy for Debian's /usr/bin/python3.
+DEBS += python3-simpy3 python3-numpy
 
 # The web front end (cmake/targets/web.cmake): Node.js >= 20.19 for Vite 8, and Debian's
 # Chromium with a font for the browser tests. Debian's npm only where no npm is on the PATH
@@ -26,7 +28,8 @@ DEBS += libcpp-httplib-dev libsqlite3-dev libpq-dev postgresql libsodium-dev wrk
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test unit-test asan-test fuzz-test demo bench format format-check clean
+.PHONY: deps build test unit-test asan-test fuzz-test demo bench bench-peers bench-scaling \
+        bench-fidelity format format-check clean
 
 # Installs only what is missing; a no-op (one dpkg query) when everything is there.
 deps:
@@ -78,6 +81,18 @@ demo: build
 bench: build
 	bench/run.sh $(BUILD)
 	bench/recommend.sh $(BUILD)
+
+# docs/performance.md: tandem against a SimPy model and a NumPy model of the same scenario
+# (## Peers), time and memory as the check grows (## Scaling), fluid against order-level mode
+# and closed forms (## Fidelity). Each regenerates its table in the doc and in bench/out/.
+bench-peers: build
+	bench/peers/run.sh $(BUILD)
+
+bench-scaling: build
+	bench/scaling.sh $(BUILD)
+
+bench-fidelity: build
+	bench/fidelity.sh $(BUILD)
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -6,7 +6,10 @@ A retailer with three distribution centres over one year at 1-hour steps, 1,000 
 service/production resources), 3 space resources, a budget, 50 offerings (30 stocked, 20
 made to order or services) and 3 campaigns with every promise type.
 
-Usage: make_reference.py [--days N] [--offerings N] [--scenarios N] [--step 1h] > reference.yaml
+With --dcs N (default 3), N distribution centres (3 throughput resources and a space each), for
+the scaling table's resources column (bench/scaling.sh).
+
+Usage: make_reference.py [--days N] [--offerings N] [--scenarios N] [--step 1h] [--dcs N] > reference.yaml
 """
 import argparse
 import datetime
@@ -20,6 +23,7 @@ def main():
     parser.add_argument("--scenarios", type=int, default=1000)
     parser.add_argument("--step", default="1h")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--dcs", type=int, default=3)
     args = parser.parse_args()
     rng = random.Random(20270101)
 
@@ -42,7 +46,7 @@ def main():
     w("  office: {open: {mon-sat: \"08:00-20:00\"}}")
     w("  workshop: {open: {mon-fri: \"08:00-17:00\"}}")
     # Offerings first, so that capacities can be sized to the load they cause.
-    dcs = ["north", "south", "west"]
+    dcs = (["north", "south", "west"] + [f"dc{k}" for k in range(4, args.dcs + 1)])[: args.dcs]
     open_hours = {"warehouse": 16 * 5 + 10, "office": 12 * 6, "workshop": 9 * 5, None: 24 * 7}
     calendar_of = {}
     load = {}  # resource -> work units per week at baseline
@@ -56,7 +60,7 @@ def main():
     for i in range(args.offerings):
         oid = f"item{i:02d}"
         offerings.append(oid)
-        dc = dcs[i % 3]
+        dc = dcs[i % len(dcs)]
         per_day = rng.choice([40, 60, 90, 120, 180, 240])
         price = rng.choice([9.99, 14.5, 24, 39, 59, 89, 149])
         cost = round(price * rng.uniform(0.35, 0.6), 2)
@@ -118,7 +122,7 @@ def main():
 
     w("resources:")
     for n, dc in enumerate(dcs):
-        util = [0.8, 0.7, 0.75][n]
+        util = [0.8, 0.7, 0.75][n % 3]
         w(f"  - {{id: {dc}-pick, kind: throughput, unit: lines, capacity: {capacity(dc + '-pick', 'warehouse', util)}, calendar: warehouse, processing_time: 30m, cost_per_unit: 1.1,")
         w(f"     changes: [{{from: 2027-09-01, capacity: {capacity(dc + '-pick', 'warehouse', util - 0.15)}}}], expansion: {{extra: {capacity(dc + '-pick', 'warehouse', 1.0)}, cost_per_unit: 2.2, lead_time: 14d}}}}")
         w(f"  - {{id: {dc}-pack, kind: throughput, unit: parcels, capacity: {capacity(dc + '-pack', 'warehouse', 0.65)}, calendar: warehouse, processing_time: 15m, cost_per_unit: 0.9}}")

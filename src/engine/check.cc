@@ -160,6 +160,7 @@ struct ReportedCampaign {
   CampaignResources resources;
   RunPlan without;
   int fork_day = 0;  // the first day on which the run without it can differ from the run with it
+  int order_fork_day = 0;  // the same for order-level mode (0: simulated from scratch)
   std::vector<int> checkpoint_days;  // where the run without it may have caught up with the run with it
   std::vector<size_t> checkpoints;   // their snapshots in fork_days_
   std::vector<int> peak_with, peak_without, util_with, util_without;  // columns per resource
@@ -206,7 +207,8 @@ class CheckRunner {
   void SimulateBatch(int64_t first, int64_t count, Simulator* simulator, BatchScratch* scratch, ChunkSums* sums,
                      std::vector<Simulator::Fork>* forks);
   // Order-level mode (CheckMode::kOrders): one scenario, with and without each campaign.
-  void SimulateOrders(int64_t scenario, OrderSimulator* simulator, ChunkSums* sums);
+  void SimulateOrders(int64_t scenario, OrderSimulator* simulator, ChunkSums* sums,
+                      std::vector<OrderSimulator::Fork>* forks);
   void ComputeOrderStories(const std::vector<std::pair<int64_t, size_t>>& wanted);
   LeadHistogram EmptyHistogram(const PromiseSpec& spec) const;
   int ForkDay(const RunPlan& without, const CompiledCampaign& campaign) const;
@@ -253,6 +255,7 @@ class CheckRunner {
   int BindingOf(size_t spec_index, std::vector<std::string>* names) const;
   std::vector<int> fork_days_;  // ascending: the days the "with" run is snapshotted
   std::vector<size_t> fork_of_; // per reported campaign: its snapshot in fork_days_
+  std::vector<int> order_fork_days_;  // order-level mode: ascending fork days after day 0
 };
 
 // The first day on which the run without `campaign` can differ from the run with every
@@ -529,13 +532,15 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
 
 // --- Order-level mode (engine/order_simulator.h) ------------------------------------------------
 // The same figures as SimulateBatch, from one scenario's order-level runs.
-void CheckRunner::SimulateOrders(int64_t scenario, OrderSimulator* simulator, ChunkSums* sums) {
+void CheckRunner::SimulateOrders(int64_t scenario, OrderSimulator* simulator, ChunkSums* sums,
+                                 std::vector<OrderSimulator::Fork>* forks) {
   ScenarioDraws draws;
   RunDemand demand;
   DrawScenario(model_, seed_, scenario, &draws);
   BuildRunDemand(model_, with_.included, draws.base, draws.increment, &demand);
   RunTotals with_totals;
-  simulator->Run(with_, draws, demand, seed_, scenario, &with_totals);
+  simulator->Run(with_, draws, demand, seed_, scenario, &with_totals,
+                 evaluate_.economics ? order_fork_days_ : std::vector<int>{}, forks);
   for (size_t p = 0; p < specs_.size(); ++p) {
     LeadHistogram* histogram = sums->histograms[p].mass.empty() ? nullptr : &sums->histograms[p];
     const Measurement measurement = simulator->Measure(specs_[p], &sums->attribution[p], histogram);
@@ -580,12 +585,19 @@ void CheckRunner::SimulateOrders(int64_t scenario, OrderSimulator* simulator, Ch
     }
   }
   if (!evaluate_.economics) return;
-  // Without each campaign: a whole run (no fork), with the same baseline orders.
+  // Without each campaign, with the same baseline orders: from the "with" run's state on the
+  // first day the two can differ (or from scratch).
   RunDemand without_demand;
   for (ReportedCampaign& reported : reported_) {
     BuildRunDemand(model_, reported.without.included, draws.base, draws.increment, &without_demand);
     RunTotals without_totals;
-    simulator->Run(reported.without, draws, without_demand, seed_, scenario, &without_totals);
+    const auto fork = std::find(order_fork_days_.begin(), order_fork_days_.end(), reported.order_fork_day);
+    if (fork != order_fork_days_.end()) {
+      simulator->RunFrom((*forks)[static_cast<size_t>(fork - order_fork_days_.begin())], reported.without, draws,
+                         without_demand, &without_totals);
+    } else {
+      simulator->Run(reported.without, draws, without_demand, seed_, scenario, &without_totals);
+    }
     record(reported, reported.without, false);
     columns_->Set(reported.incremental, scenario, with_totals.contribution - without_totals.contribution);
     columns_->Set(reported.incremental_units, scenario, with_totals.units_sold - without_totals.units_sold);
@@ -640,6 +652,7 @@ void CheckRunner::SimulateAll() {
         scratch = std::make_unique<BatchScratch>(model_, *simulator, with_);
       }
       std::vector<Simulator::Fork> forks(fork_days_.size());
+      std::vector<OrderSimulator::Fork> order_forks;
       for (;;) {
         const int64_t chunk = next_chunk.fetch_add(1);
         if (chunk >= chunks) break;
@@ -652,7 +665,9 @@ void CheckRunner::SimulateAll() {
         const int64_t first = chunk * kChunk;
         const int64_t last = std::min(scenarios_, first + kChunk);
         if (orders) {
-          for (int64_t scenario = first; scenario < last; ++scenario) SimulateOrders(scenario, order_simulator.get(), &sums);
+          for (int64_t scenario = first; scenario < last; ++scenario) {
+            SimulateOrders(scenario, order_simulator.get(), &sums, &order_forks);
+          }
         } else {
           for (int64_t batch = first; batch < last; batch += kLanes) {
             SimulateBatch(batch, std::min<int64_t>(kLanes, last - batch), simulator.get(), scratch.get(), &sums, &forks);
@@ -1298,6 +1313,19 @@ Result<CheckResult> CheckRunner::Run() {
     fork_of_.push_back(snapshot_of(reported.fork_day));
     for (int day : reported.checkpoint_days) reported.checkpoints.push_back(snapshot_of(day));
   }
+  // Order-level mode forks too, but computes a waiting job's start from the capacities ahead at
+  // its arrival: a run without a campaign that books capacity starts from scratch.
+  for (ReportedCampaign& reported : reported_) {
+    bool same_capacity = true;
+    for (size_t r = 0; r < model_.resources.size(); ++r) {
+      same_capacity = same_capacity && with_.capacity[r] == reported.without.capacity[r];
+    }
+    reported.order_fork_day = same_capacity ? reported.fork_day : 0;
+    order_fork_days_.push_back(reported.order_fork_day);
+  }
+  std::sort(order_fork_days_.begin(), order_fork_days_.end());
+  order_fork_days_.erase(std::unique(order_fork_days_.begin(), order_fork_days_.end()), order_fork_days_.end());
+  if (!order_fork_days_.empty() && order_fork_days_.front() == 0) order_fork_days_.erase(order_fork_days_.begin());
 
   SimulateAll();
   ComputeStories();

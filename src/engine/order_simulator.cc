@@ -1,8 +1,10 @@
 #include "engine/order_simulator.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 #include "tandem/engine/random.h"
 
@@ -10,11 +12,16 @@ namespace tandem::engine {
 namespace {
 
 // SplitMix64 finaliser: a well-mixed 64-bit value from any key.
-uint64_t Mix(uint64_t value) {
+constexpr uint64_t Mix(uint64_t value) {
   value += 0x9e3779b97f4a7c15ULL;
   value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ULL;
   value = (value ^ (value >> 27)) * 0x94d049bb133111ebULL;
   return value ^ (value >> 31);
+}
+
+// UniformFromBits (tandem/engine/random.h), inlined: the hot loops call it once per order.
+inline double Uniform(uint64_t bits) {
+  return (static_cast<double>(bits >> 12) + 0.5) * 0x1p-52;
 }
 
 // An order's random needs, each a uniform of its own from the order's key: route stage s,
@@ -25,30 +32,68 @@ constexpr uint64_t kLoadCountNeed = 1000;  // + load
 constexpr uint64_t kTicketNeed = 100000;   // + load * 10000 + ticket
 constexpr uint64_t kReturnServiceNeed = 99999;
 
-double NeedUniform(uint64_t key, uint64_t need) {
-  return UniformFromBits(Mix(key ^ Mix(need)));
+// The uniform of need `need` of the order with key `key`.
+inline double NeedUniform(uint64_t key, uint64_t need) {
+  return Uniform(Mix(key ^ Mix(need)));
+}
+// The same, from a need already mixed (Mix(need)): the hot paths use constants from here.
+inline double MixedNeedUniform(uint64_t key, uint64_t mixed_need) {
+  return Uniform(Mix(key ^ mixed_need));
+}
+constexpr uint64_t kMixedReturnNeed = Mix(kReturnNeed);
+constexpr size_t kMixedStages = 256;  // route stages fit in Order::next_stage (uint8_t)
+constexpr std::array<uint64_t, kMixedStages> kMixedStageNeeds = [] {
+  std::array<uint64_t, kMixedStages> needs{};
+  for (size_t s = 0; s < kMixedStages; ++s) needs[s] = Mix(kStageNeed + s);
+  return needs;
+}();
+constexpr size_t kMixedLoads = 64;
+constexpr std::array<uint64_t, kMixedLoads> kMixedLoadNeeds = [] {
+  std::array<uint64_t, kMixedLoads> needs{};
+  for (size_t l = 0; l < kMixedLoads; ++l) needs[l] = Mix(kLoadCountNeed + l);
+  return needs;
+}();
+
+// The bucket of a uniform among `buckets` equal parts of (0, 1).
+inline uint32_t UniformBucket(double uniform, uint32_t buckets) {
+  return std::min(static_cast<uint32_t>(uniform * buckets), buckets - 1);
 }
 
 constexpr double kUnitTolerance = 1e-9;
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-// Replaces the smallest value of a min-heap by `value`.
-void ReplaceFirst(std::vector<double>* heap, double value) {
-  double* data = heap->data();
-  const size_t size = heap->size();
+// Servers' free times: a 4-ary min-heap of `size` values padded with three +infinity values,
+// so that every node's four children can be read without bounds checks (the padding is never
+// smaller than anything and never moves). Replaces the smallest value by `value`. Only the
+// smallest value is ever read, so any heap shape gives the same results.
+inline void ReplaceFirst(double* data, size_t size, double value) {
   size_t at = 0;
   for (;;) {
-    size_t child = 2 * at + 1;
+    const size_t child = 4 * at + 1;
     if (child >= size) break;
-    if (child + 1 < size && data[child + 1] < data[child]) ++child;
-    if (!(data[child] < value)) break;
-    data[at] = data[child];
-    at = child;
+    const size_t a = child + (data[child + 1] < data[child] ? 1 : 0);
+    const size_t b = child + 2 + (data[child + 3] < data[child + 2] ? 1 : 0);
+    const size_t least = data[b] < data[a] ? b : a;
+    if (!(data[least] < value)) break;
+    data[at] = data[least];
+    at = least;
   }
   data[at] = value;
 }
 
-bool Later(const auto& a, const auto& b) {
-  return a.time > b.time || (a.time == b.time && a.sequence > b.sequence);
+// Stable insertion sort by `less`: linear on nearly sorted input (what a bucket sort leaves).
+template <typename T, typename Less>
+void InsertionSort(T* data, size_t size, Less less) {
+  for (size_t i = 1; i < size; ++i) {
+    if (!less(data[i], data[i - 1])) continue;
+    const T value = data[i];
+    size_t j = i;
+    do {
+      data[j] = data[j - 1];
+      --j;
+    } while (j > 0 && less(value, data[j - 1]));
+    data[j] = value;
+  }
 }
 
 // Covered and kept units, per ISO week (standing promises) or in total; as in measure.cc.
@@ -125,9 +170,9 @@ OrderSimulator::OrderSimulator(const CompiledModel& model)
     load_slot_.push_back(loads);
     loads += offering.loads.size();
   }
-  load_credit_.assign(loads, 0.0);
-  state_.resize(resources_);
-  stock_.resize(model.offerings.size());
+  run_.load_credit.assign(loads, 0.0);
+  run_.resources.resize(resources_);
+  run_.stock.resize(model.offerings.size());
 }
 
 // Step offset within the day at which the intraday shape's distribution function reaches p:
@@ -145,111 +190,207 @@ double OrderSimulator::ShapeInverse(int shape, double p) const {
   return static_cast<double>(step) + (width > 0 ? std::clamp((p - low) / width, 0.0, 1.0) : 1.0);
 }
 
+void OrderSimulator::SetPlan(const RunPlan& plan) {
+  plan_ = &plan;
+  booked_.assign(resources_, 0);
+  for (size_t r = 0; r < resources_; ++r) {
+    booked_[r] = plan.capacity[r] != model_.resources[r].base_capacity.data() ? 1 : 0;
+  }
+}
+
 void OrderSimulator::Reset(const RunPlan& plan) {
   const TimeGrid& grid = model_.grid;
   const size_t days = static_cast<size_t>(grid.total_days);
-  plan_ = &plan;
-  orders_.clear();
-  stages_.clear();
-  side_jobs_.clear();
-  buckets_.resize(static_cast<size_t>(grid.total_steps));
-  for (std::vector<Event>& bucket : buckets_) bucket.clear();
-  open_step_ = -1;
-  next_step_ = 0;
-  sequence_ = 0;
+  SetPlan(plan);
+  State& run = run_;
+  run.day = 0;
+  run.orders.clear();
+  run.stages.clear();
+  run.side_jobs.clear();
+  run.buckets.resize(static_cast<size_t>(grid.total_steps));
+  for (std::vector<Event>& bucket : run.buckets) bucket.clear();
+  run.next_step = 0;
   for (size_t r = 0; r < resources_; ++r) {
-    ResourceState& state = state_[r];
+    ResourceState& state = run.resources[r];
     state.free_at.assign(static_cast<size_t>(servers_[r]), 0.0);
+    state.free_at.resize(static_cast<size_t>(servers_[r]) + 3, kInfinity);
     state.pointer = 0;
     state.waiting.clear();
     state.waiting_head = 0;
     state.waiting_work = 0;
   }
-  restock_.resize(model_.offerings.size());
+  run.restock.resize(model_.offerings.size());
   for (size_t o = 0; o < model_.offerings.size(); ++o) {
-    StockState& stock = stock_[o];
+    StockState& stock = run.stock[o];
     stock.stock = model_.offerings[o].initial_stock;
     stock.clock = 0;
     stock.backorders.clear();
     stock.head = 0;
     stock.today.clear();
-    restock_[o].assign(model_.offerings[o].stocked ? days : 0, 0.0);
+    run.restock[o].assign(model_.offerings[o].stocked ? days : 0, 0.0);
   }
-  day_arrivals_.assign(days * resources_, 0.0);
-  day_max_backlog_.assign(days * resources_, 0.0);
-  booked_.assign(resources_, 0);
+  run.day_arrivals.assign(days * resources_, 0.0);
+  run.day_max_backlog.assign(days * resources_, 0.0);
   bool any_booked = false;
-  for (size_t r = 0; r < resources_; ++r) {
-    booked_[r] = plan.capacity[r] != model_.resources[r].base_capacity.data() ? 1 : 0;
-    any_booked = any_booked || booked_[r];
-  }
-  started_on_booked_.assign(any_booked ? static_cast<size_t>(grid.total_steps) * resources_ : 0,
-                            0.0);
-  resource_cost_.assign(resources_, 0.0);
-  returned_.assign(model_.offerings.size(), 0.0);
-  refused_.assign(model_.spaces.size(), 0.0);
-  return_policy_cost_ = 0;
-  expected_seen_.assign(model_.offerings.size(), 0.0);
-  return_credit_.assign(model_.offerings.size(), 0.0);
-  std::fill(load_credit_.begin(), load_credit_.end(), 0.0);
+  for (size_t r = 0; r < resources_; ++r) any_booked = any_booked || booked_[r];
+  run.started_on_booked.assign(any_booked ? static_cast<size_t>(grid.total_steps) * resources_ : 0,
+                               0.0);
+  run.resource_cost.assign(resources_, 0.0);
+  run.returned.assign(model_.offerings.size(), 0.0);
+  run.refused.assign(model_.spaces.size(), 0.0);
+  run.return_policy_cost = 0;
+  run.expected_seen.assign(model_.offerings.size(), 0.0);
+  run.return_credit.assign(model_.offerings.size(), 0.0);
+  std::fill(run.load_credit.begin(), run.load_credit.end(), 0.0);
 }
 
 void OrderSimulator::Run(const RunPlan& plan, const ScenarioDraws& draws, const RunDemand& demand,
-                         uint64_t seed, int64_t scenario, RunTotals* totals) {
-  const TimeGrid& grid = model_.grid;
+                         uint64_t seed, int64_t scenario, RunTotals* totals,
+                         const std::vector<int>& fork_days, std::vector<Fork>* forks) {
   Reset(plan);
   seed_ = seed;
   scenario_ = scenario;
   scenario_key_ = Mix(Mix(seed) ^ static_cast<uint64_t>(scenario));
-  for (int day = 0; day < grid.total_days; ++day) {
+  if (forks) forks->resize(fork_days.size());
+  Continue(draws, demand, totals, fork_days, forks);
+}
+
+void OrderSimulator::RunFrom(const Fork& fork, const RunPlan& plan, const ScenarioDraws& draws,
+                             const RunDemand& demand, RunTotals* totals) {
+  SetPlan(plan);
+  seed_ = fork.seed;
+  scenario_ = fork.scenario;
+  scenario_key_ = Mix(Mix(seed_) ^ static_cast<uint64_t>(scenario_));
+  // Copy assignment reuses the buffers' capacity: no allocation after the first runs. The
+  // buckets before the fork are all empty (handled), so only the later ones need copying.
+  State& run = run_;
+  const State& saved = fork.state;
+  run.day = saved.day;
+  run.orders = saved.orders;
+  run.stages = saved.stages;
+  run.side_jobs = saved.side_jobs;
+  run.buckets.resize(saved.buckets.size());
+  for (size_t t = 0; t < run.buckets.size(); ++t) {
+    if (static_cast<int64_t>(t) < saved.next_step) {
+      run.buckets[t].clear();
+    } else {
+      run.buckets[t] = saved.buckets[t];
+    }
+  }
+  run.next_step = saved.next_step;
+  run.resources = saved.resources;
+  run.stock = saved.stock;
+  run.restock = saved.restock;
+  run.day_arrivals = saved.day_arrivals;
+  run.day_max_backlog = saved.day_max_backlog;
+  const TimeGrid& grid = model_.grid;
+  bool any_booked = false;
+  for (size_t r = 0; r < resources_; ++r) any_booked = any_booked || booked_[r];
+  if (any_booked && saved.started_on_booked.empty()) {
+    run.started_on_booked.assign(static_cast<size_t>(grid.total_steps) * resources_, 0.0);
+  } else {
+    run.started_on_booked = saved.started_on_booked;
+  }
+  run.resource_cost = saved.resource_cost;
+  run.returned = saved.returned;
+  run.refused = saved.refused;
+  run.return_policy_cost = saved.return_policy_cost;
+  run.expected_seen = saved.expected_seen;
+  run.return_credit = saved.return_credit;
+  run.load_credit = saved.load_credit;
+  Continue(draws, demand, totals, {}, nullptr);
+}
+
+void OrderSimulator::Continue(const ScenarioDraws& draws, const RunDemand& demand,
+                              RunTotals* totals, const std::vector<int>& fork_days,
+                              std::vector<Fork>* forks) {
+  const TimeGrid& grid = model_.grid;
+  State& run = run_;
+  size_t next_fork = 0;
+  for (; run.day < grid.total_days; ++run.day) {
+    const int day = run.day;
+    while (forks && next_fork < fork_days.size() && fork_days[next_fork] <= day) {
+      (*forks)[next_fork].seed = seed_;
+      (*forks)[next_fork].scenario = scenario_;
+      State& saved = (*forks)[next_fork++].state;
+      // The buckets before the step being reached are empty: copy only the later ones.
+      saved.day = run.day;
+      saved.orders = run.orders;
+      saved.stages = run.stages;
+      saved.side_jobs = run.side_jobs;
+      saved.buckets.resize(run.buckets.size());
+      for (size_t t = static_cast<size_t>(run.next_step); t < run.buckets.size(); ++t)
+        saved.buckets[t] = run.buckets[t];
+      saved.next_step = run.next_step;
+      saved.resources = run.resources;
+      saved.stock = run.stock;
+      saved.restock = run.restock;
+      saved.day_arrivals = run.day_arrivals;
+      saved.day_max_backlog = run.day_max_backlog;
+      saved.started_on_booked = run.started_on_booked;
+      saved.resource_cost = run.resource_cost;
+      saved.returned = run.returned;
+      saved.refused = run.refused;
+      saved.return_policy_cost = run.return_policy_cost;
+      saved.expected_seen = run.expected_seen;
+      saved.return_credit = run.return_credit;
+      saved.load_credit = run.load_credit;
+    }
     RecordDayStart(day);
     if (day < grid.horizon_days) GenerateOrders(draws, demand, day);
     StockDay(day);
     RunEvents(static_cast<double>(static_cast<int64_t>(day + 1) * grid.steps_per_day));
   }
+  // Forks at or after the end: the final state.
+  while (forks && next_fork < fork_days.size()) {
+    (*forks)[next_fork].seed = seed_;
+    (*forks)[next_fork].scenario = scenario_;
+    (*forks)[next_fork++].state = run;
+  }
 
   // Work started on booked capacity: the part above the base capacity of its step is charged at
   // the expansion's cost, as in fluid mode.
-  if (!started_on_booked_.empty()) {
+  std::vector<double> resource_cost = run.resource_cost;
+  if (!run.started_on_booked.empty()) {
     for (size_t r = 0; r < resources_; ++r) {
       if (!booked_[r]) continue;
       const ThroughputResource& resource = model_.resources[r];
       for (size_t t = 0; t < static_cast<size_t>(grid.total_steps); ++t) {
-        const double started = started_on_booked_[t * resources_ + r];
+        const double started = run.started_on_booked[t * resources_ + r];
         if (started <= 0) continue;
         const double on_base = std::min(started, resource.base_capacity[t]);
-        resource_cost_[r] += on_base * resource.cost_per_unit[t] +
-                             (started - on_base) * resource.expansion_cost_per_unit;
+        resource_cost[r] += on_base * resource.cost_per_unit[t] +
+                            (started - on_base) * resource.expansion_cost_per_unit;
       }
     }
   }
-  totals->fulfilment_cost = return_policy_cost_;
-  for (double cost : resource_cost_) totals->fulfilment_cost += cost;
+  totals->fulfilment_cost = run.return_policy_cost;
+  for (double cost : resource_cost) totals->fulfilment_cost += cost;
   totals->contribution = -totals->fulfilment_cost;
   totals->units_sold = 0;
   totals->returned.assign(model_.offerings.size(), 0.0);
   for (size_t o = 0; o < model_.offerings.size(); ++o) {
     const double sold = demand.sold[o];
-    const double returned = returned_[o];
+    const double returned = run.returned[o];
     const double refunds = sold > 0 ? returned * demand.revenue[o] / sold : 0.0;
     totals->contribution +=
         demand.revenue[o] - refunds - model_.offerings[o].unit_cost * (sold - returned);
     totals->units_sold += sold;
     totals->returned[o] = returned;
   }
-  totals->refused = refused_;
+  totals->refused = run.refused;
 }
 
 void OrderSimulator::RecordDayStart(int day) {
   const double now = static_cast<double>(static_cast<int64_t>(day) * model_.grid.steps_per_day);
   for (size_t r = 0; r < resources_; ++r) {
-    ResourceState& state = state_[r];
+    ResourceState& state = run_.resources[r];
     while (state.waiting_head < state.waiting.size() &&
            state.waiting[state.waiting_head].first <= now) {
       state.waiting_work -= state.waiting[state.waiting_head].second;
       ++state.waiting_head;
     }
-    double& cell = day_max_backlog_[Cell(day, static_cast<int>(r))];
+    double& cell = run_.day_max_backlog[Cell(day, static_cast<int>(r))];
     cell = std::max(cell, std::max(0.0, state.waiting_work));
   }
 }
@@ -263,8 +404,8 @@ void OrderSimulator::GenerateOrders(const ScenarioDraws& draws, const RunDemand&
     const double count = demand.counts[o][static_cast<size_t>(day)];
     if (offering.noise_none) {
       // Order j arrives when the cumulative expected demand reaches j + 1/2.
-      const double seen = expected_seen_[o];
-      expected_seen_[o] += count;
+      const double seen = run_.expected_seen[o];
+      run_.expected_seen[o] += count;
       if (count <= 0) continue;
       for (double j = std::floor(seen - 0.5) + 1; j + 0.5 <= seen + count + 1e-9; j += 1) {
         const double p = std::clamp((j + 0.5 - seen) / count, 0.0, 1.0);
@@ -279,9 +420,12 @@ void OrderSimulator::GenerateOrders(const ScenarioDraws& draws, const RunDemand&
     // demand keeps the first of the baseline's draws (thinning).
     const double baseline = std::min(draws.base[o][static_cast<size_t>(day)], count);
     scratch_.clear();
+    scratch_bucket_.clear();
+    // About one bucket per order for the sort (any number sorts correctly).
+    scratch_buckets_ = static_cast<uint32_t>(std::clamp(std::ceil(count), 1.0, 1048576.0));
     AddRandomOrders(static_cast<int>(o), day, 0, baseline);
     AddRandomOrders(static_cast<int>(o), day, 1, count - baseline);
-    std::sort(scratch_.begin(), scratch_.end());
+    SortScratch();
     for (const auto& [time, key] : scratch_)
       AddOrder(static_cast<int>(o), day, day_start + time, key);
   }
@@ -300,34 +444,58 @@ void OrderSimulator::AddRandomOrders(int offering, int day, int part, double cou
   const uint64_t part_key = Mix(scenario_key_ ^ Mix(stream_id));
   const int64_t orders = static_cast<int64_t>(whole);
   for (int64_t i = 0; i < orders; ++i) {
-    scratch_.emplace_back(ShapeInverse(compiled.shape, stream.Uniform()),
+    const double uniform = stream.Uniform();
+    scratch_.emplace_back(ShapeInverse(compiled.shape, uniform),
                           Mix(part_key + static_cast<uint64_t>(i)));
+    scratch_bucket_.push_back(UniformBucket(uniform, scratch_buckets_));
   }
+}
+
+// The times are a nondecreasing function of the uniforms (ShapeInverse), so bucketing on the
+// uniforms, which are spread evenly whatever the intraday shape, leaves an array sorted by time
+// up to order within a bucket (and equal times across buckets); the insertion sort finishes
+// the job by (time, key), the same order as a comparison sort would give.
+void OrderSimulator::SortScratch() {
+  const size_t size = scratch_.size();
+  if (size > 32) {
+    std::vector<uint32_t>& start = sort_count_;
+    start.assign(static_cast<size_t>(scratch_buckets_) + 1, 0);
+    for (uint32_t bucket : scratch_bucket_) ++start[bucket + 1];
+    for (size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+    scratch_sorted_.resize(size);
+    for (size_t i = 0; i < size; ++i) scratch_sorted_[start[scratch_bucket_[i]]++] = scratch_[i];
+    scratch_.swap(scratch_sorted_);
+  }
+  InsertionSort(scratch_.data(), size,
+                [](const std::pair<double, uint64_t>& a, const std::pair<double, uint64_t>& b) {
+                  return a < b;
+                });
 }
 
 void OrderSimulator::AddOrder(int offering, int day, double time, uint64_t key) {
   const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
-  const uint32_t index = static_cast<uint32_t>(orders_.size());
-  Order order;
+  State& run = run_;
+  const uint32_t index = static_cast<uint32_t>(run.orders.size());
+  Order& order = run.orders.emplace_back();
   order.placed = time;
   order.key = key;
   order.offering = offering;
   order.day = day;
-  order.first_stage = static_cast<uint32_t>(stages_.size());
-  stages_.resize(stages_.size() + compiled.route.size());
-  orders_.push_back(order);
+  order.first_stage = static_cast<uint32_t>(run.stages.size());
+  for (size_t s = 0; s < compiled.route.size(); ++s) run.stages.emplace_back();
   const double total = static_cast<double>(model_.grid.total_steps);
   for (size_t l = 0; l < compiled.loads.size(); ++l) {
     const SideLoad& load = compiled.loads[l];
     double tickets = 0;
     if (compiled.noise_none) {
-      double& credit = load_credit_[load_slot_[static_cast<size_t>(offering)] + l];
+      double& credit = run.load_credit[load_slot_[static_cast<size_t>(offering)] + l];
       credit += load.per_unit;
       tickets = std::floor(credit + kUnitTolerance);
       credit -= tickets;
     } else {
       tickets = std::floor(load.per_unit);
-      if (NeedUniform(key, kLoadCountNeed + l) < load.per_unit - tickets) tickets += 1;
+      const uint64_t need = l < kMixedLoads ? kMixedLoadNeeds[l] : Mix(kLoadCountNeed + l);
+      if (MixedNeedUniform(key, need) < load.per_unit - tickets) tickets += 1;
     }
     const double arrival = time + load.lag_steps;
     if (!(arrival < total)) continue;
@@ -337,19 +505,19 @@ void OrderSimulator::AddOrder(int offering, int day, double time, uint64_t key) 
       job.order = static_cast<int32_t>(index);
       job.resource = load.resource;
       job.purpose = static_cast<uint32_t>(kTicketNeed + l * 10000 + static_cast<uint64_t>(ticket));
-      side_jobs_.push_back(job);
-      Push(arrival, static_cast<uint32_t>(side_jobs_.size() - 1), true);
+      run.side_jobs.push_back(job);
+      Push(arrival, static_cast<uint32_t>(run.side_jobs.size() - 1) | kSideBit);
     }
   }
   if (compiled.stocked) {
-    stock_[static_cast<size_t>(offering)].today.push_back(index);
+    run.stock[static_cast<size_t>(offering)].today.push_back(index);
   } else {
     EnterRoute(index, time);
   }
 }
 
 void OrderSimulator::EnterRoute(uint32_t index, double time) {
-  Order& order = orders_[index];
+  Order& order = run_.orders[index];
   order.entered = time;
   const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(order.offering)];
   if (compiled.route.empty()) {
@@ -358,29 +526,29 @@ void OrderSimulator::EnterRoute(uint32_t index, double time) {
     return;
   }
   order.next_stage = 0;
-  Push(time, index, false);
+  Push(time, index);
 }
 
 void OrderSimulator::Deliver(uint32_t index, double delivered) {
-  const Order& order = orders_[index];
+  const Order& order = run_.orders[index];
   const size_t o = static_cast<size_t>(order.offering);
   const CompiledOffering& compiled = model_.offerings[o];
   if (!compiled.may_return) return;
   const double rate = static_cast<double>(plan_->return_rate[o][static_cast<size_t>(order.day)]);
   bool returned = false;
   if (compiled.noise_none) {
-    return_credit_[o] += rate;
-    returned = return_credit_[o] >= 1 - kUnitTolerance;
-    if (returned) return_credit_[o] -= 1;
+    run_.return_credit[o] += rate;
+    returned = run_.return_credit[o] >= 1 - kUnitTolerance;
+    if (returned) run_.return_credit[o] -= 1;
   } else {
-    returned = NeedUniform(order.key, kReturnNeed) < rate;
+    returned = MixedNeedUniform(order.key, kMixedReturnNeed) < rate;
   }
   if (!returned) return;
   const TimeGrid& grid = model_.grid;
   const double arrival = delivered + compiled.return_lag_steps;
   if (!(arrival < static_cast<double>(grid.total_steps))) return;  // after the simulation
-  returned_[o] += 1;
-  return_policy_cost_ +=
+  run_.returned[o] += 1;
+  run_.return_policy_cost +=
       static_cast<double>(plan_->return_cost_adjustment[o][static_cast<size_t>(order.day)]);
   if (compiled.returns_resource >= 0) {
     SideJob job;
@@ -389,40 +557,80 @@ void OrderSimulator::Deliver(uint32_t index, double delivered) {
     job.resource = compiled.returns_resource;
     job.purpose = static_cast<uint32_t>(kReturnServiceNeed);
     job.is_return = true;
-    side_jobs_.push_back(job);
-    Push(arrival, static_cast<uint32_t>(side_jobs_.size() - 1), true);
+    run_.side_jobs.push_back(job);
+    Push(arrival, static_cast<uint32_t>(run_.side_jobs.size() - 1) | kSideBit);
   } else if (compiled.stocked) {
     // Back in stock from the day after it comes back (day granularity, as in fluid mode).
     const int64_t back = static_cast<int64_t>(arrival / grid.steps_per_day) + 1;
-    if (back < grid.total_days) restock_[o][static_cast<size_t>(back)] += 1;
+    if (back < grid.total_days) run_.restock[o][static_cast<size_t>(back)] += 1;
   }
 }
 
-void OrderSimulator::Push(double time, uint32_t id, bool side) {
+// Events of a step that is not open yet are appended to its bucket (in scheduling order); those
+// of the open step go to a small heap ordered by (time, sequence).
+void OrderSimulator::Push(double time, uint32_t id) {
   if (!(time < static_cast<double>(model_.grid.total_steps))) return;
   const int64_t step = static_cast<int64_t>(time);
-  std::vector<Event>& bucket = buckets_[static_cast<size_t>(step)];
-  bucket.push_back({time, sequence_++, id, side});
-  // The step being processed is a heap; later steps are heaped when their turn comes.
   if (step == open_step_) {
-    std::push_heap(bucket.begin(), bucket.end(),
-                   [](const Event& a, const Event& b) { return Later(a, b); });
+    open_late_.push_back({time, id, late_sequence_++});
+    std::push_heap(open_late_.begin(), open_late_.end(), [](const Event& a, const Event& b) {
+      return a.time > b.time || (a.time == b.time && a.sequence > b.sequence);
+    });
+    return;
   }
+  run_.buckets[static_cast<size_t>(step)].push_back({time, id, 0});
 }
 
+// A step's events in time order, ties in the order they were scheduled: those scheduled before
+// the step opened are bucket-sorted on their offset within the step (stable, so scheduling order
+// is kept among equal times) and finished by an insertion sort; those scheduled while it is
+// open (a heap) come after the others at equal times, since they were scheduled later.
 void OrderSimulator::RunEvents(double until) {
   const TimeGrid& grid = model_.grid;
-  auto later = [](const Event& a, const Event& b) { return Later(a, b); };
+  auto later = [](const Event& a, const Event& b) {
+    return a.time > b.time || (a.time == b.time && a.sequence > b.sequence);
+  };
   const int64_t last = std::min(static_cast<int64_t>(until), grid.total_steps);
-  for (; next_step_ < last; ++next_step_) {
-    open_step_ = next_step_;
-    std::vector<Event>& bucket = buckets_[static_cast<size_t>(next_step_)];
-    std::make_heap(bucket.begin(), bucket.end(), later);
-    while (!bucket.empty()) {
-      std::pop_heap(bucket.begin(), bucket.end(), later);
-      const Event event = bucket.back();
-      bucket.pop_back();
-      Handle(event);
+  State& run = run_;
+  for (; run.next_step < last; ++run.next_step) {
+    const int64_t step = run.next_step;
+    std::vector<Event>& bucket = run.buckets[static_cast<size_t>(step)];
+    const size_t size = bucket.size();
+    if (size == 0) continue;
+    open_step_ = step;
+    late_sequence_ = 0;
+    open_late_.clear();
+    const double base = static_cast<double>(step);
+    if (size > 16) {
+      const uint32_t buckets = static_cast<uint32_t>(size);
+      std::vector<uint32_t>& start = sort_count_;
+      start.assign(static_cast<size_t>(buckets) + 1, 0);
+      auto bucket_of = [&](double time) {
+        return std::min(static_cast<uint32_t>((time - base) * buckets), buckets - 1);
+      };
+      for (const Event& event : bucket) ++start[bucket_of(event.time) + 1];
+      for (size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+      open_sorted_.resize(size);
+      for (const Event& event : bucket) open_sorted_[start[bucket_of(event.time)]++] = event;
+    } else {
+      open_sorted_.assign(bucket.begin(), bucket.end());
+    }
+    bucket.clear();
+    InsertionSort(open_sorted_.data(), size,
+                  [](const Event& a, const Event& b) { return a.time < b.time; });
+    size_t next = 0;
+    for (;;) {
+      if (!open_late_.empty() &&
+          (next == size || open_late_.front().time < open_sorted_[next].time)) {
+        std::pop_heap(open_late_.begin(), open_late_.end(), later);
+        const Event event = open_late_.back();
+        open_late_.pop_back();
+        Handle(event);
+      } else if (next < size) {
+        Handle(open_sorted_[next++]);
+      } else {
+        break;
+      }
     }
   }
   open_step_ = -1;
@@ -431,9 +639,10 @@ void OrderSimulator::RunEvents(double until) {
 void OrderSimulator::Handle(const Event& event) {
   const TimeGrid& grid = model_.grid;
   const size_t last_step = static_cast<size_t>(grid.total_steps - 1);
-  if (event.side) {
-    SideJob& job = side_jobs_[event.id];
-    const Order& order = orders_[static_cast<size_t>(job.order)];
+  State& run = run_;
+  if (event.id & kSideBit) {
+    SideJob& job = run.side_jobs[event.id & ~kSideBit];
+    const Order& order = run.orders[static_cast<size_t>(job.order)];
     job.start = Serve(job.resource, event.time, 1.0, NeedUniform(order.key, job.purpose));
     if (!std::isfinite(job.start)) return;
     const ThroughputResource& resource = model_.resources[static_cast<size_t>(job.resource)];
@@ -445,18 +654,19 @@ void OrderSimulator::Handle(const Event& event) {
       // Back in stock from the day after the returns resource is done with it.
       const int64_t back = static_cast<int64_t>(job.done / grid.steps_per_day) + 1;
       if (back < grid.total_days)
-        restock_[static_cast<size_t>(order.offering)][static_cast<size_t>(back)] += 1;
+        run.restock[static_cast<size_t>(order.offering)][static_cast<size_t>(back)] += 1;
     }
     return;
   }
-  Order& order = orders_[event.id];
+  Order& order = run.orders[event.id];
   const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(order.offering)];
   const size_t s = order.next_stage;
   const RouteStage& route_stage = compiled.route[s];
-  Stage& stage = stages_[order.first_stage + s];
+  Stage& stage = run.stages[order.first_stage + s];
   stage.arrival = event.time;
-  stage.start = Serve(route_stage.resource, event.time, route_stage.per_unit,
-                      NeedUniform(order.key, kStageNeed + s));
+  stage.start = Serve(
+      route_stage.resource, event.time, route_stage.per_unit,
+      MixedNeedUniform(order.key, s < kMixedStages ? kMixedStageNeeds[s] : Mix(kStageNeed + s)));
   if (!std::isfinite(stage.start)) return;  // its turn does not come within the simulation
   const ThroughputResource& resource = model_.resources[static_cast<size_t>(route_stage.resource)];
   const double next =
@@ -465,7 +675,7 @@ void OrderSimulator::Handle(const Event& event) {
           resource.processing_steps[std::min(static_cast<size_t>(stage.start), last_step)]);
   if (s + 1 < compiled.route.size()) {
     order.next_stage = static_cast<uint8_t>(s + 1);
-    Push(next, event.id, false);
+    Push(next, event.id);
   } else {
     order.exit = next;
     Deliver(event.id, next + compiled.transit_steps);
@@ -483,7 +693,7 @@ double OrderSimulator::CumulativeAt(int resource, double time) const {
 
 double OrderSimulator::Serve(int resource, double time, double work, double uniform) {
   const size_t r = static_cast<size_t>(resource);
-  ResourceState& state = state_[r];
+  ResourceState& state = run_.resources[r];
   const int64_t total = model_.grid.total_steps;
   const double* cumulative = plan_->cum_capacity[r].data();
   // The servers' clock is the resource's cumulative capacity: each of the n servers does
@@ -509,7 +719,8 @@ double OrderSimulator::Serve(int resource, double time, double work, double unif
     }
   }
   const double requirement = deterministic_service_ ? work : -work * std::log(uniform);
-  ReplaceFirst(&state.free_at, position + static_cast<double>(servers_[r]) * requirement);
+  ReplaceFirst(state.free_at.data(), static_cast<size_t>(servers_[r]),
+               position + static_cast<double>(servers_[r]) * requirement);
 
   // Backlog: work arrived and not yet started, for the throughput check.
   while (state.waiting_head < state.waiting.size() &&
@@ -526,30 +737,30 @@ double OrderSimulator::Serve(int resource, double time, double work, double unif
     state.waiting.emplace_back(start, work);
     state.waiting_work += work;
   }
-  const int day = model_.grid.DayOf(static_cast<int64_t>(time));
-  day_arrivals_[Cell(day, resource)] += work;
-  double& peak = day_max_backlog_[Cell(day, resource)];
+  const int day = run_.day;  // events are handled on their day (Continue, RunEvents)
+  run_.day_arrivals[Cell(day, resource)] += work;
+  double& peak = run_.day_max_backlog[Cell(day, resource)];
   peak = std::max(peak, state.waiting_work);
 
   const ThroughputResource& compiled = model_.resources[r];
   if (!std::isfinite(start)) {
-    resource_cost_[r] +=
+    run_.resource_cost[r] +=
         work * compiled.cost_per_unit.back();  // still queued at the end: charged anyway
   } else if (booked_[r]) {
-    started_on_booked_[static_cast<size_t>(start) * resources_ + r] += work;
+    run_.started_on_booked[static_cast<size_t>(start) * resources_ + r] += work;
   } else {
-    resource_cost_[r] += work * compiled.cost_per_unit[static_cast<size_t>(start)];
+    run_.resource_cost[r] += work * compiled.cost_per_unit[static_cast<size_t>(start)];
   }
   return start;
 }
 
 void OrderSimulator::ServeFromStock(uint32_t index, double time, bool at_once) {
-  orders_[index].at_once = at_once;
+  run_.orders[index].at_once = at_once;
   EnterRoute(index, time);
 }
 
 void OrderSimulator::AdvanceStock(int offering, double to, double rate) {
-  StockState& state = stock_[static_cast<size_t>(offering)];
+  StockState& state = run_.stock[static_cast<size_t>(offering)];
   while (state.head < state.backorders.size()) {
     if (state.stock >= 1 - kUnitTolerance) {
       state.stock -= 1;
@@ -583,16 +794,16 @@ void OrderSimulator::StockDay(int day) {
   auto receipts = [&](size_t o) {
     return plan_->receipts[o].empty() ? 0.0 : plan_->receipts[o][d];
   };
-  auto inflow = [&](size_t o) { return receipts(o) + restock_[o][d]; };
+  auto inflow = [&](size_t o) { return receipts(o) + run_.restock[o][d]; };
   auto can_fast = [&](size_t o) {
-    const StockState& state = stock_[o];
+    const StockState& state = run_.stock[o];
     return state.head == state.backorders.size() &&
            state.stock >= static_cast<double>(state.today.size()) - kUnitTolerance;
   };
   // The whole day served from stock on arrival.
   auto fast_day = [&](size_t o) {
-    StockState& state = stock_[o];
-    for (uint32_t index : state.today) ServeFromStock(index, orders_[index].placed, true);
+    StockState& state = run_.stock[o];
+    for (uint32_t index : state.today) ServeFromStock(index, run_.orders[index].placed, true);
     state.stock += inflow(o) - static_cast<double>(state.today.size());
     state.clock = day_start + spd;
     state.today.clear();
@@ -605,14 +816,15 @@ void OrderSimulator::StockDay(int day) {
       const double step_end = day_start + s + 1;
       for (size_t i = 0; i < group.size(); ++i) {
         const size_t o = static_cast<size_t>(group[i]);
-        StockState& state = stock_[o];
+        StockState& state = run_.stock[o];
         const double rate = inflow(o) / spd;
-        while (next[i] < state.today.size() && orders_[state.today[next[i]]].placed < step_end) {
+        while (next[i] < state.today.size() &&
+               run_.orders[state.today[next[i]]].placed < step_end) {
           const uint32_t index = state.today[next[i]++];
-          AdvanceStock(static_cast<int>(o), orders_[index].placed, rate);
+          AdvanceStock(static_cast<int>(o), run_.orders[index].placed, rate);
           if (state.head == state.backorders.size() && state.stock >= 1 - kUnitTolerance) {
             state.stock -= 1;
-            ServeFromStock(index, orders_[index].placed, true);
+            ServeFromStock(index, run_.orders[index].placed, true);
           } else {
             state.backorders.push_back(index);
           }
@@ -624,7 +836,7 @@ void OrderSimulator::StockDay(int day) {
       double volume = 0;
       double refusable = 0;
       for (int o : group) {
-        const StockState& state = stock_[static_cast<size_t>(o)];
+        const StockState& state = run_.stock[static_cast<size_t>(o)];
         const double volume_per_unit = model_.offerings[static_cast<size_t>(o)].volume;
         volume += state.stock * volume_per_unit;
         refusable += std::min(receipts(static_cast<size_t>(o)) / spd, std::max(0.0, state.stock)) *
@@ -633,15 +845,15 @@ void OrderSimulator::StockDay(int day) {
       if (volume > resource.capacity && refusable > 0) {
         const double factor = std::min(1.0, (volume - resource.capacity) / refusable);
         for (int o : group) {
-          StockState& state = stock_[static_cast<size_t>(o)];
+          StockState& state = run_.stock[static_cast<size_t>(o)];
           const double refused =
               factor * std::min(receipts(static_cast<size_t>(o)) / spd, std::max(0.0, state.stock));
           state.stock -= refused;
-          if (in_horizon) refused_[static_cast<size_t>(space)] += refused;
+          if (in_horizon) run_.refused[static_cast<size_t>(space)] += refused;
         }
       }
     }
-    for (int o : group) stock_[static_cast<size_t>(o)].today.clear();
+    for (int o : group) run_.stock[static_cast<size_t>(o)].today.clear();
   };
 
   for (size_t o = 0; o < model_.offerings.size(); ++o) {
@@ -659,7 +871,7 @@ void OrderSimulator::StockDay(int day) {
     double volume = 0;
     for (int o : resource.offerings) {
       const size_t index = static_cast<size_t>(o);
-      volume += (stock_[index].stock + inflow(index)) * model_.offerings[index].volume;
+      volume += (run_.stock[index].stock + inflow(index)) * model_.offerings[index].volume;
     }
     if (volume <= resource.capacity) {
       // Nothing can be refused today: the offerings are independent.
@@ -712,7 +924,7 @@ Measurement OrderSimulator::Measure(const PromiseSpec& spec, Attribution* attrib
     case PromiseType::kDelivery:
     case PromiseType::kProcessing: {
       const bool delivery = spec.promise.type == PromiseType::kDelivery;
-      for (const Order& order : orders_) {
+      for (const Order& order : run_.orders) {
         if (!in_period(order) || !before_cutoff(order.placed)) continue;
         const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(order.offering)];
         const double end = order.exit + (delivery ? compiled.transit_steps : 0.0);
@@ -725,7 +937,7 @@ Measurement OrderSimulator::Measure(const PromiseSpec& spec, Attribution* attrib
               std::isfinite(order.entered) ? order.entered - order.placed : never_wait;
         }
         for (size_t s = 0; s < compiled.route.size(); ++s) {
-          const Stage& stage = stages_[order.first_stage + s];
+          const Stage& stage = run_.stages[order.first_stage + s];
           if (!std::isfinite(stage.arrival)) break;
           (*attribution)[static_cast<size_t>(compiled.route[s].resource)] +=
               std::isfinite(stage.start) ? stage.start - stage.arrival : never_wait;
@@ -734,9 +946,9 @@ Measurement OrderSimulator::Measure(const PromiseSpec& spec, Attribution* attrib
       break;
     }
     case PromiseType::kResponse: {
-      for (const SideJob& job : side_jobs_) {
+      for (const SideJob& job : run_.side_jobs) {
         if (job.resource != spec.resource) continue;
-        const Order& order = orders_[static_cast<size_t>(job.order)];
+        const Order& order = run_.orders[static_cast<size_t>(job.order)];
         if (!in_period(order) || !before_cutoff(job.arrival)) continue;
         const int64_t day = static_cast<int64_t>(job.arrival / spd);
         const bool kept = job.done <= deadline(job.arrival, day) + 1e-9;
@@ -751,7 +963,7 @@ Measurement OrderSimulator::Measure(const PromiseSpec& spec, Attribution* attrib
       break;
     }
     case PromiseType::kAvailability: {
-      for (const Order& order : orders_) {
+      for (const Order& order : run_.orders) {
         if (!in_period(order)) continue;
         shares.Add(model_.week_of_day[static_cast<size_t>(order.day)], 1.0,
                    order.at_once ? 1.0 : 0.0);
@@ -785,16 +997,16 @@ BacklogStory OrderSimulator::Story(const PromiseSpec& spec, int binding) const {
     story.index = binding;
     // End-of-step backlog: work arrived minus work started, cumulated.
     std::vector<double> backlog(static_cast<size_t>(steps), 0.0);
-    for (const Order& order : orders_) {
+    for (const Order& order : run_.orders) {
       const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(order.offering)];
       for (size_t s = 0; s < compiled.route.size(); ++s) {
         if (compiled.route[s].resource != binding) continue;
-        const Stage& stage = stages_[order.first_stage + s];
+        const Stage& stage = run_.stages[order.first_stage + s];
         add_at(backlog, stage.arrival, compiled.route[s].per_unit);
         add_at(backlog, stage.start, -compiled.route[s].per_unit);
       }
     }
-    for (const SideJob& job : side_jobs_) {
+    for (const SideJob& job : run_.side_jobs) {
       if (job.resource != binding) continue;
       add_at(backlog, job.arrival, 1.0);
       add_at(backlog, job.start, -1.0);
@@ -855,7 +1067,7 @@ BacklogStory OrderSimulator::Story(const PromiseSpec& spec, int binding) const {
   story.stock = true;
   story.index = offering;
   std::vector<double> backorders(static_cast<size_t>(steps), 0.0);
-  for (const Order& order : orders_) {
+  for (const Order& order : run_.orders) {
     if (order.offering != offering) continue;
     add_at(backorders, order.placed, 1.0);
     add_at(backorders, order.entered, -1.0);

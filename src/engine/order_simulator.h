@@ -31,6 +31,11 @@
 // baseline or increment, index), so the run without a campaign sees the same baseline orders
 // with the same needs.
 //
+// Speed (docs/performance.md, "Order-level mode speed"): events are kept per step and a step's
+// events are bucket-sorted when it opens; each resource's server free times are a 4-ary heap; a
+// day's random orders are bucket-sorted on their uniforms; the run without a campaign continues
+// from a Fork of the run with it instead of simulating the days they share.
+//
 // An OrderSimulator owns its buffers, reused across runs: not thread-safe; use one per thread.
 // The CompiledModel and RunPlans are shared read-only.
 #ifndef TANDEM_SRC_ENGINE_ORDER_SIMULATOR_H_
@@ -77,19 +82,33 @@ class OrderSimulator {
 
   explicit OrderSimulator(const CompiledModel& model);
 
+  // The state of a run at the start of a day: a run that agrees with it before that day (the
+  // run without a campaign, before the campaign can make a difference) continues from it
+  // instead of simulating those days again. Filled by Run, used by RunFrom.
+  struct Fork;
+
   // Simulates one scenario's run with the plan's campaigns. `draws` are the scenario's draws and
   // `demand` = BuildRunDemand(model, plan.included, draws.base, draws.increment). Fills `totals`.
+  // With `fork_days` (ascending), saves the state at the start of each of those days in `forks`
+  // (resized to match; buffers reused from call to call).
   void Run(const RunPlan& plan, const ScenarioDraws& draws, const RunDemand& demand, uint64_t seed,
-           int64_t scenario, RunTotals* totals);
+           int64_t scenario, RunTotals* totals, const std::vector<int>& fork_days = {},
+           std::vector<Fork>* forks = nullptr);
+  // Continues from `fork` (saved by Run with the same model) with another plan and the demand of
+  // the fork's scenario. REQUIRES: before fork.day, `plan` and `demand` agree with the run that
+  // saved it (the same demand, receipts and return policies), and the capacities agree at every
+  // step (a job that arrived before the fork had its start computed from the capacities after it).
+  void RunFrom(const Fork& fork, const RunPlan& plan, const ScenarioDraws& draws,
+               const RunDemand& demand, RunTotals* totals);
 
   // --- results of the last run ---
   // `lane` is ignored (one scenario per run): the signatures match Simulator's so that the
   // check's summaries serve both modes.
   double DayArrivals(int resource, int day, int /*lane*/) const {
-    return day_arrivals_[Cell(day, resource)];
+    return run_.day_arrivals[Cell(day, resource)];
   }
   double DayMaxBacklog(int resource, int day, int /*lane*/) const {
-    return day_max_backlog_[Cell(day, resource)];
+    return run_.day_max_backlog[Cell(day, resource)];
   }
   // The promise's achieved share in the last run; adds late orders' waiting per resource and
   // per offering's stock (availability: units not served at once) to `attribution` when given.
@@ -98,21 +117,26 @@ class OrderSimulator {
   // The binding resource's (or stock's) backlog over the promise's period, as Measurer::Story.
   BacklogStory Story(const PromiseSpec& spec, int binding) const;
 
-  const std::vector<Order>& Orders() const { return orders_; }
-  const std::vector<Stage>& Stages() const { return stages_; }
-  const std::vector<SideJob>& SideJobs() const { return side_jobs_; }
+  const std::vector<Order>& Orders() const { return run_.orders; }
+  const std::vector<Stage>& Stages() const { return run_.stages; }
+  const std::vector<SideJob>& SideJobs() const { return run_.side_jobs; }
   int Servers(int resource) const { return servers_[static_cast<size_t>(resource)]; }
 
  private:
+  // An event: an order reaching its next route stage, or a side job (ticket, return) reaching
+  // its resource. Events are kept per step; a step's events are handled in time order, ties in
+  // the order they were scheduled.
   struct Event {
     double time;
-    uint64_t sequence;
-    uint32_t id;  // order index, or side-job index
-    bool side;
+    uint32_t id;        // order index, or side-job index with kSideBit
+    uint32_t sequence;  // scheduling order among the events added while their step is open
   };
+  static constexpr uint32_t kSideBit = 0x80000000u;
   struct ResourceState {
-    std::vector<double> free_at;  // min-heap: when each server is next free, in cumulative capacity
-    int64_t pointer = 0;          // capacity search position (starts never go back in time)
+    // When each server is next free, in cumulative capacity: a 4-ary min-heap of `servers`
+    // values, padded with +infinity so that every node has four children.
+    std::vector<double> free_at;
+    int64_t pointer = 0;  // capacity search position (starts never go back in time)
     std::vector<std::pair<double, double>> waiting;  // (start, work) of jobs not yet started, FIFO
     size_t waiting_head = 0;
     double waiting_work = 0;
@@ -124,14 +148,51 @@ class OrderSimulator {
     size_t head = 0;
     std::vector<uint32_t> today;  // today's new orders, by time
   };
+  // Everything a run changes: what a Fork saves.
+  struct State {
+    int day = 0;  // the next day to simulate
+    std::vector<Order> orders;
+    std::vector<Stage> stages;
+    std::vector<SideJob> side_jobs;
+    std::vector<std::vector<Event>> buckets;  // per step: the events due in it
+    int64_t next_step = 0;                    // the first step whose events are not handled
+    std::vector<ResourceState> resources;
+    std::vector<StockState> stock;
+    std::vector<std::vector<double>> restock;  // per offering, per day: returned units in stock
+    std::vector<double> day_arrivals;          // [day][resource]
+    std::vector<double> day_max_backlog;       // [day][resource]
+    std::vector<double> started_on_booked;     // [step][resource], resources with bookings only
+    std::vector<double> resource_cost;         // per resource
+    std::vector<double> returned;              // per offering
+    std::vector<double> refused;               // per space
+    double return_policy_cost = 0;
+    std::vector<double> expected_seen;  // per offering: cumulative expected units (noise: none)
+    std::vector<double> return_credit;  // per offering: fractional returns carried (noise: none)
+    std::vector<double> load_credit;    // per (offering, load): fractional tickets carried
+  };
 
+ public:
+  struct Fork {
+    State state;
+    uint64_t seed = 0;
+    int64_t scenario = 0;
+  };
+
+ private:
   size_t Cell(int day, int resource) const {
     return static_cast<size_t>(day) * resources_ + static_cast<size_t>(resource);
   }
   void Reset(const RunPlan& plan);
+  void SetPlan(const RunPlan& plan);
+  // Days from run_.day to the end; saves forks on the way. Then fills `totals`.
+  void Continue(const ScenarioDraws& draws, const RunDemand& demand, RunTotals* totals,
+                const std::vector<int>& fork_days, std::vector<Fork>* forks);
   void GenerateOrders(const ScenarioDraws& draws, const RunDemand& demand, int day);
-  // Appends `count` orders of `offering` on `day` at random times (part 0 baseline, 1 increment).
+  // Appends `count` orders of `offering` on `day` at random times (part 0 baseline, 1 increment)
+  // to scratch_, with their uniforms' buckets in scratch_bucket_.
   void AddRandomOrders(int offering, int day, int part, double count);
+  // Sorts scratch_ by (time, key) in expected linear time (bucket sort on the uniforms).
+  void SortScratch();
   void AddOrder(int offering, int day, double time, uint64_t key);
   void StockDay(int day);
   void ServeFromStock(uint32_t order, double time, bool at_once);
@@ -139,7 +200,7 @@ class OrderSimulator {
   void AdvanceStock(int offering, double to, double rate);
   void EnterRoute(uint32_t order, double time);
   void Deliver(uint32_t order, double delivered);
-  void Push(double time, uint32_t id, bool side);
+  void Push(double time, uint32_t id);
   // Handles every event before `until`, in time order (ties in the order they were scheduled).
   void RunEvents(double until);
   void Handle(const Event& event);
@@ -158,33 +219,25 @@ class OrderSimulator {
   uint64_t seed_ = 0;
   int64_t scenario_ = 0;
   uint64_t scenario_key_ = 0;
-  std::vector<size_t> load_slot_;  // per offering: its first load's index in load_credit_
-  static constexpr int kGuidePerStep = 4;
+  std::vector<size_t> load_slot_;  // per offering: its first load's index in load_credit
+  static constexpr int kGuidePerStep = 32;
   std::vector<double> shape_cumulative_;  // per shape: [steps_per_day + 1], for inverse sampling
   std::vector<int> shape_guide_;          // per shape: [kGuidePerStep * steps_per_day] first steps
-  std::vector<double> expected_seen_;     // per offering: cumulative expected units (noise: none)
-  std::vector<double> return_credit_;     // per offering: fractional returns carried (noise: none)
-  std::vector<double> load_credit_;       // per (offering, load): fractional tickets carried
+  std::vector<char> booked_;              // per resource: the plan adds bookings
 
-  std::vector<Order> orders_;
-  std::vector<Stage> stages_;
-  std::vector<SideJob> side_jobs_;
-  std::vector<std::vector<Event>> buckets_;  // per step: the events due in it
-  int64_t open_step_ = -1;                   // the step being processed (its bucket is a heap)
-  int64_t next_step_ = 0;
-  uint64_t sequence_ = 0;
-  std::vector<ResourceState> state_;
-  std::vector<StockState> stock_;
-  std::vector<std::vector<double>> restock_;  // per offering, per day: returned units back in stock
-  std::vector<double> day_arrivals_;          // [day][resource]
-  std::vector<double> day_max_backlog_;       // [day][resource]
-  std::vector<double> started_on_booked_;     // [step][resource], resources with bookings only
-  std::vector<char> booked_;                  // per resource: the plan adds bookings
-  std::vector<double> resource_cost_;         // per resource
-  std::vector<double> returned_;              // per offering
-  std::vector<double> refused_;               // per space
-  double return_policy_cost_ = 0;
-  std::vector<std::pair<double, uint64_t>> scratch_;  // (time, key) of a day's random orders
+  State run_;
+  // The step being handled: its events sorted (added before it opened), and a heap of those
+  // added while it is open.
+  int64_t open_step_ = -1;
+  std::vector<Event> open_sorted_;
+  std::vector<Event> open_late_;
+  uint32_t late_sequence_ = 0;
+  std::vector<uint32_t> sort_count_;  // bucket sort counters
+  // A day's random orders of one offering: (time, key), and the bucket of each one's uniform.
+  std::vector<std::pair<double, uint64_t>> scratch_;
+  std::vector<std::pair<double, uint64_t>> scratch_sorted_;
+  std::vector<uint32_t> scratch_bucket_;
+  uint32_t scratch_buckets_ = 1;
 };
 
 }  // namespace tandem::engine
