@@ -70,7 +70,7 @@ Command MakeDemo(CLI::App& app) {
   command->add_option("--port", args->port, "port (default 8080)")->check(CLI::Range(0, 65535));
   command->add_option("--check-scenarios", args->check_scenarios, "Monte Carlo scenarios per check (default: the file's)")
       ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
-  command->add_option("--web-root", args->web_root, "folder of the web UI (default web/dist when present)");
+  command->add_option("--web-root", args->web_root, "folder of the web UI (default: the build's web/app, else web/dist)");
   return {command, [args] { return RunDemo(*args); }};
 }
 

@@ -21,7 +21,10 @@ namespace tandem::cli {
 std::string DefaultWebRoot() {
   namespace fs = std::filesystem;
   std::error_code error;
-  for (const fs::path& candidate : {fs::path("web/dist"), fs::read_symlink("/proc/self/exe", error).parent_path() / "web"}) {
+  const fs::path beside = fs::read_symlink("/proc/self/exe", error).parent_path();
+  // The UI built with this binary (web/app beside it in a CMake build directory), then web/dist
+  // (npm run build in web/), then web/ beside an installed binary.
+  for (const fs::path& candidate : {beside / "web" / "app", fs::path("web/dist"), beside / "web"}) {
     if (fs::exists(candidate / "index.html", error)) return candidate.string();
   }
   return {};
@@ -112,7 +115,7 @@ Command MakeServe(CLI::App& app) {
   command->add_option("--db", args->db, "database: sqlite:PATH (default sqlite:tandem.db) or postgresql://...");
   command->add_option("--host", args->host, "address to listen on (default 127.0.0.1)");
   command->add_option("--port", args->port, "port (default 8080; 0 = any free port)")->check(CLI::Range(0, 65535));
-  command->add_option("--web-root", args->web_root, "folder of the web UI (default web/dist when present)");
+  command->add_option("--web-root", args->web_root, "folder of the web UI (default: the build's web/app, else web/dist)");
   command->add_option("--workers", args->workers, "checks run at once (default 1)")->check(CLI::Range(1, 64));
   command->add_option("--check-threads", args->check_threads, "engine threads per check (0 = all cores)")
       ->check(CLI::Range(0, 1024));

@@ -9,7 +9,8 @@
 
 namespace tandem::cli {
 
-// web/dist (relative to the working directory) or web/ beside the binary, when it has an index.html.
+// The first of web/app beside the binary (a CMake build's UI), web/dist (relative to the working
+// directory) and web/ beside the binary that has an index.html; empty when none has.
 std::string DefaultWebRoot();
 // One request log line on standard error with a UTC time stamp.
 void LogLine(const std::string& line);

@@ -72,10 +72,12 @@ if(TANDEM_BUILD_TESTS)
                                                  GTest::gtest_main)
   gtest_discover_tests(tandem_web_tests TEST_PREFIX web/ DISCOVERY_TIMEOUT 60 PROPERTIES LABELS web)
 
-  # The formatting and series functions the charts are drawn from (node's test runner).
+  # The formatting and series functions the charts are drawn from, and the web UI's pure pieces
+  # (campaign form conversion, routes, dependencies, quarters) (node's test runner).
   add_test(NAME web/unit
            COMMAND ${TANDEM_NODE} --test --test-reporter=spec
-                   ${TANDEM_WEB_TEST_DIR}/format.test.mjs ${TANDEM_WEB_TEST_DIR}/series.test.mjs)
+                   ${TANDEM_WEB_TEST_DIR}/format.test.mjs ${TANDEM_WEB_TEST_DIR}/series.test.mjs
+                   ${TANDEM_WEB_TEST_DIR}/app_model.test.mjs)
   set_tests_properties(web/unit PROPERTIES LABELS web ENVIRONMENT "${TANDEM_WEB_TEST_ENV}")
 
   # `tandem report` from the command line: exit codes, whole-or-nothing writes, no network
@@ -103,6 +105,16 @@ if(TANDEM_BUILD_TESTS)
     LABELS browser
     RESOURCE_LOCK chromium
     TIMEOUT 120
+    ENVIRONMENT "${TANDEM_WEB_TEST_ENV};TANDEM_WEB_BUILD=${TANDEM_WEB_OUT}")
+  # The web UI end to end: the real `tandem demo` (fresh SQLite file, free port, 40 scenarios per
+  # check) serving the built UI, walked through by all four roles from draft to approved.
+  # Screenshots in test-artefacts/web/app/ (docs/web.md describes them).
+  add_test(NAME browser/web-app
+           COMMAND ${TANDEM_NODE} --test --test-reporter=spec ${TANDEM_WEB_TEST_DIR}/app_e2e.test.mjs)
+  set_tests_properties(browser/web-app PROPERTIES
+    LABELS browser
+    RESOURCE_LOCK chromium
+    TIMEOUT 300
     ENVIRONMENT "${TANDEM_WEB_TEST_ENV};TANDEM_WEB_BUILD=${TANDEM_WEB_OUT}")
   add_test(NAME browser/report-edge-cases
            COMMAND ${TANDEM_NODE} --test --test-reporter=spec ${TANDEM_WEB_TEST_DIR}/report.test.mjs)

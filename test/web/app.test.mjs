@@ -1,7 +1,8 @@
-// The web UI build (web/index.html built by Vite into the build directory, as `tandem serve`
-// will serve it): served on loopback, it loads only its own files, shows a check result
-// fetched from the same origin with the same components as the report, and its charts are
-// interactive (a live legend under the pointer).
+// The web UI build's check-result viewer (web/index.html built by Vite into the build
+// directory, opened with ?result=URL or #/viewer, no API needed): served on loopback, it loads
+// only its own files, shows a check result fetched from the same origin with the same
+// components as the report, and its charts are interactive (a live legend under the pointer).
+// The app on the API is tested end to end by app_e2e.test.mjs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -78,9 +79,9 @@ describe('web UI build', () => {
     writeFileSync(join(artefactDir(), 'web-ui-viewer-legend.txt'), values.join('\n'));
   });
 
-  test('without a result it offers to open one', async () => {
+  test('the viewer (#/viewer, no server needed) offers to open a result file', async () => {
     const page = await browser.context.newPage();
-    await page.goto(`${origin}/`);
+    await page.goto(`${origin}/#/viewer`);
     const input = page.getByLabel('Check result (JSON)');
     assert.equal(await input.count(), 1);
     await input.setInputFiles({ name: 'check.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(check)) });

@@ -1,58 +1,17 @@
-// The web UI's entry. The UI's pages (campaign board, campaign page, capacity calendar,
-// sign-offs) arrive with the server API (issue 4); until then this page views a check result
-// with the same components as the HTML report: open the JSON of
-// `tandem check FILE --json --series`, or pass ?result=URL of such a JSON file.
+// The web UI's entry. With a session it is the single-page app on tandem's API (app.js:
+// campaign board, campaign pages, capacity calendar, operations, alerts). With ?result=URL
+// it views a check result JSON (`tandem check FILE --json --series`) with the report's
+// components and needs no server (viewer.js).
 import 'uplot/dist/uPlot.min.css';
 import '../styles/base.css';
 import '../report/report.css';
+import './app.css';
 import { render } from 'preact';
-import { useState, useEffect } from 'preact/hooks';
 import { html } from '../lib/html.js';
-import { CheckReport } from '../components/check-report.js';
-import { chartsSettled } from '../components/charts/uplot-chart.js';
+import { App } from './app.js';
+import { Viewer } from './viewer.js';
 
-function normalise(json) {
-  // Either the report's data ({check, context}) or a bare check result.
-  return json && json.check ? json : { check: json };
-}
-
-function App() {
-  const [data, setData] = useState(null);
-  const [error, setError] = useState(null);
-
-  useEffect(() => {
-    const url = new URLSearchParams(location.search).get('result');
-    if (!url) return;
-    fetch(url)
-      .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`${response.status} ${response.statusText}`))))
-      .then((json) => setData(normalise(json)))
-      .catch((e) => setError(`Could not load ${url}: ${e.message}`));
-  }, []);
-
-  const open = async (event) => {
-    const file = event.currentTarget.files?.[0];
-    if (!file) return;
-    try {
-      setData(normalise(JSON.parse(await file.text())));
-      setError(null);
-    } catch (e) {
-      setError(`${file.name} is not a check result: ${e.message}`);
-    }
-  };
-
-  // data-ready on <html> once a result's charts have drawn (the browser tests wait for it).
-  useEffect(() => {
-    if (data) chartsSettled().then(() => { document.documentElement.dataset.ready = 'true'; });
-  }, [data]);
-
-  if (data) return html`<${CheckReport} data=${data} interactive />`;
-  return html`
-    <main class="viewer">
-      <h1>tandem</h1>
-      <p>View a promise check: open the JSON that <code>tandem check FILE --json --series</code> prints.</p>
-      <label>Check result (JSON) <input type="file" accept="application/json,.json" onChange=${open} /></label>
-      ${error ? html`<p class="load-error" role="alert">${error}</p>` : null}
-    </main>`;
-}
-
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+const viewer = new URLSearchParams(location.search).has('result') || location.hash === '#/viewer';
+document.body.classList.add(viewer ? 'viewer-mode' : 'app-mode');
+render(viewer ? html`<${Viewer} />` : html`<${App} />`, root);

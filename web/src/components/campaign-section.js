@@ -19,7 +19,7 @@ export function promiseUnit(promise) {
 }
 
 // Binding and overloaded resources first: they are the ones the campaign owner must see.
-function orderedThroughput(campaign) {
+export function orderedThroughput(campaign) {
   const binding = new Set(campaign.promises.flatMap((p) => p.binding ?? []));
   const rank = (c) => (binding.has(c.resource) ? 0 : 2) + (c.status === 'overloaded' ? 0 : 1);
   return throughputChecks(campaign)

@@ -12,5 +12,5 @@ export { VerdictBadge, StatusBadge } from './badges.js';
 export { PromiseTable } from './promise-table.js';
 export { ChecksTable, describeCheck } from './checks-table.js';
 export { EconomicsPanel } from './economics-panel.js';
-export { CampaignSection, promiseUnit } from './campaign-section.js';
+export { CampaignSection, orderedThroughput, promiseUnit } from './campaign-section.js';
 export { CheckReport } from './check-report.js';

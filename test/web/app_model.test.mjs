@@ -1,0 +1,139 @@
+// Unit tests of the web UI's pure pieces: the campaign form's conversion between the scenario
+// format and what the form shows (percent in, shares out, untouched keys kept), hash routes,
+// campaign-resource dependencies, quarters, series slices, owners from the audit log, compact
+// date ranges and who adopts a counter-proposal. Expected values written out by hand.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { campaignToDraft, draftToCampaign } from '../../web/src/app/parts/campaign-form.js';
+import { parseHash, href } from '../../web/src/app/router.js';
+import { campaignResources, campaignsByResource, overlap, quarters, sliceResource } from '../../web/src/app/model.js';
+import { fmtShortRange, ownersFromAudit } from '../../web/src/app/parts/common.js';
+import { adopterOf } from '../../web/src/app/parts/counter-proposals.js';
+import { changedFields } from '../../web/src/app/parts/audit-trail.js';
+
+const spring = {
+  id: 'spring-40', name: '40% off', announce: '2027-04-03', discount: 0.4, spend: 120000,
+  lift: { expected: 0.6, low: 0.3, high: 1.2 }, offerings: ['mulch', 'pavers'], profile: [3, 2, 1.5, 1, 1],
+  window: { start: '2027-04-10', end: '2027-04-30' },
+  bookings: [{ resource: 'pick-pack', extra: 40, from: '2027-04-12', until: '2027-04-30' }],
+  promises: [
+    { type: 'delivery', within: '48h', share: 0.95 },
+    { type: 'availability', share: 0.97 },
+    { type: 'response', resource: 'support', within: '8h', share: 0.8 },
+  ],
+};
+
+test('campaign form: shares shown as percent, and an unedited form gives the campaign back', () => {
+  const draft = campaignToDraft(spring);
+  assert.equal(draft.discount, '40');
+  assert.equal(draft.liftExpected, '60');
+  assert.equal(draft.liftLow, '30');
+  assert.equal(draft.liftHigh, '120');
+  assert.equal(draft.promises[0].share, '95');
+  assert.equal(draft.capMode, 'none');
+  assert.deepEqual(draftToCampaign(draft, spring), spring);
+});
+
+test('campaign form: edits become scenario values; keys the form does not show are kept', () => {
+  const draft = campaignToDraft(spring);
+  draft.liftExpected = '80';
+  draft.spend = '90000';
+  draft.capMode = 'total';
+  draft.capTotal = '30000';
+  draft.promises[0] = { ...draft.promises[0], within: '3d', cutoff: '14:00' };
+  draft.promises[1] = { ...draft.promises[1], type: 'free_returns', return_rate: '20', cost: '12' };
+  const body = draftToCampaign(draft, spring);
+  assert.deepEqual(body.lift, { expected: 0.8, low: 0.3, high: 1.2 });
+  assert.equal(body.spend, 90000);
+  assert.equal(body.cap, 30000);
+  assert.deepEqual(body.promises[0], { type: 'delivery', within: '3d', share: 0.95, cutoff: '14:00' });
+  // A type change drops the fields of the old type.
+  assert.deepEqual(body.promises[1], { type: 'free_returns', return_rate: 0.2, cost: 12 });
+  assert.deepEqual(body.profile, spring.profile);
+  assert.deepEqual(body.bookings, spring.bookings);
+});
+
+test('campaign form: a lift without low and high is a number; a cap per offering is a map', () => {
+  const draft = campaignToDraft({ id: 'x', window: { start: '2027-05-01', end: '2027-05-02' }, lift: 0.5, cap: { mulch: 100 } });
+  assert.equal(draft.liftExpected, '50');
+  assert.equal(draft.capMode, 'by');
+  draft.capBy = { mulch: '150', pavers: '' };
+  const body = draftToCampaign(draft, {});
+  assert.equal(body.lift, 0.5);
+  assert.deepEqual(body.cap, { mulch: 150 });
+  assert.deepEqual(body.promises, []);
+});
+
+test('hash routes', () => {
+  assert.deepEqual(parseHash('#/campaigns/spring-40'), { name: 'campaign', params: { id: 'spring-40' }, path: '/campaigns/spring-40' });
+  assert.equal(parseHash('').name, 'board');
+  assert.equal(parseHash('#/board').name, 'board');
+  assert.equal(parseHash('#/campaigns/new').name, 'new-campaign');
+  assert.equal(parseHash('#/nowhere').name, 'not-found');
+  assert.equal(href('campaign', { id: 'a b' }), '#/campaigns/a%20b');
+  assert.equal(parseHash(href('campaign', { id: 'a b' })).params.id, 'a b');
+});
+
+const offerings = [
+  { id: 'mulch', body: { route: ['pick-pack'], returns: 'returns-desk', loads: [{ resource: 'support', per_unit: 0.03 }], space: 'yard' } },
+  { id: 'seed-box', body: { route: [{ resource: 'pick-pack', per_unit: 2 }] } },
+];
+const resources = [
+  { id: 'pick-pack', body: { kind: 'throughput' } },
+  { id: 'support', body: { kind: 'throughput' } },
+  { id: 'marketing', body: { kind: 'budget', period: { start: '2027-02-01', end: '2027-06-30' } } },
+];
+
+test('which resources a campaign depends on, and which campaigns a resource affects', () => {
+  const a = { id: 'a', body: { offerings: ['mulch'], spend: 10, window: { start: '2027-04-10', end: '2027-04-30' } } };
+  const b = { id: 'b', body: { offerings: ['seed-box'], window: { start: '2027-03-01', end: '2027-03-31' },
+    promises: [{ type: 'response', resource: 'support' }] } };
+  const c = { id: 'c', body: { window: { start: '2027-07-01', end: '2027-07-02' }, spend: 5 } };  // all offerings; outside the budget period
+  assert.deepEqual([...campaignResources(a, offerings, resources)].sort(), ['marketing', 'pick-pack', 'returns-desk', 'support', 'yard']);
+  assert.deepEqual([...campaignResources(b, offerings, resources)].sort(), ['pick-pack', 'support']);
+  assert.deepEqual([...campaignResources(c, offerings, resources)].sort(), ['pick-pack', 'returns-desk', 'support', 'yard']);
+  const map = campaignsByResource([a, b, c], offerings, resources);
+  assert.deepEqual(map['pick-pack'], ['a', 'b', 'c']);
+  assert.deepEqual(map.marketing, ['a']);
+});
+
+test('quarters of a horizon, overlaps, a series cut to a quarter', () => {
+  assert.deepEqual(quarters('2027-02-01', '2027-06-30').map((q) => [q.label, q.start, q.end]),
+    [['Q1 2027', '2027-01-01', '2027-03-31'], ['Q2 2027', '2027-04-01', '2027-06-30']]);
+  assert.deepEqual(quarters('2027-11-15', '2028-01-10').map((q) => q.id), ['2027-Q4', '2028-Q1']);
+  assert.deepEqual(overlap({ start: '2027-04-10', end: '2027-04-30' }, { start: '2027-04-25', end: '2027-05-05' }), { start: '2027-04-25', end: '2027-04-30' });
+  assert.equal(overlap({ start: '2027-04-10', end: '2027-04-20' }, { start: '2027-04-21', end: '2027-04-22' }), null);
+  const series = { id: 'r', first: '2027-03-30', capacity: [1, 2, 3, 4, 5], arrivals: [10, 20, 30, 40, 50] };
+  assert.deepEqual(sliceResource(series, '2027-04-01', '2027-06-30'), { id: 'r', first: '2027-04-01', capacity: [3, 4, 5], arrivals: [30, 40, 50] });
+  assert.equal(sliceResource(series, '2027-05-01', '2027-05-31'), null);
+});
+
+test('owners: who created the campaign or first moved it, not the engine', () => {
+  const owners = ownersFromAudit([
+    { id: 3, campaign: 'a', actor: 'maria', action: 'transition' },
+    { id: 2, campaign: 'a', actor: 'tandem', action: 'check-done' },
+    { id: 5, campaign: 'b', actor: 'ada', action: 'create' },
+    { id: 6, campaign: 'b', actor: 'maria', action: 'update' },
+    { id: 7, campaign: 'c', actor: 'oscar', action: 'confirm' },
+  ]);
+  assert.deepEqual(owners, { a: 'maria', b: 'ada' });
+});
+
+test('compact date ranges', () => {
+  assert.equal(fmtShortRange('2027-04-10', '2027-04-30'), '10\u201330 Apr 2027');
+  assert.equal(fmtShortRange('2027-03-25', '2027-04-05'), '25 Mar \u2013 5 Apr 2027');
+  assert.equal(fmtShortRange('2027-12-28', '2028-01-03'), '28 Dec 2027 \u2013 3 Jan 2028');
+  assert.equal(fmtShortRange('2027-04-10', '2027-04-10'), '10 Apr 2027');
+});
+
+test('who adopts a counter-proposal: bookings are operations\', campaign changes marketing\'s', () => {
+  assert.equal(adopterOf({ lever: 'expand', params: {} }), 'operations');
+  assert.equal(adopterOf({ lever: 'relax', changes: [{ lever: 'relax' }, { lever: 'expand' }] }), 'operations');
+  assert.equal(adopterOf({ lever: 'cap' }), 'marketing');
+  assert.equal(adopterOf({ lever: 'reschedule', levers: ['reschedule'] }), 'marketing');
+});
+
+test('audit: the fields a change touched', () => {
+  assert.deepEqual(changedFields({ spend: 1, name: 'x', lift: 0.5 }, { spend: 2, name: 'x', cap: 10, lift: 0.5 }),
+    [{ key: 'spend', before: 1, after: 2 }, { key: 'cap', before: undefined, after: 10 }]);
+});
