@@ -1,12 +1,19 @@
 // tandem demo [--db sqlite:PATH] [--port P] [--check-scenarios N]
 // Serves the Greenleaf example as a workspace on a fresh embedded database, with one demo user
 // per role, and prints the URL and their credentials. Runs until Ctrl-C.
+//
+// The demo runs as of the example's `today`: its clock is the wall clock shifted by whole days
+// so that the date is the scenario's today when it starts. Otherwise its dates (approval before
+// the announcement on 2027-04-03) would stop making sense once the real date passes them.
+#include <chrono>
 #include <cstdio>
+#include <regex>
 #include <filesystem>
 #include <memory>
 
 #include "commands.h"
 #include "serve_common.h"
+#include "tandem/common/date.h"
 #include "tandem/server/demo.h"
 #include "tandem/server/service.h"
 
@@ -32,6 +39,22 @@ int RunDemo(const DemoArgs& args) {
   server::ServiceOptions options;
   options.database = args.db;
   options.check_scenarios = args.check_scenarios;
+  std::smatch today;
+  const std::string& yaml = server::DemoScenarioYaml();
+  std::optional<Date> scenario_today;
+  if (std::regex_search(yaml, today, std::regex(R"(\ntoday:\s*(\d{4}-\d{2}-\d{2}))"))) {
+    scenario_today = Date::Parse(today[1].str());
+  }
+  std::string clock_note;
+  if (scenario_today) {
+    const auto now = std::chrono::system_clock::now();
+    const int32_t real_day = static_cast<int32_t>(
+        std::chrono::duration_cast<std::chrono::hours>(now.time_since_epoch()).count() / 24);
+    const std::chrono::system_clock::duration shift =
+        std::chrono::hours(24) * static_cast<int64_t>(scenario_today->days_since_epoch() - real_day);
+    options.clock = [shift] { return std::chrono::system_clock::now() + shift; };
+    clock_note = "The demo's clock runs from the example's today, " + scenario_today->ToString() + ".\n";
+  }
   server::Outcome<std::unique_ptr<server::Service>> service = server::Service::Open(options);
   if (!service.ok()) {
     std::fprintf(stderr, "tandem demo: %s\n", service.error().message.c_str());
@@ -50,6 +73,7 @@ int RunDemo(const DemoArgs& args) {
                   credential.secret.c_str());
     banner += line;
   }
+  banner += clock_note;
   banner += "Try:\n  curl -s -c jar -H 'Content-Type: application/json' -d '{\"name\":\"maria\",\"password\":\"...\"}' "
             "http://" + args.host + ":" + std::to_string(args.port == 0 ? 8080 : args.port) + "/api/session\n"
             "  curl -s -b jar http://" + args.host + ":" + std::to_string(args.port == 0 ? 8080 : args.port) +
