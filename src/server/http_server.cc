@@ -24,7 +24,15 @@ constexpr const char* kCookie = "tandem_session";
 class RateLimiter {
  public:
   RateLimiter(double per_second, double burst) : per_second_(per_second), burst_(burst) {}
-  bool Allow(const std::string& key) {
+  // Takes a token when there is one.
+  bool Allow(const std::string& key) { return Take(key, /*spend=*/true); }
+  // Whether a token is there, without taking it.
+  bool Has(const std::string& key) { return Take(key, /*spend=*/false); }
+  // Takes a token (down to zero) after the fact, e.g. for a failed login.
+  void Spend(const std::string& key) { Take(key, /*spend=*/true); }
+
+ private:
+  bool Take(const std::string& key, bool spend) {
     if (per_second_ <= 0) return true;
     const double now = Seconds();
     std::lock_guard<std::mutex> lock(mutex_);
@@ -33,11 +41,10 @@ class RateLimiter {
     bucket.tokens = std::min(burst_, bucket.tokens + (now - bucket.at) * per_second_);
     bucket.at = now;
     if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
+    if (spend) bucket.tokens -= 1;
     return true;
   }
 
- private:
   struct Bucket {
     double tokens;
     double at;
@@ -252,7 +259,9 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
   // Public endpoints.
   if (route->roles.empty()) {
     if (route->path == "/api/session" && route->method == "POST") {
-      if (!login_limiter.Allow(request.remote_addr)) {
+      // Failed attempts spend the address's allowance (against password guessing); a team
+      // signing in, even often, does not.
+      if (!login_limiter.Has(request.remote_addr)) {
         response.set_header("Retry-After", "60");
         SendError(response, ApiError::TooMany("too many login attempts; wait a minute"));
         return;
@@ -272,6 +281,7 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
       }
       Outcome<Session> session = service.Login(body["name"], body["password"]);
       if (!session.ok()) {
+        login_limiter.Spend(request.remote_addr);
         SendError(response, session.error());
         return;
       }
