@@ -42,6 +42,13 @@ function startDemo(dir) {
   });
 }
 
+// Asserts that the element's text matches, once the page has rendered it: what an action
+// changes appears a moment later, so wait for it (up to 20 s) before reading.
+async function expectText(locator, pattern) {
+  await locator.filter({ hasText: pattern }).first().waitFor({ timeout: 20000 }).catch(() => {});
+  assert.match(await locator.first().textContent(), pattern);
+}
+
 describe('web UI on tandem demo', { timeout: 280000 }, () => {
   let dir;
   let demo;
@@ -198,7 +205,7 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
     expectError('POST', /^\/api\/session$/, 401);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.locator('#login-error').waitFor();
-    assert.match(await page.locator('#login-error').textContent(), /do not match/);
+    await expectText(page.locator('#login-error'), /do not match/);
     await shot('login-refused', false);
     await logIn('maria');
     assert.equal((await page.locator('.who .role-pill').textContent()).trim(), 'Marketing');
@@ -253,7 +260,7 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
     await card.getByLabel('Capacity per open hour').fill('200');
     await card.getByRole('button', { name: 'Save pick-pack' }).click();
     await page.locator('[data-saved="pick-pack"]').waitFor();
-    assert.match(await page.locator('.entity-card[data-resource="pick-pack"]').textContent(), /200 orders per open hour/);
+    await expectText(page.locator('.entity-card[data-resource="pick-pack"]'), /200 orders per open hour/);
     await shot('operations-saved');
 
     await openCampaign(CAMPAIGN);
@@ -318,7 +325,7 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
     await page.getByRole('button', { name: 'Save and re-run the check' }).click();
     const conflict = page.locator('#settings .notice.tone-warn');
     await conflict.waitFor();
-    assert.match(await conflict.textContent(), /Someone saved this campaign after you opened the form/);
+    await expectText(conflict, /Someone saved this campaign after you opened the form/);
     await shot('edit-conflict', false, page.locator('#settings'));
     await conflict.getByRole('button', { name: 'load the latest version' }).click();
     await page.waitForFunction(() => document.getElementById('cf-name')?.value === '40% off landscaping supplies (spring)');
@@ -334,7 +341,7 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
       return status === 'done' && result && result.dataset.resultKey !== key && result.getAttribute('aria-busy') === 'false';
     }, before, { timeout: 60000 });
     assert.equal(await page.evaluate(() => window.__noReload), 'still here', 'no page reload');
-    assert.match(await page.locator('.campaign-facts, .facts').first().textContent(), /\$90,000/);
+    await expectText(page.locator('.campaign-facts, .facts').first(), /\$90,000/);
     notes.push(`${CAMPAIGN} after the edit (lift 80%, spend 90,000): ${await verdictWord()}`);
     await shot('edited-rechecked');
   });
@@ -448,7 +455,7 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
     await page.locator('.process-panel[data-state="approved"]').waitFor();
     await page.locator('[data-approved]').waitFor();
     await page.locator('table.audit tr[data-action="approve"]').waitFor();
-    assert.match(await page.locator('table.audit').textContent(), /approved the campaign \(with an override\)|approved the campaign/);
+    await expectText(page.locator('table.audit'), /approved the campaign \(with an override\)|approved the campaign/);
     await shot('approved');
     await nav('Campaign board');
     await page.locator(`.column[data-state="approved"] .card[data-campaign="${CAMPAIGN}"]`).waitFor();
@@ -500,7 +507,7 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
     // The next request answers 401: going to the board, or the page's own polling if it comes first.
     await page.evaluate(() => { location.hash = '#/board'; });
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
-    assert.match(await page.locator('.login .notice').textContent(), /session has ended/);
+    await expectText(page.locator('.login .notice'), /session has ended/);
     await shot('session-ended', false);
   });
 
