@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import doc_table  # bench/doc_table.py
 
 TOLERANCE = 0.02  # two percentage points
 
@@ -136,19 +137,7 @@ def main():
       f"Total time of the runs above: fluid {seconds['fluid']:.1f} s, order-level {seconds['orders']:.1f} s "
       f"(one run each, `tandem check --json`).")
     table = "\n".join(lines) + "\n"
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as out:
-        out.write(table)
-    print(table)
-    if args.docs:
-        text = open(args.docs).read()
-        begin, end = "<!-- fidelity:begin -->", "<!-- fidelity:end -->"
-        if begin not in text or end not in text:
-            sys.exit(f"{args.docs}: no {begin} ... {end} markers")
-        head, rest = text.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        with open(args.docs, "w") as out:
-            out.write(head + begin + "\n" + table + end + tail)
+    doc_table.publish(table, args.out, args.docs, "fidelity")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import doc_table  # bench/doc_table.py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -104,19 +105,7 @@ def main():
     w(f"| memory traffic | {loop['bytes_per_step_resource']:.0f} bytes | {loop['gb_s']:.2f} GB/s | "
       f"{bound['triad_gb_s_1']:.1f} GB/s (triad) | {100 * loop['gb_s'] / bound['triad_gb_s_1']:.1f}% |")
     table = "\n".join(lines) + "\n"
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as out:
-        out.write(table)
-    print(table)
-    if args.docs:
-        text = open(args.docs).read()
-        begin, end = "<!-- scaling:begin -->", "<!-- scaling:end -->"
-        if begin not in text or end not in text:
-            sys.exit(f"{args.docs}: no {begin} ... {end} markers")
-        head, rest = text.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        with open(args.docs, "w") as out:
-            out.write(head + begin + "\n" + table + end + tail)
+    doc_table.publish(table, args.out, args.docs, "scaling")
 
 
 if __name__ == "__main__":

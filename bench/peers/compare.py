@@ -18,6 +18,8 @@ import statistics
 import subprocess
 import sys
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import doc_table  # noqa: E402  (bench/doc_table.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"  # Debian's, where python3-simpy3 and python3-numpy are installed
@@ -123,19 +125,7 @@ def main():
     w(f"Median achieved share: order-level mode and SimPy differ by {gap_orders:.1f} points, fluid mode and "
       f"NumPy by {gap_fluid:.1f} points (different random streams: sampling noise, not model differences).")
     table = "\n".join(lines) + "\n"
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as out:
-        out.write(table)
-    print(table)
-    if args.docs:
-        text = open(args.docs).read()
-        begin, end = "<!-- peers:begin -->", "<!-- peers:end -->"
-        if begin not in text or end not in text:
-            sys.exit(f"{args.docs}: no {begin} ... {end} markers")
-        head, rest = text.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        with open(args.docs, "w") as out:
-            out.write(head + begin + "\n" + table + end + tail)
+    doc_table.publish(table, args.out, args.docs, "peers")
 
 
 if __name__ == "__main__":

@@ -86,41 +86,29 @@ if(TANDEM_BUILD_TESTS)
            COMMAND ${TANDEM_WEB_TEST_DIR}/report_cli.sh $<TARGET_FILE:tandem> ${PROJECT_SOURCE_DIR} ${TANDEM_NODE})
   set_tests_properties(web/report-cli PROPERTIES LABELS "web;cli")
 
-  # The report in headless Chromium from file:// with the network cut: every chart drawn
-  # (canvas and PNG pixels), tables equal to the JSON, keyboard reachability. One test per
-  # scenario; one browser at a time.
-  foreach(example greenleaf support-launch)
-    add_test(NAME browser/report-${example}
-             COMMAND ${TANDEM_NODE} --test --test-reporter=spec ${TANDEM_WEB_TEST_DIR}/report.test.mjs)
-    set_tests_properties(browser/report-${example} PROPERTIES
+  # A node test file driving Debian's Chromium: label browser, one browser at a time.
+  function(tandem_browser_test name script timeout extra_environment)
+    add_test(NAME browser/${name}
+             COMMAND ${TANDEM_NODE} --test --test-reporter=spec ${TANDEM_WEB_TEST_DIR}/${script})
+    set_tests_properties(browser/${name} PROPERTIES
       LABELS browser
       RESOURCE_LOCK chromium
-      TIMEOUT 180
-      ENVIRONMENT "${TANDEM_WEB_TEST_ENV};TANDEM_SCENARIO=${PROJECT_SOURCE_DIR}/examples/${example}.yaml")
+      TIMEOUT ${timeout}
+      ENVIRONMENT "${TANDEM_WEB_TEST_ENV};${extra_environment}")
+  endfunction()
+
+  # The report in headless Chromium from file:// with the network cut: every chart drawn
+  # (canvas and PNG pixels), tables equal to the JSON, keyboard reachability. One test per
+  # scenario.
+  foreach(example greenleaf support-launch)
+    tandem_browser_test(report-${example} report.test.mjs 180
+                        "TANDEM_SCENARIO=${PROJECT_SOURCE_DIR}/examples/${example}.yaml")
   endforeach()
+  tandem_browser_test(report-edge-cases report.test.mjs 180 "TANDEM_SCENARIO=${TANDEM_WEB_TEST_DIR}/fixtures/edge-cases.yaml")
   # The web UI build served on loopback: its own files only, the components in interactive mode.
-  add_test(NAME browser/web-ui
-           COMMAND ${TANDEM_NODE} --test --test-reporter=spec ${TANDEM_WEB_TEST_DIR}/app.test.mjs)
-  set_tests_properties(browser/web-ui PROPERTIES
-    LABELS browser
-    RESOURCE_LOCK chromium
-    TIMEOUT 120
-    ENVIRONMENT "${TANDEM_WEB_TEST_ENV};TANDEM_WEB_BUILD=${TANDEM_WEB_OUT}")
+  tandem_browser_test(web-ui app.test.mjs 120 "TANDEM_WEB_BUILD=${TANDEM_WEB_OUT}")
   # The web UI end to end: the real `tandem demo` (fresh SQLite file, free port, 40 scenarios per
   # check) serving the built UI, walked through by all four roles from draft to approved.
   # Screenshots in test-artefacts/web/app/ (docs/web.md describes them).
-  add_test(NAME browser/web-app
-           COMMAND ${TANDEM_NODE} --test --test-reporter=spec ${TANDEM_WEB_TEST_DIR}/app_e2e.test.mjs)
-  set_tests_properties(browser/web-app PROPERTIES
-    LABELS browser
-    RESOURCE_LOCK chromium
-    TIMEOUT 300
-    ENVIRONMENT "${TANDEM_WEB_TEST_ENV};TANDEM_WEB_BUILD=${TANDEM_WEB_OUT}")
-  add_test(NAME browser/report-edge-cases
-           COMMAND ${TANDEM_NODE} --test --test-reporter=spec ${TANDEM_WEB_TEST_DIR}/report.test.mjs)
-  set_tests_properties(browser/report-edge-cases PROPERTIES
-    LABELS browser
-    RESOURCE_LOCK chromium
-    TIMEOUT 180
-    ENVIRONMENT "${TANDEM_WEB_TEST_ENV};TANDEM_SCENARIO=${TANDEM_WEB_TEST_DIR}/fixtures/edge-cases.yaml")
+  tandem_browser_test(web-app app_e2e.test.mjs 300 "TANDEM_WEB_BUILD=${TANDEM_WEB_OUT}")
 endif()

@@ -698,31 +698,45 @@ void Service::SubmitJob(int64_t job, const std::string& kind) {
 // cache or simulate, then complete: store the result, update every process waiting on this
 // key, withdraw sign-offs given on another verdict, raise alerts.
 // In transfer, a verdict other than go queues the campaign's counter-proposals (recommend.cc).
-void Service::RunJob(int64_t job, const JobRunner::ProgressFn& progress) {
-  std::string ws, campaign, key, status;
-  std::optional<CampaignScenario> check;
-  bool cached = false;
-  Status read = database_->Read([&](Connection& c) -> Status {
+Outcome<QueuedJob> ReadQueuedJob(store::Database& database, int64_t job, const std::string& check_tag) {
+  QueuedJob out;
+  Status read = database.Read([&](Connection& c) -> Status {
     Result<Rows> rows = c.Query("SELECT workspace_id, campaign, key, status FROM jobs WHERE id = $1", {job});
     if (!rows.ok()) return rows.error();
     if (rows.value().empty()) return OkStatus();
     const store::Row& row = rows.value().rows[0];
-    ws = row.Text(0);
-    campaign = row.Text(1);
-    key = row.Text(2);
-    status = row.Text(3);
-    if (status != "queued") return OkStatus();
-    Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
+    out.ws = row.Text(0);
+    out.campaign = row.Text(1);
+    out.key = row.Text(2);
+    out.status = row.Text(3);
+    if (out.status != "queued") return OkStatus();
+    Outcome<Service::Snapshot> snapshot = LoadSnapshot(c, out.ws);
     if (!snapshot.ok()) return OkStatus();
     Result<Scenario> scenario = ParseSnapshot(snapshot.value());
-    if (!scenario.ok() || !scenario.value().FindCampaign(campaign)) return OkStatus();
-    check = ScenarioForCampaign(scenario.value(), snapshot.value().doc, snapshot.value().processes, campaign, CheckTag());
-    Result<Rows> result = c.Query("SELECT 1 FROM results WHERE key = $1", {key});
+    if (!scenario.ok() || !scenario.value().FindCampaign(out.campaign)) return OkStatus();
+    out.check = ScenarioForCampaign(scenario.value(), snapshot.value().doc, snapshot.value().processes, out.campaign,
+                                    check_tag);
+    out.document = snapshot.value().doc;
+    Result<Rows> result = c.Query("SELECT 1 FROM results WHERE key = $1", {out.key});
     if (!result.ok()) return result.error();
-    cached = !result.value().empty();
+    out.cached = !result.value().empty();
     return OkStatus();
   });
-  if (!read.ok() || status != "queued") return;
+  if (!read.ok()) return ApiError::Internal(read.error().ToString());
+  return out;
+}
+
+void MarkJobRunning(store::Database& database, int64_t job) {
+  (void)database.Transaction([&](Connection& c) -> Status {
+    Result<Rows> rows = c.Query("UPDATE jobs SET status = 'running' WHERE id = $1 AND status = 'queued'", {job});
+    return rows.ok() ? OkStatus() : Status(rows.error());
+  });
+}
+
+void Service::RunJob(int64_t job, const JobRunner::ProgressFn& progress) {
+  Outcome<QueuedJob> read = ReadQueuedJob(*database_, job, CheckTag());
+  if (!read.ok() || read.value().status != "queued") return;
+  const auto& [ws, campaign, key, status, check, document, cached] = read.value();
   const auto finish = [&](const std::string& final_status, const std::string& error) {
     (void)database_->Transaction([&](Connection& c) -> Status {
       Result<Rows> rows = c.Query("UPDATE jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4",
@@ -754,10 +768,7 @@ void Service::RunJob(int64_t job, const JobRunner::ProgressFn& progress) {
   if (cached) {
     ++checks_cached_;
   } else {
-    (void)database_->Transaction([&](Connection& c) -> Status {
-      Result<Rows> rows = c.Query("UPDATE jobs SET status = 'running' WHERE id = $1 AND status = 'queued'", {job});
-      return rows.ok() ? OkStatus() : Status(rows.error());
-    });
+    MarkJobRunning(*database_, job);
     CheckOptions options;
     options.scenarios = options_.check_scenarios;
     options.threads = options_.check_threads;

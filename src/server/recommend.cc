@@ -472,33 +472,10 @@ Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws, c
 // (Recommend, with the check's scenario count and threads), then completes in one transaction:
 // stores the record and marks every process waiting on this key done.
 void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress) {
-  std::string ws, campaign, key, status;
-  std::optional<CampaignScenario> check;
-  Document document;
-  bool cached = false;
   const std::string check_tag = CheckTag();
-  Status read = database_->Read([&](Connection& c) -> Status {
-    Result<Rows> rows = c.Query("SELECT workspace_id, campaign, key, status FROM jobs WHERE id = $1", {job});
-    if (!rows.ok()) return rows.error();
-    if (rows.value().empty()) return OkStatus();
-    const store::Row& row = rows.value().rows[0];
-    ws = row.Text(0);
-    campaign = row.Text(1);
-    key = row.Text(2);
-    status = row.Text(3);
-    if (status != "queued") return OkStatus();
-    Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
-    if (!snapshot.ok()) return OkStatus();
-    Result<Scenario> scenario = ParseSnapshot(snapshot.value());
-    if (!scenario.ok() || !scenario.value().FindCampaign(campaign)) return OkStatus();
-    check = ScenarioForCampaign(scenario.value(), snapshot.value().doc, snapshot.value().processes, campaign, check_tag);
-    document = snapshot.value().doc;
-    Result<Rows> result = c.Query("SELECT 1 FROM results WHERE key = $1", {key});
-    if (!result.ok()) return result.error();
-    cached = !result.value().empty();
-    return OkStatus();
-  });
-  if (!read.ok() || status != "queued") return;
+  Outcome<QueuedJob> read = ReadQueuedJob(*database_, job, check_tag);
+  if (!read.ok() || read.value().status != "queued") return;
+  const auto& [ws, campaign, key, status, check, document, cached] = read.value();
   const auto finish = [&](const std::string& final_status, const std::string& error) {
     (void)database_->Transaction([&](Connection& c) -> Status {
       Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
@@ -533,10 +510,7 @@ void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress
   if (cached) {
     ++recommends_cached_;
   } else {
-    (void)database_->Transaction([&](Connection& c) -> Status {
-      Result<Rows> rows = c.Query("UPDATE jobs SET status = 'running' WHERE id = $1 AND status = 'queued'", {job});
-      return rows.ok() ? OkStatus() : Status(rows.error());
-    });
+    MarkJobRunning(*database_, job);
     RecommendOptions options;
     options.campaign = campaign;
     options.scenarios = options_.check_scenarios;  // as the check: the options' verdicts are the check's

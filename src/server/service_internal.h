@@ -4,6 +4,7 @@
 #define TANDEM_SRC_SERVER_SERVICE_INTERNAL_H_
 
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -96,6 +97,20 @@ Outcome<Service::Snapshot> LoadSnapshot(store::Connection& c, const std::string&
 
 // The workspace's model as a validated scenario.
 Result<Scenario> ParseSnapshot(const Service::Snapshot& snapshot);
+
+// A job as the workspace is now: its row and, when it is still queued, the campaign's check
+// scenario rebuilt from the workspace (nullopt when the workspace or the campaign is gone or
+// invalid), the workspace's document and whether the job's key is already in the results cache.
+struct QueuedJob {
+  std::string ws, campaign, key, status;
+  std::optional<CampaignScenario> check;
+  Document document;
+  bool cached = false;
+};
+// Reads job `job`; an unknown job has an empty status. Used by both job kinds' runners.
+Outcome<QueuedJob> ReadQueuedJob(store::Database& database, int64_t job, const std::string& check_tag);
+// Marks a queued job running (best effort: its status only shows progress).
+void MarkJobRunning(store::Database& database, int64_t job);
 
 // A row of the jobs table (kind "check" or "recommend"), queued.
 Outcome<int64_t> InsertJob(store::Connection& c, const std::string& ws, const std::string& campaign,

@@ -215,17 +215,6 @@ TEST_P(ApiTest, FourRolesTakeGreenleafFromDraftToApprovedThroughTheApiAlone) {
   EXPECT_EQ(spring.body["override"]["by"], "marketing-bot");
 }
 
-std::pair<int, std::string> RunCommand(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {-1, ""};
-  char buffer[4096];
-  size_t read = 0;
-  while ((read = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, read);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
 TEST_P(ApiTest, CounterProposalsAreRequestedReadAndAdoptedThroughTheApi) {
   const char* binary = std::getenv("TANDEM_BINARY");
   ASSERT_TRUE(binary && *binary) << "TANDEM_BINARY is not set (ctest sets it)";
@@ -255,7 +244,7 @@ TEST_P(ApiTest, CounterProposalsAreRequestedReadAndAdoptedThroughTheApi) {
     std::ofstream out(file);
     out << exported.text;
   }
-  const auto [code, output] = RunCommand(std::string(binary) + " recommend " + file.string() +
+  const auto [code, output] = testing::RunCommand(std::string(binary) + " recommend " + file.string() +
                                          " --campaign spring --json --scenarios 40 --threads 2 2>/dev/null");
   std::filesystem::remove(file);
   ASSERT_EQ(code, 0) << output;

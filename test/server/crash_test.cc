@@ -25,17 +25,6 @@ std::string Binary() {
   return binary ? binary : "";
 }
 
-std::pair<int, std::string> RunCommand(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {-1, ""};
-  char buffer[4096];
-  size_t read = 0;
-  while ((read = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, read);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
 int FreePort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -87,12 +76,12 @@ TEST_P(CrashTest, KillNineDuringABurstOfWritesLosesNothingAcknowledged) {
     toy << testing::kToyScenario;
   }
   const auto [user_code, user_output] =
-      RunCommand(Binary() + " user add crash-bot --role admin --token --db '" + database.url() + "'");
+      testing::RunCommand(Binary() + " user add crash-bot --role admin --token --db '" + database.url() + "'");
   ASSERT_EQ(user_code, 0) << user_output;
   const std::string token = user_output.substr(user_output.rfind(": ") + 2, 68);
   ASSERT_EQ(token.rfind("tdt_", 0), 0u) << user_output;
   const auto [import_code, import_output] =
-      RunCommand(Binary() + " import '" + (folder / "toy.yaml").string() + "' --workspace toy --db '" + database.url() + "'");
+      testing::RunCommand(Binary() + " import '" + (folder / "toy.yaml").string() + "' --workspace toy --db '" + database.url() + "'");
   ASSERT_EQ(import_code, 0) << import_output;
 
   const int port = FreePort();

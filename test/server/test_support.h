@@ -10,10 +10,12 @@
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -162,6 +164,18 @@ inline std::string NoGoToyScenario() {
   replace("processing_time: 1h, cost_per_unit: 1}",
           "processing_time: 1h, cost_per_unit: 1, expansion: {extra: 400, cost_per_unit: 2, lead_time: 7d}}");
   return text;
+}
+
+// Runs a shell command; its exit code (-1 when it did not exit normally) and standard output.
+inline std::pair<int, std::string> RunCommand(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return {-1, ""};
+  char buffer[4096];
+  size_t read = 0;
+  while ((read = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, read);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
 inline std::string ReadSourceFile(const std::string& relative) {
