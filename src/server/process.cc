@@ -736,7 +736,12 @@ void MarkJobRunning(store::Database& database, int64_t job) {
 void Service::RunJob(int64_t job, const JobRunner::ProgressFn& progress) {
   Outcome<QueuedJob> read = ReadQueuedJob(*database_, job, CheckTag());
   if (!read.ok() || read.value().status != "queued") return;
-  const auto& [ws, campaign, key, status, check, document, cached] = read.value();
+  // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+  const QueuedJob& queued = read.value();
+  const auto& ws = queued.ws;
+  const auto& key = queued.key;
+  const auto& check = queued.check;
+  const auto& cached = queued.cached;
   const auto finish = [&](const std::string& final_status, const std::string& error) {
     (void)database_->Transaction([&](Connection& c) -> Status {
       Result<Rows> rows = c.Query("UPDATE jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4",

@@ -475,7 +475,14 @@ void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress
   const std::string check_tag = CheckTag();
   Outcome<QueuedJob> read = ReadQueuedJob(*database_, job, check_tag);
   if (!read.ok() || read.value().status != "queued") return;
-  const auto& [ws, campaign, key, status, check, document, cached] = read.value();
+  // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+  const QueuedJob& queued = read.value();
+  const auto& ws = queued.ws;
+  const auto& campaign = queued.campaign;
+  const auto& key = queued.key;
+  const auto& check = queued.check;
+  const auto& document = queued.document;
+  const auto& cached = queued.cached;
   const auto finish = [&](const std::string& final_status, const std::string& error) {
     (void)database_->Transaction([&](Connection& c) -> Status {
       Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
