@@ -10,7 +10,7 @@ JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
 # Debian packages the build, the tests and the benchmarks need.
-DEBS := cmake ninja-build ccache g++ pkg-config clang libclang-rt-14-dev \
+DEBS := cmake ninja-build ccache g++ pkg-config clang libclang-rt-14-dev clang-format-16 \
         libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libpcg-cpp-dev \
         libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev hyperfine time \
         coinor-libcbc-dev coinor-libclp-dev
@@ -98,10 +98,10 @@ bench-fidelity: build
 	bench/fidelity.sh $(BUILD)
 
 format:
-	clang-format -i $$(git ls-files '*.cc' '*.h')
+	clang-format-16 -i $$(git ls-files '*.cc' '*.h')
 
 format-check:
-	clang-format --dry-run --Werror $$(git ls-files '*.cc' '*.h')
+	clang-format-16 --dry-run --Werror $$(git ls-files '*.cc' '*.h')
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -39,7 +39,8 @@ int RunCheckCommand(const CheckArgs& args) {
   options.mode = args.mode == "orders" ? CheckMode::kOrders : CheckMode::kFluid;
   if (StderrIsTerminal()) {
     options.progress = [](int64_t done, int64_t total) {
-      std::fprintf(stderr, "\rsimulating: %lld of %lld scenarios", static_cast<long long>(done), static_cast<long long>(total));
+      std::fprintf(stderr, "\rsimulating: %lld of %lld scenarios", static_cast<long long>(done),
+                   static_cast<long long>(total));
       if (done == total) std::fputs("\r\033[K", stderr);
     };
   }
@@ -55,19 +56,24 @@ int RunCheckCommand(const CheckArgs& args) {
 
 Command MakeCheck(CLI::App& app) {
   auto args = std::make_shared<CheckArgs>();
-  CLI::App* command = app.add_subcommand("check", "check a scenario's promises: exit 0 go, 1 at-risk, 2 no-go");
+  CLI::App* command =
+      app.add_subcommand("check", "check a scenario's promises: exit 0 go, 1 at-risk, 2 no-go");
   command->add_option("file", args->file, "scenario file (YAML or JSON)")->required();
   command->add_flag("--json", args->json, "print the JSON contract instead of the report");
   command->add_option("--scenarios", args->scenarios, "Monte Carlo scenarios (1..1,000,000)")
       ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
   command->add_option("--seed", args->seed, "random seed");
   command->add_option("--campaign", args->campaign, "report only this campaign");
-  command->add_option("--threads", args->threads, "worker threads (0 = all cores)")->check(CLI::Range(0, 1024));
+  command->add_option("--threads", args->threads, "worker threads (0 = all cores)")
+      ->check(CLI::Range(0, 1024));
   command->add_flag("--series", args->series,
-                    "with --json: add daily demand against capacity, lead-time distributions and resource calendars");
-  command->add_option("--mode", args->mode,
-                      "fluid: fluid queues on the step grid (fast, default); orders: every order simulated "
-                      "on its own (per-order variability, sub-hour promises; slower)")
+                    "with --json: add daily demand against capacity, lead-time distributions and "
+                    "resource calendars");
+  command
+      ->add_option(
+          "--mode", args->mode,
+          "fluid: fluid queues on the step grid (fast, default); orders: every order simulated "
+          "on its own (per-order variability, sub-hour promises; slower)")
       ->check(CLI::IsMember({"fluid", "orders"}));
   return {command, [args] { return RunCheckCommand(*args); }};
 }

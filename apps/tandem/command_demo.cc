@@ -7,9 +7,9 @@
 // the announcement on 2027-04-03) would stop making sense once the real date passes them.
 #include <chrono>
 #include <cstdio>
-#include <regex>
 #include <filesystem>
 #include <memory>
+#include <regex>
 
 #include "commands.h"
 #include "serve_common.h"
@@ -30,7 +30,8 @@ struct DemoArgs {
 
 int RunDemo(const DemoArgs& args) {
   if (args.db.rfind("sqlite:", 0) != 0) {
-    std::fprintf(stderr, "tandem demo: --db must be sqlite:PATH (the demo database is recreated)\n");
+    std::fprintf(stderr,
+                 "tandem demo: --db must be sqlite:PATH (the demo database is recreated)\n");
     return kExitBadInput;
   }
   const std::string path = args.db.substr(7);
@@ -51,9 +52,11 @@ int RunDemo(const DemoArgs& args) {
     const int32_t real_day = static_cast<int32_t>(
         std::chrono::duration_cast<std::chrono::hours>(now.time_since_epoch()).count() / 24);
     const std::chrono::system_clock::duration shift =
-        std::chrono::hours(24) * static_cast<int64_t>(scenario_today->days_since_epoch() - real_day);
+        std::chrono::hours(24) *
+        static_cast<int64_t>(scenario_today->days_since_epoch() - real_day);
     options.clock = [shift] { return std::chrono::system_clock::now() + shift; };
-    clock_note = "The demo's clock runs from the example's today, " + scenario_today->ToString() + ".\n";
+    clock_note =
+        "The demo's clock runs from the example's today, " + scenario_today->ToString() + ".\n";
   }
   server::Outcome<std::unique_ptr<server::Service>> service = server::Service::Open(options);
   if (!service.ok()) {
@@ -65,19 +68,26 @@ int RunDemo(const DemoArgs& args) {
     std::fprintf(stderr, "tandem demo: %s\n", loaded.error().message.c_str());
     return kExitInternal;
   }
-  std::string banner = "Demo workspace 'greenleaf' (the Greenleaf garden centre example) on " + args.db +
-                       " (recreated on every start).\nDemo users (log in with POST /api/session {\"name\", \"password\"}):\n";
+  std::string banner = "Demo workspace 'greenleaf' (the Greenleaf garden centre example) on " +
+                       args.db +
+                       " (recreated on every start).\nDemo users (log in with POST /api/session "
+                       "{\"name\", \"password\"}):\n";
   for (const server::Credential& credential : loaded.value()) {
     char line[256];
-    std::snprintf(line, sizeof line, "  %-7s %-10s password: %s\n", credential.user.c_str(), credential.role.c_str(),
-                  credential.secret.c_str());
+    std::snprintf(line, sizeof line, "  %-7s %-10s password: %s\n", credential.user.c_str(),
+                  credential.role.c_str(), credential.secret.c_str());
     banner += line;
   }
   banner += clock_note;
-  banner += "Try:\n  curl -s -c jar -H 'Content-Type: application/json' -d '{\"name\":\"maria\",\"password\":\"...\"}' "
-            "http://" + args.host + ":" + std::to_string(args.port == 0 ? 8080 : args.port) + "/api/session\n"
-            "  curl -s -b jar http://" + args.host + ":" + std::to_string(args.port == 0 ? 8080 : args.port) +
-            "/api/workspaces/greenleaf/processes\n";
+  banner +=
+      "Try:\n  curl -s -c jar -H 'Content-Type: application/json' -d "
+      "'{\"name\":\"maria\",\"password\":\"...\"}' "
+      "http://" +
+      args.host + ":" + std::to_string(args.port == 0 ? 8080 : args.port) +
+      "/api/session\n"
+      "  curl -s -b jar http://" +
+      args.host + ":" + std::to_string(args.port == 0 ? 8080 : args.port) +
+      "/api/workspaces/greenleaf/processes\n";
   server::HttpOptions http;
   http.host = args.host;
   http.port = args.port;
@@ -88,13 +98,17 @@ int RunDemo(const DemoArgs& args) {
 
 Command MakeDemo(CLI::App& app) {
   auto args = std::make_shared<DemoArgs>();
-  CLI::App* command = app.add_subcommand("demo", "serve the Greenleaf demo workspace on a fresh embedded database");
+  CLI::App* command =
+      app.add_subcommand("demo", "serve the Greenleaf demo workspace on a fresh embedded database");
   command->add_option("--db", args->db, "sqlite:PATH (default sqlite:tandem-demo.db; recreated)");
   command->add_option("--host", args->host, "address to listen on (default 127.0.0.1)");
   command->add_option("--port", args->port, "port (default 8080)")->check(CLI::Range(0, 65535));
-  command->add_option("--check-scenarios", args->check_scenarios, "Monte Carlo scenarios per check (default: the file's)")
+  command
+      ->add_option("--check-scenarios", args->check_scenarios,
+                   "Monte Carlo scenarios per check (default: the file's)")
       ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
-  command->add_option("--web-root", args->web_root, "folder of the web UI (default: the build's web/app, else web/dist)");
+  command->add_option("--web-root", args->web_root,
+                      "folder of the web UI (default: the build's web/app, else web/dist)");
   return {command, [args] { return RunDemo(*args); }};
 }
 

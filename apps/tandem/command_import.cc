@@ -48,7 +48,8 @@ int RunImport(const ImportArgs& args) {
     if (path.empty()) continue;
     std::optional<std::string> content = ReadText(folder / path);
     if (!content) {
-      std::fprintf(stderr, "tandem import: cannot read history file %s\n", (folder / path).string().c_str());
+      std::fprintf(stderr, "tandem import: cannot read history file %s\n",
+                   (folder / path).string().c_str());
       return kExitBadInput;
     }
     files[path] = *content;
@@ -62,7 +63,8 @@ int RunImport(const ImportArgs& args) {
     std::fprintf(stderr, "tandem import: %s\n", service.error().message.c_str());
     return kExitBadInput;
   }
-  server::Outcome<server::Reply> imported = service.value()->Import(CliActor(), args.workspace, *text, files, args.file);
+  server::Outcome<server::Reply> imported =
+      service.value()->Import(CliActor(), args.workspace, *text, files, args.file);
   if (!imported.ok()) {
     std::fprintf(stderr, "tandem import: %s\n", imported.error().message.c_str());
     for (const server::FieldError& field : imported.error().fields) {
@@ -71,7 +73,8 @@ int RunImport(const ImportArgs& args) {
     return imported.error().status >= 500 ? kExitInternal : kExitBadInput;
   }
   std::printf("imported %s into workspace %s (%s): %s\n", args.file.c_str(), args.workspace.c_str(),
-              service.value()->DatabaseDescription().c_str(), imported.value().body["imported"].dump().c_str());
+              service.value()->DatabaseDescription().c_str(),
+              imported.value().body["imported"].dump().c_str());
   return 0;
 }
 
@@ -79,7 +82,8 @@ Command MakeImport(CLI::App& app) {
   auto args = std::make_shared<ImportArgs>();
   CLI::App* command = app.add_subcommand("import", "load a scenario file into a server workspace");
   command->add_option("file", args->file, "scenario file (YAML or JSON)")->required();
-  command->add_option("--workspace", args->workspace, "workspace id (created when missing)")->required();
+  command->add_option("--workspace", args->workspace, "workspace id (created when missing)")
+      ->required();
   command->add_option("--db", args->db, "database (default sqlite:tandem.db)");
   return {command, [args] { return RunImport(*args); }};
 }

@@ -40,7 +40,9 @@ int RunRecommend(const RecommendArgs& args) {
   options.seed = args.seed;
   options.threads = args.threads;
   if (StderrIsTerminal()) {
-    options.progress = [](const std::string& message) { std::fprintf(stderr, "\r\033[K%s", message.c_str()); };
+    options.progress = [](const std::string& message) {
+      std::fprintf(stderr, "\r\033[K%s", message.c_str());
+    };
   }
   Result<Recommendations> result = Recommend(scenario.value(), options);
   if (StderrIsTerminal()) std::fputs("\r\033[K", stderr);
@@ -58,7 +60,8 @@ int RunRecommend(const RecommendArgs& args) {
       if (!chosen) chosen = &campaign;
     }
     if (with_options > 1 && !args.campaign) {
-      PrintError(Error::InvalidInput("--apply: several campaigns have options; name one with --campaign ID"));
+      PrintError(Error::InvalidInput(
+          "--apply: several campaigns have options; name one with --campaign ID"));
       return kExitBadInput;
     }
     if (!chosen) {
@@ -67,8 +70,9 @@ int RunRecommend(const RecommendArgs& args) {
     }
     const int count = static_cast<int>(chosen->options.size());
     if (*args.apply < 1 || *args.apply > count) {
-      PrintError(Error::InvalidInput("--apply: " + std::to_string(*args.apply) + " is not an option of " + chosen->id +
-                                     "; allowed: 1 to " + std::to_string(count)));
+      PrintError(Error::InvalidInput("--apply: " + std::to_string(*args.apply) +
+                                     " is not an option of " + chosen->id + "; allowed: 1 to " +
+                                     std::to_string(count)));
       return kExitBadInput;
     }
     const RecommendOption& option = chosen->options[static_cast<size_t>(*args.apply - 1)];
@@ -77,7 +81,8 @@ int RunRecommend(const RecommendArgs& args) {
       PrintError(written.error());
       return ExitCodeFor(written.error());
     }
-    std::fprintf(stderr, "wrote %s: %s (checked: %s)\n", args.output.c_str(), option.summary.c_str(), VerdictName(option.verdict));
+    std::fprintf(stderr, "wrote %s: %s (checked: %s)\n", args.output.c_str(),
+                 option.summary.c_str(), VerdictName(option.verdict));
     return 0;
   }
   const bool color = StdoutIsTerminal() && std::getenv("NO_COLOR") == nullptr;
@@ -88,16 +93,19 @@ int RunRecommend(const RecommendArgs& args) {
 
 Command MakeRecommend(CLI::App& app) {
   auto args = std::make_shared<RecommendArgs>();
-  CLI::App* command = app.add_subcommand("recommend", "counter-proposals for campaigns that are not go, each re-checked");
+  CLI::App* command = app.add_subcommand(
+      "recommend", "counter-proposals for campaigns that are not go, each re-checked");
   command->add_option("file", args->file, "scenario file (YAML or JSON)")->required();
   command->add_flag("--json", args->json, "print JSON instead of the report");
   command->add_option("--campaign", args->campaign, "only this campaign");
-  command->add_option("--apply", args->apply, "write the scenario with option K applied (counts from 1)");
+  command->add_option("--apply", args->apply,
+                      "write the scenario with option K applied (counts from 1)");
   command->add_option("-o,--output", args->output, "with --apply: the file to write");
   command->add_option("--scenarios", args->scenarios, "Monte Carlo scenarios (1..1,000,000)")
       ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
   command->add_option("--seed", args->seed, "random seed");
-  command->add_option("--threads", args->threads, "worker threads (0 = all cores)")->check(CLI::Range(0, 1024));
+  command->add_option("--threads", args->threads, "worker threads (0 = all cores)")
+      ->check(CLI::Range(0, 1024));
   return {command, [args] { return RunRecommend(*args); }};
 }
 

@@ -41,7 +41,8 @@ void LogLine(const std::string& line) {
   std::fprintf(stderr, "%s %s\n", stamp, line.c_str());
 }
 
-int ServeUntilSignal(server::Service& service, const server::HttpOptions& options, const std::string& banner) {
+int ServeUntilSignal(server::Service& service, const server::HttpOptions& options,
+                     const std::string& banner) {
   // Block SIGINT/SIGTERM in every thread; this one waits for them.
   sigset_t signals;
   sigemptyset(&signals);
@@ -54,10 +55,12 @@ int ServeUntilSignal(server::Service& service, const server::HttpOptions& option
     PrintError(started.error());
     return kExitBadInput;
   }
-  std::printf("%standem serve: listening on http://%s:%d (database %s)\n", banner.c_str(), options.host.c_str(),
-              http.port(), service.DatabaseDescription().c_str());
-  std::printf("  API: http://%s:%d/api/openapi.json   health: /healthz   metrics: /metrics%s\n", options.host.c_str(),
-              http.port(), options.web_root.empty() ? "   (no web UI folder)" : ("   web UI: " + options.web_root).c_str());
+  std::printf("%standem serve: listening on http://%s:%d (database %s)\n", banner.c_str(),
+              options.host.c_str(), http.port(), service.DatabaseDescription().c_str());
+  std::printf("  API: http://%s:%d/api/openapi.json   health: /healthz   metrics: /metrics%s\n",
+              options.host.c_str(), http.port(),
+              options.web_root.empty() ? "   (no web UI folder)"
+                                       : ("   web UI: " + options.web_root).c_str());
   std::printf("  Ctrl-C stops it.\n");
   std::fflush(stdout);
   int received = 0;
@@ -111,21 +114,35 @@ int RunServe(const ServeArgs& args) {
 
 Command MakeServe(CLI::App& app) {
   auto args = std::make_shared<ServeArgs>();
-  CLI::App* command = app.add_subcommand("serve", "the shared workspace: JSON API, web UI, background checks");
-  command->add_option("--db", args->db, "database: sqlite:PATH (default sqlite:tandem.db) or postgresql://...");
+  CLI::App* command =
+      app.add_subcommand("serve", "the shared workspace: JSON API, web UI, background checks");
+  command->add_option("--db", args->db,
+                      "database: sqlite:PATH (default sqlite:tandem.db) or postgresql://...");
   command->add_option("--host", args->host, "address to listen on (default 127.0.0.1)");
-  command->add_option("--port", args->port, "port (default 8080; 0 = any free port)")->check(CLI::Range(0, 65535));
-  command->add_option("--web-root", args->web_root, "folder of the web UI (default: the build's web/app, else web/dist)");
-  command->add_option("--workers", args->workers, "checks run at once (default 1)")->check(CLI::Range(1, 64));
-  command->add_option("--check-threads", args->check_threads, "engine threads per check (0 = all cores)")
+  command->add_option("--port", args->port, "port (default 8080; 0 = any free port)")
+      ->check(CLI::Range(0, 65535));
+  command->add_option("--web-root", args->web_root,
+                      "folder of the web UI (default: the build's web/app, else web/dist)");
+  command->add_option("--workers", args->workers, "checks run at once (default 1)")
+      ->check(CLI::Range(1, 64));
+  command
+      ->add_option("--check-threads", args->check_threads,
+                   "engine threads per check (0 = all cores)")
       ->check(CLI::Range(0, 1024));
-  command->add_option("--check-scenarios", args->check_scenarios, "Monte Carlo scenarios for every check (default: the workspace's)")
+  command
+      ->add_option("--check-scenarios", args->check_scenarios,
+                   "Monte Carlo scenarios for every check (default: the workspace's)")
       ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
-  command->add_option("--rate-limit", args->rate, "requests per second per client address (0 = none; default 50)")
+  command
+      ->add_option("--rate-limit", args->rate,
+                   "requests per second per client address (0 = none; default 50)")
       ->check(CLI::Range(0.0, 1e9));
-  command->add_option("--max-body", args->max_body, "largest request body in bytes (default 8 MiB)");
-  command->add_option("--threads", args->threads, "HTTP connections served at once (default 64)")->check(CLI::Range(2, 4096));
-  command->add_flag("--secure-cookies", args->secure_cookies, "mark the session cookie Secure (behind TLS)");
+  command->add_option("--max-body", args->max_body,
+                      "largest request body in bytes (default 8 MiB)");
+  command->add_option("--threads", args->threads, "HTTP connections served at once (default 64)")
+      ->check(CLI::Range(2, 4096));
+  command->add_flag("--secure-cookies", args->secure_cookies,
+                    "mark the session cookie Secure (behind TLS)");
   command->add_flag("--quiet", args->quiet, "no request log on standard error");
   return {command, [args] { return RunServe(*args); }};
 }

@@ -42,13 +42,15 @@ int RunUserAdd(const UserArgs& args) {
     std::fprintf(stderr, "tandem user: %s\n", service.error().message.c_str());
     return kExitBadInput;
   }
-  server::Outcome<server::Credential> credential = service.value()->AddUser(args.name, args.role, args.token);
+  server::Outcome<server::Credential> credential =
+      service.value()->AddUser(args.name, args.role, args.token);
   if (!credential.ok()) {
     std::fprintf(stderr, "tandem user add: %s\n", credential.error().message.c_str());
     return credential.error().status >= 500 ? kExitInternal : kExitBadInput;
   }
-  std::printf("user %s (%s) added\n%s (shown once, keep it safe): %s\n", credential.value().user.c_str(),
-              credential.value().role.c_str(), args.token ? "API token" : "password", credential.value().secret.c_str());
+  std::printf("user %s (%s) added\n%s (shown once, keep it safe): %s\n",
+              credential.value().user.c_str(), credential.value().role.c_str(),
+              args.token ? "API token" : "password", credential.value().secret.c_str());
   return 0;
 }
 
@@ -63,8 +65,8 @@ int RunUserToken(const UserArgs& args) {
     std::fprintf(stderr, "tandem user token: %s\n", credential.error().message.c_str());
     return kExitBadInput;
   }
-  std::printf("API token for %s (%s), shown once: %s\n", credential.value().user.c_str(), credential.value().role.c_str(),
-              credential.value().secret.c_str());
+  std::printf("API token for %s (%s), shown once: %s\n", credential.value().user.c_str(),
+              credential.value().role.c_str(), credential.value().secret.c_str());
   return 0;
 }
 
@@ -73,12 +75,15 @@ Command MakeUser(CLI::App& app) {
   CLI::App* command = app.add_subcommand("user", "manage the server's users");
   command->require_subcommand(1);
   command->add_option("--db", args->db, "database (default sqlite:tandem.db)");
-  CLI::App* add = command->add_subcommand("add", "add a user; prints a password (or with --token an API token) once");
+  CLI::App* add = command->add_subcommand(
+      "add", "add a user; prints a password (or with --token an API token) once");
   add->add_option("name", args->name, "user name")->required();
-  add->add_option("--role", args->role, "marketing | operations | finance | service | admin")->required();
+  add->add_option("--role", args->role, "marketing | operations | finance | service | admin")
+      ->required();
   add->add_flag("--token", args->token, "give an API token instead of a password");
   add->add_option("--db", args->db, "database (default sqlite:tandem.db)");
-  CLI::App* token = command->add_subcommand("token", "give an existing user another API token (printed once)");
+  CLI::App* token =
+      command->add_subcommand("token", "give an existing user another API token (printed once)");
   token->add_option("name", args->name, "user name")->required();
   token->add_option("--db", args->db, "database (default sqlite:tandem.db)");
   return {command, [args, add] { return add->parsed() ? RunUserAdd(*args) : RunUserToken(*args); }};

@@ -20,17 +20,25 @@ bool Register(Registrar registrar) {
   return true;
 }
 
-int ExitCodeFor(const Error& error) { return error.code == ErrorCode::kInternal ? kExitInternal : kExitBadInput; }
+int ExitCodeFor(const Error& error) {
+  return error.code == ErrorCode::kInternal ? kExitInternal : kExitBadInput;
+}
 
-void PrintError(const Error& error) { std::fputs((error.ToString() + "\n").c_str(), stderr); }
+void PrintError(const Error& error) {
+  std::fputs((error.ToString() + "\n").c_str(), stderr);
+}
 
 void Emit(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
 }
 
-bool StdoutIsTerminal() { return isatty(STDOUT_FILENO) != 0; }
-bool StderrIsTerminal() { return isatty(STDERR_FILENO) != 0; }
+bool StdoutIsTerminal() {
+  return isatty(STDOUT_FILENO) != 0;
+}
+bool StderrIsTerminal() {
+  return isatty(STDERR_FILENO) != 0;
+}
 
 }  // namespace tandem::cli
 

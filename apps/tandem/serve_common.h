@@ -15,7 +15,8 @@ std::string DefaultWebRoot();
 // One request log line on standard error with a UTC time stamp.
 void LogLine(const std::string& line);
 // Serves until SIGINT or SIGTERM; prints the URL after `banner`. Returns the exit code.
-int ServeUntilSignal(server::Service& service, const server::HttpOptions& options, const std::string& banner);
+int ServeUntilSignal(server::Service& service, const server::HttpOptions& options,
+                     const std::string& banner);
 // The actor of local CLI commands (they run with the database's own access): admin.
 server::Actor CliActor();
 

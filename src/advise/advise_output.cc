@@ -20,7 +20,9 @@ double Round(double value, int decimals) {
 }
 
 Json Spread(const Percentiles& value, int decimals) {
-  return Json{{"p5", Round(value.p5, decimals)}, {"p50", Round(value.p50, decimals)}, {"p95", Round(value.p95, decimals)}};
+  return Json{{"p5", Round(value.p5, decimals)},
+              {"p50", Round(value.p50, decimals)},
+              {"p95", Round(value.p95, decimals)}};
 }
 
 // The scenario keys a lever sets (cli.md's params).
@@ -63,7 +65,8 @@ Json Params(const LeverChange& change, const Scenario& scenario, const std::stri
 
 }  // namespace
 
-std::string RecommendationsToJson(const Recommendations& recommendations, const std::string& currency) {
+std::string RecommendationsToJson(const Recommendations& recommendations,
+                                  const std::string& currency) {
   Json out;
   out["tandem"] = 1;
   out["currency"] = currency;
@@ -91,11 +94,13 @@ std::string RecommendationsToJson(const Recommendations& recommendations, const 
       item["verdict"] = VerdictName(option.verdict);
       item["reasons"] = option.reasons;
       const Economics& economics = option.economics;
-      item["economics"] = {{"incremental_contribution", Spread(economics.incremental_contribution, 2)},
-                           {"roi", economics.roi_defined ? Spread(economics.roi, 4) : Json{{"p50", nullptr}}},
-                           {"p_loss", Round(economics.p_loss, 4)},
-                           {"expected_incremental_after_spend", Round(economics.expected_incremental_after_spend, 2)},
-                           {"revenue", Spread(economics.revenue, 2)}};
+      item["economics"] = {
+          {"incremental_contribution", Spread(economics.incremental_contribution, 2)},
+          {"roi", economics.roi_defined ? Spread(economics.roi, 4) : Json{{"p50", nullptr}}},
+          {"p_loss", Round(economics.p_loss, 4)},
+          {"expected_incremental_after_spend",
+           Round(economics.expected_incremental_after_spend, 2)},
+          {"revenue", Spread(economics.revenue, 2)}};
       options.push_back(item);
     }
     entry["options"] = options;
@@ -107,22 +112,27 @@ std::string RecommendationsToJson(const Recommendations& recommendations, const 
   return out.dump(2) + "\n";
 }
 
-std::string RecommendationsToText(const Recommendations& recommendations, const std::string& currency, bool color) {
+std::string RecommendationsToText(const Recommendations& recommendations,
+                                  const std::string& currency, bool color) {
   auto bold = [&](const std::string& text) { return color ? "\033[1m" + text + "\033[0m" : text; };
   std::string out;
   if (recommendations.campaigns.empty()) return "Every campaign is go: nothing to change.\n";
   for (const CampaignRecommendation& campaign : recommendations.campaigns) {
     std::string verdict = VerdictName(campaign.verdict);
     for (char& c : verdict) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    out += bold(fmt::format("Campaign {} \"{}\" is {}", campaign.id, campaign.name, verdict)) + "\n";
+    out +=
+        bold(fmt::format("Campaign {} \"{}\" is {}", campaign.id, campaign.name, verdict)) + "\n";
     for (const std::string& reason : campaign.reasons) out += "  - " + reason + "\n";
     if (!campaign.options.empty()) {
-      out += bold(" Options, best first") + " (each re-checked; apply one with --apply K -o FILE)\n";
-      out += fmt::format("  {:<3}{:<18}{:<9}{:>16}   {}\n", "K", "lever", "verdict", "net after spend", "what changes");
+      out +=
+          bold(" Options, best first") + " (each re-checked; apply one with --apply K -o FILE)\n";
+      out += fmt::format("  {:<3}{:<18}{:<9}{:>16}   {}\n", "K", "lever", "verdict",
+                         "net after spend", "what changes");
       for (size_t i = 0; i < campaign.options.size(); ++i) {
         const RecommendOption& option = campaign.options[i];
-        out += fmt::format("  {:<3}{:<18}{:<9}{:>16}   ", i + 1, option.lever, VerdictName(option.verdict),
-                           engine::FormatMoney(option.economics.expected_incremental_after_spend, currency));
+        out += fmt::format(
+            "  {:<3}{:<18}{:<9}{:>16}   ", i + 1, option.lever, VerdictName(option.verdict),
+            engine::FormatMoney(option.economics.expected_incremental_after_spend, currency));
         // Wrap the summary under its column.
         const std::string& summary = option.summary;
         size_t column = 0;
@@ -157,7 +167,8 @@ std::string OpportunitiesToJson(const Opportunities& opportunities) {
     Json strongest = {{"within", opportunity.strongest.within.ToString()},
                       {"text", opportunity.strongest_text},
                       {"p_kept", Round(opportunity.p_kept, 4)}};
-    if (opportunity.strongest.cutoff) strongest["cutoff"] = FormatTimeOfDay(*opportunity.strongest.cutoff);
+    if (opportunity.strongest.cutoff)
+      strongest["cutoff"] = FormatTimeOfDay(*opportunity.strongest.cutoff);
     items.push_back({{"source", opportunity.source},
                      {"type", PromiseTypeName(opportunity.type)},
                      {"advertised", opportunity.advertised},
@@ -195,33 +206,39 @@ std::string OpportunitiesToText(const Opportunities& opportunities, bool color) 
   auto bold = [&](const std::string& text) { return color ? "\033[1m" + text + "\033[0m" : text; };
   std::string out;
   out += bold("Promises that understate what operations can do") + "\n";
-  if (opportunities.opportunities.empty()) out += "  none: no capability change makes a stronger promise hold.\n";
+  if (opportunities.opportunities.empty())
+    out += "  none: no capability change makes a stronger promise hold.\n";
   for (const Opportunity& opportunity : opportunities.opportunities) {
-    out += fmt::format("  {} ({}): advertised \"{}\"; from {} \"{}\" holds ({} of scenarios)\n      because {}\n",
-                       opportunity.source, PromiseTypeName(opportunity.type), opportunity.advertised,
-                       opportunity.from.ToString(), opportunity.strongest_text, engine::FormatPercent(opportunity.p_kept),
-                       opportunity.because);
+    out += fmt::format(
+        "  {} ({}): advertised \"{}\"; from {} \"{}\" holds ({} of scenarios)\n      because {}\n",
+        opportunity.source, PromiseTypeName(opportunity.type), opportunity.advertised,
+        opportunity.from.ToString(), opportunity.strongest_text,
+        engine::FormatPercent(opportunity.p_kept), opportunity.because);
   }
   out += "\n" + bold("Capacity campaigns need to keep their promises") + "\n";
-  if (opportunities.requirements.empty()) out += "  none: every campaign's promises hold with the capacity planned.\n";
+  if (opportunities.requirements.empty())
+    out += "  none: every campaign's promises hold with the capacity planned.\n";
   for (const Requirement& requirement : opportunities.requirements) {
     if (!requirement.sufficient) {
-      out += fmt::format("  {}: extra capacity on {} does not help (less than 5 points on the promises it holds "
-                         "back): the cause is elsewhere, typically opening hours (see tandem check)\n",
-                         requirement.campaign, requirement.resource);
+      out += fmt::format(
+          "  {}: extra capacity on {} does not help (less than 5 points on the promises it holds "
+          "back): the cause is elsewhere, typically opening hours (see tandem check)\n",
+          requirement.campaign, requirement.resource);
       continue;
     }
-    out += fmt::format("  {}: {} extra per open hour on {} from {} to {}{}\n", requirement.campaign,
-                       engine::FormatCount(requirement.extra), requirement.resource, requirement.from.ToString(),
-                       requirement.until.ToString(),
-                       requirement.bookable ? " (bookable within its expansion)" : " (beyond what can be booked)");
+    out += fmt::format(
+        "  {}: {} extra per open hour on {} from {} to {}{}\n", requirement.campaign,
+        engine::FormatCount(requirement.extra), requirement.resource, requirement.from.ToString(),
+        requirement.until.ToString(),
+        requirement.bookable ? " (bookable within its expansion)" : " (beyond what can be booked)");
     for (const RequirementPromise& promise : requirement.promises) {
-      out += fmt::format("      {}: {} -> {}{}\n", promise.text, engine::FormatPercent(promise.achieved_before),
-                         engine::FormatPercent(promise.achieved_with),
-                         promise.kept ? ", kept"
-                                      : fmt::format(" (needs {}): capacity alone cannot keep it (opening hours, "
-                                                    "processing or transit; see tandem check)",
-                                                    engine::FormatPercent(promise.target)));
+      out += fmt::format(
+          "      {}: {} -> {}{}\n", promise.text, engine::FormatPercent(promise.achieved_before),
+          engine::FormatPercent(promise.achieved_with),
+          promise.kept ? ", kept"
+                       : fmt::format(" (needs {}): capacity alone cannot keep it (opening hours, "
+                                     "processing or transit; see tandem check)",
+                                     engine::FormatPercent(promise.target)));
     }
   }
   out += fmt::format("\n{} simulations run.\n", opportunities.checks_run);

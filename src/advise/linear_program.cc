@@ -1,8 +1,8 @@
 #include "tandem/advise/linear_program.h"
 
+#include <CbcModel.hpp>
 #include <ClpSimplex.hpp>
 #include <CoinPackedMatrix.hpp>
-#include <CbcModel.hpp>
 #include <OsiClpSolverInterface.hpp>
 
 #include <cmath>
@@ -19,7 +19,8 @@ double Finite(double value) {
 
 }  // namespace
 
-int LinearProgram::AddVariable(double objective_coefficient, double lower_bound, double upper_bound) {
+int LinearProgram::AddVariable(double objective_coefficient, double lower_bound,
+                               double upper_bound) {
   objective.push_back(objective_coefficient);
   lower.push_back(lower_bound);
   upper.push_back(upper_bound);
@@ -34,7 +35,8 @@ Result<LpSolution> Solve(const LinearProgram& program) {
     return Error::InvalidInput("linear program: bounds or integrality do not match the variables");
   }
   for (size_t j = 0; j < variables; ++j) {
-    if (std::isnan(program.objective[j]) || std::isnan(program.lower[j]) || std::isnan(program.upper[j])) {
+    if (std::isnan(program.objective[j]) || std::isnan(program.lower[j]) ||
+        std::isnan(program.upper[j])) {
       return Error::InvalidInput("linear program: a coefficient or bound is not a number");
     }
   }
@@ -47,7 +49,8 @@ Result<LpSolution> Solve(const LinearProgram& program) {
     std::vector<double> values;
     for (const auto& [index, coefficient] : row.terms) {
       if (index < 0 || static_cast<size_t>(index) >= variables || std::isnan(coefficient)) {
-        return Error::InvalidInput("linear program: a row refers to an unknown variable or has a NaN");
+        return Error::InvalidInput(
+            "linear program: a row refers to an unknown variable or has a NaN");
       }
       indices.push_back(index);
       values.push_back(coefficient);
@@ -59,7 +62,8 @@ Result<LpSolution> Solve(const LinearProgram& program) {
   std::vector<double> column_lower(variables);
   std::vector<double> column_upper(variables);
   std::vector<double> objective(variables);
-  const double sign = program.sense == LinearProgram::Sense::kMaximize ? -1.0 : 1.0;  // Clp minimises
+  const double sign =
+      program.sense == LinearProgram::Sense::kMaximize ? -1.0 : 1.0;  // Clp minimises
   for (size_t j = 0; j < variables; ++j) {
     column_lower[j] = Finite(program.lower[j]);
     column_upper[j] = Finite(program.upper[j]);
@@ -72,8 +76,8 @@ Result<LpSolution> Solve(const LinearProgram& program) {
     if (!mixed) {
       ClpSimplex simplex;
       simplex.setLogLevel(0);
-      simplex.loadProblem(matrix, column_lower.data(), column_upper.data(), objective.data(), row_lower.data(),
-                          row_upper.data());
+      simplex.loadProblem(matrix, column_lower.data(), column_upper.data(), objective.data(),
+                          row_lower.data(), row_upper.data());
       simplex.primal();
       if (simplex.isProvenPrimalInfeasible()) {
         solution.outcome = LpOutcome::kInfeasible;
@@ -83,15 +87,17 @@ Result<LpSolution> Solve(const LinearProgram& program) {
         solution.outcome = LpOutcome::kUnbounded;
         return solution;
       }
-      if (!simplex.isProvenOptimal()) return Error::Internal("linear program: Clp stopped without an optimum");
+      if (!simplex.isProvenOptimal())
+        return Error::Internal("linear program: Clp stopped without an optimum");
       solution.outcome = LpOutcome::kOptimal;
       solution.objective = sign * simplex.objectiveValue();
-      solution.values.assign(simplex.primalColumnSolution(), simplex.primalColumnSolution() + variables);
+      solution.values.assign(simplex.primalColumnSolution(),
+                             simplex.primalColumnSolution() + variables);
       return solution;
     }
     OsiClpSolverInterface solver;
-    solver.loadProblem(matrix, column_lower.data(), column_upper.data(), objective.data(), row_lower.data(),
-                       row_upper.data());
+    solver.loadProblem(matrix, column_lower.data(), column_upper.data(), objective.data(),
+                       row_lower.data(), row_upper.data());
     for (size_t j = 0; j < variables; ++j) {
       if (program.integer[j]) solver.setInteger(static_cast<int>(j));
     }

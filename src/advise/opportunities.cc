@@ -38,22 +38,25 @@ std::vector<Change> ChangesOf(const Scenario& scenario) {
         capacity = *change.capacity;
       }
       if (change.processing_time && *change.processing_time != processing) {
-        add("processing_time " + processing.ToString() + " -> " + change.processing_time->ToString());
+        add("processing_time " + processing.ToString() + " -> " +
+            change.processing_time->ToString());
         processing = *change.processing_time;
       }
       if (change.calendar && *change.calendar != calendar) {
-        add("calendar " + (calendar.empty() ? std::string("always open") : calendar) + " -> " + *change.calendar);
+        add("calendar " + (calendar.empty() ? std::string("always open") : calendar) + " -> " +
+            *change.calendar);
         calendar = *change.calendar;
       }
       if (what.empty()) continue;  // a cost change alone promises nothing new
-      changes.push_back({change.from, resource.id, "", resource.id + ": " + what + " from " + change.from.ToString()});
+      changes.push_back({change.from, resource.id, "",
+                         resource.id + ": " + what + " from " + change.from.ToString()});
     }
   }
   for (const Capability& capability : scenario.capabilities) {
     if (!capability.from) continue;
     changes.push_back({*capability.from, "", capability.id,
-                       "capability '" + capability.id + "' (\"" + capability.claim + "\") declared from " +
-                           capability.from->ToString()});
+                       "capability '" + capability.id + "' (\"" + capability.claim +
+                           "\") declared from " + capability.from->ToString()});
   }
   return changes;
 }
@@ -63,11 +66,12 @@ bool Affects(const Scenario& scenario, const Change& change, const Promise& prom
              const std::vector<std::string>& offerings) {
   if (change.resource.empty()) {
     if (promise.type != PromiseType::kClaim) return false;
-    return std::find(promise.requires_capabilities.begin(), promise.requires_capabilities.end(), change.capability) !=
-           promise.requires_capabilities.end();
+    return std::find(promise.requires_capabilities.begin(), promise.requires_capabilities.end(),
+                     change.capability) != promise.requires_capabilities.end();
   }
   if (promise.type == PromiseType::kResponse) return promise.resource == change.resource;
-  if (promise.type != PromiseType::kDelivery && promise.type != PromiseType::kProcessing) return false;
+  if (promise.type != PromiseType::kDelivery && promise.type != PromiseType::kProcessing)
+    return false;
   for (const std::string& id : promise.offerings.empty() ? offerings : promise.offerings) {
     const Offering* offering = scenario.FindOffering(id);
     for (const RouteStep& step : offering->route) {
@@ -79,19 +83,23 @@ bool Affects(const Scenario& scenario, const Change& change, const Promise& prom
 
 const std::vector<Duration>& Ladder() {
   static const std::vector<Duration> kLadder = {
-      Duration::Minutes(5), Duration::Minutes(10), Duration::Minutes(15), Duration::Minutes(30), Duration::Hours(1),
-      Duration::Hours(2),   Duration::Hours(3),    Duration::Hours(4),    Duration::Hours(6),    Duration::Hours(8),
-      Duration::Hours(12),  Duration::Hours(24),   Duration::Hours(36),   Duration::Hours(48),   Duration::Days(3),
-      Duration::Days(4),    Duration::Days(5),     Duration::Days(7),     Duration::Days(10),    Duration::Days(14),
+      Duration::Minutes(5), Duration::Minutes(10), Duration::Minutes(15), Duration::Minutes(30),
+      Duration::Hours(1),   Duration::Hours(2),    Duration::Hours(3),    Duration::Hours(4),
+      Duration::Hours(6),   Duration::Hours(8),    Duration::Hours(12),   Duration::Hours(24),
+      Duration::Hours(36),  Duration::Hours(48),   Duration::Days(3),     Duration::Days(4),
+      Duration::Days(5),    Duration::Days(7),     Duration::Days(10),    Duration::Days(14),
       Duration::Days(21),   Duration::Days(28)};
   return kLadder;
 }
 
 int64_t BoundMinutes(const Deadline& deadline) {
   switch (deadline.kind) {
-    case Deadline::Kind::kSameDay: return 24 * 60;
-    case Deadline::Kind::kNextDay: return 48 * 60;
-    case Deadline::Kind::kWithin: break;
+    case Deadline::Kind::kSameDay:
+      return 24 * 60;
+    case Deadline::Kind::kNextDay:
+      return 48 * 60;
+    case Deadline::Kind::kWithin:
+      break;
   }
   return deadline.within.minutes;
 }
@@ -102,7 +110,8 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
   try {
     Opportunities out;
     advise::Search search(options.scenarios, options.seed, options.threads,
-                          options.search_scenarios > 0 ? options.search_scenarios : 200, /*min_tail_days=*/29);
+                          options.search_scenarios > 0 ? options.search_scenarios : 200,
+                          /*min_tail_days=*/29);
     const std::vector<Change> changes = ChangesOf(scenario);
     std::vector<std::string> all;
     for (const Offering& offering : scenario.offerings) all.push_back(offering.id);
@@ -110,11 +119,11 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
     // Candidates: each promise, each change that can affect it, each stronger level.
     struct Candidate {
       std::string source;
-      int campaign;          // -1: standing
-      Promise promise;       // as advertised
+      int campaign;     // -1: standing
+      Promise promise;  // as advertised
       size_t change;
-      Promise level;         // a stronger level
-      size_t extra;          // index among the measured extras
+      Promise level;  // a stronger level
+      size_t extra;   // index among the measured extras
     };
     std::vector<Candidate> candidates;
     std::vector<engine::ExtraPromise> extras;
@@ -152,13 +161,14 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
       }
     };
     for (size_t i = 0; i < scenario.messaging.size(); ++i) {
-      consider("messaging[" + std::to_string(i) + "]", -1, scenario.messaging[i], all, std::nullopt);
+      consider("messaging[" + std::to_string(i) + "]", -1, scenario.messaging[i], all,
+               std::nullopt);
     }
     for (size_t k = 0; k < scenario.campaigns.size(); ++k) {
       const Campaign& campaign = scenario.campaigns[k];
       for (size_t i = 0; i < campaign.promises.size(); ++i) {
-        consider("campaigns[" + campaign.id + "].promises[" + std::to_string(i) + "]", static_cast<int>(k),
-                 campaign.promises[i], campaign.offerings, campaign.window);
+        consider("campaigns[" + campaign.id + "].promises[" + std::to_string(i) + "]",
+                 static_cast<int>(k), campaign.promises[i], campaign.offerings, campaign.window);
       }
     }
     const double confidence = scenario.simulation.confidence;
@@ -173,7 +183,8 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
         engine::EvaluateOptions evaluate;
         evaluate.economics = false;
         evaluate.extra = extras;
-        Result<CheckResult> measured = engine::Evaluate(scenario, check_options, evaluate, &results);
+        Result<CheckResult> measured =
+            engine::Evaluate(scenario, check_options, evaluate, &results);
         ++out.checks_run;
         if (!measured.ok()) return measured.error();
       }
@@ -184,7 +195,8 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
         const Candidate& candidate = candidates[i];
         bool seen = false;
         for (size_t j = 0; j < i; ++j) {
-          seen = seen || (done[j] && candidates[j].source == candidate.source && candidates[j].change == candidate.change);
+          seen = seen || (done[j] && candidates[j].source == candidate.source &&
+                          candidates[j].change == candidate.change);
         }
         if (seen || results[candidate.extra].p_kept < confidence - 1e-12) continue;
         done[i] = 1;
@@ -211,7 +223,8 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
       for (const PromiseResult& promise : result.promises) {
         if (promise.status == PromiseStatus::kKept) continue;
         for (const std::string& name : promise.binding) {
-          if (scenario.FindResource(name) && std::find(binding.begin(), binding.end(), name) == binding.end()) {
+          if (scenario.FindResource(name) &&
+              std::find(binding.begin(), binding.end(), name) == binding.end()) {
             binding.push_back(name);
           }
         }
@@ -227,14 +240,15 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
         auto with_extra = [&](double extra) {
           Scenario variant = scenario;
           for (Resource& candidate : variant.resources) {
-            if (candidate.id == id) candidate.expansion = Expansion{extra, resource->cost_per_unit, Duration{}};
+            if (candidate.id == id)
+              candidate.expansion = Expansion{extra, resource->cost_per_unit, Duration{}};
           }
           variant.today = std::min(variant.today, requirement.from);
           variant.campaigns[k].bookings.push_back({id, extra, requirement.from, requirement.until});
           return variant;
         };
-        // The promises this resource held back, and what each achieves with capacity beyond any need
-        // (a hundred times the planned rate): the ceiling that capacity alone can reach.
+        // The promises this resource held back, and what each achieves with capacity beyond any
+        // need (a hundred times the planned rate): the ceiling that capacity alone can reach.
         std::vector<size_t> held_back;
         for (size_t p = 0; p < result.promises.size(); ++p) {
           const std::vector<std::string>& names = result.promises[p].binding;
@@ -244,12 +258,13 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
           }
         }
         const double unlimited = 100 * std::max(1.0, resource->capacity);
-        std::optional<CampaignResult> ceiling = search.Feasibility(with_extra(unlimited), static_cast<int>(k));
+        std::optional<CampaignResult> ceiling =
+            search.Feasibility(with_extra(unlimited), static_cast<int>(k));
         if (!ceiling) continue;
-        // A promise that capacity alone cannot keep approaches its ceiling slowly (FIFO queues clear a
-        // weekend's backlog before Monday's orders), so the last points cost capacity out of all
-        // proportion; reaching nine tenths of what capacity can give, or half a point below the
-        // ceiling, counts as reaching it.
+        // A promise that capacity alone cannot keep approaches its ceiling slowly (FIFO queues
+        // clear a weekend's backlog before Monday's orders), so the last points cost capacity out
+        // of all proportion; reaching nine tenths of what capacity can give, or half a point below
+        // the ceiling, counts as reaching it.
         constexpr double kShareTolerance = 0.005;
         constexpr double kShareOfGain = 0.9;
         // Capacity that cannot keep a promise and lifts it by less than five points does not help:
@@ -258,7 +273,8 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
         auto target_share = [&](size_t p) {
           const double base_share = result.promises[p].achieved.p50;
           const double ceiling_share = ceiling->promises[p].achieved.p50;
-          return std::min(ceiling_share - kShareTolerance, base_share + kShareOfGain * (ceiling_share - base_share));
+          return std::min(ceiling_share - kShareTolerance,
+                          base_share + kShareOfGain * (ceiling_share - base_share));
         };
         std::map<double, CampaignResult> probes;
         bool helps = false;
@@ -274,7 +290,8 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
         // Enough: every held-back promise holds if it holds at the ceiling, and otherwise achieves
         // what it achieves there.
         auto enough = [&](double extra) {
-          std::optional<CampaignResult> feasibility = search.Feasibility(with_extra(extra), static_cast<int>(k));
+          std::optional<CampaignResult> feasibility =
+              search.Feasibility(with_extra(extra), static_cast<int>(k));
           if (!feasibility) return false;
           for (size_t p : held_back) {
             const PromiseResult& promise = feasibility->promises[p];
@@ -311,14 +328,17 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
           const CampaignResult& with_requirement = probes.count(high) ? probes.at(high) : *ceiling;
           for (size_t p : held_back) {
             const PromiseResult& promise = with_requirement.promises[p];
-            requirement.promises.push_back({promise.text, result.promises[p].achieved.p50, promise.achieved.p50,
-                                            promise.target, promise.status == PromiseStatus::kKept});
+            requirement.promises.push_back({promise.text, result.promises[p].achieved.p50,
+                                            promise.achieved.p50, promise.target,
+                                            promise.status == PromiseStatus::kKept});
           }
         }
         if (resource->expansion) {
-          const int64_t lead_days = (resource->expansion->lead_time.minutes + kMinutesPerDay - 1) / kMinutesPerDay;
-          requirement.bookable = requirement.extra <= resource->expansion->extra_per_hour &&
-                                 requirement.from >= scenario.today + static_cast<int32_t>(lead_days);
+          const int64_t lead_days =
+              (resource->expansion->lead_time.minutes + kMinutesPerDay - 1) / kMinutesPerDay;
+          requirement.bookable =
+              requirement.extra <= resource->expansion->extra_per_hour &&
+              requirement.from >= scenario.today + static_cast<int32_t>(lead_days);
         }
         out.requirements.push_back(requirement);
       }
@@ -328,7 +348,8 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
   } catch (const std::bad_alloc&) {
     return Error::Internal("out of memory while looking for opportunities");
   } catch (const std::exception& error) {
-    return Error::Internal(std::string("internal error while looking for opportunities: ") + error.what());
+    return Error::Internal(std::string("internal error while looking for opportunities: ") +
+                           error.what());
   }
 }
 

@@ -18,7 +18,9 @@ namespace tandem {
 Scenario ApplyLever(const Scenario& scenario, int campaign_index, const LeverChange& change) {
   Scenario out = scenario;
   Campaign& campaign = out.campaigns[static_cast<size_t>(campaign_index)];
-  auto promise = [&]() -> Promise& { return campaign.promises[static_cast<size_t>(*change.promise)]; };
+  auto promise = [&]() -> Promise& {
+    return campaign.promises[static_cast<size_t>(*change.promise)];
+  };
   if (change.lever == "cap") {
     campaign.cap = Cap{};
     if (!change.by_offering.empty()) {
@@ -47,11 +49,12 @@ Scenario ApplyLever(const Scenario& scenario, int campaign_index, const LeverCha
       booking.from = booking.from + shift;
       booking.until = booking.until + shift;
       const Resource* resource = out.FindResource(booking.resource);
-      const int64_t lead_days = resource && resource->expansion
-                                    ? (resource->expansion->lead_time.minutes + kMinutesPerDay - 1) / kMinutesPerDay
-                                    : 0;
-      if (booking.from < out.today + static_cast<int32_t>(lead_days) || !out.horizon.Contains(booking.from) ||
-          !out.horizon.Contains(booking.until)) {
+      const int64_t lead_days =
+          resource && resource->expansion
+              ? (resource->expansion->lead_time.minutes + kMinutesPerDay - 1) / kMinutesPerDay
+              : 0;
+      if (booking.from < out.today + static_cast<int32_t>(lead_days) ||
+          !out.horizon.Contains(booking.from) || !out.horizon.Contains(booking.until)) {
         continue;
       }
       bookings.push_back(booking);
@@ -74,25 +77,33 @@ namespace {
 // The ladder of time promises (cli.md).
 const std::vector<Duration>& Ladder() {
   static const std::vector<Duration> kLadder = {
-      Duration::Minutes(5), Duration::Minutes(10), Duration::Minutes(15), Duration::Minutes(30), Duration::Hours(1),
-      Duration::Hours(2),   Duration::Hours(3),    Duration::Hours(4),    Duration::Hours(6),    Duration::Hours(8),
-      Duration::Hours(12),  Duration::Hours(24),   Duration::Hours(36),   Duration::Hours(48),   Duration::Days(3),
-      Duration::Days(4),    Duration::Days(5),     Duration::Days(7),     Duration::Days(10),    Duration::Days(14),
+      Duration::Minutes(5), Duration::Minutes(10), Duration::Minutes(15), Duration::Minutes(30),
+      Duration::Hours(1),   Duration::Hours(2),    Duration::Hours(3),    Duration::Hours(4),
+      Duration::Hours(6),   Duration::Hours(8),    Duration::Hours(12),   Duration::Hours(24),
+      Duration::Hours(36),  Duration::Hours(48),   Duration::Days(3),     Duration::Days(4),
+      Duration::Days(5),    Duration::Days(7),     Duration::Days(10),    Duration::Days(14),
       Duration::Days(21),   Duration::Days(28)};
   return kLadder;
 }
 
 int64_t BoundMinutes(const Deadline& deadline) {
   switch (deadline.kind) {
-    case Deadline::Kind::kSameDay: return 24 * 60;
-    case Deadline::Kind::kNextDay: return 48 * 60;
-    case Deadline::Kind::kWithin: break;
+    case Deadline::Kind::kSameDay:
+      return 24 * 60;
+    case Deadline::Kind::kNextDay:
+      return 48 * 60;
+    case Deadline::Kind::kWithin:
+      break;
   }
   return deadline.within.minutes;
 }
 
-std::string Money(double value, const std::string& currency) { return engine::FormatMoney(value, currency); }
-std::string Count(double value) { return engine::FormatCount(value); }
+std::string Money(double value, const std::string& currency) {
+  return engine::FormatMoney(value, currency);
+}
+std::string Count(double value) {
+  return engine::FormatCount(value);
+}
 
 // The promise in words, counting what it covers (a response promise counts its resource's unit).
 std::string Words(const Scenario& scenario, const Promise& promise) {
@@ -108,14 +119,14 @@ std::string ShortDate(Date date) {
   return text.substr(4);
 }
 
-
 class Recommender {
  public:
   Recommender(const Scenario& scenario, const RecommendOptions& options)
       : scenario_(scenario),
         options_(options),
         search_(options.scenarios, options.seed, options.threads,
-                options.search_scenarios > 0 ? options.search_scenarios : 200, /*min_tail_days=*/29) {}
+                options.search_scenarios > 0 ? options.search_scenarios : 200,
+                /*min_tail_days=*/29) {}
 
   Result<Recommendations> Run();
 
@@ -126,10 +137,14 @@ class Recommender {
   }
   // Candidate changes for campaign k. Each appends candidates (one or more changes each).
   void Relax(int k, const CampaignResult& base, std::vector<Changes>* out);
-  void Restrict(int k, const CampaignResult& base, std::vector<Changes>* out, std::vector<std::string>* notes);
-  void Reword(int k, const CampaignResult& base, std::vector<Changes>* out, std::vector<std::string>* notes);
-  void CapLever(int k, const CampaignResult& base, std::vector<Changes>* out, std::vector<std::string>* notes);
-  void Expand(int k, const CampaignResult& base, std::vector<Changes>* out, std::vector<std::string>* notes);
+  void Restrict(int k, const CampaignResult& base, std::vector<Changes>* out,
+                std::vector<std::string>* notes);
+  void Reword(int k, const CampaignResult& base, std::vector<Changes>* out,
+              std::vector<std::string>* notes);
+  void CapLever(int k, const CampaignResult& base, std::vector<Changes>* out,
+                std::vector<std::string>* notes);
+  void Expand(int k, const CampaignResult& base, std::vector<Changes>* out,
+              std::vector<std::string>* notes);
   void Reschedule(int k, std::vector<Changes>* out, std::vector<std::string>* notes);
   // The cap allocation for a total: the LP's units per offering (empty when infeasible).
   std::vector<std::pair<std::string, double>> Allocate(int k, double total);
@@ -149,8 +164,10 @@ class Recommender {
   // sold in the window with the campaign (the engine's stock-planning expectation).
   std::map<std::pair<int, std::string>, double> unit_contribution_;
   std::map<std::pair<int, std::string>, double> window_demand_;
-  std::map<int, std::pair<double, double>> cap_candidates_;   // per campaign: (cap found, most units)
-  std::map<int, std::vector<LeverChange>> expand_max_;        // per campaign: full expansions that fall short
+  std::map<int, std::pair<double, double>>
+      cap_candidates_;  // per campaign: (cap found, most units)
+  std::map<int, std::vector<LeverChange>>
+      expand_max_;  // per campaign: full expansions that fall short
 };
 
 void Recommender::Relax(int k, const CampaignResult& base, std::vector<Changes>* out) {
@@ -219,8 +236,10 @@ void Recommender::Relax(int k, const CampaignResult& base, std::vector<Changes>*
     // The largest whole-percent share that holds at the promise's own level.
     std::vector<float> sorted = results[as_is[index]].achieved_by_scenario;
     std::sort(sorted.begin(), sorted.end());
-    const size_t position = static_cast<size_t>(std::floor((1.0 - confidence) * static_cast<double>(sorted.size())));
-    const double quantile = sorted.empty() ? 0.0 : static_cast<double>(sorted[std::min(position, sorted.size() - 1)]);
+    const size_t position =
+        static_cast<size_t>(std::floor((1.0 - confidence) * static_cast<double>(sorted.size())));
+    const double quantile =
+        sorted.empty() ? 0.0 : static_cast<double>(sorted[std::min(position, sorted.size() - 1)]);
     const double share_level = std::floor(quantile * 100.0 + 1e-6) / 100.0;
     std::optional<LeverChange> share;
     // A share below 80% is not a promise worth advertising.
@@ -247,7 +266,8 @@ void Recommender::Relax(int k, const CampaignResult& base, std::vector<Changes>*
   if (strongest.size() > 1) out->push_back(strongest);
 }
 
-void Recommender::Restrict(int k, const CampaignResult& base, std::vector<Changes>* out, std::vector<std::string>* notes) {
+void Recommender::Restrict(int k, const CampaignResult& base, std::vector<Changes>* out,
+                           std::vector<std::string>* notes) {
   const Campaign& campaign = scenario_.campaigns[static_cast<size_t>(k)];
   for (const PromiseResult& result : base.promises) {
     if (result.type != PromiseType::kFreeReturns || result.status == PromiseStatus::kKept) continue;
@@ -276,7 +296,8 @@ void Recommender::Restrict(int k, const CampaignResult& base, std::vector<Change
   }
 }
 
-void Recommender::Reword(int k, const CampaignResult& base, std::vector<Changes>* out, std::vector<std::string>* notes) {
+void Recommender::Reword(int k, const CampaignResult& base, std::vector<Changes>* out,
+                         std::vector<std::string>* notes) {
   const Campaign& campaign = scenario_.campaigns[static_cast<size_t>(k)];
   for (const PromiseResult& result : base.promises) {
     if (result.type != PromiseType::kClaim || result.status == PromiseStatus::kKept) continue;
@@ -291,7 +312,9 @@ void Recommender::Reword(int k, const CampaignResult& base, std::vector<Changes>
       out->push_back({change});
       any = true;
     }
-    if (!any) notes->push_back("reword: operations declares no capability for the whole window of " + campaign.id);
+    if (!any)
+      notes->push_back("reword: operations declares no capability for the whole window of " +
+                       campaign.id);
   }
 }
 
@@ -304,7 +327,8 @@ std::vector<std::pair<std::string, double>> Recommender::Allocate(int k, double 
   sum.lower = total;
   sum.upper = total;
   for (const std::string& id : campaign.offerings) {
-    const int variable = program.AddVariable(unit_contribution_[{k, id}], 0, window_demand_[{k, id}]);
+    const int variable =
+        program.AddVariable(unit_contribution_[{k, id}], 0, window_demand_[{k, id}]);
     sum.terms.push_back({variable, 1.0});
   }
   program.rows.push_back(sum);
@@ -317,12 +341,14 @@ std::vector<std::pair<std::string, double>> Recommender::Allocate(int k, double 
   return allocation;
 }
 
-void Recommender::CapLever(int k, const CampaignResult& base, std::vector<Changes>* out, std::vector<std::string>* notes) {
+void Recommender::CapLever(int k, const CampaignResult& base, std::vector<Changes>* out,
+                           std::vector<std::string>* notes) {
   const Campaign& campaign = scenario_.campaigns[static_cast<size_t>(k)];
   if (campaign.lift.expected <= 0) return;
   bool capacity_bound = false;  // a cap can only help promises that more demand breaks
   for (const PromiseResult& promise : base.promises) {
-    capacity_bound = capacity_bound || (promise.status != PromiseStatus::kKept && promise.type != PromiseType::kClaim &&
+    capacity_bound = capacity_bound || (promise.status != PromiseStatus::kKept &&
+                                        promise.type != PromiseType::kClaim &&
                                         promise.type != PromiseType::kFreeReturns);
   }
   for (const SpaceCheck& check : base.space) capacity_bound = capacity_bound || check.broken;
@@ -355,20 +381,23 @@ void Recommender::CapLever(int k, const CampaignResult& base, std::vector<Change
     }
   }
   if (low <= 0) {
-    notes->push_back("cap: only a cap of 0 keeps " + campaign.id + "'s promises, which cancels the campaign");
+    notes->push_back("cap: only a cap of 0 keeps " + campaign.id +
+                     "'s promises, which cancels the campaign");
     return;
   }
   cap_candidates_[k] = {low, most};
   out->push_back({with_cap(low)});
 }
 
-void Recommender::Expand(int k, const CampaignResult& base, std::vector<Changes>* out, std::vector<std::string>* notes) {
+void Recommender::Expand(int k, const CampaignResult& base, std::vector<Changes>* out,
+                         std::vector<std::string>* notes) {
   const Campaign& campaign = scenario_.campaigns[static_cast<size_t>(k)];
   std::vector<std::string> binding;
   for (const PromiseResult& promise : base.promises) {
     if (promise.status == PromiseStatus::kKept) continue;
     for (const std::string& name : promise.binding) {
-      if (scenario_.FindResource(name) != nullptr && std::find(binding.begin(), binding.end(), name) == binding.end()) {
+      if (scenario_.FindResource(name) != nullptr &&
+          std::find(binding.begin(), binding.end(), name) == binding.end()) {
         binding.push_back(name);
       }
     }
@@ -376,24 +405,29 @@ void Recommender::Expand(int k, const CampaignResult& base, std::vector<Changes>
   for (const std::string& id : binding) {
     const Resource* resource = scenario_.FindResource(id);
     if (!resource->expansion) {
-      notes->push_back("expand: " + id + " binds " + campaign.id + " but has no expansion option to book");
+      notes->push_back("expand: " + id + " binds " + campaign.id +
+                       " but has no expansion option to book");
       continue;
     }
-    const int64_t lead_days = (resource->expansion->lead_time.minutes + kMinutesPerDay - 1) / kMinutesPerDay;
+    const int64_t lead_days =
+        (resource->expansion->lead_time.minutes + kMinutesPerDay - 1) / kMinutesPerDay;
     const Date earliest = scenario_.today + static_cast<int32_t>(lead_days);
-    const Date from = std::max(earliest, std::max(campaign.window.start - 2, scenario_.horizon.start));
+    const Date from =
+        std::max(earliest, std::max(campaign.window.start - 2, scenario_.horizon.start));
     const Date until = std::min(campaign.window.end + 7, scenario_.horizon.end);
     if (from > campaign.window.end) {
       notes->push_back("expand: no booking on " + id + " can be made in time: its lead time of " +
-                       resource->expansion->lead_time.ToString() + " from " + scenario_.today.ToString() + " allows " +
-                       earliest.ToString() + " at the earliest, after the window ends");
+                       resource->expansion->lead_time.ToString() + " from " +
+                       scenario_.today.ToString() + " allows " + earliest.ToString() +
+                       " at the earliest, after the window ends");
       continue;
     }
     // What other campaigns already booked limits what is left.
     double booked = 0;
     for (const Campaign& other : scenario_.campaigns) {
       for (const Booking& booking : other.bookings) {
-        if (booking.resource == id && booking.from <= until && from <= booking.until) booked += booking.extra_per_hour;
+        if (booking.resource == id && booking.from <= until && from <= booking.until)
+          booked += booking.extra_per_hour;
       }
     }
     const double room = resource->expansion->extra_per_hour - booked;
@@ -412,8 +446,8 @@ void Recommender::Expand(int k, const CampaignResult& base, std::vector<Changes>
     }
     Progress("searching the least extra capacity on " + id + " for " + campaign.id);
     if (!Holds(ApplyLever(scenario_, k, with_extra(std::floor(room))), k)) {
-      notes->push_back("expand: even all " + Count(std::floor(room)) + " extra per hour on " + id + " does not keep " +
-                       campaign.id + "'s promises");
+      notes->push_back("expand: even all " + Count(std::floor(room)) + " extra per hour on " + id +
+                       " does not keep " + campaign.id + "'s promises");
       expand_max_[k].push_back(with_extra(std::floor(room)));
       continue;
     }
@@ -450,13 +484,15 @@ void Recommender::Reschedule(int k, std::vector<Changes>* out, std::vector<std::
       return finish[task.id] = start + task.duration.days();
     };
     double longest = 0;
-    for (const ReadinessTask& task : campaign.readiness->tasks) longest = std::max(longest, end_of(task));
-    earliest = std::max(earliest, campaign.readiness->start + static_cast<int32_t>(std::ceil(longest - 1e-9)));
+    for (const ReadinessTask& task : campaign.readiness->tasks)
+      longest = std::max(longest, end_of(task));
+    earliest = std::max(
+        earliest, campaign.readiness->start + static_cast<int32_t>(std::ceil(longest - 1e-9)));
   }
   const Date latest = scenario_.horizon.end - (length - 1);
   if (earliest > latest) {
-    notes->push_back("reschedule: no window of " + std::to_string(length) + " days fits between " + earliest.ToString() +
-                     " and the horizon's end");
+    notes->push_back("reschedule: no window of " + std::to_string(length) + " days fits between " +
+                     earliest.ToString() + " and the horizon's end");
     return;
   }
   auto moved = [&](Date start, int days, std::optional<double> lift) {
@@ -487,8 +523,9 @@ void Recommender::Reschedule(int k, std::vector<Changes>* out, std::vector<std::
     }
     out->push_back({moved(*found, length, std::nullopt)});
   } else {
-    notes->push_back("reschedule: no window of the same length starting in the " + std::to_string(tried) +
-                     " weeks from " + earliest.ToString() + " keeps " + campaign.id + "'s promises");
+    notes->push_back("reschedule: no window of the same length starting in the " +
+                     std::to_string(tried) + " weeks from " + earliest.ToString() + " keeps " +
+                     campaign.id + "'s promises");
   }
   // Stretched: the same total lift spread over a longer window from the same start.
   for (double factor : {2.0, 3.0}) {
@@ -504,13 +541,16 @@ void Recommender::Reschedule(int k, std::vector<Changes>* out, std::vector<std::
 
 std::string Recommender::Describe(int k, const LeverChange& change) const {
   const Campaign& campaign = scenario_.campaigns[static_cast<size_t>(k)];
-  auto promise_text = [&](int index) { return Words(scenario_, campaign.promises[static_cast<size_t>(index)]); };
+  auto promise_text = [&](int index) {
+    return Words(scenario_, campaign.promises[static_cast<size_t>(index)]);
+  };
   if (change.lever == "cap") {
     std::string text = "Run it as a limited sale of " + Count(change.units.value_or(0)) + " units";
     if (!change.by_offering.empty()) {
       text += " (";
       for (size_t i = 0; i < change.by_offering.size(); ++i) {
-        text += (i > 0 ? ", " : "") + change.by_offering[i].first + " " + Count(change.by_offering[i].second);
+        text += (i > 0 ? ", " : "") + change.by_offering[i].first + " " +
+                Count(change.by_offering[i].second);
       }
       text += ")";
     }
@@ -521,7 +561,8 @@ std::string Recommender::Describe(int k, const LeverChange& change) const {
     if (change.within) relaxed.within = *change.within;
     if (change.share) relaxed.share = *change.share;
     if (change.cutoff) relaxed.cutoff = *change.cutoff;
-    return "Promise \"" + Words(scenario_, relaxed) + "\" (was \"" + promise_text(*change.promise) + "\")";
+    return "Promise \"" + Words(scenario_, relaxed) + "\" (was \"" + promise_text(*change.promise) +
+           "\")";
   }
   if (change.lever == "reschedule") {
     const DateRange& window = *change.window;
@@ -530,14 +571,17 @@ std::string Recommender::Describe(int k, const LeverChange& change) const {
     return "Move it to " + dates;
   }
   if (change.lever == "expand") {
-    std::string text = "Book " + Count(*change.extra) + " extra per open hour on " + change.resource + " from " +
-                       ShortDate(*change.from) + " to " + ShortDate(*change.until);
-    if (change.cost) text += " (about " + Money(*change.cost, scenario_.currency) + " more fulfilment cost)";
+    std::string text = "Book " + Count(*change.extra) + " extra per open hour on " +
+                       change.resource + " from " + ShortDate(*change.from) + " to " +
+                       ShortDate(*change.until);
+    if (change.cost)
+      text += " (about " + Money(*change.cost, scenario_.currency) + " more fulfilment cost)";
     return text;
   }
   if (change.lever == "restrict") {
     std::string text = "Offer free returns only on ";
-    for (size_t i = 0; i < change.offerings.size(); ++i) text += (i > 0 ? ", " : "") + change.offerings[i];
+    for (size_t i = 0; i < change.offerings.size(); ++i)
+      text += (i > 0 ? ", " : "") + change.offerings[i];
     if (change.min_price) {
       char price[32];
       std::snprintf(price, sizeof(price), "%.2f", *change.min_price);
@@ -559,7 +603,8 @@ std::optional<RecommendOption> Recommender::Verify(int k, const Changes& changes
   RecommendOption option;
   option.changes = changes;
   for (size_t i = 0; i < changes.size(); ++i) {
-    if (option.lever.find(changes[i].lever) == std::string::npos) option.lever += (option.lever.empty() ? "" : "+") + changes[i].lever;
+    if (option.lever.find(changes[i].lever) == std::string::npos)
+      option.lever += (option.lever.empty() ? "" : "+") + changes[i].lever;
   }
   option.verdict = result.verdict;
   option.reasons = result.reasons;
@@ -569,18 +614,21 @@ std::optional<RecommendOption> Recommender::Verify(int k, const Changes& changes
   const CampaignResult& base = base_checks_.at(k).campaigns.front();
   for (LeverChange& change : option.changes) {
     if (change.lever == "expand") {
-      change.cost = std::max(0.0, result.economics.incremental_fulfilment_cost.mean - base.economics.incremental_fulfilment_cost.mean);
+      change.cost = std::max(0.0, result.economics.incremental_fulfilment_cost.mean -
+                                      base.economics.incremental_fulfilment_cost.mean);
     }
   }
   std::string text;
-  for (size_t i = 0; i < option.changes.size(); ++i) text += (i > 0 ? "; and " : "") + Describe(k, option.changes[i]);
+  for (size_t i = 0; i < option.changes.size(); ++i)
+    text += (i > 0 ? "; and " : "") + Describe(k, option.changes[i]);
   if (option.verdict == Verdict::kGo) {
     text += ": all promises hold";
   } else {
     text += std::string(": still ") + VerdictName(option.verdict);
     if (!option.reasons.empty()) text += " (" + option.reasons.front() + ")";
   }
-  text += "; expected net contribution " + Money(option.economics.expected_incremental_after_spend, scenario_.currency) +
+  text += "; expected net contribution " +
+          Money(option.economics.expected_incremental_after_spend, scenario_.currency) +
           " after spend";
   option.summary = text;
   return option;
@@ -594,9 +642,10 @@ Result<Recommendations> Recommender::Run() {
     }
     if (targets.empty()) {
       std::string known;
-      for (const Campaign& campaign : scenario_.campaigns) known += (known.empty() ? "" : ", ") + campaign.id;
-      return Error::InvalidInput("--campaign: no campaign '" + *options_.campaign + "'; campaigns: " +
-                                 (known.empty() ? "(none)" : known));
+      for (const Campaign& campaign : scenario_.campaigns)
+        known += (known.empty() ? "" : ", ") + campaign.id;
+      return Error::InvalidInput("--campaign: no campaign '" + *options_.campaign +
+                                 "'; campaigns: " + (known.empty() ? "(none)" : known));
     }
   } else {
     for (size_t k = 0; k < scenario_.campaigns.size(); ++k) targets.push_back(static_cast<int>(k));
@@ -605,7 +654,8 @@ Result<Recommendations> Recommender::Run() {
   {
     CheckOptions compile_options;
     engine::CompiledModel model = engine::Compile(scenario_, compile_options);
-    const engine::RunPlan plan = engine::MakeRunPlan(model, std::vector<char>(model.campaigns.size(), 1));
+    const engine::RunPlan plan =
+        engine::MakeRunPlan(model, std::vector<char>(model.campaigns.size(), 1));
     for (int k : targets) {
       const engine::CompiledCampaign& campaign = model.campaigns[static_cast<size_t>(k)];
       for (int o : campaign.offerings) {
@@ -641,8 +691,9 @@ Result<Recommendations> Recommender::Run() {
       // Every promise and check holds: it is at risk on its economics alone, which no lever
       // that keeps promises can change.
       recommendation.notes.push_back(
-          "every promise and check of " + campaign.id + " holds; it is at risk on economics alone: expected net " +
-          "contribution " + Money(base.economics.expected_incremental_after_spend, scenario_.currency) +
+          "every promise and check of " + campaign.id +
+          " holds; it is at risk on economics alone: expected net " + "contribution " +
+          Money(base.economics.expected_incremental_after_spend, scenario_.currency) +
           " after spend of " + Money(base.economics.spend, scenario_.currency) +
           ". Look at the unit contributions (discount, free returns) and the spend.");
       recommendations.campaigns.push_back(std::move(recommendation));
@@ -664,9 +715,9 @@ Result<Recommendations> Recommender::Run() {
     // A cap found with fewer scenarios may just miss with all of them: step down until it holds.
     for (RecommendOption& option : options) {
       if (option.lever != "cap" || option.verdict == Verdict::kGo) continue;
-      const bool only_economics = std::all_of(option.reasons.begin(), option.reasons.end(), [](const std::string& reason) {
-        return reason.rfind("economics", 0) == 0;
-      });
+      const bool only_economics =
+          std::all_of(option.reasons.begin(), option.reasons.end(),
+                      [](const std::string& reason) { return reason.rfind("economics", 0) == 0; });
       if (only_economics) continue;
       double units = option.changes.front().units.value_or(0);
       for (int step = 0; step < 3 && units > 1; ++step) {
@@ -674,7 +725,9 @@ Result<Recommendations> Recommender::Run() {
         LeverChange change;
         change.lever = "cap";
         change.units = units;
-        change.by_offering = campaign.offerings.size() > 1 ? Allocate(k, units) : std::vector<std::pair<std::string, double>>{};
+        change.by_offering = campaign.offerings.size() > 1
+                                 ? Allocate(k, units)
+                                 : std::vector<std::pair<std::string, double>>{};
         std::optional<RecommendOption> retry = Verify(k, {change});
         if (retry && retry->verdict <= option.verdict) {
           const bool better = retry->verdict < option.verdict;
@@ -685,7 +738,8 @@ Result<Recommendations> Recommender::Run() {
     }
     // When no single lever reaches go: pairs of options that change different things, the
     // closest first.
-    // The same changes reached two ways (e.g. "relax them all" and a pair of relaxes) are one option.
+    // The same changes reached two ways (e.g. "relax them all" and a pair of relaxes) are one
+    // option.
     auto key_of = [&](const Changes& changes) {
       std::vector<std::string> parts;
       for (const LeverChange& change : changes) parts.push_back(Describe(k, change));
@@ -696,13 +750,14 @@ Result<Recommendations> Recommender::Run() {
     };
     std::vector<std::string> known;
     for (const RecommendOption& option : options) known.push_back(key_of(option.changes));
-    const bool any_go = std::any_of(options.begin(), options.end(), [](const RecommendOption& option) {
-      return option.verdict == Verdict::kGo;
-    });
+    const bool any_go =
+        std::any_of(options.begin(), options.end(),
+                    [](const RecommendOption& option) { return option.verdict == Verdict::kGo; });
     auto touched = [](const Changes& changes) {
       std::vector<std::string> keys;
       for (const LeverChange& change : changes) {
-        keys.push_back(change.promise ? "promise " + std::to_string(*change.promise) : change.lever + " " + change.resource);
+        keys.push_back(change.promise ? "promise " + std::to_string(*change.promise)
+                                      : change.lever + " " + change.resource);
       }
       return keys;
     };
@@ -710,7 +765,8 @@ Result<Recommendations> Recommender::Run() {
       std::vector<size_t> order(options.size());
       for (size_t i = 0; i < order.size(); ++i) order[i] = i;
       std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        if (options[a].verdict != options[b].verdict) return options[a].verdict < options[b].verdict;
+        if (options[a].verdict != options[b].verdict)
+          return options[a].verdict < options[b].verdict;
         return options[a].reasons.size() < options[b].reasons.size();
       });
       std::vector<std::vector<std::string>> tried;
@@ -723,7 +779,8 @@ Result<Recommendations> Recommender::Run() {
           std::vector<std::string> keys = touched(first.changes);
           const std::vector<std::string> more = touched(second.changes);
           bool overlap = false;
-          for (const std::string& key : more) overlap = overlap || std::find(keys.begin(), keys.end(), key) != keys.end();
+          for (const std::string& key : more)
+            overlap = overlap || std::find(keys.begin(), keys.end(), key) != keys.end();
           if (overlap) continue;
           keys.insert(keys.end(), more.begin(), more.end());
           std::sort(keys.begin(), keys.end());
@@ -742,12 +799,15 @@ Result<Recommendations> Recommender::Run() {
       for (RecommendOption& option : pairs) options.push_back(std::move(option));
     }
     // Best first: go, then at-risk, then no-go; within each, the expected net contribution.
-    std::stable_sort(options.begin(), options.end(), [](const RecommendOption& a, const RecommendOption& b) {
-      if (a.verdict != b.verdict) return a.verdict < b.verdict;
-      return a.economics.expected_incremental_after_spend > b.economics.expected_incremental_after_spend;
-    });
+    std::stable_sort(options.begin(), options.end(),
+                     [](const RecommendOption& a, const RecommendOption& b) {
+                       if (a.verdict != b.verdict) return a.verdict < b.verdict;
+                       return a.economics.expected_incremental_after_spend >
+                              b.economics.expected_incremental_after_spend;
+                     });
     if (options.empty()) {
-      recommendation.notes.push_back("nothing tandem can change keeps " + campaign.id + "'s promises");
+      recommendation.notes.push_back("nothing tandem can change keeps " + campaign.id +
+                                     "'s promises");
     } else if (options.front().verdict != Verdict::kGo) {
       // The nearest miss: the option with the fewest reasons left.
       const RecommendOption* nearest = &options.front();
@@ -755,8 +815,10 @@ Result<Recommendations> Recommender::Run() {
         if (option.reasons.size() < nearest->reasons.size()) nearest = &option;
       }
       std::string left;
-      for (const std::string& reason : nearest->reasons) left += (left.empty() ? "" : "; ") + reason;
-      recommendation.notes.push_back("no option reaches go; the nearest miss is: " + nearest->summary + " — left: " + left);
+      for (const std::string& reason : nearest->reasons)
+        left += (left.empty() ? "" : "; ") + reason;
+      recommendation.notes.push_back(
+          "no option reaches go; the nearest miss is: " + nearest->summary + " — left: " + left);
     }
     recommendation.options = std::move(options);
     recommendations.campaigns.push_back(std::move(recommendation));

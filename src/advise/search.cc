@@ -6,7 +6,8 @@ namespace tandem::advise {
 
 Holding HoldingOf(const CampaignResult& campaign) {
   Holding holding;
-  for (const PromiseResult& promise : campaign.promises) holding.failing += promise.status == PromiseStatus::kKept ? 0 : 1;
+  for (const PromiseResult& promise : campaign.promises)
+    holding.failing += promise.status == PromiseStatus::kKept ? 0 : 1;
   for (const SpaceCheck& check : campaign.space) holding.failing += check.broken ? 1 : 0;
   for (const BudgetCheck& check : campaign.budget) holding.failing += check.broken ? 1 : 0;
   if (campaign.launch && campaign.launch->broken) holding.failing += 1;
@@ -14,9 +15,12 @@ Holding HoldingOf(const CampaignResult& campaign) {
   return holding;
 }
 
-Search::Search(std::optional<int64_t> scenarios, std::optional<uint64_t> seed, int threads, int64_t search_scenarios,
-               int min_tail_days)
-    : scenarios_(scenarios), seed_(seed), threads_(threads), search_scenarios_(search_scenarios),
+Search::Search(std::optional<int64_t> scenarios, std::optional<uint64_t> seed, int threads,
+               int64_t search_scenarios, int min_tail_days)
+    : scenarios_(scenarios),
+      seed_(seed),
+      threads_(threads),
+      search_scenarios_(search_scenarios),
       min_tail_days_(min_tail_days) {}
 
 CheckOptions Search::Options(const Scenario& scenario, int k, bool full) const {
@@ -34,18 +38,21 @@ std::optional<CampaignResult> Search::Feasibility(const Scenario& scenario, int 
   ++checks_run_;
   engine::EvaluateOptions evaluate;
   evaluate.economics = false;
-  Result<CheckResult> result = engine::Evaluate(scenario, Options(scenario, k, false), evaluate, nullptr);
+  Result<CheckResult> result =
+      engine::Evaluate(scenario, Options(scenario, k, false), evaluate, nullptr);
   if (!result.ok() || result.value().campaigns.empty()) return std::nullopt;
   return result.value().campaigns.front();
 }
 
-bool Search::Measure(const Scenario& scenario, int k, const std::vector<engine::ExtraPromise>& extras, bool full,
+bool Search::Measure(const Scenario& scenario, int k,
+                     const std::vector<engine::ExtraPromise>& extras, bool full,
                      std::vector<engine::ExtraResult>* results, CampaignResult* campaign) {
   ++checks_run_;
   engine::EvaluateOptions evaluate;
   evaluate.economics = false;
   evaluate.extra = extras;
-  Result<CheckResult> result = engine::Evaluate(scenario, Options(scenario, k, full), evaluate, results);
+  Result<CheckResult> result =
+      engine::Evaluate(scenario, Options(scenario, k, full), evaluate, results);
   if (!result.ok() || result.value().campaigns.empty()) return false;
   if (campaign) *campaign = result.value().campaigns.front();
   return true;

@@ -23,14 +23,15 @@ Holding HoldingOf(const CampaignResult& campaign);
 class Search {
  public:
   // `scenarios` and `seed` as the user asked; searches use `search_scenarios` of them.
-  Search(std::optional<int64_t> scenarios, std::optional<uint64_t> seed, int threads, int64_t search_scenarios,
-         int min_tail_days);
+  Search(std::optional<int64_t> scenarios, std::optional<uint64_t> seed, int threads,
+         int64_t search_scenarios, int min_tail_days);
 
   // Campaign k's result in `scenario` with the search's scenario count, without economics.
   std::optional<CampaignResult> Feasibility(const Scenario& scenario, int k);
   // Measures promise variants in `scenario` (all scenarios when `full`).
-  bool Measure(const Scenario& scenario, int k, const std::vector<engine::ExtraPromise>& extras, bool full,
-               std::vector<engine::ExtraResult>* results, CampaignResult* campaign = nullptr);
+  bool Measure(const Scenario& scenario, int k, const std::vector<engine::ExtraPromise>& extras,
+               bool full, std::vector<engine::ExtraResult>* results,
+               CampaignResult* campaign = nullptr);
   // The full check of campaign k, as `tandem check --campaign` gives it.
   std::optional<CheckResult> Verify(const Scenario& scenario, int k);
 

@@ -26,7 +26,8 @@ Civil CivilFromDays(int32_t days) {
   days += 719468;
   const int era = (days >= 0 ? days : days - 146096) / 146097;
   const int day_of_era = days - era * 146097;
-  const int year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const int year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
   const int day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const int mp = (5 * day_of_year + 2) / 153;
   const int day = day_of_year - (153 * mp + 2) / 5 + 1;
@@ -34,7 +35,9 @@ Civil CivilFromDays(int32_t days) {
   return {year_of_era + era * 400 + (month <= 2 ? 1 : 0), month, day};
 }
 
-bool IsLeap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool IsLeap(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int DaysInMonth(int year, int month) {
   static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -53,7 +56,9 @@ bool ParseDigits(std::string_view text, size_t pos, size_t count, int* out) {
 
 }  // namespace
 
-Date Date::FromCivil(int year, int month, int day) { return Date(DaysFromCivil(year, month, day)); }
+Date Date::FromCivil(int year, int month, int day) {
+  return Date(DaysFromCivil(year, month, day));
+}
 
 std::optional<Date> Date::Parse(std::string_view text) {
   int year = 0;
@@ -69,9 +74,15 @@ std::optional<Date> Date::Parse(std::string_view text) {
   return FromCivil(year, month, day);
 }
 
-int Date::year() const { return CivilFromDays(days_).year; }
-int Date::month() const { return CivilFromDays(days_).month; }
-int Date::day() const { return CivilFromDays(days_).day; }
+int Date::year() const {
+  return CivilFromDays(days_).year;
+}
+int Date::month() const {
+  return CivilFromDays(days_).month;
+}
+int Date::day() const {
+  return CivilFromDays(days_).day;
+}
 
 int Date::weekday() const {
   // 1970-01-01 was a Thursday (3 with Monday = 0).

@@ -12,11 +12,20 @@ std::optional<Duration> Duration::Parse(std::string_view text) {
   const char unit = text.back();
   int64_t unit_minutes = 0;
   switch (unit) {
-    case 'm': unit_minutes = 1; break;
-    case 'h': unit_minutes = 60; break;
-    case 'd': unit_minutes = 24 * 60; break;
-    case 'w': unit_minutes = 7 * 24 * 60; break;
-    default: return std::nullopt;
+    case 'm':
+      unit_minutes = 1;
+      break;
+    case 'h':
+      unit_minutes = 60;
+      break;
+    case 'd':
+      unit_minutes = 24 * 60;
+      break;
+    case 'w':
+      unit_minutes = 7 * 24 * 60;
+      break;
+    default:
+      return std::nullopt;
   }
   const std::string number(text.substr(0, text.size() - 1));
   // Digits with at most one decimal point; no sign, no exponent, no spaces.
@@ -56,18 +65,24 @@ std::optional<Deadline> Deadline::Parse(std::string_view text) {
 
 std::string Deadline::ToString() const {
   switch (kind) {
-    case Kind::kSameDay: return "same_day";
-    case Kind::kNextDay: return "next_day";
-    case Kind::kWithin: break;
+    case Kind::kSameDay:
+      return "same_day";
+    case Kind::kNextDay:
+      return "next_day";
+    case Kind::kWithin:
+      break;
   }
   return within.ToString();
 }
 
 std::string Deadline::ToWords() const {
   switch (kind) {
-    case Kind::kSameDay: return "the same day";
-    case Kind::kNextDay: return "by the next day";
-    case Kind::kWithin: break;
+    case Kind::kSameDay:
+      return "the same day";
+    case Kind::kNextDay:
+      return "by the next day";
+    case Kind::kWithin:
+      break;
   }
   return "within " + within.ToString();
 }

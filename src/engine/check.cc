@@ -1,16 +1,16 @@
 #include "tandem/engine/check.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <exception>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <numeric>
-#include <memory>
 #include <thread>
-#include <array>
 
 #include "engine/compiled_model.h"
 #include "engine/evaluate.h"
@@ -23,30 +23,41 @@ namespace tandem {
 
 const char* VerdictName(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kGo: return "go";
-    case Verdict::kAtRisk: return "at-risk";
-    case Verdict::kNoGo: return "no-go";
+    case Verdict::kGo:
+      return "go";
+    case Verdict::kAtRisk:
+      return "at-risk";
+    case Verdict::kNoGo:
+      return "no-go";
   }
   return "unknown";
 }
 
 const char* StatusName(PromiseStatus status) {
   switch (status) {
-    case PromiseStatus::kKept: return "kept";
-    case PromiseStatus::kAtRisk: return "at-risk";
-    case PromiseStatus::kBroken: return "broken";
+    case PromiseStatus::kKept:
+      return "kept";
+    case PromiseStatus::kAtRisk:
+      return "at-risk";
+    case PromiseStatus::kBroken:
+      return "broken";
   }
   return "unknown";
 }
 
-const char* CheckModeName(CheckMode mode) { return mode == CheckMode::kOrders ? "orders" : "fluid"; }
+const char* CheckModeName(CheckMode mode) {
+  return mode == CheckMode::kOrders ? "orders" : "fluid";
+}
 
-Verdict Worse(Verdict a, Verdict b) { return static_cast<int>(a) >= static_cast<int>(b) ? a : b; }
+Verdict Worse(Verdict a, Verdict b) {
+  return static_cast<int>(a) >= static_cast<int>(b) ? a : b;
+}
 
 namespace engine {
 namespace {
 
-constexpr int64_t kChunk = 2 * kLanes;  // scenarios per work unit; fixed so results never depend on threads
+constexpr int64_t kChunk =
+    2 * kLanes;  // scenarios per work unit; fixed so results never depend on threads
 
 Percentiles Summarise(std::vector<float> values) {
   Percentiles result;
@@ -57,7 +68,8 @@ Percentiles Summarise(std::vector<float> values) {
     const size_t below = static_cast<size_t>(std::floor(position));
     const size_t above = std::min(below + 1, values.size() - 1);
     const double fraction = position - static_cast<double>(below);
-    return static_cast<double>(values[below]) * (1 - fraction) + static_cast<double>(values[above]) * fraction;
+    return static_cast<double>(values[below]) * (1 - fraction) +
+           static_cast<double>(values[above]) * fraction;
   };
   result.p5 = at(0.05);
   result.p50 = at(0.5);
@@ -92,11 +104,13 @@ CampaignResources ResourcesOf(const CompiledModel& model, const CompiledCampaign
     }
     if (offering.may_return && offering.returns_resource >= 0) {
       add(offering.returns_resource);
-      drain_days = std::max(drain_days, 7 + (offering.return_lag_steps + offering.transit_steps) / model.grid.steps_per_day);
+      drain_days = std::max(drain_days, 7 + (offering.return_lag_steps + offering.transit_steps) /
+                                                model.grid.steps_per_day);
     }
   }
   out.first_day = campaign.first_day;
-  out.last_day = std::min(model.grid.total_days - 1, campaign.last_day + static_cast<int>(std::ceil(drain_days)));
+  out.last_day = std::min(model.grid.total_days - 1,
+                          campaign.last_day + static_cast<int>(std::ceil(drain_days)));
   return out;
 }
 
@@ -104,15 +118,16 @@ CampaignResources ResourcesOf(const CompiledModel& model, const CompiledCampaign
 template <typename Flow>
 double PeakBacklog(const Flow& simulator, int resource, int lane, int first_day, int last_day) {
   double peak = 0;
-  for (int day = first_day; day <= last_day; ++day) peak = std::max(peak, simulator.DayMaxBacklog(resource, day, lane));
+  for (int day = first_day; day <= last_day; ++day)
+    peak = std::max(peak, simulator.DayMaxBacklog(resource, day, lane));
   return peak;
 }
 
 // Largest daily ratio of arriving work to capacity; work arriving on closed days counts
 // towards the next open day.
 template <typename Flow>
-double PeakUtilisation(const Flow& simulator, int resource, int lane, const std::vector<double>& capacity,
-                       int first_day, int last_day) {
+double PeakUtilisation(const Flow& simulator, int resource, int lane,
+                       const std::vector<double>& capacity, int first_day, int last_day) {
   double carried = 0;
   double peak = 0;
   for (int day = first_day; day <= last_day; ++day) {
@@ -146,7 +161,8 @@ struct Columns {
     return static_cast<int>(columns_.size()) - 1;
   }
   void Set(int column, int64_t scenario, double value) {
-    columns_[static_cast<size_t>(column)][static_cast<size_t>(scenario)] = static_cast<float>(value);
+    columns_[static_cast<size_t>(column)][static_cast<size_t>(scenario)] =
+        static_cast<float>(value);
   }
   const std::vector<float>& Get(int column) const { return columns_[static_cast<size_t>(column)]; }
 
@@ -161,20 +177,22 @@ struct ReportedCampaign {
   RunPlan without;
   int fork_day = 0;  // the first day on which the run without it can differ from the run with it
   int order_fork_day = 0;  // the same for order-level mode (0: simulated from scratch)
-  std::vector<int> checkpoint_days;  // where the run without it may have caught up with the run with it
-  std::vector<size_t> checkpoints;   // their snapshots in fork_days_
+  std::vector<int>
+      checkpoint_days;  // where the run without it may have caught up with the run with it
+  std::vector<size_t> checkpoints;  // their snapshots in fork_days_
   std::vector<int> peak_with, peak_without, util_with, util_without;  // columns per resource
   int revenue = 0, incremental = 0, incremental_units = 0, incremental_cost = 0;
   // collect_series: columns per resource and day from series_first_day.
   int series_first_day = 0;
-  std::vector<std::vector<int>> series_arrivals, series_backlog, series_arrivals_without, series_backlog_without;
+  std::vector<std::vector<int>> series_arrivals, series_backlog, series_arrivals_without,
+      series_backlog_without;
 };
 
 // Sums over a chunk's scenarios, added up in chunk order so results never depend on threads.
 struct ChunkSums {
-  std::vector<Attribution> attribution;      // per spec
-  std::vector<LeadHistogram> histograms;     // per spec (collect_series)
-  std::vector<double> daily_arrivals;        // [resource * days + day] (collect_series)
+  std::vector<Attribution> attribution;   // per spec
+  std::vector<LeadHistogram> histograms;  // per spec (collect_series)
+  std::vector<double> daily_arrivals;     // [resource * days + day] (collect_series)
 };
 
 // What a worker thread reuses from batch to batch: a year of demand and curves is megabytes,
@@ -193,8 +211,12 @@ struct BatchScratch {
 
 class CheckRunner {
  public:
-  CheckRunner(const Scenario& scenario, const CheckOptions& options, const EvaluateOptions& evaluate)
-      : scenario_(scenario), options_(options), evaluate_(evaluate), model_(Compile(scenario, options)) {}
+  CheckRunner(const Scenario& scenario, const CheckOptions& options,
+              const EvaluateOptions& evaluate)
+      : scenario_(scenario),
+        options_(options),
+        evaluate_(evaluate),
+        model_(Compile(scenario, options)) {}
   void ExtraResults(std::vector<ExtraResult>* out) const;
 
   Result<CheckResult> Run();
@@ -204,8 +226,8 @@ class CheckRunner {
   void SimulateAll();
   // Simulates scenarios [first, first + count) as one batch of kLanes lanes (lanes past
   // `count` repeat the last scenario and are ignored).
-  void SimulateBatch(int64_t first, int64_t count, Simulator* simulator, BatchScratch* scratch, ChunkSums* sums,
-                     std::vector<Simulator::Fork>* forks);
+  void SimulateBatch(int64_t first, int64_t count, Simulator* simulator, BatchScratch* scratch,
+                     ChunkSums* sums, std::vector<Simulator::Fork>* forks);
   // Order-level mode (CheckMode::kOrders): one scenario, with and without each campaign.
   void SimulateOrders(int64_t scenario, OrderSimulator* simulator, ChunkSums* sums,
                       std::vector<OrderSimulator::Fork>* forks);
@@ -216,8 +238,9 @@ class CheckRunner {
   PromiseResult SummariseTimedPromise(size_t spec_index);
   PromiseResult ClaimResult(const Campaign& campaign, int index, const Promise& promise);
   // Free returns on `ids` sold at `discount` over horizon days [first_day, last_day].
-  PromiseResult FreeReturnsResult(const std::vector<std::string>& ids, double discount, int first_day, int last_day,
-                                  Date price_date, int index, const Promise& promise);
+  PromiseResult FreeReturnsResult(const std::vector<std::string>& ids, double discount,
+                                  int first_day, int last_day, Date price_date, int index,
+                                  const Promise& promise);
   CampaignResult SummariseCampaign(const ReportedCampaign& reported);
   double RouteCost(int offering, Date date) const;
   double ReturnCost(int offering, Date date) const;
@@ -226,8 +249,8 @@ class CheckRunner {
   const CheckOptions& options_;
   const EvaluateOptions& evaluate_;
   CompiledModel model_;
-  size_t own_specs_ = 0;           // specs_ [0, own_specs_) are the scenario's promises
-  std::vector<int> extra_specs_;   // per extra promise: its spec
+  size_t own_specs_ = 0;          // specs_ [0, own_specs_) are the scenario's promises
+  std::vector<int> extra_specs_;  // per extra promise: its spec
   int64_t scenarios_ = 0;
   uint64_t seed_ = 0;
   RunPlan with_;
@@ -238,9 +261,9 @@ class CheckRunner {
   std::vector<char> measured_resources_;
   std::vector<char> measured_offerings_;
   std::unique_ptr<Columns> columns_;
-  std::vector<int> achieved_column_;   // per spec
-  std::vector<int> covered_column_;    // per spec
-  std::vector<int> refused_column_;    // per space
+  std::vector<int> achieved_column_;  // per spec
+  std::vector<int> covered_column_;   // per spec
+  std::vector<int> refused_column_;   // per space
   std::vector<ChunkSums> chunk_sums_;
   // Explanations: per spec, the representative scenario's measurement and backlog story.
   struct Story {
@@ -253,8 +276,8 @@ class CheckRunner {
   void ComputeStories();
   PromiseStatus StatusOf(size_t spec_index, double* p_kept) const;
   int BindingOf(size_t spec_index, std::vector<std::string>* names) const;
-  std::vector<int> fork_days_;  // ascending: the days the "with" run is snapshotted
-  std::vector<size_t> fork_of_; // per reported campaign: its snapshot in fork_days_
+  std::vector<int> fork_days_;        // ascending: the days the "with" run is snapshotted
+  std::vector<size_t> fork_of_;       // per reported campaign: its snapshot in fork_days_
   std::vector<int> order_fork_days_;  // order-level mode: ascending fork days after day 0
 };
 
@@ -268,7 +291,8 @@ int CheckRunner::AgreeFrom(const RunPlan& without) const {
   int day = 0;
   for (size_t r = 0; r < model_.resources.size(); ++r) {
     if (with_.capacity[r] == without.capacity[r]) continue;
-    for (int64_t t = grid.total_steps - 1; t >= static_cast<int64_t>(day) * grid.steps_per_day; --t) {
+    for (int64_t t = grid.total_steps - 1; t >= static_cast<int64_t>(day) * grid.steps_per_day;
+         --t) {
       if (with_.capacity[r][t] != without.capacity[r][t]) {
         day = static_cast<int>(t / grid.steps_per_day) + 1;
         break;
@@ -277,8 +301,10 @@ int CheckRunner::AgreeFrom(const RunPlan& without) const {
   }
   for (size_t o = 0; o < model_.offerings.size(); ++o) {
     for (int d = static_cast<int>(with_.return_rate[o].size()) - 1; d >= day; --d) {
-      if (with_.return_rate[o][static_cast<size_t>(d)] != without.return_rate[o][static_cast<size_t>(d)] ||
-          with_.return_cost_adjustment[o][static_cast<size_t>(d)] != without.return_cost_adjustment[o][static_cast<size_t>(d)]) {
+      if (with_.return_rate[o][static_cast<size_t>(d)] !=
+              without.return_rate[o][static_cast<size_t>(d)] ||
+          with_.return_cost_adjustment[o][static_cast<size_t>(d)] !=
+              without.return_cost_adjustment[o][static_cast<size_t>(d)]) {
         day = d + 1;
         break;
       }
@@ -301,14 +327,17 @@ int CheckRunner::ForkDay(const RunPlan& without, const CompiledCampaign& campaig
   }
   for (size_t o = 0; o < model_.offerings.size(); ++o) {
     for (int d = 0; d < day && d < static_cast<int>(with_.receipts[o].size()); ++d) {
-      if (with_.receipts[o][static_cast<size_t>(d)] != without.receipts[o][static_cast<size_t>(d)]) {
+      if (with_.receipts[o][static_cast<size_t>(d)] !=
+          without.receipts[o][static_cast<size_t>(d)]) {
         day = d;
         break;
       }
     }
     for (int d = 0; d < day && d < static_cast<int>(with_.return_rate[o].size()); ++d) {
-      if (with_.return_rate[o][static_cast<size_t>(d)] != without.return_rate[o][static_cast<size_t>(d)] ||
-          with_.return_cost_adjustment[o][static_cast<size_t>(d)] != without.return_cost_adjustment[o][static_cast<size_t>(d)]) {
+      if (with_.return_rate[o][static_cast<size_t>(d)] !=
+              without.return_rate[o][static_cast<size_t>(d)] ||
+          with_.return_cost_adjustment[o][static_cast<size_t>(d)] !=
+              without.return_cost_adjustment[o][static_cast<size_t>(d)]) {
         day = d;
         break;
       }
@@ -319,8 +348,8 @@ int CheckRunner::ForkDay(const RunPlan& without, const CompiledCampaign& campaig
 
 void CheckRunner::BuildSpecs() {
   const int horizon_days = model_.grid.horizon_days;
-  auto make = [&](const Promise& promise, int campaign, int index, const std::vector<std::string>& scope,
-                  int first_day, int last_day) {
+  auto make = [&](const Promise& promise, int campaign, int index,
+                  const std::vector<std::string>& scope, int first_day, int last_day) {
     PromiseSpec spec;
     spec.campaign = campaign;
     spec.index = index;
@@ -331,16 +360,20 @@ void CheckRunner::BuildSpecs() {
     const std::vector<std::string>& ids = promise.offerings.empty() ? scope : promise.offerings;
     for (const std::string& id : ids) {
       const int o = scenario_.OfferingIndex(id);
-      if (promise.type == PromiseType::kAvailability && !model_.offerings[static_cast<size_t>(o)].stocked) continue;
+      if (promise.type == PromiseType::kAvailability &&
+          !model_.offerings[static_cast<size_t>(o)].stocked)
+        continue;
       spec.offerings.push_back(o);
     }
     if (promise.type == PromiseType::kResponse) {
-      spec.resource = model_.throughput_index[static_cast<size_t>(scenario_.ResourceIndex(promise.resource))];
+      spec.resource =
+          model_.throughput_index[static_cast<size_t>(scenario_.ResourceIndex(promise.resource))];
     }
     if (promise.IsTimePromise() && promise.within.kind == Deadline::Kind::kWithin) {
       spec.bound_steps = model_.grid.StepsFrom(promise.within.within);
     } else if (promise.IsTimePromise()) {
-      spec.bound_steps = model_.grid.steps_per_day * (promise.within.kind == Deadline::Kind::kNextDay ? 2.0 : 1.0);
+      spec.bound_steps =
+          model_.grid.steps_per_day * (promise.within.kind == Deadline::Kind::kNextDay ? 2.0 : 1.0);
     }
     specs_.push_back(spec);
     return static_cast<int>(specs_.size()) - 1;
@@ -365,8 +398,8 @@ void CheckRunner::BuildSpecs() {
         campaign_specs_[k].push_back(-1);
         continue;
       }
-      campaign_specs_[k].push_back(make(promise, static_cast<int>(k), static_cast<int>(i), campaign.offerings,
-                                        compiled.first_day, compiled.last_day));
+      campaign_specs_[k].push_back(make(promise, static_cast<int>(k), static_cast<int>(i),
+                                        campaign.offerings, compiled.first_day, compiled.last_day));
     }
   }
   own_specs_ = specs_.size();
@@ -380,7 +413,8 @@ void CheckRunner::BuildSpecs() {
       last_day = compiled.last_day;
       scope = scenario_.campaigns[static_cast<size_t>(extra.campaign)].offerings;
     }
-    if (extra.from) first_day = std::max(first_day, static_cast<int>(*extra.from - model_.grid.start));
+    if (extra.from)
+      first_day = std::max(first_day, static_cast<int>(*extra.from - model_.grid.start));
     first_day = std::min(first_day, last_day);
     extra_specs_.push_back(make(extra.promise, extra.campaign, -1, scope, first_day, last_day));
   }
@@ -391,14 +425,17 @@ void CheckRunner::BuildSpecs() {
     if (spec.promise.type == PromiseType::kResponse) {
       measured_resources_[static_cast<size_t>(spec.resource)] = 1;
       for (int o : spec.offerings) {
-        if (model_.offerings[static_cast<size_t>(o)].returns_resource == spec.resource) measured_offerings_[static_cast<size_t>(o)] = 1;
+        if (model_.offerings[static_cast<size_t>(o)].returns_resource == spec.resource)
+          measured_offerings_[static_cast<size_t>(o)] = 1;
       }
     }
-    if (spec.promise.type == PromiseType::kDelivery || spec.promise.type == PromiseType::kProcessing) {
+    if (spec.promise.type == PromiseType::kDelivery ||
+        spec.promise.type == PromiseType::kProcessing) {
       for (int o : spec.offerings) {
         const CompiledOffering& offering = model_.offerings[static_cast<size_t>(o)];
         if (offering.stocked) measured_offerings_[static_cast<size_t>(o)] = 1;
-        for (const RouteStage& stage : offering.route) measured_resources_[static_cast<size_t>(stage.resource)] = 1;
+        for (const RouteStage& stage : offering.route)
+          measured_resources_[static_cast<size_t>(stage.resource)] = 1;
       }
     }
   }
@@ -413,8 +450,9 @@ LeadHistogram CheckRunner::EmptyHistogram(const PromiseSpec& spec) const {
   return histogram;
 }
 
-void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulator, BatchScratch* scratch,
-                                ChunkSums* sums, std::vector<Simulator::Fork>* forks) {
+void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulator,
+                                BatchScratch* scratch, ChunkSums* sums,
+                                std::vector<Simulator::Fork>* forks) {
   if (count < 1) return;  // never; tells GCC that lane count - 1 exists (-Warray-bounds)
   std::vector<Attribution>* attribution = &sums->attribution;
   std::array<ScenarioDraws, kLanes>& draws = scratch->draws;
@@ -433,7 +471,8 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
   batch.Interleave(model_);
   BatchTotals with_totals;
   Simulator::Fork& final_state = scratch->final_state;
-  simulator->Run(with_, batch, &with_totals, true, evaluate_.economics ? fork_days_ : std::vector<int>{}, forks,
+  simulator->Run(with_, batch, &with_totals, true,
+                 evaluate_.economics ? fork_days_ : std::vector<int>{}, forks,
                  evaluate_.economics ? &final_state : nullptr);
   for (int lane = 0; lane < count; ++lane) {
     const int64_t scenario = first + lane;
@@ -448,8 +487,11 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
       if (specs_[p].promise.type == PromiseType::kAvailability) {
         for (int o : specs_[p].offerings) {
           for (int day = specs_[p].first_day; day <= specs_[p].last_day; ++day) {
-            const double missing = demand[l].counts[static_cast<size_t>(o)][static_cast<size_t>(day)] - simulator->AtOnce(o, day, lane);
-            if (missing > 0) (*attribution)[p][model_.resources.size() + static_cast<size_t>(o)] += missing;
+            const double missing =
+                demand[l].counts[static_cast<size_t>(o)][static_cast<size_t>(day)] -
+                simulator->AtOnce(o, day, lane);
+            if (missing > 0)
+              (*attribution)[p][model_.resources.size() + static_cast<size_t>(o)] += missing;
           }
         }
       }
@@ -461,18 +503,23 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
       const CampaignResources& period = reported.resources;
       for (size_t i = 0; i < period.resources.size(); ++i) {
         const int r = period.resources[i];
-        columns_->Set(reported.peak_with[i], scenario, PeakBacklog(*simulator, r, lane, period.first_day, period.last_day));
-        columns_->Set(reported.util_with[i], scenario,
-                      PeakUtilisation(*simulator, r, lane, with_.day_capacity[static_cast<size_t>(r)], period.first_day,
-                                      period.last_day));
+        columns_->Set(reported.peak_with[i], scenario,
+                      PeakBacklog(*simulator, r, lane, period.first_day, period.last_day));
+        columns_->Set(
+            reported.util_with[i], scenario,
+            PeakUtilisation(*simulator, r, lane, with_.day_capacity[static_cast<size_t>(r)],
+                            period.first_day, period.last_day));
       }
-      columns_->Set(reported.revenue, scenario, demand[l].window_revenue[static_cast<size_t>(reported.campaign)]);
+      columns_->Set(reported.revenue, scenario,
+                    demand[l].window_revenue[static_cast<size_t>(reported.campaign)]);
       for (size_t i = 0; i < reported.series_arrivals.size(); ++i) {
         const int r = period.resources[i];
         for (size_t d = 0; d < reported.series_arrivals[i].size(); ++d) {
           const int day = reported.series_first_day + static_cast<int>(d);
-          columns_->Set(reported.series_arrivals[i][d], scenario, simulator->DayArrivals(r, day, lane));
-          columns_->Set(reported.series_backlog[i][d], scenario, simulator->DayMaxBacklog(r, day, lane));
+          columns_->Set(reported.series_arrivals[i][d], scenario,
+                        simulator->DayArrivals(r, day, lane));
+          columns_->Set(reported.series_backlog[i][d], scenario,
+                        simulator->DayMaxBacklog(r, day, lane));
         }
       }
     }
@@ -480,7 +527,8 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
       const size_t days = static_cast<size_t>(model_.grid.total_days);
       for (size_t r = 0; r < model_.resources.size(); ++r) {
         for (size_t day = 0; day < days; ++day) {
-          sums->daily_arrivals[r * days + day] += simulator->DayArrivals(static_cast<int>(r), static_cast<int>(day), lane);
+          sums->daily_arrivals[r * days + day] +=
+              simulator->DayArrivals(static_cast<int>(r), static_cast<int>(day), lane);
         }
       }
     }
@@ -492,7 +540,8 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
     for (int lane = 0; lane < kLanes; ++lane) {
       const size_t l = static_cast<size_t>(lane);
       if (lane < count) {
-        BuildRunDemand(model_, reported.without.included, draws[l].base, draws[l].increment, &without_demand[l]);
+        BuildRunDemand(model_, reported.without.included, draws[l].base, draws[l].increment,
+                       &without_demand[l]);
         without_batch.lanes[l] = &without_demand[l];
       } else {
         without_batch.lanes[l] = &without_demand[static_cast<size_t>(count - 1)];
@@ -501,31 +550,40 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
     without_batch.Interleave(model_);
     BatchTotals without_totals;
     Simulator::Convergence convergence;
-    for (size_t checkpoint : reported.checkpoints) convergence.checkpoints.push_back(&(*forks)[checkpoint]);
+    for (size_t checkpoint : reported.checkpoints)
+      convergence.checkpoints.push_back(&(*forks)[checkpoint]);
     convergence.final_state = &final_state;
-    simulator->RunFrom((*forks)[fork_of_[index]], reported.without, without_batch, &without_totals, convergence);
+    simulator->RunFrom((*forks)[fork_of_[index]], reported.without, without_batch, &without_totals,
+                       convergence);
     const CampaignResources& period = reported.resources;
     for (int lane = 0; lane < count; ++lane) {
       const int64_t scenario = first + lane;
       const size_t l = static_cast<size_t>(lane);
       for (size_t i = 0; i < period.resources.size(); ++i) {
         const int r = period.resources[i];
-        columns_->Set(reported.peak_without[i], scenario, PeakBacklog(*simulator, r, lane, period.first_day, period.last_day));
+        columns_->Set(reported.peak_without[i], scenario,
+                      PeakBacklog(*simulator, r, lane, period.first_day, period.last_day));
         columns_->Set(reported.util_without[i], scenario,
-                      PeakUtilisation(*simulator, r, lane, reported.without.day_capacity[static_cast<size_t>(r)],
+                      PeakUtilisation(*simulator, r, lane,
+                                      reported.without.day_capacity[static_cast<size_t>(r)],
                                       period.first_day, period.last_day));
       }
       for (size_t i = 0; i < reported.series_arrivals_without.size(); ++i) {
         const int r = period.resources[i];
         for (size_t d = 0; d < reported.series_arrivals_without[i].size(); ++d) {
           const int day = reported.series_first_day + static_cast<int>(d);
-          columns_->Set(reported.series_arrivals_without[i][d], scenario, simulator->DayArrivals(r, day, lane));
-          columns_->Set(reported.series_backlog_without[i][d], scenario, simulator->DayMaxBacklog(r, day, lane));
+          columns_->Set(reported.series_arrivals_without[i][d], scenario,
+                        simulator->DayArrivals(r, day, lane));
+          columns_->Set(reported.series_backlog_without[i][d], scenario,
+                        simulator->DayMaxBacklog(r, day, lane));
         }
       }
-      columns_->Set(reported.incremental, scenario, with_totals[l].contribution - without_totals[l].contribution);
-      columns_->Set(reported.incremental_units, scenario, with_totals[l].units_sold - without_totals[l].units_sold);
-      columns_->Set(reported.incremental_cost, scenario, with_totals[l].fulfilment_cost - without_totals[l].fulfilment_cost);
+      columns_->Set(reported.incremental, scenario,
+                    with_totals[l].contribution - without_totals[l].contribution);
+      columns_->Set(reported.incremental_units, scenario,
+                    with_totals[l].units_sold - without_totals[l].units_sold);
+      columns_->Set(reported.incremental_cost, scenario,
+                    with_totals[l].fulfilment_cost - without_totals[l].fulfilment_cost);
     }
   }
 }
@@ -558,8 +616,8 @@ void CheckRunner::SimulateOrders(int64_t scenario, OrderSimulator* simulator, Ch
       columns_->Set(with ? reported.peak_with[i] : reported.peak_without[i], scenario,
                     PeakBacklog(*simulator, r, 0, period.first_day, period.last_day));
       columns_->Set(with ? reported.util_with[i] : reported.util_without[i], scenario,
-                    PeakUtilisation(*simulator, r, 0, plan.day_capacity[static_cast<size_t>(r)], period.first_day,
-                                    period.last_day));
+                    PeakUtilisation(*simulator, r, 0, plan.day_capacity[static_cast<size_t>(r)],
+                                    period.first_day, period.last_day));
     }
     auto& arrivals = with ? reported.series_arrivals : reported.series_arrivals_without;
     auto& backlogs = with ? reported.series_backlog : reported.series_backlog_without;
@@ -574,13 +632,15 @@ void CheckRunner::SimulateOrders(int64_t scenario, OrderSimulator* simulator, Ch
   };
   for (ReportedCampaign& reported : reported_) {
     record(reported, with_, true);
-    columns_->Set(reported.revenue, scenario, demand.window_revenue[static_cast<size_t>(reported.campaign)]);
+    columns_->Set(reported.revenue, scenario,
+                  demand.window_revenue[static_cast<size_t>(reported.campaign)]);
   }
   if (!sums->daily_arrivals.empty()) {
     const size_t days = static_cast<size_t>(model_.grid.total_days);
     for (size_t r = 0; r < model_.resources.size(); ++r) {
       for (size_t day = 0; day < days; ++day) {
-        sums->daily_arrivals[r * days + day] += simulator->DayArrivals(static_cast<int>(r), static_cast<int>(day), 0);
+        sums->daily_arrivals[r * days + day] +=
+            simulator->DayArrivals(static_cast<int>(r), static_cast<int>(day), 0);
       }
     }
   }
@@ -591,17 +651,21 @@ void CheckRunner::SimulateOrders(int64_t scenario, OrderSimulator* simulator, Ch
   for (ReportedCampaign& reported : reported_) {
     BuildRunDemand(model_, reported.without.included, draws.base, draws.increment, &without_demand);
     RunTotals without_totals;
-    const auto fork = std::find(order_fork_days_.begin(), order_fork_days_.end(), reported.order_fork_day);
+    const auto fork =
+        std::find(order_fork_days_.begin(), order_fork_days_.end(), reported.order_fork_day);
     if (fork != order_fork_days_.end()) {
-      simulator->RunFrom((*forks)[static_cast<size_t>(fork - order_fork_days_.begin())], reported.without, draws,
-                         without_demand, &without_totals);
+      simulator->RunFrom((*forks)[static_cast<size_t>(fork - order_fork_days_.begin())],
+                         reported.without, draws, without_demand, &without_totals);
     } else {
       simulator->Run(reported.without, draws, without_demand, seed_, scenario, &without_totals);
     }
     record(reported, reported.without, false);
-    columns_->Set(reported.incremental, scenario, with_totals.contribution - without_totals.contribution);
-    columns_->Set(reported.incremental_units, scenario, with_totals.units_sold - without_totals.units_sold);
-    columns_->Set(reported.incremental_cost, scenario, with_totals.fulfilment_cost - without_totals.fulfilment_cost);
+    columns_->Set(reported.incremental, scenario,
+                  with_totals.contribution - without_totals.contribution);
+    columns_->Set(reported.incremental_units, scenario,
+                  with_totals.units_sold - without_totals.units_sold);
+    columns_->Set(reported.incremental_cost, scenario,
+                  with_totals.fulfilment_cost - without_totals.fulfilment_cost);
   }
 }
 
@@ -627,7 +691,8 @@ void CheckRunner::ComputeOrderStories(const std::vector<std::pair<int64_t, size_
     }
   }
 }
-// --- end of order-level mode ----------------------------------------------------------------------
+// --- end of order-level mode
+// ----------------------------------------------------------------------
 
 void CheckRunner::SimulateAll() {
   const int64_t chunks = (scenarios_ + kChunk - 1) / kChunk;
@@ -637,7 +702,8 @@ void CheckRunner::SimulateAll() {
   std::atomic<int64_t> done{0};
   std::exception_ptr failure;
   std::mutex failure_mutex;
-  int threads = options_.threads > 0 ? options_.threads : static_cast<int>(std::thread::hardware_concurrency());
+  int threads = options_.threads > 0 ? options_.threads
+                                     : static_cast<int>(std::thread::hardware_concurrency());
   threads = static_cast<int>(std::clamp<int64_t>(threads, 1, std::max<int64_t>(1, chunks)));
   auto worker = [&]() {
     try {
@@ -660,7 +726,8 @@ void CheckRunner::SimulateAll() {
         sums.attribution.assign(specs_.size(), Attribution(slots, 0.0));
         for (const PromiseSpec& spec : specs_) sums.histograms.push_back(EmptyHistogram(spec));
         if (options_.collect_series) {
-          sums.daily_arrivals.assign(model_.resources.size() * static_cast<size_t>(model_.grid.total_days), 0.0);
+          sums.daily_arrivals.assign(
+              model_.resources.size() * static_cast<size_t>(model_.grid.total_days), 0.0);
         }
         const int64_t first = chunk * kChunk;
         const int64_t last = std::min(scenarios_, first + kChunk);
@@ -670,7 +737,8 @@ void CheckRunner::SimulateAll() {
           }
         } else {
           for (int64_t batch = first; batch < last; batch += kLanes) {
-            SimulateBatch(batch, std::min<int64_t>(kLanes, last - batch), simulator.get(), scratch.get(), &sums, &forks);
+            SimulateBatch(batch, std::min<int64_t>(kLanes, last - batch), simulator.get(),
+                          scratch.get(), &sums, &forks);
           }
         }
         const int64_t finished = done.fetch_add(last - first) + (last - first);
@@ -691,11 +759,13 @@ void CheckRunner::SimulateAll() {
 
 double CheckRunner::RouteCost(int offering, Date date) const {
   const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
-  const int64_t step = std::clamp<int64_t>(static_cast<int64_t>(date - model_.grid.start) * model_.grid.steps_per_day, 0,
-                                           model_.grid.total_steps - 1);
+  const int64_t step = std::clamp<int64_t>(
+      static_cast<int64_t>(date - model_.grid.start) * model_.grid.steps_per_day, 0,
+      model_.grid.total_steps - 1);
   double cost = 0;
   for (const RouteStage& stage : compiled.route) {
-    cost += stage.per_unit * model_.resources[static_cast<size_t>(stage.resource)].cost_per_unit[static_cast<size_t>(step)];
+    cost += stage.per_unit * model_.resources[static_cast<size_t>(stage.resource)]
+                                 .cost_per_unit[static_cast<size_t>(step)];
   }
   return cost;
 }
@@ -703,9 +773,11 @@ double CheckRunner::RouteCost(int offering, Date date) const {
 double CheckRunner::ReturnCost(int offering, Date date) const {
   const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
   if (compiled.returns_resource < 0) return 0;
-  const int64_t step = std::clamp<int64_t>(static_cast<int64_t>(date - model_.grid.start) * model_.grid.steps_per_day, 0,
-                                           model_.grid.total_steps - 1);
-  return model_.resources[static_cast<size_t>(compiled.returns_resource)].cost_per_unit[static_cast<size_t>(step)];
+  const int64_t step = std::clamp<int64_t>(
+      static_cast<int64_t>(date - model_.grid.start) * model_.grid.steps_per_day, 0,
+      model_.grid.total_steps - 1);
+  return model_.resources[static_cast<size_t>(compiled.returns_resource)]
+      .cost_per_unit[static_cast<size_t>(step)];
 }
 
 void CheckRunner::ExtraResults(std::vector<ExtraResult>* out) const {
@@ -723,10 +795,13 @@ PromiseStatus CheckRunner::StatusOf(size_t spec_index, double* p_kept) const {
   const PromiseSpec& spec = specs_[spec_index];
   const std::vector<float>& achieved = columns_->Get(achieved_column_[spec_index]);
   int64_t kept = 0;
-  for (float value : achieved) kept += static_cast<double>(value) >= spec.promise.share - 1e-9 ? 1 : 0;
+  for (float value : achieved)
+    kept += static_cast<double>(value) >= spec.promise.share - 1e-9 ? 1 : 0;
   *p_kept = static_cast<double>(kept) / static_cast<double>(scenarios_);
   const double confidence = scenario_.simulation.confidence;
-  return *p_kept >= confidence - 1e-12 ? PromiseStatus::kKept : *p_kept >= 0.5 ? PromiseStatus::kAtRisk : PromiseStatus::kBroken;
+  return *p_kept >= confidence - 1e-12 ? PromiseStatus::kKept
+         : *p_kept >= 0.5              ? PromiseStatus::kAtRisk
+                                       : PromiseStatus::kBroken;
 }
 
 // Binding: what late units waited for, summed over scenarios in chunk order; the slots holding
@@ -743,17 +818,20 @@ int CheckRunner::BindingOf(size_t spec_index, std::vector<std::string>* names) c
   for (double value : total) sum += value;
   std::vector<size_t> order(slots);
   std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return total[a] > total[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return total[a] > total[b]; });
   int binding = -1;
   names->clear();
   for (size_t i : order) {
     if (total[i] <= 0 || total[i] < 0.2 * sum) break;
     if (binding < 0) binding = static_cast<int>(i);
-    names->push_back(i < model_.resources.size() ? model_.resources[i].id
-                                                 : model_.offerings[i - model_.resources.size()].id + " stock");
+    names->push_back(i < model_.resources.size()
+                         ? model_.resources[i].id
+                         : model_.offerings[i - model_.resources.size()].id + " stock");
   }
   double p_kept = 0;
-  if (spec.promise.type == PromiseType::kResponse && binding < 0 && StatusOf(spec_index, &p_kept) != PromiseStatus::kKept) {
+  if (spec.promise.type == PromiseType::kResponse && binding < 0 &&
+      StatusOf(spec_index, &p_kept) != PromiseStatus::kKept) {
     binding = spec.resource;
     names->push_back(model_.resources[static_cast<size_t>(spec.resource)].id);
   }
@@ -771,14 +849,17 @@ void CheckRunner::ComputeStories() {
     double p_kept = 0;
     std::vector<std::string> names;
     const int binding = BindingOf(p, &names);
-    if (binding < 0 || StatusOf(p, &p_kept) == PromiseStatus::kKept || spec.promise.type == PromiseType::kAvailability) continue;
+    if (binding < 0 || StatusOf(p, &p_kept) == PromiseStatus::kKept ||
+        spec.promise.type == PromiseType::kAvailability)
+      continue;
     story_binding_[p] = binding;
     const std::vector<float>& achieved = columns_->Get(achieved_column_[p]);
     const double median = Summarise(achieved).p50;
     int64_t representative = 0;
     double best = kNever;
     for (int64_t s = 0; s < scenarios_; ++s) {
-      const double distance = std::fabs(static_cast<double>(achieved[static_cast<size_t>(s)]) - median);
+      const double distance =
+          std::fabs(static_cast<double>(achieved[static_cast<size_t>(s)]) - median);
       if (distance < best) {
         best = distance;
         representative = s;
@@ -793,7 +874,8 @@ void CheckRunner::ComputeStories() {
   }
   std::vector<int64_t> scenarios;
   for (const auto& [scenario, spec] : wanted) {
-    if (std::find(scenarios.begin(), scenarios.end(), scenario) == scenarios.end()) scenarios.push_back(scenario);
+    if (std::find(scenarios.begin(), scenarios.end(), scenario) == scenarios.end())
+      scenarios.push_back(scenario);
     (void)spec;
   }
   Simulator simulator(model_, measured_resources_, measured_offerings_);
@@ -806,7 +888,8 @@ void CheckRunner::ComputeStories() {
       const size_t source = lane < count ? lane : count - 1;
       if (lane < count) {
         DrawScenario(model_, seed_, scenarios[first + lane], &draws[lane]);
-        BuildRunDemand(model_, with_.included, draws[lane].base, draws[lane].increment, &demand[lane]);
+        BuildRunDemand(model_, with_.included, draws[lane].base, draws[lane].increment,
+                       &demand[lane]);
       }
       batch.lanes[lane] = &demand[source];
     }
@@ -842,7 +925,8 @@ PromiseResult CheckRunner::SummariseTimedPromise(size_t spec_index) {
   input.spec = &spec;
   input.result = &result;
   input.confidence = confidence;
-  if (spec.promise.type == PromiseType::kResponse) input.unit = model_.resources[static_cast<size_t>(spec.resource)].unit;
+  if (spec.promise.type == PromiseType::kResponse)
+    input.unit = model_.resources[static_cast<size_t>(spec.resource)].unit;
   if (stories_[spec_index].ready) {
     const Measurement& measurement = stories_[spec_index].measurement;
     const BacklogStory& story = stories_[spec_index].backlog;
@@ -852,7 +936,8 @@ PromiseResult CheckRunner::SummariseTimedPromise(size_t spec_index) {
     detail.falls_behind_step = story.falls_behind_step;
     detail.falls_behind_at = model_.grid.FormatTime(story.falls_behind_step);
     detail.peak_backlog = story.peak;
-    detail.peak_date = model_.grid.DateOfDay(static_cast<int32_t>(story.peak_step / model_.grid.steps_per_day));
+    detail.peak_date =
+        model_.grid.DateOfDay(static_cast<int32_t>(story.peak_step / model_.grid.steps_per_day));
     detail.peak_at = detail.peak_date.ToShortString();
     detail.peak_days_of_capacity = story.day_capacity > 0 ? story.peak / story.day_capacity : 0;
     detail.share_missing = 1.0 - measurement.achieved;
@@ -864,58 +949,69 @@ PromiseResult CheckRunner::SummariseTimedPromise(size_t spec_index) {
     result.detail = detail;
   }
   if (spec.promise.type == PromiseType::kAvailability && binding >= 0) {
-    input.stock_offering = model_.offerings[static_cast<size_t>(binding) - model_.resources.size()].name;
+    input.stock_offering =
+        model_.offerings[static_cast<size_t>(binding) - model_.resources.size()].name;
   }
   // Offerings for which processing and transit alone exceed the bound.
   if (spec.promise.type != PromiseType::kAvailability) {
-    const int64_t at = std::min<int64_t>(static_cast<int64_t>(spec.first_day) * model_.grid.steps_per_day,
-                                         model_.grid.total_steps - 1);
+    const int64_t at =
+        std::min<int64_t>(static_cast<int64_t>(spec.first_day) * model_.grid.steps_per_day,
+                          model_.grid.total_steps - 1);
     double limit = spec.bound_steps;
     auto consider = [&](const std::string& name, double lead_steps) {
       if (lead_steps > limit + 1e-9) {
         if (result.unreachable.empty()) {
-          result.unreachable_lead = Duration::Minutes(static_cast<int64_t>(std::llround(lead_steps * static_cast<double>(model_.grid.step_minutes)))).ToString();
+          result.unreachable_lead =
+              Duration::Minutes(static_cast<int64_t>(std::llround(
+                                    lead_steps * static_cast<double>(model_.grid.step_minutes))))
+                  .ToString();
         }
         result.unreachable.push_back(name);
       }
     };
     if (spec.promise.type == PromiseType::kResponse) {
       consider(model_.resources[static_cast<size_t>(spec.resource)].id,
-               static_cast<double>(model_.resources[static_cast<size_t>(spec.resource)].processing_steps[static_cast<size_t>(at)]));
+               static_cast<double>(model_.resources[static_cast<size_t>(spec.resource)]
+                                       .processing_steps[static_cast<size_t>(at)]));
     } else {
       for (int o : spec.offerings) {
         const CompiledOffering& offering = model_.offerings[static_cast<size_t>(o)];
         double lead = spec.promise.type == PromiseType::kDelivery ? offering.transit_steps : 0.0;
         for (const RouteStage& stage : offering.route) {
-          lead += static_cast<double>(model_.resources[static_cast<size_t>(stage.resource)].processing_steps[static_cast<size_t>(at)]);
+          lead += static_cast<double>(model_.resources[static_cast<size_t>(stage.resource)]
+                                          .processing_steps[static_cast<size_t>(at)]);
         }
         consider(offering.id, lead);
       }
     }
   }
-  result.text = spec.promise.Describe(spec.promise.type == PromiseType::kResponse
-                                          ? model_.resources[static_cast<size_t>(spec.resource)].unit
-                                          : "orders");
+  result.text =
+      spec.promise.Describe(spec.promise.type == PromiseType::kResponse
+                                ? model_.resources[static_cast<size_t>(spec.resource)].unit
+                                : "orders");
   result.explanation = ExplainPromise(input);
   if (options_.collect_series && spec.promise.IsTimePromise()) {
     LeadHistogram total = EmptyHistogram(spec);
     for (const ChunkSums& chunk : chunk_sums_) {
       if (chunk.histograms.empty()) continue;
-      for (size_t bin = 0; bin < total.mass.size(); ++bin) total.mass[bin] += chunk.histograms[spec_index].mass[bin];
+      for (size_t bin = 0; bin < total.mass.size(); ++bin)
+        total.mass[bin] += chunk.histograms[spec_index].mass[bin];
     }
     double sum = 0;
     for (double mass : total.mass) sum += mass;
     PromiseResult::LeadTimes lead_times;
     lead_times.bin_hours = total.bin_steps * model_.grid.StepHours();
     lead_times.bound_hours = spec.bound_steps * model_.grid.StepHours();
-    for (size_t bin = 0; bin + 1 < total.mass.size(); ++bin) lead_times.share.push_back(sum > 0 ? total.mass[bin] / sum : 0.0);
+    for (size_t bin = 0; bin + 1 < total.mass.size(); ++bin)
+      lead_times.share.push_back(sum > 0 ? total.mass[bin] / sum : 0.0);
     lead_times.beyond = sum > 0 ? total.mass.back() / sum : 0.0;
     result.lead_times = lead_times;
   }
   return result;
 }
 
-PromiseResult CheckRunner::ClaimResult(const Campaign& campaign, int index, const Promise& promise) {
+PromiseResult CheckRunner::ClaimResult(const Campaign& campaign, int index,
+                                       const Promise& promise) {
   PromiseResult result;
   result.index = index;
   result.type = promise.type;
@@ -924,7 +1020,8 @@ PromiseResult CheckRunner::ClaimResult(const Campaign& campaign, int index, cons
   result.text = promise.Describe("orders");
   for (const std::string& id : promise.requires_capabilities) {
     const Capability* capability = scenario_.FindCapability(id);
-    if (capability == nullptr || !capability->Covers(campaign.window)) result.missing_capabilities.push_back(id);
+    if (capability == nullptr || !capability->Covers(campaign.window))
+      result.missing_capabilities.push_back(id);
   }
   for (const Capability& capability : scenario_.capabilities) {
     if (capability.Covers(campaign.window)) result.declared_wording.push_back(capability.claim);
@@ -937,8 +1034,9 @@ PromiseResult CheckRunner::ClaimResult(const Campaign& campaign, int index, cons
   return result;
 }
 
-PromiseResult CheckRunner::FreeReturnsResult(const std::vector<std::string>& scope, double discount, int first_day,
-                                             int last_day, Date price_date, int index, const Promise& promise) {
+PromiseResult CheckRunner::FreeReturnsResult(const std::vector<std::string>& scope, double discount,
+                                             int first_day, int last_day, Date price_date,
+                                             int index, const Promise& promise) {
   PromiseResult result;
   result.index = index;
   result.type = promise.type;
@@ -994,10 +1092,12 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported) 
     if (promise.type == PromiseType::kClaim) {
       result.promises.push_back(ClaimResult(campaign, static_cast<int>(i), promise));
     } else if (promise.type == PromiseType::kFreeReturns) {
-      result.promises.push_back(FreeReturnsResult(campaign.offerings, compiled.discount, compiled.first_day,
-                                                  compiled.last_day, campaign.window.start, static_cast<int>(i), promise));
+      result.promises.push_back(FreeReturnsResult(
+          campaign.offerings, compiled.discount, compiled.first_day, compiled.last_day,
+          campaign.window.start, static_cast<int>(i), promise));
     } else {
-      result.promises.push_back(SummariseTimedPromise(static_cast<size_t>(campaign_specs_[static_cast<size_t>(k)][i])));
+      result.promises.push_back(
+          SummariseTimedPromise(static_cast<size_t>(campaign_specs_[static_cast<size_t>(k)][i])));
     }
   }
 
@@ -1012,8 +1112,11 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported) 
       for (int day = 0; day < model_.grid.horizon_days; ++day) {
         double volume = 0;
         for (int o : space.offerings) {
-          volume += std::max(0.0, plan.stock_plans[static_cast<size_t>(o)].end_stock[static_cast<size_t>(day)]) *
-                    model_.offerings[static_cast<size_t>(o)].volume;
+          volume +=
+              std::max(
+                  0.0,
+                  plan.stock_plans[static_cast<size_t>(o)].end_stock[static_cast<size_t>(day)]) *
+              model_.offerings[static_cast<size_t>(o)].volume;
         }
         if (volume > peak + 1e-9) {
           peak = volume;
@@ -1029,7 +1132,8 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported) 
     check.date = model_.grid.start;
     check.peak = peak_of(with_, &check.date);
     check.peak_without = peak_of(reported.without, nullptr);
-    check.peak_ratio = space.capacity > 0 ? check.peak / space.capacity : (check.peak > 0 ? kNever : 0.0);
+    check.peak_ratio =
+        space.capacity > 0 ? check.peak / space.capacity : (check.peak > 0 ? kNever : 0.0);
     check.broken = check.peak > space.capacity + 1e-9;
     check.refused_units = Summarise(columns_->Get(refused_column_[s]));
     result.space.push_back(check);
@@ -1069,7 +1173,8 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported) 
     check.ready = readiness.start + static_cast<int32_t>(std::ceil(longest - 1e-9));
     check.broken = check.ready > check.start;
     for (int i = last; i >= 0; i = previous[static_cast<size_t>(i)]) {
-      check.critical_path.insert(check.critical_path.begin(), readiness.tasks[static_cast<size_t>(i)].id);
+      check.critical_path.insert(check.critical_path.begin(),
+                                 readiness.tasks[static_cast<size_t>(i)].id);
     }
     result.launch = check;
   }
@@ -1109,8 +1214,9 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported) 
     check.peak_backlog_without = Summarise(columns_->Get(reported.peak_without[i]));
     check.peak_utilisation = Summarise(columns_->Get(reported.util_with[i])).p50;
     check.peak_utilisation_without = Summarise(columns_->Get(reported.util_without[i])).p50;
-    check.day_capacity = MeanOpenDayCapacity(with_.day_capacity[static_cast<size_t>(r)], reported.resources.first_day,
-                                             reported.resources.last_day);
+    check.day_capacity =
+        MeanOpenDayCapacity(with_.day_capacity[static_cast<size_t>(r)],
+                            reported.resources.first_day, reported.resources.last_day);
     check.overloaded = check.peak_backlog.p50 > check.day_capacity + 1e-9;
     check.period_start = model_.grid.DateOfDay(reported.resources.first_day);
     check.period_end = model_.grid.DateOfDay(reported.resources.last_day);
@@ -1121,7 +1227,8 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported) 
         point.date = model_.grid.DateOfDay(day);
         point.capacity = with_.day_capacity[static_cast<size_t>(r)][static_cast<size_t>(day)];
         point.arrivals = Summarise(columns_->Get(reported.series_arrivals[i][d]));
-        point.arrivals_without = Summarise(columns_->Get(reported.series_arrivals_without[i][d])).p50;
+        point.arrivals_without =
+            Summarise(columns_->Get(reported.series_arrivals_without[i][d])).p50;
         point.backlog = Summarise(columns_->Get(reported.series_backlog[i][d]));
         point.backlog_without = Summarise(columns_->Get(reported.series_backlog_without[i][d])).p50;
         check.days.push_back(point);
@@ -1157,17 +1264,20 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported) 
   std::vector<float> roi(incremental.size());
   for (size_t s = 0; s < incremental.size(); ++s) {
     if (static_cast<double>(incremental[s]) < campaign.spend) ++losses;
-    roi[s] = campaign.spend > 0 ? static_cast<float>((static_cast<double>(incremental[s]) - campaign.spend) / campaign.spend)
-                                : 0.0F;
+    roi[s] = campaign.spend > 0
+                 ? static_cast<float>((static_cast<double>(incremental[s]) - campaign.spend) /
+                                      campaign.spend)
+                 : 0.0F;
   }
   economics.p_loss = static_cast<double>(losses) / static_cast<double>(scenarios_);
   economics.roi_defined = campaign.spend > 0;
   if (economics.roi_defined) economics.roi = Summarise(roi);
   if (economics.incremental_units.mean > 0.5) {
-    economics.cac_with_fulfilment =
-        (campaign.spend + economics.incremental_fulfilment_cost.mean) / economics.incremental_units.mean;
+    economics.cac_with_fulfilment = (campaign.spend + economics.incremental_fulfilment_cost.mean) /
+                                    economics.incremental_units.mean;
   }
-  economics.expected_incremental_after_spend = economics.incremental_contribution.mean - campaign.spend;
+  economics.expected_incremental_after_spend =
+      economics.incremental_contribution.mean - campaign.spend;
   for (int o : compiled.offerings) {
     const CompiledOffering& offering = model_.offerings[static_cast<size_t>(o)];
     OfferingEconomics figures;
@@ -1179,7 +1289,8 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported) 
     double cost = ReturnCost(o, campaign.window.start);
     for (const Promise& promise : campaign.promises) {
       if (promise.type != PromiseType::kFreeReturns) continue;
-      const std::vector<std::string>& ids = promise.offerings.empty() ? campaign.offerings : promise.offerings;
+      const std::vector<std::string>& ids =
+          promise.offerings.empty() ? campaign.offerings : promise.offerings;
       if (std::find(ids.begin(), ids.end(), offering.id) == ids.end()) continue;
       rate = promise.return_rate;
       if (promise.cost) cost = *promise.cost;
@@ -1218,7 +1329,8 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported) 
   }
   if (economics.expected_incremental_after_spend < 0) {
     verdict = Worse(verdict, Verdict::kAtRisk);
-    result.reasons.push_back("economics: expected incremental contribution after spend is negative");
+    result.reasons.push_back(
+        "economics: expected incremental contribution after spend is negative");
   }
   result.verdict = verdict;
   return result;
@@ -1228,7 +1340,8 @@ Result<CheckResult> CheckRunner::Run() {
   scenarios_ = options_.scenarios ? *options_.scenarios : scenario_.simulation.scenarios;
   seed_ = options_.seed ? *options_.seed : scenario_.simulation.seed;
   if (scenarios_ < 1 || scenarios_ > 1000000) {
-    return Error::InvalidInput("--scenarios: " + std::to_string(scenarios_) + " is out of range; allowed: 1 to 1,000,000");
+    return Error::InvalidInput("--scenarios: " + std::to_string(scenarios_) +
+                               " is out of range; allowed: 1 to 1,000,000");
   }
   std::vector<int> reported_ids;
   if (options_.campaign) {
@@ -1240,13 +1353,15 @@ Result<CheckResult> CheckRunner::Run() {
     }();
     if (index < 0) {
       std::string known;
-      for (const Campaign& campaign : scenario_.campaigns) known += (known.empty() ? "" : ", ") + campaign.id;
-      return Error::InvalidInput("--campaign: no campaign '" + *options_.campaign + "'; campaigns: " +
-                                 (known.empty() ? "(none)" : known));
+      for (const Campaign& campaign : scenario_.campaigns)
+        known += (known.empty() ? "" : ", ") + campaign.id;
+      return Error::InvalidInput("--campaign: no campaign '" + *options_.campaign +
+                                 "'; campaigns: " + (known.empty() ? "(none)" : known));
     }
     reported_ids.push_back(index);
   } else {
-    for (size_t k = 0; k < scenario_.campaigns.size(); ++k) reported_ids.push_back(static_cast<int>(k));
+    for (size_t k = 0; k < scenario_.campaigns.size(); ++k)
+      reported_ids.push_back(static_cast<int>(k));
   }
 
   BuildSpecs();
@@ -1280,8 +1395,8 @@ Result<CheckResult> CheckRunner::Run() {
       reported.series_first_day = std::max(0, reported.resources.first_day - 7);
       const int days = reported.resources.last_day - reported.series_first_day + 1;
       for (size_t i = 0; i < reported.resources.resources.size(); ++i) {
-        for (auto* table : {&reported.series_arrivals, &reported.series_backlog, &reported.series_arrivals_without,
-                            &reported.series_backlog_without}) {
+        for (auto* table : {&reported.series_arrivals, &reported.series_backlog,
+                            &reported.series_arrivals_without, &reported.series_backlog_without}) {
           table->emplace_back();
           for (int d = 0; d < days; ++d) table->back().push_back(columns_->Add());
         }
@@ -1300,14 +1415,17 @@ Result<CheckResult> CheckRunner::Run() {
     fork_days_.push_back(reported.fork_day);
     const int agree_from = std::max(reported.resources.last_day + 1, AgreeFrom(reported.without));
     for (int after : {0, 14, 42}) {
-      if (agree_from + after < model_.grid.total_days) reported.checkpoint_days.push_back(agree_from + after);
+      if (agree_from + after < model_.grid.total_days)
+        reported.checkpoint_days.push_back(agree_from + after);
     }
-    fork_days_.insert(fork_days_.end(), reported.checkpoint_days.begin(), reported.checkpoint_days.end());
+    fork_days_.insert(fork_days_.end(), reported.checkpoint_days.begin(),
+                      reported.checkpoint_days.end());
   }
   std::sort(fork_days_.begin(), fork_days_.end());
   fork_days_.erase(std::unique(fork_days_.begin(), fork_days_.end()), fork_days_.end());
   auto snapshot_of = [&](int day) {
-    return static_cast<size_t>(std::lower_bound(fork_days_.begin(), fork_days_.end(), day) - fork_days_.begin());
+    return static_cast<size_t>(std::lower_bound(fork_days_.begin(), fork_days_.end(), day) -
+                               fork_days_.begin());
   };
   for (ReportedCampaign& reported : reported_) {
     fork_of_.push_back(snapshot_of(reported.fork_day));
@@ -1324,8 +1442,10 @@ Result<CheckResult> CheckRunner::Run() {
     order_fork_days_.push_back(reported.order_fork_day);
   }
   std::sort(order_fork_days_.begin(), order_fork_days_.end());
-  order_fork_days_.erase(std::unique(order_fork_days_.begin(), order_fork_days_.end()), order_fork_days_.end());
-  if (!order_fork_days_.empty() && order_fork_days_.front() == 0) order_fork_days_.erase(order_fork_days_.begin());
+  order_fork_days_.erase(std::unique(order_fork_days_.begin(), order_fork_days_.end()),
+                         order_fork_days_.end());
+  if (!order_fork_days_.empty() && order_fork_days_.front() == 0)
+    order_fork_days_.erase(order_fork_days_.begin());
 
   SimulateAll();
   ComputeStories();
@@ -1350,11 +1470,13 @@ Result<CheckResult> CheckRunner::Run() {
       calendar.resource = model_.resources[r].id;
       calendar.unit = model_.resources[r].unit;
       calendar.first = model_.grid.start;
-      calendar.capacity.assign(with_.day_capacity[r].begin(), with_.day_capacity[r].begin() + static_cast<int64_t>(days));
+      calendar.capacity.assign(with_.day_capacity[r].begin(),
+                               with_.day_capacity[r].begin() + static_cast<int64_t>(days));
       calendar.arrivals.assign(days, 0.0);
       for (const ChunkSums& chunk : chunk_sums_) {
         if (chunk.daily_arrivals.empty()) continue;
-        for (size_t day = 0; day < days; ++day) calendar.arrivals[day] += chunk.daily_arrivals[r * all_days + day];
+        for (size_t day = 0; day < days; ++day)
+          calendar.arrivals[day] += chunk.daily_arrivals[r * all_days + day];
       }
       for (double& value : calendar.arrivals) value /= static_cast<double>(scenarios_);
       result.resources.push_back(std::move(calendar));
@@ -1385,14 +1507,17 @@ Result<CheckResult> CheckRunner::Run() {
       whole.window = scenario_.horizon;
       for (const Offering& offering : scenario_.offerings) whole.offerings.push_back(offering.id);
       if (scenario_.messaging[i].type == PromiseType::kFreeReturns) {
-        promise = FreeReturnsResult(whole.offerings, 0.0, 0, model_.grid.horizon_days - 1, scenario_.horizon.start,
-                                    static_cast<int>(i), scenario_.messaging[i]);
+        promise =
+            FreeReturnsResult(whole.offerings, 0.0, 0, model_.grid.horizon_days - 1,
+                              scenario_.horizon.start, static_cast<int>(i), scenario_.messaging[i]);
       } else {
         promise = ClaimResult(whole, static_cast<int>(i), scenario_.messaging[i]);
       }
     }
-    if (promise.status == PromiseStatus::kBroken) result.verdict = Worse(result.verdict, Verdict::kNoGo);
-    if (promise.status == PromiseStatus::kAtRisk) result.verdict = Worse(result.verdict, Verdict::kAtRisk);
+    if (promise.status == PromiseStatus::kBroken)
+      result.verdict = Worse(result.verdict, Verdict::kNoGo);
+    if (promise.status == PromiseStatus::kAtRisk)
+      result.verdict = Worse(result.verdict, Verdict::kAtRisk);
     result.messaging.push_back(std::move(promise));
   }
   return result;
@@ -1403,7 +1528,8 @@ Result<CheckResult> CheckRunner::Run() {
 
 namespace engine {
 
-Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options, const EvaluateOptions& evaluate,
+Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options,
+                             const EvaluateOptions& evaluate,
                              std::vector<ExtraResult>* extra_results) {
   try {
     CheckRunner runner(scenario, options, evaluate);

@@ -16,9 +16,12 @@ constexpr int kMaxTailDays = 120;
 
 double DeadlineDays(const Promise& promise) {
   switch (promise.within.kind) {
-    case Deadline::Kind::kSameDay: return 1;
-    case Deadline::Kind::kNextDay: return 2;
-    case Deadline::Kind::kWithin: break;
+    case Deadline::Kind::kSameDay:
+      return 1;
+    case Deadline::Kind::kNextDay:
+      return 2;
+    case Deadline::Kind::kWithin:
+      break;
   }
   return promise.within.within.days();
 }
@@ -27,14 +30,18 @@ double DeadlineDays(const Promise& promise) {
 std::vector<double> ShapeFor(const Baseline& baseline, int steps_per_day, int64_t step_minutes) {
   std::array<double, 24> hourly{};
   switch (baseline.intraday) {
-    case IntradayShape::kFlat: hourly.fill(1); break;
+    case IntradayShape::kFlat:
+      hourly.fill(1);
+      break;
     case IntradayShape::kOffice:
       for (int hour = 9; hour < 17; ++hour) hourly[static_cast<size_t>(hour)] = 1;
       break;
     case IntradayShape::kEvening:
       for (int hour = 17; hour < 23; ++hour) hourly[static_cast<size_t>(hour)] = 1;
       break;
-    case IntradayShape::kWeights: hourly = baseline.intraday_weights; break;
+    case IntradayShape::kWeights:
+      hourly = baseline.intraday_weights;
+      break;
   }
   double total = 0;
   for (double weight : hourly) total += weight;
@@ -44,8 +51,10 @@ std::vector<double> ShapeFor(const Baseline& baseline, int steps_per_day, int64_
     const int64_t to = from + step_minutes;
     double weight = 0;
     for (int64_t minute_hour = from / 60; minute_hour * 60 < to; ++minute_hour) {
-      const int64_t overlap = std::min(to, (minute_hour + 1) * 60) - std::max(from, minute_hour * 60);
-      if (overlap > 0) weight += hourly[static_cast<size_t>(minute_hour)] * static_cast<double>(overlap) / 60.0;
+      const int64_t overlap =
+          std::min(to, (minute_hour + 1) * 60) - std::max(from, minute_hour * 60);
+      if (overlap > 0)
+        weight += hourly[static_cast<size_t>(minute_hour)] * static_cast<double>(overlap) / 60.0;
     }
     shape[static_cast<size_t>(step)] = weight / total;
   }
@@ -93,7 +102,8 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
   }
   bool any_free_returns = false;
   for (const Campaign& campaign : scenario.campaigns) {
-    for (const Promise& promise : campaign.promises) any_free_returns = any_free_returns || promise.type == PromiseType::kFreeReturns;
+    for (const Promise& promise : campaign.promises)
+      any_free_returns = any_free_returns || promise.type == PromiseType::kFreeReturns;
   }
   for (const Offering& offering : scenario.offerings) {
     double route_days = offering.transit.days();
@@ -108,7 +118,8 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
     if (offering.return_rate > 0 || !offering.returns.empty() || any_free_returns) {
       needed_days = std::max(needed_days, route_days + offering.return_lag.days() + 1);
     }
-    for (const Load& load : offering.loads) needed_days = std::max(needed_days, load.lag.days() + 1);
+    for (const Load& load : offering.loads)
+      needed_days = std::max(needed_days, load.lag.days() + 1);
     if (offering.stocked && offering.supply) {
       needed_days = std::max(needed_days, offering.supply->lead_time.days() + 1);
     }
@@ -176,7 +187,8 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
         const ResourceChange& change = resource.changes[next_change];
         if (change.capacity) in_force.capacity_per_hour = *change.capacity;
         if (change.calendar) {
-          in_force.calendar = change.calendar->empty() ? nullptr : scenario.FindCalendar(*change.calendar);
+          in_force.calendar =
+              change.calendar->empty() ? nullptr : scenario.FindCalendar(*change.calendar);
         }
         if (change.processing_time) in_force.processing_time = *change.processing_time;
         if (change.cost_per_unit) in_force.cost_per_unit = *change.cost_per_unit;
@@ -184,12 +196,14 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
       }
       const float processing = static_cast<float>(grid.StepsFrom(in_force.processing_time));
       for (int step = 0; step < spd; ++step) {
-        const size_t t = static_cast<size_t>(day) * static_cast<size_t>(spd) + static_cast<size_t>(step);
+        const size_t t =
+            static_cast<size_t>(day) * static_cast<size_t>(spd) + static_cast<size_t>(step);
         const MinuteOfDay from = static_cast<MinuteOfDay>(step * grid.step_minutes);
         const MinuteOfDay to = static_cast<MinuteOfDay>(from + grid.step_minutes);
         const double open_minutes =
-            in_force.calendar == nullptr ? static_cast<double>(to - from)
-                                         : static_cast<double>(in_force.calendar->OpenMinutes(date, from, to));
+            in_force.calendar == nullptr
+                ? static_cast<double>(to - from)
+                : static_cast<double>(in_force.calendar->OpenMinutes(date, from, to));
         compiled.open_hours[t] = open_minutes / 60.0;
         compiled.base_capacity[t] = in_force.capacity_per_hour * open_minutes / 60.0;
         compiled.cost_per_unit[t] = in_force.cost_per_unit;
@@ -200,8 +214,8 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
     compiled.next_open.assign(total_steps + 1, static_cast<int32_t>(total_steps));
     for (int64_t t = grid.total_steps - 1; t >= 0; --t) {
       const size_t index = static_cast<size_t>(t);
-      compiled.next_open[index] =
-          compiled.base_capacity[index] > 0 ? static_cast<int32_t>(t) : compiled.next_open[index + 1];
+      compiled.next_open[index] = compiled.base_capacity[index] > 0 ? static_cast<int32_t>(t)
+                                                                    : compiled.next_open[index + 1];
     }
     compiled.booked_extra.resize(scenario.campaigns.size());
     model.throughput_index[i] = static_cast<int>(model.resources.size());
@@ -214,14 +228,16 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
   // Bookings: extra capacity per open hour of the resource's calendar.
   for (size_t k = 0; k < scenario.campaigns.size(); ++k) {
     for (const Booking& booking : scenario.campaigns[k].bookings) {
-      ThroughputResource& resource = model.resources[static_cast<size_t>(throughput(booking.resource))];
+      ThroughputResource& resource =
+          model.resources[static_cast<size_t>(throughput(booking.resource))];
       std::vector<double>& extra = resource.booked_extra[k];
       if (extra.empty()) extra.assign(total_steps, 0.0);
       const int32_t first = booking.from - grid.start;
       const int32_t last = booking.until - grid.start;
       for (int32_t day = std::max(first, 0); day <= last && day < grid.total_days; ++day) {
         for (int step = 0; step < spd; ++step) {
-          const size_t t = static_cast<size_t>(day) * static_cast<size_t>(spd) + static_cast<size_t>(step);
+          const size_t t =
+              static_cast<size_t>(day) * static_cast<size_t>(spd) + static_cast<size_t>(step);
           extra[t] += booking.extra_per_hour * resource.open_hours[t];
         }
       }
@@ -246,11 +262,13 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
     compiled.stocked = offering.stocked;
     compiled.initial_stock = offering.stock;
     if (!offering.space.empty()) {
-      compiled.space = model.space_index[static_cast<size_t>(scenario.ResourceIndex(offering.space))];
+      compiled.space =
+          model.space_index[static_cast<size_t>(scenario.ResourceIndex(offering.space))];
     }
     if (offering.supply) {
       compiled.supply_per_day = offering.supply->per_day;
-      compiled.first_receipt_day = static_cast<int>(std::ceil(offering.supply->lead_time.days() - 1e-9));
+      compiled.first_receipt_day =
+          static_cast<int>(std::ceil(offering.supply->lead_time.days() - 1e-9));
       compiled.safety_days = offering.supply->safety_days;
     }
     compiled.base_return_rate = offering.return_rate;
@@ -260,8 +278,8 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
       RouteStage stage;
       stage.resource = throughput(step.resource);
       stage.per_unit = step.per_unit;
-      compiled.route_processing_steps +=
-          static_cast<double>(model.resources[static_cast<size_t>(stage.resource)].processing_steps[0]);
+      compiled.route_processing_steps += static_cast<double>(
+          model.resources[static_cast<size_t>(stage.resource)].processing_steps[0]);
       compiled.route.push_back(stage);
     }
     compiled.transit_steps = grid.StepsFrom(offering.transit);
@@ -300,7 +318,8 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
   }
   for (size_t s = 0; s < model.spaces.size(); ++s) {
     for (size_t o = 0; o < model.offerings.size(); ++o) {
-      if (model.offerings[o].space == static_cast<int>(s)) model.spaces[s].offerings.push_back(static_cast<int>(o));
+      if (model.offerings[o].space == static_cast<int>(s))
+        model.spaces[s].offerings.push_back(static_cast<int>(o));
     }
   }
 
@@ -324,8 +343,11 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
       compiled.lift_mean = std::max(-1.0, campaign.lift.expected);
     } else {
       compiled.lift_log_median = std::log(1 + campaign.lift.expected);
-      compiled.lift_sigma = (std::log(1 + campaign.lift.high) - std::log(1 + campaign.lift.low)) / (2 * 1.645);
-      compiled.lift_mean = (1 + campaign.lift.expected) * std::exp(0.5 * compiled.lift_sigma * compiled.lift_sigma) - 1;
+      compiled.lift_sigma =
+          (std::log(1 + campaign.lift.high) - std::log(1 + campaign.lift.low)) / (2 * 1.645);
+      compiled.lift_mean =
+          (1 + campaign.lift.expected) * std::exp(0.5 * compiled.lift_sigma * compiled.lift_sigma) -
+          1;
     }
     // Profile: the weights stretched over the window, area-preserving, normalised to mean 1.
     const int window_days = compiled.last_day - compiled.first_day + 1;
@@ -337,8 +359,10 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
         const double from = day * parts / window_days;
         const double to = (day + 1) * parts / window_days;
         double area = 0;
-        for (size_t part = static_cast<size_t>(std::floor(from)); part < campaign.profile.size() && static_cast<double>(part) < to; ++part) {
-          const double overlap = std::min(to, static_cast<double>(part + 1)) - std::max(from, static_cast<double>(part));
+        for (size_t part = static_cast<size_t>(std::floor(from));
+             part < campaign.profile.size() && static_cast<double>(part) < to; ++part) {
+          const double overlap = std::min(to, static_cast<double>(part + 1)) -
+                                 std::max(from, static_cast<double>(part));
           if (overlap > 0) area += overlap * campaign.profile[part];
         }
         compiled.weight_by_day[static_cast<size_t>(day)] = area / (to - from);
@@ -357,9 +381,11 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
     }
     for (const Promise& promise : campaign.promises) {
       if (promise.type != PromiseType::kFreeReturns) continue;
-      const std::vector<std::string>& ids = promise.offerings.empty() ? campaign.offerings : promise.offerings;
+      const std::vector<std::string>& ids =
+          promise.offerings.empty() ? campaign.offerings : promise.offerings;
       for (const std::string& id : ids) {
-        compiled.free_returns.push_back({scenario.OfferingIndex(id), promise.return_rate, promise.cost ? *promise.cost : -1.0});
+        compiled.free_returns.push_back(
+            {scenario.OfferingIndex(id), promise.return_rate, promise.cost ? *promise.cost : -1.0});
       }
     }
     model.campaigns.push_back(std::move(compiled));
@@ -405,7 +431,8 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
       }
       placed[static_cast<size_t>(pick)] = 1;
       model.order.push_back(pick);
-      for (int next : successors[static_cast<size_t>(pick)]) indegree[static_cast<size_t>(next)] -= 1;
+      for (int next : successors[static_cast<size_t>(pick)])
+        indegree[static_cast<size_t>(next)] -= 1;
     }
     model.order_position.assign(num_resources, 0);
     for (size_t position = 0; position < model.order.size(); ++position) {
@@ -416,7 +443,8 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
   // --- flow classes: per resource, the arrivals that go on to the same next resource --------
   std::map<std::tuple<int, int, int, double>, int> class_ids;
   auto make_class = [&](FlowClass flow_class) {
-    const auto key = std::make_tuple(flow_class.resource, flow_class.next_resource, flow_class.next_class, flow_class.ratio);
+    const auto key = std::make_tuple(flow_class.resource, flow_class.next_resource,
+                                     flow_class.next_class, flow_class.ratio);
     auto found = class_ids.find(key);
     if (found != class_ids.end()) return found->second;
     const int id = static_cast<int>(model.classes.size());
@@ -446,8 +474,10 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
   {
     std::vector<std::vector<int>> inflow(num_resources);  // class ids of flows in; -1 untracked
     for (const CompiledOffering& offering : model.offerings) {
-      for (const RouteStage& stage : offering.route) inflow[static_cast<size_t>(stage.resource)].push_back(stage.flow_class);
-      for (const SideLoad& load : offering.loads) inflow[static_cast<size_t>(load.resource)].push_back(-1);
+      for (const RouteStage& stage : offering.route)
+        inflow[static_cast<size_t>(stage.resource)].push_back(stage.flow_class);
+      for (const SideLoad& load : offering.loads)
+        inflow[static_cast<size_t>(load.resource)].push_back(-1);
       if (offering.may_return && offering.returns_resource >= 0) {
         inflow[static_cast<size_t>(offering.returns_resource)].push_back(-1);
       }
@@ -470,7 +500,8 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
     for (size_t t = 0; t < total_steps; ++t) {
       model.step_base_capacity[t * num_resources + r] = resource.base_capacity[t];
       model.step_cost_per_unit[t * num_resources + r] = resource.cost_per_unit[t];
-      model.step_processing[t * num_resources + r] = static_cast<double>(resource.processing_steps[t]);
+      model.step_processing[t * num_resources + r] =
+          static_cast<double>(resource.processing_steps[t]);
     }
   }
 
@@ -487,9 +518,11 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
   };
   for (CompiledOffering& offering : model.offerings) {
     if (!offering.route.empty()) {
-      offering.entry_group = make_group(offering.route[0].resource, offering.route[0].flow_class, offering.shape, 0.0);
+      offering.entry_group =
+          make_group(offering.route[0].resource, offering.route[0].flow_class, offering.shape, 0.0);
     }
-    for (SideLoad& load : offering.loads) load.group = make_group(load.resource, -1, offering.shape, load.lag_steps);
+    for (SideLoad& load : offering.loads)
+      load.group = make_group(load.resource, -1, offering.shape, load.lag_steps);
   }
   return model;
 }

@@ -45,12 +45,12 @@ struct ThroughputResource {
   int scenario_index = 0;
   std::string id;
   std::string unit;
-  std::vector<double> base_capacity;     // units startable per step
-  std::vector<double> cost_per_unit;     // money per unit started, by step
-  std::vector<float> processing_steps;   // processing time in steps, by start step
-  std::vector<double> open_hours;        // open hours within each step
-  std::vector<int32_t> next_open;        // first step >= t with capacity > 0, or total_steps
-  std::vector<double> day_capacity;      // base capacity per day
+  std::vector<double> base_capacity;    // units startable per step
+  std::vector<double> cost_per_unit;    // money per unit started, by step
+  std::vector<float> processing_steps;  // processing time in steps, by start step
+  std::vector<double> open_hours;       // open hours within each step
+  std::vector<int32_t> next_open;       // first step >= t with capacity > 0, or total_steps
+  std::vector<double> day_capacity;     // base capacity per day
   bool has_expansion = false;
   double expansion_cost_per_unit = 0;
   double expansion_extra_per_hour = 0;
@@ -86,14 +86,14 @@ struct CompiledOffering {
   double volume = 0;
   bool stocked = false;
   double initial_stock = 0;
-  int space = -1;              // index into spaces
+  int space = -1;  // index into spaces
   double supply_per_day = 0;
   int first_receipt_day = 0;
   double safety_days = 0;
   double base_return_rate = 0;
   double return_lag_steps = 0;
-  int returns_resource = -1;   // throughput index
-  bool may_return = false;     // some return rate in force is above 0
+  int returns_resource = -1;  // throughput index
+  bool may_return = false;    // some return rate in force is above 0
   std::vector<RouteStage> route;
   double transit_steps = 0;
   double route_processing_steps = 0;  // processing times along the route at horizon start
@@ -101,26 +101,26 @@ struct CompiledOffering {
   std::vector<double> expected_per_day;  // baseline, every day of the grid
   int shape = 0;
   double noise_cv = 0;
-  bool noise_none = false;     // demand equals its expectation (no draws)
-  int entry_group = -1;        // arrival group of units entering the route
+  bool noise_none = false;  // demand equals its expectation (no draws)
+  int entry_group = -1;     // arrival group of units entering the route
 };
 
 struct CompiledCampaign {
   std::string id;
-  int first_day = 0;           // horizon day index, inclusive
+  int first_day = 0;  // horizon day index, inclusive
   int last_day = 0;
   std::vector<int> offerings;
-  std::vector<char> covers;    // per offering
+  std::vector<char> covers;  // per offering
   double discount = 0;
   double spend = 0;
   bool lift_certain = true;
   double lift_value = 0;       // certain lift
   double lift_log_median = 0;  // ln(1 + expected)
   double lift_sigma = 0;
-  double lift_mean = 0;        // E[lift]
+  double lift_mean = 0;               // E[lift]
   std::vector<double> weight_by_day;  // per window day, mean 1
   bool has_cap = false;
-  double cap_total = -1;       // -1 = none
+  double cap_total = -1;                // -1 = none
   std::vector<double> cap_by_offering;  // per offering, -1 = none
   struct FreeReturns {
     int offering = 0;
@@ -136,9 +136,9 @@ struct CompiledCampaign {
 struct FlowClass {
   int resource = 0;
   int next_resource = -1;
-  int next_class = -1;          // the class these units join there (-1: the last stage)
-  double ratio = 1;             // work at the next resource per work here
-  bool back_edge = false;       // the next resource comes earlier in the step order
+  int next_class = -1;     // the class these units join there (-1: the last stage)
+  double ratio = 1;        // work at the next resource per work here
+  bool back_edge = false;  // the next resource comes earlier in the step order
 };
 
 // Units that arrive at a resource following an intraday shape, shifted by a delay.
@@ -157,7 +157,7 @@ struct CompiledModel {
   std::vector<int> order;             // resources in step order
   std::vector<int> order_position;    // resource -> position in order
   std::vector<SpaceResource> spaces;
-  std::vector<int> space_index;       // scenario resource index -> space index or -1
+  std::vector<int> space_index;  // scenario resource index -> space index or -1
   std::vector<CompiledOffering> offerings;
   std::vector<std::vector<double>> shapes;  // each [steps_per_day], sums to 1
   std::vector<CompiledCampaign> campaigns;
@@ -169,8 +169,8 @@ struct CompiledModel {
   std::vector<double> step_base_capacity;
   std::vector<double> step_cost_per_unit;
   std::vector<double> step_processing;
-  std::vector<int> week_of_day;              // horizon day -> week ordinal
-  std::vector<Date> week_start;              // week ordinal -> first horizon day in it
+  std::vector<int> week_of_day;  // horizon day -> week ordinal
+  std::vector<Date> week_start;  // week ordinal -> first horizon day in it
   int num_weeks = 0;
 };
 

@@ -122,7 +122,8 @@ HistoryForecast ForecastFromHistory(const std::vector<DailyObservation>& history
     return true;
   };
   Fit trend;
-  if (n >= 3 && span >= 56 && fit(&trend) && std::fabs(trend.slope) > 1e-12 && trend.t_statistic > 3.0) {
+  if (n >= 3 && span >= 56 && fit(&trend) && std::fabs(trend.slope) > 1e-12 &&
+      trend.t_statistic > 3.0) {
     // Under a trend the ratios to the moving average are biased: for units s_w (a + b t) the
     // centred average is (a + b t) + (b / 7) sum_k k s_{w+k}, not a + b t. Re-estimate the
     // pattern as ratios to the fitted line and refit, until the pattern settles (a fixed point

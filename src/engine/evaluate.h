@@ -15,13 +15,13 @@ namespace tandem::engine {
 // A promise to measure besides the scenario's own: a variant of a campaign's or a standing
 // promise (another bound, share, cut-off or period).
 struct ExtraPromise {
-  int campaign = -1;           // scope: that campaign's offerings and window; -1: standing
+  int campaign = -1;  // scope: that campaign's offerings and window; -1: standing
   Promise promise;
-  std::optional<Date> from;    // only orders from this date on
+  std::optional<Date> from;  // only orders from this date on
 };
 
 struct ExtraResult {
-  double p_kept = 0;           // at the promise's share
+  double p_kept = 0;  // at the promise's share
   Percentiles achieved;
   std::vector<float> achieved_by_scenario;
 };
@@ -33,7 +33,8 @@ struct EvaluateOptions {
 };
 
 // Like RunCheck; `extra_results` (when not null) receives one result per extra promise.
-Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options, const EvaluateOptions& evaluate,
+Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options,
+                             const EvaluateOptions& evaluate,
                              std::vector<ExtraResult>* extra_results);
 
 }  // namespace tandem::engine

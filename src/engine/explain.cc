@@ -49,10 +49,14 @@ std::string Days(double days) {
 
 std::string Verb(PromiseType type) {
   switch (type) {
-    case PromiseType::kDelivery: return "are delivered";
-    case PromiseType::kProcessing: return "are processed";
-    case PromiseType::kResponse: return "get a response";
-    default: break;
+    case PromiseType::kDelivery:
+      return "are delivered";
+    case PromiseType::kProcessing:
+      return "are processed";
+    case PromiseType::kResponse:
+      return "get a response";
+    default:
+      break;
   }
   return "";
 }
@@ -72,29 +76,34 @@ std::string ExplainPromise(const ExplainInput& input) {
                               FormatPercent(input.confidence) + ").";
   const std::string& unit = input.unit;
   if (spec.promise.type == PromiseType::kAvailability) {
-    std::string out = kept_in + " In a typical scenario " + FormatPercent(result.achieved.p50) + " of " + unit +
-                      " are served from stock at once (needs " + FormatPercent(spec.promise.share) + ")";
+    std::string out = kept_in + " In a typical scenario " + FormatPercent(result.achieved.p50) +
+                      " of " + unit + " are served from stock at once (needs " +
+                      FormatPercent(spec.promise.share) + ")";
     if (result.status != PromiseStatus::kKept && !input.stock_offering.empty()) {
-      out += "; " + input.stock_offering + " runs short first: more safety stock (supply.safety_days) or supply would hold it";
+      out += "; " + input.stock_offering +
+             " runs short first: more safety stock (supply.safety_days) or supply would hold it";
     }
     return out + ".";
   }
   if (result.covered_units_p50 <= 0) {
     return "No covered " + unit + " in a typical scenario, so nothing can be late. " + kept_in;
   }
-  std::string typical = "In a typical scenario " + FormatPercent(result.achieved.p50) + " of " + Covered(spec, unit) +
-                        " " + Verb(spec.promise.type) + " " + spec.promise.within.ToWords();
+  std::string typical = "In a typical scenario " + FormatPercent(result.achieved.p50) + " of " +
+                        Covered(spec, unit) + " " + Verb(spec.promise.type) + " " +
+                        spec.promise.within.ToWords();
   if (spec.weekly) typical += " in the worst week";
   typical += ".";
   std::string unreachable;
   if (!result.unreachable.empty()) {
     std::string names;
     for (size_t i = 0; i < result.unreachable.size(); ++i) {
-      names += (i > 0 ? (i + 1 == result.unreachable.size() ? " and " : ", ") : "") + result.unreachable[i];
+      names += (i > 0 ? (i + 1 == result.unreachable.size() ? " and " : ", ") : "") +
+               result.unreachable[i];
     }
     unreachable = " No capacity keeps it for " + names + ": processing" +
-                  (spec.promise.type == PromiseType::kDelivery ? " and transit" : "") + " alone take " +
-                  result.unreachable_lead + " against " + spec.promise.within.ToWords() + ".";
+                  (spec.promise.type == PromiseType::kDelivery ? " and transit" : "") +
+                  " alone take " + result.unreachable_lead + " against " +
+                  spec.promise.within.ToWords() + ".";
   }
   if (result.status == PromiseStatus::kKept || !result.detail) {
     std::string out = kept_in + " " + typical + unreachable;
@@ -106,41 +115,48 @@ std::string ExplainPromise(const ExplainInput& input) {
   const PromiseDetail& detail = *result.detail;
   std::string story;
   if (input.story_is_stock) {
-    story = input.stock_offering + " runs out of stock from " + detail.falls_behind_at + "; backorders peak at " +
-            FormatCount(detail.peak_backlog) + " units on " + detail.peak_at;
-    if (detail.peak_days_of_capacity > 0) story += ", about " + Days(detail.peak_days_of_capacity) + " days of supply";
+    story = input.stock_offering + " runs out of stock from " + detail.falls_behind_at +
+            "; backorders peak at " + FormatCount(detail.peak_backlog) + " units on " +
+            detail.peak_at;
+    if (detail.peak_days_of_capacity > 0)
+      story += ", about " + Days(detail.peak_days_of_capacity) + " days of supply";
     story += ".";
   } else if (detail.peak_days_of_capacity < 1 && detail.closed_share >= 0.2) {
-    story = detail.resource + " is closed " + FormatPercent(detail.closed_share) + " of the hours in this period, and " +
-            unit + " arriving after hours wait for it to open; its backlog peaks at only " +
+    story = detail.resource + " is closed " + FormatPercent(detail.closed_share) +
+            " of the hours in this period, and " + unit +
+            " arriving after hours wait for it to open; its backlog peaks at only " +
             FormatCount(detail.peak_backlog) + " " + detail.unit + " on " + detail.peak_at + " (" +
-            Days(detail.peak_days_of_capacity) + " days of capacity): longer opening hours, not more capacity per hour, would help.";
+            Days(detail.peak_days_of_capacity) +
+            " days of capacity): longer opening hours, not more capacity per hour, would help.";
   } else if (detail.falls_behind && detail.behind_at_start) {
-    story = detail.resource + " is already behind when the period opens (" + detail.falls_behind_at + "); by " +
-            detail.peak_at + " the backlog is " + FormatCount(detail.peak_backlog) + " " + detail.unit + ", about " +
+    story = detail.resource + " is already behind when the period opens (" +
+            detail.falls_behind_at + "); by " + detail.peak_at + " the backlog is " +
+            FormatCount(detail.peak_backlog) + " " + detail.unit + ", about " +
             Days(detail.peak_days_of_capacity) + " days of capacity.";
   } else if (detail.falls_behind) {
-    story = detail.resource + " falls behind from " + detail.falls_behind_at + "; by " + detail.peak_at +
-            " the backlog is " + FormatCount(detail.peak_backlog) + " " + detail.unit + ", about " +
-            Days(detail.peak_days_of_capacity) + " days of capacity.";
+    story = detail.resource + " falls behind from " + detail.falls_behind_at + "; by " +
+            detail.peak_at + " the backlog is " + FormatCount(detail.peak_backlog) + " " +
+            detail.unit + ", about " + Days(detail.peak_days_of_capacity) + " days of capacity.";
   } else {
     story = "Late " + unit + " wait mostly at " + detail.resource + ", whose backlog peaks at " +
-            FormatCount(detail.peak_backlog) + " " + detail.unit + " on " + detail.peak_at + " (about " +
-            Days(detail.peak_days_of_capacity) + " days of capacity).";
+            FormatCount(detail.peak_backlog) + " " + detail.unit + " on " + detail.peak_at +
+            " (about " + Days(detail.peak_days_of_capacity) + " days of capacity).";
   }
-  return story + " In the median scenario " + FormatPercent(detail.share_missing) + " of " + Covered(spec, unit) +
-         " miss " + spec.promise.within.ToString() + (spec.weekly ? " in the worst week" : "") + "." + unreachable + " " +
-         kept_in;
+  return story + " In the median scenario " + FormatPercent(detail.share_missing) + " of " +
+         Covered(spec, unit) + " miss " + spec.promise.within.ToString() +
+         (spec.weekly ? " in the worst week" : "") + "." + unreachable + " " + kept_in;
 }
 
-std::string ExplainClaim(const PromiseResult& result, const Scenario& scenario, const Campaign& campaign) {
+std::string ExplainClaim(const PromiseResult& result, const Scenario& scenario,
+                         const Campaign& campaign) {
   if (result.missing_capabilities.empty()) {
     return "Operations declares every capability the claim needs for the whole window.";
   }
   std::string out = "Operations has not declared ";
   for (size_t i = 0; i < result.missing_capabilities.size(); ++i) {
     const std::string& id = result.missing_capabilities[i];
-    out += (i > 0 ? (i + 1 == result.missing_capabilities.size() ? " and " : ", ") : "") + std::string("'") + id + "'";
+    out += (i > 0 ? (i + 1 == result.missing_capabilities.size() ? " and " : ", ") : "") +
+           std::string("'") + id + "'";
     const Capability* capability = scenario.FindCapability(id);
     if (capability != nullptr) {
       out += " (declared only";
@@ -149,7 +165,8 @@ std::string ExplainClaim(const PromiseResult& result, const Scenario& scenario, 
       out += ")";
     }
   }
-  out += " for the whole window " + campaign.window.start.ToString() + " to " + campaign.window.end.ToString() + ".";
+  out += " for the whole window " + campaign.window.start.ToString() + " to " +
+         campaign.window.end.ToString() + ".";
   if (!result.declared_wording.empty()) {
     out += " What operations does declare: ";
     for (size_t i = 0; i < result.declared_wording.size(); ++i) {

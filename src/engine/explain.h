@@ -17,12 +17,13 @@ struct ExplainInput {
   const PromiseResult* result = nullptr;
   double confidence = 0.9;
   bool story_is_stock = false;
-  std::string stock_offering;  // name of the offering whose stock binds
-  std::string unit = "orders"; // what the promise counts
+  std::string stock_offering;   // name of the offering whose stock binds
+  std::string unit = "orders";  // what the promise counts
 };
 
 std::string ExplainPromise(const ExplainInput& input);
-std::string ExplainClaim(const PromiseResult& result, const Scenario& scenario, const Campaign& campaign);
+std::string ExplainClaim(const PromiseResult& result, const Scenario& scenario,
+                         const Campaign& campaign);
 std::string ExplainFreeReturns(const PromiseResult& result, const std::string& currency);
 
 // "9,382"

@@ -16,12 +16,24 @@ inline LaneVec LoadLanes(const double* source) {
   std::memcpy(&value, source, sizeof(value));
   return value;
 }
-inline void StoreLanes(double* target, LaneVec value) { std::memcpy(target, &value, sizeof(value)); }
-inline void AddLanes(double* target, LaneVec value) { StoreLanes(target, LoadLanes(target) + value); }
-inline void ZeroLanes(double* target) { std::memset(target, 0, sizeof(LaneVec)); }
-inline LaneVec Splat(double value) { return LaneVec{} + value; }
-inline LaneVec MinLanes(LaneVec a, LaneVec b) { return a < b ? a : b; }
-inline LaneVec MaxLanes(LaneVec a, LaneVec b) { return a > b ? a : b; }
+inline void StoreLanes(double* target, LaneVec value) {
+  std::memcpy(target, &value, sizeof(value));
+}
+inline void AddLanes(double* target, LaneVec value) {
+  StoreLanes(target, LoadLanes(target) + value);
+}
+inline void ZeroLanes(double* target) {
+  std::memset(target, 0, sizeof(LaneVec));
+}
+inline LaneVec Splat(double value) {
+  return LaneVec{} + value;
+}
+inline LaneVec MinLanes(LaneVec a, LaneVec b) {
+  return a < b ? a : b;
+}
+inline LaneVec MaxLanes(LaneVec a, LaneVec b) {
+  return a > b ? a : b;
+}
 // True when any lane of `value` is above `threshold`.
 inline bool AnyAbove(LaneVec value, double threshold) {
   const auto above = value > threshold;

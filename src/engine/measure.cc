@@ -6,7 +6,9 @@
 namespace tandem::engine {
 namespace {
 
-double Tolerance(double scale) { return 1e-9 * std::max(1.0, std::fabs(scale)); }
+double Tolerance(double scale) {
+  return 1e-9 * std::max(1.0, std::fabs(scale));
+}
 
 struct StageWait {
   int index;
@@ -123,10 +125,11 @@ const Measurer::Curve& Measurer::StockCurve(int offering) {
   served.assign(steps + 1, 0.0);
   for (size_t t = 0; t < steps; ++t) {
     const int day = static_cast<int>(t / static_cast<size_t>(spd));
-    const double units = day < grid.horizon_days
-                             ? demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] *
-                                   shape[t % static_cast<size_t>(spd)]
-                             : 0.0;
+    const double units =
+        day < grid.horizon_days
+            ? demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] *
+                  shape[t % static_cast<size_t>(spd)]
+            : 0.0;
     ordered[t + 1] = ordered[t] + units;
     served[t + 1] = served[t] + entries[t];
   }
@@ -147,15 +150,18 @@ const Measurer::Curve& Measurer::StockCurve(int offering) {
     while (k < steps && served[k + 1] < v - Tolerance(v)) ++k;
     if (k >= steps) return kNever;
     const double in_step = served[k + 1] - served[k];
-    return static_cast<double>(k) + (in_step > 0 ? std::clamp((v - served[k]) / in_step, 0.0, 1.0) : 1.0);
+    return static_cast<double>(k) +
+           (in_step > 0 ? std::clamp((v - served[k]) / in_step, 0.0, 1.0) : 1.0);
   };
   for (size_t j = 0; j < steps; ++j) {
     const double backorders = ordered[j] - served[j];
     const double entered = served[j + 1] - served[j];
-    curve.low[j] = (backorders <= Tolerance(ordered[j]) && entered > 0) ? static_cast<double>(j)
-                                                                         : strict_inverse(ordered[j]);
-    curve.high[j] = ordered[j + 1] - served[j + 1] <= Tolerance(ordered[j + 1]) ? static_cast<double>(j + 1)
-                                                                                 : inverse(ordered[j + 1]);
+    curve.low[j] = (backorders <= Tolerance(ordered[j]) && entered > 0)
+                       ? static_cast<double>(j)
+                       : strict_inverse(ordered[j]);
+    curve.high[j] = ordered[j + 1] - served[j + 1] <= Tolerance(ordered[j + 1])
+                        ? static_cast<double>(j + 1)
+                        : inverse(ordered[j + 1]);
     curve.low[j] = std::max(curve.low[j], static_cast<double>(j));
     curve.high[j] = std::max(curve.high[j], curve.low[j]);
   }
@@ -186,7 +192,8 @@ double Measurer::Evaluate(const Curve& curve, double time, bool from_left) const
   return std::max(value, time);
 }
 
-double Measurer::RouteExit(int offering, int64_t order_step, bool left_end, std::vector<double>* waits) {
+double Measurer::RouteExit(int offering, int64_t order_step, bool left_end,
+                           std::vector<double>* waits) {
   const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
   const size_t num_resources = model_.resources.size();
   const bool from_left = !left_end;
@@ -195,7 +202,9 @@ double Measurer::RouteExit(int offering, int64_t order_step, bool left_end, std:
   if (compiled.stocked) {
     const Curve& stock = StockCurve(offering);
     const double entered = stock.identity ? time : Evaluate(stock, time, from_left);
-    if (waits) (*waits)[num_resources + static_cast<size_t>(offering)] += std::isfinite(entered) ? entered - time : never_wait;
+    if (waits)
+      (*waits)[num_resources + static_cast<size_t>(offering)] +=
+          std::isfinite(entered) ? entered - time : never_wait;
     if (!std::isfinite(entered)) return kNever;
     if (entered != time) return RouteFrom(compiled, entered, from_left, waits);
   }
@@ -211,14 +220,18 @@ double Measurer::RouteExit(int offering, int64_t order_step, bool left_end, std:
 }
 
 // Exit time (after the last stage's processing) of units entering the route at `time`.
-double Measurer::RouteFrom(const CompiledOffering& compiled, double time, bool from_left, std::vector<double>* waits) {
+double Measurer::RouteFrom(const CompiledOffering& compiled, double time, bool from_left,
+                           std::vector<double>* waits) {
   const double never_wait = static_cast<double>(model_.grid.total_steps);
   for (const RouteStage& stage : compiled.route) {
     const double started = Evaluate(ResourceCurve(stage.resource), time, from_left);
-    if (waits) (*waits)[static_cast<size_t>(stage.resource)] += std::isfinite(started) ? started - time : never_wait;
+    if (waits)
+      (*waits)[static_cast<size_t>(stage.resource)] +=
+          std::isfinite(started) ? started - time : never_wait;
     if (!std::isfinite(started)) return kNever;
     const ThroughputResource& resource = model_.resources[static_cast<size_t>(stage.resource)];
-    const size_t at = std::min(static_cast<size_t>(started), static_cast<size_t>(model_.grid.total_steps - 1));
+    const size_t at =
+        std::min(static_cast<size_t>(started), static_cast<size_t>(model_.grid.total_steps - 1));
     time = started + static_cast<double>(resource.processing_steps[at]);
   }
   return time;
@@ -228,16 +241,23 @@ double Measurer::CutoffShare(const PromiseSpec& spec, int64_t step) const {
   if (!spec.promise.cutoff) return 1.0;
   const TimeGrid& grid = model_.grid;
   const double from = static_cast<double>((step % grid.steps_per_day) * grid.step_minutes);
-  return std::clamp((static_cast<double>(*spec.promise.cutoff) - from) / static_cast<double>(grid.step_minutes), 0.0, 1.0);
+  return std::clamp(
+      (static_cast<double>(*spec.promise.cutoff) - from) / static_cast<double>(grid.step_minutes),
+      0.0, 1.0);
 }
 
-Measurement Measurer::Measure(const PromiseSpec& spec, Attribution* attribution, LeadHistogram* histogram) {
+Measurement Measurer::Measure(const PromiseSpec& spec, Attribution* attribution,
+                              LeadHistogram* histogram) {
   switch (spec.promise.type) {
     case PromiseType::kDelivery:
-    case PromiseType::kProcessing: return MeasureTime(spec, attribution, histogram);
-    case PromiseType::kResponse: return MeasureResponse(spec, attribution, histogram);
-    case PromiseType::kAvailability: return MeasureAvailability(spec);
-    default: break;
+    case PromiseType::kProcessing:
+      return MeasureTime(spec, attribution, histogram);
+    case PromiseType::kResponse:
+      return MeasureResponse(spec, attribution, histogram);
+    case PromiseType::kAvailability:
+      return MeasureAvailability(spec);
+    default:
+      break;
   }
   return {};
 }
@@ -247,9 +267,12 @@ namespace {
 // Accumulates covered and kept units per week (standing promises) or in total.
 class ShareAccumulator {
  public:
-  ShareAccumulator(bool weekly, int weeks) : weekly_(weekly), covered_(weekly ? weeks : 1, 0.0), kept_(covered_.size(), 0.0) {}
+  ShareAccumulator(bool weekly, int weeks)
+      : weekly_(weekly), covered_(weekly ? weeks : 1, 0.0), kept_(covered_.size(), 0.0) {}
   void Add(int week, double covered, double kept) {
-    const size_t slot = weekly_ ? static_cast<size_t>(std::clamp(week, 0, static_cast<int>(covered_.size()) - 1)) : 0;
+    const size_t slot =
+        weekly_ ? static_cast<size_t>(std::clamp(week, 0, static_cast<int>(covered_.size()) - 1))
+                : 0;
     covered_[slot] += covered;
     kept_[slot] += kept;
   }
@@ -259,7 +282,8 @@ class ShareAccumulator {
     for (size_t slot = 0; slot < covered_.size(); ++slot) {
       measurement.covered += covered_[slot];
       if (covered_[slot] > 1e-9) {
-        measurement.achieved = std::min(measurement.achieved, std::clamp(kept_[slot] / covered_[slot], 0.0, 1.0));
+        measurement.achieved =
+            std::min(measurement.achieved, std::clamp(kept_[slot] / covered_[slot], 0.0, 1.0));
       }
     }
     return measurement;
@@ -273,7 +297,8 @@ class ShareAccumulator {
 
 }  // namespace
 
-Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribution, LeadHistogram* histogram) {
+Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribution,
+                                  LeadHistogram* histogram) {
   const TimeGrid& grid = model_.grid;
   const int spd = grid.steps_per_day;
   const bool delivery = spec.promise.type == PromiseType::kDelivery;
@@ -308,13 +333,16 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
             deadline_high = deadline_low + 1;
             break;
           case Deadline::Kind::kSameDay:
-            deadline_low = deadline_high = static_cast<double>((static_cast<int64_t>(day) + 1) * spd);
+            deadline_low = deadline_high =
+                static_cast<double>((static_cast<int64_t>(day) + 1) * spd);
             break;
           case Deadline::Kind::kNextDay:
-            deadline_low = deadline_high = static_cast<double>((static_cast<int64_t>(day) + 2) * spd);
+            deadline_low = deadline_high =
+                static_cast<double>((static_cast<int64_t>(day) + 2) * spd);
             break;
         }
-        const double kept_share = WithinLength(exit_low - deadline_low, exit_high - deadline_high, cut);
+        const double kept_share =
+            WithinLength(exit_low - deadline_low, exit_high - deadline_high, cut);
         const double covered = ordered * cut;
         const double kept = ordered * kept_share;
         shares.Add(week, covered, kept);
@@ -356,7 +384,8 @@ Measurement Measurer::MeasureAvailability(const PromiseSpec& spec) {
   return shares.Result();
 }
 
-Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attribution, LeadHistogram* histogram) {
+Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attribution,
+                                      LeadHistogram* histogram) {
   const TimeGrid& grid = model_.grid;
   const int spd = grid.steps_per_day;
   const size_t steps = static_cast<size_t>(grid.total_steps);
@@ -368,7 +397,8 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
     const int64_t step = static_cast<int64_t>(position);
     const double fraction = position - static_cast<double>(step);
     scratch_[static_cast<size_t>(step)] += amount * (1 - fraction);
-    if (fraction > 0 && step + 1 < grid.total_steps) scratch_[static_cast<size_t>(step + 1)] += amount * fraction;
+    if (fraction > 0 && step + 1 < grid.total_steps)
+      scratch_[static_cast<size_t>(step + 1)] += amount * fraction;
     touched_from = std::min(touched_from, step);
     touched_to = std::max(touched_to, std::min(step + 2, grid.total_steps));
   };
@@ -378,20 +408,27 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
     for (const SideLoad& load : compiled.loads) {
       if (load.resource != spec.resource) continue;
       for (int day = spec.first_day; day <= spec.last_day; ++day) {
-        const double units = demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] * load.per_unit;
+        const double units =
+            demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] *
+            load.per_unit;
         if (units <= 0) continue;
         for (int s = 0; s < spd; ++s) {
-          add(static_cast<double>(static_cast<int64_t>(day) * spd + s) + load.lag_steps, units * shape[static_cast<size_t>(s)]);
+          add(static_cast<double>(static_cast<int64_t>(day) * spd + s) + load.lag_steps,
+              units * shape[static_cast<size_t>(s)]);
         }
       }
     }
     if (compiled.returns_resource == spec.resource && compiled.may_return) {
       // Returns of covered orders: those arriving one order-to-return delay after the covered days.
       const std::vector<double> returns = simulator_.ReturnArrivals(offering, lane_);
-      const double shift = compiled.route_processing_steps + compiled.transit_steps + compiled.return_lag_steps;
-      const int64_t from = static_cast<int64_t>(std::floor(static_cast<double>(static_cast<int64_t>(spec.first_day) * spd) + shift));
-      const int64_t to = static_cast<int64_t>(std::floor(static_cast<double>((static_cast<int64_t>(spec.last_day) + 1) * spd) + shift));
-      for (int64_t step = std::max<int64_t>(from, 0); step < std::min<int64_t>(to, grid.total_steps); ++step) {
+      const double shift =
+          compiled.route_processing_steps + compiled.transit_steps + compiled.return_lag_steps;
+      const int64_t from = static_cast<int64_t>(
+          std::floor(static_cast<double>(static_cast<int64_t>(spec.first_day) * spd) + shift));
+      const int64_t to = static_cast<int64_t>(
+          std::floor(static_cast<double>((static_cast<int64_t>(spec.last_day) + 1) * spd) + shift));
+      for (int64_t step = std::max<int64_t>(from, 0);
+           step < std::min<int64_t>(to, grid.total_steps); ++step) {
         add(static_cast<double>(step), returns[static_cast<size_t>(step)]);
       }
     }
@@ -409,11 +446,13 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
     const double high = curve.high[static_cast<size_t>(step)];
     auto processing = [&](double start) {
       if (!std::isfinite(start)) return 0.0;
-      return static_cast<double>(resource.processing_steps[std::min(static_cast<size_t>(start), steps - 1)]);
+      return static_cast<double>(
+          resource.processing_steps[std::min(static_cast<size_t>(start), steps - 1)]);
     };
     double bound = spec.bound_steps;
     if (spec.promise.within.kind != Deadline::Kind::kWithin) {
-      const int64_t day_end = (step / spd + (spec.promise.within.kind == Deadline::Kind::kNextDay ? 2 : 1)) * spd;
+      const int64_t day_end =
+          (step / spd + (spec.promise.within.kind == Deadline::Kind::kNextDay ? 2 : 1)) * spd;
       bound = static_cast<double>(day_end - step) - 0.5;
     }
     const double response_low = low + processing(low) - static_cast<double>(step);
@@ -421,10 +460,13 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
     const double kept_share = WithinLength(response_low - bound, response_high - bound, cut);
     const int day = std::min(static_cast<int>(step / spd), grid.horizon_days - 1);
     shares.Add(model_.week_of_day[static_cast<size_t>(day)], arrived * cut, arrived * kept_share);
-    if (histogram) histogram->Add(response_low, response_low + cut * (response_high - response_low), arrived * cut);
+    if (histogram)
+      histogram->Add(response_low, response_low + cut * (response_high - response_low),
+                     arrived * cut);
     if (attribution) {
       const double late = arrived * (cut - kept_share);
-      const double wait = std::isfinite(high) ? 0.5 * (low + high) - static_cast<double>(step) - 0.5 : static_cast<double>(steps);
+      const double wait = std::isfinite(high) ? 0.5 * (low + high) - static_cast<double>(step) - 0.5
+                                              : static_cast<double>(steps);
       if (late > 0 && wait > 0) (*attribution)[static_cast<size_t>(spec.resource)] += late * wait;
     }
   }
@@ -438,8 +480,9 @@ BacklogStory Measurer::Story(const PromiseSpec& spec, int binding) {
   const int64_t steps = grid.total_steps;
   const int num_resources = static_cast<int>(model_.resources.size());
   const int64_t first = static_cast<int64_t>(spec.first_day) * spd;
-  const int64_t last = std::min<int64_t>(steps, (static_cast<int64_t>(spec.last_day) + 1) * spd +
-                                                    static_cast<int64_t>(std::ceil(spec.bound_steps)));
+  const int64_t last =
+      std::min<int64_t>(steps, (static_cast<int64_t>(spec.last_day) + 1) * spd +
+                                   static_cast<int64_t>(std::ceil(spec.bound_steps)));
   if (binding < num_resources) {
     story.index = binding;
     const std::vector<double> backlogs = simulator_.Backlog(binding, lane_);
@@ -447,7 +490,8 @@ BacklogStory Measurer::Story(const PromiseSpec& spec, int binding) {
     const ThroughputResource& resource = model_.resources[static_cast<size_t>(binding)];
     std::vector<double> cumulative_capacity(static_cast<size_t>(steps + 1), 0.0);
     for (int64_t t = 0; t < steps; ++t) {
-      cumulative_capacity[static_cast<size_t>(t + 1)] = cumulative_capacity[static_cast<size_t>(t)] + capacity[t];
+      cumulative_capacity[static_cast<size_t>(t + 1)] =
+          cumulative_capacity[static_cast<size_t>(t)] + capacity[t];
     }
     double transit = 0;
     if (spec.promise.type == PromiseType::kDelivery && !spec.offerings.empty()) {
@@ -462,12 +506,15 @@ BacklogStory Measurer::Story(const PromiseSpec& spec, int binding) {
       if (story.falls_behind) continue;
       double window = spec.bound_steps;
       if (spec.promise.within.kind != Deadline::Kind::kWithin) {
-        const int64_t day_end = (t / spd + (spec.promise.within.kind == Deadline::Kind::kNextDay ? 2 : 1)) * spd;
+        const int64_t day_end =
+            (t / spd + (spec.promise.within.kind == Deadline::Kind::kNextDay ? 2 : 1)) * spd;
         window = static_cast<double>(day_end - t);
       }
       window -= transit + static_cast<double>(resource.processing_steps[static_cast<size_t>(t)]);
-      const int64_t until = std::clamp<int64_t>(t + 1 + static_cast<int64_t>(std::floor(std::max(0.0, window))), t + 1, steps);
-      const double clearable = cumulative_capacity[static_cast<size_t>(until)] - cumulative_capacity[static_cast<size_t>(t + 1)];
+      const int64_t until = std::clamp<int64_t>(
+          t + 1 + static_cast<int64_t>(std::floor(std::max(0.0, window))), t + 1, steps);
+      const double clearable = cumulative_capacity[static_cast<size_t>(until)] -
+                               cumulative_capacity[static_cast<size_t>(t + 1)];
       if (backlog > clearable + 0.5) {
         story.falls_behind = true;
         story.falls_behind_step = static_cast<double>(t);
@@ -476,12 +523,14 @@ BacklogStory Measurer::Story(const PromiseSpec& spec, int binding) {
     }
     int64_t closed = 0;
     for (int64_t t = first; t < last; ++t) closed += capacity[t] > 0 ? 0 : 1;
-    story.closed_share = last > first ? static_cast<double>(closed) / static_cast<double>(last - first) : 0;
+    story.closed_share =
+        last > first ? static_cast<double>(closed) / static_cast<double>(last - first) : 0;
     const int peak_day = static_cast<int>(story.peak_step / spd);
     double open_capacity = 0;
     int open_days = 0;
     for (int day = peak_day; day < std::min(peak_day + 7, grid.total_days); ++day) {
-      const double day_capacity = plan_.day_capacity[static_cast<size_t>(binding)][static_cast<size_t>(day)];
+      const double day_capacity =
+          plan_.day_capacity[static_cast<size_t>(binding)][static_cast<size_t>(day)];
       if (day_capacity > 0) {
         open_capacity += day_capacity;
         ++open_days;
@@ -503,7 +552,8 @@ BacklogStory Measurer::Story(const PromiseSpec& spec, int binding) {
   for (int64_t t = 0; t < last; ++t) {
     const int day = static_cast<int>(t / spd);
     if (day < grid.horizon_days) {
-      ordered += demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] * shape[static_cast<size_t>(t % spd)];
+      ordered += demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] *
+                 shape[static_cast<size_t>(t % spd)];
     }
     served += entries[static_cast<size_t>(t)];
     if (t < first) continue;

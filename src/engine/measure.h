@@ -20,15 +20,15 @@ namespace tandem::engine {
 
 // A promise resolved against the compiled model.
 struct PromiseSpec {
-  int campaign = -1;      // -1: standing (messaging)
-  int index = 0;          // position in the campaign's promises or in messaging
+  int campaign = -1;  // -1: standing (messaging)
+  int index = 0;      // position in the campaign's promises or in messaging
   Promise promise;
   std::vector<int> offerings;  // covered offerings (availability: stocked ones)
-  int first_day = 0;      // covered order days, horizon day indices, inclusive
+  int first_day = 0;           // covered order days, horizon day indices, inclusive
   int last_day = 0;
-  bool weekly = false;    // standing: the worst ISO week counts
-  int resource = -1;      // response: throughput index
-  double bound_steps = 0; // kWithin deadline in steps
+  bool weekly = false;     // standing: the worst ISO week counts
+  int resource = -1;       // response: throughput index
+  double bound_steps = 0;  // kWithin deadline in steps
 };
 
 // Attribution of late units' waiting, indexed [resource] then [num_resources + offering] for
@@ -43,34 +43,35 @@ struct LeadHistogram {
 };
 
 struct Measurement {
-  double achieved = 1;    // share within the promise (worst week for standing promises)
-  double covered = 0;     // covered units
+  double achieved = 1;  // share within the promise (worst week for standing promises)
+  double covered = 0;   // covered units
 };
 
 // Figures for an explanation, from one run.
 struct BacklogStory {
-  bool stock = false;          // the binding "resource" is an offering's stock
-  int index = -1;              // resource, or offering when stock
+  bool stock = false;  // the binding "resource" is an offering's stock
+  int index = -1;      // resource, or offering when stock
   bool falls_behind = false;
   double falls_behind_step = 0;
   double peak = 0;
   int64_t peak_step = 0;
-  double day_capacity = 0;     // mean capacity of a day around the peak (stock: supply per day)
+  double day_capacity = 0;  // mean capacity of a day around the peak (stock: supply per day)
   bool behind_at_start = false;
-  double closed_share = 0;     // share of the period's steps with no capacity
+  double closed_share = 0;  // share of the period's steps with no capacity
 };
 
 class Measurer {
  public:
   // Measures lane `lane` of the simulator's last measured run, whose demand is `demand`.
-  Measurer(const CompiledModel& model, const Simulator& simulator, const RunPlan& plan, const RunDemand& demand,
-           int lane);
+  Measurer(const CompiledModel& model, const Simulator& simulator, const RunPlan& plan,
+           const RunDemand& demand, int lane);
   // A Measurer to Reset before each use: its buffers are reused from lane to lane and batch to
   // batch (a year's curves are megabytes; allocating them afresh costs more than filling them).
   Measurer(const CompiledModel& model, const Simulator& simulator, const RunPlan& plan);
   void Reset(const RunDemand& demand, int lane);
 
-  Measurement Measure(const PromiseSpec& spec, Attribution* attribution, LeadHistogram* histogram = nullptr);
+  Measurement Measure(const PromiseSpec& spec, Attribution* attribution,
+                      LeadHistogram* histogram = nullptr);
   // The binding resource's backlog over the promise's period, for the explanation.
   BacklogStory Story(const PromiseSpec& spec, int binding);
 
@@ -87,7 +88,8 @@ class Measurer {
   // Exit time (after the last stage's processing) of an order at `order_time` of `offering`.
   // `waits` (when not null) receives each stage's wait, and the stock's.
   double RouteExit(int offering, int64_t order_step, bool left_end, std::vector<double>* waits);
-  double RouteFrom(const CompiledOffering& compiled, double time, bool from_left, std::vector<double>* waits);
+  double RouteFrom(const CompiledOffering& compiled, double time, bool from_left,
+                   std::vector<double>* waits);
   // Exit times of units entering a route at each step boundary, filled as needed.
   struct RouteTable {
     std::vector<double> from_right;  // entering at t, as the first units of step t
@@ -95,9 +97,11 @@ class Measurer {
   };
   static constexpr double kUnset = -1.0;
 
-  Measurement MeasureTime(const PromiseSpec& spec, Attribution* attribution, LeadHistogram* histogram);
+  Measurement MeasureTime(const PromiseSpec& spec, Attribution* attribution,
+                          LeadHistogram* histogram);
   Measurement MeasureAvailability(const PromiseSpec& spec);
-  Measurement MeasureResponse(const PromiseSpec& spec, Attribution* attribution, LeadHistogram* histogram);
+  Measurement MeasureResponse(const PromiseSpec& spec, Attribution* attribution,
+                              LeadHistogram* histogram);
   double CutoffShare(const PromiseSpec& spec, int64_t step) const;
 
   const CompiledModel& model_;
@@ -107,9 +111,9 @@ class Measurer {
   int lane_ = 0;
   std::vector<Curve> resource_curves_;
   std::vector<Curve> stock_curves_;
-  std::vector<int> route_of_;             // per offering: index into route_tables_
+  std::vector<int> route_of_;  // per offering: index into route_tables_
   std::vector<RouteTable> route_tables_;
-  std::vector<double> scratch_;  // response: covered arrivals per step
+  std::vector<double> scratch_;                     // response: covered arrivals per step
   std::vector<double> entries_, ordered_, served_;  // stock curves' inputs
 };
 

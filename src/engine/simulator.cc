@@ -15,7 +15,8 @@ namespace tandem::engine {
 
 void BuildRunDemand(const CompiledModel& model, const std::vector<char>& included,
                     const std::vector<std::vector<double>>& base,
-                    const std::vector<std::vector<std::vector<double>>>& increment, RunDemand* out) {
+                    const std::vector<std::vector<std::vector<double>>>& increment,
+                    RunDemand* out) {
   const size_t num_offerings = model.offerings.size();
   const size_t num_campaigns = model.campaigns.size();
   const int horizon_days = model.grid.horizon_days;
@@ -35,7 +36,8 @@ void BuildRunDemand(const CompiledModel& model, const std::vector<char>& include
     for (size_t i = 0; i < campaign.offerings.size(); ++i) {
       std::vector<double>& counts = out->counts[static_cast<size_t>(campaign.offerings[i])];
       const std::vector<double>& extra = increment[k][i];
-      for (size_t day = 0; day < extra.size(); ++day) counts[static_cast<size_t>(campaign.first_day) + day] += extra[day];
+      for (size_t day = 0; day < extra.size(); ++day)
+        counts[static_cast<size_t>(campaign.first_day) + day] += extra[day];
     }
   }
   for (std::vector<double>& counts : out->counts) {
@@ -51,7 +53,8 @@ void BuildRunDemand(const CompiledModel& model, const std::vector<char>& include
     active[k].assign(campaign.weight_by_day.size(), included[k] ? 1.0 : 0.0);
     if (!included[k] || !campaign.has_cap) continue;
     auto cut = [&](size_t i, size_t day, double keep_share) {
-      double& count = out->counts[static_cast<size_t>(campaign.offerings[i])][static_cast<size_t>(campaign.first_day) + day];
+      double& count = out->counts[static_cast<size_t>(campaign.offerings[i])]
+                                 [static_cast<size_t>(campaign.first_day) + day];
       count = std::max(0.0, count - (1.0 - keep_share) * increment[k][i][day]);
     };
     const size_t window_days = campaign.weight_by_day.size();
@@ -60,7 +63,8 @@ void BuildRunDemand(const CompiledModel& model, const std::vector<char>& include
       if (cap < 0) continue;
       double sold = 0;
       for (size_t day = 0; day < window_days; ++day) {
-        const double units = out->counts[static_cast<size_t>(campaign.offerings[i])][static_cast<size_t>(campaign.first_day) + day];
+        const double units = out->counts[static_cast<size_t>(campaign.offerings[i])]
+                                        [static_cast<size_t>(campaign.first_day) + day];
         if (sold >= cap) {
           cut(i, day, 0.0);
         } else if (sold + units > cap) {
@@ -75,7 +79,9 @@ void BuildRunDemand(const CompiledModel& model, const std::vector<char>& include
       double sold = 0;
       for (size_t day = 0; day < window_days; ++day) {
         double units = 0;
-        for (int o : campaign.offerings) units += out->counts[static_cast<size_t>(o)][static_cast<size_t>(campaign.first_day) + day];
+        for (int o : campaign.offerings)
+          units +=
+              out->counts[static_cast<size_t>(o)][static_cast<size_t>(campaign.first_day) + day];
         double keep = 1.0;
         if (sold >= campaign.cap_total) {
           keep = 0.0;
@@ -110,7 +116,9 @@ void BuildRunDemand(const CompiledModel& model, const std::vector<char>& include
       double discount = 0.0;
       for (size_t k : by_discount) {
         const CompiledCampaign& campaign = model.campaigns[k];
-        if (!included[k] || !campaign.covers[o] || day < campaign.first_day || day > campaign.last_day) continue;
+        if (!included[k] || !campaign.covers[o] || day < campaign.first_day ||
+            day > campaign.last_day)
+          continue;
         const double share = active[k][static_cast<size_t>(day - campaign.first_day)];
         discount += remaining * share * campaign.discount;
         remaining *= 1.0 - share;
@@ -119,7 +127,9 @@ void BuildRunDemand(const CompiledModel& model, const std::vector<char>& include
       out->revenue[o] += revenue;
       for (size_t k = 0; k < num_campaigns; ++k) {
         const CompiledCampaign& campaign = model.campaigns[k];
-        if (!included[k] || !campaign.covers[o] || day < campaign.first_day || day > campaign.last_day) continue;
+        if (!included[k] || !campaign.covers[o] || day < campaign.first_day ||
+            day > campaign.last_day)
+          continue;
         out->window_revenue[k] += revenue;
         out->window_units[k] += units;
       }
@@ -142,7 +152,8 @@ RunPlan MakeRunPlan(const CompiledModel& model, const std::vector<char>& include
   for (size_t r = 0; r < model.resources.size(); ++r) {
     const ThroughputResource& resource = model.resources[r];
     bool booked = false;
-    for (size_t k = 0; k < model.campaigns.size(); ++k) booked = booked || (included[k] && !resource.booked_extra[k].empty());
+    for (size_t k = 0; k < model.campaigns.size(); ++k)
+      booked = booked || (included[k] && !resource.booked_extra[k].empty());
     if (booked) {
       std::vector<double> capacity = resource.base_capacity;
       for (size_t k = 0; k < model.campaigns.size(); ++k) {
@@ -164,7 +175,8 @@ RunPlan MakeRunPlan(const CompiledModel& model, const std::vector<char>& include
     plan.cum_capacity[r].assign(total_steps + 1, 0.0);
     for (size_t t = 0; t < total_steps; ++t) {
       plan.step_capacity[t * width + r] = plan.capacity[r][t];
-      plan.step_cum_capacity[(t + 1) * width + r] = plan.step_cum_capacity[t * width + r] + plan.capacity[r][t];
+      plan.step_cum_capacity[(t + 1) * width + r] =
+          plan.step_cum_capacity[t * width + r] + plan.capacity[r][t];
       plan.cum_capacity[r][t + 1] = plan.cum_capacity[r][t] + plan.capacity[r][t];
     }
     for (size_t t = 0; t < total_steps; ++t) {
@@ -181,10 +193,12 @@ RunPlan MakeRunPlan(const CompiledModel& model, const std::vector<char>& include
     const CompiledCampaign& campaign = model.campaigns[k];
     increment[k].resize(campaign.offerings.size());
     for (size_t i = 0; i < campaign.offerings.size(); ++i) {
-      const CompiledOffering& offering = model.offerings[static_cast<size_t>(campaign.offerings[i])];
+      const CompiledOffering& offering =
+          model.offerings[static_cast<size_t>(campaign.offerings[i])];
       for (size_t day = 0; day < campaign.weight_by_day.size(); ++day) {
-        increment[k][i].push_back(offering.expected_per_day[static_cast<size_t>(campaign.first_day) + day] *
-                                  campaign.lift_mean * campaign.weight_by_day[day]);
+        increment[k][i].push_back(
+            offering.expected_per_day[static_cast<size_t>(campaign.first_day) + day] *
+            campaign.lift_mean * campaign.weight_by_day[day]);
       }
     }
   }
@@ -199,7 +213,8 @@ RunPlan MakeRunPlan(const CompiledModel& model, const std::vector<char>& include
     const CompiledOffering& offering = model.offerings[o];
     std::vector<double>& counts = plan.expected_counts[o];
     counts = expected.counts[o];
-    counts.insert(counts.end(), offering.expected_per_day.begin() + grid.horizon_days, offering.expected_per_day.end());
+    counts.insert(counts.end(), offering.expected_per_day.begin() + grid.horizon_days,
+                  offering.expected_per_day.end());
     if (offering.stocked) {
       StockPlanInput input;
       input.expected_demand = counts;
@@ -226,7 +241,8 @@ RunPlan MakeRunPlan(const CompiledModel& model, const std::vector<char>& include
               double own = 0;
               if (offering.returns_resource >= 0) {
                 own = model.resources[static_cast<size_t>(offering.returns_resource)]
-                          .cost_per_unit[static_cast<size_t>(day) * static_cast<size_t>(grid.steps_per_day)];
+                          .cost_per_unit[static_cast<size_t>(day) *
+                                         static_cast<size_t>(grid.steps_per_day)];
               }
               adjustment[static_cast<size_t>(day)] = static_cast<float>(policy.cost - own);
             }
@@ -241,7 +257,8 @@ RunPlan MakeRunPlan(const CompiledModel& model, const std::vector<char>& include
 // ---------------------------------------------------------------------------------------------
 // Draws
 
-void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario, ScenarioDraws* draws) {
+void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario,
+                  ScenarioDraws* draws) {
   const size_t num_campaigns = model.campaigns.size();
   const int horizon_days = model.grid.horizon_days;
   const uint64_t index = static_cast<uint64_t>(scenario);
@@ -250,13 +267,15 @@ void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario, S
     const CompiledCampaign& campaign = model.campaigns[k];
     Stream stream(seed, index, LiftStreamId(k));
     const double z = stream.Normal();
-    const double lift = campaign.lift_certain ? campaign.lift_value
-                                              : std::exp(campaign.lift_log_median + campaign.lift_sigma * z) - 1.0;
+    const double lift = campaign.lift_certain
+                            ? campaign.lift_value
+                            : std::exp(campaign.lift_log_median + campaign.lift_sigma * z) - 1.0;
     draws->lift[k] = std::max(-1.0, lift);  // 1 + lift clamped at zero
   }
   draws->base.resize(model.offerings.size());
   draws->increment.resize(num_campaigns);
-  for (size_t k = 0; k < num_campaigns; ++k) draws->increment[k].resize(model.campaigns[k].offerings.size());
+  for (size_t k = 0; k < num_campaigns; ++k)
+    draws->increment[k].resize(model.campaigns[k].offerings.size());
 
   std::vector<double> day_mean(static_cast<size_t>(horizon_days));
   std::vector<double> day_uniform(static_cast<size_t>(horizon_days));
@@ -303,7 +322,9 @@ void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario, S
           extra[day] = PoissonQuantile(day_mean[d] * multiplier, uniform);
         } else {
           // A campaign that lowers demand thins the baseline draw: same uniform, lower mean.
-          extra[day] = PoissonQuantile(day_mean[d] * std::max(0.0, 1.0 + multiplier), day_uniform[d]) - base[d];
+          extra[day] =
+              PoissonQuantile(day_mean[d] * std::max(0.0, 1.0 + multiplier), day_uniform[d]) -
+              base[d];
         }
       }
     }
@@ -355,9 +376,12 @@ Simulator::Simulator(const CompiledModel& model, std::vector<char> measured_reso
   returns_slot_.assign(num_offerings, -1);
   for (size_t o = 0; o < num_offerings; ++o) {
     const CompiledOffering& offering = model.offerings[o];
-    if (offering.stocked && offering.may_return) restock_slot_[o] = static_cast<int>(restock_width_++);
-    if (offering.stocked && measured_offering_[o]) entries_slot_[o] = static_cast<int>(entries_width_++);
-    if (offering.may_return && measured_offering_[o]) returns_slot_[o] = static_cast<int>(returns_width_++);
+    if (offering.stocked && offering.may_return)
+      restock_slot_[o] = static_cast<int>(restock_width_++);
+    if (offering.stocked && measured_offering_[o])
+      entries_slot_[o] = static_cast<int>(entries_width_++);
+    if (offering.may_return && measured_offering_[o])
+      returns_slot_[o] = static_cast<int>(returns_width_++);
   }
   // The ring must outlast the longest delay between scheduling and consumption: a queue's
   // wait, processing, transit and return lag, side-load lags. Waits are unbounded in
@@ -368,13 +392,15 @@ Simulator::Simulator(const CompiledModel& model, std::vector<char> measured_reso
     double route = offering.transit_steps + offering.return_lag_steps;
     for (const RouteStage& stage : offering.route) {
       float processing = 0;
-      for (float value : model.resources[static_cast<size_t>(stage.resource)].processing_steps) processing = std::max(processing, value);
+      for (float value : model.resources[static_cast<size_t>(stage.resource)].processing_steps)
+        processing = std::max(processing, value);
       route += static_cast<double>(processing);
     }
     longest = std::max(longest, route);
     for (const SideLoad& load : offering.loads) longest = std::max(longest, load.lag_steps);
   }
-  const size_t ring = std::min(NextPowerOfTwo(static_cast<size_t>(std::ceil(longest)) + 62 * spd), NextPowerOfTwo(steps + 1));
+  const size_t ring = std::min(NextPowerOfTwo(static_cast<size_t>(std::ceil(longest)) + 62 * spd),
+                               NextPowerOfTwo(steps + 1));
   ring_mask_ = ring - 1;
   const size_t day_ring = NextPowerOfTwo(ring / spd + 4);
   day_ring_mask_ = day_ring - 1;
@@ -409,10 +435,12 @@ Simulator::Simulator(const CompiledModel& model, std::vector<char> measured_reso
 namespace {
 
 template <typename T>
-std::vector<double> LaneColumn(const std::vector<T>& table, size_t width, size_t column, int lane, size_t rows) {
+std::vector<double> LaneColumn(const std::vector<T>& table, size_t width, size_t column, int lane,
+                               size_t rows) {
   std::vector<double> out(rows);
   for (size_t row = 0; row < rows; ++row) {
-    out[row] = static_cast<double>(table[(row * width + column) * kLanes + static_cast<size_t>(lane)]);
+    out[row] =
+        static_cast<double>(table[(row * width + column) * kLanes + static_cast<size_t>(lane)]);
   }
   return out;
 }
@@ -445,10 +473,14 @@ void Simulator::StartCurve(const RunPlan& plan, int resource, int lane, std::vec
     double first = step;
     double last = step + 1;
     if (before > 0 || left > 0 || capacity <= 0) {
-      const double opens = capacity > 0 ? step : (next_open[t] >= model_.grid.total_steps ? kNever : static_cast<double>(next_open[t]));
+      const double opens = capacity > 0 ? step
+                                        : (next_open[t] >= model_.grid.total_steps
+                                               ? kNever
+                                               : static_cast<double>(next_open[t]));
       strict = std::max<int64_t>(strict, static_cast<int64_t>(t));
       plain = std::max<int64_t>(plain, static_cast<int64_t>(t));
-      first = before <= 0 ? opens : CapacityTime(plan, resource, cumulative[t] + before, true, &strict);
+      first =
+          before <= 0 ? opens : CapacityTime(plan, resource, cumulative[t] + before, true, &strict);
       if (left <= 0) {
         last = capacity > 0 ? step + 1 : opens;
       } else {
@@ -463,32 +495,37 @@ void Simulator::StartCurve(const RunPlan& plan, int resource, int lane, std::vec
   }
 }
 std::vector<double> Simulator::Backlog(int resource, int lane) const {
-  return LaneColumn(backlog_steps_, num_resources_, static_cast<size_t>(resource), lane, static_cast<size_t>(model_.grid.total_steps));
+  return LaneColumn(backlog_steps_, num_resources_, static_cast<size_t>(resource), lane,
+                    static_cast<size_t>(model_.grid.total_steps));
 }
 void Simulator::Entries(int offering, int lane, std::vector<double>* out) const {
   const size_t steps = static_cast<size_t>(model_.grid.total_steps);
   const size_t column = static_cast<size_t>(entries_slot_[static_cast<size_t>(offering)]);
   out->resize(steps);
-  for (size_t t = 0; t < steps; ++t) (*out)[t] = entries_[(t * entries_width_ + column) * kLanes + static_cast<size_t>(lane)];
+  for (size_t t = 0; t < steps; ++t)
+    (*out)[t] = entries_[(t * entries_width_ + column) * kLanes + static_cast<size_t>(lane)];
 }
 std::vector<double> Simulator::ReturnArrivals(int offering, int lane) const {
-  return LaneColumn(return_arrivals_, returns_width_, static_cast<size_t>(returns_slot_[static_cast<size_t>(offering)]), lane,
+  return LaneColumn(return_arrivals_, returns_width_,
+                    static_cast<size_t>(returns_slot_[static_cast<size_t>(offering)]), lane,
                     static_cast<size_t>(model_.grid.total_steps));
 }
 
-void Simulator::ScatterRing(std::vector<double>& ring, size_t width, size_t column, double position, const double* amount) {
+void Simulator::ScatterRing(std::vector<double>& ring, size_t width, size_t column, double position,
+                            const double* amount) {
   const int64_t total = model_.grid.total_steps;
   if (!(position < static_cast<double>(total))) return;
   const int64_t step = static_cast<int64_t>(position);
   const double late = position - static_cast<double>(step);
   const LaneVec value = LoadLanes(amount);
   AddLanes(&ring[(RingRow(step) * width + column) * kLanes], value * (1.0 - late));
-  if (late > 0 && step + 1 < total) AddLanes(&ring[(RingRow(step + 1) * width + column) * kLanes], value * late);
+  if (late > 0 && step + 1 < total)
+    AddLanes(&ring[(RingRow(step + 1) * width + column) * kLanes], value * late);
   if (step + 2 > scheduled_to_) scheduled_to_ = step + 2;
 }
 
-void Simulator::Schedule(std::vector<double>& ring, size_t width, size_t column, int64_t step, LaneVec first,
-                         LaneVec second) {
+void Simulator::Schedule(std::vector<double>& ring, size_t width, size_t column, int64_t step,
+                         LaneVec first, LaneVec second) {
   const int64_t total = model_.grid.total_steps;
   if (step >= total) return;
   AddLanes(&ring[(RingRow(step) * width + column) * kLanes], first);
@@ -496,8 +533,8 @@ void Simulator::Schedule(std::vector<double>& ring, size_t width, size_t column,
   if (step + 2 > scheduled_to_) scheduled_to_ = step + 2;
 }
 
-void Simulator::SpreadLane(std::vector<double>& ring, size_t width, size_t column, int lane, double from, double to,
-                           double amount) {
+void Simulator::SpreadLane(std::vector<double>& ring, size_t width, size_t column, int lane,
+                           double from, double to, double amount) {
   const int64_t total = model_.grid.total_steps;
   if (!(from < static_cast<double>(total)) || amount == 0) return;
   const size_t l = static_cast<size_t>(lane);
@@ -516,7 +553,8 @@ void Simulator::SpreadLane(std::vector<double>& ring, size_t width, size_t colum
   const double density = amount / (to - from);
   const int64_t last = std::min<int64_t>(static_cast<int64_t>(to), total - 1);
   for (; step <= last; ++step) {
-    const double overlap = std::min(to, static_cast<double>(step + 1)) - std::max(from, static_cast<double>(step));
+    const double overlap =
+        std::min(to, static_cast<double>(step + 1)) - std::max(from, static_cast<double>(step));
     if (overlap > 0) ring[(RingRow(step) * width + column) * kLanes + l] += density * overlap;
   }
   if (last + 1 > scheduled_to_) scheduled_to_ = last + 1;
@@ -528,8 +566,11 @@ void Simulator::EnterRoute(int offering, int64_t step, const double* units) {
   const RouteStage& first = compiled.route.front();
   const size_t row = RingRow(step);
   const LaneVec work = LoadLanes(units) * first.per_unit;
-  AddLanes(&arrival_ring_[(row * num_resources_ + static_cast<size_t>(first.resource)) * kLanes], work);
-  if (first.flow_class >= 0) AddLanes(&class_ring_[(row * num_classes_ + static_cast<size_t>(first.flow_class)) * kLanes], work);
+  AddLanes(&arrival_ring_[(row * num_resources_ + static_cast<size_t>(first.resource)) * kLanes],
+           work);
+  if (first.flow_class >= 0)
+    AddLanes(&class_ring_[(row * num_classes_ + static_cast<size_t>(first.flow_class)) * kLanes],
+             work);
 }
 
 void Simulator::EnterRouteLane(int offering, int64_t step, int lane, double units) {
@@ -557,8 +598,10 @@ double Simulator::EstimateDelivery(const RunPlan& plan, int offering, int lane, 
   const int64_t last_step = model_.grid.total_steps - 1;
   for (const RouteStage& stage : compiled.route) {
     const double start = EstimateStart(plan, stage.resource, lane, time);
-    const size_t at = static_cast<size_t>(std::clamp<int64_t>(static_cast<int64_t>(start), 0, last_step));
-    time = start + model_.step_processing[at * num_resources_ + static_cast<size_t>(stage.resource)];
+    const size_t at =
+        static_cast<size_t>(std::clamp<int64_t>(static_cast<int64_t>(start), 0, last_step));
+    time =
+        start + model_.step_processing[at * num_resources_ + static_cast<size_t>(stage.resource)];
   }
   return time + compiled.transit_steps;
 }
@@ -586,7 +629,8 @@ void Simulator::RecordExits(const RunPlan& plan, const BatchDemand& demand, int 
       if (units <= 0) continue;
       any = true;
       exit_items_[state] += units;
-      exit_when_[state] += units * EstimateDelivery(plan, static_cast<int>(o), static_cast<int>(lane), middle);
+      exit_when_[state] +=
+          units * EstimateDelivery(plan, static_cast<int>(o), static_cast<int>(lane), middle);
     }
     if (any) exited_today_[o] = 1;
   }
@@ -625,38 +669,55 @@ void Simulator::FlushExits(const RunPlan& plan, int day) {
       const double to = from + spd;
       if (!(from < static_cast<double>(grid.total_steps))) continue;  // after the simulation
       returned_[state] += returned;
-      return_policy_cost_[lane] += returned * static_cast<double>(plan.return_cost_adjustment[o][when]);
+      return_policy_cost_[lane] +=
+          returned * static_cast<double>(plan.return_cost_adjustment[o][when]);
       if (measuring_ && returns_slot_[o] >= 0) {
-        for (int64_t step = static_cast<int64_t>(from); step < std::min<int64_t>(static_cast<int64_t>(to) + 1, grid.total_steps); ++step) {
-          const double overlap = std::min(to, static_cast<double>(step + 1)) - std::max(from, static_cast<double>(step));
+        for (int64_t step = static_cast<int64_t>(from);
+             step < std::min<int64_t>(static_cast<int64_t>(to) + 1, grid.total_steps); ++step) {
+          const double overlap = std::min(to, static_cast<double>(step + 1)) -
+                                 std::max(from, static_cast<double>(step));
           if (overlap > 0) {
-            return_arrivals_[(static_cast<size_t>(step) * returns_width_ + static_cast<size_t>(returns_slot_[o])) * kLanes + lane] +=
-                returned * overlap / spd;
+            return_arrivals_[(static_cast<size_t>(step) * returns_width_ +
+                              static_cast<size_t>(returns_slot_[o])) *
+                                 kLanes +
+                             lane] += returned * overlap / spd;
           }
         }
       }
       if (compiled.returns_resource >= 0) {
-        SpreadLane(arrival_ring_, num_resources_, static_cast<size_t>(compiled.returns_resource), static_cast<int>(lane), from, to, returned);
+        SpreadLane(arrival_ring_, num_resources_, static_cast<size_t>(compiled.returns_resource),
+                   static_cast<int>(lane), from, to, returned);
         if (compiled.stocked) {
           // Back in stock from the day after the returns resource processes them.
-          const double start = EstimateStart(plan, compiled.returns_resource, static_cast<int>(lane), 0.5 * (from + to));
-          const size_t at = static_cast<size_t>(std::clamp<int64_t>(static_cast<int64_t>(start), 0, grid.total_steps - 1));
-          const double done = start + model_.step_processing[at * num_resources_ + static_cast<size_t>(compiled.returns_resource)];
+          const double start = EstimateStart(plan, compiled.returns_resource,
+                                             static_cast<int>(lane), 0.5 * (from + to));
+          const size_t at = static_cast<size_t>(
+              std::clamp<int64_t>(static_cast<int64_t>(start), 0, grid.total_steps - 1));
+          const double done =
+              start + model_.step_processing[at * num_resources_ +
+                                             static_cast<size_t>(compiled.returns_resource)];
           const int64_t back = std::max<int64_t>(static_cast<int64_t>(done / spd) + 1, day + 1);
           if (back < grid.total_days) {
-            restock_ring_[(DayRingRow(back) * restock_width_ + static_cast<size_t>(restock_slot_[o])) * kLanes + lane] += returned;
+            restock_ring_[(DayRingRow(back) * restock_width_ +
+                           static_cast<size_t>(restock_slot_[o])) *
+                              kLanes +
+                          lane] += returned;
           }
         }
       } else if (compiled.stocked) {
-        const int64_t back = std::max<int64_t>(static_cast<int64_t>((from + to) / 2 / spd) + 1, day + 1);
+        const int64_t back =
+            std::max<int64_t>(static_cast<int64_t>((from + to) / 2 / spd) + 1, day + 1);
         if (back >= grid.total_days) continue;
-        restock_ring_[(DayRingRow(back) * restock_width_ + static_cast<size_t>(restock_slot_[o])) * kLanes + lane] += returned;
+        restock_ring_[(DayRingRow(back) * restock_width_ + static_cast<size_t>(restock_slot_[o])) *
+                          kLanes +
+                      lane] += returned;
       }
     }
   }
 }
 
-void Simulator::SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int day, const std::vector<int>& group, int lane) {
+void Simulator::SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int day,
+                             const std::vector<int>& group, int lane) {
   const TimeGrid& grid = model_.grid;
   const int spd = grid.steps_per_day;
   const bool in_horizon = day < grid.horizon_days;
@@ -669,7 +730,10 @@ void Simulator::SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int
   for (size_t i = 0; i < size; ++i) {
     const size_t o = static_cast<size_t>(group[i]);
     if (restock_slot_[o] < 0) continue;
-    double& cell = restock_ring_[(DayRingRow(day) * restock_width_ + static_cast<size_t>(restock_slot_[o])) * kLanes + l];
+    double& cell =
+        restock_ring_[(DayRingRow(day) * restock_width_ + static_cast<size_t>(restock_slot_[o])) *
+                          kLanes +
+                      l];
     restocked[i] = cell / spd;  // back in stock over the day
     cell = 0;
   }
@@ -678,16 +742,19 @@ void Simulator::SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int
     for (size_t i = 0; i < size; ++i) {
       const size_t o = static_cast<size_t>(group[i]);
       const CompiledOffering& offering = model_.offerings[o];
-      const double received = plan.receipts[o].empty() ? 0.0 : plan.receipts[o][static_cast<size_t>(day)] / spd;
-      const double ordered = in_horizon ? demand.counts[o][static_cast<size_t>(day) * kLanes + l] *
-                                              model_.shapes[static_cast<size_t>(offering.shape)][static_cast<size_t>(s)]
-                                        : 0.0;
+      const double received =
+          plan.receipts[o].empty() ? 0.0 : plan.receipts[o][static_cast<size_t>(day)] / spd;
+      const double ordered =
+          in_horizon
+              ? demand.counts[o][static_cast<size_t>(day) * kLanes + l] *
+                    model_.shapes[static_cast<size_t>(offering.shape)][static_cast<size_t>(s)]
+              : 0.0;
       const size_t state = o * kLanes + l;
       const double available = stock_[state] + received + restocked[i];
       const double wanted = backorders_[state] + ordered;
       const double out = std::min(available, wanted);
-      at_once_[(o * static_cast<size_t>(grid.total_days) + static_cast<size_t>(day)) * kLanes + l] +=
-          std::min(std::max(0.0, available - backorders_[state]), ordered);
+      at_once_[(o * static_cast<size_t>(grid.total_days) + static_cast<size_t>(day)) * kLanes +
+               l] += std::min(std::max(0.0, available - backorders_[state]), ordered);
       stock_[state] = available - out;
       backorders_[state] = wanted - out;
       receipts[i] = received;
@@ -718,7 +785,10 @@ void Simulator::SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int
       EnterRouteLane(group[i], step, lane, served[i]);
       entered_today_[o * kLanes + l] += served[i];
       if (measuring_ && entries_slot_[o] >= 0) {
-        entries_[(static_cast<size_t>(step) * entries_width_ + static_cast<size_t>(entries_slot_[o])) * kLanes + l] = served[i];
+        entries_[(static_cast<size_t>(step) * entries_width_ +
+                  static_cast<size_t>(entries_slot_[o])) *
+                     kLanes +
+                 l] = served[i];
       }
     }
   }
@@ -734,7 +804,10 @@ void Simulator::StockStage(const RunPlan& plan, const BatchDemand& demand, int d
   };
   auto restock_today = [&](size_t o, size_t lane) {
     if (restock_slot_[o] < 0) return 0.0;
-    return restock_ring_[(DayRingRow(day) * restock_width_ + static_cast<size_t>(restock_slot_[o])) * kLanes + lane];
+    return restock_ring_[(DayRingRow(day) * restock_width_ +
+                          static_cast<size_t>(restock_slot_[o])) *
+                             kLanes +
+                         lane];
   };
   auto received_today = [&](size_t o) {
     return plan.receipts[o].empty() ? 0.0 : plan.receipts[o][static_cast<size_t>(day)];
@@ -748,25 +821,32 @@ void Simulator::StockStage(const RunPlan& plan, const BatchDemand& demand, int d
     const double units = count(o, lane);
     double restocked = 0;
     if (restock_slot_[o] >= 0) {
-      double& cell = restock_ring_[(DayRingRow(day) * restock_width_ + static_cast<size_t>(restock_slot_[o])) * kLanes + lane];
+      double& cell =
+          restock_ring_[(DayRingRow(day) * restock_width_ + static_cast<size_t>(restock_slot_[o])) *
+                            kLanes +
+                        lane];
       restocked = cell;
       cell = 0;
     }
     const size_t state = o * kLanes + lane;
     stock_[state] += received_today(o) + restocked - units;
     backorders_[state] = 0;
-    at_once_[(o * static_cast<size_t>(grid.total_days) + static_cast<size_t>(day)) * kLanes + lane] = units;
+    at_once_[(o * static_cast<size_t>(grid.total_days) + static_cast<size_t>(day)) * kLanes +
+             lane] = units;
     const std::vector<double>& shape = model_.shapes[static_cast<size_t>(offering.shape)];
     if (measuring_ && entries_slot_[o] >= 0) {
       for (int s = 0; s < spd; ++s) {
-        entries_[(static_cast<size_t>(first_step + s) * entries_width_ + static_cast<size_t>(entries_slot_[o])) * kLanes + lane] =
-            units * shape[static_cast<size_t>(s)];
+        entries_[(static_cast<size_t>(first_step + s) * entries_width_ +
+                  static_cast<size_t>(entries_slot_[o])) *
+                     kLanes +
+                 lane] = units * shape[static_cast<size_t>(s)];
       }
     }
     if (units <= 0) return;
     entered_today_[state] += units;
     if (!offering.route.empty()) {
-      group_coefficient_[static_cast<size_t>(offering.entry_group) * kLanes + lane] += units * offering.route.front().per_unit;
+      group_coefficient_[static_cast<size_t>(offering.entry_group) * kLanes + lane] +=
+          units * offering.route.front().per_unit;
     }
   };
 
@@ -789,8 +869,9 @@ void Simulator::StockStage(const RunPlan& plan, const BatchDemand& demand, int d
       for (int o : space.offerings) {
         const size_t index = static_cast<size_t>(o);
         fast = fast && can_fast(index, lane);
-        volume += (stock_[index * kLanes + lane] + received_today(index) + restock_today(index, lane)) *
-                  model_.offerings[index].volume;
+        volume +=
+            (stock_[index * kLanes + lane] + received_today(index) + restock_today(index, lane)) *
+            model_.offerings[index].volume;
       }
       if (volume <= space.capacity) {
         // Nothing can be refused today: the offerings are independent.
@@ -808,7 +889,8 @@ void Simulator::StockStage(const RunPlan& plan, const BatchDemand& demand, int d
   }
 }
 
-double Simulator::CapacityTime(const RunPlan& plan, int resource, double work, bool strict, int64_t* pointer) const {
+double Simulator::CapacityTime(const RunPlan& plan, int resource, double work, bool strict,
+                               int64_t* pointer) const {
   const int64_t total = model_.grid.total_steps;
   const double* cumulative = plan.cum_capacity[static_cast<size_t>(resource)].data();
   int64_t k = *pointer;
@@ -821,7 +903,8 @@ double Simulator::CapacityTime(const RunPlan& plan, int resource, double work, b
   *pointer = k;
   if (k >= total) return kNever;
   const double below = cumulative[k];
-  return static_cast<double>(k) + std::clamp((work - below) / (cumulative[k + 1] - below), 0.0, 1.0);
+  return static_cast<double>(k) +
+         std::clamp((work - below) / (cumulative[k + 1] - below), 0.0, 1.0);
 }
 
 void Simulator::StepResources(const RunPlan& plan, int64_t step) {
@@ -847,7 +930,9 @@ void Simulator::StepResources(const RunPlan& plan, int64_t step) {
     const LaneVec left = queue - started;
     StoreLanes(backlog, left);
     const LaneVec on_base = MinLanes(started, Splat(base_row[r]));
-    AddLanes(&resource_cost_[r * kLanes], on_base * cost_row[r] + (started - on_base) * model_.resources[r].expansion_cost_per_unit);
+    AddLanes(
+        &resource_cost_[r * kLanes],
+        on_base * cost_row[r] + (started - on_base) * model_.resources[r].expansion_cost_per_unit);
     AddLanes(&day_arrivals_[(day * num_resources_ + r) * kLanes], arrived);
     double* day_backlog = &day_max_backlog_[(day * num_resources_ + r) * kLanes];
     StoreLanes(day_backlog, MaxLanes(LoadLanes(day_backlog), left));
@@ -899,9 +984,11 @@ void Simulator::StepResources(const RunPlan& plan, int64_t step) {
         at = step + 1;
         first = work;
       }
-      Schedule(arrival_ring_, num_resources_, static_cast<size_t>(definition.next_resource), at, first, work - first);
+      Schedule(arrival_ring_, num_resources_, static_cast<size_t>(definition.next_resource), at,
+               first, work - first);
       if (definition.next_class >= 0) {
-        Schedule(class_ring_, num_classes_, static_cast<size_t>(definition.next_class), at, first, work - first);
+        Schedule(class_ring_, num_classes_, static_cast<size_t>(definition.next_class), at, first,
+                 work - first);
       }
     }
   }
@@ -924,14 +1011,16 @@ void Simulator::Reset(const BatchDemand& demand) {
     for (size_t lane = 0; lane < kLanes; ++lane) {
       stock_[o * kLanes + lane] = model_.offerings[o].initial_stock;
       backorders_[o * kLanes + lane] = 0;
-      ordered_through_[o * kLanes + lane] = model_.grid.horizon_days > 0 ? demand.counts[o][lane] : 0.0;
+      ordered_through_[o * kLanes + lane] =
+          model_.grid.horizon_days > 0 ? demand.counts[o][lane] : 0.0;
     }
   }
   scheduled_to_ = 0;
 }
 
-void Simulator::Run(const RunPlan& plan, const BatchDemand& demand, BatchTotals* totals, bool measure,
-                    const std::vector<int>& fork_days, std::vector<Fork>* forks, Fork* final_state) {
+void Simulator::Run(const RunPlan& plan, const BatchDemand& demand, BatchTotals* totals,
+                    bool measure, const std::vector<int>& fork_days, std::vector<Fork>* forks,
+                    Fork* final_state) {
   measuring_ = measure;
   Reset(demand);
   if (measuring_) std::fill(return_arrivals_.begin(), return_arrivals_.end(), 0.0);
@@ -944,12 +1033,13 @@ void Simulator::Run(const RunPlan& plan, const BatchDemand& demand, BatchTotals*
 }
 
 void Simulator::AppendState(std::vector<double>* out) const {
-  for (const std::vector<double>* part : StateParts()) out->insert(out->end(), part->begin(), part->end());
+  for (const std::vector<double>* part : StateParts())
+    out->insert(out->end(), part->begin(), part->end());
 }
 
 std::array<std::vector<double>*, 10> Simulator::StateParts() {
-  return {&backlog_, &resource_cost_, &stock_, &backorders_, &returned_, &exited_, &ordered_through_, &refused_,
-          &return_policy_cost_, &class_backlog_};
+  return {&backlog_, &resource_cost_,   &stock_,   &backorders_,         &returned_,
+          &exited_,  &ordered_through_, &refused_, &return_policy_cost_, &class_backlog_};
 }
 std::array<const std::vector<double>*, 10> Simulator::StateParts() const {
   const std::array<std::vector<double>*, 10> parts = const_cast<Simulator*>(this)->StateParts();
@@ -963,7 +1053,9 @@ std::array<const std::vector<double>*, 10> Simulator::StateParts() const {
 // Stock levels may differ (a campaign's leftover stock); that changes when later units ship
 // only if one of the runs then runs out, and not what they cost (docs/engine.md).
 bool Simulator::AgreesWith(const Fork& checkpoint) const {
-  auto same = [](double a, double b) { return std::fabs(a - b) <= 1e-7 * std::max({1.0, std::fabs(a), std::fabs(b)}); };
+  auto same = [](double a, double b) {
+    return std::fabs(a - b) <= 1e-7 * std::max({1.0, std::fabs(a), std::fabs(b)});
+  };
   auto same_span = [&](const double* a, const double* b, size_t size) {
     for (size_t i = 0; i < size; ++i) {
       if (!same(a[i], b[i])) return false;
@@ -975,12 +1067,14 @@ bool Simulator::AgreesWith(const Fork& checkpoint) const {
   for (size_t i = 0; i < parts.size(); ++i) {
     const std::vector<double>& part = *parts[i];
     const bool compared = &part == &backlog_ || &part == &backorders_ || &part == &class_backlog_;
-    if (compared && !same_span(part.data(), checkpoint.state.data() + offset, part.size())) return false;
+    if (compared && !same_span(part.data(), checkpoint.state.data() + offset, part.size()))
+      return false;
     offset += part.size();
   }
   const int64_t first_row = static_cast<int64_t>(checkpoint.day) * model_.grid.steps_per_day;
   const int64_t to = std::max(scheduled_to_, checkpoint.future_to);
-  auto same_ring = [&](const std::vector<double>& ring, size_t width, const std::vector<double>& rows) {
+  auto same_ring = [&](const std::vector<double>& ring, size_t width,
+                       const std::vector<double>& rows) {
     const size_t row_size = width * kLanes;
     for (int64_t step = first_row; step < to; ++step) {
       const double* current = ring.data() + RingRow(step) * row_size;
@@ -1003,7 +1097,8 @@ void Simulator::FinishAs(const Fork& checkpoint, const Fork& final_state) {
   size_t offset = 0;
   for (std::vector<double>* part : StateParts()) {
     std::vector<double>& values = *part;
-    const bool accumulated = part == &resource_cost_ || part == &returned_ || part == &refused_ || part == &return_policy_cost_;
+    const bool accumulated = part == &resource_cost_ || part == &returned_ || part == &refused_ ||
+                             part == &return_policy_cost_;
     for (size_t i = 0; i < values.size(); ++i) {
       if (accumulated) {
         values[i] += final_state.state[offset + i] - checkpoint.state[offset + i];
@@ -1016,7 +1111,8 @@ void Simulator::FinishAs(const Fork& checkpoint, const Fork& final_state) {
 }
 
 void Simulator::SaveFork(int day, Fork* fork) const {
-  const size_t first_row = static_cast<size_t>(day) * static_cast<size_t>(model_.grid.steps_per_day);
+  const size_t first_row =
+      static_cast<size_t>(day) * static_cast<size_t>(model_.grid.steps_per_day);
   fork->day = day;
   fork->state.clear();
   AppendState(&fork->state);
@@ -1028,7 +1124,8 @@ void Simulator::SaveFork(int day, Fork* fork) const {
     out->clear();
     for (int64_t step = static_cast<int64_t>(first_row); step < to; ++step) {
       const size_t begin = RingRow(step) * width * kLanes;
-      out->insert(out->end(), ring.begin() + static_cast<int64_t>(begin), ring.begin() + static_cast<int64_t>(begin + width * kLanes));
+      out->insert(out->end(), ring.begin() + static_cast<int64_t>(begin),
+                  ring.begin() + static_cast<int64_t>(begin + width * kLanes));
     }
   };
   copy_ring(arrival_ring_, num_resources_, &fork->ring_rows);
@@ -1036,8 +1133,8 @@ void Simulator::SaveFork(int day, Fork* fork) const {
   fork->restock_ring = restock_ring_;
 }
 
-void Simulator::RunFrom(const Fork& fork, const RunPlan& plan, const BatchDemand& demand, BatchTotals* totals,
-                        const Convergence& convergence) {
+void Simulator::RunFrom(const Fork& fork, const RunPlan& plan, const BatchDemand& demand,
+                        BatchTotals* totals, const Convergence& convergence) {
   measuring_ = false;
   const double* state = fork.state.data();
   for (std::vector<double>* part : StateParts()) {
@@ -1048,12 +1145,15 @@ void Simulator::RunFrom(const Fork& fork, const RunPlan& plan, const BatchDemand
   std::fill(exit_items_.begin(), exit_items_.end(), 0.0);
   std::fill(exit_when_.begin(), exit_when_.end(), 0.0);
   std::fill(entered_today_.begin(), entered_today_.end(), 0.0);
-  const size_t first_row = static_cast<size_t>(fork.day) * static_cast<size_t>(model_.grid.steps_per_day);
+  const size_t first_row =
+      static_cast<size_t>(fork.day) * static_cast<size_t>(model_.grid.steps_per_day);
   // The step rings are all zero after a completed run; put back what was scheduled.
-  auto restore_ring = [&](std::vector<double>& ring, size_t width, const std::vector<double>& rows) {
+  auto restore_ring = [&](std::vector<double>& ring, size_t width,
+                          const std::vector<double>& rows) {
     const double* source = rows.data();
     for (int64_t step = static_cast<int64_t>(first_row); step < fork.future_to; ++step) {
-      std::copy(source, source + width * kLanes, ring.begin() + static_cast<int64_t>(RingRow(step) * width * kLanes));
+      std::copy(source, source + width * kLanes,
+                ring.begin() + static_cast<int64_t>(RingRow(step) * width * kLanes));
       source += width * kLanes;
     }
   };
@@ -1064,21 +1164,25 @@ void Simulator::RunFrom(const Fork& fork, const RunPlan& plan, const BatchDemand
   Simulate(plan, demand, fork.day, totals, {}, nullptr, convergence);
 }
 
-void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int first_day, BatchTotals* totals,
-                         const std::vector<int>& fork_days, std::vector<Fork>* forks, const Convergence& convergence) {
+void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int first_day,
+                         BatchTotals* totals, const std::vector<int>& fork_days,
+                         std::vector<Fork>* forks, const Convergence& convergence) {
   demand_ = &demand;
   converged_day_ = -1;
   const TimeGrid& grid = model_.grid;
   const int spd = grid.steps_per_day;
   const size_t num_offerings = model_.offerings.size();
   {
-    const int64_t from = static_cast<int64_t>(first_day) * static_cast<int64_t>(num_resources_ * kLanes);
+    const int64_t from =
+        static_cast<int64_t>(first_day) * static_cast<int64_t>(num_resources_ * kLanes);
     std::fill(day_arrivals_.begin() + from, day_arrivals_.end(), 0.0);
     std::fill(day_max_backlog_.begin() + from, day_max_backlog_.end(), 0.0);
     for (size_t o = 0; o < num_offerings; ++o) {
-      const size_t begin = (o * static_cast<size_t>(grid.total_days) + static_cast<size_t>(first_day)) * kLanes;
+      const size_t begin =
+          (o * static_cast<size_t>(grid.total_days) + static_cast<size_t>(first_day)) * kLanes;
       const size_t end = (o + 1) * static_cast<size_t>(grid.total_days) * kLanes;
-      std::fill(at_once_.begin() + static_cast<int64_t>(begin), at_once_.begin() + static_cast<int64_t>(end), 0.0);
+      std::fill(at_once_.begin() + static_cast<int64_t>(begin),
+                at_once_.begin() + static_cast<int64_t>(end), 0.0);
     }
   }
   size_t next_fork = 0;
@@ -1089,19 +1193,23 @@ void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int fir
       SaveFork(day, &(*forks)[next_fork]);
       ++next_fork;
     }
-    while (next_checkpoint < convergence.checkpoints.size() && convergence.checkpoints[next_checkpoint]->day < day) {
+    while (next_checkpoint < convergence.checkpoints.size() &&
+           convergence.checkpoints[next_checkpoint]->day < day) {
       ++next_checkpoint;
     }
-    if (next_checkpoint < convergence.checkpoints.size() && convergence.checkpoints[next_checkpoint]->day == day &&
+    if (next_checkpoint < convergence.checkpoints.size() &&
+        convergence.checkpoints[next_checkpoint]->day == day &&
         AgreesWith(*convergence.checkpoints[next_checkpoint])) {
       FinishAs(*convergence.checkpoints[next_checkpoint], *convergence.final_state);
       converged_day_ = day;
       // Leave the rings as a completed run does: empty.
       for (int64_t step = static_cast<int64_t>(day) * spd; step < scheduled_to_; ++step) {
-        std::fill_n(arrival_ring_.begin() + static_cast<int64_t>(RingRow(step) * num_resources_ * kLanes),
-                    num_resources_ * kLanes, 0.0);
-        std::fill_n(class_ring_.begin() + static_cast<int64_t>(RingRow(step) * num_classes_ * kLanes), num_classes_ * kLanes,
-                    0.0);
+        std::fill_n(
+            arrival_ring_.begin() + static_cast<int64_t>(RingRow(step) * num_resources_ * kLanes),
+            num_resources_ * kLanes, 0.0);
+        std::fill_n(
+            class_ring_.begin() + static_cast<int64_t>(RingRow(step) * num_classes_ * kLanes),
+            num_classes_ * kLanes, 0.0);
       }
       std::fill(restock_ring_.begin(), restock_ring_.end(), 0.0);
       break;
@@ -1122,7 +1230,8 @@ void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int fir
             const double weight = shape[static_cast<size_t>(s)] * load.per_unit;
             if (weight == 0) continue;
             StoreLanes(amount, units * weight);
-            ScatterRing(arrival_ring_, num_resources_, static_cast<size_t>(load.resource), first + s, amount);
+            ScatterRing(arrival_ring_, num_resources_, static_cast<size_t>(load.resource),
+                        first + s, amount);
           }
         }
       }
@@ -1140,7 +1249,8 @@ void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int fir
             EnterRoute(static_cast<int>(o), first_step + s, amount);
           }
         } else {
-          AddLanes(&group_coefficient_[static_cast<size_t>(offering.entry_group) * kLanes], units * offering.route.front().per_unit);
+          AddLanes(&group_coefficient_[static_cast<size_t>(offering.entry_group) * kLanes],
+                   units * offering.route.front().per_unit);
         }
       }
     }
@@ -1153,8 +1263,13 @@ void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int fir
       for (int s = 0; s < spd; ++s) {
         const size_t row = RingRow(first_step + s);
         const LaneVec share = value * shape[static_cast<size_t>(s)];
-        AddLanes(&arrival_ring_[(row * num_resources_ + static_cast<size_t>(group.resource)) * kLanes], share);
-        if (group.flow_class >= 0) AddLanes(&class_ring_[(row * num_classes_ + static_cast<size_t>(group.flow_class)) * kLanes], share);
+        AddLanes(
+            &arrival_ring_[(row * num_resources_ + static_cast<size_t>(group.resource)) * kLanes],
+            share);
+        if (group.flow_class >= 0)
+          AddLanes(
+              &class_ring_[(row * num_classes_ + static_cast<size_t>(group.flow_class)) * kLanes],
+              share);
       }
       ZeroLanes(coefficient);
     }
@@ -1169,7 +1284,8 @@ void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int fir
     // Work still queued when the simulation ends must be done anyway: charge it at the last cost.
     out.fulfilment_cost = return_policy_cost_[lane];
     for (size_t r = 0; r < num_resources_; ++r) {
-      out.fulfilment_cost += resource_cost_[r * kLanes + lane] + backlog_[r * kLanes + lane] * model_.resources[r].cost_per_unit.back();
+      out.fulfilment_cost += resource_cost_[r * kLanes + lane] +
+                             backlog_[r * kLanes + lane] * model_.resources[r].cost_per_unit.back();
     }
     out.contribution = -out.fulfilment_cost;
     out.units_sold = 0;
@@ -1178,12 +1294,14 @@ void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int fir
       const double sold = lane_demand.sold[o];
       const double returned = returned_[o * kLanes + lane];
       const double refunds = sold > 0 ? returned * lane_demand.revenue[o] / sold : 0.0;
-      out.contribution += lane_demand.revenue[o] - refunds - model_.offerings[o].unit_cost * (sold - returned);
+      out.contribution +=
+          lane_demand.revenue[o] - refunds - model_.offerings[o].unit_cost * (sold - returned);
       out.units_sold += sold;
       out.returned[o] = returned;
     }
     out.refused.resize(model_.spaces.size());
-    for (size_t space = 0; space < model_.spaces.size(); ++space) out.refused[space] = refused_[space * kLanes + lane];
+    for (size_t space = 0; space < model_.spaces.size(); ++space)
+      out.refused[space] = refused_[space * kLanes + lane];
   }
 }
 

@@ -38,41 +38,42 @@ namespace tandem::engine {
 // Everything about a run that does not depend on the random draws: which campaigns are in
 // place, capacities with their bookings, the stock plan and the return rates in force.
 struct RunPlan {
-  std::vector<char> included;                   // per campaign
-  std::vector<const double*> capacity;          // per resource, [total_steps]
-  std::vector<std::vector<double>> day_capacity;  // per resource, [total_days]
-  std::vector<std::vector<double>> receipts;    // per offering (stocked), units per day
-  std::vector<StockPlan> stock_plans;           // per offering (stocked)
+  std::vector<char> included;                        // per campaign
+  std::vector<const double*> capacity;               // per resource, [total_steps]
+  std::vector<std::vector<double>> day_capacity;     // per resource, [total_days]
+  std::vector<std::vector<double>> receipts;         // per offering (stocked), units per day
+  std::vector<StockPlan> stock_plans;                // per offering (stocked)
   std::vector<std::vector<double>> expected_counts;  // per offering, expected units per day
-  std::vector<std::vector<float>> return_rate;  // per offering, by order day
+  std::vector<std::vector<float>> return_rate;       // per offering, by order day
   // Per offering and order day: a free-returns promise's cost per return minus the returns
   // resource's own cost (added so that each return costs what the promise says).
   std::vector<std::vector<float>> return_cost_adjustment;
   std::vector<std::vector<double>> owned_capacity;  // storage behind `capacity` where booked
-  std::vector<double> step_capacity;            // [step * resources + resource]
-  std::vector<double> step_cum_capacity;        // [step * resources + resource], steps 0..total
-  std::vector<std::vector<double>> cum_capacity;  // per resource, [total_steps + 1]
+  std::vector<double> step_capacity;                // [step * resources + resource]
+  std::vector<double> step_cum_capacity;            // [step * resources + resource], steps 0..total
+  std::vector<std::vector<double>> cum_capacity;    // per resource, [total_steps + 1]
 };
 
 RunPlan MakeRunPlan(const CompiledModel& model, const std::vector<char>& included);
 
 // The random draws of one scenario, shared by all its runs (common random numbers).
 struct ScenarioDraws {
-  std::vector<double> lift;                             // per campaign
-  std::vector<std::vector<double>> base;                // [offering][horizon day]
+  std::vector<double> lift;                                 // per campaign
+  std::vector<std::vector<double>> base;                    // [offering][horizon day]
   std::vector<std::vector<std::vector<double>>> increment;  // [campaign][i][window day]
 };
 
-void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario, ScenarioDraws* draws);
+void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario,
+                  ScenarioDraws* draws);
 
 // Demand of a run: units per offering and day with the run's campaigns (caps applied), and
 // what they earn.
 struct RunDemand {
-  std::vector<std::vector<double>> counts;   // [offering][horizon day]
-  std::vector<double> revenue;               // per offering, whole horizon
-  std::vector<double> sold;                  // per offering
-  std::vector<double> window_revenue;        // per campaign: its offerings, its window
-  std::vector<double> window_units;          // per campaign
+  std::vector<std::vector<double>> counts;  // [offering][horizon day]
+  std::vector<double> revenue;              // per offering, whole horizon
+  std::vector<double> sold;                 // per offering
+  std::vector<double> window_revenue;       // per campaign: its offerings, its window
+  std::vector<double> window_units;         // per campaign
 };
 
 // Builds counts = base + increments of included campaigns, applying caps and discounts.
@@ -83,18 +84,19 @@ void BuildRunDemand(const CompiledModel& model, const std::vector<char>& include
 
 // The demand of kLanes scenarios' runs, lane-interleaved for the simulation.
 struct BatchDemand {
-  std::array<const RunDemand*, kLanes> lanes{};      // REQUIRES: all set
-  std::vector<std::vector<double>> counts;           // [offering][day * kLanes + lane]
+  std::array<const RunDemand*, kLanes> lanes{};  // REQUIRES: all set
+  std::vector<std::vector<double>> counts;       // [offering][day * kLanes + lane]
   void Interleave(const CompiledModel& model);
 };
 
 // What a run produced, per lane, beyond the buffers the Simulator keeps for measurement.
 struct RunTotals {
-  double contribution = 0;      // revenue - refunds - cost of goods - resource costs
-  double fulfilment_cost = 0;   // resource costs (route, returns, side loads) and return policy costs
+  double contribution = 0;  // revenue - refunds - cost of goods - resource costs
+  double fulfilment_cost =
+      0;  // resource costs (route, returns, side loads) and return policy costs
   double units_sold = 0;
-  std::vector<double> returned;   // per offering
-  std::vector<double> refused;    // per space: receipts refused for lack of space
+  std::vector<double> returned;  // per offering
+  std::vector<double> refused;   // per space: receipts refused for lack of space
 };
 using BatchTotals = std::array<RunTotals, kLanes>;
 
@@ -105,7 +107,7 @@ class Simulator {
   // the first day the two can differ). Filled by Run, used by RunFrom.
   struct Fork {
     int day = -1;
-    std::vector<double> state;             // every per-lane state vector, concatenated
+    std::vector<double> state;  // every per-lane state vector, concatenated
     std::vector<int> exit_day;
     std::vector<double> ring_rows, class_ring_rows, restock_ring;  // work scheduled from `day` on
     int64_t future_to = 0;
@@ -127,14 +129,16 @@ class Simulator {
   // At the start of each day in `fork_days` (one per fork) a snapshot goes to (*forks)[i];
   // `final_state` (when not null) receives the state at the end.
   void Run(const RunPlan& plan, const BatchDemand& demand, BatchTotals* totals, bool measure,
-           const std::vector<int>& fork_days = {}, std::vector<Fork>* forks = nullptr, Fork* final_state = nullptr);
+           const std::vector<int>& fork_days = {}, std::vector<Fork>* forks = nullptr,
+           Fork* final_state = nullptr);
   // Continues from `fork` with another plan and demand (never measured). At a checkpoint's day,
   // if the run agrees with the checkpointed one it stops and takes the rest from it: its totals
   // are then those of the whole run, but its daily figures end there (converged_day()).
   // REQUIRES: plan and demand agree with the forked run's before fork.day.
-  void RunFrom(const Fork& fork, const RunPlan& plan, const BatchDemand& demand, BatchTotals* totals,
-               const Convergence& convergence);
-  void RunFrom(const Fork& fork, const RunPlan& plan, const BatchDemand& demand, BatchTotals* totals) {
+  void RunFrom(const Fork& fork, const RunPlan& plan, const BatchDemand& demand,
+               BatchTotals* totals, const Convergence& convergence);
+  void RunFrom(const Fork& fork, const RunPlan& plan, const BatchDemand& demand,
+               BatchTotals* totals) {
     RunFrom(fork, plan, demand, totals, Convergence());
   }
   // The day the last RunFrom stopped early, or -1.
@@ -143,26 +147,37 @@ class Simulator {
   // --- results of the last measured run, per lane (REQUIRES: flagged as measured) ---
   // When the first and the last units arriving in each step start (steps, fractional; kNever
   // when not within the simulation). `plan` is the measured run's.
-  void StartCurve(const RunPlan& plan, int resource, int lane, std::vector<double>* low, std::vector<double>* high) const;
-  std::vector<double> Backlog(int resource, int lane) const;       // units waiting after each step
-  void Entries(int offering, int lane, std::vector<double>* out) const;  // stocked: leaving stock per step
+  void StartCurve(const RunPlan& plan, int resource, int lane, std::vector<double>* low,
+                  std::vector<double>* high) const;
+  std::vector<double> Backlog(int resource, int lane) const;  // units waiting after each step
+  void Entries(int offering, int lane,
+               std::vector<double>* out) const;  // stocked: leaving stock per step
   std::vector<double> ReturnArrivals(int offering, int lane) const;
   // --- results of the last run, per lane ---
   double DayArrivals(int resource, int day, int lane) const {
-    return day_arrivals_[(static_cast<size_t>(day) * num_resources_ + static_cast<size_t>(resource)) * kLanes + static_cast<size_t>(lane)];
+    return day_arrivals_[(static_cast<size_t>(day) * num_resources_ +
+                          static_cast<size_t>(resource)) *
+                             kLanes +
+                         static_cast<size_t>(lane)];
   }
   double DayMaxBacklog(int resource, int day, int lane) const {
-    return day_max_backlog_[(static_cast<size_t>(day) * num_resources_ + static_cast<size_t>(resource)) * kLanes + static_cast<size_t>(lane)];
+    return day_max_backlog_[(static_cast<size_t>(day) * num_resources_ +
+                             static_cast<size_t>(resource)) *
+                                kLanes +
+                            static_cast<size_t>(lane)];
   }
   double AtOnce(int offering, int day, int lane) const {
-    return at_once_[(static_cast<size_t>(offering) * static_cast<size_t>(model_.grid.total_days) + static_cast<size_t>(day)) * kLanes +
+    return at_once_[(static_cast<size_t>(offering) * static_cast<size_t>(model_.grid.total_days) +
+                     static_cast<size_t>(day)) *
+                        kLanes +
                     static_cast<size_t>(lane)];
   }
 
  private:
   void Reset(const BatchDemand& demand);
   void Simulate(const RunPlan& plan, const BatchDemand& demand, int first_day, BatchTotals* totals,
-                const std::vector<int>& fork_days, std::vector<Fork>* forks, const Convergence& convergence);
+                const std::vector<int>& fork_days, std::vector<Fork>* forks,
+                const Convergence& convergence);
   // Every per-lane state vector, in the order of Fork::state.
   std::array<std::vector<double>*, 10> StateParts();
   std::array<const std::vector<double>*, 10> StateParts() const;
@@ -171,13 +186,17 @@ class Simulator {
   void FinishAs(const Fork& checkpoint, const Fork& final_state);
   void SaveFork(int day, Fork* fork) const;
   // Adds `amount` (one value per lane) at a fractional step into a step ring.
-  void ScatterRing(std::vector<double>& ring, size_t width, size_t column, double position, const double* amount);
+  void ScatterRing(std::vector<double>& ring, size_t width, size_t column, double position,
+                   const double* amount);
   // Adds `first` into `step` and `second` into the step after, in a step ring.
-  void Schedule(std::vector<double>& ring, size_t width, size_t column, int64_t step, LaneVec first, LaneVec second);
+  void Schedule(std::vector<double>& ring, size_t width, size_t column, int64_t step, LaneVec first,
+                LaneVec second);
   // Adds `amount` of one lane spread evenly over [from, to] (steps) into a step ring.
-  void SpreadLane(std::vector<double>& ring, size_t width, size_t column, int lane, double from, double to, double amount);
+  void SpreadLane(std::vector<double>& ring, size_t width, size_t column, int lane, double from,
+                  double to, double amount);
   void StockStage(const RunPlan& plan, const BatchDemand& demand, int day);
-  void SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int day, const std::vector<int>& group, int lane);
+  void SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int day,
+                    const std::vector<int>& group, int lane);
   void EnterRoute(int offering, int64_t step, const double* units);
   void EnterRouteLane(int offering, int64_t step, int lane, double units);
   // Records the day's units entering their routes for returns, with an estimated delivery
@@ -190,7 +209,8 @@ class Simulator {
   void StepResources(const RunPlan& plan, int64_t step);
   // Earliest time cumulative capacity reaches `work` (strict: exceeds it), searching forward
   // from `*pointer`.
-  double CapacityTime(const RunPlan& plan, int resource, double work, bool strict, int64_t* pointer) const;
+  double CapacityTime(const RunPlan& plan, int resource, double work, bool strict,
+                      int64_t* pointer) const;
   size_t RingRow(int64_t step) const { return static_cast<size_t>(step) & ring_mask_; }
   size_t DayRingRow(int64_t day) const { return static_cast<size_t>(day) & day_ring_mask_; }
 
@@ -199,40 +219,42 @@ class Simulator {
   size_t num_classes_ = 0;
   std::vector<char> measured_resource_;
   std::vector<char> measured_offering_;
-  std::vector<int> restock_slot_;   // per offering: column in the restock ring, or -1
-  std::vector<int> entries_slot_;   // per offering: column in entries_, or -1
-  std::vector<int> returns_slot_;   // per offering: column in return_arrivals_, or -1
+  std::vector<int> restock_slot_;  // per offering: column in the restock ring, or -1
+  std::vector<int> entries_slot_;  // per offering: column in entries_, or -1
+  std::vector<int> returns_slot_;  // per offering: column in return_arrivals_, or -1
   size_t restock_width_ = 0, entries_width_ = 0, returns_width_ = 0;
 
   // Rings of scheduled work (row = step & ring_mask_, then column, then lane); a row is
   // zeroed as its step is consumed. The ring is longer than any delay.
   size_t ring_mask_ = 0;
-  std::vector<double> arrival_ring_;   // [row][resource][lane]: work arriving
-  std::vector<double> class_ring_;     // [row][class][lane]: the part of it each class carries
-  int64_t scheduled_to_ = 0;           // rows at or after this step are zero
+  std::vector<double> arrival_ring_;  // [row][resource][lane]: work arriving
+  std::vector<double> class_ring_;    // [row][class][lane]: the part of it each class carries
+  int64_t scheduled_to_ = 0;          // rows at or after this step are zero
   size_t day_ring_mask_ = 0;
-  std::vector<double> restock_ring_;   // [day row][restock slot][lane]: units back in stock
+  std::vector<double> restock_ring_;  // [day row][restock slot][lane]: units back in stock
   // Measurement tables (measured runs only).
   bool measuring_ = false;
-  std::vector<float> arrivals_steps_;  // [step][resource][lane]
-  std::vector<float> backlog_steps_;   // [step][resource][lane]
-  std::vector<double> entries_;        // [step][entries slot][lane]
+  std::vector<float> arrivals_steps_;    // [step][resource][lane]
+  std::vector<float> backlog_steps_;     // [step][resource][lane]
+  std::vector<double> entries_;          // [step][entries slot][lane]
   std::vector<double> return_arrivals_;  // [step][returns slot][lane]
   // Per day and lane.
   std::vector<double> day_arrivals_;     // [day][resource][lane]
   std::vector<double> day_max_backlog_;  // [day][resource][lane]
   std::vector<double> at_once_;          // [offering][day][lane]
   // State, [item][lane].
-  std::vector<double> backlog_, resource_cost_;                         // per resource
+  std::vector<double> backlog_, resource_cost_;                                   // per resource
   std::vector<double> stock_, backorders_, returned_, exited_, ordered_through_;  // per offering
-  std::vector<double> exit_items_, exit_when_;   // per offering: delivered today, and sum of items x time
+  std::vector<double> exit_items_,
+      exit_when_;                      // per offering: delivered today, and sum of items x time
   std::vector<double> entered_today_;  // per offering: units that left stock today
   std::vector<double> refused_;        // per space
   std::vector<double> return_policy_cost_;  // [lane]
-  std::vector<double> class_backlog_;  // [class][lane]: work of the class waiting (resources with several)
-  std::vector<int> exit_day_;          // [offering][lane]: order day of the next unit out
+  std::vector<double>
+      class_backlog_;          // [class][lane]: work of the class waiting (resources with several)
+  std::vector<int> exit_day_;  // [offering][lane]: order day of the next unit out
   std::vector<double> group_coefficient_;  // [group][lane], for the current day
-  std::vector<char> exited_today_;     // per offering
+  std::vector<char> exited_today_;         // per offering
   int64_t day_end_step_ = 0;
   int converged_day_ = -1;
   const BatchDemand* demand_ = nullptr;

@@ -23,8 +23,10 @@ StockPlan PlanStock(const StockPlanInput& input) {
   const double part = safety_days - whole;
   for (int day = 0; day < days; ++day) {
     double sum = 0;
-    for (int ahead = 1; ahead <= whole && day + ahead < days; ++ahead) sum += demand[static_cast<size_t>(day + ahead)];
-    if (part > 0 && day + whole + 1 < days) sum += part * demand[static_cast<size_t>(day + whole + 1)];
+    for (int ahead = 1; ahead <= whole && day + ahead < days; ++ahead)
+      sum += demand[static_cast<size_t>(day + ahead)];
+    if (part > 0 && day + whole + 1 < days)
+      sum += part * demand[static_cast<size_t>(day + whole + 1)];
     safety[static_cast<size_t>(day)] = sum;
   }
 

@@ -22,7 +22,9 @@ Json Number(double value, int decimals) {
 }
 
 Json Spread(const Percentiles& value, int decimals) {
-  return Json{{"p5", Number(value.p5, decimals)}, {"p50", Number(value.p50, decimals)}, {"p95", Number(value.p95, decimals)}};
+  return Json{{"p5", Number(value.p5, decimals)},
+              {"p50", Number(value.p50, decimals)},
+              {"p95", Number(value.p95, decimals)}};
 }
 
 Json PromiseJson(const PromiseResult& promise) {
@@ -41,7 +43,8 @@ Json PromiseJson(const PromiseResult& promise) {
     if (promise.promise.cutoff) out["cutoff"] = FormatTimeOfDay(*promise.promise.cutoff);
     out["covered_units"] = Round(promise.covered_units_p50, 1);
   }
-  if (promise.type == PromiseType::kAvailability) out["covered_units"] = Round(promise.covered_units_p50, 1);
+  if (promise.type == PromiseType::kAvailability)
+    out["covered_units"] = Round(promise.covered_units_p50, 1);
   if (promise.detail) {
     const PromiseDetail& detail = *promise.detail;
     Json story;
@@ -75,7 +78,9 @@ Json PromiseJson(const PromiseResult& promise) {
   if (promise.type == PromiseType::kFreeReturns) {
     Json offerings = Json::array();
     for (const PromiseResult::OfferingReturn& item : promise.free_returns) {
-      offerings.push_back({{"id", item.offering}, {"unit_contribution_after_returns", Round(item.contribution_after_returns, 2)}});
+      offerings.push_back(
+          {{"id", item.offering},
+           {"unit_contribution_after_returns", Round(item.contribution_after_returns, 2)}});
     }
     out["offerings"] = offerings;
   }
@@ -120,16 +125,18 @@ Json CampaignJson(const CampaignResult& campaign) {
                       {"available", Round(check.available, 2)}});
   }
   for (const ThroughputCheck& check : campaign.throughput) {
-    checks.push_back({{"type", "throughput"},
-                      {"resource", check.resource},
-                      {"status", check.overloaded ? "overloaded" : "ok"},
-                      {"peak_backlog", Spread(check.peak_backlog, 1)},
-                      {"peak_utilisation", Round(check.peak_utilisation, 3)},
-                      {"peak_backlog_without", Spread(check.peak_backlog_without, 1)},
-                      {"peak_utilisation_without", Round(check.peak_utilisation_without, 3)},
-                      {"day_capacity", Round(check.day_capacity, 1)},
-                      {"unit", check.unit},
-                      {"period", {{"start", check.period_start.ToString()}, {"end", check.period_end.ToString()}}}});
+    checks.push_back(
+        {{"type", "throughput"},
+         {"resource", check.resource},
+         {"status", check.overloaded ? "overloaded" : "ok"},
+         {"peak_backlog", Spread(check.peak_backlog, 1)},
+         {"peak_utilisation", Round(check.peak_utilisation, 3)},
+         {"peak_backlog_without", Spread(check.peak_backlog_without, 1)},
+         {"peak_utilisation_without", Round(check.peak_utilisation_without, 3)},
+         {"day_capacity", Round(check.day_capacity, 1)},
+         {"unit", check.unit},
+         {"period",
+          {{"start", check.period_start.ToString()}, {"end", check.period_end.ToString()}}}});
     if (!check.days.empty()) {
       Json days = Json::array();
       for (const ThroughputCheck::Day& day : check.days) {
@@ -157,18 +164,22 @@ Json CampaignJson(const CampaignResult& campaign) {
   money["revenue"] = Spread(economics.revenue, 2);
   money["incremental_contribution"] = Spread(economics.incremental_contribution, 2);
   money["spend"] = Round(economics.spend, 2);
-  money["roi"] = economics.roi_defined ? Spread(economics.roi, 4) : Json{{"p5", nullptr}, {"p50", nullptr}, {"p95", nullptr}};
+  money["roi"] = economics.roi_defined ? Spread(economics.roi, 4)
+                                       : Json{{"p5", nullptr}, {"p50", nullptr}, {"p95", nullptr}};
   money["p_loss"] = Round(economics.p_loss, 4);
-  money["cac_with_fulfilment"] = economics.cac_with_fulfilment ? Json(Round(*economics.cac_with_fulfilment, 2)) : Json(nullptr);
+  money["cac_with_fulfilment"] = economics.cac_with_fulfilment
+                                     ? Json(Round(*economics.cac_with_fulfilment, 2))
+                                     : Json(nullptr);
   money["incremental_units"] = Spread(economics.incremental_units, 1);
   money["incremental_fulfilment_cost"] = Spread(economics.incremental_fulfilment_cost, 2);
   money["expected_incremental_after_spend"] = Round(economics.expected_incremental_after_spend, 2);
   Json offerings = Json::array();
   for (const OfferingEconomics& offering : economics.offerings) {
-    offerings.push_back({{"id", offering.offering},
-                         {"unit_contribution", Round(offering.unit_contribution, 2)},
-                         {"unit_contribution_after_returns", Round(offering.unit_contribution_after_returns, 2)},
-                         {"return_rate", Round(offering.return_rate, 4)}});
+    offerings.push_back(
+        {{"id", offering.offering},
+         {"unit_contribution", Round(offering.unit_contribution, 2)},
+         {"unit_contribution_after_returns", Round(offering.unit_contribution_after_returns, 2)},
+         {"return_rate", Round(offering.return_rate, 4)}});
   }
   money["offerings"] = offerings;
   out["economics"] = money;
@@ -187,7 +198,8 @@ std::string CheckResultToJson(const CheckResult& result) {
   out["confidence"] = Round(result.confidence, 4);
   out["currency"] = result.currency;
   Json campaigns = Json::array();
-  for (const CampaignResult& campaign : result.campaigns) campaigns.push_back(CampaignJson(campaign));
+  for (const CampaignResult& campaign : result.campaigns)
+    campaigns.push_back(CampaignJson(campaign));
   out["campaigns"] = campaigns;
   Json messaging = Json::array();
   for (const PromiseResult& promise : result.messaging) messaging.push_back(PromiseJson(promise));

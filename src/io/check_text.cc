@@ -44,18 +44,26 @@ std::string Percent(double share) {
 class Painter {
  public:
   explicit Painter(bool color) : color_(color) {}
-  std::string Bold(const std::string& text) const { return color_ ? "\033[1m" + text + "\033[0m" : text; }
-  std::string Dim(const std::string& text) const { return color_ ? "\033[2m" + text + "\033[0m" : text; }
+  std::string Bold(const std::string& text) const {
+    return color_ ? "\033[1m" + text + "\033[0m" : text;
+  }
+  std::string Dim(const std::string& text) const {
+    return color_ ? "\033[2m" + text + "\033[0m" : text;
+  }
   std::string Verdict(Verdict verdict) const {
     std::string word = VerdictName(verdict);
     for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (!color_) return word;
-    const char* code = verdict == Verdict::kGo ? "\033[1;32m" : verdict == Verdict::kAtRisk ? "\033[1;33m" : "\033[1;31m";
+    const char* code = verdict == Verdict::kGo       ? "\033[1;32m"
+                       : verdict == Verdict::kAtRisk ? "\033[1;33m"
+                                                     : "\033[1;31m";
     return code + word + "\033[0m";
   }
   std::string Status(PromiseStatus status, const std::string& padded) const {
     if (!color_) return padded;
-    const char* code = status == PromiseStatus::kKept ? "\033[32m" : status == PromiseStatus::kAtRisk ? "\033[33m" : "\033[31m";
+    const char* code = status == PromiseStatus::kKept     ? "\033[32m"
+                       : status == PromiseStatus::kAtRisk ? "\033[33m"
+                                                          : "\033[31m";
     return code + padded + "\033[0m";
   }
 
@@ -84,30 +92,34 @@ std::string Wrap(const std::string& text, size_t width, size_t indent) {
 }
 
 void Promises(const std::vector<PromiseResult>& promises, const Painter& paint, std::string* out) {
-  *out += paint.Dim(fmt::format("  {:<3}{:<50} {:<8} {:>8}   {}\n", "#", "promise", "status", "kept in",
-                                "achieved p5 / p50 / p95")) ;
+  *out += paint.Dim(fmt::format("  {:<3}{:<50} {:<8} {:>8}   {}\n", "#", "promise", "status",
+                                "kept in", "achieved p5 / p50 / p95"));
   for (const PromiseResult& promise : promises) {
     std::string text = promise.text;
     if (text.size() > 50) text = text.substr(0, 47) + "...";
-    const std::string achieved = promise.type == PromiseType::kClaim
-                                     ? (promise.achieved.p50 >= 1 ? "declared" : "not declared")
-                                     : fmt::format("{} / {} / {}", Percent(promise.achieved.p5),
-                                                   Percent(promise.achieved.p50), Percent(promise.achieved.p95));
-    *out += fmt::format("  {:<3}{:<50} {} {:>8}   {}\n", promise.index + 1, text,
-                        paint.Status(promise.status, fmt::format("{:<8}", StatusName(promise.status))),
-                        Percent(promise.p_kept), achieved);
+    const std::string achieved =
+        promise.type == PromiseType::kClaim
+            ? (promise.achieved.p50 >= 1 ? "declared" : "not declared")
+            : fmt::format("{} / {} / {}", Percent(promise.achieved.p5),
+                          Percent(promise.achieved.p50), Percent(promise.achieved.p95));
+    *out +=
+        fmt::format("  {:<3}{:<50} {} {:>8}   {}\n", promise.index + 1, text,
+                    paint.Status(promise.status, fmt::format("{:<8}", StatusName(promise.status))),
+                    Percent(promise.p_kept), achieved);
     if (promise.text.size() > 50) *out += Wrap(promise.text, 90, 7);
     std::string why = promise.explanation;
     if (!promise.binding.empty() && promise.status != PromiseStatus::kKept) {
       std::string binding;
-      for (const std::string& name : promise.binding) binding += (binding.empty() ? "" : ", ") + name;
+      for (const std::string& name : promise.binding)
+        binding += (binding.empty() ? "" : ", ") + name;
       why = "[binding: " + binding + "] " + why;
     }
     *out += paint.Dim(Wrap(why, 92, 7));
   }
 }
 
-void CampaignSection(const CampaignResult& campaign, const std::string& currency, const Painter& paint, std::string* out) {
+void CampaignSection(const CampaignResult& campaign, const std::string& currency,
+                     const Painter& paint, std::string* out) {
   *out += "\n" + paint.Bold(fmt::format("Campaign {} \"{}\"", campaign.id, campaign.name)) + ": " +
           paint.Verdict(campaign.verdict) + "\n";
   if (!campaign.promises.empty()) {
@@ -116,54 +128,69 @@ void CampaignSection(const CampaignResult& campaign, const std::string& currency
   }
   *out += paint.Bold(" Checks") + "\n";
   for (const SpaceCheck& check : campaign.space) {
-    *out += fmt::format("  {:<11}{:<14}{:<11}planned peak {} {} on {} against {} ({}); {} without this campaign\n", "space",
-                        check.resource, check.broken ? "BROKEN" : "ok", Count(check.peak), check.unit, check.date.ToString(),
-                        Count(check.capacity), Percent(check.peak_ratio), Count(check.peak_without));
+    *out += fmt::format(
+        "  {:<11}{:<14}{:<11}planned peak {} {} on {} against {} ({}); {} without this campaign\n",
+        "space", check.resource, check.broken ? "BROKEN" : "ok", Count(check.peak), check.unit,
+        check.date.ToString(), Count(check.capacity), Percent(check.peak_ratio),
+        Count(check.peak_without));
     if (check.refused_units.p95 > 0.5) {
-      *out += paint.Dim(fmt::format("{:37}receipts refused for lack of space: {} units (p95 {})\n", "",
-                                    Count(check.refused_units.p50), Count(check.refused_units.p95)));
+      *out +=
+          paint.Dim(fmt::format("{:37}receipts refused for lack of space: {} units (p95 {})\n", "",
+                                Count(check.refused_units.p50), Count(check.refused_units.p95)));
     }
   }
   if (campaign.launch) {
     const LaunchCheck& check = *campaign.launch;
     std::string path;
     for (const std::string& task : check.critical_path) path += (path.empty() ? "" : " -> ") + task;
-    *out += fmt::format("  {:<11}{:<14}{:<11}ready {}, window starts {} (critical path: {})\n", "launch", "",
-                        check.broken ? "BROKEN" : "ok", check.ready.ToString(), check.start.ToString(), path);
+    *out += fmt::format("  {:<11}{:<14}{:<11}ready {}, window starts {} (critical path: {})\n",
+                        "launch", "", check.broken ? "BROKEN" : "ok", check.ready.ToString(),
+                        check.start.ToString(), path);
   }
   for (const BudgetCheck& check : campaign.budget) {
-    *out += fmt::format("  {:<11}{:<14}{:<11}spend {} of {} left for it\n", "budget", check.resource,
-                        check.broken ? "BROKEN" : "ok", Money(check.spend, currency), Money(check.available, currency));
+    *out += fmt::format("  {:<11}{:<14}{:<11}spend {} of {} left for it\n", "budget",
+                        check.resource, check.broken ? "BROKEN" : "ok",
+                        Money(check.spend, currency), Money(check.available, currency));
   }
   for (const ThroughputCheck& check : campaign.throughput) {
-    *out += fmt::format("  {:<11}{:<14}{:<11}peak backlog {} {} (p95 {}; {} without), busiest day {} of capacity ({} without)\n",
-                        "throughput", check.resource, check.overloaded ? "OVERLOADED" : "ok", Count(check.peak_backlog.p50),
-                        check.unit, Count(check.peak_backlog.p95), Count(check.peak_backlog_without.p50),
-                        Percent(check.peak_utilisation), Percent(check.peak_utilisation_without));
+    *out += fmt::format(
+        "  {:<11}{:<14}{:<11}peak backlog {} {} (p95 {}; {} without), busiest day {} of capacity "
+        "({} without)\n",
+        "throughput", check.resource, check.overloaded ? "OVERLOADED" : "ok",
+        Count(check.peak_backlog.p50), check.unit, Count(check.peak_backlog.p95),
+        Count(check.peak_backlog_without.p50), Percent(check.peak_utilisation),
+        Percent(check.peak_utilisation_without));
   }
   for (const SupplyShortfall& shortfall : campaign.supply) {
-    *out += fmt::format("  {:<11}{:<14}{:<11}the stock plan is {} units short between {} and {}: supply cannot arrive in time\n",
-                        "supply", shortfall.offering, "SHORT", Count(shortfall.units), shortfall.first_date.ToString(),
-                        shortfall.last_date.ToString());
+    *out += fmt::format(
+        "  {:<11}{:<14}{:<11}the stock plan is {} units short between {} and {}: supply cannot "
+        "arrive in time\n",
+        "supply", shortfall.offering, "SHORT", Count(shortfall.units),
+        shortfall.first_date.ToString(), shortfall.last_date.ToString());
   }
   const Economics& economics = campaign.economics;
   *out += paint.Bold(" Economics") + paint.Dim(" (p50, and p5 .. p95 across scenarios)") + "\n";
   auto line = [&](const char* label, const Percentiles& value) {
-    *out += fmt::format("  {:<30}{:>14}   {} .. {}\n", label, Money(value.p50, currency), Money(value.p5, currency),
-                        Money(value.p95, currency));
+    *out += fmt::format("  {:<30}{:>14}   {} .. {}\n", label, Money(value.p50, currency),
+                        Money(value.p5, currency), Money(value.p95, currency));
   };
   line("revenue in window", economics.revenue);
   line("incremental contribution", economics.incremental_contribution);
   *out += fmt::format("  {:<30}{:>14}\n", "spend", Money(economics.spend, currency));
-  *out += fmt::format("  {:<30}{:>14}\n", "expected net of spend", Money(economics.expected_incremental_after_spend, currency));
-  *out += fmt::format("  {:<30}{:>14}   {} .. {}\n", "ROI", economics.roi_defined ? Percent(economics.roi.p50) : "n/a",
-                      economics.roi_defined ? Percent(economics.roi.p5) : "", economics.roi_defined ? Percent(economics.roi.p95) : "");
+  *out += fmt::format("  {:<30}{:>14}\n", "expected net of spend",
+                      Money(economics.expected_incremental_after_spend, currency));
+  *out += fmt::format("  {:<30}{:>14}   {} .. {}\n", "ROI",
+                      economics.roi_defined ? Percent(economics.roi.p50) : "n/a",
+                      economics.roi_defined ? Percent(economics.roi.p5) : "",
+                      economics.roi_defined ? Percent(economics.roi.p95) : "");
   *out += fmt::format("  {:<30}{:>14}\n", "probability of a loss", Percent(economics.p_loss));
-  *out += fmt::format("  {:<30}{:>14}   per extra unit sold ({} extra units)\n", "CAC incl. fulfilment",
-                      economics.cac_with_fulfilment ? Cents(*economics.cac_with_fulfilment, currency) : "n/a",
-                      Count(economics.incremental_units.p50));
+  *out += fmt::format(
+      "  {:<30}{:>14}   per extra unit sold ({} extra units)\n", "CAC incl. fulfilment",
+      economics.cac_with_fulfilment ? Cents(*economics.cac_with_fulfilment, currency) : "n/a",
+      Count(economics.incremental_units.p50));
   for (const OfferingEconomics& offering : economics.offerings) {
-    *out += fmt::format("  {:<30}{:>14}   after returns ({} returned): {}\n", "per unit of " + offering.offering,
+    *out += fmt::format("  {:<30}{:>14}   after returns ({} returned): {}\n",
+                        "per unit of " + offering.offering,
                         Cents(offering.unit_contribution, currency), Percent(offering.return_rate),
                         Cents(offering.unit_contribution_after_returns, currency));
   }
@@ -180,19 +207,27 @@ std::string CheckResultToText(const CheckResult& result, bool color) {
   std::string out;
   out += paint.Bold(result.name) + "\n";
   out += "Verdict: " + paint.Verdict(result.verdict) + "\n";
-  out += paint.Dim(fmt::format("{} scenarios, seed {}, step {}, horizon {} to {}; a promise is kept when it holds in at least {} of them.\n",
-                               Count(static_cast<double>(result.scenarios)), result.seed, result.step.ToString(),
-                               result.horizon.start.ToString(), result.horizon.end.ToString(), Percent(result.confidence)));
-  for (const CampaignResult& campaign : result.campaigns) CampaignSection(campaign, result.currency, paint, &out);
+  out += paint.Dim(fmt::format(
+      "{} scenarios, seed {}, step {}, horizon {} to {}; a promise is kept when it holds in at "
+      "least {} of them.\n",
+      Count(static_cast<double>(result.scenarios)), result.seed, result.step.ToString(),
+      result.horizon.start.ToString(), result.horizon.end.ToString(), Percent(result.confidence)));
+  for (const CampaignResult& campaign : result.campaigns)
+    CampaignSection(campaign, result.currency, paint, &out);
   if (!result.supply.empty()) {
     out += "\n" + paint.Bold("Stock plan") + "\n";
     for (const SupplyShortfall& shortfall : result.supply) {
-      out += fmt::format("  {} is {} units short between {} and {}: with its lead time, supply cannot arrive sooner.\n",
-                         shortfall.offering, Count(shortfall.units), shortfall.first_date.ToString(), shortfall.last_date.ToString());
+      out += fmt::format(
+          "  {} is {} units short between {} and {}: with its lead time, supply cannot arrive "
+          "sooner.\n",
+          shortfall.offering, Count(shortfall.units), shortfall.first_date.ToString(),
+          shortfall.last_date.ToString());
     }
   }
   if (!result.messaging.empty()) {
-    out += "\n" + paint.Bold("Standing promises (messaging), over the whole horizon, worst ISO week") + "\n";
+    out += "\n" +
+           paint.Bold("Standing promises (messaging), over the whole horizon, worst ISO week") +
+           "\n";
     Promises(result.messaging, paint, &out);
   }
   return out;

@@ -1467,8 +1467,10 @@ Result<Scenario> Reader::Run(std::string_view text) {
   // Random streams are numbered per offering and campaign (engine/random.h): they stay distinct
   // below 4,095 campaigns; a thousand is far beyond any plan.
   constexpr size_t kMaxCampaigns = 1000;
-  if (root["campaigns"] && root["campaigns"].IsSequence() && root["campaigns"].size() > kMaxCampaigns) {
-    Problem(root["campaigns"], "campaigns", std::to_string(root["campaigns"].size()) + " campaigns is too many",
+  if (root["campaigns"] && root["campaigns"].IsSequence() &&
+      root["campaigns"].size() > kMaxCampaigns) {
+    Problem(root["campaigns"], "campaigns",
+            std::to_string(root["campaigns"].size()) + " campaigns is too many",
             "at most 1,000 campaigns in one scenario");
   } else if (root["campaigns"]) {
     ReadList(root["campaigns"], "campaigns", &scenario.campaigns,

@@ -22,11 +22,21 @@ std::string Quote(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char escaped[8];
@@ -59,7 +69,9 @@ class Writer {
   std::string Run(const Scenario& scenario);
 
  private:
-  void Line(int indent, const std::string& text) { out_ += std::string(static_cast<size_t>(indent), ' ') + text + "\n"; }
+  void Line(int indent, const std::string& text) {
+    out_ += std::string(static_cast<size_t>(indent), ' ') + text + "\n";
+  }
   void WritePromise(int indent, const Promise& promise);
 
   std::string out_;
@@ -78,22 +90,25 @@ void Writer::WritePromise(int indent, const Promise& promise) {
     text += ", return_rate: " + Number(promise.return_rate);
     if (promise.cost) text += ", cost: " + Number(*promise.cost);
   } else if (promise.type == PromiseType::kClaim) {
-    text += ", text: " + Quote(promise.text) + ", requires: " + IdList(promise.requires_capabilities);
+    text +=
+        ", text: " + Quote(promise.text) + ", requires: " + IdList(promise.requires_capabilities);
   }
   if (!promise.offerings.empty()) text += ", offerings: " + IdList(promise.offerings);
   Line(indent, text + "}");
 }
 
 std::string Writer::Run(const Scenario& scenario) {
-  static constexpr std::array<const char*, 7> kDays = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  static constexpr std::array<const char*, 7> kDays = {"mon", "tue", "wed", "thu",
+                                                       "fri", "sat", "sun"};
   Line(0, "tandem: 1");
   Line(0, "name: " + Quote(scenario.name));
   Line(0, "currency: " + Quote(scenario.currency));
   Line(0, "horizon: " + Range(scenario.horizon));
   Line(0, "today: " + scenario.today.ToString());
   const SimulationSettings& simulation = scenario.simulation;
-  Line(0, "simulation: {step: " + simulation.step.ToString() + ", scenarios: " + std::to_string(simulation.scenarios) +
-              ", seed: " + std::to_string(simulation.seed) + ", confidence: " + Number(simulation.confidence) + "}");
+  Line(0, "simulation: {step: " + simulation.step.ToString() + ", scenarios: " +
+              std::to_string(simulation.scenarios) + ", seed: " + std::to_string(simulation.seed) +
+              ", confidence: " + Number(simulation.confidence) + "}");
 
   if (!scenario.calendars.empty()) {
     Line(0, "calendars:");
@@ -108,14 +123,16 @@ std::string Writer::Run(const Scenario& scenario) {
           open += Hours(intervals.front());
         } else {
           open += "[";
-          for (size_t i = 0; i < intervals.size(); ++i) open += (i > 0 ? ", " : "") + Hours(intervals[i]);
+          for (size_t i = 0; i < intervals.size(); ++i)
+            open += (i > 0 ? ", " : "") + Hours(intervals[i]);
           open += "]";
         }
       }
       Line(4, "open: {" + open + "}");
       if (!calendar.closed.empty()) {
         std::string closed;
-        for (size_t i = 0; i < calendar.closed.size(); ++i) closed += (i > 0 ? ", " : "") + calendar.closed[i].ToString();
+        for (size_t i = 0; i < calendar.closed.size(); ++i)
+          closed += (i > 0 ? ", " : "") + calendar.closed[i].ToString();
         Line(4, "closed: [" + closed + "]");
       }
     }
@@ -133,23 +150,28 @@ std::string Writer::Run(const Scenario& scenario) {
       Line(4, "capacity: " + Number(resource.capacity));
       if (resource.kind == ResourceKind::kThroughput) {
         if (!resource.calendar.empty()) Line(4, "calendar: " + resource.calendar);
-        if (resource.processing_time.minutes != 0) Line(4, "processing_time: " + resource.processing_time.ToString());
-        if (resource.cost_per_unit != 0) Line(4, "cost_per_unit: " + Number(resource.cost_per_unit));
+        if (resource.processing_time.minutes != 0)
+          Line(4, "processing_time: " + resource.processing_time.ToString());
+        if (resource.cost_per_unit != 0)
+          Line(4, "cost_per_unit: " + Number(resource.cost_per_unit));
         if (!resource.changes.empty()) {
           Line(4, "changes:");
           for (const ResourceChange& change : resource.changes) {
             std::string text = "- {from: " + change.from.ToString();
             if (change.capacity) text += ", capacity: " + Number(*change.capacity);
-            if (change.calendar && !change.calendar->empty()) text += ", calendar: " + *change.calendar;
-            if (change.processing_time) text += ", processing_time: " + change.processing_time->ToString();
+            if (change.calendar && !change.calendar->empty())
+              text += ", calendar: " + *change.calendar;
+            if (change.processing_time)
+              text += ", processing_time: " + change.processing_time->ToString();
             if (change.cost_per_unit) text += ", cost_per_unit: " + Number(*change.cost_per_unit);
             Line(6, text + "}");
           }
         }
         if (resource.expansion) {
           const Expansion& expansion = *resource.expansion;
-          Line(4, "expansion: {extra: " + Number(expansion.extra_per_hour) + ", cost_per_unit: " +
-                      Number(expansion.cost_per_unit) + ", lead_time: " + expansion.lead_time.ToString() + "}");
+          Line(4, "expansion: {extra: " + Number(expansion.extra_per_hour) +
+                      ", cost_per_unit: " + Number(expansion.cost_per_unit) +
+                      ", lead_time: " + expansion.lead_time.ToString() + "}");
         }
       }
       if (resource.period) Line(4, "period: " + Range(*resource.period));
@@ -181,7 +203,8 @@ std::string Writer::Run(const Scenario& scenario) {
     }
     if (!offering.space.empty()) Line(4, "space: " + offering.space);
     if (offering.supply) {
-      Line(4, "supply: {per_day: " + Number(offering.supply->per_day) + ", lead_time: " + offering.supply->lead_time.ToString() +
+      Line(4, "supply: {per_day: " + Number(offering.supply->per_day) +
+                  ", lead_time: " + offering.supply->lead_time.ToString() +
                   ", safety_days: " + Number(offering.supply->safety_days) + "}");
     }
     if (offering.return_rate != 0) Line(4, "return_rate: " + Number(offering.return_rate));
@@ -192,7 +215,9 @@ std::string Writer::Run(const Scenario& scenario) {
       for (size_t i = 0; i < offering.route.size(); ++i) {
         const RouteStep& step = offering.route[i];
         route += i > 0 ? ", " : "";
-        route += step.per_unit == 1 ? step.resource : "{resource: " + step.resource + ", per_unit: " + Number(step.per_unit) + "}";
+        route += step.per_unit == 1
+                     ? step.resource
+                     : "{resource: " + step.resource + ", per_unit: " + Number(step.per_unit) + "}";
       }
       Line(4, "route: " + route + "]");
     }
@@ -200,7 +225,8 @@ std::string Writer::Run(const Scenario& scenario) {
     if (!offering.loads.empty()) {
       Line(4, "loads:");
       for (const Load& load : offering.loads) {
-        Line(6, "- {resource: " + load.resource + ", per_unit: " + Number(load.per_unit) + ", lag: " + load.lag.ToString() + "}");
+        Line(6, "- {resource: " + load.resource + ", per_unit: " + Number(load.per_unit) +
+                    ", lag: " + load.lag.ToString() + "}");
       }
     }
     const Baseline& baseline = offering.baseline;
@@ -213,12 +239,18 @@ std::string Writer::Run(const Scenario& scenario) {
       Line(6, "weekly: " + weekly + "]");
     }
     switch (baseline.intraday) {
-      case IntradayShape::kFlat: break;
-      case IntradayShape::kOffice: Line(6, "intraday: office"); break;
-      case IntradayShape::kEvening: Line(6, "intraday: evening"); break;
+      case IntradayShape::kFlat:
+        break;
+      case IntradayShape::kOffice:
+        Line(6, "intraday: office");
+        break;
+      case IntradayShape::kEvening:
+        Line(6, "intraday: evening");
+        break;
       case IntradayShape::kWeights: {
         std::string weights = "[";
-        for (size_t i = 0; i < 24; ++i) weights += (i > 0 ? ", " : "") + Number(baseline.intraday_weights[i]);
+        for (size_t i = 0; i < 24; ++i)
+          weights += (i > 0 ? ", " : "") + Number(baseline.intraday_weights[i]);
         Line(6, "intraday: " + weights + "]");
         break;
       }
@@ -248,18 +280,20 @@ std::string Writer::Run(const Scenario& scenario) {
       if (campaign.lift.certain) {
         Line(4, "lift: " + Number(campaign.lift.expected));
       } else {
-        Line(4, "lift: {expected: " + Number(campaign.lift.expected) + ", low: " + Number(campaign.lift.low) +
-                    ", high: " + Number(campaign.lift.high) + "}");
+        Line(4, "lift: {expected: " + Number(campaign.lift.expected) + ", low: " +
+                    Number(campaign.lift.low) + ", high: " + Number(campaign.lift.high) + "}");
       }
       if (!campaign.profile.empty()) {
         std::string profile = "[";
-        for (size_t i = 0; i < campaign.profile.size(); ++i) profile += (i > 0 ? ", " : "") + Number(campaign.profile[i]);
+        for (size_t i = 0; i < campaign.profile.size(); ++i)
+          profile += (i > 0 ? ", " : "") + Number(campaign.profile[i]);
         Line(4, "profile: " + profile + "]");
       }
       if (!campaign.cap.by_offering.empty()) {
         std::string cap = "{";
         for (size_t i = 0; i < campaign.cap.by_offering.size(); ++i) {
-          cap += (i > 0 ? ", " : "") + campaign.cap.by_offering[i].first + ": " + Number(campaign.cap.by_offering[i].second);
+          cap += (i > 0 ? ", " : "") + campaign.cap.by_offering[i].first + ": " +
+                 Number(campaign.cap.by_offering[i].second);
         }
         Line(4, "cap: " + cap + "}");
       } else if (campaign.cap.total) {
@@ -268,8 +302,9 @@ std::string Writer::Run(const Scenario& scenario) {
       if (!campaign.bookings.empty()) {
         Line(4, "bookings:");
         for (const Booking& booking : campaign.bookings) {
-          Line(6, "- {resource: " + booking.resource + ", extra: " + Number(booking.extra_per_hour) + ", from: " +
-                      booking.from.ToString() + ", until: " + booking.until.ToString() + "}");
+          Line(6, "- {resource: " + booking.resource + ", extra: " +
+                      Number(booking.extra_per_hour) + ", from: " + booking.from.ToString() +
+                      ", until: " + booking.until.ToString() + "}");
         }
       }
       if (!campaign.promises.empty()) {
@@ -293,14 +328,19 @@ std::string Writer::Run(const Scenario& scenario) {
 
 }  // namespace
 
-std::string WriteScenarioYaml(const Scenario& scenario) { return Writer().Run(scenario); }
+std::string WriteScenarioYaml(const Scenario& scenario) {
+  return Writer().Run(scenario);
+}
 
 Status WriteFileAtomically(const std::string& path, const std::string& text) {
   const std::filesystem::path target(path);
-  const std::filesystem::path folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  const std::filesystem::path folder =
+      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
   std::string temporary = (folder / ("." + target.filename().string() + ".XXXXXX")).string();
   const int descriptor = mkstemp(temporary.data());
-  if (descriptor < 0) return Error::Io(path + ": cannot create a file in " + folder.string() + ": " + std::strerror(errno));
+  if (descriptor < 0)
+    return Error::Io(path + ": cannot create a file in " + folder.string() + ": " +
+                     std::strerror(errno));
   size_t written = 0;
   while (written < text.size()) {
     const ssize_t count = ::write(descriptor, text.data() + written, text.size() - written);

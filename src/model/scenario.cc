@@ -49,12 +49,18 @@ int32_t Calendar::OpenMinutes(Date date, MinuteOfDay minute_from, MinuteOfDay mi
 
 const char* PromiseTypeName(PromiseType type) {
   switch (type) {
-    case PromiseType::kDelivery: return "delivery";
-    case PromiseType::kProcessing: return "processing";
-    case PromiseType::kResponse: return "response";
-    case PromiseType::kAvailability: return "availability";
-    case PromiseType::kFreeReturns: return "free_returns";
-    case PromiseType::kClaim: return "claim";
+    case PromiseType::kDelivery:
+      return "delivery";
+    case PromiseType::kProcessing:
+      return "processing";
+    case PromiseType::kResponse:
+      return "response";
+    case PromiseType::kAvailability:
+      return "availability";
+    case PromiseType::kFreeReturns:
+      return "free_returns";
+    case PromiseType::kClaim:
+      return "claim";
   }
   return "unknown";
 }
@@ -70,8 +76,8 @@ std::string Promise::Describe(const std::string& unit) const {
       return "processed " + within.ToWords() + " for " + Percent(share) + " of " + unit +
              cutoff_words;
     case PromiseType::kResponse:
-      return resource + " responds " + within.ToWords() + " for " + Percent(share) + " of " +
-             unit + cutoff_words;
+      return resource + " responds " + within.ToWords() + " for " + Percent(share) + " of " + unit +
+             cutoff_words;
     case PromiseType::kAvailability:
       return "in stock for " + Percent(share) + " of " + unit;
     case PromiseType::kFreeReturns: {
@@ -89,14 +95,26 @@ std::string Promise::Describe(const std::string& unit) const {
   return "";
 }
 
-const Resource* Scenario::FindResource(const std::string& id) const { return FindById(resources, id); }
-const Offering* Scenario::FindOffering(const std::string& id) const { return FindById(offerings, id); }
-const Calendar* Scenario::FindCalendar(const std::string& id) const { return FindById(calendars, id); }
-const Campaign* Scenario::FindCampaign(const std::string& id) const { return FindById(campaigns, id); }
+const Resource* Scenario::FindResource(const std::string& id) const {
+  return FindById(resources, id);
+}
+const Offering* Scenario::FindOffering(const std::string& id) const {
+  return FindById(offerings, id);
+}
+const Calendar* Scenario::FindCalendar(const std::string& id) const {
+  return FindById(calendars, id);
+}
+const Campaign* Scenario::FindCampaign(const std::string& id) const {
+  return FindById(campaigns, id);
+}
 const Capability* Scenario::FindCapability(const std::string& id) const {
   return FindById(capabilities, id);
 }
-int Scenario::ResourceIndex(const std::string& id) const { return IndexById(resources, id); }
-int Scenario::OfferingIndex(const std::string& id) const { return IndexById(offerings, id); }
+int Scenario::ResourceIndex(const std::string& id) const {
+  return IndexById(resources, id);
+}
+int Scenario::OfferingIndex(const std::string& id) const {
+  return IndexById(offerings, id);
+}
 
 }  // namespace tandem

@@ -4,51 +4,69 @@ namespace tandem::server {
 
 const char* RoleName(Role role) {
   switch (role) {
-    case Role::kMarketing: return "marketing";
-    case Role::kOperations: return "operations";
-    case Role::kFinance: return "finance";
-    case Role::kService: return "service";
-    case Role::kAdmin: return "admin";
+    case Role::kMarketing:
+      return "marketing";
+    case Role::kOperations:
+      return "operations";
+    case Role::kFinance:
+      return "finance";
+    case Role::kService:
+      return "service";
+    case Role::kAdmin:
+      return "admin";
   }
   return "?";
 }
 
 std::optional<Role> ParseRole(const std::string& text) {
-  for (Role role : {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService, Role::kAdmin}) {
+  for (Role role :
+       {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService, Role::kAdmin}) {
     if (text == RoleName(role)) return role;
   }
   return std::nullopt;
 }
 
 const std::vector<Role>& Functions() {
-  static const std::vector<Role> functions = {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService};
+  static const std::vector<Role> functions = {Role::kMarketing, Role::kOperations, Role::kFinance,
+                                              Role::kService};
   return functions;
 }
 
 ApiError ApiError::Invalid(std::string message, std::vector<FieldError> fields) {
   return {422, "invalid", std::move(message), std::move(fields)};
 }
-ApiError ApiError::Field(const std::string& field, const std::string& problem, const std::string& allowed) {
+ApiError ApiError::Field(const std::string& field, const std::string& problem,
+                         const std::string& allowed) {
   return {400, "bad_request", field + ": " + problem, {FieldError{field, problem, allowed, ""}}};
 }
-ApiError ApiError::Unauthenticated(std::string message) { return {401, "unauthenticated", std::move(message), {}}; }
+ApiError ApiError::Unauthenticated(std::string message) {
+  return {401, "unauthenticated", std::move(message), {}};
+}
 ApiError ApiError::Forbidden(std::string message, std::string field) {
   ApiError error{403, "forbidden", std::move(message), {}};
   if (!field.empty()) error.fields.push_back({field, "not yours to change", "", ""});
   return error;
 }
-ApiError ApiError::NotFound(std::string message) { return {404, "not_found", std::move(message), {}}; }
+ApiError ApiError::NotFound(std::string message) {
+  return {404, "not_found", std::move(message), {}};
+}
 ApiError ApiError::Conflict(std::string message, std::string field) {
   ApiError error{409, "conflict", std::move(message), {}};
   if (!field.empty()) error.fields.push_back({field, error.message, "", ""});
   return error;
 }
 ApiError ApiError::PreconditionRequired(std::string message) {
-  return {428, "precondition_required", std::move(message),
+  return {428,
+          "precondition_required",
+          std::move(message),
           {FieldError{"If-Match", "missing", "the ETag of the version you read", ""}}};
 }
-ApiError ApiError::TooMany(std::string message) { return {429, "rate_limited", std::move(message), {}}; }
-ApiError ApiError::Internal(std::string message) { return {500, "internal", std::move(message), {}}; }
+ApiError ApiError::TooMany(std::string message) {
+  return {429, "rate_limited", std::move(message), {}};
+}
+ApiError ApiError::Internal(std::string message) {
+  return {500, "internal", std::move(message), {}};
+}
 
 nlohmann::json ApiError::ToJson() const {
   nlohmann::json list = nlohmann::json::array();

@@ -33,9 +33,11 @@ std::string RandomPassword() {
 std::string HashPassword(const std::string& password, bool fast) {
   CryptoReady();
   char hash[crypto_pwhash_STRBYTES];
-  const unsigned long long ops = fast ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  const unsigned long long ops =
+      fast ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
   const size_t memory = fast ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
-  if (crypto_pwhash_str_alg(hash, password.data(), password.size(), ops, memory, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+  if (crypto_pwhash_str_alg(hash, password.data(), password.size(), ops, memory,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return {};  // out of memory: no hash, so no login with it
   }
   return hash;

@@ -6,11 +6,16 @@ Outcome<std::vector<Credential>> LoadDemo(Service& service) {
   Actor system;
   system.name = "demo";
   system.role = Role::kAdmin;
-  Outcome<Reply> imported = service.Import(system, "greenleaf", DemoScenarioYaml(), {}, "greenleaf.yaml");
+  Outcome<Reply> imported =
+      service.Import(system, "greenleaf", DemoScenarioYaml(), {}, "greenleaf.yaml");
   if (!imported.ok()) return imported.error();
   std::vector<Credential> credentials;
-  for (const auto& [name, role] : std::vector<std::pair<std::string, std::string>>{
-           {"maria", "marketing"}, {"oscar", "operations"}, {"fiona", "finance"}, {"sam", "service"}, {"ada", "admin"}}) {
+  for (const auto& [name, role] :
+       std::vector<std::pair<std::string, std::string>>{{"maria", "marketing"},
+                                                        {"oscar", "operations"},
+                                                        {"fiona", "finance"},
+                                                        {"sam", "service"},
+                                                        {"ada", "admin"}}) {
     Outcome<Credential> credential = service.AddUser(name, role, false);
     if (!credential.ok()) return credential.error();
     credentials.push_back(credential.value());

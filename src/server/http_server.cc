@@ -50,7 +50,8 @@ class RateLimiter {
     double at;
   };
   static double Seconds() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
   }
   double per_second_;
   double burst_;
@@ -72,22 +73,25 @@ class HttpMetrics {
   }
   std::string Text() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    std::string text = "# HELP tandem_http_requests_total HTTP requests by route and status.\n"
-                       "# TYPE tandem_http_requests_total counter\n";
+    std::string text =
+        "# HELP tandem_http_requests_total HTTP requests by route and status.\n"
+        "# TYPE tandem_http_requests_total counter\n";
     for (const auto& [key, count] : counts_) {
       const auto& [method, route, status] = key;
-      text += "tandem_http_requests_total{method=\"" + method + "\",route=\"" + route + "\",status=\"" +
-              std::to_string(status) + "\"} " + std::to_string(count) + "\n";
+      text += "tandem_http_requests_total{method=\"" + method + "\",route=\"" + route +
+              "\",status=\"" + std::to_string(status) + "\"} " + std::to_string(count) + "\n";
     }
-    text += "# HELP tandem_http_request_duration_seconds Time to answer a request.\n"
-            "# TYPE tandem_http_request_duration_seconds histogram\n";
+    text +=
+        "# HELP tandem_http_request_duration_seconds Time to answer a request.\n"
+        "# TYPE tandem_http_request_duration_seconds histogram\n";
     for (size_t i = 0; i < kBuckets.size(); ++i) {
       char le[32];
       std::snprintf(le, sizeof le, "%g", kBuckets[i]);
       text += std::string("tandem_http_request_duration_seconds_bucket{le=\"") + le + "\"} " +
               std::to_string(buckets_[i]) + "\n";
     }
-    text += "tandem_http_request_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(observations_) + "\n";
+    text += "tandem_http_request_duration_seconds_bucket{le=\"+Inf\"} " +
+            std::to_string(observations_) + "\n";
     char sum[64];
     std::snprintf(sum, sizeof sum, "%.6f", sum_);
     text += std::string("tandem_http_request_duration_seconds_sum ") + sum + "\n";
@@ -96,7 +100,8 @@ class HttpMetrics {
   }
 
  private:
-  static constexpr std::array<double, 9> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5};
+  static constexpr std::array<double, 9> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                     0.05,  0.1,    0.5,   2.5};
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, int64_t> counts_;
   std::array<int64_t, 9> buckets_{};
@@ -109,14 +114,16 @@ std::vector<std::string> Segments(const std::string& path) {
   size_t start = 1;
   while (start <= path.size()) {
     const size_t end = path.find('/', start);
-    segments.push_back(path.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    segments.push_back(
+        path.substr(start, end == std::string::npos ? std::string::npos : end - start));
     if (end == std::string::npos) break;
     start = end + 1;
   }
   return segments;
 }
 
-bool Match(const std::string& pattern, const std::vector<std::string>& path, std::map<std::string, std::string>* params) {
+bool Match(const std::string& pattern, const std::vector<std::string>& path,
+           std::map<std::string, std::string>* params) {
   const std::vector<std::string> parts = Segments(pattern);
   for (size_t i = 0; i < parts.size(); ++i) {
     const std::string& part = parts[i];
@@ -145,9 +152,11 @@ std::string CookieValue(const httplib::Request& request, const std::string& name
   while (at < header.size()) {
     while (at < header.size() && (header[at] == ' ' || header[at] == ';')) ++at;
     const size_t end = header.find(';', at);
-    const std::string pair = header.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    const std::string pair =
+        header.substr(at, end == std::string::npos ? std::string::npos : end - at);
     const size_t equals = pair.find('=');
-    if (equals != std::string::npos && pair.substr(0, equals) == name) return pair.substr(equals + 1);
+    if (equals != std::string::npos && pair.substr(0, equals) == name)
+      return pair.substr(equals + 1);
     if (end == std::string::npos) break;
     at = end + 1;
   }
@@ -159,11 +168,13 @@ Outcome<std::optional<int64_t>> ParseIfMatch(const std::string& header) {
   if (header.empty()) return std::optional<int64_t>();
   std::string text = header;
   if (text.rfind("W/", 0) == 0) text = text.substr(2);
-  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
+    text = text.substr(1, text.size() - 2);
   char* end = nullptr;
   const long long value = std::strtoll(text.c_str(), &end, 10);
   if (text.empty() || !end || *end != '\0' || value < 0) {
-    return ApiError::Field("If-Match", "not an ETag this server gave", "the ETag header of a GET, e.g. \"3\"");
+    return ApiError::Field("If-Match", "not an ETag this server gave",
+                           "the ETag header of a GET, e.g. \"3\"");
   }
   return std::optional<int64_t>(value);
 }
@@ -173,9 +184,13 @@ void SendJson(httplib::Response& response, int status, const json& body) {
   response.set_content(body.dump(), "application/json");
 }
 
-void SendError(httplib::Response& response, const ApiError& error) { SendJson(response, error.status, error.ToJson()); }
+void SendError(httplib::Response& response, const ApiError& error) {
+  SendJson(response, error.status, error.ToJson());
+}
 
-bool Unsafe(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+bool Unsafe(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
 
 }  // namespace
 
@@ -187,7 +202,8 @@ struct HttpServer::Impl {
         login_limiter(options.logins_per_minute / 60.0, std::max(1.0, options.logins_per_minute)) {}
 
   void Handle(const httplib::Request& request, httplib::Response& response);
-  void Serve(const httplib::Request& request, httplib::Response& response, std::string* route_name, std::string* user);
+  void Serve(const httplib::Request& request, httplib::Response& response, std::string* route_name,
+             std::string* user);
 
   Service& service;
   HttpOptions options;
@@ -215,19 +231,20 @@ void HttpServer::Impl::Handle(const httplib::Request& request, httplib::Response
     SendError(response, ApiError::Internal("internal error"));
   }
   if (!response.has_header("Cache-Control")) response.set_header("Cache-Control", "no-store");
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics.Record(request.method, route_name, response.status, seconds);
   if (options.log) {
     char line[512];
     // Route patterns and ids only: never query strings, headers or bodies (they carry secrets).
-    std::snprintf(line, sizeof line, "%s %s %d %.1fms user=%s", request.method.c_str(), route_name.c_str(),
-                  response.status, seconds * 1000, user.c_str());
+    std::snprintf(line, sizeof line, "%s %s %d %.1fms user=%s", request.method.c_str(),
+                  route_name.c_str(), response.status, seconds * 1000, user.c_str());
     options.log(line);
   }
 }
 
-void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response& response, std::string* route_name,
-                             std::string* user) {
+void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response& response,
+                             std::string* route_name, std::string* user) {
   if (!limiter.Allow(request.remote_addr)) {
     response.set_header("Retry-After", "1");
     SendError(response, ApiError::TooMany("too many requests; slow down"));
@@ -241,15 +258,18 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
     std::map<std::string, std::string> found;
     if (!Match(candidate.path, path, &found)) continue;
     path_known = true;
-    if (candidate.method == request.method || (request.method == "HEAD" && candidate.method == "GET")) {
+    if (candidate.method == request.method ||
+        (request.method == "HEAD" && candidate.method == "GET")) {
       route = &candidate;
       params = std::move(found);
       break;
     }
   }
   if (!route) {
-    SendError(response, path_known ? ApiError{405, "method_not_allowed", request.method + " is not allowed here", {}}
-                                   : ApiError::NotFound("no such endpoint: " + request.path));
+    SendError(response,
+              path_known
+                  ? ApiError{405, "method_not_allowed", request.method + " is not allowed here", {}}
+                  : ApiError::NotFound("no such endpoint: " + request.path));
     return;
   }
   *route_name = route->path;
@@ -268,7 +288,8 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
       }
       json body = json::parse(request.body, nullptr, false);
       if (body.is_discarded() || !body.is_object()) {
-        SendError(response, ApiError::Field("(body)", "not a JSON object", "{\"name\": ..., \"password\": ...}"));
+        SendError(response, ApiError::Field("(body)", "not a JSON object",
+                                            "{\"name\": ..., \"password\": ...}"));
         return;
       }
       if (!body.contains("name") || !body["name"].is_string()) {
@@ -286,9 +307,11 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
         return;
       }
       *user = session.value().actor.name;
-      const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::hours(12)).count();
+      const auto max_age =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::hours(12)).count();
       response.set_header("Set-Cookie", std::string(kCookie) + "=" + session.value().token +
-                                            "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age) +
+                                            "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                            std::to_string(max_age) +
                                             (options.secure_cookies ? "; Secure" : ""));
       SendJson(response, 200,
                {{"user", session.value().actor.name},
@@ -322,13 +345,17 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
     }
     who = bearer.value();
   } else if (!authorization.empty()) {
-    SendError(response, ApiError{401, "unauthenticated", "unsupported Authorization scheme", {{"Authorization", "not Bearer", "Bearer <token>", ""}}});
+    SendError(response, ApiError{401,
+                                 "unauthenticated",
+                                 "unsupported Authorization scheme",
+                                 {{"Authorization", "not Bearer", "Bearer <token>", ""}}});
     return;
   } else {
     const std::string cookie = CookieValue(request, kCookie);
     if (cookie.empty()) {
       response.set_header("WWW-Authenticate", "Bearer");
-      SendError(response, ApiError::Unauthenticated("log in (POST /api/session) or send Authorization: Bearer <token>"));
+      SendError(response, ApiError::Unauthenticated(
+                              "log in (POST /api/session) or send Authorization: Bearer <token>"));
       return;
     }
     Outcome<Authenticated> session = service.AuthenticateSession(cookie);
@@ -341,14 +368,20 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
     if (Unsafe(request.method)) {
       const std::string token = request.get_header_value("X-CSRF-Token");
       if (token.empty() || !ConstantTimeEqual(token, who->csrf)) {
-        SendError(response, ApiError{403, "csrf", "missing or wrong CSRF token",
-                                     {{"X-CSRF-Token", "missing or wrong", "the csrf_token from POST /api/session", ""}}});
+        SendError(response, ApiError{403,
+                                     "csrf",
+                                     "missing or wrong CSRF token",
+                                     {{"X-CSRF-Token", "missing or wrong",
+                                       "the csrf_token from POST /api/session", ""}}});
         return;
       }
       const std::string origin = request.get_header_value("Origin");
       const std::string host = request.get_header_value("Host");
       if (!origin.empty() && origin != "http://" + host && origin != "https://" + host) {
-        SendError(response, ApiError{403, "csrf", "cross-origin request refused", {{"Origin", "not this server", host, ""}}});
+        SendError(response, ApiError{403,
+                                     "csrf",
+                                     "cross-origin request refused",
+                                     {{"Origin", "not this server", host, ""}}});
         return;
       }
     }
@@ -356,7 +389,8 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
   api.actor = who->actor;
   *user = who->actor.name;
   if (std::find(route->roles.begin(), route->roles.end(), who->actor.role) == route->roles.end()) {
-    SendError(response, ApiError::Forbidden(std::string(RoleName(who->actor.role)) + " may not " + route->summary));
+    SendError(response, ApiError::Forbidden(std::string(RoleName(who->actor.role)) + " may not " +
+                                            route->summary));
     return;
   }
   // Session endpoints need the transport's state.
@@ -364,11 +398,13 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
     if (route->method == "DELETE") {
       const std::string cookie = CookieValue(request, kCookie);
       if (!cookie.empty()) service.Logout(cookie);
-      response.set_header("Set-Cookie", std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+      response.set_header("Set-Cookie",
+                          std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
       SendJson(response, 200, {{"logged_out", true}});
       return;
     }
-    json body = {{"user", who->actor.name}, {"role", RoleName(who->actor.role)}, {"session", who->session}};
+    json body = {
+        {"user", who->actor.name}, {"role", RoleName(who->actor.role)}, {"session", who->session}};
     if (who->session) body["csrf_token"] = who->csrf;
     SendJson(response, 200, body);
     return;
@@ -383,7 +419,8 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
   if (route->request != "" && route->request != "text" && !request.body.empty()) {
     api.body = json::parse(request.body, nullptr, false);
     if (api.body.is_discarded()) {
-      SendError(response, ApiError::Field("(body)", "not valid JSON", "a JSON document (Content-Type: application/json)"));
+      SendError(response, ApiError::Field("(body)", "not valid JSON",
+                                          "a JSON document (Content-Type: application/json)"));
       return;
     }
   } else if (route->request != "" && route->request != "text") {
@@ -413,14 +450,19 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
   }
 }
 
-HttpServer::HttpServer(Service& service, HttpOptions options) : impl_(std::make_unique<Impl>(service, std::move(options))) {}
+HttpServer::HttpServer(Service& service, HttpOptions options)
+    : impl_(std::make_unique<Impl>(service, std::move(options))) {}
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+}
 
 Status HttpServer::Start() {
   Impl& impl = *impl_;
   const int threads = std::max(2, impl.options.threads);
-  impl.server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  impl.server.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
   impl.server.set_payload_max_length(impl.options.max_body_bytes);
   impl.server.set_keep_alive_max_count(10000);
   impl.server.set_keep_alive_timeout(5);
@@ -459,9 +501,14 @@ Status HttpServer::Start() {
   impl.server.set_error_handler([](const httplib::Request&, httplib::Response& response) {
     if (!response.body.empty()) return;
     if (response.status == 413) {
-      SendError(response, ApiError{413, "too_large", "the request body is too large", {{"(body)", "too large", "", ""}}});
+      SendError(response, ApiError{413,
+                                   "too_large",
+                                   "the request body is too large",
+                                   {{"(body)", "too large", "", ""}}});
     } else if (response.status >= 400) {
-      SendError(response, ApiError{response.status, "error", "HTTP error " + std::to_string(response.status), {}});
+      SendError(
+          response,
+          ApiError{response.status, "error", "HTTP error " + std::to_string(response.status), {}});
     }
   });
   if (impl.options.port == 0) {
@@ -469,18 +516,21 @@ Status HttpServer::Start() {
     if (impl.bound_port <= 0) return Error::Io("cannot listen on " + impl.options.host);
   } else {
     if (!impl.server.bind_to_port(impl.options.host, impl.options.port)) {
-      return Error::Io("cannot listen on " + impl.options.host + ":" + std::to_string(impl.options.port) +
-                       " (in use? try --port)");
+      return Error::Io("cannot listen on " + impl.options.host + ":" +
+                       std::to_string(impl.options.port) + " (in use? try --port)");
     }
     impl.bound_port = impl.options.port;
   }
   impl.thread = std::thread([&impl] { impl.server.listen_after_bind(); });
   // httplib's stop() is a no-op until the loop runs: wait for it, so that Stop never hangs.
-  for (int i = 0; i < 5000 && !impl.server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (int i = 0; i < 5000 && !impl.server.is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return OkStatus();
 }
 
-int HttpServer::port() const { return impl_->bound_port; }
+int HttpServer::port() const {
+  return impl_->bound_port;
+}
 
 void HttpServer::Stop() {
   if (!impl_) return;

@@ -10,7 +10,9 @@ JobRunner::JobRunner(int workers) {
   for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { Loop(); });
 }
 
-JobRunner::~JobRunner() { Stop(); }
+JobRunner::~JobRunner() {
+  Stop();
+}
 
 void JobRunner::Stop() {
   {
@@ -84,7 +86,8 @@ void JobRunner::Loop() {
     try {
       job.second(progress);
     } catch (const std::exception& error) {
-      std::fprintf(stderr, "tandem serve: job %lld failed: %s\n", static_cast<long long>(id), error.what());
+      std::fprintf(stderr, "tandem serve: job %lld failed: %s\n", static_cast<long long>(id),
+                   error.what());
     } catch (...) {
       std::fprintf(stderr, "tandem serve: job %lld failed\n", static_cast<long long>(id));
     }

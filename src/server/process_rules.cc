@@ -44,8 +44,9 @@ json AllBodies(const Document& document, const std::string& kind) {
 
 // Ladder of promise levels (hours), from cli.md.
 const std::vector<double>& LadderHours() {
-  static const std::vector<double> ladder = {5.0 / 60, 10.0 / 60, 0.25, 0.5, 1, 2, 3, 4, 6, 8, 12, 24, 36,
-                                             48, 72, 96, 120, 168, 240, 336, 504, 672};
+  static const std::vector<double> ladder = {5.0 / 60, 10.0 / 60, 0.25, 0.5, 1,   2,  3,  4,
+                                             6,        8,         12,   24,  36,  48, 72, 96,
+                                             120,      168,       240,  336, 504, 672};
   return ladder;
 }
 
@@ -83,18 +84,24 @@ double DurationHours(const std::string& text) {
   const char unit = text.back();
   const double number = std::strtod(text.c_str(), nullptr);
   switch (unit) {
-    case 'm': return number / 60;
-    case 'h': return number;
-    case 'd': return number * 24;
-    case 'w': return number * 168;
-    default: return -1;
+    case 'm':
+      return number / 60;
+    case 'h':
+      return number;
+    case 'd':
+      return number * 24;
+    case 'w':
+      return number * 168;
+    default:
+      return -1;
   }
 }
 
 const json* FindThroughput(const json& campaign, const std::string& resource) {
   if (!campaign.contains("checks")) return nullptr;
   for (const json& check : campaign["checks"]) {
-    if (check.value("type", "") == "throughput" && check.value("resource", "") == resource) return &check;
+    if (check.value("type", "") == "throughput" && check.value("resource", "") == resource)
+      return &check;
   }
   return nullptr;
 }
@@ -132,15 +139,18 @@ Dependencies DependenciesOf(const Scenario& scenario, const Campaign& campaign) 
   return deps;
 }
 
-std::map<Role, std::string> BasisHashes(const Scenario& scenario, const Campaign& campaign, const Document& document) {
+std::map<Role, std::string> BasisHashes(const Scenario& scenario, const Campaign& campaign,
+                                        const Document& document) {
   const Dependencies deps = DependenciesOf(scenario, campaign);
   const json* campaign_body = BodyOf(document, "campaigns", campaign.id);
   const json body = campaign_body ? *campaign_body : json::object();
-  json offerings_ops = json::object(), offerings_money = json::object(), offerings_service = json::object();
+  json offerings_ops = json::object(), offerings_money = json::object(),
+       offerings_service = json::object();
   for (const std::string& id : deps.offerings) {
     const json* offering = BodyOf(document, "offerings", id);
     if (!offering) continue;
-    offerings_ops[id] = Pick(*offering, {"route", "supply", "stock", "stocked", "space", "volume", "transit", "baseline"});
+    offerings_ops[id] = Pick(*offering, {"route", "supply", "stock", "stocked", "space", "volume",
+                                         "transit", "baseline"});
     offerings_money[id] = Pick(*offering, {"price", "unit_cost", "return_rate"});
     offerings_service[id] = Pick(*offering, {"loads", "return_rate", "return_lag", "returns"});
   }
@@ -150,22 +160,25 @@ std::map<Role, std::string> BasisHashes(const Scenario& scenario, const Campaign
     if (resource) resource_costs[id] = Pick(*resource, {"cost_per_unit", "expansion", "changes"});
   }
   std::map<Role, json> parts;
-  parts[Role::kMarketing] = {{"campaign", Pick(body, {"window", "offerings", "discount", "spend", "lift", "profile",
-                                                       "cap", "promises", "announce"})},
-                             {"capabilities", AllBodies(document, "capabilities")}};
-  parts[Role::kOperations] = {
-      {"campaign", Pick(body, {"window", "offerings", "lift", "profile", "cap", "bookings", "readiness"})},
-      {"resources", Bodies(document, "resources", deps.resources)},
-      {"calendars", Bodies(document, "calendars", deps.calendars)},
-      {"capabilities", AllBodies(document, "capabilities")},
-      {"offerings", offerings_ops}};
-  parts[Role::kFinance] = {{"campaign", Pick(body, {"window", "offerings", "discount", "spend", "lift", "cap", "bookings"})},
+  parts[Role::kMarketing] = {
+      {"campaign", Pick(body, {"window", "offerings", "discount", "spend", "lift", "profile", "cap",
+                               "promises", "announce"})},
+      {"capabilities", AllBodies(document, "capabilities")}};
+  parts[Role::kOperations] = {{"campaign", Pick(body, {"window", "offerings", "lift", "profile",
+                                                       "cap", "bookings", "readiness"})},
+                              {"resources", Bodies(document, "resources", deps.resources)},
+                              {"calendars", Bodies(document, "calendars", deps.calendars)},
+                              {"capabilities", AllBodies(document, "capabilities")},
+                              {"offerings", offerings_ops}};
+  parts[Role::kFinance] = {{"campaign", Pick(body, {"window", "offerings", "discount", "spend",
+                                                    "lift", "cap", "bookings"})},
                            {"budgets", Bodies(document, "resources", deps.budgets)},
                            {"offerings", offerings_money},
                            {"costs", resource_costs}};
-  parts[Role::kService] = {{"campaign", Pick(body, {"window", "offerings", "lift", "profile", "promises"})},
-                           {"resources", Bodies(document, "resources", deps.service_resources)},
-                           {"offerings", offerings_service}};
+  parts[Role::kService] = {
+      {"campaign", Pick(body, {"window", "offerings", "lift", "profile", "promises"})},
+      {"resources", Bodies(document, "resources", deps.service_resources)},
+      {"offerings", offerings_service}};
   std::map<Role, std::string> hashes;
   for (const auto& [role, part] : parts) hashes[role] = Sha256Hex(part.dump());
   return hashes;
@@ -197,16 +210,23 @@ json BuildHandover(const json& campaign_result, const Campaign& campaign) {
         json& week = weeks[date->iso_week_key()];
         if (week.is_null()) {
           week = {{"week", std::to_string(date->iso_week_key() / 100) + "-W" +
-                               (date->iso_week_key() % 100 < 10 ? "0" : "") + std::to_string(date->iso_week_key() % 100)},
-                  {"from", date->ToString()}, {"capacity", 0.0}, {"work_p50", 0.0}, {"work_p95", 0.0},
-                  {"work_without", 0.0}, {"peak_backlog_p95", 0.0}};
+                               (date->iso_week_key() % 100 < 10 ? "0" : "") +
+                               std::to_string(date->iso_week_key() % 100)},
+                  {"from", date->ToString()},
+                  {"capacity", 0.0},
+                  {"work_p50", 0.0},
+                  {"work_p95", 0.0},
+                  {"work_without", 0.0},
+                  {"peak_backlog_p95", 0.0}};
         }
         week["until"] = date->ToString();
         week["capacity"] = week["capacity"].get<double>() + day.value("capacity", 0.0);
         week["work_p50"] = week["work_p50"].get<double>() + day["arrivals"].value("p50", 0.0);
         week["work_p95"] = week["work_p95"].get<double>() + day["arrivals"].value("p95", 0.0);
-        week["work_without"] = week["work_without"].get<double>() + day.value("arrivals_without", 0.0);
-        week["peak_backlog_p95"] = std::max(week["peak_backlog_p95"].get<double>(), day["backlog"].value("p95", 0.0));
+        week["work_without"] =
+            week["work_without"].get<double>() + day.value("arrivals_without", 0.0);
+        week["peak_backlog_p95"] =
+            std::max(week["peak_backlog_p95"].get<double>(), day["backlog"].value("p95", 0.0));
       }
       json rows = json::array();
       for (auto& [key, week] : weeks) {
@@ -225,8 +245,10 @@ json BuildHandover(const json& campaign_result, const Campaign& campaign) {
   }
   json bookings = json::array();
   for (const Booking& booking : campaign.bookings) {
-    bookings.push_back({{"resource", booking.resource}, {"extra", booking.extra_per_hour},
-                        {"from", booking.from.ToString()}, {"until", booking.until.ToString()}});
+    bookings.push_back({{"resource", booking.resource},
+                        {"extra", booking.extra_per_hour},
+                        {"from", booking.from.ToString()},
+                        {"until", booking.until.ToString()}});
   }
   json wording = json::array();
   if (campaign_result.contains("promises")) {
@@ -235,19 +257,24 @@ json BuildHandover(const json& campaign_result, const Campaign& campaign) {
                    {"text", promise.value("text", "")},
                    {"status", promise.value("status", "")},
                    {"p_kept", promise.value("p_kept", 0.0)}};
-      if (promise.contains("declared_wording")) item["declared_wording"] = promise["declared_wording"];
+      if (promise.contains("declared_wording"))
+        item["declared_wording"] = promise["declared_wording"];
       wording.push_back(item);
     }
   }
-  return {{"operations", {{"capacity_plan", plan}, {"bookings", bookings}}},
-          {"marketing", {{"promises", wording}, {"window", {{"start", campaign.window.start.ToString()},
-                                                            {"end", campaign.window.end.ToString()}}}}},
-          {"service", {{"promises", wording}}}};
+  return {
+      {"operations", {{"capacity_plan", plan}, {"bookings", bookings}}},
+      {"marketing",
+       {{"promises", wording},
+        {"window",
+         {{"start", campaign.window.start.ToString()}, {"end", campaign.window.end.ToString()}}}}},
+      {"service", {{"promises", wording}}}};
 }
 
 std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, const std::string& state,
-                                        const std::string& cause, const Campaign& campaign, const json& now,
-                                        const json* before, const std::string& key) {
+                                        const std::string& cause, const Campaign& campaign,
+                                        const json& now, const json* before,
+                                        const std::string& key) {
   std::vector<AlertDraft> alerts;
   const std::string verdict = now.value("verdict", "no-go");
   const std::string tag = campaign_id + ":" + key.substr(0, 16);
@@ -255,20 +282,26 @@ std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, const st
   if (before && (state == "approved" || state == "live")) {
     const std::string old_verdict = before->value("verdict", "go");
     if (VerdictRank(verdict) > VerdictRank(old_verdict)) {
-      alerts.push_back({"all", "verdict-worsened",
-                        "Campaign " + campaign_id + " (" + state + ") is now " + verdict + ", was " + old_verdict,
-                        {{"from", old_verdict}, {"to", verdict}}, "verdict-worsened:" + tag});
+      alerts.push_back({"all",
+                        "verdict-worsened",
+                        "Campaign " + campaign_id + " (" + state + ") is now " + verdict +
+                            ", was " + old_verdict,
+                        {{"from", old_verdict}, {"to", verdict}},
+                        "verdict-worsened:" + tag});
     }
   }
   // Finance: a budget overrun.
   if (now.contains("checks")) {
     for (const json& check : now["checks"]) {
       if (check.value("type", "") == "budget" && check.value("status", "ok") != "ok") {
-        alerts.push_back({"finance", "budget-overrun",
-                          "Campaign " + campaign_id + " overruns budget " + check.value("resource", "") + ": spend " +
-                              std::to_string(static_cast<long long>(check.value("spend", 0.0))) + " against " +
-                              std::to_string(static_cast<long long>(check.value("available", 0.0))) + " available",
-                          check, "budget-overrun:" + tag + ":" + check.value("resource", "")});
+        alerts.push_back(
+            {"finance", "budget-overrun",
+             "Campaign " + campaign_id + " overruns budget " + check.value("resource", "") +
+                 ": spend " + std::to_string(static_cast<long long>(check.value("spend", 0.0))) +
+                 " against " +
+                 std::to_string(static_cast<long long>(check.value("available", 0.0))) +
+                 " available",
+             check, "budget-overrun:" + tag + ":" + check.value("resource", "")});
       }
     }
   }
@@ -282,13 +315,15 @@ std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, const st
       const bool was_ok = !old_check || old_check->value("status", "ok") == "ok";
       const double old_peak = old_check ? (*old_check)["peak_backlog"].value("p95", 0.0) : 0.0;
       if (was_ok || peak > old_peak * 1.05) {
-        alerts.push_back({"operations", "capacity-needed",
-                          "Campaign " + campaign_id + " now needs more capacity at " + resource +
-                              ": peak backlog (p95) " + std::to_string(static_cast<long long>(peak)) + " " +
-                              check.value("unit", "units") +
-                              (old_check ? ", was " + std::to_string(static_cast<long long>(old_peak)) : ""),
-                          {{"resource", resource}, {"peak_backlog_p95", peak}, {"before", old_peak}},
-                          "capacity-needed:" + tag + ":" + resource});
+        alerts.push_back(
+            {"operations",
+             "capacity-needed",
+             "Campaign " + campaign_id + " now needs more capacity at " + resource +
+                 ": peak backlog (p95) " + std::to_string(static_cast<long long>(peak)) + " " +
+                 check.value("unit", "units") +
+                 (old_check ? ", was " + std::to_string(static_cast<long long>(old_peak)) : ""),
+             {{"resource", resource}, {"peak_backlog_p95", peak}, {"before", old_peak}},
+             "capacity-needed:" + tag + ":" + resource});
       }
     }
   }
@@ -302,18 +337,23 @@ std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, const st
       double old_strongest = -1;
       if (before->contains("promises")) {
         for (const json& old : (*before)["promises"]) {
-          if (old.value("index", -1) == promise.value("index", -2)) old_strongest = StrongestLevel(old);
+          if (old.value("index", -1) == promise.value("index", -2))
+            old_strongest = StrongestLevel(old);
         }
       }
-      if (strongest > 0 && strongest < advertised - 1e-9 && (old_strongest < 0 || strongest < old_strongest - 1e-9)) {
-        alerts.push_back({"marketing", "stronger-promise",
-                          "Campaign " + campaign_id + ": after the change, about " +
-                              std::to_string(static_cast<int>(std::lround(promise.value("target", 0.0) * 100))) +
-                              "% of covered units arrive within " + HoursText(strongest) + " (advertised: " + within +
-                              "); a stronger promise may hold",
-                          {{"promise", promise.value("index", 0)}, {"advertised", within},
-                           {"strongest", HoursText(strongest)}},
-                          "stronger-promise:" + tag + ":" + std::to_string(promise.value("index", 0))});
+      if (strongest > 0 && strongest < advertised - 1e-9 &&
+          (old_strongest < 0 || strongest < old_strongest - 1e-9)) {
+        alerts.push_back(
+            {"marketing",
+             "stronger-promise",
+             "Campaign " + campaign_id + ": after the change, about " +
+                 std::to_string(static_cast<int>(std::lround(promise.value("target", 0.0) * 100))) +
+                 "% of covered units arrive within " + HoursText(strongest) +
+                 " (advertised: " + within + "); a stronger promise may hold",
+             {{"promise", promise.value("index", 0)},
+              {"advertised", within},
+              {"strongest", HoursText(strongest)}},
+             "stronger-promise:" + tag + ":" + std::to_string(promise.value("index", 0))});
       }
     }
   }
@@ -321,7 +361,8 @@ std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, const st
   return alerts;
 }
 
-std::vector<AlertDraft> CapabilityAlerts(const Capability* before, const Capability& after, const Campaign& campaign,
+std::vector<AlertDraft> CapabilityAlerts(const Capability* before, const Capability& after,
+                                         const Campaign& campaign,
                                          const std::string& revision_tag) {
   std::vector<AlertDraft> alerts;
   if (!after.Covers(campaign.window)) return alerts;
@@ -332,9 +373,11 @@ std::vector<AlertDraft> CapabilityAlerts(const Capability* before, const Capabil
       if (required == after.id) return alerts;  // already claimed
     }
   }
-  alerts.push_back({"marketing", "stronger-promise",
-                    "Capability " + after.id + " now supports \"" + after.claim + "\" for the whole window of campaign " +
-                        campaign.id + "; the campaign does not claim it yet",
+  alerts.push_back({"marketing",
+                    "stronger-promise",
+                    "Capability " + after.id + " now supports \"" + after.claim +
+                        "\" for the whole window of campaign " + campaign.id +
+                        "; the campaign does not claim it yet",
                     {{"capability", after.id}, {"claim", after.claim}},
                     "capability:" + campaign.id + ":" + after.id + ":" + revision_tag});
   return alerts;

@@ -20,7 +20,7 @@ namespace tandem::server {
 // What a campaign depends on, by id.
 struct Dependencies {
   std::set<std::string> offerings;
-  std::set<std::string> resources;          // throughput and space on its offerings' paths, bookings
+  std::set<std::string> resources;  // throughput and space on its offerings' paths, bookings
   std::set<std::string> service_resources;  // side loads, returns, response promises
   std::set<std::string> budgets;            // every budget resource
   std::set<std::string> calendars;          // of the resources above
@@ -38,7 +38,8 @@ Dependencies DependenciesOf(const Scenario& scenario, const Campaign& campaign);
 //               and costs, the resources' costs per unit
 //   service:    the resources that take side loads, returns and response promises, the
 //               offerings' loads and return rates, the promises, lift and window
-std::map<Role, std::string> BasisHashes(const Scenario& scenario, const Campaign& campaign, const Document& document);
+std::map<Role, std::string> BasisHashes(const Scenario& scenario, const Campaign& campaign,
+                                        const Document& document);
 
 // The parts of a campaign's check result (the JSON contract) the process keeps.
 struct CheckSummary {
@@ -62,7 +63,7 @@ struct AlertDraft {
   std::string kind;
   std::string message;
   nlohmann::json data;
-  std::string dedupe;    // unique per workspace
+  std::string dedupe;  // unique per workspace
 };
 // `cause` is what triggered the re-check: "campaign", "resource", "capability", "settings",
 // "offering", "manual", "transfer". `state` the campaign's state.
@@ -72,8 +73,8 @@ std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, const st
                                         const std::string& key);
 
 // Claims a capability newly supports for a campaign's window (capability created or changed).
-std::vector<AlertDraft> CapabilityAlerts(const Capability* before, const Capability& after, const Campaign& campaign,
-                                         const std::string& revision_tag);
+std::vector<AlertDraft> CapabilityAlerts(const Capability* before, const Capability& after,
+                                         const Campaign& campaign, const std::string& revision_tag);
 
 }  // namespace tandem::server
 

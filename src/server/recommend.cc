@@ -56,7 +56,9 @@ double NextFraction(const std::string& message, double current) {
   return current;
 }
 
-std::string IdText(const ordered_json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
+std::string IdText(const ordered_json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
 
 // Campaign `id` of `scenario` in the workspace's JSON form: the scenario format as the writer
 // exports it, read the way an import reads a file.
@@ -66,7 +68,8 @@ Result<json> CampaignEntry(const Scenario& scenario, const std::string& id) {
   const ordered_json& root = document.value();
   if (root.is_object() && root.contains("campaigns") && root["campaigns"].is_array()) {
     for (const ordered_json& item : root["campaigns"]) {
-      if (item.is_object() && item.contains("id") && IdText(item["id"]) == id) return json::parse(item.dump());
+      if (item.is_object() && item.contains("id") && IdText(item["id"]) == id)
+        return json::parse(item.dump());
     }
   }
   return Error::Internal("campaign " + id + " is missing from the scenario's export");
@@ -89,8 +92,9 @@ json Patched(json body, const json& from, const json& to) {
       body.erase(key);
       continue;
     }
-    if (in_from && from[key].is_array() && to[key].is_array() && from[key].size() == to[key].size() &&
-        body.contains(key) && body[key].is_array() && body[key].size() == to[key].size()) {
+    if (in_from && from[key].is_array() && to[key].is_array() &&
+        from[key].size() == to[key].size() && body.contains(key) && body[key].is_array() &&
+        body[key].size() == to[key].size()) {
       for (size_t i = 0; i < to[key].size(); ++i) {
         if (from[key][i] != to[key][i]) body[key][i] = to[key][i];
       }
@@ -102,7 +106,8 @@ json Patched(json body, const json& from, const json& to) {
 }
 
 const json* StoredRecommend(const json& data) {
-  if (!data.is_object() || !data.contains("recommend") || !data["recommend"].is_object()) return nullptr;
+  if (!data.is_object() || !data.contains("recommend") || !data["recommend"].is_object())
+    return nullptr;
   return &data["recommend"];
 }
 
@@ -111,8 +116,9 @@ const json* StoredRecommend(const json& data) {
 // envelope with the result spliced in byte for byte as `tandem recommend --json` prints it.
 // `unseen` (optional) is set when the process says queued but the runner does not have the job:
 // not submitted yet, or finished after this read's snapshot was taken (read again to tell).
-Outcome<Reply> RecommendReply(Connection& c, const ProcessRow& process, const std::string& current_key,
-                              const JobRunner* runner, bool* unseen = nullptr) {
+Outcome<Reply> RecommendReply(Connection& c, const ProcessRow& process,
+                              const std::string& current_key, const JobRunner* runner,
+                              bool* unseen = nullptr) {
   json body = {{"campaign", process.campaign}, {"key", current_key}, {"job", nullptr}};
   std::string status = "none";
   double progress = 0;
@@ -129,7 +135,8 @@ Outcome<Reply> RecommendReply(Connection& c, const ProcessRow& process, const st
       if (status == "queued" && runner && body["job"].is_number_integer()) {
         if (std::optional<JobRunner::Progress> running = runner->Get(body["job"].get<int64_t>())) {
           if (running->running) status = "running";
-          if (running->total > 0) progress = static_cast<double>(running->done) / static_cast<double>(running->total);
+          if (running->total > 0)
+            progress = static_cast<double>(running->done) / static_cast<double>(running->total);
           if (!running->stage.empty()) body["stage"] = running->stage;
         } else if (unseen) {
           *unseen = true;
@@ -174,28 +181,36 @@ std::string RecommendKey(const std::string& campaign, const std::string& check_k
   return Sha256Hex(std::string(kRecommendTag) + "\n" + campaign + "\n" + check_key);
 }
 
-Outcome<bool> QueueRecommendAfterCheck(Connection& c, const std::string& ws, const std::string& campaign, json& data,
-                                       const std::string& check_key, const std::string& verdict, const std::string& now,
-                                       std::vector<int64_t>* jobs, std::vector<AuditDraft>* audit) {
+Outcome<bool> QueueRecommendAfterCheck(Connection& c, const std::string& ws,
+                                       const std::string& campaign, json& data,
+                                       const std::string& check_key, const std::string& verdict,
+                                       const std::string& now, std::vector<int64_t>* jobs,
+                                       std::vector<AuditDraft>* audit) {
   if (verdict == "go") return false;
   const std::string key = RecommendKey(campaign, check_key);
   const json* stored = StoredRecommend(data);
-  if (stored && stored->value("key", "") == key) return false;  // there (or failed): not again by itself
+  if (stored && stored->value("key", "") == key)
+    return false;  // there (or failed): not again by itself
   Outcome<int64_t> job = InsertJob(c, ws, campaign, "recommend", key, "check", "tandem", now);
   if (!job.ok()) return job.error();
-  data["recommend"] = {{"key", key},          {"check_key", check_key}, {"job", job.value()},
-                       {"status", "queued"},  {"cause", "check"},       {"requested_at", now},
-                       {"requested_by", "tandem"}};
+  data["recommend"] = {
+      {"key", key},       {"check_key", check_key}, {"job", job.value()},      {"status", "queued"},
+      {"cause", "check"}, {"requested_at", now},    {"requested_by", "tandem"}};
   jobs->push_back(job.value());
-  audit->push_back({campaign, "tandem", "recommend-queued", "recommend",
-                    {{"key", key}, {"job", job.value()}, {"reason", "the check's verdict is " + verdict}}});
+  audit->push_back(
+      {campaign,
+       "tandem",
+       "recommend-queued",
+       "recommend",
+       {{"key", key}, {"job", job.value()}, {"reason", "the check's verdict is " + verdict}}});
   return true;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Requesting and reading
 
-Outcome<Reply> Service::RequestRecommendations(const Actor& actor, const std::string& ws, const std::string& campaign) {
+Outcome<Reply> Service::RequestRecommendations(const Actor& actor, const std::string& ws,
+                                               const std::string& campaign) {
   const auto queued_body = [](const json& stored, const std::string& key, const JobRunner* runner) {
     std::string status = "queued";
     const json job = stored.value("job", json(nullptr));
@@ -225,14 +240,15 @@ Outcome<Reply> Service::RequestRecommendations(const Actor& actor, const std::st
     if (status != "queued" && status != "done") return OkStatus();
     Result<Scenario> scenario = ParseSnapshot(snapshot.value());
     if (!scenario.ok() || !scenario.value().FindCampaign(campaign)) return OkStatus();
-    const std::string key = RecommendKey(
-        campaign, ScenarioForCampaign(scenario.value(), snapshot.value().doc, snapshot.value().processes, campaign,
-                                      CheckTag())
-                      .key);
+    const std::string key =
+        RecommendKey(campaign, ScenarioForCampaign(scenario.value(), snapshot.value().doc,
+                                                   snapshot.value().processes, campaign, CheckTag())
+                                   .key);
     if (stored->value("key", "") != key) return OkStatus();
     if (status == "done") {
       Outcome<Reply> reply = RecommendReply(c, process->second, key, recommend_runner_.get());
-      if (!reply.ok() || reply.value().body.value("status", "") == "done") unchanged = std::move(reply);
+      if (!reply.ok() || reply.value().body.value("status", "") == "done")
+        unchanged = std::move(reply);
       return OkStatus();
     }
     Reply reply;
@@ -249,12 +265,15 @@ Outcome<Reply> Service::RequestRecommendations(const Actor& actor, const std::st
     ProcessRow& process = *found.value();
     Result<Scenario> scenario = ParseSnapshot(context.snapshot);
     if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
-    if (!scenario.value().FindCampaign(campaign)) return ApiError::NotFound("no campaign '" + campaign + "'");
+    if (!scenario.value().FindCampaign(campaign))
+      return ApiError::NotFound("no campaign '" + campaign + "'");
     bool any_offering = false;
-    for (const Entity& entity : context.snapshot.doc.entities) any_offering = any_offering || entity.kind == "offerings";
+    for (const Entity& entity : context.snapshot.doc.entities)
+      any_offering = any_offering || entity.kind == "offerings";
     if (!any_offering) return ApiError::Conflict("the workspace has no offerings yet");
     const CampaignScenario check =
-        ScenarioForCampaign(scenario.value(), context.snapshot.doc, context.snapshot.processes, campaign, context.check_tag);
+        ScenarioForCampaign(scenario.value(), context.snapshot.doc, context.snapshot.processes,
+                            campaign, context.check_tag);
     const std::string key = RecommendKey(campaign, check.key);
     Connection& c = *context.connection;
     const json* stored = StoredRecommend(process.data);
@@ -269,30 +288,44 @@ Outcome<Reply> Service::RequestRecommendations(const Actor& actor, const std::st
     if (cached.value() && cached.value()->is_object()) {
       // The same content was searched before (here or in another workspace): no job.
       const json& record = *cached.value();
-      process.data["recommend"] = {{"key", key},
-                                   {"check_key", check.key},
-                                   {"job", nullptr},
-                                   {"status", "done"},
-                                   {"cause", "manual"},
-                                   {"cached", true},
-                                   {"verdict", record.value("verdict", "go")},
-                                   {"options", record.contains("options") ? record["options"].size() : 0},
-                                   {"requested_at", context.now},
-                                   {"requested_by", actor.name},
-                                   {"finished_at", context.now}};
-      context.audit.push_back({campaign, actor.name, "recommend-requested", "recommend", {{"key", key}, {"cached", true}}});
+      process.data["recommend"] = {
+          {"key", key},
+          {"check_key", check.key},
+          {"job", nullptr},
+          {"status", "done"},
+          {"cause", "manual"},
+          {"cached", true},
+          {"verdict", record.value("verdict", "go")},
+          {"options", record.contains("options") ? record["options"].size() : 0},
+          {"requested_at", context.now},
+          {"requested_by", actor.name},
+          {"finished_at", context.now}};
+      context.audit.push_back({campaign,
+                               actor.name,
+                               "recommend-requested",
+                               "recommend",
+                               {{"key", key}, {"cached", true}}});
       Outcome<Reply> reply = RecommendReply(c, process, key, recommend_runner_.get());
       if (!reply.ok()) return reply.error();
       reply.value().status = 200;
       return reply;
     }
-    Outcome<int64_t> job = InsertJob(c, ws, campaign, "recommend", key, "manual", actor.name, context.now);
+    Outcome<int64_t> job =
+        InsertJob(c, ws, campaign, "recommend", key, "manual", actor.name, context.now);
     if (!job.ok()) return job.error();
-    process.data["recommend"] = {{"key", key},         {"check_key", check.key}, {"job", job.value()},
-                                 {"status", "queued"}, {"cause", "manual"},      {"requested_at", context.now},
+    process.data["recommend"] = {{"key", key},
+                                 {"check_key", check.key},
+                                 {"job", job.value()},
+                                 {"status", "queued"},
+                                 {"cause", "manual"},
+                                 {"requested_at", context.now},
                                  {"requested_by", actor.name}};
     context.queued_recommend_jobs.push_back(job.value());
-    context.audit.push_back({campaign, actor.name, "recommend-requested", "recommend", {{"key", key}, {"job", job.value()}}});
+    context.audit.push_back({campaign,
+                             actor.name,
+                             "recommend-requested",
+                             "recommend",
+                             {{"key", key}, {"job", job.value()}}});
     Reply reply;
     reply.status = 202;
     reply.body = {{"job", job.value()}, {"status", "queued"}, {"key", key}};
@@ -300,7 +333,8 @@ Outcome<Reply> Service::RequestRecommendations(const Actor& actor, const std::st
   });
 }
 
-Outcome<Reply> Service::GetRecommendations(const Actor&, const std::string& ws, const std::string& campaign) {
+Outcome<Reply> Service::GetRecommendations(const Actor&, const std::string& ws,
+                                           const std::string& campaign) {
   // A job that finishes between this read's snapshot and the look at the runner would read as
   // queued with no progress: a second read sees it done (it completes before the runner drops it).
   for (int attempt = 0;; ++attempt) {
@@ -310,7 +344,8 @@ Outcome<Reply> Service::GetRecommendations(const Actor&, const std::string& ws, 
   }
 }
 
-Outcome<Reply> Service::ReadRecommendations(const std::string& ws, const std::string& campaign, bool* unseen) {
+Outcome<Reply> Service::ReadRecommendations(const std::string& ws, const std::string& campaign,
+                                            bool* unseen) {
   std::optional<Outcome<Reply>> outcome;
   Status status = database_->Read([&](Connection& c) -> Status {
     Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
@@ -325,14 +360,16 @@ Outcome<Reply> Service::ReadRecommendations(const std::string& ws, const std::st
     }
     Result<Scenario> scenario = ParseSnapshot(snapshot.value());
     if (!scenario.ok()) {
-      outcome = ApiError::Internal("stored workspace does not parse: " + scenario.error().ToString());
+      outcome =
+          ApiError::Internal("stored workspace does not parse: " + scenario.error().ToString());
       return OkStatus();
     }
     std::string key;
     if (scenario.value().FindCampaign(campaign)) {
-      key = RecommendKey(campaign, ScenarioForCampaign(scenario.value(), snapshot.value().doc,
-                                                       snapshot.value().processes, campaign, CheckTag())
-                                       .key);
+      key = RecommendKey(campaign,
+                         ScenarioForCampaign(scenario.value(), snapshot.value().doc,
+                                             snapshot.value().processes, campaign, CheckTag())
+                             .key);
     }
     outcome = RecommendReply(c, process->second, key, recommend_runner_.get(), unseen);
     return OkStatus();
@@ -344,20 +381,23 @@ Outcome<Reply> Service::ReadRecommendations(const std::string& ws, const std::st
 // ---------------------------------------------------------------------------------------------
 // Adopting an option
 
-Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws, const std::string& campaign,
-                                    const json& body) {
+Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws,
+                                    const std::string& campaign, const json& body) {
   if (!IsRole(actor, {Role::kMarketing, Role::kOperations, Role::kAdmin})) {
-    return ApiError::Forbidden(std::string(RoleName(actor.role)) +
-                               " may not adopt counter-proposals (marketing and admin: the campaign; operations and "
-                               "admin: bookings)");
+    return ApiError::Forbidden(
+        std::string(RoleName(actor.role)) +
+        " may not adopt counter-proposals (marketing and admin: the campaign; operations and "
+        "admin: bookings)");
   }
   if (!body.is_object()) return ApiError::Field("(body)", "must be an object", "{option, key}");
-  if (!body.contains("option") || !body["option"].is_number_integer() || body["option"].get<int64_t>() < 1) {
+  if (!body.contains("option") || !body["option"].is_number_integer() ||
+      body["option"].get<int64_t>() < 1) {
     return ApiError::Field("option", "missing or not a whole number from 1",
                            "the option's number, counted from 1 as in tandem recommend --apply N");
   }
   if (!body.contains("key") || !body["key"].is_string()) {
-    return ApiError::Field("key", "missing", "the key of the counter-proposals read (GET .../recommend)");
+    return ApiError::Field("key", "missing",
+                           "the key of the counter-proposals read (GET .../recommend)");
   }
   const int64_t number = body["option"].get<int64_t>();
   const std::string wanted = body["key"].get<std::string>();
@@ -365,25 +405,32 @@ Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws, c
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
     ProcessRow& process = *found.value();
-    if (process.state == "closed") return ApiError::Conflict("campaign " + campaign + " is closed", "state");
+    if (process.state == "closed")
+      return ApiError::Conflict("campaign " + campaign + " is closed", "state");
     Entity* entity = context.snapshot.Find("campaigns", campaign);
     if (!entity) return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
     Result<Scenario> scenario = ParseSnapshot(context.snapshot);
     if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
-    if (!scenario.value().FindCampaign(campaign)) return ApiError::NotFound("no campaign '" + campaign + "'");
+    if (!scenario.value().FindCampaign(campaign))
+      return ApiError::NotFound("no campaign '" + campaign + "'");
     const CampaignScenario check =
-        ScenarioForCampaign(scenario.value(), context.snapshot.doc, context.snapshot.processes, campaign, context.check_tag);
+        ScenarioForCampaign(scenario.value(), context.snapshot.doc, context.snapshot.processes,
+                            campaign, context.check_tag);
     const std::string key = RecommendKey(campaign, check.key);
     if (wanted != key) {
-      return ApiError::Conflict("these counter-proposals are out of date: the campaign, or something it depends on, "
-                                "changed since they were computed (current key " + key + ")",
-                                "key");
+      return ApiError::Conflict(
+          "these counter-proposals are out of date: the campaign, or something it depends on, "
+          "changed since they were computed (current key " +
+              key + ")",
+          "key");
     }
     Outcome<std::optional<json>> stored = LoadResult(*context.connection, key);
     if (!stored.ok()) return stored.error();
-    if (!stored.value() || !stored.value()->is_object() || !(*stored.value())["options"].is_array()) {
-      return ApiError::Conflict("the counter-proposals for the campaign as it is now are not ready (POST .../recommend)",
-                                "key");
+    if (!stored.value() || !stored.value()->is_object() ||
+        !(*stored.value())["options"].is_array()) {
+      return ApiError::Conflict(
+          "the counter-proposals for the campaign as it is now are not ready (POST .../recommend)",
+          "key");
     }
     const json& record = *stored.value();
     const json& options = record["options"];
@@ -393,22 +440,27 @@ Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws, c
                                 "option");
     }
     if (number > static_cast<int64_t>(options.size())) {
-      return ApiError::Field("option", "there is no option " + std::to_string(number) + " for " + campaign,
+      return ApiError::Field("option",
+                             "there is no option " + std::to_string(number) + " for " + campaign,
                              "1 to " + std::to_string(options.size()));
     }
     const json& option = options[static_cast<size_t>(number - 1)];
     const json entry = option.value("campaign", json(nullptr));
-    if (!entry.is_object()) return ApiError::Internal("the stored option " + std::to_string(number) + " has no campaign");
+    if (!entry.is_object())
+      return ApiError::Internal("the stored option " + std::to_string(number) + " has no campaign");
     bool books = false;
-    for (const json& lever : option.value("levers", json::array())) books = books || lever == "expand";
+    for (const json& lever : option.value("levers", json::array()))
+      books = books || lever == "expand";
     if (books && !IsRole(actor, {Role::kOperations, Role::kAdmin})) {
-      return ApiError::Forbidden("option " + std::to_string(number) + " (" + option.value("lever", "") +
-                                     ") books capacity: bookings are operations' (and admin's) to adopt",
-                                 "bookings");
+      return ApiError::Forbidden(
+          "option " + std::to_string(number) + " (" + option.value("lever", "") +
+              ") books capacity: bookings are operations' (and admin's) to adopt",
+          "bookings");
     }
     if (!books && !IsRole(actor, {Role::kMarketing, Role::kAdmin})) {
-      return ApiError::Forbidden("option " + std::to_string(number) + " (" + option.value("lever", "") +
-                                 ") changes the campaign: marketing (the campaign owner) and admin adopt it");
+      return ApiError::Forbidden(
+          "option " + std::to_string(number) + " (" + option.value("lever", "") +
+          ") changes the campaign: marketing (the campaign owner) and admin adopt it");
     }
     // The option's campaign entry, written over the stored one where it differs.
     Result<json> written = CampaignEntry(check.scenario, campaign);
@@ -422,13 +474,16 @@ Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws, c
     // The workspace now holds exactly the scenario the option was verified on, or nothing changes.
     Result<Scenario> applied = ParseSnapshot(context.snapshot);
     if (!applied.ok()) {
-      return ApiError::Internal("option " + std::to_string(number) + " does not read back: " + applied.error().ToString());
+      return ApiError::Internal("option " + std::to_string(number) +
+                                " does not read back: " + applied.error().ToString());
     }
     const CampaignScenario recheck =
-        ScenarioForCampaign(applied.value(), context.snapshot.doc, context.snapshot.processes, campaign, context.check_tag);
+        ScenarioForCampaign(applied.value(), context.snapshot.doc, context.snapshot.processes,
+                            campaign, context.check_tag);
     if (recheck.key != option.value("check_key", "")) {
-      return ApiError::Internal("option " + std::to_string(number) +
-                                " could not be written into the workspace exactly as it was checked; nothing changed");
+      return ApiError::Internal(
+          "option " + std::to_string(number) +
+          " could not be written into the workspace exactly as it was checked; nothing changed");
     }
     const std::string state_before = process.state;
     std::vector<int64_t> jobs;
@@ -445,10 +500,14 @@ Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws, c
                           {"by", actor.name},
                           {"at", context.now}};
     if (!StoredRecommend(process.data)) {
-      process.data["recommend"] = {{"key", key}, {"check_key", check.key}, {"job", nullptr}, {"status", "done"}};
+      process.data["recommend"] = {
+          {"key", key}, {"check_key", check.key}, {"job", nullptr}, {"status", "done"}};
     }
     process.data["recommend"]["adopted"] = adopted;
-    context.audit.push_back({campaign, actor.name, "adopt-option", "campaigns/" + campaign,
+    context.audit.push_back({campaign,
+                             actor.name,
+                             "adopt-option",
+                             "campaigns/" + campaign,
                              {{"option", number},
                               {"lever", option.value("lever", "")},
                               {"summary", option.value("summary", "")},
@@ -457,8 +516,12 @@ Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws, c
                               {"before", before},
                               {"after", entity->body},
                               {"version", entity->version + 1}}});
-    context.audit.push_back({campaign, actor.name, "recheck", "campaigns/" + campaign,
-                             {{"key", recheck.key}, {"job", jobs.front()}, {"cause", "adopt-option"}}});
+    context.audit.push_back(
+        {campaign,
+         actor.name,
+         "recheck",
+         "campaigns/" + campaign,
+         {{"key", recheck.key}, {"job", jobs.front()}, {"cause", "adopt-option"}}});
     context.reply_process = campaign;
     return Reply{};
   });
@@ -485,12 +548,15 @@ void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress
   const auto& cached = queued.cached;
   const auto finish = [&](const std::string& final_status, const std::string& error) {
     (void)database_->Transaction([&](Connection& c) -> Status {
-      Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
+      Result<Rows> locked =
+          c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
       if (!locked.ok()) return locked.error();
-      Result<Rows> rows = c.Query("UPDATE jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4",
-                                  {final_status, error.empty() ? Value() : Value(error), Now(), job});
+      Result<Rows> rows =
+          c.Query("UPDATE jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4",
+                  {final_status, error.empty() ? Value() : Value(error), Now(), job});
       if (!rows.ok()) return rows.error();
-      Result<Rows> processes = c.Query("SELECT campaign, data, version FROM processes WHERE workspace_id = $1", {ws});
+      Result<Rows> processes =
+          c.Query("SELECT campaign, data, version FROM processes WHERE workspace_id = $1", {ws});
       if (!processes.ok()) return processes.error();
       for (const store::Row& row : processes.value().rows) {
         json data = json::parse(row.Text(1), nullptr, false);
@@ -500,7 +566,8 @@ void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress
         if (!error.empty()) data["recommend"]["error"] = error;
         data["recommend"]["finished_at"] = Now();
         Result<Rows> updated = c.Query(
-            "UPDATE processes SET data = $1, version = version + 1 WHERE workspace_id = $2 AND campaign = $3 AND version = $4",
+            "UPDATE processes SET data = $1, version = version + 1 WHERE workspace_id = $2 AND "
+            "campaign = $3 AND version = $4",
             {data.dump(), ws, row.Text(0), row.Int(2)});
         if (!updated.ok()) return updated.error();
       }
@@ -520,7 +587,8 @@ void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress
     MarkJobRunning(*database_, job);
     RecommendOptions options;
     options.campaign = campaign;
-    options.scenarios = options_.check_scenarios;  // as the check: the options' verdicts are the check's
+    options.scenarios =
+        options_.check_scenarios;  // as the check: the options' verdicts are the check's
     options.threads = options_.check_threads;
     double fraction = 0;
     options.progress = [&](const std::string& message) {
@@ -556,12 +624,13 @@ void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress
         }
         json levers = json::array();
         for (const LeverChange& change : option.changes) levers.push_back(change.lever);
-        record["options"].push_back({{"lever", option.lever},
-                                     {"levers", levers},
-                                     {"summary", option.summary},
-                                     {"verdict", VerdictName(option.verdict)},
-                                     {"campaign", entry.value()},
-                                     {"check_key", CheckKeyFor(option.applied, document, check_tag)}});
+        record["options"].push_back(
+            {{"lever", option.lever},
+             {"levers", levers},
+             {"summary", option.summary},
+             {"verdict", VerdictName(option.verdict)},
+             {"campaign", entry.value()},
+             {"check_key", CheckKeyFor(option.applied, document, check_tag)}});
       }
     }
     record["verdict"] = verdict;
@@ -574,22 +643,27 @@ void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress
     if (!locked.ok()) return locked.error();
     if (!cached) {
       Result<Rows> inserted = c.Query(
-          "INSERT INTO results (key, kind, verdict, body, seconds, created_at) VALUES ($1, 'recommend', $2, $3, $4, $5) "
+          "INSERT INTO results (key, kind, verdict, body, seconds, created_at) VALUES ($1, "
+          "'recommend', $2, $3, $4, $5) "
           "ON CONFLICT (key) DO NOTHING",
           {key, verdict, body, seconds, now});
       if (!inserted.ok()) return inserted.error();
     }
     Outcome<std::optional<json>> record = LoadResult(c, key);
     if (!record.ok() || !record.value()) return Error::Internal("result vanished");
-    const size_t options = (*record.value()).contains("options") ? (*record.value())["options"].size() : 0;
-    Result<Rows> done = c.Query("UPDATE jobs SET status = 'done', finished_at = $1 WHERE id = $2", {now, job});
+    const size_t options =
+        (*record.value()).contains("options") ? (*record.value())["options"].size() : 0;
+    Result<Rows> done =
+        c.Query("UPDATE jobs SET status = 'done', finished_at = $1 WHERE id = $2", {now, job});
     if (!done.ok()) return done.error();
-    Result<Rows> processes = c.Query("SELECT campaign, data, version FROM processes WHERE workspace_id = $1", {ws});
+    Result<Rows> processes =
+        c.Query("SELECT campaign, data, version FROM processes WHERE workspace_id = $1", {ws});
     if (!processes.ok()) return processes.error();
     for (const store::Row& row : processes.value().rows) {
       json data = json::parse(row.Text(1), nullptr, false);
       const json* stored = StoredRecommend(data);
-      if (!stored || stored->value("key", "") != key || stored->value("status", "") == "done") continue;
+      if (!stored || stored->value("key", "") != key || stored->value("status", "") == "done")
+        continue;
       json& entry = data["recommend"];
       entry["status"] = "done";
       entry["finished_at"] = now;
@@ -602,12 +676,18 @@ void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress
           "WHERE workspace_id = $3 AND campaign = $4 AND version = $5",
           {data.dump(), now, ws, row.Text(0), row.Int(2)});
       if (!updated.ok()) return updated.error();
-      if (updated.value().affected != 1) return Error::Internal("process changed during completion");
-      Outcome<bool> audited = AppendAudit(
-          c, ws,
-          {{row.Text(0), "tandem", "recommend-done", "recommend",
-            {{"key", key}, {"options", options}, {"verdict", entry["verdict"]}, {"cached", cached}}}},
-          now);
+      if (updated.value().affected != 1)
+        return Error::Internal("process changed during completion");
+      Outcome<bool> audited = AppendAudit(c, ws,
+                                          {{row.Text(0),
+                                            "tandem",
+                                            "recommend-done",
+                                            "recommend",
+                                            {{"key", key},
+                                             {"options", options},
+                                             {"verdict", entry["verdict"]},
+                                             {"cached", cached}}}},
+                                          now);
       if (!audited.ok()) return Error::Internal(audited.error().message);
     }
     return OkStatus();

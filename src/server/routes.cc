@@ -10,17 +10,22 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::vector<Role> kAll = {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService, Role::kAdmin};
-const std::vector<Role> kFunctions = {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService};
+const std::vector<Role> kAll = {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService,
+                                Role::kAdmin};
+const std::vector<Role> kFunctions = {Role::kMarketing, Role::kOperations, Role::kFinance,
+                                      Role::kService};
 
 std::vector<Role> EditorsOf(const std::string& kind) {
-  if (kind == "resources") return {Role::kOperations, Role::kFinance, Role::kAdmin};  // finance: budgets only
+  if (kind == "resources")
+    return {Role::kOperations, Role::kFinance, Role::kAdmin};  // finance: budgets only
   if (kind == "calendars" || kind == "capabilities") return {Role::kOperations, Role::kAdmin};
   if (kind == "offerings") return {Role::kMarketing, Role::kOperations, Role::kAdmin};
   return {Role::kMarketing, Role::kAdmin};  // messaging, campaigns
 }
 
-const std::string& P(const ApiRequest& request, const char* name) { return request.params.at(name); }
+const std::string& P(const ApiRequest& request, const char* name) {
+  return request.params.at(name);
+}
 
 int64_t QueryInt(const ApiRequest& request, const char* name) {
   auto found = request.query.find(name);
@@ -32,59 +37,69 @@ std::vector<Route> BuildRoutes() {
   const auto add = [&](std::string method, std::string path, std::string tag, std::string summary,
                        std::vector<Role> roles, std::string request, std::string response,
                        std::function<Outcome<Reply>(Service&, const ApiRequest&)> handler) {
-    routes.push_back({std::move(method), std::move(path), std::move(tag), std::move(summary), std::move(roles),
-                      std::move(request), std::move(response), std::move(handler)});
+    routes.push_back({std::move(method), std::move(path), std::move(tag), std::move(summary),
+                      std::move(roles), std::move(request), std::move(response),
+                      std::move(handler)});
   };
   // Operations.
-  add("GET", "/healthz", "operations", "check that the server and its database answer", {}, "", "Health",
-      [](Service& s, const ApiRequest&) { return s.Health(); });
+  add("GET", "/healthz", "operations", "check that the server and its database answer", {}, "",
+      "Health", [](Service& s, const ApiRequest&) { return s.Health(); });
   add("GET", "/metrics", "operations", "read Prometheus metrics", {}, "", "text", nullptr);
-  add("GET", "/api/openapi.json", "operations", "read this API's OpenAPI document", {}, "", "object",
-      [](Service&, const ApiRequest&) -> Outcome<Reply> {
+  add("GET", "/api/openapi.json", "operations", "read this API's OpenAPI document", {}, "",
+      "object", [](Service&, const ApiRequest&) -> Outcome<Reply> {
         Reply reply;
         reply.body = OpenApiDocument();
         return reply;
       });
   // Sessions and users.
-  add("POST", "/api/session", "users", "log in with a password (sets the session cookie)", {}, "Login", "Session",
-      nullptr);
+  add("POST", "/api/session", "users", "log in with a password (sets the session cookie)", {},
+      "Login", "Session", nullptr);
   add("GET", "/api/session", "users", "read who is logged in", kAll, "", "Session", nullptr);
   add("DELETE", "/api/session", "users", "log out", kAll, "", "object", nullptr);
   add("GET", "/api/users", "users", "list users", {Role::kAdmin}, "", "List",
       [](Service& s, const ApiRequest& r) { return s.ListUsers(r.actor); });
-  add("POST", "/api/users", "users", "add a user (the password or token is shown once)", {Role::kAdmin}, "NewUser",
-      "Credential", [](Service& s, const ApiRequest& r) { return s.CreateUser(r.actor, r.body); });
+  add("POST", "/api/users", "users", "add a user (the password or token is shown once)",
+      {Role::kAdmin}, "NewUser", "Credential",
+      [](Service& s, const ApiRequest& r) { return s.CreateUser(r.actor, r.body); });
   // Workspaces.
   add("GET", "/api/workspaces", "workspaces", "list workspaces", kAll, "", "List",
       [](Service& s, const ApiRequest& r) { return s.ListWorkspaces(r.actor); });
-  add("POST", "/api/workspaces", "workspaces", "create a workspace", {Role::kMarketing, Role::kAdmin}, "NewWorkspace",
-      "Workspace", [](Service& s, const ApiRequest& r) { return s.CreateWorkspace(r.actor, r.body); });
-  add("GET", "/api/workspaces/{ws}", "workspaces", "read a workspace's settings", kAll, "", "Workspace",
+  add("POST", "/api/workspaces", "workspaces", "create a workspace",
+      {Role::kMarketing, Role::kAdmin}, "NewWorkspace", "Workspace",
+      [](Service& s, const ApiRequest& r) { return s.CreateWorkspace(r.actor, r.body); });
+  add("GET", "/api/workspaces/{ws}", "workspaces", "read a workspace's settings", kAll, "",
+      "Workspace",
       [](Service& s, const ApiRequest& r) { return s.GetWorkspace(r.actor, P(r, "ws")); });
   add("PUT", "/api/workspaces/{ws}", "workspaces", "change a workspace's settings (If-Match)",
       {Role::kMarketing, Role::kAdmin}, "Settings", "Workspace",
-      [](Service& s, const ApiRequest& r) { return s.PutSettings(r.actor, P(r, "ws"), r.body, r.if_match); });
-  add("DELETE", "/api/workspaces/{ws}", "workspaces", "delete a workspace (If-Match)", {Role::kAdmin}, "", "object",
-      [](Service& s, const ApiRequest& r) { return s.DeleteWorkspace(r.actor, P(r, "ws"), r.if_match); });
-  add("GET", "/api/workspaces/{ws}/export", "workspaces",
-      "export the workspace as a scenario file (YAML; ?format=bundle: JSON with history files)", kAll, "", "text",
       [](Service& s, const ApiRequest& r) {
+        return s.PutSettings(r.actor, P(r, "ws"), r.body, r.if_match);
+      });
+  add("DELETE", "/api/workspaces/{ws}", "workspaces", "delete a workspace (If-Match)",
+      {Role::kAdmin}, "", "object", [](Service& s, const ApiRequest& r) {
+        return s.DeleteWorkspace(r.actor, P(r, "ws"), r.if_match);
+      });
+  add("GET", "/api/workspaces/{ws}/export", "workspaces",
+      "export the workspace as a scenario file (YAML; ?format=bundle: JSON with history files)",
+      kAll, "", "text", [](Service& s, const ApiRequest& r) {
         auto format = r.query.find("format");
         return s.Export(r.actor, P(r, "ws"), format != r.query.end() && format->second == "bundle");
       });
   add("POST", "/api/workspaces/{ws}/import", "workspaces",
-      "replace the workspace's model with a scenario (YAML text, or JSON {scenario, files})", {Role::kAdmin}, "text",
-      "object", [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
+      "replace the workspace's model with a scenario (YAML text, or JSON {scenario, files})",
+      {Role::kAdmin}, "text", "object", [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
         json bundle = json::parse(r.raw_body, nullptr, false);
         if (bundle.is_object() && bundle.contains("scenario") && bundle["scenario"].is_string()) {
           std::map<std::string, std::string> files;
           if (bundle.contains("files") && bundle["files"].is_object()) {
             for (const auto& [path, content] : bundle["files"].items()) {
-              if (!content.is_string()) return ApiError::Field("files." + path, "must be text", "the CSV file's text");
+              if (!content.is_string())
+                return ApiError::Field("files." + path, "must be text", "the CSV file's text");
               files[path] = content.get<std::string>();
             }
           }
-          return s.Import(r.actor, P(r, "ws"), bundle["scenario"].get<std::string>(), files, "scenario");
+          return s.Import(r.actor, P(r, "ws"), bundle["scenario"].get<std::string>(), files,
+                          "scenario");
         }
         return s.Import(r.actor, P(r, "ws"), r.raw_body, {}, "scenario");
       });
@@ -92,107 +107,149 @@ std::vector<Route> BuildRoutes() {
   for (const std::string& kind : EntityKinds()) {
     const std::string base = "/api/workspaces/{ws}/" + kind;
     add("GET", base, kind, "list " + kind, kAll, "", "EntityList",
-        [kind](Service& s, const ApiRequest& r) { return s.ListEntities(r.actor, P(r, "ws"), kind); });
+        [kind](Service& s, const ApiRequest& r) {
+          return s.ListEntities(r.actor, P(r, "ws"), kind);
+        });
     add("GET", base + "/{id}", kind, "read one of " + kind, kAll, "", "Entity",
-        [kind](Service& s, const ApiRequest& r) { return s.GetEntity(r.actor, P(r, "ws"), kind, P(r, "id")); });
-    add("PUT", base + "/{id}", kind, "create or replace one of " + kind + " (replace: If-Match)", EditorsOf(kind),
-        "ScenarioEntry", "Entity", [kind](Service& s, const ApiRequest& r) {
+        [kind](Service& s, const ApiRequest& r) {
+          return s.GetEntity(r.actor, P(r, "ws"), kind, P(r, "id"));
+        });
+    add("PUT", base + "/{id}", kind, "create or replace one of " + kind + " (replace: If-Match)",
+        EditorsOf(kind), "ScenarioEntry", "Entity", [kind](Service& s, const ApiRequest& r) {
           return s.PutEntity(r.actor, P(r, "ws"), kind, P(r, "id"), r.body, r.if_match);
         });
-    add("DELETE", base + "/{id}", kind, "delete one of " + kind + " (If-Match)", EditorsOf(kind), "", "object",
-        [kind](Service& s, const ApiRequest& r) {
+    add("DELETE", base + "/{id}", kind, "delete one of " + kind + " (If-Match)", EditorsOf(kind),
+        "", "object", [kind](Service& s, const ApiRequest& r) {
           return s.DeleteEntity(r.actor, P(r, "ws"), kind, P(r, "id"), r.if_match);
         });
   }
   add("PUT", "/api/workspaces/{ws}/campaigns/{id}/bookings", "campaigns",
       "set a campaign's capacity bookings (operations; If-Match: the campaign's version)",
       {Role::kOperations, Role::kAdmin}, "List", "Entity", [](Service& s, const ApiRequest& r) {
-        return s.PutPart(r.actor, P(r, "ws"), "campaigns", P(r, "id"), "bookings", r.body, r.if_match);
+        return s.PutPart(r.actor, P(r, "ws"), "campaigns", P(r, "id"), "bookings", r.body,
+                         r.if_match);
       });
   add("PUT", "/api/workspaces/{ws}/offerings/{id}/loads", "offerings",
-      "set an offering's side loads, e.g. contacts per order (service; If-Match: the offering's version)",
-      {Role::kService, Role::kOperations, Role::kAdmin}, "List", "Entity", [](Service& s, const ApiRequest& r) {
+      "set an offering's side loads, e.g. contacts per order (service; If-Match: the offering's "
+      "version)",
+      {Role::kService, Role::kOperations, Role::kAdmin}, "List", "Entity",
+      [](Service& s, const ApiRequest& r) {
         return s.PutPart(r.actor, P(r, "ws"), "offerings", P(r, "id"), "loads", r.body, r.if_match);
       });
   // History files.
   add("GET", "/api/workspaces/{ws}/files", "files", "list history files", kAll, "", "List",
       [](Service& s, const ApiRequest& r) { return s.ListFiles(r.actor, P(r, "ws")); });
-  add("GET", "/api/workspaces/{ws}/files/{path*}", "files", "read a history file (CSV)", kAll, "", "text",
+  add("GET", "/api/workspaces/{ws}/files/{path*}", "files", "read a history file (CSV)", kAll, "",
+      "text",
       [](Service& s, const ApiRequest& r) { return s.GetFile(r.actor, P(r, "ws"), P(r, "path")); });
-  add("PUT", "/api/workspaces/{ws}/files/{path*}", "files", "upload a history file (CSV date,units; replace: If-Match)",
-      {Role::kMarketing, Role::kOperations, Role::kAdmin}, "text", "object", [](Service& s, const ApiRequest& r) {
+  add("PUT", "/api/workspaces/{ws}/files/{path*}", "files",
+      "upload a history file (CSV date,units; replace: If-Match)",
+      {Role::kMarketing, Role::kOperations, Role::kAdmin}, "text", "object",
+      [](Service& s, const ApiRequest& r) {
         return s.PutFile(r.actor, P(r, "ws"), P(r, "path"), r.raw_body, r.if_match);
       });
   add("DELETE", "/api/workspaces/{ws}/files/{path*}", "files", "delete a history file (If-Match)",
       {Role::kMarketing, Role::kOperations, Role::kAdmin}, "", "object",
-      [](Service& s, const ApiRequest& r) { return s.DeleteFile(r.actor, P(r, "ws"), P(r, "path"), r.if_match); });
+      [](Service& s, const ApiRequest& r) {
+        return s.DeleteFile(r.actor, P(r, "ws"), P(r, "path"), r.if_match);
+      });
   // The process.
   add("GET", "/api/workspaces/{ws}/processes", "process",
-      "list every campaign's state, verdict and missing confirmations or sign-offs (the planning calendar)", kAll, "",
-      "List", [](Service& s, const ApiRequest& r) { return s.ListProcesses(r.actor, P(r, "ws")); });
-  add("GET", "/api/workspaces/{ws}/campaigns/{id}/process", "process", "read a campaign's process", kAll, "",
-      "Process", [](Service& s, const ApiRequest& r) { return s.GetProcess(r.actor, P(r, "ws"), P(r, "id")); });
-  add("POST", "/api/workspaces/{ws}/campaigns/{id}/transition", "process", "move a campaign to another state",
-      {Role::kMarketing, Role::kAdmin}, "Transition", "Process", [](Service& s, const ApiRequest& r) {
+      "list every campaign's state, verdict and missing confirmations or sign-offs (the planning "
+      "calendar)",
+      kAll, "", "List",
+      [](Service& s, const ApiRequest& r) { return s.ListProcesses(r.actor, P(r, "ws")); });
+  add("GET", "/api/workspaces/{ws}/campaigns/{id}/process", "process", "read a campaign's process",
+      kAll, "", "Process", [](Service& s, const ApiRequest& r) {
+        return s.GetProcess(r.actor, P(r, "ws"), P(r, "id"));
+      });
+  add("POST", "/api/workspaces/{ws}/campaigns/{id}/transition", "process",
+      "move a campaign to another state", {Role::kMarketing, Role::kAdmin}, "Transition", "Process",
+      [](Service& s, const ApiRequest& r) {
         return s.Transition(r.actor, P(r, "ws"), P(r, "id"), r.body, r.if_match);
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/confirmations/{function}", "process",
-      "confirm your function's inputs (groundwork)", kFunctions, "Note", "Process", [](Service& s, const ApiRequest& r) {
+      "confirm your function's inputs (groundwork)", kFunctions, "Note", "Process",
+      [](Service& s, const ApiRequest& r) {
         return s.Confirm(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"), r.body);
       });
   add("DELETE", "/api/workspaces/{ws}/campaigns/{id}/confirmations/{function}", "process",
-      "withdraw your function's confirmation", kFunctions, "", "Process", [](Service& s, const ApiRequest& r) {
+      "withdraw your function's confirmation", kFunctions, "", "Process",
+      [](Service& s, const ApiRequest& r) {
         return s.Unconfirm(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}", "process",
-      "sign off for your function on the current check (transfer)", kFunctions, "SignOff", "Process",
-      [](Service& s, const ApiRequest& r) { return s.SignOff(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"), r.body); });
+      "sign off for your function on the current check (transfer)", kFunctions, "SignOff",
+      "Process", [](Service& s, const ApiRequest& r) {
+        return s.SignOff(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"), r.body);
+      });
   add("DELETE", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}", "process",
-      "withdraw your function's sign-off", kFunctions, "", "Process", [](Service& s, const ApiRequest& r) {
+      "withdraw your function's sign-off", kFunctions, "", "Process",
+      [](Service& s, const ApiRequest& r) {
         return s.WithdrawSignOff(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/approve", "process",
-      "approve a campaign (all four sign-offs; a verdict other than go needs an override with a reason)",
-      {Role::kMarketing, Role::kAdmin}, "Approve", "Process",
-      [](Service& s, const ApiRequest& r) { return s.Approve(r.actor, P(r, "ws"), P(r, "id"), r.body); });
+      "approve a campaign (all four sign-offs; a verdict other than go needs an override with a "
+      "reason)",
+      {Role::kMarketing, Role::kAdmin}, "Approve", "Process", [](Service& s, const ApiRequest& r) {
+        return s.Approve(r.actor, P(r, "ws"), P(r, "id"), r.body);
+      });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/check", "checks",
-      "run the campaign's check in the background (answered from the cache when the content is unchanged)", kAll, "",
-      "Check", [](Service& s, const ApiRequest& r) { return s.RequestCheck(r.actor, P(r, "ws"), P(r, "id")); });
+      "run the campaign's check in the background (answered from the cache when the content is "
+      "unchanged)",
+      kAll, "", "Check", [](Service& s, const ApiRequest& r) {
+        return s.RequestCheck(r.actor, P(r, "ws"), P(r, "id"));
+      });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/check", "checks",
-      "read the campaign's check: status and progress; with ?result=1 the result and chart series", kAll, "", "Check",
-      [](Service& s, const ApiRequest& r) {
+      "read the campaign's check: status and progress; with ?result=1 the result and chart series",
+      kAll, "", "Check", [](Service& s, const ApiRequest& r) {
         return s.GetCheck(r.actor, P(r, "ws"), P(r, "id"), QueryInt(r, "result") != 0);
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/recommend", "recommendations",
-      "compute the campaign's counter-proposals (tandem recommend) in the background: 202 {job, status, key}, or 200 "
+      "compute the campaign's counter-proposals (tandem recommend) in the background: 202 {job, "
+      "status, key}, or 200 "
       "with the result when this content was searched before",
-      kAll, "", "Recommendations",
-      [](Service& s, const ApiRequest& r) { return s.RequestRecommendations(r.actor, P(r, "ws"), P(r, "id")); });
+      kAll, "", "Recommendations", [](Service& s, const ApiRequest& r) {
+        return s.RequestRecommendations(r.actor, P(r, "ws"), P(r, "id"));
+      });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/recommend", "recommendations",
-      "read the campaign's counter-proposals: status, progress, key and, when done, the result of tandem recommend "
+      "read the campaign's counter-proposals: status, progress, key and, when done, the result of "
+      "tandem recommend "
       "--json",
-      kAll, "", "Recommendations",
-      [](Service& s, const ApiRequest& r) { return s.GetRecommendations(r.actor, P(r, "ws"), P(r, "id")); });
+      kAll, "", "Recommendations", [](Service& s, const ApiRequest& r) {
+        return s.GetRecommendations(r.actor, P(r, "ws"), P(r, "id"));
+      });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/recommend/adopt", "recommendations",
-      "adopt counter-proposal N as tandem recommend --apply N would (one write; the check runs again): campaign "
+      "adopt counter-proposal N as tandem recommend --apply N would (one write; the check runs "
+      "again): campaign "
       "changes are marketing's, bookings (expand) operations'",
       {Role::kMarketing, Role::kOperations, Role::kAdmin}, "Adopt", "Process",
-      [](Service& s, const ApiRequest& r) { return s.AdoptOption(r.actor, P(r, "ws"), P(r, "id"), r.body); });
+      [](Service& s, const ApiRequest& r) {
+        return s.AdoptOption(r.actor, P(r, "ws"), P(r, "id"), r.body);
+      });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/handover", "process",
       "read the hand-over of an approved campaign (each function its part)", kAll, "", "object",
       [](Service& s, const ApiRequest& r) { return s.Handover(r.actor, P(r, "ws"), P(r, "id")); });
-  add("GET", "/api/workspaces/{ws}/campaigns/{id}/audit", "audit", "read a campaign's audit log", kAll, "", "List",
+  add("GET", "/api/workspaces/{ws}/campaigns/{id}/audit", "audit", "read a campaign's audit log",
+      kAll, "", "List",
       [](Service& s, const ApiRequest& r) { return s.Audit(r.actor, P(r, "ws"), P(r, "id")); });
-  add("GET", "/api/workspaces/{ws}/audit", "audit", "read the workspace's audit log", kAll, "", "List",
-      [](Service& s, const ApiRequest& r) { return s.Audit(r.actor, P(r, "ws"), ""); });
-  add("GET", "/api/workspaces/{ws}/alerts", "alerts", "read your function's alerts (?after=ID for newer ones)", kAll,
-      "", "List", [](Service& s, const ApiRequest& r) { return s.Alerts(r.actor, P(r, "ws"), QueryInt(r, "after")); });
+  add("GET", "/api/workspaces/{ws}/audit", "audit", "read the workspace's audit log", kAll, "",
+      "List", [](Service& s, const ApiRequest& r) { return s.Audit(r.actor, P(r, "ws"), ""); });
+  add("GET", "/api/workspaces/{ws}/alerts", "alerts",
+      "read your function's alerts (?after=ID for newer ones)", kAll, "", "List",
+      [](Service& s, const ApiRequest& r) {
+        return s.Alerts(r.actor, P(r, "ws"), QueryInt(r, "after"));
+      });
   add("GET", "/api/jobs/{job}", "checks", "read a background job", kAll, "", "object",
-      [](Service& s, const ApiRequest& r) { return s.GetJob(r.actor, std::atoll(P(r, "job").c_str())); });
+      [](Service& s, const ApiRequest& r) {
+        return s.GetJob(r.actor, std::atoll(P(r, "job").c_str()));
+      });
   return routes;
 }
 
-json Ref(const std::string& schema) { return {{"$ref", "#/components/schemas/" + schema}}; }
+json Ref(const std::string& schema) {
+  return {{"$ref", "#/components/schemas/" + schema}};
+}
 
 json Schemas() {
   const json string = {{"type", "string"}};
@@ -212,66 +269,141 @@ json Schemas() {
                 {"items",
                  {{"type", "object"},
                   {"properties",
-                   {{"field", {{"type", "string"}, {"description", "the field of the request body, a header, or a scenario key"}}},
+                   {{"field",
+                     {{"type", "string"},
+                      {"description",
+                       "the field of the request body, a header, or a scenario key"}}},
                     {"problem", string},
                     {"allowed", string},
-                    {"path", {{"type", "string"}, {"description", "the key in the whole workspace scenario"}}}}}}}}}}}}}}}}},
-      {"Health", {{"type", "object"}, {"properties", {{"status", string}, {"database", string}, {"schema", integer}}}}},
-      {"Login", {{"type", "object"}, {"required", {"name", "password"}},
-                 {"properties", {{"name", string}, {"password", string}}}}},
-      {"Session", {{"type", "object"}, {"properties", {{"user", string}, {"role", string}, {"csrf_token", string},
-                                                       {"expires_at", string}}}}},
-      {"NewUser", {{"type", "object"}, {"required", {"name", "role"}},
-                   {"properties", {{"name", string},
-                                   {"role", {{"type", "string"}, {"enum", {"marketing", "operations", "finance", "service", "admin"}}}},
-                                   {"credential", {{"type", "string"}, {"enum", {"password", "token"}}}}}}}},
-      {"Credential", {{"type", "object"}, {"properties", {{"name", string}, {"role", string}, {"credential", string},
-                                                          {"secret", {{"type", "string"}, {"description", "shown once"}}}}}}},
-      {"Settings", {{"type", "object"},
-                    {"description", "the scenario's top-level keys: name, currency, horizon, today, simulation"}}},
-      {"NewWorkspace", {{"type", "object"}, {"required", {"id"}}, {"properties", {{"id", string}, {"settings", Ref("Settings")}}}}},
-      {"Workspace", {{"type", "object"}, {"properties", {{"id", string}, {"version", integer}, {"settings", Ref("Settings")}}}}},
-      {"ScenarioEntry", {{"type", "object"},
-                         {"description", "one entry of the scenario format (shared/spec/scenario-format.md): a calendar, "
-                                         "resource, capability, offering, standing promise or campaign, in its JSON form"}}},
-      {"Entity", {{"type", "object"}, {"properties", {{"id", string}, {"version", integer}, {"body", Ref("ScenarioEntry")}}}}},
-      {"EntityList", {{"type", "object"}, {"properties", {{"items", {{"type", "array"}, {"items", Ref("Entity")}}}}}}},
-      {"List", {{"type", "object"}, {"properties", {{"items", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}}},
-      {"Transition", {{"type", "object"}, {"required", {"to"}},
-                      {"properties", {{"to", {{"type", "string"}, {"enum", {"draft", "groundwork", "transfer", "live", "follow-up", "closed"}}}},
-                                      {"review", {{"type", "string"}, {"description", "required when closing"}}}}}}},
+                    {"path",
+                     {{"type", "string"},
+                      {"description", "the key in the whole workspace scenario"}}}}}}}}}}}}}}}}},
+      {"Health",
+       {{"type", "object"},
+        {"properties", {{"status", string}, {"database", string}, {"schema", integer}}}}},
+      {"Login",
+       {{"type", "object"},
+        {"required", {"name", "password"}},
+        {"properties", {{"name", string}, {"password", string}}}}},
+      {"Session",
+       {{"type", "object"},
+        {"properties",
+         {{"user", string}, {"role", string}, {"csrf_token", string}, {"expires_at", string}}}}},
+      {"NewUser",
+       {{"type", "object"},
+        {"required", {"name", "role"}},
+        {"properties",
+         {{"name", string},
+          {"role",
+           {{"type", "string"},
+            {"enum", {"marketing", "operations", "finance", "service", "admin"}}}},
+          {"credential", {{"type", "string"}, {"enum", {"password", "token"}}}}}}}},
+      {"Credential",
+       {{"type", "object"},
+        {"properties",
+         {{"name", string},
+          {"role", string},
+          {"credential", string},
+          {"secret", {{"type", "string"}, {"description", "shown once"}}}}}}},
+      {"Settings",
+       {{"type", "object"},
+        {"description",
+         "the scenario's top-level keys: name, currency, horizon, today, simulation"}}},
+      {"NewWorkspace",
+       {{"type", "object"},
+        {"required", {"id"}},
+        {"properties", {{"id", string}, {"settings", Ref("Settings")}}}}},
+      {"Workspace",
+       {{"type", "object"},
+        {"properties", {{"id", string}, {"version", integer}, {"settings", Ref("Settings")}}}}},
+      {"ScenarioEntry",
+       {{"type", "object"},
+        {"description",
+         "one entry of the scenario format (shared/spec/scenario-format.md): a calendar, "
+         "resource, capability, offering, standing promise or campaign, in its JSON form"}}},
+      {"Entity",
+       {{"type", "object"},
+        {"properties", {{"id", string}, {"version", integer}, {"body", Ref("ScenarioEntry")}}}}},
+      {"EntityList",
+       {{"type", "object"},
+        {"properties", {{"items", {{"type", "array"}, {"items", Ref("Entity")}}}}}}},
+      {"List",
+       {{"type", "object"},
+        {"properties", {{"items", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}}},
+      {"Transition",
+       {{"type", "object"},
+        {"required", {"to"}},
+        {"properties",
+         {{"to",
+           {{"type", "string"},
+            {"enum", {"draft", "groundwork", "transfer", "live", "follow-up", "closed"}}}},
+          {"review", {{"type", "string"}, {"description", "required when closing"}}}}}}},
       {"Note", {{"type", "object"}, {"properties", {{"note", string}}}}},
-      {"SignOff", {{"type", "object"}, {"required", {"check"}}, {"properties", {{"check", string}, {"comment", string}}}}},
-      {"Approve", {{"type", "object"}, {"required", {"check"}},
-                   {"properties", {{"check", string},
-                                   {"override", {{"type", "object"}, {"properties", {{"reason", string}}}}}}}}},
-      {"Process", {{"type", "object"},
-                   {"properties", {{"campaign", string}, {"state", string}, {"version", integer},
-                                   {"confirmations", {{"type", "object"}}}, {"missing_confirmations", {{"type", "array"}, {"items", string}}},
-                                   {"signoffs", {{"type", "object"}}}, {"missing_signoffs", {{"type", "array"}, {"items", string}}},
-                                   {"check", Ref("Check")}, {"override", {{"type", "object"}}}, {"next", {{"type", "array"}, {"items", string}}}}}}},
-      {"Check", {{"type", "object"},
-                 {"properties", {{"key", {{"type", "string"}, {"description", "content hash of the checked scenario and options"}}},
-                                 {"job", integer},
-                                 {"status", {{"type", "string"}, {"enum", {"queued", "running", "done", "failed"}}}},
-                                 {"verdict", string},
-                                 {"progress", {{"type", "object"}}},
-                                 {"result", {{"type", "object"}, {"description", "the campaign's part of the check JSON contract, with series"}}}}}}},
+      {"SignOff",
+       {{"type", "object"},
+        {"required", {"check"}},
+        {"properties", {{"check", string}, {"comment", string}}}}},
+      {"Approve",
+       {{"type", "object"},
+        {"required", {"check"}},
+        {"properties",
+         {{"check", string},
+          {"override", {{"type", "object"}, {"properties", {{"reason", string}}}}}}}}},
+      {"Process",
+       {{"type", "object"},
+        {"properties",
+         {{"campaign", string},
+          {"state", string},
+          {"version", integer},
+          {"confirmations", {{"type", "object"}}},
+          {"missing_confirmations", {{"type", "array"}, {"items", string}}},
+          {"signoffs", {{"type", "object"}}},
+          {"missing_signoffs", {{"type", "array"}, {"items", string}}},
+          {"check", Ref("Check")},
+          {"override", {{"type", "object"}}},
+          {"next", {{"type", "array"}, {"items", string}}}}}}},
+      {"Check",
+       {{"type", "object"},
+        {"properties",
+         {{"key",
+           {{"type", "string"},
+            {"description", "content hash of the checked scenario and options"}}},
+          {"job", integer},
+          {"status", {{"type", "string"}, {"enum", {"queued", "running", "done", "failed"}}}},
+          {"verdict", string},
+          {"progress", {{"type", "object"}}},
+          {"result",
+           {{"type", "object"},
+            {"description", "the campaign's part of the check JSON contract, with series"}}}}}}},
       {"Recommendations",
        {{"type", "object"},
         {"properties",
-         {{"status", {{"type", "string"}, {"enum", {"none", "queued", "running", "done", "failed", "superseded"}}}},
+         {{"status",
+           {{"type", "string"},
+            {"enum", {"none", "queued", "running", "done", "failed", "superseded"}}}},
           {"progress", {{"type", "number"}, {"minimum", 0}, {"maximum", 1}}},
-          {"key", {{"type", "string"}, {"description", "content hash of the counter-proposals for the campaign as it is now; "
-                                                       "send it back to adopt one"}}},
+          {"key",
+           {{"type", "string"},
+            {"description",
+             "content hash of the counter-proposals for the campaign as it is now; "
+             "send it back to adopt one"}}},
           {"job", integer},
           {"stage", {{"type", "string"}, {"description", "what the search is doing (running)"}}},
           {"error", {{"type", "string"}, {"description", "why it failed (failed)"}}},
-          {"result", {{"type", "object"},
-                      {"description", "exactly the JSON of tandem recommend --json for the campaign (done)"}}}}}}},
-      {"Adopt", {{"type", "object"}, {"required", {"option", "key"}},
-                 {"properties", {{"option", {{"type", "integer"}, {"minimum", 1}, {"description", "as in tandem recommend --apply N"}}},
-                                 {"key", {{"type", "string"}, {"description", "the key of the counter-proposals read"}}}}}}},
+          {"result",
+           {{"type", "object"},
+            {"description",
+             "exactly the JSON of tandem recommend --json for the campaign (done)"}}}}}}},
+      {"Adopt",
+       {{"type", "object"},
+        {"required", {"option", "key"}},
+        {"properties",
+         {{"option",
+           {{"type", "integer"},
+            {"minimum", 1},
+            {"description", "as in tandem recommend --apply N"}}},
+          {"key",
+           {{"type", "string"}, {"description", "the key of the counter-proposals read"}}}}}}},
       {"object", {{"type", "object"}}},
   };
 }
@@ -296,37 +428,51 @@ json OpenApiDocument() {
         name.pop_back();
         path.replace(open, close - open + 1, "{" + name + "}");
       }
-      parameters.push_back({{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}},
+      parameters.push_back({{"name", name},
+                            {"in", "path"},
+                            {"required", true},
+                            {"schema", {{"type", "string"}}},
                             {"description", rest ? "may contain /" : ""}});
     }
     std::string method = route.method;
-    std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::tolower(c); });
-    json operation = {{"summary", route.summary}, {"tags", {route.tag}}, {"parameters", parameters}};
+    std::transform(method.begin(), method.end(), method.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    json operation = {
+        {"summary", route.summary}, {"tags", {route.tag}}, {"parameters", parameters}};
     json roles = json::array();
     for (Role role : route.roles) roles.push_back(RoleName(role));
     operation["x-roles"] = roles;
     if (route.roles.empty()) {
       operation["security"] = json::array();
     } else {
-      operation["security"] = json::array({{{"bearer", json::array()}}, {{"session", json::array()}}});
+      operation["security"] =
+          json::array({{{"bearer", json::array()}}, {{"session", json::array()}}});
     }
     if (route.method == "PUT" || route.method == "DELETE") {
-      operation["parameters"].push_back({{"name", "If-Match"}, {"in", "header"}, {"required", false},
-                                         {"schema", {{"type", "string"}}},
-                                         {"description", "the ETag read; required to replace or delete (428 without, 409 when stale)"}});
+      operation["parameters"].push_back(
+          {{"name", "If-Match"},
+           {"in", "header"},
+           {"required", false},
+           {"schema", {{"type", "string"}}},
+           {"description",
+            "the ETag read; required to replace or delete (428 without, 409 when stale)"}});
     }
     if (!route.request.empty()) {
-      operation["requestBody"] = route.request == "text"
-                                     ? json{{"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}}
-                                     : json{{"content", {{"application/json", {{"schema", Ref(route.request)}}}}}};
+      operation["requestBody"] =
+          route.request == "text"
+              ? json{{"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}}
+              : json{{"content", {{"application/json", {{"schema", Ref(route.request)}}}}}};
     }
-    const json success = route.response == "text"
-                             ? json{{"description", "text"}, {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}}
-                             : json{{"description", "success"},
-                                    {"content", {{"application/json", {{"schema", Ref(route.response)}}}}}};
-    const json error = {{"description", "error"}, {"content", {{"application/json", {{"schema", Ref("Error")}}}}}};
-    operation["responses"] = {{route.method == "POST" || route.method == "PUT" ? "2XX" : "200", success},
-                              {"4XX", error}};
+    const json success =
+        route.response == "text"
+            ? json{{"description", "text"},
+                   {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}}
+            : json{{"description", "success"},
+                   {"content", {{"application/json", {{"schema", Ref(route.response)}}}}}};
+    const json error = {{"description", "error"},
+                        {"content", {{"application/json", {{"schema", Ref("Error")}}}}}};
+    operation["responses"] = {
+        {route.method == "POST" || route.method == "PUT" ? "2XX" : "200", success}, {"4XX", error}};
     paths[path][method] = operation;
   }
   return {{"openapi", "3.0.3"},
@@ -334,19 +480,31 @@ json OpenApiDocument() {
            {{"title", "tandem"},
             {"version", "1"},
             {"description",
-             "The shared workspace of marketing, operations, finance and service: the scenario model, the campaign "
-             "process (draft, groundwork, transfer, approved, live, follow-up, closed), checks, sign-offs, alerts and "
-             "the audit log. Errors are {\"error\": {status, code, message, fields}}; every field error names the "
-             "field. Writes to existing entries need If-Match with the ETag read. Browser sessions send the "
-             "csrf_token from POST /api/session as X-CSRF-Token on POST, PUT and DELETE. x-roles lists who may "
+             "The shared workspace of marketing, operations, finance and service: the scenario "
+             "model, the campaign "
+             "process (draft, groundwork, transfer, approved, live, follow-up, closed), checks, "
+             "sign-offs, alerts and "
+             "the audit log. Errors are {\"error\": {status, code, message, fields}}; every field "
+             "error names the "
+             "field. Writes to existing entries need If-Match with the ETag read. Browser sessions "
+             "send the "
+             "csrf_token from POST /api/session as X-CSRF-Token on POST, PUT and DELETE. x-roles "
+             "lists who may "
              "call each operation."}}},
           {"paths", paths},
           {"components",
            {{"schemas", Schemas()},
             {"securitySchemes",
-             {{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"description", "an API token from tandem user add --token"}}},
-              {"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "tandem_session"},
-                           {"description", "set by POST /api/session; unsafe methods also need X-CSRF-Token"}}}}}}}};
+             {{"bearer",
+               {{"type", "http"},
+                {"scheme", "bearer"},
+                {"description", "an API token from tandem user add --token"}}},
+              {"session",
+               {{"type", "apiKey"},
+                {"in", "cookie"},
+                {"name", "tandem_session"},
+                {"description",
+                 "set by POST /api/session; unsafe methods also need X-CSRF-Token"}}}}}}}};
 }
 
 }  // namespace tandem::server

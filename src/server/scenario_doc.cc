@@ -51,7 +51,8 @@ ordered_json NodeToJson(const YAML::Node& node) {
   }
 }
 
-// "resources[3].capacity" -> ("resources", 3, "capacity"); "calendars.w.open" -> ("calendars", w, "open").
+// "resources[3].capacity" -> ("resources", 3, "capacity"); "calendars.w.open" -> ("calendars", w,
+// "open").
 struct KeyParts {
   std::string kind;
   long index = -1;
@@ -68,11 +69,14 @@ KeyParts SplitKey(const std::string& key) {
     const size_t close = key.find(']', cut);
     if (close == std::string::npos) return parts;
     parts.index = std::strtol(key.c_str() + cut + 1, nullptr, 10);
-    parts.rest = close + 1 < key.size() && key[close + 1] == '.' ? key.substr(close + 2) : key.substr(close + 1);
+    parts.rest = close + 1 < key.size() && key[close + 1] == '.' ? key.substr(close + 2)
+                                                                 : key.substr(close + 1);
   } else {
     const size_t next = key.find_first_of(".[", cut + 1);
-    parts.name = key.substr(cut + 1, next == std::string::npos ? std::string::npos : next - cut - 1);
-    if (next != std::string::npos) parts.rest = key[next] == '.' ? key.substr(next + 1) : key.substr(next);
+    parts.name =
+        key.substr(cut + 1, next == std::string::npos ? std::string::npos : next - cut - 1);
+    if (next != std::string::npos)
+      parts.rest = key[next] == '.' ? key.substr(next + 1) : key.substr(next);
   }
   return parts;
 }
@@ -90,10 +94,13 @@ bool IsEntityKind(const std::string& kind) {
   return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
 }
 
-bool KindHasIdField(const std::string& kind) { return kind != "calendars" && kind != "messaging"; }
+bool KindHasIdField(const std::string& kind) {
+  return kind != "calendars" && kind != "messaging";
+}
 
 const std::vector<std::string>& SettingsKeys() {
-  static const std::vector<std::string> keys = {"name", "currency", "horizon", "today", "simulation"};
+  static const std::vector<std::string> keys = {"name", "currency", "horizon", "today",
+                                                "simulation"};
   return keys;
 }
 
@@ -112,11 +119,13 @@ std::vector<const Entity*> Ordered(const Document& document) {
   return ordered;
 }
 
-ordered_json AssembleScenario(const Document& document, const std::function<bool(const std::string&)>& keep_campaign) {
+ordered_json AssembleScenario(const Document& document,
+                              const std::function<bool(const std::string&)>& keep_campaign) {
   ordered_json scenario = ordered_json::object();
   scenario["tandem"] = 1;
   for (const std::string& key : SettingsKeys()) {
-    if (document.settings.is_object() && document.settings.contains(key)) scenario[key] = ordered_json(document.settings[key]);
+    if (document.settings.is_object() && document.settings.contains(key))
+      scenario[key] = ordered_json(document.settings[key]);
   }
   bool any_offering = false;
   for (const Entity* entity : Ordered(document)) {
@@ -129,7 +138,8 @@ ordered_json AssembleScenario(const Document& document, const std::function<bool
     any_offering = any_offering || entity->kind == "offerings";
   }
   if (!any_offering) {
-    scenario["offerings"] = ordered_json::array({{{"id", kPlaceholder}, {"price", 0}, {"baseline", {{"per_day", 0}}}}});
+    scenario["offerings"] =
+        ordered_json::array({{{"id", kPlaceholder}, {"price", 0}, {"baseline", {{"per_day", 0}}}}});
   }
   return scenario;
 }
@@ -137,14 +147,16 @@ ordered_json AssembleScenario(const Document& document, const std::function<bool
 Result<Scenario> ParseDocument(const Document& document, const ordered_json& assembled) {
   const FileLoader loader = [&](const std::string& path) -> Result<std::string> {
     auto found = document.files.find(path);
-    if (found == document.files.end()) return Error::Io("no file '" + path + "' in the workspace (upload it first)");
+    if (found == document.files.end())
+      return Error::Io("no file '" + path + "' in the workspace (upload it first)");
     return found->second;
   };
   return ParseScenario(assembled.dump(), "workspace", loader);
 }
 
-std::vector<FieldError> DiagnosticsToFields(const std::vector<Diagnostic>& diagnostics, const Document& document,
-                                            const std::string& kind, const std::string& key) {
+std::vector<FieldError> DiagnosticsToFields(const std::vector<Diagnostic>& diagnostics,
+                                            const Document& document, const std::string& kind,
+                                            const std::string& key) {
   std::map<std::string, std::vector<std::string>> keys_by_kind;
   for (const Entity* entity : Ordered(document)) keys_by_kind[entity->kind].push_back(entity->key);
   std::vector<FieldError> fields;
@@ -163,11 +175,13 @@ std::vector<FieldError> DiagnosticsToFields(const std::vector<Diagnostic>& diagn
     }
     if (!kind.empty() && parts.kind == kind && entity_key == key) {
       field.field = parts.rest.empty() ? "(body)" : parts.rest;
-    } else if (kind == "settings" && std::find(SettingsKeys().begin(), SettingsKeys().end(), parts.kind) != SettingsKeys().end()) {
+    } else if (kind == "settings" && std::find(SettingsKeys().begin(), SettingsKeys().end(),
+                                               parts.kind) != SettingsKeys().end()) {
       field.field = diagnostic.key;
     } else {
       field.field = diagnostic.key;
-      if (!entity_key.empty()) field.path = parts.kind + "/" + entity_key + (parts.rest.empty() ? "" : ": " + parts.rest);
+      if (!entity_key.empty())
+        field.path = parts.kind + "/" + entity_key + (parts.rest.empty() ? "" : ": " + parts.rest);
     }
     if (diagnostic.file != "workspace" && !diagnostic.file.empty()) {
       field.problem = diagnostic.file + ": " + field.problem;  // a history file's own problem
@@ -205,7 +219,8 @@ Result<Document> SplitScenario(const ordered_json& scenario) {
     if (!IsEntityKind(key)) continue;  // the reader has already rejected unknown keys
     int64_t position = 0;
     if (key == "calendars") {
-      for (const auto& [id, body] : value.items()) document.entities.push_back({key, id, position++, 1, json(body)});
+      for (const auto& [id, body] : value.items())
+        document.entities.push_back({key, id, position++, 1, json(body)});
     } else if (value.is_array()) {
       for (const ordered_json& body : value) {
         std::string id;

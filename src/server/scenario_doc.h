@@ -41,7 +41,7 @@ struct Entity {
 
 struct Document {
   json settings = json::object();
-  std::vector<Entity> entities;             // any order; assembled by kind then position
+  std::vector<Entity> entities;              // any order; assembled by kind then position
   std::map<std::string, std::string> files;  // history files by path
 };
 
@@ -55,8 +55,9 @@ Result<Scenario> ParseDocument(const Document& document, const ordered_json& ass
 
 // Maps the reader's diagnostics (keys in the assembled document) to field errors: relative to
 // the entity (kind, key) when they are inside it, else with the full path and the entity named.
-std::vector<FieldError> DiagnosticsToFields(const std::vector<Diagnostic>& diagnostics, const Document& document,
-                                            const std::string& kind, const std::string& key);
+std::vector<FieldError> DiagnosticsToFields(const std::vector<Diagnostic>& diagnostics,
+                                            const Document& document, const std::string& kind,
+                                            const std::string& key);
 
 // YAML (or JSON) text to JSON: plain scalars become numbers or booleans where they read as
 // such, quoted scalars stay strings. Errors are kInvalidInput with line and column.

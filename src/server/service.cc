@@ -65,7 +65,8 @@ Service::Service(ServiceOptions options) : options_(std::move(options)) {
 }
 
 Service::~Service() {
-  stopping_ = true;  // a running search gives up at its next stage (it is resumed at the next start)
+  stopping_ =
+      true;  // a running search gives up at its next stage (it is resumed at the next start)
   if (runner_) runner_->Stop();
   if (recommend_runner_) recommend_runner_->Stop();
 }
@@ -87,10 +88,13 @@ Outcome<std::unique_ptr<Service>> Service::Open(ServiceOptions options) {
     std::vector<std::pair<int64_t, std::string>> unfinished;
     Status status = service->database_->Transaction([&](Connection& c) -> Status {
       unfinished.clear();
-      Result<Rows> rows =
-          c.Query("UPDATE jobs SET status = 'queued' WHERE status IN ('queued', 'running') RETURNING id, kind", {});
+      Result<Rows> rows = c.Query(
+          "UPDATE jobs SET status = 'queued' WHERE status IN ('queued', 'running') RETURNING id, "
+          "kind",
+          {});
       if (!rows.ok()) return rows.error();
-      for (const store::Row& row : rows.value().rows) unfinished.emplace_back(row.Int(0), row.Text(1));
+      for (const store::Row& row : rows.value().rows)
+        unfinished.emplace_back(row.Int(0), row.Text(1));
       return OkStatus();
     });
     if (!status.ok()) return ApiError::Internal(status.error().ToString());
@@ -100,7 +104,9 @@ Outcome<std::unique_ptr<Service>> Service::Open(ServiceOptions options) {
   return service;
 }
 
-std::string Service::DatabaseDescription() const { return database_->Describe(); }
+std::string Service::DatabaseDescription() const {
+  return database_->Describe();
+}
 
 Outcome<Reply> Service::Health() {
   int64_t schema = 0;
@@ -112,15 +118,19 @@ Outcome<Reply> Service::Health() {
   });
   if (!status.ok()) return ApiError{503, "unavailable", "the database does not answer", {}};
   Reply reply;
-  reply.body = {{"status", "ok"}, {"database", database_->dialect() == store::Dialect::kSqlite ? "sqlite" : "postgresql"},
-                {"schema", schema}, {"jobs_pending", PendingJobs()}};
+  reply.body = {
+      {"status", "ok"},
+      {"database", database_->dialect() == store::Dialect::kSqlite ? "sqlite" : "postgresql"},
+      {"schema", schema},
+      {"jobs_pending", PendingJobs()}};
   return reply;
 }
 
 std::string Service::Now() const {
   const auto now = options_.clock();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char buffer[40];
@@ -131,7 +141,8 @@ std::string Service::Now() const {
 }
 
 size_t Service::PendingJobs() const {
-  return (runner_ ? runner_->Pending() : 0) + (recommend_runner_ ? recommend_runner_->Pending() : 0);
+  return (runner_ ? runner_->Pending() : 0) +
+         (recommend_runner_ ? recommend_runner_->Pending() : 0);
 }
 
 // A finished check may queue counter-proposals, so both runners must be idle at once.
@@ -139,7 +150,8 @@ bool Service::WaitForJobs(std::chrono::milliseconds timeout) {
   if (!runner_) return true;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   const auto left = [&] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now());
   };
   for (;;) {
     if (!runner_->WaitIdle(left()) || !recommend_runner_->WaitIdle(left())) return false;
@@ -151,21 +163,27 @@ bool Service::WaitForJobs(std::chrono::milliseconds timeout) {
 std::string Service::MetricsText() const {
   std::string text;
   const auto counter = [&](const char* name, const char* help, int64_t value) {
-    text += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " +
-            std::to_string(value) + "\n";
+    text += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
+            " " + std::to_string(value) + "\n";
   };
   counter("tandem_checks_run_total", "Checks simulated (cache misses).", checks_run_.load());
-  counter("tandem_checks_cached_total", "Checks answered from the content cache.", checks_cached_.load());
+  counter("tandem_checks_cached_total", "Checks answered from the content cache.",
+          checks_cached_.load());
   counter("tandem_checks_failed_total", "Checks that failed.", checks_failed_.load());
-  counter("tandem_check_seconds_total", "Time spent simulating checks.", check_millis_.load() / 1000);
-  counter("tandem_recommendations_run_total", "Counter-proposal searches run (cache misses).", recommends_run_.load());
-  counter("tandem_recommendations_cached_total", "Counter-proposals answered from the content cache.",
-          recommends_cached_.load());
-  counter("tandem_recommendations_failed_total", "Counter-proposal searches that failed.", recommends_failed_.load());
+  counter("tandem_check_seconds_total", "Time spent simulating checks.",
+          check_millis_.load() / 1000);
+  counter("tandem_recommendations_run_total", "Counter-proposal searches run (cache misses).",
+          recommends_run_.load());
+  counter("tandem_recommendations_cached_total",
+          "Counter-proposals answered from the content cache.", recommends_cached_.load());
+  counter("tandem_recommendations_failed_total", "Counter-proposal searches that failed.",
+          recommends_failed_.load());
   counter("tandem_writes_total", "Committed workspace writes.", writes_.load());
   counter("tandem_write_conflicts_total", "Writes refused for a stale version.", conflicts_.load());
   counter("tandem_logins_failed_total", "Failed password logins.", logins_failed_.load());
-  text += "# HELP tandem_jobs_pending Background jobs queued or running.\n# TYPE tandem_jobs_pending gauge\n";
+  text +=
+      "# HELP tandem_jobs_pending Background jobs queued or running.\n# TYPE tandem_jobs_pending "
+      "gauge\n";
   text += "tandem_jobs_pending " + std::to_string(PendingJobs()) + "\n";
   return text;
 }
@@ -173,16 +191,22 @@ std::string Service::MetricsText() const {
 // ---------------------------------------------------------------------------------------------
 // Users and authentication
 
-Outcome<Credential> Service::AddUser(const std::string& name, const std::string& role_text, bool token) {
+Outcome<Credential> Service::AddUser(const std::string& name, const std::string& role_text,
+                                     bool token) {
   if (!std::regex_match(name, UserPattern())) {
-    return ApiError::Field("name", "'" + name + "' is not a valid user name", "lowercase letters, digits, . _ -, up to 64");
+    return ApiError::Field("name", "'" + name + "' is not a valid user name",
+                           "lowercase letters, digits, . _ -, up to 64");
   }
   const std::optional<Role> role = ParseRole(role_text);
-  if (!role) return ApiError::Field("role", "unknown role '" + role_text + "'", "marketing, operations, finance, service, admin");
+  if (!role)
+    return ApiError::Field("role", "unknown role '" + role_text + "'",
+                           "marketing, operations, finance, service, admin");
   Credential credential{name, role_text, token ? "token" : "password", ""};
   const std::string password = token ? std::string() : RandomPassword();
-  const std::string hash = token ? std::string() : HashPassword(password, options_.fast_password_hashing);
-  if (!token && hash.empty()) return ApiError::Internal("could not hash the password (out of memory)");
+  const std::string hash =
+      token ? std::string() : HashPassword(password, options_.fast_password_hashing);
+  if (!token && hash.empty())
+    return ApiError::Internal("could not hash the password (out of memory)");
   const std::string secret = token ? "tdt_" + RandomHex(32) : password;
   std::optional<ApiError> failure;
   Status status = database_->Transaction([&](Connection& c) -> Status {
@@ -192,13 +216,15 @@ Outcome<Credential> Service::AddUser(const std::string& name, const std::string&
       failure = ApiError::Conflict("a user named '" + name + "' exists", "name");
       return Error::InvalidInput("abort");
     }
-    Result<int64_t> id = store::QueryInt(
-        c, "INSERT INTO users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        {name, role_text, token ? Value() : Value(hash), Now()});
+    Result<int64_t> id = store::QueryInt(c,
+                                         "INSERT INTO users (name, role, password_hash, "
+                                         "created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                                         {name, role_text, token ? Value() : Value(hash), Now()});
     if (!id.ok()) return id.error();
     if (token) {
       Result<Rows> inserted = c.Query(
-          "INSERT INTO credentials (user_id, kind, secret_hash, created_at) VALUES ($1, 'token', $2, $3)",
+          "INSERT INTO credentials (user_id, kind, secret_hash, created_at) VALUES ($1, 'token', "
+          "$2, $3)",
           {id.value(), Sha256Hex(secret), Now()});
       if (!inserted.ok()) return inserted.error();
     }
@@ -223,7 +249,8 @@ Outcome<Credential> Service::NewToken(const std::string& name) {
     }
     credential.role = user.value().rows[0].Text(1);
     Result<Rows> inserted = c.Query(
-        "INSERT INTO credentials (user_id, kind, secret_hash, created_at) VALUES ($1, 'token', $2, $3)",
+        "INSERT INTO credentials (user_id, kind, secret_hash, created_at) VALUES ($1, 'token', $2, "
+        "$3)",
         {user.value().rows[0].Int(0), Sha256Hex(secret), Now()});
     return inserted.ok() ? OkStatus() : Status(inserted.error());
   });
@@ -236,7 +263,8 @@ Outcome<Session> Service::Login(const std::string& name, const std::string& pass
   std::string hash;
   Actor actor;
   Status read = database_->Read([&](Connection& c) -> Status {
-    Result<Rows> rows = c.Query("SELECT id, name, role, password_hash FROM users WHERE name = $1 AND disabled = 0", {name});
+    Result<Rows> rows = c.Query(
+        "SELECT id, name, role, password_hash FROM users WHERE name = $1 AND disabled = 0", {name});
     if (!rows.ok()) return rows.error();
     if (!rows.value().empty()) {
       const store::Row& row = rows.value().rows[0];
@@ -272,7 +300,8 @@ Outcome<Session> Service::Login(const std::string& name, const std::string& pass
         {actor.user_id, Sha256Hex(session.token), session.csrf, Now(), session.expires_at});
     if (!inserted.ok()) return inserted.error();
     // Expired sessions are removed as new ones are made.
-    Result<Rows> swept = c.Query("DELETE FROM credentials WHERE kind = 'session' AND expires_at < $1", {Now()});
+    Result<Rows> swept =
+        c.Query("DELETE FROM credentials WHERE kind = 'session' AND expires_at < $1", {Now()});
     return swept.ok() ? OkStatus() : Status(swept.error());
   });
   if (!status.ok()) return ApiError::Internal(status.error().ToString());
@@ -280,13 +309,14 @@ Outcome<Session> Service::Login(const std::string& name, const std::string& pass
 }
 
 namespace {
-Outcome<Authenticated> Authenticate(store::Database& database, const std::string& secret, const char* kind,
-                                    const std::string& now) {
+Outcome<Authenticated> Authenticate(store::Database& database, const std::string& secret,
+                                    const char* kind, const std::string& now) {
   Authenticated result;
   bool found = false;
   Status read = database.Read([&](Connection& c) -> Status {
     Result<Rows> rows = c.Query(
-        "SELECT u.id, u.name, u.role, c.csrf, c.expires_at FROM credentials c JOIN users u ON u.id = c.user_id "
+        "SELECT u.id, u.name, u.role, c.csrf, c.expires_at FROM credentials c JOIN users u ON u.id "
+        "= c.user_id "
         "WHERE c.secret_hash = $1 AND c.kind = $2 AND u.disabled = 0",
         {Sha256Hex(secret), kind});
     if (!rows.ok()) return rows.error();
@@ -301,8 +331,10 @@ Outcome<Authenticated> Authenticate(store::Database& database, const std::string
     return OkStatus();
   });
   if (!read.ok()) return ApiError::Internal(read.error().ToString());
-  if (!found) return ApiError::Unauthenticated(std::string(kind) == "session" ? "the session has ended; log in again"
-                                                                              : "unknown or revoked token");
+  if (!found)
+    return ApiError::Unauthenticated(std::string(kind) == "session"
+                                         ? "the session has ended; log in again"
+                                         : "unknown or revoked token");
   return result;
 }
 }  // namespace
@@ -319,7 +351,9 @@ Outcome<Authenticated> Service::AuthenticateSession(const std::string& token) {
 
 void Service::Logout(const std::string& session_token) {
   (void)database_->Transaction([&](Connection& c) -> Status {
-    Result<Rows> rows = c.Query("DELETE FROM credentials WHERE secret_hash = $1 AND kind = 'session'", {Sha256Hex(session_token)});
+    Result<Rows> rows =
+        c.Query("DELETE FROM credentials WHERE secret_hash = $1 AND kind = 'session'",
+                {Sha256Hex(session_token)});
     return rows.ok() ? OkStatus() : Status(rows.error());
   });
 }
@@ -332,7 +366,8 @@ Outcome<Reply> Service::ListUsers(const Actor& actor) {
     Result<Rows> rows = c.Query("SELECT name, role, created_at FROM users ORDER BY name", {});
     if (!rows.ok()) return rows.error();
     for (const store::Row& row : rows.value().rows) {
-      reply.body["items"].push_back({{"name", row.Text(0)}, {"role", row.Text(1)}, {"created_at", row.Text(2)}});
+      reply.body["items"].push_back(
+          {{"name", row.Text(0)}, {"role", row.Text(1)}, {"created_at", row.Text(2)}});
     }
     return OkStatus();
   });
@@ -342,50 +377,59 @@ Outcome<Reply> Service::ListUsers(const Actor& actor) {
 
 Outcome<Reply> Service::CreateUser(const Actor& actor, const json& body) {
   if (actor.role != Role::kAdmin) return ApiError::Forbidden("only admin adds users");
-  if (!body.is_object()) return ApiError::Field("(body)", "must be an object", "{name, role, credential}");
-  if (!body.contains("name") || !body["name"].is_string()) return ApiError::Field("name", "missing", "a user name");
-  if (!body.contains("role") || !body["role"].is_string()) return ApiError::Field("role", "missing", "a role");
+  if (!body.is_object())
+    return ApiError::Field("(body)", "must be an object", "{name, role, credential}");
+  if (!body.contains("name") || !body["name"].is_string())
+    return ApiError::Field("name", "missing", "a user name");
+  if (!body.contains("role") || !body["role"].is_string())
+    return ApiError::Field("role", "missing", "a role");
   const std::string kind = body.value("credential", "password");
-  if (kind != "password" && kind != "token") return ApiError::Field("credential", "unknown kind", "password or token");
+  if (kind != "password" && kind != "token")
+    return ApiError::Field("credential", "unknown kind", "password or token");
   Outcome<Credential> credential = AddUser(body["name"], body["role"], kind == "token");
   if (!credential.ok()) return credential.error();
   Reply reply;
   reply.status = 201;
-  reply.body = {{"name", credential.value().user}, {"role", credential.value().role},
-                {"credential", credential.value().kind}, {"secret", credential.value().secret}};
+  reply.body = {{"name", credential.value().user},
+                {"role", credential.value().role},
+                {"credential", credential.value().kind},
+                {"secret", credential.value().secret}};
   return reply;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Snapshots and the write pipeline
 
-
-
 Outcome<Service::Snapshot> LoadSnapshot(Connection& c, const std::string& ws) {
   Service::Snapshot snapshot;
   snapshot.workspace = ws;
-  Result<Rows> workspace = c.Query("SELECT settings, version, revision FROM workspaces WHERE id = $1", {ws});
+  Result<Rows> workspace =
+      c.Query("SELECT settings, version, revision FROM workspaces WHERE id = $1", {ws});
   if (!workspace.ok()) return ApiError::Internal(workspace.error().ToString());
   if (workspace.value().empty()) return ApiError::NotFound("no workspace '" + ws + "'");
   snapshot.doc.settings = json::parse(workspace.value().rows[0].Text(0), nullptr, false);
   snapshot.settings_version = workspace.value().rows[0].Int(1);
   snapshot.revision = workspace.value().rows[0].Int(2);
-  Result<Rows> entities = c.Query("SELECT kind, key, position, version, body FROM entities WHERE workspace_id = $1", {ws});
+  Result<Rows> entities = c.Query(
+      "SELECT kind, key, position, version, body FROM entities WHERE workspace_id = $1", {ws});
   if (!entities.ok()) return ApiError::Internal(entities.error().ToString());
   for (const store::Row& row : entities.value().rows) {
-    snapshot.doc.entities.push_back(
-        {row.Text(0), row.Text(1), row.Int(2), row.Int(3), json::parse(row.Text(4), nullptr, false)});
+    snapshot.doc.entities.push_back({row.Text(0), row.Text(1), row.Int(2), row.Int(3),
+                                     json::parse(row.Text(4), nullptr, false)});
   }
-  Result<Rows> files = c.Query("SELECT path, content, version FROM files WHERE workspace_id = $1", {ws});
+  Result<Rows> files =
+      c.Query("SELECT path, content, version FROM files WHERE workspace_id = $1", {ws});
   if (!files.ok()) return ApiError::Internal(files.error().ToString());
   for (const store::Row& row : files.value().rows) {
     snapshot.doc.files[row.Text(0)] = row.Text(1);
     snapshot.file_versions[row.Text(0)] = row.Int(2);
   }
-  Result<Rows> processes = c.Query("SELECT campaign, state, data, version FROM processes WHERE workspace_id = $1", {ws});
+  Result<Rows> processes =
+      c.Query("SELECT campaign, state, data, version FROM processes WHERE workspace_id = $1", {ws});
   if (!processes.ok()) return ApiError::Internal(processes.error().ToString());
   for (const store::Row& row : processes.value().rows) {
-    ProcessRow process{row.Text(0), row.Text(1), json::parse(row.Text(2), nullptr, false), row.Int(3)};
+    ProcessRow process{row.Text(0), row.Text(1), json::parse(row.Text(2), nullptr, false),
+                       row.Int(3)};
     snapshot.processes[process.campaign] = std::move(process);
   }
   return snapshot;
@@ -410,13 +454,17 @@ namespace {
 // Writes what changed between `before` and `after`. A row whose version moved since it was
 // read means a concurrent writer got there first: a conflict (cannot happen while the
 // workspace row is locked, kept as a second line of defence).
-Outcome<bool> Persist(Connection& c, const Service::Snapshot& before, const Service::Snapshot& after,
-                      const std::string& actor, const std::string& now) {
+Outcome<bool> Persist(Connection& c, const Service::Snapshot& before,
+                      const Service::Snapshot& after, const std::string& actor,
+                      const std::string& now) {
   const std::string& ws = after.workspace;
-  const auto conflict = [](const std::string& what) { return ApiError::Conflict(what + " changed meanwhile; read it again"); };
+  const auto conflict = [](const std::string& what) {
+    return ApiError::Conflict(what + " changed meanwhile; read it again");
+  };
   if (before.doc.settings != after.doc.settings) {
     Result<Rows> rows = c.Query(
-        "UPDATE workspaces SET settings = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
+        "UPDATE workspaces SET settings = $1, version = version + 1, updated_at = $2 WHERE id = $3 "
+        "AND version = $4",
         {after.doc.settings.dump(), now, ws, before.settings_version});
     if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
     if (rows.value().affected != 1) return conflict("the workspace settings");
@@ -425,23 +473,27 @@ Outcome<bool> Persist(Connection& c, const Service::Snapshot& before, const Serv
     const Entity* old = before.Find(entity.kind, entity.key);
     if (!old) {
       Result<Rows> rows = c.Query(
-          "INSERT INTO entities (workspace_id, kind, key, position, body, version, updated_at, updated_by) "
+          "INSERT INTO entities (workspace_id, kind, key, position, body, version, updated_at, "
+          "updated_by) "
           "VALUES ($1, $2, $3, $4, $5, 1, $6, $7)",
           {ws, entity.kind, entity.key, entity.position, entity.body.dump(), now, actor});
       if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
     } else if (old->body != entity.body || old->position != entity.position) {
       Result<Rows> rows = c.Query(
-          "UPDATE entities SET body = $1, position = $2, version = version + 1, updated_at = $3, updated_by = $4 "
+          "UPDATE entities SET body = $1, position = $2, version = version + 1, updated_at = $3, "
+          "updated_by = $4 "
           "WHERE workspace_id = $5 AND kind = $6 AND key = $7 AND version = $8",
-          {entity.body.dump(), entity.position, now, actor, ws, entity.kind, entity.key, old->version});
+          {entity.body.dump(), entity.position, now, actor, ws, entity.kind, entity.key,
+           old->version});
       if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
       if (rows.value().affected != 1) return conflict(entity.kind + "/" + entity.key);
     }
   }
   for (const Entity& old : before.doc.entities) {
     if (after.Find(old.kind, old.key)) continue;
-    Result<Rows> rows = c.Query("DELETE FROM entities WHERE workspace_id = $1 AND kind = $2 AND key = $3 AND version = $4",
-                                {ws, old.kind, old.key, old.version});
+    Result<Rows> rows = c.Query(
+        "DELETE FROM entities WHERE workspace_id = $1 AND kind = $2 AND key = $3 AND version = $4",
+        {ws, old.kind, old.key, old.version});
     if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
     if (rows.value().affected != 1) return conflict(old.kind + "/" + old.key);
   }
@@ -449,7 +501,8 @@ Outcome<bool> Persist(Connection& c, const Service::Snapshot& before, const Serv
     auto old = before.doc.files.find(path);
     if (old == before.doc.files.end()) {
       Result<Rows> rows = c.Query(
-          "INSERT INTO files (workspace_id, path, content, version, updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $5)",
+          "INSERT INTO files (workspace_id, path, content, version, updated_at, updated_by) VALUES "
+          "($1, $2, $3, 1, $4, $5)",
           {ws, path, content, now, actor});
       if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
     } else if (old->second != content) {
@@ -463,14 +516,16 @@ Outcome<bool> Persist(Connection& c, const Service::Snapshot& before, const Serv
   }
   for (const auto& [path, content] : before.doc.files) {
     if (after.doc.files.count(path)) continue;
-    Result<Rows> rows = c.Query("DELETE FROM files WHERE workspace_id = $1 AND path = $2", {ws, path});
+    Result<Rows> rows =
+        c.Query("DELETE FROM files WHERE workspace_id = $1 AND path = $2", {ws, path});
     if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
   }
   for (const auto& [campaign, process] : after.processes) {
     auto old = before.processes.find(campaign);
     if (old == before.processes.end()) {
       Result<Rows> rows = c.Query(
-          "INSERT INTO processes (workspace_id, campaign, state, data, version, updated_at) VALUES ($1, $2, $3, $4, 1, $5)",
+          "INSERT INTO processes (workspace_id, campaign, state, data, version, updated_at) VALUES "
+          "($1, $2, $3, $4, 1, $5)",
           {ws, campaign, process.state, process.data.dump(), now});
       if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
     } else if (old->second.state != process.state || old->second.data != process.data) {
@@ -484,7 +539,8 @@ Outcome<bool> Persist(Connection& c, const Service::Snapshot& before, const Serv
   }
   for (const auto& [campaign, process] : before.processes) {
     if (after.processes.count(campaign)) continue;
-    Result<Rows> rows = c.Query("DELETE FROM processes WHERE workspace_id = $1 AND campaign = $2", {ws, campaign});
+    Result<Rows> rows =
+        c.Query("DELETE FROM processes WHERE workspace_id = $1 AND campaign = $2", {ws, campaign});
     if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
   }
   return true;
@@ -492,11 +548,12 @@ Outcome<bool> Persist(Connection& c, const Service::Snapshot& before, const Serv
 
 }  // namespace
 
-Outcome<bool> AppendAudit(Connection& c, const std::string& ws, const std::vector<AuditDraft>& entries,
-                          const std::string& now) {
+Outcome<bool> AppendAudit(Connection& c, const std::string& ws,
+                          const std::vector<AuditDraft>& entries, const std::string& now) {
   for (const AuditDraft& entry : entries) {
     Result<Rows> rows = c.Query(
-        "INSERT INTO audit (workspace_id, campaign, actor, action, target, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit (workspace_id, campaign, actor, action, target, detail, at) VALUES ($1, "
+        "$2, $3, $4, $5, $6, $7)",
         {ws, entry.campaign, entry.actor, entry.action, entry.target, entry.detail.dump(), now});
     if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
   }
@@ -507,15 +564,18 @@ Outcome<bool> AppendAlerts(Connection& c, const std::string& ws, const std::stri
                            const std::vector<AlertDraft>& alerts, const std::string& now) {
   for (const AlertDraft& alert : alerts) {
     Result<Rows> rows = c.Query(
-        "INSERT INTO alerts (workspace_id, audience, kind, campaign, message, data, dedupe, created_at) "
+        "INSERT INTO alerts (workspace_id, audience, kind, campaign, message, data, dedupe, "
+        "created_at) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe) DO NOTHING",
-        {ws, alert.audience, alert.kind, campaign, alert.message, alert.data.dump(), ws + ":" + alert.dedupe, now});
+        {ws, alert.audience, alert.kind, campaign, alert.message, alert.data.dump(),
+         ws + ":" + alert.dedupe, now});
     if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
   }
   return true;
 }
 
-Outcome<Reply> Service::Write(const Actor& actor, const std::string& ws, const std::string& cause, const WriteFn& fn) {
+Outcome<Reply> Service::Write(const Actor& actor, const std::string& ws, const std::string& cause,
+                              const WriteFn& fn) {
   std::optional<ApiError> failure;
   Reply reply;
   std::vector<int64_t> jobs;
@@ -529,13 +589,21 @@ Outcome<Reply> Service::Write(const Actor& actor, const std::string& ws, const s
       return Error::InvalidInput("aborted");
     };
     // Lock the workspace first: writers to one workspace go one at a time.
-    Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision + 1 WHERE id = $1", {ws});
+    Result<Rows> locked =
+        c.Query("UPDATE workspaces SET revision = revision + 1 WHERE id = $1", {ws});
     if (!locked.ok()) return locked.error();
     if (locked.value().affected != 1) return abort(ApiError::NotFound("no workspace '" + ws + "'"));
     Outcome<Snapshot> loaded = LoadSnapshot(c, ws);
     if (!loaded.ok()) return abort(loaded.error());
     const Snapshot before = loaded.value();
-    WriteContext context{actor, std::move(loaded.value()), cause, Now(), {}, {}, {}, "", "", "", CheckTag(), &c, {}, {}, ""};
+    WriteContext context{actor,      std::move(loaded.value()),
+                         cause,      Now(),
+                         {},         {},
+                         {},         "",
+                         "",         "",
+                         CheckTag(), &c,
+                         {},         {},
+                         ""};
     Outcome<Reply> changed = fn(context);
     if (!changed.ok()) return abort(changed.error());
     reply = std::move(changed.value());
@@ -547,8 +615,10 @@ Outcome<Reply> Service::Write(const Actor& actor, const std::string& ws, const s
       if (error.code == ErrorCode::kInternal) return abort(ApiError::Internal(error.ToString()));
       std::vector<FieldError> fields =
           DiagnosticsToFields(error.diagnostics, context.snapshot.doc, context.kind, context.key);
-      if (fields.empty()) fields.push_back({context.kind.empty() ? "(body)" : "(body)", error.message, "", ""});
-      return abort(ApiError::Invalid("the change would make the workspace invalid", std::move(fields)));
+      if (fields.empty())
+        fields.push_back({context.kind.empty() ? "(body)" : "(body)", error.message, "", ""});
+      return abort(
+          ApiError::Invalid("the change would make the workspace invalid", std::move(fields)));
     }
     jobs = context.queued_jobs;
     Outcome<bool> reconciled = Reconcile(c, context, before, scenario.value(), &jobs);
@@ -557,7 +627,8 @@ Outcome<Reply> Service::Write(const Actor& actor, const std::string& ws, const s
     if (!context.reply_process.empty()) {
       // The process as this write leaves it, withdrawals and re-checks included.
       auto process = context.snapshot.processes.find(context.reply_process);
-      if (process == context.snapshot.processes.end()) return abort(ApiError::Internal("the process vanished"));
+      if (process == context.snapshot.processes.end())
+        return abort(ApiError::Internal("the process vanished"));
       const Entity* entity = context.snapshot.Find("campaigns", context.reply_process);
       const int http_status = reply.status;
       reply = ProcessReply(process->second, entity ? &entity->body : nullptr);
@@ -574,10 +645,12 @@ Outcome<Reply> Service::Write(const Actor& actor, const std::string& ws, const s
     if (reply.version.has_value() && *reply.version < 0) {
       // The callback asked for the new version of an entity it wrote: read it back.
       Result<int64_t> version = store::QueryInt(
-          c, "SELECT version FROM entities WHERE workspace_id = $1 AND kind = $2 AND key = $3", {ws, context.kind, context.key});
+          c, "SELECT version FROM entities WHERE workspace_id = $1 AND kind = $2 AND key = $3",
+          {ws, context.kind, context.key});
       if (!version.ok()) return version.error();
       reply.version = version.value();
-      if (reply.body.is_object() && reply.body.contains("version")) reply.body["version"] = version.value();
+      if (reply.body.is_object() && reply.body.contains("version"))
+        reply.body["version"] = version.value();
     }
     return OkStatus();
   });
@@ -592,7 +665,8 @@ Outcome<Reply> Service::Write(const Actor& actor, const std::string& ws, const s
   return reply;
 }
 
-Outcome<Reply> Service::ReadWorkspace(const std::string& ws, const std::function<Outcome<Reply>(const Snapshot&)>& fn) {
+Outcome<Reply> Service::ReadWorkspace(const std::string& ws,
+                                      const std::function<Outcome<Reply>(const Snapshot&)>& fn) {
   std::optional<Outcome<Reply>> result;
   Status status = database_->Read([&](Connection& c) -> Status {
     Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
@@ -611,10 +685,14 @@ Outcome<Reply> Service::ReadWorkspace(const std::string& ws, const std::function
 // Workspaces
 
 namespace {
-Outcome<int64_t> RequireMatch(std::optional<int64_t> if_match, int64_t current, const std::string& what) {
-  if (!if_match) return ApiError::PreconditionRequired("updating " + what + " needs If-Match with the version read");
+Outcome<int64_t> RequireMatch(std::optional<int64_t> if_match, int64_t current,
+                              const std::string& what) {
+  if (!if_match)
+    return ApiError::PreconditionRequired("updating " + what +
+                                          " needs If-Match with the version read");
   if (*if_match != current) {
-    return ApiError::Conflict(what + " is at version " + std::to_string(current) + ", not " + std::to_string(*if_match) +
+    return ApiError::Conflict(what + " is at version " + std::to_string(current) + ", not " +
+                                  std::to_string(*if_match) +
                                   "; someone changed it since you read it",
                               "If-Match");
   }
@@ -622,7 +700,9 @@ Outcome<int64_t> RequireMatch(std::optional<int64_t> if_match, int64_t current, 
 }
 
 Outcome<bool> CheckSettingsBody(const json& body) {
-  if (!body.is_object()) return ApiError::Field("(body)", "must be an object", "name, currency, horizon, today, simulation");
+  if (!body.is_object())
+    return ApiError::Field("(body)", "must be an object",
+                           "name, currency, horizon, today, simulation");
   for (const auto& [key, value] : body.items()) {
     if (std::find(SettingsKeys().begin(), SettingsKeys().end(), key) == SettingsKeys().end()) {
       return ApiError::Field(key, "unknown key", "name, currency, horizon, today, simulation");
@@ -636,14 +716,16 @@ Outcome<Reply> Service::ListWorkspaces(const Actor&) {
   Reply reply;
   reply.body = {{"items", json::array()}};
   Status read = database_->Read([&](Connection& c) -> Status {
-    Result<Rows> rows = c.Query("SELECT id, settings, version, updated_at FROM workspaces ORDER BY id", {});
+    Result<Rows> rows =
+        c.Query("SELECT id, settings, version, updated_at FROM workspaces ORDER BY id", {});
     if (!rows.ok()) return rows.error();
     for (const store::Row& row : rows.value().rows) {
       const json settings = json::parse(row.Text(1), nullptr, false);
-      reply.body["items"].push_back({{"id", row.Text(0)},
-                                     {"name", settings.is_object() ? settings.value("name", "") : ""},
-                                     {"version", row.Int(2)},
-                                     {"updated_at", row.Text(3)}});
+      reply.body["items"].push_back(
+          {{"id", row.Text(0)},
+           {"name", settings.is_object() ? settings.value("name", "") : ""},
+           {"version", row.Int(2)},
+           {"updated_at", row.Text(3)}});
     }
     return OkStatus();
   });
@@ -656,7 +738,8 @@ Outcome<Reply> Service::CreateWorkspace(const Actor& actor, const json& body) {
     return ApiError::Forbidden("only marketing and admin create workspaces");
   }
   if (!body.is_object()) return ApiError::Field("(body)", "must be an object", "{id, settings}");
-  if (!body.contains("id") || !body["id"].is_string() || !std::regex_match(body["id"].get<std::string>(), KeyPattern())) {
+  if (!body.contains("id") || !body["id"].is_string() ||
+      !std::regex_match(body["id"].get<std::string>(), KeyPattern())) {
     return ApiError::Field("id", "missing or not a valid id", "letters, digits, . _ -, up to 100");
   }
   const std::string ws = body["id"];
@@ -672,7 +755,8 @@ Outcome<Reply> Service::CreateWorkspace(const Actor& actor, const json& body) {
   document.settings = settings;
   Result<Scenario> parsed = ParseDocument(document, AssembleScenario(document));
   if (!parsed.ok()) {
-    std::vector<FieldError> fields = DiagnosticsToFields(parsed.error().diagnostics, document, "settings", "");
+    std::vector<FieldError> fields =
+        DiagnosticsToFields(parsed.error().diagnostics, document, "settings", "");
     for (FieldError& field : fields) field.field = "settings." + field.field;
     return ApiError::Invalid("invalid settings", fields);
   }
@@ -686,10 +770,12 @@ Outcome<Reply> Service::CreateWorkspace(const Actor& actor, const json& body) {
     }
     const std::string now = Now();
     Result<Rows> inserted = c.Query(
-        "INSERT INTO workspaces (id, settings, version, revision, created_at, updated_at) VALUES ($1, $2, 1, 1, $3, $3)",
+        "INSERT INTO workspaces (id, settings, version, revision, created_at, updated_at) VALUES "
+        "($1, $2, 1, 1, $3, $3)",
         {ws, settings.dump(), now});
     if (!inserted.ok()) return inserted.error();
-    Outcome<bool> audited = AppendAudit(c, ws, {{"", actor.name, "create", "workspace", {{"settings", settings}}}}, now);
+    Outcome<bool> audited = AppendAudit(
+        c, ws, {{"", actor.name, "create", "workspace", {{"settings", settings}}}}, now);
     return audited.ok() ? OkStatus() : Status(Error::Internal(audited.error().message));
   });
   if (failure) return *failure;
@@ -707,11 +793,16 @@ Outcome<Reply> Service::GetWorkspace(const Actor&, const std::string& ws) {
     reply.version = snapshot.settings_version;
     json counts = json::object();
     for (const std::string& kind : EntityKinds()) counts[kind] = 0;
-    for (const Entity& entity : snapshot.doc.entities) counts[entity.kind] = counts[entity.kind].get<int>() + 1;
+    for (const Entity& entity : snapshot.doc.entities)
+      counts[entity.kind] = counts[entity.kind].get<int>() + 1;
     json problems = json::array();
     if (counts["offerings"] == 0) problems.push_back("no offerings yet: checks need at least one");
-    reply.body = {{"id", ws}, {"version", snapshot.settings_version}, {"revision", snapshot.revision},
-                  {"settings", snapshot.doc.settings}, {"counts", counts}, {"problems", problems}};
+    reply.body = {{"id", ws},
+                  {"version", snapshot.settings_version},
+                  {"revision", snapshot.revision},
+                  {"settings", snapshot.doc.settings},
+                  {"counts", counts},
+                  {"problems", problems}};
     return reply;
   });
 }
@@ -724,10 +815,15 @@ Outcome<Reply> Service::PutSettings(const Actor& actor, const std::string& ws, c
   Outcome<bool> checked = CheckSettingsBody(body);
   if (!checked.ok()) return checked.error();
   return Write(actor, ws, "settings", [&](WriteContext& context) -> Outcome<Reply> {
-    Outcome<int64_t> matched = RequireMatch(if_match, context.snapshot.settings_version, "the workspace settings");
+    Outcome<int64_t> matched =
+        RequireMatch(if_match, context.snapshot.settings_version, "the workspace settings");
     if (!matched.ok()) return matched.error();
     context.kind = "settings";
-    context.audit.push_back({"", actor.name, "update", "settings", {{"before", context.snapshot.doc.settings}, {"after", body}}});
+    context.audit.push_back({"",
+                             actor.name,
+                             "update",
+                             "settings",
+                             {{"before", context.snapshot.doc.settings}, {"after", body}}});
     const bool changed = context.snapshot.doc.settings != body;
     context.snapshot.doc.settings = body;
     Reply reply;
@@ -737,7 +833,8 @@ Outcome<Reply> Service::PutSettings(const Actor& actor, const std::string& ws, c
   });
 }
 
-Outcome<Reply> Service::DeleteWorkspace(const Actor& actor, const std::string& ws, std::optional<int64_t> if_match) {
+Outcome<Reply> Service::DeleteWorkspace(const Actor& actor, const std::string& ws,
+                                        std::optional<int64_t> if_match) {
   if (actor.role != Role::kAdmin) return ApiError::Forbidden("only admin deletes workspaces");
   std::optional<ApiError> failure;
   Status status = database_->Transaction([&](Connection& c) -> Status {
@@ -752,12 +849,15 @@ Outcome<Reply> Service::DeleteWorkspace(const Actor& actor, const std::string& w
       failure = matched.error();
       return Error::InvalidInput("abort");
     }
-    for (const char* sql : {"DELETE FROM entities WHERE workspace_id = $1", "DELETE FROM files WHERE workspace_id = $1",
-                            "DELETE FROM processes WHERE workspace_id = $1", "DELETE FROM workspaces WHERE id = $1"}) {
+    for (const char* sql : {"DELETE FROM entities WHERE workspace_id = $1",
+                            "DELETE FROM files WHERE workspace_id = $1",
+                            "DELETE FROM processes WHERE workspace_id = $1",
+                            "DELETE FROM workspaces WHERE id = $1"}) {
       Result<Rows> deleted = c.Query(sql, {ws});
       if (!deleted.ok()) return deleted.error();
     }
-    Outcome<bool> audited = AppendAudit(c, ws, {{"", actor.name, "delete", "workspace", json::object()}}, Now());
+    Outcome<bool> audited =
+        AppendAudit(c, ws, {{"", actor.name, "delete", "workspace", json::object()}}, Now());
     return audited.ok() ? OkStatus() : Status(Error::Internal(audited.error().message));
   });
   if (failure) return *failure;
@@ -786,11 +886,14 @@ Outcome<Reply> Service::ListEntities(const Actor&, const std::string& ws, const 
       return OkStatus();
     }
     Result<Rows> rows = c.Query(
-        "SELECT key, version, body FROM entities WHERE workspace_id = $1 AND kind = $2 ORDER BY position, key", {ws, kind});
+        "SELECT key, version, body FROM entities WHERE workspace_id = $1 AND kind = $2 ORDER BY "
+        "position, key",
+        {ws, kind});
     if (!rows.ok()) return rows.error();
     for (const store::Row& row : rows.value().rows) {
-      reply.body["items"].push_back(
-          {{"id", row.Text(0)}, {"version", row.Int(1)}, {"body", json::parse(row.Text(2), nullptr, false)}});
+      reply.body["items"].push_back({{"id", row.Text(0)},
+                                     {"version", row.Int(1)},
+                                     {"body", json::parse(row.Text(2), nullptr, false)}});
     }
     return OkStatus();
   });
@@ -799,13 +902,15 @@ Outcome<Reply> Service::ListEntities(const Actor&, const std::string& ws, const 
   return reply;
 }
 
-Outcome<Reply> Service::GetEntity(const Actor&, const std::string& ws, const std::string& kind, const std::string& id) {
+Outcome<Reply> Service::GetEntity(const Actor&, const std::string& ws, const std::string& kind,
+                                  const std::string& id) {
   if (!IsEntityKind(kind)) return ApiError::NotFound("no such collection '" + kind + "'");
   std::optional<ApiError> failure;
   Reply reply;
   Status status = database_->Read([&](Connection& c) -> Status {
-    Result<Rows> rows = c.Query("SELECT version, body FROM entities WHERE workspace_id = $1 AND kind = $2 AND key = $3",
-                                {ws, kind, id});
+    Result<Rows> rows = c.Query(
+        "SELECT version, body FROM entities WHERE workspace_id = $1 AND kind = $2 AND key = $3",
+        {ws, kind, id});
     if (!rows.ok()) return rows.error();
     if (rows.value().empty()) {
       failure = ApiError::NotFound("no " + kind + " '" + id + "' in " + ws);
@@ -813,7 +918,8 @@ Outcome<Reply> Service::GetEntity(const Actor&, const std::string& ws, const std
     }
     const store::Row& row = rows.value().rows[0];
     reply.version = row.Int(0);
-    reply.body = {{"id", id}, {"version", row.Int(0)}, {"body", json::parse(row.Text(1), nullptr, false)}};
+    reply.body = {
+        {"id", id}, {"version", row.Int(0)}, {"body", json::parse(row.Text(1), nullptr, false)}};
     return OkStatus();
   });
   if (!status.ok()) return ApiError::Internal(status.error().ToString());
@@ -821,135 +927,186 @@ Outcome<Reply> Service::GetEntity(const Actor&, const std::string& ws, const std
   return reply;
 }
 
-Outcome<Reply> Service::PutEntity(const Actor& actor, const std::string& ws, const std::string& kind,
-                                  const std::string& id, const json& body_in, std::optional<int64_t> if_match) {
+Outcome<Reply> Service::PutEntity(const Actor& actor, const std::string& ws,
+                                  const std::string& kind, const std::string& id,
+                                  const json& body_in, std::optional<int64_t> if_match) {
   if (!IsEntityKind(kind)) return ApiError::NotFound("no such collection '" + kind + "'");
-  if (!std::regex_match(id, KeyPattern())) return ApiError::Field("id", "'" + id + "' is not a valid id", "letters, digits, . _ -, up to 100");
-  if (!body_in.is_object()) return ApiError::Field("(body)", "must be a JSON object", "the entry as in the scenario format");
+  if (!std::regex_match(id, KeyPattern()))
+    return ApiError::Field("id", "'" + id + "' is not a valid id",
+                           "letters, digits, . _ -, up to 100");
+  if (!body_in.is_object())
+    return ApiError::Field("(body)", "must be a JSON object",
+                           "the entry as in the scenario format");
   json body = body_in;
   if (KindHasIdField(kind)) {
-    if (body.contains("id") && body["id"] != id) return ApiError::Field("id", "differs from the id in the path", id);
+    if (body.contains("id") && body["id"] != id)
+      return ApiError::Field("id", "differs from the id in the path", id);
     body["id"] = id;
   }
-  return Write(actor, ws, kind == "campaigns" ? "campaign" : kind == "capabilities" ? "capability"
-                          : kind == "resources" ? "resource" : kind == "offerings" ? "offering" : "model",
-               [&](WriteContext& context) -> Outcome<Reply> {
-    context.kind = kind;
-    context.key = id;
-    Entity* existing = context.snapshot.Find(kind, id);
-    if (!MayEditKind(actor.role, kind, &body) || (existing && !MayEditKind(actor.role, kind, &existing->body))) {
-      return ApiError::Forbidden(std::string(RoleName(actor.role)) + " may not edit " + kind +
-                                 (kind == "resources" ? " of this kind" : ""));
-    }
-    // Parts owned by another function must stay as they are.
-    if (actor.role != Role::kAdmin) {
-      if (kind == "campaigns" && PartOf(body, "bookings") != (existing ? PartOf(existing->body, "bookings") : json(nullptr))) {
-        return ApiError::Forbidden("bookings are operations' (PUT .../campaigns/" + id + "/bookings)", "bookings");
-      }
-      if (kind == "offerings" && actor.role == Role::kMarketing &&
-          PartOf(body, "loads") != (existing ? PartOf(existing->body, "loads") : json(nullptr))) {
-        return ApiError::Forbidden("loads are service's and operations' (PUT .../offerings/" + id + "/loads)", "loads");
-      }
-    }
-    Reply reply;
-    if (existing) {
-      Outcome<int64_t> matched = RequireMatch(if_match, existing->version, kind + "/" + id);
-      if (!matched.ok()) return matched.error();
-      if (kind == "campaigns") {
-        auto process = context.snapshot.processes.find(id);
-        if (process != context.snapshot.processes.end() && process->second.state == "closed") {
-          return ApiError::Conflict("campaign " + id + " is closed", "state");
+  return Write(
+      actor, ws,
+      kind == "campaigns"      ? "campaign"
+      : kind == "capabilities" ? "capability"
+      : kind == "resources"    ? "resource"
+      : kind == "offerings"    ? "offering"
+                               : "model",
+      [&](WriteContext& context) -> Outcome<Reply> {
+        context.kind = kind;
+        context.key = id;
+        Entity* existing = context.snapshot.Find(kind, id);
+        if (!MayEditKind(actor.role, kind, &body) ||
+            (existing && !MayEditKind(actor.role, kind, &existing->body))) {
+          return ApiError::Forbidden(std::string(RoleName(actor.role)) + " may not edit " + kind +
+                                     (kind == "resources" ? " of this kind" : ""));
         }
-      }
-      context.audit.push_back({kind == "campaigns" ? id : "", actor.name, "update", kind + "/" + id,
-                               {{"before", existing->body}, {"after", body}, {"version", existing->version + 1}}});
-      context.target = kind + "/" + id;
-      context.changed_before = existing->body;
-      existing->body = body;
-      reply.status = 200;
-    } else {
-      if (if_match) return ApiError::NotFound("no " + kind + " '" + id + "' to update (it may have been deleted)");
-      int64_t position = 0;
-      for (const Entity& entity : context.snapshot.doc.entities) {
-        if (entity.kind == kind) position = std::max(position, entity.position + 1);
-      }
-      context.snapshot.doc.entities.push_back({kind, id, position, 1, body});
-      context.audit.push_back({kind == "campaigns" ? id : "", actor.name, "create", kind + "/" + id, {{"after", body}}});
-      context.target = kind + "/" + id;
-      if (kind == "campaigns") {
-        context.snapshot.processes[id] = ProcessRow{id, "draft", NewProcessData(), 0};
-      }
-      reply.status = 201;
-    }
-    reply.version = -1;  // filled in after the write
-    reply.body = {{"id", id}, {"version", -1}, {"body", body}};
-    return reply;
-  });
+        // Parts owned by another function must stay as they are.
+        if (actor.role != Role::kAdmin) {
+          if (kind == "campaigns" &&
+              PartOf(body, "bookings") !=
+                  (existing ? PartOf(existing->body, "bookings") : json(nullptr))) {
+            return ApiError::Forbidden(
+                "bookings are operations' (PUT .../campaigns/" + id + "/bookings)", "bookings");
+          }
+          if (kind == "offerings" && actor.role == Role::kMarketing &&
+              PartOf(body, "loads") !=
+                  (existing ? PartOf(existing->body, "loads") : json(nullptr))) {
+            return ApiError::Forbidden(
+                "loads are service's and operations' (PUT .../offerings/" + id + "/loads)",
+                "loads");
+          }
+        }
+        Reply reply;
+        if (existing) {
+          Outcome<int64_t> matched = RequireMatch(if_match, existing->version, kind + "/" + id);
+          if (!matched.ok()) return matched.error();
+          if (kind == "campaigns") {
+            auto process = context.snapshot.processes.find(id);
+            if (process != context.snapshot.processes.end() && process->second.state == "closed") {
+              return ApiError::Conflict("campaign " + id + " is closed", "state");
+            }
+          }
+          context.audit.push_back(
+              {kind == "campaigns" ? id : "",
+               actor.name,
+               "update",
+               kind + "/" + id,
+               {{"before", existing->body}, {"after", body}, {"version", existing->version + 1}}});
+          context.target = kind + "/" + id;
+          context.changed_before = existing->body;
+          existing->body = body;
+          reply.status = 200;
+        } else {
+          if (if_match)
+            return ApiError::NotFound("no " + kind + " '" + id +
+                                      "' to update (it may have been deleted)");
+          int64_t position = 0;
+          for (const Entity& entity : context.snapshot.doc.entities) {
+            if (entity.kind == kind) position = std::max(position, entity.position + 1);
+          }
+          context.snapshot.doc.entities.push_back({kind, id, position, 1, body});
+          context.audit.push_back({kind == "campaigns" ? id : "",
+                                   actor.name,
+                                   "create",
+                                   kind + "/" + id,
+                                   {{"after", body}}});
+          context.target = kind + "/" + id;
+          if (kind == "campaigns") {
+            context.snapshot.processes[id] = ProcessRow{id, "draft", NewProcessData(), 0};
+          }
+          reply.status = 201;
+        }
+        reply.version = -1;  // filled in after the write
+        reply.body = {{"id", id}, {"version", -1}, {"body", body}};
+        return reply;
+      });
 }
 
-Outcome<Reply> Service::DeleteEntity(const Actor& actor, const std::string& ws, const std::string& kind,
-                                     const std::string& id, std::optional<int64_t> if_match) {
+Outcome<Reply> Service::DeleteEntity(const Actor& actor, const std::string& ws,
+                                     const std::string& kind, const std::string& id,
+                                     std::optional<int64_t> if_match) {
   if (!IsEntityKind(kind)) return ApiError::NotFound("no such collection '" + kind + "'");
-  return Write(actor, ws, kind == "capabilities" ? "capability" : kind == "resources" ? "resource" : "model",
-               [&](WriteContext& context) -> Outcome<Reply> {
-    context.kind = kind;
-    context.key = id;
-    Entity* existing = context.snapshot.Find(kind, id);
-    if (!existing) return ApiError::NotFound("no " + kind + " '" + id + "' in " + ws);
-    if (!MayEditKind(actor.role, kind, &existing->body)) {
-      return ApiError::Forbidden(std::string(RoleName(actor.role)) + " may not delete " + kind);
-    }
-    Outcome<int64_t> matched = RequireMatch(if_match, existing->version, kind + "/" + id);
-    if (!matched.ok()) return matched.error();
-    if (kind == "campaigns") {
-      auto process = context.snapshot.processes.find(id);
-      if (process != context.snapshot.processes.end() && process->second.state != "draft") {
-        return ApiError::Conflict("campaign " + id + " is " + process->second.state + "; only drafts are deleted", "state");
-      }
-      context.snapshot.processes.erase(id);
-    }
-    context.audit.push_back({kind == "campaigns" ? id : "", actor.name, "delete", kind + "/" + id, {{"before", existing->body}}});
-    context.target = kind + "/" + id;
-    context.changed_before = existing->body;
-    context.snapshot.doc.entities.erase(context.snapshot.doc.entities.begin() + (existing - context.snapshot.doc.entities.data()));
-    Reply reply;
-    reply.body = {{"deleted", kind + "/" + id}};
-    return reply;
-  });
+  return Write(
+      actor, ws,
+      kind == "capabilities" ? "capability"
+      : kind == "resources"  ? "resource"
+                             : "model",
+      [&](WriteContext& context) -> Outcome<Reply> {
+        context.kind = kind;
+        context.key = id;
+        Entity* existing = context.snapshot.Find(kind, id);
+        if (!existing) return ApiError::NotFound("no " + kind + " '" + id + "' in " + ws);
+        if (!MayEditKind(actor.role, kind, &existing->body)) {
+          return ApiError::Forbidden(std::string(RoleName(actor.role)) + " may not delete " + kind);
+        }
+        Outcome<int64_t> matched = RequireMatch(if_match, existing->version, kind + "/" + id);
+        if (!matched.ok()) return matched.error();
+        if (kind == "campaigns") {
+          auto process = context.snapshot.processes.find(id);
+          if (process != context.snapshot.processes.end() && process->second.state != "draft") {
+            return ApiError::Conflict(
+                "campaign " + id + " is " + process->second.state + "; only drafts are deleted",
+                "state");
+          }
+          context.snapshot.processes.erase(id);
+        }
+        context.audit.push_back({kind == "campaigns" ? id : "",
+                                 actor.name,
+                                 "delete",
+                                 kind + "/" + id,
+                                 {{"before", existing->body}}});
+        context.target = kind + "/" + id;
+        context.changed_before = existing->body;
+        context.snapshot.doc.entities.erase(context.snapshot.doc.entities.begin() +
+                                            (existing - context.snapshot.doc.entities.data()));
+        Reply reply;
+        reply.body = {{"deleted", kind + "/" + id}};
+        return reply;
+      });
 }
 
-Outcome<Reply> Service::PutPart(const Actor& actor, const std::string& ws, const std::string& kind, const std::string& id,
-                                const std::string& part, const json& value, std::optional<int64_t> if_match) {
+Outcome<Reply> Service::PutPart(const Actor& actor, const std::string& ws, const std::string& kind,
+                                const std::string& id, const std::string& part, const json& value,
+                                std::optional<int64_t> if_match) {
   const bool bookings = kind == "campaigns" && part == "bookings";
   const bool loads = kind == "offerings" && part == "loads";
   if (!bookings && !loads) return ApiError::NotFound("no part '" + part + "' of " + kind);
   const bool allowed = actor.role == Role::kAdmin || actor.role == Role::kOperations ||
                        (loads && actor.role == Role::kService);
-  if (!allowed) return ApiError::Forbidden(std::string(RoleName(actor.role)) + " may not change " + part, part);
-  if (!value.is_array()) return ApiError::Field(part, "must be a list", bookings ? "[{resource, extra, from, until}]" : "[{resource, per_unit, lag}]");
-  return Write(actor, ws, bookings ? "campaign" : "offering", [&](WriteContext& context) -> Outcome<Reply> {
-    context.kind = kind;
-    context.key = id;
-    Entity* existing = context.snapshot.Find(kind, id);
-    if (!existing) return ApiError::NotFound("no " + kind + " '" + id + "' in " + ws);
-    Outcome<int64_t> matched = RequireMatch(if_match, existing->version, kind + "/" + id);
-    if (!matched.ok()) return matched.error();
-    json body = existing->body;
-    if (value.empty()) {
-      body.erase(part);
-    } else {
-      body[part] = value;
-    }
-    context.audit.push_back({kind == "campaigns" ? id : "", actor.name, "update", kind + "/" + id + "/" + part,
-                             {{"before", PartOf(existing->body, part)}, {"after", value}, {"version", existing->version + 1}}});
-    context.target = kind + "/" + id + "/" + part;
-    context.changed_before = existing->body;
-    existing->body = body;
-    Reply reply;
-    reply.version = -1;
-    reply.body = {{"id", id}, {"version", -1}, {"body", body}};
-    return reply;
-  });
+  if (!allowed)
+    return ApiError::Forbidden(std::string(RoleName(actor.role)) + " may not change " + part, part);
+  if (!value.is_array())
+    return ApiError::Field(
+        part, "must be a list",
+        bookings ? "[{resource, extra, from, until}]" : "[{resource, per_unit, lag}]");
+  return Write(
+      actor, ws, bookings ? "campaign" : "offering", [&](WriteContext& context) -> Outcome<Reply> {
+        context.kind = kind;
+        context.key = id;
+        Entity* existing = context.snapshot.Find(kind, id);
+        if (!existing) return ApiError::NotFound("no " + kind + " '" + id + "' in " + ws);
+        Outcome<int64_t> matched = RequireMatch(if_match, existing->version, kind + "/" + id);
+        if (!matched.ok()) return matched.error();
+        json body = existing->body;
+        if (value.empty()) {
+          body.erase(part);
+        } else {
+          body[part] = value;
+        }
+        context.audit.push_back({kind == "campaigns" ? id : "",
+                                 actor.name,
+                                 "update",
+                                 kind + "/" + id + "/" + part,
+                                 {{"before", PartOf(existing->body, part)},
+                                  {"after", value},
+                                  {"version", existing->version + 1}}});
+        context.target = kind + "/" + id + "/" + part;
+        context.changed_before = existing->body;
+        existing->body = body;
+        Reply reply;
+        reply.version = -1;
+        reply.body = {{"id", id}, {"version", -1}, {"body", body}};
+        return reply;
+      });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -960,7 +1117,9 @@ Outcome<Reply> Service::ListFiles(const Actor&, const std::string& ws) {
     Reply reply;
     reply.body = {{"items", json::array()}};
     for (const auto& [path, content] : snapshot.doc.files) {
-      reply.body["items"].push_back({{"path", path}, {"bytes", content.size()}, {"version", snapshot.file_versions.at(path)}});
+      reply.body["items"].push_back({{"path", path},
+                                     {"bytes", content.size()},
+                                     {"version", snapshot.file_versions.at(path)}});
     }
     return reply;
   });
@@ -969,7 +1128,8 @@ Outcome<Reply> Service::ListFiles(const Actor&, const std::string& ws) {
 Outcome<Reply> Service::GetFile(const Actor&, const std::string& ws, const std::string& path) {
   return ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
     auto found = snapshot.doc.files.find(path);
-    if (found == snapshot.doc.files.end()) return ApiError::NotFound("no file '" + path + "' in " + ws);
+    if (found == snapshot.doc.files.end())
+      return ApiError::NotFound("no file '" + path + "' in " + ws);
     Reply reply;
     reply.version = snapshot.file_versions.at(path);
     reply.text = found->second;
@@ -980,17 +1140,21 @@ Outcome<Reply> Service::GetFile(const Actor&, const std::string& ws, const std::
 
 Outcome<Reply> Service::PutFile(const Actor& actor, const std::string& ws, const std::string& path,
                                 const std::string& text, std::optional<int64_t> if_match) {
-  if (actor.role != Role::kAdmin && actor.role != Role::kMarketing && actor.role != Role::kOperations) {
+  if (actor.role != Role::kAdmin && actor.role != Role::kMarketing &&
+      actor.role != Role::kOperations) {
     return ApiError::Forbidden("only marketing, operations and admin upload history files");
   }
-  if (!ValidFilePath(path)) return ApiError::Field("path", "'" + path + "' is not a valid file path", "letters, digits, . _ - and /");
+  if (!ValidFilePath(path))
+    return ApiError::Field("path", "'" + path + "' is not a valid file path",
+                           "letters, digits, . _ - and /");
   return Write(actor, ws, "offering", [&](WriteContext& context) -> Outcome<Reply> {
     context.kind = "files";
     context.key = path;
     auto existing = context.snapshot.doc.files.find(path);
     Reply reply;
     if (existing != context.snapshot.doc.files.end()) {
-      Outcome<int64_t> matched = RequireMatch(if_match, context.snapshot.file_versions.at(path), "file " + path);
+      Outcome<int64_t> matched =
+          RequireMatch(if_match, context.snapshot.file_versions.at(path), "file " + path);
       if (!matched.ok()) return matched.error();
       reply.version = context.snapshot.file_versions.at(path) + (existing->second == text ? 0 : 1);
     } else {
@@ -999,23 +1163,29 @@ Outcome<Reply> Service::PutFile(const Actor& actor, const std::string& ws, const
     }
     context.snapshot.doc.files[path] = text;
     context.target = "files/" + path;
-    context.audit.push_back({"", actor.name, reply.status == 201 ? "create" : "update", "files/" + path,
+    context.audit.push_back({"",
+                             actor.name,
+                             reply.status == 201 ? "create" : "update",
+                             "files/" + path,
                              {{"bytes", text.size()}, {"sha256", Sha256Hex(text)}}});
     reply.body = {{"path", path}, {"bytes", text.size()}, {"version", *reply.version}};
     return reply;
   });
 }
 
-Outcome<Reply> Service::DeleteFile(const Actor& actor, const std::string& ws, const std::string& path,
-                                   std::optional<int64_t> if_match) {
-  if (actor.role != Role::kAdmin && actor.role != Role::kMarketing && actor.role != Role::kOperations) {
+Outcome<Reply> Service::DeleteFile(const Actor& actor, const std::string& ws,
+                                   const std::string& path, std::optional<int64_t> if_match) {
+  if (actor.role != Role::kAdmin && actor.role != Role::kMarketing &&
+      actor.role != Role::kOperations) {
     return ApiError::Forbidden("only marketing, operations and admin delete history files");
   }
   return Write(actor, ws, "offering", [&](WriteContext& context) -> Outcome<Reply> {
     context.kind = "files";
     context.key = path;
-    if (!context.snapshot.doc.files.count(path)) return ApiError::NotFound("no file '" + path + "' in " + ws);
-    Outcome<int64_t> matched = RequireMatch(if_match, context.snapshot.file_versions.at(path), "file " + path);
+    if (!context.snapshot.doc.files.count(path))
+      return ApiError::NotFound("no file '" + path + "' in " + ws);
+    Outcome<int64_t> matched =
+        RequireMatch(if_match, context.snapshot.file_versions.at(path), "file " + path);
     if (!matched.ok()) return matched.error();
     context.snapshot.doc.files.erase(path);
     context.target = "files/" + path;
@@ -1032,10 +1202,13 @@ Outcome<Reply> Service::DeleteFile(const Actor& actor, const std::string& ws, co
 Outcome<Reply> Service::Export(const Actor&, const std::string& ws, bool bundle) {
   return ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
     bool any_offering = false;
-    for (const Entity& entity : snapshot.doc.entities) any_offering = any_offering || entity.kind == "offerings";
-    if (!any_offering) return ApiError::Conflict("the workspace has no offerings yet; a scenario needs one");
+    for (const Entity& entity : snapshot.doc.entities)
+      any_offering = any_offering || entity.kind == "offerings";
+    if (!any_offering)
+      return ApiError::Conflict("the workspace has no offerings yet; a scenario needs one");
     Result<Scenario> scenario = ParseDocument(snapshot.doc, AssembleScenario(snapshot.doc));
-    if (!scenario.ok()) return ApiError::Internal("stored workspace does not parse: " + scenario.error().ToString());
+    if (!scenario.ok())
+      return ApiError::Internal("stored workspace does not parse: " + scenario.error().ToString());
     const std::string yaml = WriteScenarioYaml(scenario.value());
     Reply reply;
     reply.version = snapshot.revision;
@@ -1051,11 +1224,14 @@ Outcome<Reply> Service::Export(const Actor&, const std::string& ws, bool bundle)
 }
 
 Outcome<Reply> Service::Import(const Actor& actor, const std::string& ws, const std::string& text,
-                               const std::map<std::string, std::string>& files, const std::string& display_name) {
+                               const std::map<std::string, std::string>& files,
+                               const std::string& display_name) {
   if (actor.role != Role::kAdmin) return ApiError::Forbidden("only admin imports whole scenarios");
-  if (!std::regex_match(ws, KeyPattern())) return ApiError::Field("workspace", "not a valid id", "letters, digits, . _ -");
+  if (!std::regex_match(ws, KeyPattern()))
+    return ApiError::Field("workspace", "not a valid id", "letters, digits, . _ -");
   for (const auto& [path, content] : files) {
-    if (!ValidFilePath(path)) return ApiError::Field("files", "'" + path + "' is not a valid file path", "relative paths");
+    if (!ValidFilePath(path))
+      return ApiError::Field("files", "'" + path + "' is not a valid file path", "relative paths");
   }
   // The file must read as a scenario on its own first: errors name its lines.
   const FileLoader loader = [&](const std::string& path) -> Result<std::string> {
@@ -1080,14 +1256,16 @@ Outcome<Reply> Service::Import(const Actor& actor, const std::string& ws, const 
   Document incoming = std::move(split.value());
   for (const Entity& entity : incoming.entities) {
     if (!std::regex_match(entity.key, KeyPattern())) {
-      return ApiError::Field(entity.kind, "id '" + entity.key + "' cannot be used in the API", "letters, digits, . _ -");
+      return ApiError::Field(entity.kind, "id '" + entity.key + "' cannot be used in the API",
+                             "letters, digits, . _ -");
     }
   }
   // Create the workspace when it does not exist.
   Status created = database_->Transaction([&](Connection& c) -> Status {
     const std::string now = Now();
     Result<Rows> rows = c.Query(
-        "INSERT INTO workspaces (id, settings, version, revision, created_at, updated_at) VALUES ($1, $2, 1, 1, $3, $3) "
+        "INSERT INTO workspaces (id, settings, version, revision, created_at, updated_at) VALUES "
+        "($1, $2, 1, 1, $3, $3) "
         "ON CONFLICT (id) DO NOTHING",
         {ws, incoming.settings.dump(), now});
     return rows.ok() ? OkStatus() : Status(rows.error());
@@ -1101,14 +1279,16 @@ Outcome<Reply> Service::Import(const Actor& actor, const std::string& ws, const 
     }
     for (const auto& [campaign, process] : snapshot.processes) {
       if (!campaigns.count(campaign) && process.state != "draft") {
-        return ApiError::Conflict("campaign " + campaign + " is " + process.state + " and would be removed", "campaigns");
+        return ApiError::Conflict(
+            "campaign " + campaign + " is " + process.state + " and would be removed", "campaigns");
       }
     }
     for (auto it = snapshot.processes.begin(); it != snapshot.processes.end();) {
       it = campaigns.count(it->first) ? std::next(it) : snapshot.processes.erase(it);
     }
     for (const std::string& campaign : campaigns) {
-      if (!snapshot.processes.count(campaign)) snapshot.processes[campaign] = ProcessRow{campaign, "draft", NewProcessData(), 0};
+      if (!snapshot.processes.count(campaign))
+        snapshot.processes[campaign] = ProcessRow{campaign, "draft", NewProcessData(), 0};
     }
     // Keep the versions of unchanged entries; everything else is replaced.
     std::vector<Entity> entities;
@@ -1120,11 +1300,17 @@ Outcome<Reply> Service::Import(const Actor& actor, const std::string& ws, const 
     snapshot.doc.entities = std::move(entities);
     for (const auto& [path, content] : files) snapshot.doc.files[path] = content;
     context.target = "workspace";
-    context.audit.push_back({"", actor.name, "import", "workspace",
-                             {{"source", display_name}, {"sha256", Sha256Hex(text)}, {"entities", incoming.entities.size()}}});
+    context.audit.push_back({"",
+                             actor.name,
+                             "import",
+                             "workspace",
+                             {{"source", display_name},
+                              {"sha256", Sha256Hex(text)},
+                              {"entities", incoming.entities.size()}}});
     Reply reply;
     json counts = json::object();
-    for (const Entity& entity : snapshot.doc.entities) counts[entity.kind] = counts.value(entity.kind, 0) + 1;
+    for (const Entity& entity : snapshot.doc.entities)
+      counts[entity.kind] = counts.value(entity.kind, 0) + 1;
     reply.body = {{"workspace", ws}, {"imported", counts}, {"files", files.size()}};
     return reply;
   });

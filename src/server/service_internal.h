@@ -4,8 +4,8 @@
 #define TANDEM_SRC_SERVER_SERVICE_INTERNAL_H_
 
 #include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,17 +48,18 @@ struct Service::Snapshot {
 struct Service::WriteContext {
   Actor actor;
   Snapshot snapshot;
-  std::string cause;  // what changed: campaign, resource, capability, offering, settings, model, import, process
+  std::string cause;  // what changed: campaign, resource, capability, offering, settings, model,
+                      // import, process
   std::string now;
   std::vector<AuditDraft> audit;
   std::map<std::string, std::vector<AlertDraft>> alerts;  // by campaign
   nlohmann::json changed_before;  // the changed entry's body before the write (null: created)
-  std::string kind;    // the entry written, for field errors
+  std::string kind;               // the entry written, for field errors
   std::string key;
-  std::string target;  // "resources/pick-pack", for the audit of consequences
-  std::string check_tag;  // the check options, part of every check's cache key
+  std::string target;                       // "resources/pick-pack", for the audit of consequences
+  std::string check_tag;                    // the check options, part of every check's cache key
   store::Connection* connection = nullptr;  // the transaction's connection
-  std::vector<int64_t> queued_jobs;         // jobs queued by the write itself, submitted after commit
+  std::vector<int64_t> queued_jobs;  // jobs queued by the write itself, submitted after commit
   std::vector<int64_t> queued_recommend_jobs;  // counter-proposal jobs, submitted after commit
   // When set: the reply's body becomes this campaign's process as the write leaves it (after
   // the withdrawals and re-checks it caused).
@@ -71,11 +72,12 @@ nlohmann::json NewProcessData();
 // After a validated change: withdraws confirmations and sign-offs whose basis changed, returns
 // approved campaigns that lost a sign-off to transfer, queues re-checks (job rows; their ids are
 // appended to `jobs` to be submitted after commit) and raises capability alerts.
-Outcome<bool> Reconcile(store::Connection& c, Service::WriteContext& context, const Service::Snapshot& before,
-                        const Scenario& scenario, std::vector<int64_t>* jobs);
+Outcome<bool> Reconcile(store::Connection& c, Service::WriteContext& context,
+                        const Service::Snapshot& before, const Scenario& scenario,
+                        std::vector<int64_t>* jobs);
 
-Outcome<bool> AppendAudit(store::Connection& c, const std::string& ws, const std::vector<AuditDraft>& entries,
-                          const std::string& now);
+Outcome<bool> AppendAudit(store::Connection& c, const std::string& ws,
+                          const std::vector<AuditDraft>& entries, const std::string& now);
 Outcome<bool> AppendAlerts(store::Connection& c, const std::string& ws, const std::string& campaign,
                            const std::vector<AlertDraft>& alerts, const std::string& now);
 // The campaign's check scenario: the workspace with only this campaign and the committed ones
@@ -86,12 +88,13 @@ struct CampaignScenario {
   std::string key;
 };
 CampaignScenario ScenarioForCampaign(const Scenario& full, const Document& document,
-                                     const std::map<std::string, ProcessRow>& processes, const std::string& campaign,
-                                     const std::string& check_tag);
+                                     const std::map<std::string, ProcessRow>& processes,
+                                     const std::string& campaign, const std::string& check_tag);
 
 // The check key of a scenario: SHA-256 of the check options tag, its YAML export and the
 // history files it reads.
-std::string CheckKeyFor(const Scenario& scenario, const Document& document, const std::string& check_tag);
+std::string CheckKeyFor(const Scenario& scenario, const Document& document,
+                        const std::string& check_tag);
 
 Outcome<Service::Snapshot> LoadSnapshot(store::Connection& c, const std::string& ws);
 
@@ -108,20 +111,23 @@ struct QueuedJob {
   bool cached = false;
 };
 // Reads job `job`; an unknown job has an empty status. Used by both job kinds' runners.
-Outcome<QueuedJob> ReadQueuedJob(store::Database& database, int64_t job, const std::string& check_tag);
+Outcome<QueuedJob> ReadQueuedJob(store::Database& database, int64_t job,
+                                 const std::string& check_tag);
 // Marks a queued job running (best effort: its status only shows progress).
 void MarkJobRunning(store::Database& database, int64_t job);
 
 // A row of the jobs table (kind "check" or "recommend"), queued.
 Outcome<int64_t> InsertJob(store::Connection& c, const std::string& ws, const std::string& campaign,
-                           const std::string& kind, const std::string& key, const std::string& cause,
-                           const std::string& actor, const std::string& now);
+                           const std::string& kind, const std::string& key,
+                           const std::string& cause, const std::string& actor,
+                           const std::string& now);
 // Points the process at a new check of `key`, queuing a job (its id appended to `jobs`).
 Outcome<bool> QueueCheck(store::Connection& c, Service::WriteContext& context, ProcessRow& process,
                          const std::string& key, std::vector<int64_t>* jobs);
 // A stored result (check JSON, or the counter-proposals' record) by key; nullopt when absent.
 Outcome<std::optional<nlohmann::json>> LoadResult(store::Connection& c, const std::string& key);
-Outcome<ProcessRow*> FindProcess(Service::Snapshot& snapshot, const std::string& ws, const std::string& campaign);
+Outcome<ProcessRow*> FindProcess(Service::Snapshot& snapshot, const std::string& ws,
+                                 const std::string& campaign);
 // The process as GET .../process shows it, at the version after the current write.
 Reply ProcessReply(const ProcessRow& process, const nlohmann::json* campaign_body);
 
@@ -132,8 +138,9 @@ std::string RecommendKey(const std::string& campaign, const std::string& check_k
 // In transfer, a finished check whose verdict is not go gets counter-proposals: queues a
 // recommend job for `check_key` unless the process already has (or had) them for that content.
 // Updates `data["recommend"]`, appends the job id and an audit entry.
-Outcome<bool> QueueRecommendAfterCheck(store::Connection& c, const std::string& ws, const std::string& campaign,
-                                       nlohmann::json& data, const std::string& check_key, const std::string& verdict,
+Outcome<bool> QueueRecommendAfterCheck(store::Connection& c, const std::string& ws,
+                                       const std::string& campaign, nlohmann::json& data,
+                                       const std::string& check_key, const std::string& verdict,
                                        const std::string& now, std::vector<int64_t>* jobs,
                                        std::vector<AuditDraft>* audit);
 

@@ -59,7 +59,8 @@ Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url, int pool_
   if (url.rfind("sqlite:", 0) == 0) {
     std::string path = url.substr(7);
     if (path.rfind("//", 0) == 0) path = path.substr(2);
-    if (path.empty()) return Error::InvalidInput("--db: sqlite: needs a path, e.g. sqlite:tandem.db");
+    if (path.empty())
+      return Error::InvalidInput("--db: sqlite: needs a path, e.g. sqlite:tandem.db");
     return OpenSqlite(path, pool_size);
   }
   if (url.find("://") != std::string::npos || url.empty()) {
@@ -69,7 +70,8 @@ Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url, int pool_
   return OpenSqlite(url, pool_size);
 }
 
-Result<int64_t> QueryInt(Connection& connection, std::string_view sql, const std::vector<Value>& params) {
+Result<int64_t> QueryInt(Connection& connection, std::string_view sql,
+                         const std::vector<Value>& params) {
   Result<Rows> rows = connection.Query(sql, params);
   if (!rows.ok()) return rows.error();
   if (rows.value().rows.empty()) return Error::Internal("no row from: " + std::string(sql));

@@ -138,8 +138,10 @@ CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXE
 
 std::string Expand(const char* text, Dialect dialect) {
   std::string sql(text);
-  const std::string id = dialect == Dialect::kSqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
-  for (size_t at = sql.find("{id}"); at != std::string::npos; at = sql.find("{id}", at)) sql.replace(at, 4, id);
+  const std::string id =
+      dialect == Dialect::kSqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
+  for (size_t at = sql.find("{id}"); at != std::string::npos; at = sql.find("{id}", at))
+    sql.replace(at, 4, id);
   return sql;
 }
 
@@ -155,12 +157,15 @@ std::string NowText() {
 
 }  // namespace
 
-int LatestSchemaVersion() { return Migrations().back().version; }
+int LatestSchemaVersion() {
+  return Migrations().back().version;
+}
 
 Result<int> Migrate(Database& database) {
   Status created = database.Transaction([](Connection& c) -> Status {
     return c.ExecScript(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+        "NULL, "
         "applied_at TEXT NOT NULL)");
   });
   if (!created.ok()) return created.error();
@@ -172,23 +177,27 @@ Result<int> Migrate(Database& database) {
         Result<Rows> lock = c.Query("SELECT pg_advisory_xact_lock(7426001)", {});
         if (!lock.ok()) return lock.error();
       }
-      Result<Rows> done = c.Query("SELECT version FROM schema_migrations WHERE version = $1", {migration.version});
+      Result<Rows> done =
+          c.Query("SELECT version FROM schema_migrations WHERE version = $1", {migration.version});
       if (!done.ok()) return done.error();
       if (!done.value().empty()) return OkStatus();
       Status status = c.ExecScript(Expand(migration.sql, c.dialect()));
       if (!status.ok()) return status;
-      const char* extra = c.dialect() == Dialect::kSqlite ? migration.sqlite_extra : migration.postgresql_extra;
+      const char* extra =
+          c.dialect() == Dialect::kSqlite ? migration.sqlite_extra : migration.postgresql_extra;
       if (extra && *extra) {
         status = c.ExecScript(extra);
         if (!status.ok()) return status;
       }
-      Result<Rows> recorded = c.Query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                                      {migration.version, migration.name, NowText()});
+      Result<Rows> recorded =
+          c.Query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                  {migration.version, migration.name, NowText()});
       return recorded.ok() ? OkStatus() : Status(recorded.error());
     });
     if (!applied.ok()) {
       Error error = applied.error();
-      error.message = "migration " + std::to_string(migration.version) + " (" + migration.name + "): " + error.message;
+      error.message = "migration " + std::to_string(migration.version) + " (" + migration.name +
+                      "): " + error.message;
       return error;
     }
     current = migration.version;
@@ -204,7 +213,8 @@ Result<int> Migrate(Database& database) {
   if (!read.ok()) return read.error();
   if (newest > LatestSchemaVersion()) {
     return Error::InvalidInput("the database has schema version " + std::to_string(newest) +
-                               ", newer than this tandem knows (" + std::to_string(LatestSchemaVersion()) + ")");
+                               ", newer than this tandem knows (" +
+                               std::to_string(LatestSchemaVersion()) + ")");
   }
   return current;
 }

@@ -26,7 +26,8 @@ class PostgresqlConnection final : public PooledConnection {
       name = found->second;
     } else {
       name = "s" + std::to_string(statements_.size() + 1);
-      PGresult* prepared = PQprepare(conn_, name.c_str(), std::string(sql).c_str(), static_cast<int>(params.size()), nullptr);
+      PGresult* prepared = PQprepare(conn_, name.c_str(), std::string(sql).c_str(),
+                                     static_cast<int>(params.size()), nullptr);
       const bool ok = PQresultStatus(prepared) == PGRES_COMMAND_OK;
       if (!ok) return Failure(prepared, "prepare");
       PQclear(prepared);
@@ -42,8 +43,8 @@ class PostgresqlConnection final : public PooledConnection {
         values[i] = texts[i].c_str();
       }
     }
-    PGresult* result = PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), nullptr,
-                                      nullptr, 0);
+    PGresult* result = PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
+                                      values.data(), nullptr, nullptr, 0);
     const ExecStatusType status = PQresultStatus(result);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Failure(result, "query");
     Rows rows;
@@ -57,7 +58,8 @@ class PostgresqlConnection final : public PooledConnection {
         if (PQgetisnull(result, r, f)) {
           row.emplace_back(std::nullopt);
         } else {
-          row.emplace_back(std::string(PQgetvalue(result, r, f), static_cast<size_t>(PQgetlength(result, r, f))));
+          row.emplace_back(std::string(PQgetvalue(result, r, f),
+                                       static_cast<size_t>(PQgetlength(result, r, f))));
         }
       }
       rows.rows.emplace_back(std::move(row));
@@ -72,7 +74,8 @@ class PostgresqlConnection final : public PooledConnection {
     transient_ = false;
     PGresult* result = PQexec(conn_, std::string(sql).c_str());
     const ExecStatusType status = PQresultStatus(result);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Failure(result, "exec").error();
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+      return Failure(result, "exec").error();
     PQclear(result);
     return OkStatus();
   }
@@ -95,7 +98,8 @@ class PostgresqlConnection final : public PooledConnection {
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const std::string sqlstate = state ? state : "";
     std::string message = std::string("postgresql ") + what + ": " + PQerrorMessage(conn_);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
     PQclear(result);
     // 40001 serialization_failure, 40P01 deadlock_detected; a lost connection is also retried.
     transient_ = sqlstate == "40001" || sqlstate == "40P01" || PQstatus(conn_) != CONNECTION_OK;
@@ -117,7 +121,9 @@ class PostgresqlDatabase final : public Database {
   Status Transaction(const std::function<Status(Connection&)>& body) override {
     return RunTransaction(pool_, false, body);
   }
-  Status Read(const std::function<Status(Connection&)>& body) override { return RunTransaction(pool_, true, body); }
+  Status Read(const std::function<Status(Connection&)>& body) override {
+    return RunTransaction(pool_, true, body);
+  }
   std::string Describe() const override { return RedactUrl(url_); }
 
   Result<std::unique_ptr<PooledConnection>> Open() {

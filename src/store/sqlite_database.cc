@@ -27,7 +27,8 @@ class SqliteConnection final : public PooledConnection {
     if (found != statements_.end()) {
       statement = found->second;
     } else {
-      if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &statement, nullptr) != SQLITE_OK) {
+      if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &statement, nullptr) !=
+          SQLITE_OK) {
         return Failure("prepare");
       }
       statements_.emplace(std::string(sql), statement);
@@ -48,7 +49,8 @@ class SqliteConnection final : public PooledConnection {
         rc = sqlite3_bind_double(statement, index, *real);
       } else {
         const std::string& text = std::get<std::string>(value);
-        rc = sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+        rc = sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()),
+                               SQLITE_TRANSIENT);
       }
       if (rc != SQLITE_OK) return Failure("bind");
     }
@@ -78,7 +80,8 @@ class SqliteConnection final : public PooledConnection {
           default: {
             const unsigned char* text = sqlite3_column_text(statement, c);
             const int bytes = sqlite3_column_bytes(statement, c);
-            row.emplace_back(std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(bytes)));
+            row.emplace_back(
+                std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(bytes)));
           }
         }
       }
@@ -102,7 +105,9 @@ class SqliteConnection final : public PooledConnection {
     return OkStatus();
   }
 
-  Status Begin(bool read_only) override { return ExecScript(read_only ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE"); }
+  Status Begin(bool read_only) override {
+    return ExecScript(read_only ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE");
+  }
   Status Commit() override { return ExecScript("COMMIT"); }
   void Rollback() override {
     const bool transient = transient_;
@@ -113,7 +118,9 @@ class SqliteConnection final : public PooledConnection {
   bool Healthy() const override { return true; }
 
  private:
-  static bool IsBusy(int code) { return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED; }
+  static bool IsBusy(int code) {
+    return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+  }
 
   Result<Rows> Failure(const char* what) {
     const int code = sqlite3_extended_errcode(db_);
@@ -131,13 +138,16 @@ class SqliteConnection final : public PooledConnection {
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(std::string path, int pool_size)
-      : path_(std::move(path)), pool_(path_ == ":memory:" ? 1 : pool_size, [this] { return Open(); }) {}
+      : path_(std::move(path)),
+        pool_(path_ == ":memory:" ? 1 : pool_size, [this] { return Open(); }) {}
 
   Dialect dialect() const override { return Dialect::kSqlite; }
   Status Transaction(const std::function<Status(Connection&)>& body) override {
     return RunTransaction(pool_, false, body);
   }
-  Status Read(const std::function<Status(Connection&)>& body) override { return RunTransaction(pool_, true, body); }
+  Status Read(const std::function<Status(Connection&)>& body) override {
+    return RunTransaction(pool_, true, body);
+  }
   std::string Describe() const override { return "sqlite:" + path_; }
 
   Result<std::unique_ptr<PooledConnection>> Open() {

@@ -18,7 +18,9 @@ namespace tandem {
 namespace {
 
 Scenario Parse(const std::string& text) {
-  FileLoader none = [](const std::string& path) -> Result<std::string> { return Error::Io("no file " + path); };
+  FileLoader none = [](const std::string& path) -> Result<std::string> {
+    return Error::Io("no file " + path);
+  };
   Result<Scenario> scenario = ParseScenario(text, "test.yaml", none);
   EXPECT_TRUE(scenario.ok()) << (scenario.ok() ? "" : scenario.error().ToString());
   return scenario.value();
@@ -248,7 +250,9 @@ campaigns:
 // Applying any option and checking the result gives the option's verdict, through the file
 // round trip `--apply` uses.
 TEST(RecommendTest, ApplyingAnOptionGivesItsVerdict) {
-  FileLoader none = [](const std::string& path) -> Result<std::string> { return Error::Io("no file " + path); };
+  FileLoader none = [](const std::string& path) -> Result<std::string> {
+    return Error::Io("no file " + path);
+  };
   int checked = 0;
   for (const char* name : {"greenleaf.yaml", "support-launch.yaml"}) {
     const std::filesystem::path path = std::filesystem::path(TANDEM_SOURCE_DIR) / "examples" / name;
@@ -262,9 +266,11 @@ TEST(RecommendTest, ApplyingAnOptionGivesItsVerdict) {
       for (const RecommendOption& option : campaign.options) {
         // No option is offered twice (the same changes found by two levers or combinations).
         const std::string yaml = WriteScenarioYaml(option.applied);
-        EXPECT_EQ(std::count(written_files.begin(), written_files.end(), yaml), 0) << name << ": " << option.summary;
+        EXPECT_EQ(std::count(written_files.begin(), written_files.end(), yaml), 0)
+            << name << ": " << option.summary;
         written_files.push_back(yaml);
-        Result<Scenario> written = ParseScenario(WriteScenarioYaml(option.applied), "applied.yaml", none);
+        Result<Scenario> written =
+            ParseScenario(WriteScenarioYaml(option.applied), "applied.yaml", none);
         ASSERT_TRUE(written.ok()) << written.error().ToString();
         CheckOptions options;
         options.threads = 2;
@@ -344,8 +350,8 @@ campaigns:
 // Requirements for a promise capacity alone cannot keep. Desk open 09:00-17:00 at C per hour, 10
 // orders an hour around the clock, processing within 4h for 95%. In the fluid model (derivation as
 // in test/scenarios/queue/closed_calendar.test) with C >= 40 the night queue of 160 drains by
-// 09:00 + 160 / (C - 10) <= 17:00; the night order placed at hour h starts at 9 + 10 (h + 7) / C and
-// is within 4h iff h >= (5C + 70) / (C - 10); day orders wait less than 4h. Share within:
+// 09:00 + 160 / (C - 10) <= 17:00; the night order placed at hour h starts at 9 + 10 (h + 7) / C
+// and is within 4h iff h >= (5C + 70) / (C - 10); day orders wait less than 4h. Share within:
 //   s(C) = (17 - (5C + 70) / (C - 10)) / 24, ceiling s(1010) = 0.4950, base s(10) = 0.
 // Target: min(0.4950 - 0.005, 0 + 0.9 * 0.4950) = 0.4455 -> (5C + 70) / (C - 10) <= 6.308 ->
 // C >= 101.7, i.e. about 92 extra. The share moves 0.0006 per unit of C there, so the engine's
@@ -432,7 +438,8 @@ campaigns:
   const Recommendations result = RecommendOrDie(expand_scenario);
   const RecommendOption* expand = Find(result.campaigns.at(0), "expand");
   ASSERT_NE(expand, nullptr);
-  for (double extra : {*expand->changes[0].extra - 1, *expand->changes[0].extra, *expand->changes[0].extra + 2}) {
+  for (double extra :
+       {*expand->changes[0].extra - 1, *expand->changes[0].extra, *expand->changes[0].extra + 2}) {
     LeverChange change = expand->changes[0];
     change.extra = extra;
     const Verdict verdict = CheckVerdict(ApplyLever(expand_scenario, 0, change));

@@ -45,10 +45,10 @@ struct Family {
 
 // How rapidcheck prints a failing member.
 void showValue(const Family& family, std::ostream& os) {
-  os << "capacity " << family.capacity << ", second " << family.second_capacity << ", open " << family.open_from << "-"
-     << family.open_to << ", processing " << family.processing_hours << "h, lift " << family.lift
-     << (family.lift_uncertain ? " (uncertain)" : "") << ", bound " << family.bound_hours << "h, cv " << family.cv
-     << ", offerings:";
+  os << "capacity " << family.capacity << ", second " << family.second_capacity << ", open "
+     << family.open_from << "-" << family.open_to << ", processing " << family.processing_hours
+     << "h, lift " << family.lift << (family.lift_uncertain ? " (uncertain)" : "") << ", bound "
+     << family.bound_hours << "h, cv " << family.cv << ", offerings:";
   for (size_t i = 0; i < family.per_day.size(); ++i) {
     os << " " << family.per_day[i] << "/day" << (family.stocked[i] ? " stocked" : "");
   }
@@ -141,7 +141,9 @@ rc::Gen<Family> Families() {
     for (double units : family.per_day) total += units;
     // Capacity from well below to well above the average hourly demand.
     family.capacity = total / 24.0 * static_cast<double>(*rc::gen::inRange(50, 400)) / 100.0;
-    if (*rc::gen::arbitrary<bool>()) family.second_capacity = total / 24.0 * static_cast<double>(*rc::gen::inRange(50, 400)) / 100.0;
+    if (*rc::gen::arbitrary<bool>())
+      family.second_capacity =
+          total / 24.0 * static_cast<double>(*rc::gen::inRange(50, 400)) / 100.0;
     if (*rc::gen::arbitrary<bool>()) {
       family.open_from = *rc::gen::inRange(0, 10);
       family.open_to = *rc::gen::inRange(family.open_from + 6, 25);

@@ -55,8 +55,8 @@ constexpr double kModeTolerance = 0.02;
 
 // Compares the two modes' promises; returns the number of disagreements (printed).
 // With `expected_to_differ` (a `modes differ` line), differences are reported but not failures.
-int CompareModes(const tandem::Scenario& scenario, tandem::CheckOptions options, const std::string& path,
-                 bool expected_to_differ) {
+int CompareModes(const tandem::Scenario& scenario, tandem::CheckOptions options,
+                 const std::string& path, bool expected_to_differ) {
   options.mode = tandem::CheckMode::kFluid;
   tandem::Result<tandem::CheckResult> fluid = tandem::RunCheck(scenario, options);
   options.mode = tandem::CheckMode::kOrders;
@@ -66,20 +66,22 @@ int CompareModes(const tandem::Scenario& scenario, tandem::CheckOptions options,
     return 1;
   }
   int failures = 0;
-  auto compare = [&](const std::string& where, const tandem::PromiseResult& a, const tandem::PromiseResult& b) {
+  auto compare = [&](const std::string& where, const tandem::PromiseResult& a,
+                     const tandem::PromiseResult& b) {
     if (!a.promise.IsTimePromise() && a.type != tandem::PromiseType::kAvailability) return;
     const double difference = std::fabs(a.achieved.p50 - b.achieved.p50);
     const bool knife_edge = std::fabs(a.achieved.p50 - a.target) <= kModeTolerance ||
                             std::fabs(b.achieved.p50 - b.target) <= kModeTolerance;
-    std::cout << where << " " << a.text << ": achieved p50 fluid " << a.achieved.p50 << ", orders " << b.achieved.p50
-              << "; p_kept fluid " << a.p_kept << ", orders " << b.p_kept << "\n";
+    std::cout << where << " " << a.text << ": achieved p50 fluid " << a.achieved.p50 << ", orders "
+              << b.achieved.p50 << "; p_kept fluid " << a.p_kept << ", orders " << b.p_kept << "\n";
     const char* label = expected_to_differ ? "EXPECTED: " : "FAIL: ";
     if (difference > kModeTolerance) {
       std::cerr << label << where << " achieved p50 differs by " << difference << "\n";
       ++failures;
     }
     if (a.p_kept != b.p_kept && !knife_edge) {
-      std::cerr << label << where << " p_kept differs (" << a.p_kept << " against " << b.p_kept << ")\n";
+      std::cerr << label << where << " p_kept differs (" << a.p_kept << " against " << b.p_kept
+                << ")\n";
       ++failures;
     }
   };
@@ -87,8 +89,8 @@ int CompareModes(const tandem::Scenario& scenario, tandem::CheckOptions options,
   const tandem::CheckResult& o = orders.value();
   for (size_t c = 0; c < f.campaigns.size(); ++c) {
     for (size_t p = 0; p < f.campaigns[c].promises.size(); ++p) {
-      compare("campaigns[" + std::to_string(c) + "].promises[" + std::to_string(p) + "]", f.campaigns[c].promises[p],
-              o.campaigns[c].promises[p]);
+      compare("campaigns[" + std::to_string(c) + "].promises[" + std::to_string(p) + "]",
+              f.campaigns[c].promises[p], o.campaigns[c].promises[p]);
     }
   }
   for (size_t p = 0; p < f.messaging.size(); ++p) {
@@ -96,7 +98,8 @@ int CompareModes(const tandem::Scenario& scenario, tandem::CheckOptions options,
   }
   if (failures > 0) {
     std::cerr << path << ": " << failures << " disagreement(s) between the modes"
-              << (expected_to_differ ? " (expected: modes differ; see its derivation)" : "") << "\n";
+              << (expected_to_differ ? " (expected: modes differ; see its derivation)" : "")
+              << "\n";
   }
   return expected_to_differ ? 0 : failures;
 }
@@ -109,7 +112,8 @@ std::string Trim(const std::string& text) {
 }
 
 std::string Unquote(const std::string& text) {
-  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') return text.substr(1, text.size() - 2);
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
+    return text.substr(1, text.size() - 2);
   return text;
 }
 
@@ -134,7 +138,8 @@ const Json* Resolve(const Json& root, const std::string& path, std::string* prob
       if (equals == std::string::npos) {
         const size_t index = std::stoul(inside);
         if (index >= node->size()) {
-          *problem = "index " + inside + " out of range (size " + std::to_string(node->size()) + ")";
+          *problem =
+              "index " + inside + " out of range (size " + std::to_string(node->size()) + ")";
           return nullptr;
         }
         node = &(*node)[index];
@@ -143,8 +148,9 @@ const Json* Resolve(const Json& root, const std::string& path, std::string* prob
         const std::string value = inside.substr(equals + 1);
         const Json* found = nullptr;
         for (const Json& element : *node) {
-          if (element.contains(key) && ((element[key].is_string() && element[key].get<std::string>() == value) ||
-                                        (!element[key].is_string() && element[key].dump() == value))) {
+          if (element.contains(key) &&
+              ((element[key].is_string() && element[key].get<std::string>() == value) ||
+               (!element[key].is_string() && element[key].dump() == value))) {
             found = &element;
             break;
           }
@@ -173,7 +179,9 @@ const Json* Resolve(const Json& root, const std::string& path, std::string* prob
 bool Matches(const Json& actual, const std::string& expected_text) {
   const std::string expected = Unquote(expected_text);
   if (actual.is_string()) return actual.get<std::string>() == expected;
-  if (actual.is_boolean()) return (expected == "true") == actual.get<bool>() && (expected == "true" || expected == "false");
+  if (actual.is_boolean())
+    return (expected == "true") == actual.get<bool>() &&
+           (expected == "true" || expected == "false");
   if (actual.is_null()) return expected == "null";
   if (actual.is_number()) {
     char* end = nullptr;
@@ -252,7 +260,8 @@ int main(int argc, char** argv) {
 
   if (compare_modes) {
     if (!scenario.ok()) return 0;  // a rejected scenario: nothing to compare
-    const bool expected_to_differ = std::find(expectations.begin(), expectations.end(), "modes differ") != expectations.end();
+    const bool expected_to_differ =
+        std::find(expectations.begin(), expectations.end(), "modes differ") != expectations.end();
     return CompareModes(scenario.value(), options, path, expected_to_differ) == 0 ? 0 : 1;
   }
 
@@ -280,7 +289,8 @@ int main(int argc, char** argv) {
         }
         if (kind == "line") {
           const std::string needle = ":" + rest + ":";
-          if (diagnostics.find(needle) == std::string::npos) fail(line, "no diagnostic at that line; got:\n" + diagnostics);
+          if (diagnostics.find(needle) == std::string::npos)
+            fail(line, "no diagnostic at that line; got:\n" + diagnostics);
         }
       } else if (keyword != "option") {
         fail(line, "the scenario was rejected:\n" + diagnostics);
@@ -324,8 +334,9 @@ int main(int argc, char** argv) {
         mode_options.mode = mode;
         run->result = tandem::RunCheck(scenario.value(), mode_options);
         if (!run->result.ok()) {
-          const bool wanted = std::any_of(expectations.begin(), expectations.end(),
-                                          [](const std::string& text) { return text.rfind("exit 3", 0) == 0; });
+          const bool wanted =
+              std::any_of(expectations.begin(), expectations.end(),
+                          [](const std::string& text) { return text.rfind("exit 3", 0) == 0; });
           if (!wanted) fail("(check)", "the check failed: " + run->result.error().ToString());
           return failures == 0 ? 0 : 1;
         }
@@ -370,7 +381,9 @@ int main(int argc, char** argv) {
       double tolerance = 0;
       numbers >> value >> tolerance;
       const double got = actual->get<double>();
-      const bool ok = op == "~" ? std::fabs(got - value) <= tolerance : op == "<=" ? got <= value : got >= value;
+      const bool ok = op == "~"    ? std::fabs(got - value) <= tolerance
+                      : op == "<=" ? got <= value
+                                   : got >= value;
       if (!ok) fail(line, "actual " + shown);
     } else if (op == "contains") {
       const std::string needle = Unquote(rest);
@@ -378,7 +391,8 @@ int main(int argc, char** argv) {
       if (actual->is_string()) found = actual->get<std::string>().find(needle) != std::string::npos;
       if (actual->is_array()) {
         for (const Json& element : *actual) {
-          found = found || (element.is_string() && element.get<std::string>().find(needle) != std::string::npos);
+          found = found || (element.is_string() &&
+                            element.get<std::string>().find(needle) != std::string::npos);
         }
       }
       if (!found) fail(line, "actual " + shown);

@@ -39,11 +39,14 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     database_ = std::make_unique<TestDatabase>(GetParam());
-    Outcome<std::unique_ptr<Service>> opened = Service::Open(testing::TestOptions(database_->url()));
+    Outcome<std::unique_ptr<Service>> opened =
+        Service::Open(testing::TestOptions(database_->url()));
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     service_ = std::move(opened.value());
-    for (Role role : {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService, Role::kAdmin}) {
-      Outcome<Credential> credential = service_->AddUser(std::string(RoleName(role)) + "-bot", RoleName(role), true);
+    for (Role role :
+         {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService, Role::kAdmin}) {
+      Outcome<Credential> credential =
+          service_->AddUser(std::string(RoleName(role)) + "-bot", RoleName(role), true);
       ASSERT_TRUE(credential.ok());
       tokens_[role] = credential.value().secret;
     }
@@ -59,7 +62,8 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
     if (http_) http_->Stop();
     options.port = 0;
     options.max_body_bytes = 256 * 1024;
-    if (options.requests_per_second == HttpOptions{}.requests_per_second) options.requests_per_second = 0;
+    if (options.requests_per_second == HttpOptions{}.requests_per_second)
+      options.requests_per_second = 0;
     options.threads = 8;
     options.log = [this](const std::string& line) {
       std::lock_guard<std::mutex> lock(log_mutex_);
@@ -71,16 +75,19 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   }
 
   Response Send(const std::string& method, const std::string& path, const std::string& body = "",
-                httplib::Headers headers = {}, const std::string& content_type = "application/json") {
+                httplib::Headers headers = {},
+                const std::string& content_type = "application/json") {
     httplib::Client client("127.0.0.1", http_->port());
     client.set_read_timeout(60, 0);
-    httplib::Result result = method == "GET"      ? client.Get(path.c_str(), headers)
-                             : method == "DELETE" ? client.Delete(path.c_str(), headers, body, content_type.c_str())
-                             : method == "PUT"    ? client.Put(path.c_str(), headers, body, content_type.c_str())
-                                                  : client.Post(path.c_str(), headers, body, content_type.c_str());
+    httplib::Result result =
+        method == "GET"      ? client.Get(path.c_str(), headers)
+        : method == "DELETE" ? client.Delete(path.c_str(), headers, body, content_type.c_str())
+        : method == "PUT"    ? client.Put(path.c_str(), headers, body, content_type.c_str())
+                             : client.Post(path.c_str(), headers, body, content_type.c_str());
     Response response;
     if (!result) {
-      ADD_FAILURE() << method << " " << path << ": no response (" << httplib::to_string(result.error()) << ")";
+      ADD_FAILURE() << method << " " << path << ": no response ("
+                    << httplib::to_string(result.error()) << ")";
       return response;
     }
     response.status = result->status;
@@ -90,8 +97,8 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
     return response;
   }
 
-  Response As(Role role, const std::string& method, const std::string& path, const json& body = nullptr,
-              std::optional<int64_t> if_match = std::nullopt) {
+  Response As(Role role, const std::string& method, const std::string& path,
+              const json& body = nullptr, std::optional<int64_t> if_match = std::nullopt) {
     httplib::Headers headers = {{"Authorization", "Bearer " + tokens_[role]}};
     if (if_match) headers.emplace("If-Match", "\"" + std::to_string(*if_match) + "\"");
     return Send(method, path, body.is_null() ? "" : body.dump(), headers);
@@ -149,14 +156,16 @@ TEST_P(ApiTest, FourRolesTakeGreenleafFromDraftToApprovedThroughTheApiAlone) {
   Result<Document> split = SplitScenario(as_json.value());
   ASSERT_TRUE(split.ok());
   // Marketing opens the workspace.
-  Response created = As(Role::kMarketing, "POST", "/api/workspaces", {{"id", "greenleaf"}, {"settings", split.value().settings}});
+  Response created = As(Role::kMarketing, "POST", "/api/workspaces",
+                        {{"id", "greenleaf"}, {"settings", split.value().settings}});
   ASSERT_EQ(created.status, 201) << created.text;
   // Each function enters its part of the model, in dependency order.
   for (const Entity* entity : Ordered(split.value())) {
     json body = entity->body;
     Role owner = Role::kMarketing;
     if (entity->kind == "calendars" || entity->kind == "capabilities") owner = Role::kOperations;
-    if (entity->kind == "resources") owner = body.value("kind", "") == "budget" ? Role::kFinance : Role::kOperations;
+    if (entity->kind == "resources")
+      owner = body.value("kind", "") == "budget" ? Role::kFinance : Role::kOperations;
     json loads;
     if (entity->kind == "offerings" && body.contains("loads")) {
       loads = body["loads"];  // service's part
@@ -166,26 +175,33 @@ TEST_P(ApiTest, FourRolesTakeGreenleafFromDraftToApprovedThroughTheApiAlone) {
     Response put = As(owner, "PUT", path, body);
     ASSERT_EQ(put.status, 201) << path << " " << put.text;
     if (!loads.is_null()) {
-      Response loaded = As(Role::kService, "PUT", path + "/loads", loads, put.body["version"].get<int64_t>());
+      Response loaded =
+          As(Role::kService, "PUT", path + "/loads", loads, put.body["version"].get<int64_t>());
       ASSERT_EQ(loaded.status, 200) << loaded.text;
     }
   }
   // The workspace exports to the same scenario as the file.
   Response exported = As(Role::kFinance, "GET", "/api/workspaces/greenleaf/export");
   ASSERT_EQ(exported.status, 200);
-  const FileLoader none = [](const std::string&) -> Result<std::string> { return Error::Io("none"); };
+  const FileLoader none = [](const std::string&) -> Result<std::string> {
+    return Error::Io("none");
+  };
   Result<Scenario> before = ParseScenario(original, "a", none);
   Result<Scenario> after = ParseScenario(exported.text, "b", none);
   ASSERT_TRUE(before.ok() && after.ok()) << exported.text;
   EXPECT_EQ(WriteScenarioYaml(before.value()), WriteScenarioYaml(after.value()));
   // Both campaigns through groundwork and transfer to approval.
-  const std::map<Role, std::string> functions = {{Role::kMarketing, "marketing"}, {Role::kOperations, "operations"},
-                                                 {Role::kFinance, "finance"}, {Role::kService, "service"}};
+  const std::map<Role, std::string> functions = {{Role::kMarketing, "marketing"},
+                                                 {Role::kOperations, "operations"},
+                                                 {Role::kFinance, "finance"},
+                                                 {Role::kService, "service"}};
   for (const std::string campaign : {"seed-club", "spring-40"}) {
     const std::string base = "/api/workspaces/greenleaf/campaigns/" + campaign;
-    ASSERT_EQ(As(Role::kMarketing, "POST", base + "/transition", {{"to", "groundwork"}}).status, 200);
+    ASSERT_EQ(As(Role::kMarketing, "POST", base + "/transition", {{"to", "groundwork"}}).status,
+              200);
     for (const auto& [role, name] : functions) {
-      Response confirmed = As(role, "POST", base + "/confirmations/" + name, {{"note", "checked for the window"}});
+      Response confirmed =
+          As(role, "POST", base + "/confirmations/" + name, {{"note", "checked for the window"}});
       ASSERT_EQ(confirmed.status, 200) << confirmed.text;
     }
     ASSERT_EQ(As(Role::kMarketing, "POST", base + "/transition", {{"to", "transfer"}}).status, 200);
@@ -196,11 +212,13 @@ TEST_P(ApiTest, FourRolesTakeGreenleafFromDraftToApprovedThroughTheApiAlone) {
     const std::string verdict = check.body["verdict"];
     EXPECT_EQ(check.body["result"]["id"], campaign);
     for (const auto& [role, name] : functions) {
-      Response signed_off = As(role, "POST", base + "/signoffs/" + name, {{"check", key}, {"comment", "read it"}});
+      Response signed_off =
+          As(role, "POST", base + "/signoffs/" + name, {{"check", key}, {"comment", "read it"}});
       ASSERT_EQ(signed_off.status, 200) << signed_off.text;
     }
     json approval = {{"check", key}};
-    if (verdict != "go") approval["override"] = {{"reason", "accepted by all four functions in the review"}};
+    if (verdict != "go")
+      approval["override"] = {{"reason", "accepted by all four functions in the review"}};
     Response approved = As(Role::kMarketing, "POST", base + "/approve", approval);
     ASSERT_EQ(approved.status, 200) << approved.text;
     Response process = As(Role::kOperations, "GET", base + "/process");
@@ -210,7 +228,8 @@ TEST_P(ApiTest, FourRolesTakeGreenleafFromDraftToApprovedThroughTheApiAlone) {
     EXPECT_FALSE(handover.body["handover"]["operations"]["capacity_plan"].empty());
   }
   // spring-40 is the example's overloaded campaign (docs and README): its approval was an override.
-  Response spring = As(Role::kAdmin, "GET", "/api/workspaces/greenleaf/campaigns/spring-40/process");
+  Response spring =
+      As(Role::kAdmin, "GET", "/api/workspaces/greenleaf/campaigns/spring-40/process");
   EXPECT_EQ(spring.body["approved"]["verdict"], "no-go");
   EXPECT_EQ(spring.body["override"]["by"], "marketing-bot");
 }
@@ -218,7 +237,9 @@ TEST_P(ApiTest, FourRolesTakeGreenleafFromDraftToApprovedThroughTheApiAlone) {
 TEST_P(ApiTest, CounterProposalsAreRequestedReadAndAdoptedThroughTheApi) {
   const char* binary = std::getenv("TANDEM_BINARY");
   ASSERT_TRUE(binary && *binary) << "TANDEM_BINARY is not set (ctest sets it)";
-  ASSERT_TRUE(service_->Import(testing::As(Role::kAdmin), "toy", testing::NoGoToyScenario(), {}, "toy.yaml").ok());
+  ASSERT_TRUE(
+      service_->Import(testing::As(Role::kAdmin), "toy", testing::NoGoToyScenario(), {}, "toy.yaml")
+          .ok());
   const std::string base = "/api/workspaces/toy/campaigns/spring";
   Response none = As(Role::kService, "GET", base + "/recommend");
   ASSERT_EQ(none.status, 200) << none.text;
@@ -238,14 +259,15 @@ TEST_P(ApiTest, CounterProposalsAreRequestedReadAndAdoptedThroughTheApi) {
   // so its export is the campaign's check scenario).
   Response exported = As(Role::kFinance, "GET", "/api/workspaces/toy/export");
   ASSERT_EQ(exported.status, 200);
-  const std::filesystem::path file =
-      std::filesystem::temp_directory_path() / ("tandem-recommend-" + testing::RandomSuffix() + ".yaml");
+  const std::filesystem::path file = std::filesystem::temp_directory_path() /
+                                     ("tandem-recommend-" + testing::RandomSuffix() + ".yaml");
   {
     std::ofstream out(file);
     out << exported.text;
   }
-  const auto [code, output] = testing::RunCommand(std::string(binary) + " recommend " + file.string() +
-                                         " --campaign spring --json --scenarios 40 --threads 2 2>/dev/null");
+  const auto [code, output] =
+      testing::RunCommand(std::string(binary) + " recommend " + file.string() +
+                          " --campaign spring --json --scenarios 40 --threads 2 2>/dev/null");
   std::filesystem::remove(file);
   ASSERT_EQ(code, 0) << output;
   EXPECT_EQ(done["result"], json::parse(output, nullptr, false));
@@ -261,23 +283,28 @@ TEST_P(ApiTest, CounterProposalsAreRequestedReadAndAdoptedThroughTheApi) {
   const json options = done["result"]["campaigns"][0]["options"];
   int64_t number = 0;
   for (size_t i = 0; i < options.size() && number == 0; ++i) {
-    if (options[i]["lever"].get<std::string>().find("expand") == std::string::npos) number = static_cast<int64_t>(i + 1);
+    if (options[i]["lever"].get<std::string>().find("expand") == std::string::npos)
+      number = static_cast<int64_t>(i + 1);
   }
   ASSERT_GT(number, 0) << options.dump();
   const json chosen = options[static_cast<size_t>(number - 1)];
   const json before = As(Role::kMarketing, "GET", base).body["body"];
-  Response malformed = As(Role::kMarketing, "POST", base + "/recommend/adopt", {{"option", "first"}, {"key", key}});
+  Response malformed =
+      As(Role::kMarketing, "POST", base + "/recommend/adopt", {{"option", "first"}, {"key", key}});
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(malformed.body["error"]["fields"][0]["field"], "option");
-  Response wrong_key = As(Role::kMarketing, "POST", base + "/recommend/adopt", {{"option", number}, {"key", "0000"}});
+  Response wrong_key = As(Role::kMarketing, "POST", base + "/recommend/adopt",
+                          {{"option", number}, {"key", "0000"}});
   EXPECT_EQ(wrong_key.status, 409);
   EXPECT_EQ(wrong_key.body["error"]["fields"][0]["field"], "key");
   // Marketing adopts it: the campaign changes, the check is queued (even in draft).
-  Response adopted = As(Role::kMarketing, "POST", base + "/recommend/adopt", {{"option", number}, {"key", key}});
+  Response adopted =
+      As(Role::kMarketing, "POST", base + "/recommend/adopt", {{"option", number}, {"key", key}});
   ASSERT_EQ(adopted.status, 200) << adopted.text;
   EXPECT_EQ(adopted.body["campaign"], "spring");
   EXPECT_EQ(adopted.body["check"]["status"], "queued");
-  EXPECT_EQ(adopted.Header("ETag"), "\"" + std::to_string(adopted.body["version"].get<int64_t>()) + "\"");
+  EXPECT_EQ(adopted.Header("ETag"),
+            "\"" + std::to_string(adopted.body["version"].get<int64_t>()) + "\"");
   const json after = As(Role::kMarketing, "GET", base).body["body"];
   EXPECT_NE(after, before);
   WaitForCheck(Role::kService, base + "/check");
@@ -288,12 +315,13 @@ TEST_P(ApiTest, CounterProposalsAreRequestedReadAndAdoptedThroughTheApi) {
   bool named = false;
   for (const json& item : audit.body["items"]) {
     named = named || (item["action"] == "adopt-option" && item["detail"]["option"] == number &&
-                      item["detail"]["summary"] == chosen["summary"] && item["detail"]["before"] == before &&
-                      item["detail"]["after"] == after);
+                      item["detail"]["summary"] == chosen["summary"] &&
+                      item["detail"]["before"] == before && item["detail"]["after"] == after);
   }
   EXPECT_TRUE(named) << audit.text;
   // The same key again is stale: the campaign has changed.
-  Response stale = As(Role::kAdmin, "POST", base + "/recommend/adopt", {{"option", number}, {"key", key}});
+  Response stale =
+      As(Role::kAdmin, "POST", base + "/recommend/adopt", {{"option", number}, {"key", key}});
   EXPECT_EQ(stale.status, 409);
   EXPECT_EQ(stale.body["error"]["fields"][0]["field"], "key");
   EXPECT_EQ(As(Role::kService, "GET", base + "/recommend").body["status"], "superseded");
@@ -303,13 +331,15 @@ TEST_P(ApiTest, BrowserSessionsUseCookiesAndCsrfTokensAndNoSecretIsLogged) {
   Outcome<Credential> maria = service_->AddUser("maria", "marketing", false);
   ASSERT_TRUE(maria.ok());
   const std::string password = maria.value().secret;
-  Response wrong = Send("POST", "/api/session", json{{"name", "maria"}, {"password", "not-it"}}.dump());
+  Response wrong =
+      Send("POST", "/api/session", json{{"name", "maria"}, {"password", "not-it"}}.dump());
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(wrong.body["error"]["code"], "unauthenticated");
   Response missing = Send("POST", "/api/session", json{{"name", "maria"}}.dump());
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(missing.body["error"]["fields"][0]["field"], "password");
-  Response login = Send("POST", "/api/session", json{{"name", "maria"}, {"password", password}}.dump());
+  Response login =
+      Send("POST", "/api/session", json{{"name", "maria"}, {"password", password}}.dump());
   ASSERT_EQ(login.status, 200) << login.text;
   const std::string cookie_header = login.Header("Set-Cookie");
   EXPECT_NE(cookie_header.find("HttpOnly"), std::string::npos);
@@ -320,14 +350,18 @@ TEST_P(ApiTest, BrowserSessionsUseCookiesAndCsrfTokensAndNoSecretIsLogged) {
   ASSERT_EQ(me.status, 200);
   EXPECT_EQ(me.body["user"], "maria");
   EXPECT_EQ(me.body["csrf_token"], csrf);
-  const json workspace = {{"id", "w1"}, {"settings", {{"name", "W"}, {"horizon", {{"start", "2027-01-01"}, {"end", "2027-02-01"}}}}}};
+  const json workspace = {
+      {"id", "w1"},
+      {"settings", {{"name", "W"}, {"horizon", {{"start", "2027-01-01"}, {"end", "2027-02-01"}}}}}};
   Response forged = Send("POST", "/api/workspaces", workspace.dump(), {{"Cookie", cookie}});
   EXPECT_EQ(forged.status, 403);
   EXPECT_EQ(forged.body["error"]["fields"][0]["field"], "X-CSRF-Token");
-  Response cross = Send("POST", "/api/workspaces", workspace.dump(),
-                        {{"Cookie", cookie}, {"X-CSRF-Token", csrf}, {"Origin", "http://evil.example"}});
+  Response cross =
+      Send("POST", "/api/workspaces", workspace.dump(),
+           {{"Cookie", cookie}, {"X-CSRF-Token", csrf}, {"Origin", "http://evil.example"}});
   EXPECT_EQ(cross.status, 403);
-  Response made = Send("POST", "/api/workspaces", workspace.dump(), {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  Response made = Send("POST", "/api/workspaces", workspace.dump(),
+                       {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
   EXPECT_EQ(made.status, 201) << made.text;
   Response out = Send("DELETE", "/api/session", "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
   EXPECT_EQ(out.status, 200);
@@ -339,12 +373,15 @@ TEST_P(ApiTest, BrowserSessionsUseCookiesAndCsrfTokensAndNoSecretIsLogged) {
   Result<std::unique_ptr<store::Database>> db = store::OpenDatabase(database_->url(), 1);
   ASSERT_TRUE(db.ok());
   std::string hash;
-  ASSERT_TRUE(db.value()->Read([&](store::Connection& c) -> Status {
-                   Result<store::Rows> rows = c.Query("SELECT password_hash FROM users WHERE name = $1", {"maria"});
-                   if (!rows.ok()) return rows.error();
-                   hash = rows.value().rows.at(0).Text(0);
-                   return OkStatus();
-                 }).ok());
+  ASSERT_TRUE(db.value()
+                  ->Read([&](store::Connection& c) -> Status {
+                    Result<store::Rows> rows =
+                        c.Query("SELECT password_hash FROM users WHERE name = $1", {"maria"});
+                    if (!rows.ok()) return rows.error();
+                    hash = rows.value().rows.at(0).Text(0);
+                    return OkStatus();
+                  })
+                  .ok());
   EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;
   EXPECT_EQ(hash.find(password), std::string::npos);
   // No secret reaches the log.
@@ -359,7 +396,9 @@ TEST_P(ApiTest, BrowserSessionsUseCookiesAndCsrfTokensAndNoSecretIsLogged) {
 }
 
 TEST_P(ApiTest, ErrorsAreJsonAndNameTheField) {
-  ASSERT_TRUE(service_->Import(testing::As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml").ok());
+  ASSERT_TRUE(
+      service_->Import(testing::As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml")
+          .ok());
   const httplib::Headers ops = {{"Authorization", "Bearer " + tokens_[Role::kOperations]}};
   Response malformed = Send("PUT", "/api/workspaces/toy/resources/packing", "{\"capacity\": ", ops);
   EXPECT_EQ(malformed.status, 400);
@@ -367,8 +406,9 @@ TEST_P(ApiTest, ErrorsAreJsonAndNameTheField) {
   Response read = As(Role::kOperations, "GET", "/api/workspaces/toy/resources/packing");
   ASSERT_EQ(read.status, 200);
   EXPECT_EQ(read.Header("ETag"), "\"1\"");
-  Response unchanged = Send("GET", "/api/workspaces/toy/resources/packing", "",
-                            {{"Authorization", "Bearer " + tokens_[Role::kOperations]}, {"If-None-Match", "\"1\""}});
+  Response unchanged =
+      Send("GET", "/api/workspaces/toy/resources/packing", "",
+           {{"Authorization", "Bearer " + tokens_[Role::kOperations]}, {"If-None-Match", "\"1\""}});
   EXPECT_EQ(unchanged.status, 304);
   json body = read.body["body"];
   body["capacity"] = "lots";
@@ -410,7 +450,8 @@ TEST_P(ApiTest, RequestsAndLoginsAreRateLimited) {
   StartServer(logins);
   std::vector<int> statuses;
   for (int i = 0; i < 3; ++i) {
-    statuses.push_back(Send("POST", "/api/session", json{{"name", "x"}, {"password", "y"}}.dump()).status);
+    statuses.push_back(
+        Send("POST", "/api/session", json{{"name", "x"}, {"password", "y"}}.dump()).status);
   }
   EXPECT_EQ(statuses, (std::vector<int>{401, 401, 429}));
   // Only failed attempts count: a user who signs in often is never locked out.
@@ -419,8 +460,9 @@ TEST_P(ApiTest, RequestsAndLoginsAreRateLimited) {
   ASSERT_TRUE(maria.ok());
   statuses.clear();
   for (int i = 0; i < 4; ++i) {
-    statuses.push_back(
-        Send("POST", "/api/session", json{{"name", "marge"}, {"password", maria.value().secret}}.dump()).status);
+    statuses.push_back(Send("POST", "/api/session",
+                            json{{"name", "marge"}, {"password", maria.value().secret}}.dump())
+                           .status);
   }
   EXPECT_EQ(statuses, (std::vector<int>{200, 200, 200, 200}));
 }
@@ -446,8 +488,10 @@ TEST_P(ApiTest, OpenApiHealthAndMetricsDescribeTheServer) {
   As(Role::kService, "GET", "/api/workspaces");
   Response metrics = Send("GET", "/metrics");
   EXPECT_EQ(metrics.status, 200);
-  EXPECT_NE(metrics.text.find("tandem_http_requests_total{method=\"GET\",route=\"/api/workspaces\",status=\"200\"} 1"),
-            std::string::npos)
+  EXPECT_NE(
+      metrics.text.find(
+          "tandem_http_requests_total{method=\"GET\",route=\"/api/workspaces\",status=\"200\"} 1"),
+      std::string::npos)
       << metrics.text;
   EXPECT_NE(metrics.text.find("tandem_checks_run_total"), std::string::npos);
 }
@@ -455,12 +499,17 @@ TEST_P(ApiTest, OpenApiHealthAndMetricsDescribeTheServer) {
 // Every route, every role. The expected table is written out here by hand from the rules in
 // docs/server.md ("Roles"); the test also checks that it covers every route the server has.
 TEST_P(ApiTest, AuthorisationMatrixCoversEveryRouteAndRole) {
-  ASSERT_TRUE(service_->Import(testing::As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml").ok());
+  ASSERT_TRUE(
+      service_->Import(testing::As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml")
+          .ok());
   Outcome<Reply> scratch = service_->CreateWorkspace(
       testing::As(Role::kAdmin),
-      json{{"id", "scratch"}, {"settings", {{"name", "S"}, {"horizon", {{"start", "2027-01-01"}, {"end", "2027-01-31"}}}}}});
+      json{{"id", "scratch"},
+           {"settings",
+            {{"name", "S"}, {"horizon", {{"start", "2027-01-01"}, {"end", "2027-01-31"}}}}}});
   ASSERT_TRUE(scratch.ok()) << scratch.error().ToJson().dump();
-  const std::set<Role> all = {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService, Role::kAdmin};
+  const std::set<Role> all = {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService,
+                              Role::kAdmin};
   const std::set<Role> four = {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService};
   const std::set<Role> ops = {Role::kOperations, Role::kAdmin};
   const std::set<Role> mkt = {Role::kMarketing, Role::kAdmin};
@@ -468,11 +517,16 @@ TEST_P(ApiTest, AuthorisationMatrixCoversEveryRouteAndRole) {
   const std::set<Role> admin = {Role::kAdmin};
   const std::set<Role> finance_budget = {Role::kFinance, Role::kAdmin};
   const std::string w = "/api/workspaces/toy";
-  const json settings = {{"name", "Toy"}, {"horizon", {{"start", "2027-03-01"}, {"end", "2027-04-30"}}}};
+  const json settings = {{"name", "Toy"},
+                         {"horizon", {{"start", "2027-03-01"}, {"end", "2027-04-30"}}}};
   const json packing = {{"id", "packing"}, {"kind", "throughput"}, {"capacity", 999}};
   const json budget = {{"id", "budget"}, {"kind", "budget"}, {"capacity", 99}};
-  const json campaign = service_->GetEntity(testing::As(Role::kAdmin), "toy", "campaigns", "spring").value().body["body"];
-  json kite = service_->GetEntity(testing::As(Role::kAdmin), "toy", "offerings", "kite").value().body["body"];
+  const json campaign = service_->GetEntity(testing::As(Role::kAdmin), "toy", "campaigns", "spring")
+                            .value()
+                            .body["body"];
+  json kite = service_->GetEntity(testing::As(Role::kAdmin), "toy", "offerings", "kite")
+                  .value()
+                  .body["body"];
   kite["price"] = 41;  // loads unchanged: marketing may edit the rest of an offering
   Outcome<Credential> login = service_->AddUser("matrix-user", "service", false);
   ASSERT_TRUE(login.ok());
@@ -489,7 +543,12 @@ TEST_P(ApiTest, AuthorisationMatrixCoversEveryRouteAndRole) {
       {"GET", "/healthz", "/healthz", nullptr, {}, all},
       {"GET", "/metrics", "/metrics", nullptr, {}, all},
       {"GET", "/api/openapi.json", "/api/openapi.json", nullptr, {}, all},
-      {"POST", "/api/session", "/api/session", {{"name", "matrix-user"}, {"password", login.value().secret}}, {}, all},
+      {"POST",
+       "/api/session",
+       "/api/session",
+       {{"name", "matrix-user"}, {"password", login.value().secret}},
+       {},
+       all},
       {"GET", "/api/session", "/api/session", nullptr, {}, all},
       {"DELETE", "/api/session", "/api/session", nullptr, {}, all},
       {"GET", "/api/users", "/api/users", nullptr, {}, admin},
@@ -502,86 +561,205 @@ TEST_P(ApiTest, AuthorisationMatrixCoversEveryRouteAndRole) {
       {"GET", "/api/workspaces/{ws}/export", w + "/export", nullptr, {}, all},
       {"POST", "/api/workspaces/{ws}/import", w + "/import", testing::kToyScenario, {}, admin},
       {"PUT", "/api/workspaces/{ws}/resources/{id}", w + "/resources/packing", packing, stale, ops},
-      {"PUT", "/api/workspaces/{ws}/resources/{id}", w + "/resources/budget", budget, stale, finance_budget},
-      {"DELETE", "/api/workspaces/{ws}/resources/{id}", w + "/resources/packing", nullptr, stale, ops},
-      {"DELETE", "/api/workspaces/{ws}/resources/{id}", w + "/resources/budget", nullptr, stale, finance_budget},
-      {"PUT", "/api/workspaces/{ws}/calendars/{id}", w + "/calendars/shop", {{"open", {{"daily", "00:00-24:00"}}}}, stale, ops},
+      {"PUT", "/api/workspaces/{ws}/resources/{id}", w + "/resources/budget", budget, stale,
+       finance_budget},
+      {"DELETE", "/api/workspaces/{ws}/resources/{id}", w + "/resources/packing", nullptr, stale,
+       ops},
+      {"DELETE", "/api/workspaces/{ws}/resources/{id}", w + "/resources/budget", nullptr, stale,
+       finance_budget},
+      {"PUT",
+       "/api/workspaces/{ws}/calendars/{id}",
+       w + "/calendars/shop",
+       {{"open", {{"daily", "00:00-24:00"}}}},
+       stale,
+       ops},
       {"DELETE", "/api/workspaces/{ws}/calendars/{id}", w + "/calendars/shop", nullptr, stale, ops},
-      {"PUT", "/api/workspaces/{ws}/capabilities/{id}", w + "/capabilities/gift-wrap", {{"claim", "x"}}, stale, ops},
-      {"DELETE", "/api/workspaces/{ws}/capabilities/{id}", w + "/capabilities/gift-wrap", nullptr, stale, ops},
+      {"PUT",
+       "/api/workspaces/{ws}/capabilities/{id}",
+       w + "/capabilities/gift-wrap",
+       {{"claim", "x"}},
+       stale,
+       ops},
+      {"DELETE", "/api/workspaces/{ws}/capabilities/{id}", w + "/capabilities/gift-wrap", nullptr,
+       stale, ops},
       {"PUT", "/api/workspaces/{ws}/offerings/{id}", w + "/offerings/kite", kite, stale, offerings},
-      {"DELETE", "/api/workspaces/{ws}/offerings/{id}", w + "/offerings/kite", nullptr, stale, offerings},
-      {"PUT", "/api/workspaces/{ws}/messaging/{id}", w + "/messaging/m1",
-       {{"type", "delivery"}, {"within", "5d"}, {"share", 0.9}}, {}, mkt},
+      {"DELETE", "/api/workspaces/{ws}/offerings/{id}", w + "/offerings/kite", nullptr, stale,
+       offerings},
+      {"PUT",
+       "/api/workspaces/{ws}/messaging/{id}",
+       w + "/messaging/m1",
+       {{"type", "delivery"}, {"within", "5d"}, {"share", 0.9}},
+       {},
+       mkt},
       {"DELETE", "/api/workspaces/{ws}/messaging/{id}", w + "/messaging/m1", nullptr, stale, mkt},
       {"PUT", "/api/workspaces/{ws}/campaigns/{id}", w + "/campaigns/spring", campaign, stale, mkt},
-      {"DELETE", "/api/workspaces/{ws}/campaigns/{id}", w + "/campaigns/spring", nullptr, stale, mkt},
-      {"PUT", "/api/workspaces/{ws}/campaigns/{id}/bookings", w + "/campaigns/spring/bookings", json::array(), stale, ops},
-      {"PUT", "/api/workspaces/{ws}/offerings/{id}/loads", w + "/offerings/kite/loads", json::array(), stale,
+      {"DELETE", "/api/workspaces/{ws}/campaigns/{id}", w + "/campaigns/spring", nullptr, stale,
+       mkt},
+      {"PUT", "/api/workspaces/{ws}/campaigns/{id}/bookings", w + "/campaigns/spring/bookings",
+       json::array(), stale, ops},
+      {"PUT",
+       "/api/workspaces/{ws}/offerings/{id}/loads",
+       w + "/offerings/kite/loads",
+       json::array(),
+       stale,
        {Role::kService, Role::kOperations, Role::kAdmin}},
       {"GET", "/api/workspaces/{ws}/files", w + "/files", nullptr, {}, all},
-      {"GET", "/api/workspaces/{ws}/files/{path*}", w + "/files/history/kites.csv", nullptr, {}, all},
-      {"PUT", "/api/workspaces/{ws}/files/{path*}", w + "/files/history/kites.csv", "date,units\n", {}, offerings},
-      {"DELETE", "/api/workspaces/{ws}/files/{path*}", w + "/files/history/kites.csv", nullptr, stale, offerings},
+      {"GET",
+       "/api/workspaces/{ws}/files/{path*}",
+       w + "/files/history/kites.csv",
+       nullptr,
+       {},
+       all},
+      {"PUT",
+       "/api/workspaces/{ws}/files/{path*}",
+       w + "/files/history/kites.csv",
+       "date,units\n",
+       {},
+       offerings},
+      {"DELETE", "/api/workspaces/{ws}/files/{path*}", w + "/files/history/kites.csv", nullptr,
+       stale, offerings},
       {"GET", "/api/workspaces/{ws}/processes", w + "/processes", nullptr, {}, all},
-      {"GET", "/api/workspaces/{ws}/campaigns/{id}/process", w + "/campaigns/spring/process", nullptr, {}, all},
-      {"POST", "/api/workspaces/{ws}/campaigns/{id}/transition", w + "/campaigns/spring/transition", {{"to", "closed"}}, {}, mkt},
-      {"POST", "/api/workspaces/{ws}/campaigns/{id}/confirmations/{function}", w + "/campaigns/spring/confirmations/{own}",
-       json::object(), {}, four},
-      {"POST", "/api/workspaces/{ws}/campaigns/{id}/confirmations/{function}", w + "/campaigns/spring/confirmations/finance",
-       json::object(), {}, {Role::kFinance}},
-      {"DELETE", "/api/workspaces/{ws}/campaigns/{id}/confirmations/{function}",
-       w + "/campaigns/spring/confirmations/service", nullptr, {}, {Role::kService}},
-      {"POST", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}", w + "/campaigns/spring/signoffs/{own}",
-       {{"check", "x"}}, {}, four},
-      {"POST", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}", w + "/campaigns/spring/signoffs/operations",
-       {{"check", "x"}}, {}, {Role::kOperations}},
-      {"DELETE", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}", w + "/campaigns/spring/signoffs/marketing",
-       nullptr, {}, {Role::kMarketing}},
-      {"POST", "/api/workspaces/{ws}/campaigns/{id}/approve", w + "/campaigns/spring/approve", {{"check", "x"}}, {}, mkt},
-      {"POST", "/api/workspaces/{ws}/campaigns/{id}/check", w + "/campaigns/spring/check", nullptr, {}, all},
-      {"GET", "/api/workspaces/{ws}/campaigns/{id}/check", w + "/campaigns/spring/check", nullptr, {}, all},
-      {"POST", "/api/workspaces/{ws}/campaigns/{id}/recommend", w + "/campaigns/spring/recommend", nullptr, {}, all},
-      {"GET", "/api/workspaces/{ws}/campaigns/{id}/recommend", w + "/campaigns/spring/recommend", nullptr, {}, all},
-      {"POST", "/api/workspaces/{ws}/campaigns/{id}/recommend/adopt", w + "/campaigns/spring/recommend/adopt",
-       {{"option", 1}, {"key", "x"}}, {}, {Role::kMarketing, Role::kOperations, Role::kAdmin}},
-      {"GET", "/api/workspaces/{ws}/campaigns/{id}/handover", w + "/campaigns/spring/handover", nullptr, {}, all},
-      {"GET", "/api/workspaces/{ws}/campaigns/{id}/audit", w + "/campaigns/spring/audit", nullptr, {}, all},
+      {"GET",
+       "/api/workspaces/{ws}/campaigns/{id}/process",
+       w + "/campaigns/spring/process",
+       nullptr,
+       {},
+       all},
+      {"POST",
+       "/api/workspaces/{ws}/campaigns/{id}/transition",
+       w + "/campaigns/spring/transition",
+       {{"to", "closed"}},
+       {},
+       mkt},
+      {"POST",
+       "/api/workspaces/{ws}/campaigns/{id}/confirmations/{function}",
+       w + "/campaigns/spring/confirmations/{own}",
+       json::object(),
+       {},
+       four},
+      {"POST",
+       "/api/workspaces/{ws}/campaigns/{id}/confirmations/{function}",
+       w + "/campaigns/spring/confirmations/finance",
+       json::object(),
+       {},
+       {Role::kFinance}},
+      {"DELETE",
+       "/api/workspaces/{ws}/campaigns/{id}/confirmations/{function}",
+       w + "/campaigns/spring/confirmations/service",
+       nullptr,
+       {},
+       {Role::kService}},
+      {"POST",
+       "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}",
+       w + "/campaigns/spring/signoffs/{own}",
+       {{"check", "x"}},
+       {},
+       four},
+      {"POST",
+       "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}",
+       w + "/campaigns/spring/signoffs/operations",
+       {{"check", "x"}},
+       {},
+       {Role::kOperations}},
+      {"DELETE",
+       "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}",
+       w + "/campaigns/spring/signoffs/marketing",
+       nullptr,
+       {},
+       {Role::kMarketing}},
+      {"POST",
+       "/api/workspaces/{ws}/campaigns/{id}/approve",
+       w + "/campaigns/spring/approve",
+       {{"check", "x"}},
+       {},
+       mkt},
+      {"POST",
+       "/api/workspaces/{ws}/campaigns/{id}/check",
+       w + "/campaigns/spring/check",
+       nullptr,
+       {},
+       all},
+      {"GET",
+       "/api/workspaces/{ws}/campaigns/{id}/check",
+       w + "/campaigns/spring/check",
+       nullptr,
+       {},
+       all},
+      {"POST",
+       "/api/workspaces/{ws}/campaigns/{id}/recommend",
+       w + "/campaigns/spring/recommend",
+       nullptr,
+       {},
+       all},
+      {"GET",
+       "/api/workspaces/{ws}/campaigns/{id}/recommend",
+       w + "/campaigns/spring/recommend",
+       nullptr,
+       {},
+       all},
+      {"POST",
+       "/api/workspaces/{ws}/campaigns/{id}/recommend/adopt",
+       w + "/campaigns/spring/recommend/adopt",
+       {{"option", 1}, {"key", "x"}},
+       {},
+       {Role::kMarketing, Role::kOperations, Role::kAdmin}},
+      {"GET",
+       "/api/workspaces/{ws}/campaigns/{id}/handover",
+       w + "/campaigns/spring/handover",
+       nullptr,
+       {},
+       all},
+      {"GET",
+       "/api/workspaces/{ws}/campaigns/{id}/audit",
+       w + "/campaigns/spring/audit",
+       nullptr,
+       {},
+       all},
       {"GET", "/api/workspaces/{ws}/audit", w + "/audit", nullptr, {}, all},
       {"GET", "/api/workspaces/{ws}/alerts", w + "/alerts", nullptr, {}, all},
       {"GET", "/api/jobs/{job}", "/api/jobs/1", nullptr, {}, all},
   };
   for (const std::string& kind : EntityKinds()) {
     rows.push_back({"GET", "/api/workspaces/{ws}/" + kind, w + "/" + kind, nullptr, {}, all});
-    rows.push_back({"GET", "/api/workspaces/{ws}/" + kind + "/{id}", w + "/" + kind + "/x", nullptr, {}, all});
+    rows.push_back(
+        {"GET", "/api/workspaces/{ws}/" + kind + "/{id}", w + "/" + kind + "/x", nullptr, {}, all});
   }
   // The table covers every route.
   std::set<std::string> covered, declared;
   for (const Row& row : rows) covered.insert(row.method + " " + row.pattern);
   for (const Route& route : ApiRoutes()) declared.insert(route.method + " " + route.path);
   EXPECT_EQ(covered, declared);
-  const std::vector<Role> roles = {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService, Role::kAdmin};
+  const std::vector<Role> roles = {Role::kMarketing, Role::kOperations, Role::kFinance,
+                                   Role::kService, Role::kAdmin};
   int checked = 0;
   for (const Row& row : rows) {
     // Refused callers first, so that an allowed caller's change cannot turn a 403 into a 404.
     std::vector<Role> order;
-    for (Role role : roles) if (!row.allowed.count(role)) order.push_back(role);
-    for (Role role : roles) if (row.allowed.count(role)) order.push_back(role);
+    for (Role role : roles)
+      if (!row.allowed.count(role)) order.push_back(role);
+    for (Role role : roles)
+      if (row.allowed.count(role)) order.push_back(role);
     for (Role role : order) {
       std::string path = row.path;
       const size_t own = path.find("{own}");
-      if (own != std::string::npos) path.replace(own, 5, role == Role::kAdmin ? "marketing" : RoleName(role));
+      if (own != std::string::npos)
+        path.replace(own, 5, role == Role::kAdmin ? "marketing" : RoleName(role));
       httplib::Headers headers = {{"Authorization", "Bearer " + tokens_[role]}};
       if (row.if_match) headers.emplace("If-Match", "\"" + std::to_string(*row.if_match) + "\"");
       const bool text = row.body.is_string();
-      const Response response = Send(row.method, path, text ? row.body.get<std::string>() : (row.body.is_null() ? "" : row.body.dump()),
-                                     headers, text ? "text/plain" : "application/json");
+      const Response response =
+          Send(row.method, path,
+               text ? row.body.get<std::string>() : (row.body.is_null() ? "" : row.body.dump()),
+               headers, text ? "text/plain" : "application/json");
       if (row.allowed.count(role)) {
-        EXPECT_NE(response.status, 403) << RoleName(role) << " " << row.method << " " << path << " " << response.text;
+        EXPECT_NE(response.status, 403)
+            << RoleName(role) << " " << row.method << " " << path << " " << response.text;
         EXPECT_NE(response.status, 401) << RoleName(role) << " " << row.method << " " << path;
-        EXPECT_LT(response.status, 500) << RoleName(role) << " " << row.method << " " << path << " " << response.text;
+        EXPECT_LT(response.status, 500)
+            << RoleName(role) << " " << row.method << " " << path << " " << response.text;
       } else {
-        EXPECT_EQ(response.status, 403) << RoleName(role) << " " << row.method << " " << path << " " << response.text;
+        EXPECT_EQ(response.status, 403)
+            << RoleName(role) << " " << row.method << " " << path << " " << response.text;
       }
       ++checked;
     }

@@ -45,8 +45,9 @@ pid_t StartServer(const std::string& url, int port, const std::string& log) {
     FILE* out = std::freopen(log.c_str(), "a", stderr);
     (void)out;
     const std::string port_text = std::to_string(port);
-    execl(Binary().c_str(), Binary().c_str(), "serve", "--db", url.c_str(), "--port", port_text.c_str(), "--quiet",
-          "--rate-limit", "0", "--check-scenarios", "20", static_cast<char*>(nullptr));
+    execl(Binary().c_str(), Binary().c_str(), "serve", "--db", url.c_str(), "--port",
+          port_text.c_str(), "--quiet", "--rate-limit", "0", "--check-scenarios", "20",
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   return pid;
@@ -75,13 +76,14 @@ TEST_P(CrashTest, KillNineDuringABurstOfWritesLosesNothingAcknowledged) {
     std::ofstream toy(folder / "toy.yaml");
     toy << testing::kToyScenario;
   }
-  const auto [user_code, user_output] =
-      testing::RunCommand(Binary() + " user add crash-bot --role admin --token --db '" + database.url() + "'");
+  const auto [user_code, user_output] = testing::RunCommand(
+      Binary() + " user add crash-bot --role admin --token --db '" + database.url() + "'");
   ASSERT_EQ(user_code, 0) << user_output;
   const std::string token = user_output.substr(user_output.rfind(": ") + 2, 68);
   ASSERT_EQ(token.rfind("tdt_", 0), 0u) << user_output;
   const auto [import_code, import_output] =
-      testing::RunCommand(Binary() + " import '" + (folder / "toy.yaml").string() + "' --workspace toy --db '" + database.url() + "'");
+      testing::RunCommand(Binary() + " import '" + (folder / "toy.yaml").string() +
+                          "' --workspace toy --db '" + database.url() + "'");
   ASSERT_EQ(import_code, 0) << import_output;
 
   const int port = FreePort();
@@ -101,8 +103,8 @@ TEST_P(CrashTest, KillNineDuringABurstOfWritesLosesNothingAcknowledged) {
       for (int i = 0; i < 100000 && !dead; ++i) {
         const std::string id = "c" + std::to_string(t) + "-" + std::to_string(i);
         const json body = {{"claim", "claim " + id}};
-        httplib::Result result = client.Put(("/api/workspaces/toy/capabilities/" + id).c_str(), headers, body.dump(),
-                                            "application/json");
+        httplib::Result result = client.Put(("/api/workspaces/toy/capabilities/" + id).c_str(),
+                                            headers, body.dump(), "application/json");
         if (!result) break;  // the server is gone
         if (result->status == 201) {
           std::lock_guard<std::mutex> lock(mutex);
@@ -133,7 +135,8 @@ TEST_P(CrashTest, KillNineDuringABurstOfWritesLosesNothingAcknowledged) {
   const httplib::Headers headers = {{"Authorization", "Bearer " + token}};
   int missing = 0;
   for (const std::string& id : acknowledged) {
-    httplib::Result result = client.Get(("/api/workspaces/toy/capabilities/" + id).c_str(), headers);
+    httplib::Result result =
+        client.Get(("/api/workspaces/toy/capabilities/" + id).c_str(), headers);
     if (!result || result->status != 200) {
       ++missing;
       continue;
@@ -154,7 +157,9 @@ TEST_P(CrashTest, KillNineDuringABurstOfWritesLosesNothingAcknowledged) {
 
   if (GetParam() == "sqlite") {
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open_v2((database.folder() / "tandem.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open_v2((database.folder() / "tandem.db").c_str(), &db, SQLITE_OPEN_READONLY,
+                              nullptr),
+              SQLITE_OK);
     sqlite3_stmt* statement = nullptr;
     ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &statement, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);

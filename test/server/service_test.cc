@@ -4,12 +4,12 @@
 #include <set>
 #include <thread>
 
-#include "test_support.h"
 #include "tandem/advise/advise_output.h"
 #include "tandem/advise/recommend.h"
 #include "tandem/engine/check.h"
 #include "tandem/io/scenario_reader.h"
 #include "tandem/io/scenario_writer.h"
+#include "test_support.h"
 
 namespace tandem::server {
 namespace {
@@ -19,21 +19,24 @@ using testing::As;
 using testing::TestDatabase;
 
 FileLoader NoFiles() {
-  return [](const std::string& path) -> Result<std::string> { return Error::Io("no file " + path); };
+  return
+      [](const std::string& path) -> Result<std::string> { return Error::Io("no file " + path); };
 }
 
 class ServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     database_ = std::make_unique<TestDatabase>(GetParam());
-    Outcome<std::unique_ptr<Service>> opened = Service::Open(testing::TestOptions(database_->url()));
+    Outcome<std::unique_ptr<Service>> opened =
+        Service::Open(testing::TestOptions(database_->url()));
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     service_ = std::move(opened.value());
   }
   void TearDown() override { service_.reset(); }
 
   void ImportToy() {
-    Outcome<Reply> imported = service_->Import(As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml");
+    Outcome<Reply> imported =
+        service_->Import(As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml");
     ASSERT_TRUE(imported.ok()) << imported.error().ToJson().dump();
   }
 
@@ -59,12 +62,14 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
   Outcome<Reply> EditCampaign(const std::function<void(json&)>& change) {
     json body = EntityBody("campaigns", "spring");
     change(body);
-    return service_->PutEntity(As(Role::kMarketing), "toy", "campaigns", "spring", body, EntityVersion("campaigns", "spring"));
+    return service_->PutEntity(As(Role::kMarketing), "toy", "campaigns", "spring", body,
+                               EntityVersion("campaigns", "spring"));
   }
 
   void ConfirmAll(const std::string& campaign = "spring") {
     for (Role role : Functions()) {
-      Outcome<Reply> reply = service_->Confirm(As(role), "toy", campaign, RoleName(role), json{{"note", "current"}});
+      Outcome<Reply> reply =
+          service_->Confirm(As(role), "toy", campaign, RoleName(role), json{{"note", "current"}});
       ASSERT_TRUE(reply.ok()) << reply.error().ToJson().dump();
     }
   }
@@ -80,7 +85,8 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
 
   void SignAll(const std::string& key, const std::string& campaign = "spring") {
     for (Role role : Functions()) {
-      Outcome<Reply> reply = service_->SignOff(As(role), "toy", campaign, RoleName(role), json{{"check", key}});
+      Outcome<Reply> reply =
+          service_->SignOff(As(role), "toy", campaign, RoleName(role), json{{"check", key}});
       ASSERT_TRUE(reply.ok()) << reply.error().ToJson().dump();
     }
   }
@@ -88,12 +94,19 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
   // Groundwork, transfer, check, sign-offs and approval of the toy campaign (verdict go).
   void ApproveToy() {
     ImportToy();
-    ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt).ok());
+    ASSERT_TRUE(service_
+                    ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}},
+                                 std::nullopt)
+                    .ok());
     ConfirmAll();
-    ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt).ok());
+    ASSERT_TRUE(
+        service_
+            ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+            .ok());
     const std::string key = WaitForCheck();
     SignAll(key);
-    Outcome<Reply> approved = service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
+    Outcome<Reply> approved =
+        service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
     ASSERT_TRUE(approved.ok()) << approved.error().ToJson().dump();
   }
 
@@ -113,7 +126,8 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
     std::vector<std::string> actions;
     if (reply.ok()) {
       for (const json& item : reply.value().body["items"]) {
-        actions.push_back(item["action"].get<std::string>() + " " + item["target"].get<std::string>());
+        actions.push_back(item["action"].get<std::string>() + " " +
+                          item["target"].get<std::string>());
       }
     }
     return actions;
@@ -132,7 +146,8 @@ bool Contains(const std::vector<std::string>& list, const std::string& item) {
 
 TEST_P(ServiceTest, ImportAndExportRoundTripGreenleafWithoutLossOfMeaning) {
   const std::string original = testing::ReadSourceFile("examples/greenleaf.yaml");
-  Outcome<Reply> imported = service_->Import(As(Role::kAdmin), "greenleaf", original, {}, "greenleaf.yaml");
+  Outcome<Reply> imported =
+      service_->Import(As(Role::kAdmin), "greenleaf", original, {}, "greenleaf.yaml");
   ASSERT_TRUE(imported.ok()) << imported.error().ToJson().dump();
   Outcome<Reply> exported = service_->Export(As(Role::kFinance), "greenleaf", false);
   ASSERT_TRUE(exported.ok()) << exported.error().ToJson().dump();
@@ -148,16 +163,19 @@ TEST_P(ServiceTest, HistoryFilesTravelWithTheScenario) {
   const std::string per_day = "baseline: {per_day: 100, noise: none}";
   scenario.replace(scenario.find(per_day), per_day.size(), "baseline: {history: kites.csv}");
   std::string csv = "date,units\n";
-  for (int day = 1; day <= 28; ++day) csv += "2027-02-" + std::string(day < 10 ? "0" : "") + std::to_string(day) + ",90\n";
+  for (int day = 1; day <= 28; ++day)
+    csv += "2027-02-" + std::string(day < 10 ? "0" : "") + std::to_string(day) + ",90\n";
   Outcome<Reply> missing = service_->Import(As(Role::kAdmin), "toy", scenario, {}, "toy.yaml");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().status, 422);
-  Outcome<Reply> imported = service_->Import(As(Role::kAdmin), "toy", scenario, {{"kites.csv", csv}}, "toy.yaml");
+  Outcome<Reply> imported =
+      service_->Import(As(Role::kAdmin), "toy", scenario, {{"kites.csv", csv}}, "toy.yaml");
   ASSERT_TRUE(imported.ok()) << imported.error().ToJson().dump();
   Outcome<Reply> bundle = service_->Export(As(Role::kMarketing), "toy", true);
   ASSERT_TRUE(bundle.ok());
   EXPECT_EQ(bundle.value().body["files"]["kites.csv"], csv);
-  EXPECT_NE(bundle.value().body["scenario"].get<std::string>().find("kites.csv"), std::string::npos);
+  EXPECT_NE(bundle.value().body["scenario"].get<std::string>().find("kites.csv"),
+            std::string::npos);
 }
 
 TEST_P(ServiceTest, InvalidWritesAreRefusedNamingTheField) {
@@ -165,21 +183,24 @@ TEST_P(ServiceTest, InvalidWritesAreRefusedNamingTheField) {
   json packing = EntityBody("resources", "packing");
   packing["capacity"] = -5;
   Outcome<Reply> negative =
-      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, EntityVersion("resources", "packing"));
+      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing,
+                          EntityVersion("resources", "packing"));
   ASSERT_FALSE(negative.ok());
   EXPECT_EQ(negative.error().status, 422);
   ASSERT_FALSE(negative.error().fields.empty());
   EXPECT_EQ(negative.error().fields[0].field, "capacity");
   // Deleting a resource an offering routes through breaks the offering: the error names it.
-  Outcome<Reply> deleted =
-      service_->DeleteEntity(As(Role::kOperations), "toy", "resources", "packing", EntityVersion("resources", "packing"));
+  Outcome<Reply> deleted = service_->DeleteEntity(As(Role::kOperations), "toy", "resources",
+                                                  "packing", EntityVersion("resources", "packing"));
   ASSERT_FALSE(deleted.ok());
   EXPECT_EQ(deleted.error().status, 422);
   ASSERT_FALSE(deleted.error().fields.empty());
-  EXPECT_NE(deleted.error().fields[0].path.find("offerings/kite"), std::string::npos) << deleted.error().ToJson().dump();
+  EXPECT_NE(deleted.error().fields[0].path.find("offerings/kite"), std::string::npos)
+      << deleted.error().ToJson().dump();
   // Unknown keys are refused too (a typo is never ignored).
-  Outcome<Reply> typo = service_->PutEntity(As(Role::kOperations), "toy", "capabilities", "same-day",
-                                            {{"claim", "same-day dispatch"}, {"form", "2027-03-01"}}, std::nullopt);
+  Outcome<Reply> typo =
+      service_->PutEntity(As(Role::kOperations), "toy", "capabilities", "same-day",
+                          {{"claim", "same-day dispatch"}, {"form", "2027-03-01"}}, std::nullopt);
   ASSERT_FALSE(typo.ok());
   EXPECT_EQ(typo.error().fields.at(0).field, "form");
   // Nothing of the refused writes was stored.
@@ -191,26 +212,44 @@ TEST_P(ServiceTest, EachFunctionEditsOnlyItsOwnPart) {
   ImportToy();
   json budget = EntityBody("resources", "budget");
   budget["capacity"] = 120000;
-  EXPECT_EQ(service_->PutEntity(As(Role::kOperations), "toy", "resources", "budget", budget, 1).error().status, 403);
-  EXPECT_TRUE(service_->PutEntity(As(Role::kFinance), "toy", "resources", "budget", budget, 1).ok());
+  EXPECT_EQ(service_->PutEntity(As(Role::kOperations), "toy", "resources", "budget", budget, 1)
+                .error()
+                .status,
+            403);
+  EXPECT_TRUE(
+      service_->PutEntity(As(Role::kFinance), "toy", "resources", "budget", budget, 1).ok());
   json packing = EntityBody("resources", "packing");
   packing["capacity"] = 1100;
-  EXPECT_EQ(service_->PutEntity(As(Role::kFinance), "toy", "resources", "packing", packing, 1).error().status, 403);
-  EXPECT_TRUE(service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1).ok());
+  EXPECT_EQ(service_->PutEntity(As(Role::kFinance), "toy", "resources", "packing", packing, 1)
+                .error()
+                .status,
+            403);
+  EXPECT_TRUE(
+      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1).ok());
   // A throughput resource cannot become a budget to dodge the rule.
   packing["kind"] = "budget";
-  EXPECT_EQ(service_->PutEntity(As(Role::kFinance), "toy", "resources", "packing", packing, 2).error().status, 403);
+  EXPECT_EQ(service_->PutEntity(As(Role::kFinance), "toy", "resources", "packing", packing, 2)
+                .error()
+                .status,
+            403);
   // Bookings are operations'; marketing cannot slip them into a campaign edit.
   Outcome<Reply> booked = EditCampaign([](json& body) {
-    body["bookings"] = json::array({{{"resource", "packing"}, {"extra", 10}, {"from", "2027-03-15"}, {"until", "2027-03-20"}}});
+    body["bookings"] = json::array({{{"resource", "packing"},
+                                     {"extra", 10},
+                                     {"from", "2027-03-15"},
+                                     {"until", "2027-03-20"}}});
   });
   ASSERT_FALSE(booked.ok());
   EXPECT_EQ(booked.error().status, 403);
   EXPECT_EQ(booked.error().fields.at(0).field, "bookings");
   // Service sets the contact load per order; marketing may not.
   const json loads = json::array({{{"resource", "support"}, {"per_unit", 0.08}, {"lag", "1d"}}});
-  EXPECT_EQ(service_->PutPart(As(Role::kMarketing), "toy", "offerings", "kite", "loads", loads, 1).error().status, 403);
-  Outcome<Reply> service_loads = service_->PutPart(As(Role::kService), "toy", "offerings", "kite", "loads", loads, 1);
+  EXPECT_EQ(service_->PutPart(As(Role::kMarketing), "toy", "offerings", "kite", "loads", loads, 1)
+                .error()
+                .status,
+            403);
+  Outcome<Reply> service_loads =
+      service_->PutPart(As(Role::kService), "toy", "offerings", "kite", "loads", loads, 1);
   ASSERT_TRUE(service_loads.ok()) << service_loads.error().ToJson().dump();
   EXPECT_EQ(EntityBody("offerings", "kite")["loads"][0]["per_unit"], 0.08);
 }
@@ -219,14 +258,17 @@ TEST_P(ServiceTest, UpdatesNeedTheCurrentVersion) {
   ImportToy();
   json packing = EntityBody("resources", "packing");
   packing["capacity"] = 900;
-  Outcome<Reply> blind = service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, std::nullopt);
+  Outcome<Reply> blind = service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing",
+                                             packing, std::nullopt);
   ASSERT_FALSE(blind.ok());
   EXPECT_EQ(blind.error().status, 428);
-  Outcome<Reply> first = service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1);
+  Outcome<Reply> first =
+      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(*first.value().version, 2);
   packing["capacity"] = 800;
-  Outcome<Reply> stale = service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1);
+  Outcome<Reply> stale =
+      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1);
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.error().status, 409);
   EXPECT_EQ(stale.error().fields.at(0).field, "If-Match");
@@ -238,20 +280,39 @@ TEST_P(ServiceTest, UpdatesNeedTheCurrentVersion) {
 
 TEST_P(ServiceTest, GroundworkNeedsEveryConfirmation) {
   ImportToy();
-  ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt).ok());
-  EXPECT_EQ(service_->Transition(As(Role::kOperations), "toy", "spring", {{"to", "transfer"}}, std::nullopt).error().status, 403);
-  ASSERT_TRUE(service_->Confirm(As(Role::kMarketing), "toy", "spring", "marketing", json::object()).ok());
+  ASSERT_TRUE(
+      service_
+          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+          .ok());
+  EXPECT_EQ(
+      service_
+          ->Transition(As(Role::kOperations), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+          .error()
+          .status,
+      403);
+  ASSERT_TRUE(
+      service_->Confirm(As(Role::kMarketing), "toy", "spring", "marketing", json::object()).ok());
   // No one confirms for another function, not even admin.
-  EXPECT_EQ(service_->Confirm(As(Role::kMarketing), "toy", "spring", "finance", json::object()).error().status, 403);
-  EXPECT_EQ(service_->Confirm(As(Role::kAdmin), "toy", "spring", "finance", json::object()).error().status, 403);
+  EXPECT_EQ(service_->Confirm(As(Role::kMarketing), "toy", "spring", "finance", json::object())
+                .error()
+                .status,
+            403);
+  EXPECT_EQ(service_->Confirm(As(Role::kAdmin), "toy", "spring", "finance", json::object())
+                .error()
+                .status,
+            403);
   EXPECT_EQ(Process()["missing_confirmations"], json({"operations", "finance", "service"}));
-  Outcome<Reply> early = service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt);
+  Outcome<Reply> early = service_->Transition(As(Role::kMarketing), "toy", "spring",
+                                              {{"to", "transfer"}}, std::nullopt);
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().status, 409);
   EXPECT_EQ(early.error().fields.size(), 3u);
   ConfirmAll();
   EXPECT_TRUE(Process()["missing_confirmations"].empty());
-  EXPECT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt).ok());
+  EXPECT_TRUE(
+      service_
+          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+          .ok());
 }
 
 TEST_P(ServiceTest, ApprovalOfAGoCampaignProducesTheHandover) {
@@ -285,32 +346,44 @@ TEST_P(ServiceTest, ApprovalOfAGoCampaignProducesTheHandover) {
   Outcome<Reply> marketing = service_->Handover(As(Role::kMarketing), "toy", "spring");
   ASSERT_TRUE(marketing.ok());
   EXPECT_FALSE(marketing.value().body["handover"].contains("operations"));
-  EXPECT_EQ(marketing.value().body["handover"]["marketing"]["promises"][0]["text"], "delivered within 3d for 95% of orders");
+  EXPECT_EQ(marketing.value().body["handover"]["marketing"]["promises"][0]["text"],
+            "delivered within 3d for 95% of orders");
   Outcome<Reply> service = service_->Handover(As(Role::kService), "toy", "spring");
   ASSERT_TRUE(service.ok());
   EXPECT_EQ(service.value().body["handover"]["service"]["promises"][0]["status"], "kept");
   const std::vector<std::string> audit = AuditActions();
-  for (const char* entry : {"confirm operations", "signoff finance", "approve state", "check-done check"}) {
+  for (const char* entry :
+       {"confirm operations", "signoff finance", "approve state", "check-done check"}) {
     EXPECT_TRUE(Contains(audit, entry)) << entry;
   }
 }
 
 TEST_P(ServiceTest, SignOffsAreOnTheCurrentCheckOnly) {
   ImportToy();
-  ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt).ok());
+  ASSERT_TRUE(
+      service_
+          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+          .ok());
   ConfirmAll();
-  ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt).ok());
+  ASSERT_TRUE(
+      service_
+          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+          .ok());
   const std::string key = WaitForCheck();
-  Outcome<Reply> wrong = service_->SignOff(As(Role::kFinance), "toy", "spring", "finance", {{"check", "0000"}});
+  Outcome<Reply> wrong =
+      service_->SignOff(As(Role::kFinance), "toy", "spring", "finance", {{"check", "0000"}});
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.error().status, 409);
   EXPECT_EQ(wrong.error().fields.at(0).field, "check");
-  ASSERT_TRUE(service_->SignOff(As(Role::kFinance), "toy", "spring", "finance", {{"check", key}}).ok());
+  ASSERT_TRUE(
+      service_->SignOff(As(Role::kFinance), "toy", "spring", "finance", {{"check", key}}).ok());
   Outcome<Reply> early = service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().status, 409);
   EXPECT_EQ(early.error().fields.size(), 3u);  // marketing, operations, service missing
-  EXPECT_EQ(service_->Approve(As(Role::kOperations), "toy", "spring", {{"check", key}}).error().status, 403);
+  EXPECT_EQ(
+      service_->Approve(As(Role::kOperations), "toy", "spring", {{"check", key}}).error().status,
+      403);
 }
 
 TEST_P(ServiceTest, TheCheckIsCachedByContent) {
@@ -341,7 +414,8 @@ TEST_P(ServiceTest, TheCheckIsCachedByContent) {
   EXPECT_EQ(result.value().body["result"]["verdict"], "go");
   bool series = false;  // chart series included
   for (const json& check : result.value().body["result"]["checks"]) {
-    if (check["type"] == "throughput" && check["resource"] == "packing") series = !check["days"].empty();
+    if (check["type"] == "throughput" && check["resource"] == "packing")
+      series = !check["days"].empty();
   }
   EXPECT_TRUE(series);
 }
@@ -350,7 +424,8 @@ TEST_P(ServiceTest, AResourceChangeWithdrawsOnlyTheSignOffsItInvalidates) {
   ApproveToy();
   json packing = EntityBody("resources", "packing");
   packing["capacity"] = 900;  // still far above demand: the verdict stays go
-  ASSERT_TRUE(service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1).ok());
+  ASSERT_TRUE(
+      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1).ok());
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
   json process = Process();
   // Operations signed off on the old capacity; marketing, finance and service on parts that
@@ -369,9 +444,15 @@ TEST_P(ServiceTest, ANoGoIsApprovedOnlyByARecordedOverride) {
   ImportToy();
   // Spend twice the budget: the budget check breaks, the verdict is no-go.
   ASSERT_TRUE(EditCampaign([](json& body) { body["spend"] = 200000; }).ok());
-  ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt).ok());
+  ASSERT_TRUE(
+      service_
+          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+          .ok());
   ConfirmAll();
-  ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt).ok());
+  ASSERT_TRUE(
+      service_
+          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+          .ok());
   const std::string key = WaitForCheck();
   EXPECT_EQ(Process()["check"]["verdict"], "no-go");
   SignAll(key);
@@ -379,12 +460,14 @@ TEST_P(ServiceTest, ANoGoIsApprovedOnlyByARecordedOverride) {
   ASSERT_FALSE(plain.ok());
   EXPECT_EQ(plain.error().status, 409);
   EXPECT_EQ(plain.error().fields.at(0).field, "override.reason");
-  Outcome<Reply> vague = service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}, {"override", {{"reason", ""}}}});
+  Outcome<Reply> vague = service_->Approve(As(Role::kMarketing), "toy", "spring",
+                                           {{"check", key}, {"override", {{"reason", ""}}}});
   ASSERT_FALSE(vague.ok());
   EXPECT_EQ(vague.error().fields.at(0).field, "override.reason");
   const std::string reason = "the board funds the overrun from the Q2 reserve";
-  Outcome<Reply> overridden = service_->Approve(As(Role::kMarketing, "maria"), "toy", "spring",
-                                                {{"check", key}, {"override", {{"reason", reason}}}});
+  Outcome<Reply> overridden =
+      service_->Approve(As(Role::kMarketing, "maria"), "toy", "spring",
+                        {{"check", key}, {"override", {{"reason", reason}}}});
   ASSERT_TRUE(overridden.ok()) << overridden.error().ToJson().dump();
   json process = Process();
   EXPECT_EQ(process["state"], "approved");
@@ -394,7 +477,8 @@ TEST_P(ServiceTest, ANoGoIsApprovedOnlyByARecordedOverride) {
   EXPECT_FALSE(process["override"]["at"].get<std::string>().empty());
   // Finance was told about the overrun; operations was not.
   bool budget_alert = false;
-  for (const json& alert : AlertsFor(Role::kFinance)) budget_alert = budget_alert || alert["kind"] == "budget-overrun";
+  for (const json& alert : AlertsFor(Role::kFinance))
+    budget_alert = budget_alert || alert["kind"] == "budget-overrun";
   EXPECT_TRUE(budget_alert);
   for (const json& alert : AlertsFor(Role::kOperations)) EXPECT_NE(alert["kind"], "budget-overrun");
   EXPECT_TRUE(Contains(AuditActions(), "override verdict"));
@@ -415,7 +499,8 @@ TEST_P(ServiceTest, AWorseVerdictAfterApprovalAlertsEveryoneAndOperationsGetsThe
   EXPECT_FALSE(kinds_for_service.count("capacity-needed"));
   bool capacity = false;
   for (const json& alert : AlertsFor(Role::kOperations)) {
-    if (alert["kind"] == "capacity-needed" && alert["data"]["resource"] == "packing") capacity = true;
+    if (alert["kind"] == "capacity-needed" && alert["data"]["resource"] == "packing")
+      capacity = true;
   }
   EXPECT_TRUE(capacity);
 }
@@ -424,7 +509,9 @@ TEST_P(ServiceTest, ACapabilityThatSupportsANewClaimAlertsMarketing) {
   ImportToy();
   json capability = EntityBody("capabilities", "gift-wrap");
   capability["from"] = "2027-03-01";  // now covers the campaign's window (15-28 March)
-  ASSERT_TRUE(service_->PutEntity(As(Role::kOperations), "toy", "capabilities", "gift-wrap", capability, 1).ok());
+  ASSERT_TRUE(
+      service_->PutEntity(As(Role::kOperations), "toy", "capabilities", "gift-wrap", capability, 1)
+          .ok());
   std::vector<json> marketing = AlertsFor(Role::kMarketing);
   ASSERT_EQ(marketing.size(), 1u);
   EXPECT_EQ(marketing[0]["kind"], "stronger-promise");
@@ -438,11 +525,13 @@ TEST_P(ServiceTest, AFasterResourceThatAllowsAStrongerTimePromiseAlertsMarketing
   // ladder that 95% reach (24h is not). With 13h of packing it is 37h: 48h.
   json packing = EntityBody("resources", "packing");
   packing["processing_time"] = "13h";
-  ASSERT_TRUE(service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1).ok());
+  ASSERT_TRUE(
+      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1).ok());
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
   EXPECT_TRUE(AlertsFor(Role::kMarketing).empty());  // slower: nothing stronger to promise
   packing["processing_time"] = "1h";
-  ASSERT_TRUE(service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 2).ok());
+  ASSERT_TRUE(
+      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 2).ok());
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
   std::vector<json> alerts = AlertsFor(Role::kMarketing);
   ASSERT_EQ(alerts.size(), 1u);
@@ -465,11 +554,18 @@ int64_t OptionNumber(const json& options, bool expand) {
 }
 
 TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
-  Outcome<Reply> imported = service_->Import(As(Role::kAdmin), "toy", testing::NoGoToyScenario(), {}, "toy.yaml");
+  Outcome<Reply> imported =
+      service_->Import(As(Role::kAdmin), "toy", testing::NoGoToyScenario(), {}, "toy.yaml");
   ASSERT_TRUE(imported.ok()) << imported.error().ToJson().dump();
-  ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt).ok());
+  ASSERT_TRUE(
+      service_
+          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+          .ok());
   ConfirmAll();
-  ASSERT_TRUE(service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt).ok());
+  ASSERT_TRUE(
+      service_
+          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+          .ok());
   // The check says no-go, which queues the counter-proposals by itself.
   const std::string check_key = WaitForCheck();
   json process = Process();
@@ -507,7 +603,8 @@ TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
   ASSERT_TRUE(library.ok());
   std::string text = RecommendationsToJson(library.value(), scenario.value().currency);
   while (!text.empty() && text.back() == '\n') text.pop_back();
-  EXPECT_NE(read.value().text.find("\"result\":" + text + "}"), std::string::npos) << read.value().text;
+  EXPECT_NE(read.value().text.find("\"result\":" + text + "}"), std::string::npos)
+      << read.value().text;
   ASSERT_EQ(library.value().campaigns.size(), 1u);
   ASSERT_EQ(library.value().campaigns[0].options.size(), options.size());
   for (size_t i = 0; i < options.size(); ++i) {
@@ -516,7 +613,8 @@ TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
     check.threads = 2;
     Result<CheckResult> applied = RunCheck(library.value().campaigns[0].options[i].applied, check);
     ASSERT_TRUE(applied.ok());
-    EXPECT_EQ(options[i]["verdict"], VerdictName(applied.value().campaigns[0].verdict)) << options[i]["summary"];
+    EXPECT_EQ(options[i]["verdict"], VerdictName(applied.value().campaigns[0].verdict))
+        << options[i]["summary"];
   }
 
   SignAll(check_key);
@@ -525,17 +623,21 @@ TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
   ASSERT_GT(expand, 0) << options.dump();
   ASSERT_GT(other, 0) << options.dump();
   // Booking capacity is operations' (and admin's); changing the campaign marketing's.
-  Outcome<Reply> marketing_books = service_->AdoptOption(As(Role::kMarketing), "toy", "spring", {{"option", expand}, {"key", key}});
+  Outcome<Reply> marketing_books = service_->AdoptOption(As(Role::kMarketing), "toy", "spring",
+                                                         {{"option", expand}, {"key", key}});
   ASSERT_FALSE(marketing_books.ok());
   EXPECT_EQ(marketing_books.error().status, 403);
   EXPECT_EQ(marketing_books.error().fields.at(0).field, "bookings");
-  Outcome<Reply> operations_caps = service_->AdoptOption(As(Role::kOperations), "toy", "spring", {{"option", other}, {"key", key}});
+  Outcome<Reply> operations_caps = service_->AdoptOption(As(Role::kOperations), "toy", "spring",
+                                                         {{"option", other}, {"key", key}});
   ASSERT_FALSE(operations_caps.ok());
   EXPECT_EQ(operations_caps.error().status, 403);
-  Outcome<Reply> finance = service_->AdoptOption(As(Role::kFinance), "toy", "spring", {{"option", other}, {"key", key}});
+  Outcome<Reply> finance =
+      service_->AdoptOption(As(Role::kFinance), "toy", "spring", {{"option", other}, {"key", key}});
   ASSERT_FALSE(finance.ok());
   EXPECT_EQ(finance.error().status, 403);
-  Outcome<Reply> beyond = service_->AdoptOption(As(Role::kAdmin), "toy", "spring", {{"option", 99}, {"key", key}});
+  Outcome<Reply> beyond =
+      service_->AdoptOption(As(Role::kAdmin), "toy", "spring", {{"option", 99}, {"key", key}});
   ASSERT_FALSE(beyond.ok());
   EXPECT_EQ(beyond.error().status, 400);
   EXPECT_EQ(beyond.error().fields.at(0).field, "option");
@@ -545,7 +647,8 @@ TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
   // Operations books the capacity: one write changes the campaign's bookings, withdraws
   // operations' sign-off (bookings are its part, not marketing's) and queues the check.
   const json chosen = options[static_cast<size_t>(expand - 1)];
-  Outcome<Reply> adopted = service_->AdoptOption(As(Role::kOperations, "oscar"), "toy", "spring", {{"option", expand}, {"key", key}});
+  Outcome<Reply> adopted = service_->AdoptOption(As(Role::kOperations, "oscar"), "toy", "spring",
+                                                 {{"option", expand}, {"key", key}});
   ASSERT_TRUE(adopted.ok()) << adopted.error().ToJson().dump();
   const json after = adopted.value().body;
   EXPECT_EQ(after["state"], "transfer");
@@ -579,7 +682,8 @@ TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
   EXPECT_TRUE(audited);
   EXPECT_TRUE(Contains(AuditActions(), "withdraw-signoff operations"));
   // The key read before the change is stale now.
-  Outcome<Reply> stale = service_->AdoptOption(As(Role::kMarketing), "toy", "spring", {{"option", other}, {"key", key}});
+  Outcome<Reply> stale = service_->AdoptOption(As(Role::kMarketing), "toy", "spring",
+                                               {{"option", other}, {"key", key}});
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.error().status, 409);
   EXPECT_EQ(stale.error().fields.at(0).field, "key");
@@ -608,7 +712,8 @@ TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
 }
 
 TEST_P(ServiceTest, CounterProposalsAreCachedByContentAndSupersededByAChange) {
-  Outcome<Reply> imported = service_->Import(As(Role::kAdmin), "toy", testing::NoGoToyScenario(), {}, "toy.yaml");
+  Outcome<Reply> imported =
+      service_->Import(As(Role::kAdmin), "toy", testing::NoGoToyScenario(), {}, "toy.yaml");
   ASSERT_TRUE(imported.ok());
   Outcome<Reply> none = service_->GetRecommendations(As(Role::kService), "toy", "spring");
   ASSERT_TRUE(none.ok());
@@ -642,21 +747,25 @@ TEST_P(ServiceTest, CounterProposalsAreCachedByContentAndSupersededByAChange) {
 
 TEST_P(ServiceTest, ASearchCutShortByAShutdownRunsAgainAtTheNextStart) {
   const std::string greenleaf = testing::ReadSourceFile("examples/greenleaf.yaml");
-  ASSERT_TRUE(service_->Import(As(Role::kAdmin), "greenleaf", greenleaf, {}, "greenleaf.yaml").ok());
-  Outcome<Reply> requested = service_->RequestRecommendations(As(Role::kMarketing), "greenleaf", "spring-40");
+  ASSERT_TRUE(
+      service_->Import(As(Role::kAdmin), "greenleaf", greenleaf, {}, "greenleaf.yaml").ok());
+  Outcome<Reply> requested =
+      service_->RequestRecommendations(As(Role::kMarketing), "greenleaf", "spring-40");
   ASSERT_TRUE(requested.ok()) << requested.error().ToJson().dump();
   ASSERT_EQ(requested.value().status, 202);
   const int64_t job = requested.value().body["job"];
   // Stop the service once the search runs: it gives up at its next stage, and is neither
   // failed nor lost. (Should it finish first, the rest holds all the same.)
   for (int i = 0; i < 4000; ++i) {
-    Outcome<Reply> read = service_->GetRecommendations(As(Role::kMarketing), "greenleaf", "spring-40");
+    Outcome<Reply> read =
+        service_->GetRecommendations(As(Role::kMarketing), "greenleaf", "spring-40");
     ASSERT_TRUE(read.ok());
     if (read.value().body["status"] != "queued") break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   service_.reset();
-  Outcome<std::unique_ptr<Service>> reopened = Service::Open(testing::TestOptions(database_->url()));
+  Outcome<std::unique_ptr<Service>> reopened =
+      Service::Open(testing::TestOptions(database_->url()));
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   service_ = std::move(reopened.value());
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));

@@ -31,7 +31,8 @@ namespace tandem::server::testing {
 inline std::string RandomSuffix() {
   static std::atomic<int> counter{0};
   std::random_device device;
-  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(device() % 100000);
+  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
+         std::to_string(device() % 100000);
 }
 
 // A database for one test, dropped afterwards.
@@ -74,7 +75,8 @@ class TestDatabase {
       ADD_FAILURE() << "cannot connect to " << base_ << ": " << PQerrorMessage(conn);
     } else {
       PGresult* result = PQexec(conn, sql.c_str());
-      if (PQresultStatus(result) != PGRES_COMMAND_OK) ADD_FAILURE() << sql << ": " << PQerrorMessage(conn);
+      if (PQresultStatus(result) != PGRES_COMMAND_OK)
+        ADD_FAILURE() << sql << ": " << PQerrorMessage(conn);
       PQclear(result);
     }
     PQfinish(conn);
@@ -162,7 +164,8 @@ inline std::string NoGoToyScenario() {
   };
   replace("lift: 0.5", "lift: 300");
   replace("processing_time: 1h, cost_per_unit: 1}",
-          "processing_time: 1h, cost_per_unit: 1, expansion: {extra: 400, cost_per_unit: 2, lead_time: 7d}}");
+          "processing_time: 1h, cost_per_unit: 1, expansion: {extra: 400, cost_per_unit: 2, "
+          "lead_time: 7d}}");
   return text;
 }
 
@@ -191,10 +194,10 @@ inline std::string BackendName(const ::testing::TestParamInfo<std::string>& info
 
 }  // namespace tandem::server::testing
 
-#define TANDEM_INSTANTIATE_BACKENDS(suite)                                                                      \
-  INSTANTIATE_TEST_SUITE_P(Sqlite, suite, ::testing::Values(std::string("sqlite")),                              \
-                           tandem::server::testing::BackendName);                                                \
-  INSTANTIATE_TEST_SUITE_P(Postgres, suite, ::testing::Values(std::string("postgresql")),                        \
+#define TANDEM_INSTANTIATE_BACKENDS(suite)                                                \
+  INSTANTIATE_TEST_SUITE_P(Sqlite, suite, ::testing::Values(std::string("sqlite")),       \
+                           tandem::server::testing::BackendName);                         \
+  INSTANTIATE_TEST_SUITE_P(Postgres, suite, ::testing::Values(std::string("postgresql")), \
                            tandem::server::testing::BackendName)
 
 #endif  // TANDEM_TEST_SERVER_TEST_SUPPORT_H_

@@ -18,18 +18,25 @@ namespace {
 constexpr std::array<double, 7> kPattern = {0.8, 0.9, 1.0, 1.0, 1.1, 1.5, 0.7};
 
 // 2027-01-04 is a Monday (ISO week 2027-W01).
-Date Monday() { return Date::FromCivil(2027, 1, 4); }
+Date Monday() {
+  return Date::FromCivil(2027, 1, 4);
+}
 
-std::vector<DailyObservation> Series(Date start, int days, const std::function<double(int, Date)>& units) {
+std::vector<DailyObservation> Series(Date start, int days,
+                                     const std::function<double(int, Date)>& units) {
   std::vector<DailyObservation> history;
   for (int d = 0; d < days; ++d) history.push_back({start + d, units(d, start + d)});
   return history;
 }
 
-double Pattern(Date date) { return kPattern[static_cast<size_t>(date.weekday())]; }
+double Pattern(Date date) {
+  return kPattern[static_cast<size_t>(date.weekday())];
+}
 
-void ExpectWeekly(const HistoryForecast& forecast, const std::array<double, 7>& expected, double tolerance) {
-  for (size_t i = 0; i < 7; ++i) EXPECT_NEAR(forecast.weekly[i], expected[i], tolerance) << "weekday " << i;
+void ExpectWeekly(const HistoryForecast& forecast, const std::array<double, 7>& expected,
+                  double tolerance) {
+  for (size_t i = 0; i < 7; ++i)
+    EXPECT_NEAR(forecast.weekly[i], expected[i], tolerance) << "weekday " << i;
 }
 
 TEST(DemandForecastTest, CheckCalendar) {
@@ -87,7 +94,8 @@ TEST(DemandForecastTest, ExactLinearTrendIsExtended) {
   ASSERT_TRUE(forecast.has_trend);
   EXPECT_NEAR(forecast.slope_per_day, 2, 1e-9);
   EXPECT_NEAR(forecast.level, 238, 1e-9);
-  for (int ahead : {1, 7, 30}) EXPECT_NEAR(forecast.At(Monday() + 69 + ahead), 238 + 2.0 * ahead, 1e-8);
+  for (int ahead : {1, 7, 30})
+    EXPECT_NEAR(forecast.At(Monday() + 69 + ahead), 238 + 2.0 * ahead, 1e-8);
 }
 
 TEST(DemandForecastTest, ExactLinearTrendWithWeeklyPatternIsExtended) {
@@ -96,7 +104,8 @@ TEST(DemandForecastTest, ExactLinearTrendWithWeeklyPatternIsExtended) {
   // (The ratios to the centred moving average alone are off here: the average of
   // s_w (a + b t) is a + b t + (b/7) sum_k k s_{w+k}, about 0.2% of the level.)
   const Date start = Monday() + 3;
-  const auto history = Series(start, 70, [](int d, Date date) { return Pattern(date) * (100.0 + 2.0 * d); });
+  const auto history =
+      Series(start, 70, [](int d, Date date) { return Pattern(date) * (100.0 + 2.0 * d); });
   const HistoryForecast forecast = ForecastFromHistory(history);
   ASSERT_TRUE(forecast.has_trend);
   ExpectWeekly(forecast, kPattern, 1e-9);
@@ -149,7 +158,8 @@ TEST(DemandForecastTest, NoisyTrendIsDetected) {
   // 500 + 3d + N(0, 50^2), 120 days. OLS slope standard error sigma / sqrt(Sxx) with
   // Sxx = n (n^2 - 1) / 12 = 143990: 50 / 379.5 = 0.13; t ~ 23. Slope within 5 se of 3.
   Stream stream(32, 0, 0);
-  const auto history = Series(Monday(), 120, [&](int d, Date) { return 500 + 3.0 * d + 50 * stream.Normal(); });
+  const auto history =
+      Series(Monday(), 120, [&](int d, Date) { return 500 + 3.0 * d + 50 * stream.Normal(); });
   const HistoryForecast forecast = ForecastFromHistory(history);
   ASSERT_TRUE(forecast.has_trend);
   EXPECT_NEAR(forecast.slope_per_day, 3, 5 * 50 / std::sqrt(120.0 * (120.0 * 120.0 - 1) / 12));
@@ -232,8 +242,8 @@ TEST(DemandForecastTest, ClosedDaysWithZeroUnits) {
   for (size_t i = 0; i < 7; ++i) EXPECT_NEAR(forecast.weekly[i], closed[i] / 0.9, 1e-12) << i;
   EXPECT_FALSE(forecast.has_trend);
   EXPECT_NEAR(forecast.level, 450, 1e-9);
-  EXPECT_EQ(forecast.At(Monday() + 76), 0.0);            // a Sunday
-  EXPECT_NEAR(forecast.At(Monday() + 75), 750, 1e-9);    // a Saturday
+  EXPECT_EQ(forecast.At(Monday() + 76), 0.0);          // a Sunday
+  EXPECT_NEAR(forecast.At(Monday() + 75), 750, 1e-9);  // a Saturday
 }
 
 }  // namespace

@@ -22,7 +22,9 @@ namespace {
 // Independent references
 
 // Standard normal distribution function from the C library's erfc (a few ulps).
-double NormalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double NormalCdf(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
 // Poisson(mean) probabilities 0..size-1 from lgamma in log space (no recurrence shared with the
 // sampler), and their running sums.
@@ -163,14 +165,17 @@ TEST(StreamTest, DifferentKeysDifferentSequences) {
   };
   const std::vector<double> reference = draw(1, 0, BaselineStreamId(0));
   const std::vector<std::vector<double>> others = {
-      draw(1, 0, IncrementStreamId(0, 0)), draw(1, 0, BaselineStreamId(1)), draw(1, 0, LiftStreamId(0)),
-      draw(1, 1, BaselineStreamId(0)),     draw(2, 0, BaselineStreamId(0)), draw(0, 1, BaselineStreamId(0)),
+      draw(1, 0, IncrementStreamId(0, 0)), draw(1, 0, BaselineStreamId(1)),
+      draw(1, 0, LiftStreamId(0)),         draw(1, 1, BaselineStreamId(0)),
+      draw(2, 0, BaselineStreamId(0)),     draw(0, 1, BaselineStreamId(0)),
   };
   for (size_t o = 0; o < others.size(); ++o) {
     int equal = 0;
     for (size_t shift = 0; shift < 10; ++shift) {
-      for (size_t i = 0; i + shift < reference.size(); ++i) equal += reference[i + shift] == others[o][i];
-      for (size_t i = 0; i + shift < reference.size(); ++i) equal += reference[i] == others[o][i + shift];
+      for (size_t i = 0; i + shift < reference.size(); ++i)
+        equal += reference[i + shift] == others[o][i];
+      for (size_t i = 0; i + shift < reference.size(); ++i)
+        equal += reference[i] == others[o][i + shift];
     }
     EXPECT_EQ(equal, 0) << "other stream " << o;
   }
@@ -235,13 +240,15 @@ TEST(PoissonTest, ExactInverseBelowTheSwitch) {
     int checked = 0;
     for (int i = 0; i < 20000; ++i) {
       const double u = (i + 0.5) / 20000.0;
-      const size_t expected = static_cast<size_t>(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+      const size_t expected =
+          static_cast<size_t>(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
       bool near_step = false;
       for (size_t k = (expected > 0 ? expected - 1 : 0); k <= expected + 1 && k < cdf.size(); ++k) {
         near_step = near_step || std::fabs(cdf[k] - u) < 1e-12;
       }
       if (near_step) continue;
-      ASSERT_EQ(PoissonQuantile(mean, u), static_cast<double>(expected)) << "mean " << mean << " u " << u;
+      ASSERT_EQ(PoissonQuantile(mean, u), static_cast<double>(expected))
+          << "mean " << mean << " u " << u;
       ++checked;
     }
     EXPECT_GT(checked, 19990);
@@ -326,7 +333,8 @@ TEST(PoissonTest, SmallMeansMatchThePmf) {
       }
     }
     if (pooled_expected >= 5) {
-      chi_square += (pooled_observed - pooled_expected) * (pooled_observed - pooled_expected) / pooled_expected;
+      chi_square += (pooled_observed - pooled_expected) * (pooled_observed - pooled_expected) /
+                    pooled_expected;
       ++cells;
     }
     const double dof = cells - 1;
@@ -372,8 +380,9 @@ TEST(PoissonTest, DistributionOfTheQuantileMapAboveTheSwitch) {
 TEST(PoissonTest, QuantileNondecreasingInTheMean) {
   // A grid of means across the switch at 30 and the old end of the max at 60, and uniforms
   // from the extreme tails to the middle: the count never falls when the mean rises.
-  std::vector<double> uniforms = {0x1p-53, 1e-300, 1e-15, 0x1p-40, 1e-9, 1e-6, 1e-3,
-                                  1.0 - 1e-3, 1.0 - 1e-6, 1.0 - 1e-9, 1.0 - 0x1p-40, 1.0 - 1e-15, 1.0 - 0x1p-53};
+  std::vector<double> uniforms = {0x1p-53,       1e-300,      1e-15,        0x1p-40,    1e-9,
+                                  1e-6,          1e-3,        1.0 - 1e-3,   1.0 - 1e-6, 1.0 - 1e-9,
+                                  1.0 - 0x1p-40, 1.0 - 1e-15, 1.0 - 0x1p-53};
   for (int i = 0; i < 600; ++i) uniforms.push_back((i + 0.5) / 600);
   Stream stream(5, 5, 5);
   for (int i = 0; i < 400; ++i) uniforms.push_back(stream.Uniform());
@@ -396,7 +405,8 @@ TEST(PoissonTest, QuantileNondecreasingInTheMean) {
 }
 
 TEST(PoissonTest, QuantileNondecreasingInTheUniform) {
-  std::vector<double> uniforms = {0x1p-53, 1e-300, 1e-15, 0x1p-40, 1.0 - 0x1p-40, 1.0 - 1e-15, 1.0 - 0x1p-53};
+  std::vector<double> uniforms = {0x1p-53,       1e-300,      1e-15,        0x1p-40,
+                                  1.0 - 0x1p-40, 1.0 - 1e-15, 1.0 - 0x1p-53};
   for (int i = 0; i < 20000; ++i) uniforms.push_back((i + 0.5) / 20000);
   std::sort(uniforms.begin(), uniforms.end());
   for (double mean : {0.5, 5.0, 29.9, 30.0, 33.0, 45.0, 1000.0, 1e5}) {
@@ -426,7 +436,8 @@ TEST(GammaTest, SampleMomentsMatchShape) {
     }
     const Moments m = SampleMoments(values);
     EXPECT_NEAR(m.mean, shape, 5 * std::sqrt(shape / n)) << "shape " << shape;
-    EXPECT_NEAR(m.variance, shape, 5 * std::sqrt((2 * shape * shape + 6 * shape) / n)) << "shape " << shape;
+    EXPECT_NEAR(m.variance, shape, 5 * std::sqrt((2 * shape * shape + 6 * shape) / n))
+        << "shape " << shape;
   }
 }
 

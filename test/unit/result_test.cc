@@ -33,7 +33,8 @@ TEST(DiagnosticTest, OptionalParts) {
             "plan.yaml: resources[0].capacity: must be positive; a number > 0");
   // A column without a line is meaningless and left out.
   EXPECT_EQ(Make(0, 7, "k", "").ToString(), "plan.yaml: k: must be positive");
-  EXPECT_EQ(Make(3, 4, "", "a number > 0").ToString(), "plan.yaml:3:4: must be positive; a number > 0");
+  EXPECT_EQ(Make(3, 4, "", "a number > 0").ToString(),
+            "plan.yaml:3:4: must be positive; a number > 0");
   EXPECT_EQ(Make(3, 4, "k", "").ToString(), "plan.yaml:3:4: k: must be positive");
   EXPECT_EQ(Make(0, 0, "", "").ToString(), "plan.yaml: must be positive");
 }
@@ -42,18 +43,22 @@ TEST(ErrorTest, FactoriesSetCodeAndMessage) {
   EXPECT_EQ(Error::Io("cannot read 'x.csv'").code, ErrorCode::kIo);
   EXPECT_EQ(Error::Internal("oops").code, ErrorCode::kInternal);
   EXPECT_EQ(Error::InvalidInput("bad").code, ErrorCode::kInvalidInput);
-  EXPECT_EQ(Error::InvalidInput(std::vector<Diagnostic>{Make(1, 1, "k", "")}).code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(Error::InvalidInput(std::vector<Diagnostic>{Make(1, 1, "k", "")}).code,
+            ErrorCode::kInvalidInput);
   EXPECT_EQ(Error::Io("cannot read 'x.csv'").ToString(), "cannot read 'x.csv'");
   EXPECT_EQ(Error{}.ToString(), "");
 }
 
 TEST(ErrorTest, ToStringJoinsLines) {
-  const Error error = Error::InvalidInput(std::vector<Diagnostic>{Make(1, 2, "a", ""), Make(3, 0, "b", "x")});
-  EXPECT_EQ(error.ToString(), "plan.yaml:1:2: a: must be positive\nplan.yaml:3: b: must be positive; x");
+  const Error error =
+      Error::InvalidInput(std::vector<Diagnostic>{Make(1, 2, "a", ""), Make(3, 0, "b", "x")});
+  EXPECT_EQ(error.ToString(),
+            "plan.yaml:1:2: a: must be positive\nplan.yaml:3: b: must be positive; x");
   // A message comes first, then the diagnostics, one per line; no trailing newline.
   Error both = error;
   both.message = "2 problems";
-  EXPECT_EQ(both.ToString(), "2 problems\nplan.yaml:1:2: a: must be positive\nplan.yaml:3: b: must be positive; x");
+  EXPECT_EQ(both.ToString(),
+            "2 problems\nplan.yaml:1:2: a: must be positive\nplan.yaml:3: b: must be positive; x");
   const Error one = Error::InvalidInput(std::vector<Diagnostic>{Make(9, 9, "", "")});
   EXPECT_EQ(one.ToString(), "plan.yaml:9:9: must be positive");
 }

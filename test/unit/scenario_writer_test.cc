@@ -25,14 +25,17 @@ std::string ScenarioPart(const std::filesystem::path& path) {
 }
 
 FileLoader NoFiles() {
-  return [](const std::string& path) -> Result<std::string> { return Error::Io("no file " + path); };
+  return
+      [](const std::string& path) -> Result<std::string> { return Error::Io("no file " + path); };
 }
 
 std::vector<std::filesystem::path> Inputs() {
   std::vector<std::filesystem::path> paths;
   const std::filesystem::path root(TANDEM_SOURCE_DIR);
-  for (const auto& entry : std::filesystem::directory_iterator(root / "examples")) paths.push_back(entry.path());
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root / "test" / "scenarios")) {
+  for (const auto& entry : std::filesystem::directory_iterator(root / "examples"))
+    paths.push_back(entry.path());
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(root / "test" / "scenarios")) {
     if (entry.path().extension() == ".test") paths.push_back(entry.path());
   }
   return paths;
@@ -53,10 +56,12 @@ TEST(ScenarioWriterTest, RoundTripsEveryValidScenario) {
 }
 
 TEST(ScenarioWriterTest, CheckResultIsUnchangedByARoundTrip) {
-  const std::filesystem::path path = std::filesystem::path(TANDEM_SOURCE_DIR) / "examples" / "greenleaf.yaml";
+  const std::filesystem::path path =
+      std::filesystem::path(TANDEM_SOURCE_DIR) / "examples" / "greenleaf.yaml";
   Result<Scenario> original = ParseScenario(ScenarioPart(path), path.string(), NoFiles());
   ASSERT_TRUE(original.ok()) << original.error().ToString();
-  Result<Scenario> copy = ParseScenario(WriteScenarioYaml(original.value()), "copy.yaml", NoFiles());
+  Result<Scenario> copy =
+      ParseScenario(WriteScenarioYaml(original.value()), "copy.yaml", NoFiles());
   ASSERT_TRUE(copy.ok()) << copy.error().ToString();
   CheckOptions options;
   options.scenarios = 16;
@@ -82,7 +87,8 @@ TEST(ScenarioWriterTest, QuotesTextThatYamlWouldMisread) {
 }
 
 TEST(ScenarioWriterTest, WritesFilesWholeOrNotAtAll) {
-  const std::filesystem::path folder = std::filesystem::temp_directory_path() / "tandem_writer_test";
+  const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / "tandem_writer_test";
   std::filesystem::create_directories(folder);
   const std::string path = (folder / "out.yaml").string();
   ASSERT_TRUE(WriteFileAtomically(path, "first\n").ok());

@@ -17,7 +17,9 @@ namespace tandem::engine {
 namespace {
 
 Scenario Parse(const std::string& text) {
-  const FileLoader none = [](const std::string&) -> Result<std::string> { return Error::Io("no files"); };
+  const FileLoader none = [](const std::string&) -> Result<std::string> {
+    return Error::Io("no files");
+  };
   Result<Scenario> scenario = ParseScenario(text, "convergence.yaml", none);
   EXPECT_TRUE(scenario.ok()) << (scenario.ok() ? "" : scenario.error().ToString());
   return scenario.value();
@@ -79,8 +81,10 @@ Outcome RunBothWays(const Scenario& scenario) {
   BatchDemand without_batch;
   for (size_t lane = 0; lane < kLanes; ++lane) {
     DrawScenario(model, 3, static_cast<int64_t>(lane), &draws[lane]);
-    BuildRunDemand(model, with.included, draws[lane].base, draws[lane].increment, &with_demand[lane]);
-    BuildRunDemand(model, without.included, draws[lane].base, draws[lane].increment, &without_demand[lane]);
+    BuildRunDemand(model, with.included, draws[lane].base, draws[lane].increment,
+                   &with_demand[lane]);
+    BuildRunDemand(model, without.included, draws[lane].base, draws[lane].increment,
+                   &without_demand[lane]);
     with_batch.lanes[lane] = &with_demand[lane];
     without_batch.lanes[lane] = &without_demand[lane];
   }
@@ -89,7 +93,8 @@ Outcome RunBothWays(const Scenario& scenario) {
 
   const int fork_day = model.campaigns[0].first_day;
   std::vector<int> days = {fork_day};
-  for (int day = model.campaigns[0].last_day + 1; day < model.grid.total_days; day += 7) days.push_back(day);
+  for (int day = model.campaigns[0].last_day + 1; day < model.grid.total_days; day += 7)
+    days.push_back(day);
   std::vector<char> measured_resources(model.resources.size(), 0);
   std::vector<char> measured_offerings(model.offerings.size(), 0);
   Simulator simulator(model, measured_resources, measured_offerings);
@@ -111,14 +116,17 @@ Outcome RunBothWays(const Scenario& scenario) {
 
 void ExpectSameTotals(const BatchTotals& full, const BatchTotals& early) {
   for (size_t lane = 0; lane < kLanes; ++lane) {
-    EXPECT_NEAR(early[lane].contribution, full[lane].contribution, 1e-6 * std::max(1.0, std::fabs(full[lane].contribution)))
+    EXPECT_NEAR(early[lane].contribution, full[lane].contribution,
+                1e-6 * std::max(1.0, std::fabs(full[lane].contribution)))
         << "lane " << lane;
-    EXPECT_NEAR(early[lane].fulfilment_cost, full[lane].fulfilment_cost, 1e-6 * std::max(1.0, full[lane].fulfilment_cost))
+    EXPECT_NEAR(early[lane].fulfilment_cost, full[lane].fulfilment_cost,
+                1e-6 * std::max(1.0, full[lane].fulfilment_cost))
         << "lane " << lane;
     EXPECT_DOUBLE_EQ(early[lane].units_sold, full[lane].units_sold) << "lane " << lane;
     ASSERT_EQ(early[lane].returned.size(), full[lane].returned.size());
     for (size_t o = 0; o < full[lane].returned.size(); ++o) {
-      EXPECT_NEAR(early[lane].returned[o], full[lane].returned[o], 1e-6 * std::max(1.0, full[lane].returned[o]));
+      EXPECT_NEAR(early[lane].returned[o], full[lane].returned[o],
+                  1e-6 * std::max(1.0, full[lane].returned[o]));
     }
   }
 }

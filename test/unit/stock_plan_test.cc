@@ -16,10 +16,12 @@ using Days = std::vector<double>;
 
 void ExpectDays(const Days& actual, const Days& expected, const char* what) {
   ASSERT_EQ(actual.size(), expected.size()) << what;
-  for (size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(actual[i], expected[i], 1e-9) << what << " day " << i;
+  for (size_t i = 0; i < expected.size(); ++i)
+    EXPECT_NEAR(actual[i], expected[i], 1e-9) << what << " day " << i;
 }
 
-StockPlanInput Input(Days demand, double initial, double supply, int first_receipt_day, double safety_days) {
+StockPlanInput Input(Days demand, double initial, double supply, int first_receipt_day,
+                     double safety_days) {
   StockPlanInput input;
   input.expected_demand = std::move(demand);
   input.initial_stock = initial;
@@ -161,7 +163,8 @@ TEST(StockPlanTest, LargeFractionalQuantitiesLeaveNoRoundingShortfall) {
   EXPECT_EQ(plan.shortfall_units, 0);
 
   Days demand(60);
-  for (size_t i = 0; i < demand.size(); ++i) demand[i] = 123456789.123 + 1000.37 * static_cast<double>(i % 7);
+  for (size_t i = 0; i < demand.size(); ++i)
+    demand[i] = 123456789.123 + 1000.37 * static_cast<double>(i % 7);
   const StockPlan longer = PlanStock(Input(demand, 98765432.1, 1e9, 0, 1.5));
   EXPECT_EQ(longer.first_shortfall_day, -1);
   EXPECT_EQ(longer.shortfall_units, 0);
@@ -191,9 +194,12 @@ TEST(StockPlanTest, IrregularDemandMatchesClosedForm) {
     for (int first_receipt_day : {0, 3}) {
       const double supply = 45;
       const double initial = 150;
-      const StockPlan plan = PlanStock(Input(demand, initial, supply, first_receipt_day, safety_days));
+      const StockPlan plan =
+          PlanStock(Input(demand, initial, supply, first_receipt_day, safety_days));
       const size_t n = demand.size();
-      auto supply_on = [&](size_t day) { return static_cast<int>(day) >= first_receipt_day ? supply : 0.0; };
+      auto supply_on = [&](size_t day) {
+        return static_cast<int>(day) >= first_receipt_day ? supply : 0.0;
+      };
       std::vector<double> safety(n, 0.0);
       for (size_t t = 0; t < n; ++t) {
         // Expected demand of the next safety_days days, the last one in part.

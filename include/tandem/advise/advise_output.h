@@ -10,8 +10,10 @@
 
 namespace tandem {
 
-std::string RecommendationsToJson(const Recommendations& recommendations, const std::string& currency);
-std::string RecommendationsToText(const Recommendations& recommendations, const std::string& currency, bool color);
+std::string RecommendationsToJson(const Recommendations& recommendations,
+                                  const std::string& currency);
+std::string RecommendationsToText(const Recommendations& recommendations,
+                                  const std::string& currency, bool color);
 std::string OpportunitiesToJson(const Opportunities& opportunities);
 std::string OpportunitiesToText(const Opportunities& opportunities, bool color);
 

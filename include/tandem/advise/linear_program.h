@@ -21,9 +21,9 @@ struct LinearProgram {
   Sense sense = Sense::kMaximize;
   // Per variable.
   std::vector<double> objective;
-  std::vector<double> lower;   // default 0
-  std::vector<double> upper;   // default +infinity
-  std::vector<char> integer;   // empty, or 1 where the variable must be whole (solved by Cbc)
+  std::vector<double> lower;  // default 0
+  std::vector<double> upper;  // default +infinity
+  std::vector<char> integer;  // empty, or 1 where the variable must be whole (solved by Cbc)
   // lower <= sum(coefficient * variable) <= upper; use +-kLpInfinity for one-sided rows.
   struct Row {
     std::vector<std::pair<int, double>> terms;
@@ -33,7 +33,8 @@ struct LinearProgram {
   std::vector<Row> rows;
 
   // Adds a variable and returns its index.
-  int AddVariable(double objective_coefficient, double lower_bound = 0, double upper_bound = kLpInfinity);
+  int AddVariable(double objective_coefficient, double lower_bound = 0,
+                  double upper_bound = kLpInfinity);
 };
 
 enum class LpOutcome { kOptimal, kInfeasible, kUnbounded };

@@ -18,14 +18,14 @@
 namespace tandem {
 
 struct Opportunity {
-  std::string source;        // "messaging[0]" or "campaigns[spring-40].promises[1]"
+  std::string source;  // "messaging[0]" or "campaigns[spring-40].promises[1]"
   PromiseType type = PromiseType::kDelivery;
-  std::string advertised;    // the promise as written, in words
-  Promise strongest;         // the strongest level that holds from `from`
+  std::string advertised;  // the promise as written, in words
+  Promise strongest;       // the strongest level that holds from `from`
   std::string strongest_text;
   double p_kept = 0;
   Date from;
-  std::string because;       // "sorting: processing_time 60h -> 10h from 2027-06-14"
+  std::string because;  // "sorting: processing_time 60h -> 10h from 2027-06-14"
 };
 
 // A promise a requirement's resource held back, before and with the extra capacity.
@@ -40,12 +40,14 @@ struct RequirementPromise {
 struct Requirement {
   std::string campaign;
   std::string resource;
-  double extra = 0;          // per open hour
+  double extra = 0;  // per open hour
   Date from;
   Date until;
-  bool bookable = false;     // within the resource's expansion and lead time
-  bool sufficient = true;      // false: even a hundred times the capacity leaves the resource holding promises back
-  bool keeps_promises = true;  // with `extra`, the promises it held back hold; false: they still fail elsewhere
+  bool bookable = false;  // within the resource's expansion and lead time
+  bool sufficient =
+      true;  // false: even a hundred times the capacity leaves the resource holding promises back
+  bool keeps_promises =
+      true;  // with `extra`, the promises it held back hold; false: they still fail elsewhere
   std::vector<RequirementPromise> promises;  // those the resource held back (when sufficient)
 };
 

@@ -58,22 +58,22 @@ struct LeverChange {
 Scenario ApplyLever(const Scenario& scenario, int campaign, const LeverChange& change);
 
 struct RecommendOption {
-  std::string lever;                  // "cap", ..., or "cap+relax" for a combination
-  std::vector<LeverChange> changes;   // one, or two for a combination
-  std::string summary;                // one line a campaign owner understands
-  Verdict verdict = Verdict::kNoGo;   // the campaign's verdict in the re-check
-  std::vector<std::string> reasons;   // why it is not go, from the re-check
-  Economics economics;                // from the re-check
-  Scenario applied;                   // the scenario with the option applied
+  std::string lever;                 // "cap", ..., or "cap+relax" for a combination
+  std::vector<LeverChange> changes;  // one, or two for a combination
+  std::string summary;               // one line a campaign owner understands
+  Verdict verdict = Verdict::kNoGo;  // the campaign's verdict in the re-check
+  std::vector<std::string> reasons;  // why it is not go, from the re-check
+  Economics economics;               // from the re-check
+  Scenario applied;                  // the scenario with the option applied
 };
 
 struct CampaignRecommendation {
   std::string id;
   std::string name;
-  Verdict verdict = Verdict::kGo;     // before any change
+  Verdict verdict = Verdict::kGo;  // before any change
   std::vector<std::string> reasons;
   std::vector<RecommendOption> options;  // best first: go, then expected net contribution
-  std::vector<std::string> notes;     // levers that cannot help and why; the nearest miss
+  std::vector<std::string> notes;        // levers that cannot help and why; the nearest miss
 };
 
 struct Recommendations {
@@ -82,8 +82,8 @@ struct Recommendations {
 };
 
 struct RecommendOptions {
-  std::optional<std::string> campaign;   // only this campaign
-  std::optional<int64_t> scenarios;      // overrides simulation.scenarios
+  std::optional<std::string> campaign;  // only this campaign
+  std::optional<int64_t> scenarios;     // overrides simulation.scenarios
   std::optional<uint64_t> seed;
   int threads = 0;
   // Scenarios used while searching (verification always uses the full count); 0 = automatic.

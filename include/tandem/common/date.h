@@ -31,8 +31,8 @@ class Date {
   // ISO 8601 week as year * 100 + week (e.g. 202714), for grouping by week.
   int iso_week_key() const;
 
-  std::string ToString() const;        // "2027-04-10"
-  std::string ToShortString() const;   // "Sat 10 Apr"
+  std::string ToString() const;       // "2027-04-10"
+  std::string ToShortString() const;  // "Sat 10 Apr"
 
   constexpr Date operator+(int32_t days) const { return Date(days_ + days); }
   constexpr Date operator-(int32_t days) const { return Date(days_ - days); }

@@ -21,7 +21,7 @@ namespace tandem {
 // One problem found in user input, pointing at the place it was found.
 // line and column are 1-based; 0 means unknown (e.g. a figure computed from several keys).
 struct Diagnostic {
-  std::string file;     // path as given by the user
+  std::string file;  // path as given by the user
   int line = 0;
   int column = 0;
   std::string key;      // dotted path to the key, e.g. "resources[0].capacity"
@@ -40,8 +40,8 @@ enum class ErrorCode {
 
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
-  std::string message;                   // one line, for errors without diagnostics
-  std::vector<Diagnostic> diagnostics;   // one per problem, in input order
+  std::string message;                  // one line, for errors without diagnostics
+  std::vector<Diagnostic> diagnostics;  // one per problem, in input order
 
   static Error InvalidInput(std::vector<Diagnostic> diagnostics);
   static Error InvalidInput(std::string message);
@@ -55,16 +55,28 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   // REQUIRES: ok()
-  const T& value() const& { assert(ok()); return std::get<T>(state_); }
-  T& value() & { assert(ok()); return std::get<T>(state_); }
-  T&& value() && { assert(ok()); return std::get<T>(std::move(state_)); }
+  const T& value() const& {
+    assert(ok());
+    return std::get<T>(state_);
+  }
+  T& value() & {
+    assert(ok());
+    return std::get<T>(state_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<T>(std::move(state_));
+  }
   // REQUIRES: !ok()
-  const Error& error() const { assert(!ok()); return std::get<Error>(state_); }
+  const Error& error() const {
+    assert(!ok());
+    return std::get<Error>(state_);
+  }
 
  private:
   std::variant<T, Error> state_;
@@ -73,7 +85,9 @@ class [[nodiscard]] Result {
 // For calls that return nothing on success.
 struct Unit {};
 using Status = Result<Unit>;
-inline Status OkStatus() { return Unit{}; }
+inline Status OkStatus() {
+  return Unit{};
+}
 
 }  // namespace tandem
 

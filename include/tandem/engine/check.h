@@ -34,10 +34,10 @@ enum class CheckMode { kFluid, kOrders };
 const char* CheckModeName(CheckMode mode);  // "fluid", "orders"
 
 struct CheckOptions {
-  std::optional<int64_t> scenarios;   // overrides simulation.scenarios
-  std::optional<uint64_t> seed;       // overrides simulation.seed
+  std::optional<int64_t> scenarios;     // overrides simulation.scenarios
+  std::optional<uint64_t> seed;         // overrides simulation.seed
   std::optional<std::string> campaign;  // report only this campaign (others still simulated)
-  int threads = 0;                    // 0 = all hardware threads
+  int threads = 0;                      // 0 = all hardware threads
   CheckMode mode = CheckMode::kFluid;
   // Also collect chart series (daily demand against capacity, lead-time distributions,
   // resource calendars): more memory, for reports and the web UI.

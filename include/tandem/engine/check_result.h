@@ -19,8 +19,8 @@ namespace tandem {
 enum class Verdict { kGo = 0, kAtRisk = 1, kNoGo = 2 };
 enum class PromiseStatus { kKept, kAtRisk, kBroken };
 
-const char* VerdictName(Verdict verdict);       // "go", "at-risk", "no-go"
-const char* StatusName(PromiseStatus status);   // "kept", "at-risk", "broken"
+const char* VerdictName(Verdict verdict);      // "go", "at-risk", "no-go"
+const char* StatusName(PromiseStatus status);  // "kept", "at-risk", "broken"
 Verdict Worse(Verdict a, Verdict b);
 
 struct Percentiles {
@@ -41,21 +41,21 @@ struct PromiseDetail {
   std::string peak_at;           // "Sun 7 Feb"
   Date peak_date;
   double peak_days_of_capacity = 0;
-  double share_missing = 0;      // share of covered units missing the bound
+  double share_missing = 0;  // share of covered units missing the bound
   std::string unit;
   bool behind_at_start = false;  // already behind when the promise's period opens
   double closed_share = 0;       // share of the period's hours the resource is closed
 };
 
 struct PromiseResult {
-  int index = 0;                 // position in the campaign's promises or in messaging
+  int index = 0;  // position in the campaign's promises or in messaging
   PromiseType type = PromiseType::kDelivery;
-  Promise promise;               // as written (resolved defaults)
-  std::string text;              // "delivered within 24h for 95% of orders"
+  Promise promise;   // as written (resolved defaults)
+  std::string text;  // "delivered within 24h for 95% of orders"
   PromiseStatus status = PromiseStatus::kKept;
   double p_kept = 1;
   Percentiles achieved;
-  double target = 0;             // the share the promise needs (1 for claims)
+  double target = 0;  // the share the promise needs (1 for claims)
   std::vector<std::string> binding;
   std::string explanation;
   std::optional<PromiseDetail> detail;
@@ -63,21 +63,21 @@ struct PromiseResult {
   // Time promises: covered offerings whose processing and transit alone exceed the bound, so
   // that no capacity can keep the promise for them.
   std::vector<std::string> unreachable;
-  std::string unreachable_lead;                // e.g. "49h" for the first of them
-  std::vector<std::string> declared_wording;   // claim: declared claims true for the window
+  std::string unreachable_lead;                   // e.g. "49h" for the first of them
+  std::vector<std::string> declared_wording;      // claim: declared claims true for the window
   std::vector<std::string> missing_capabilities;  // claim
   struct OfferingReturn {
     std::string offering;
-    double contribution_after_returns = 0;     // per unit sold
+    double contribution_after_returns = 0;  // per unit sold
   };
-  std::vector<OfferingReturn> free_returns;    // free_returns: per covered offering
+  std::vector<OfferingReturn> free_returns;  // free_returns: per covered offering
   // Time promises, when CheckOptions::collect_series: the distribution of lead times (order to
   // delivery, or arrival to response) of covered units, pooled over scenarios.
   struct LeadTimes {
     double bin_hours = 0;
-    std::vector<double> share;   // share of covered units per bin [i * bin_hours, (i+1) * bin_hours)
-    double beyond = 0;           // share later than the last bin, or never delivered
-    double bound_hours = 0;      // the promise's bound (same_day: 24, next_day: 48)
+    std::vector<double> share;  // share of covered units per bin [i * bin_hours, (i+1) * bin_hours)
+    double beyond = 0;          // share later than the last bin, or never delivered
+    double bound_hours = 0;     // the promise's bound (same_day: 24, next_day: 48)
   };
   std::optional<LeadTimes> lead_times;
 };
@@ -88,20 +88,20 @@ struct ThroughputCheck {
   bool overloaded = false;
   Percentiles peak_backlog;
   Percentiles peak_backlog_without;
-  double peak_utilisation = 0;           // median across scenarios of the largest daily ratio
+  double peak_utilisation = 0;  // median across scenarios of the largest daily ratio
   double peak_utilisation_without = 0;
-  double day_capacity = 0;               // mean capacity of an open day in the campaign period
+  double day_capacity = 0;  // mean capacity of an open day in the campaign period
   Date period_start;
   Date period_end;
   // Daily series from a week before the window to the period's end, when
   // CheckOptions::collect_series (empty otherwise). Work units of the resource.
   struct Day {
     Date date;
-    double capacity = 0;               // with the campaign's bookings
-    Percentiles arrivals;              // work arriving that day, with the campaign
-    double arrivals_without = 0;       // median, without it
-    Percentiles backlog;               // the day's largest backlog, with the campaign
-    double backlog_without = 0;        // median, without it
+    double capacity = 0;          // with the campaign's bookings
+    Percentiles arrivals;         // work arriving that day, with the campaign
+    double arrivals_without = 0;  // median, without it
+    Percentiles backlog;          // the day's largest backlog, with the campaign
+    double backlog_without = 0;   // median, without it
   };
   std::vector<Day> days;
 };
@@ -110,19 +110,19 @@ struct SpaceCheck {
   std::string resource;
   std::string unit;
   bool broken = false;
-  double peak = 0;           // largest planned end-of-day stock volume in the horizon
+  double peak = 0;  // largest planned end-of-day stock volume in the horizon
   double capacity = 0;
   double peak_ratio = 0;
   Date date;
-  double peak_without = 0;   // the same plan without this campaign
-  Percentiles refused_units; // receipts refused for lack of space, across scenarios
+  double peak_without = 0;    // the same plan without this campaign
+  Percentiles refused_units;  // receipts refused for lack of space, across scenarios
 };
 
 struct BudgetCheck {
   std::string resource;
   bool broken = false;
   double spend = 0;
-  double available = 0;      // what was left for this campaign
+  double available = 0;  // what was left for this campaign
 };
 
 struct LaunchCheck {
@@ -134,7 +134,7 @@ struct LaunchCheck {
 
 struct SupplyShortfall {
   std::string offering;
-  double units = 0;          // units the stock plan cannot serve on their day (in the period)
+  double units = 0;  // units the stock plan cannot serve on their day (in the period)
   Date first_date;
   Date last_date;
 };
@@ -143,20 +143,20 @@ struct OfferingEconomics {
   std::string offering;
   double unit_contribution = 0;
   double unit_contribution_after_returns = 0;
-  double return_rate = 0;    // the rate in force used above
+  double return_rate = 0;  // the rate in force used above
 };
 
 struct Economics {
   Percentiles revenue;
   Percentiles incremental_contribution;
   Percentiles incremental_units;
-  Percentiles incremental_fulfilment_cost;   // route, return and side-load costs
+  Percentiles incremental_fulfilment_cost;  // route, return and side-load costs
   double spend = 0;
-  Percentiles roi;            // undefined (all zero) when spend is 0
+  Percentiles roi;  // undefined (all zero) when spend is 0
   bool roi_defined = false;
   double p_loss = 0;
-  std::optional<double> cac_with_fulfilment;  // from means; none when no incremental units
-  double expected_incremental_after_spend = 0; // mean incremental contribution - spend
+  std::optional<double> cac_with_fulfilment;    // from means; none when no incremental units
+  double expected_incremental_after_spend = 0;  // mean incremental contribution - spend
   std::vector<OfferingEconomics> offerings;
 };
 
@@ -164,7 +164,7 @@ struct CampaignResult {
   std::string id;
   std::string name;
   Verdict verdict = Verdict::kGo;
-  std::vector<std::string> reasons;   // why the verdict, one line each
+  std::vector<std::string> reasons;  // why the verdict, one line each
   std::vector<PromiseResult> promises;
   std::vector<SpaceCheck> space;
   std::optional<LaunchCheck> launch;
@@ -180,8 +180,8 @@ struct ResourceCalendar {
   std::string resource;
   std::string unit;
   Date first;
-  std::vector<double> capacity;   // per day
-  std::vector<double> arrivals;   // per day, mean across scenarios
+  std::vector<double> capacity;  // per day
+  std::vector<double> arrivals;  // per day, mean across scenarios
 };
 
 struct CheckResult {
@@ -190,7 +190,7 @@ struct CheckResult {
   Verdict verdict = Verdict::kGo;
   std::vector<CampaignResult> campaigns;
   std::vector<PromiseResult> messaging;
-  std::vector<SupplyShortfall> supply;  // every planned shortfall in the horizon
+  std::vector<SupplyShortfall> supply;      // every planned shortfall in the horizon
   std::vector<ResourceCalendar> resources;  // with collect_series
   int64_t scenarios = 0;
   uint64_t seed = 0;

@@ -34,9 +34,9 @@ namespace tandem {
 struct HistoryForecast {
   std::array<double, 7> weekly{1, 1, 1, 1, 1, 1, 1};  // Mon..Sun, mean 1
   bool has_trend = false;
-  double level = 0;         // units per average day, at `level_date` (no trend: everywhere)
-  double slope_per_day = 0; // change of the average day per day (trend only)
-  Date level_date;          // the last observed day
+  double level = 0;          // units per average day, at `level_date` (no trend: everywhere)
+  double slope_per_day = 0;  // change of the average day per day (trend only)
+  Date level_date;           // the last observed day
 
   // Expected units on `date`.
   double At(Date date) const;

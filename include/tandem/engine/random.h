@@ -66,11 +66,15 @@ double PoissonQuantile(double mean, double uniform);
 // Stream ids used by the engine (documented here so that they stay stable across versions).
 // They are distinct while a scenario has fewer than 4095 campaigns: IncrementStreamId(o, 4095)
 // is BaselineStreamId(o + 1).
-inline uint64_t BaselineStreamId(uint64_t offering) { return offering * 4096; }
+inline uint64_t BaselineStreamId(uint64_t offering) {
+  return offering * 4096;
+}
 inline uint64_t IncrementStreamId(uint64_t offering, uint64_t campaign) {
   return offering * 4096 + 1 + campaign;
 }
-inline uint64_t LiftStreamId(uint64_t campaign) { return (uint64_t{1} << 40) + campaign; }
+inline uint64_t LiftStreamId(uint64_t campaign) {
+  return (uint64_t{1} << 40) + campaign;
+}
 // Order-level mode: the arrival times of one offering's orders on one horizon day, `part` 0 for
 // the baseline's orders and 1 for the campaigns' increment (so that "without the campaign"
 // sees the same baseline orders). Distinct for days < 65536 and fewer than 2^23 offerings.

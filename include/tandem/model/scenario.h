@@ -74,9 +74,9 @@ struct Resource {
   std::string unit = "units";
   // throughput: units started per open hour; space: volume; budget: money.
   double capacity = 0;
-  std::string calendar;            // throughput only; empty = open around the clock
-  Duration processing_time;        // throughput only: wall-clock delay after the start
-  double cost_per_unit = 0;        // money per unit processed
+  std::string calendar;                 // throughput only; empty = open around the clock
+  Duration processing_time;             // throughput only: wall-clock delay after the start
+  double cost_per_unit = 0;             // money per unit processed
   std::vector<ResourceChange> changes;  // sorted by `from`
   std::optional<Expansion> expansion;
   std::optional<DateRange> period;  // budget only; default = horizon
@@ -111,8 +111,8 @@ struct Load {
 };
 
 struct Supply {
-  double per_day = 0;    // most units receivable per day
-  Duration lead_time;    // order-to-receipt time
+  double per_day = 0;  // most units receivable per day
+  Duration lead_time;  // order-to-receipt time
   double safety_days = 0;
 };
 
@@ -124,14 +124,14 @@ struct DailyObservation {
 };
 
 struct Baseline {
-  std::optional<double> per_day;           // average units per day
-  std::string history_path;                // as written in the file (relative to it)
-  std::vector<DailyObservation> history;   // loaded by the reader, sorted by date
+  std::optional<double> per_day;                // average units per day
+  std::string history_path;                     // as written in the file (relative to it)
+  std::vector<DailyObservation> history;        // loaded by the reader, sorted by date
   std::optional<std::array<double, 7>> weekly;  // Mon..Sun multipliers, as written
   IntradayShape intraday = IntradayShape::kFlat;
   std::array<double, 24> intraday_weights{};  // for kWeights, as written
-  double noise_cv = 0;                         // 0 = Poisson only
-  bool noise_none = false;                     // `noise: none`: demand is its expectation
+  double noise_cv = 0;                        // 0 = Poisson only
+  bool noise_none = false;                    // `noise: none`: demand is its expectation
 };
 
 struct Offering {
@@ -141,12 +141,12 @@ struct Offering {
   double unit_cost = 0;  // cost of goods per unit
   double volume = 0;     // space per unit held
   bool stocked = false;
-  double stock = 0;      // on hand at horizon start
-  std::string space;     // space resource holding the stock; empty = unlimited
+  double stock = 0;   // on hand at horizon start
+  std::string space;  // space resource holding the stock; empty = unlimited
   std::optional<Supply> supply;
   double return_rate = 0;
   Duration return_lag = Duration::Days(10);
-  std::string returns;   // throughput resource processing returns; empty = none
+  std::string returns;  // throughput resource processing returns; empty = none
   std::vector<RouteStep> route;
   Duration transit;
   std::vector<Load> loads;
@@ -162,14 +162,14 @@ const char* PromiseTypeName(PromiseType type);
 
 struct Promise {
   PromiseType type = PromiseType::kDelivery;
-  Deadline within;                     // delivery, processing, response
-  std::optional<MinuteOfDay> cutoff;   // only orders placed before this time of day
-  double share = 0.95;                 // availability defaults to 0.98
-  std::string resource;                // response
-  std::vector<std::string> offerings;  // narrows the promise; empty = all it covers
-  double return_rate = 0;              // free_returns
-  std::optional<double> cost;          // free_returns: processing cost per return
-  std::string text;                    // claim
+  Deadline within;                                 // delivery, processing, response
+  std::optional<MinuteOfDay> cutoff;               // only orders placed before this time of day
+  double share = 0.95;                             // availability defaults to 0.98
+  std::string resource;                            // response
+  std::vector<std::string> offerings;              // narrows the promise; empty = all it covers
+  double return_rate = 0;                          // free_returns
+  std::optional<double> cost;                      // free_returns: processing cost per return
+  std::string text;                                // claim
   std::vector<std::string> requires_capabilities;  // claim
 
   bool IsTimePromise() const {
@@ -209,7 +209,7 @@ struct Readiness {
 };
 
 struct Cap {
-  std::optional<double> total;                           // over all the campaign's offerings
+  std::optional<double> total;                              // over all the campaign's offerings
   std::vector<std::pair<std::string, double>> by_offering;  // per offering, file order
   bool empty() const { return !total && by_offering.empty(); }
 };

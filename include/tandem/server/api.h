@@ -46,7 +46,8 @@ struct ApiError {
   std::vector<FieldError> fields;
 
   static ApiError Invalid(std::string message, std::vector<FieldError> fields = {});
-  static ApiError Field(const std::string& field, const std::string& problem, const std::string& allowed = "");
+  static ApiError Field(const std::string& field, const std::string& problem,
+                        const std::string& allowed = "");
   static ApiError Unauthenticated(std::string message);
   static ApiError Forbidden(std::string message, std::string field = "");
   static ApiError NotFound(std::string message);
@@ -62,7 +63,7 @@ struct ApiError {
 template <typename T>
 class [[nodiscard]] Outcome {
  public:
-  Outcome(T value) : state_(std::move(value)) {}       // NOLINT: implicit by design
+  Outcome(T value) : state_(std::move(value)) {}         // NOLINT: implicit by design
   Outcome(ApiError error) : state_(std::move(error)) {}  // NOLINT: implicit by design
   bool ok() const { return std::holds_alternative<T>(state_); }
   const T& value() const& { return std::get<T>(state_); }

@@ -27,8 +27,8 @@ namespace tandem::server {
 
 struct HttpOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                 // 0: any free port (see HttpServer::port)
-  std::string web_root;            // static files served at /; empty: none
+  int port = 8080;                  // 0: any free port (see HttpServer::port)
+  std::string web_root;             // static files served at /; empty: none
   size_t max_body_bytes = 8 << 20;  // larger requests get 413
   double requests_per_second = 50;  // per client address, sustained; 0: no limit
   double burst = 200;               // per client address
@@ -44,7 +44,7 @@ struct ApiRequest {
   Actor actor;
   std::map<std::string, std::string> params;  // path parameters by name
   std::map<std::string, std::string> query;
-  nlohmann::json body;                        // parsed JSON (null when none)
+  nlohmann::json body;  // parsed JSON (null when none)
   std::string raw_body;
   std::optional<int64_t> if_match;
 };

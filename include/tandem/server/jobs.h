@@ -42,7 +42,7 @@ class JobRunner {
     bool running = false;  // false: still queued
     int64_t done = 0;
     int64_t total = 0;
-    std::string stage;     // what the work is doing now (SetStage), may be empty
+    std::string stage;  // what the work is doing now (SetStage), may be empty
   };
   // Progress of a queued or running job; nullopt once it has finished (or was never submitted).
   std::optional<Progress> Get(int64_t id) const;

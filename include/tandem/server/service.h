@@ -41,11 +41,11 @@ namespace tandem::server {
 struct ServiceOptions {
   std::string database = "sqlite:tandem.db";  // sqlite:PATH or postgresql://...
   int pool_size = 8;
-  int job_workers = 1;        // checks run at once (counter-proposals: one at a time, beside them)
-  int check_threads = 0;      // engine threads per check (0 = all cores)
+  int job_workers = 1;    // checks run at once (counter-proposals: one at a time, beside them)
+  int check_threads = 0;  // engine threads per check (0 = all cores)
   // Overrides simulation.scenarios for every check (demo, tests); part of the cache key.
   std::optional<int64_t> check_scenarios;
-  bool run_jobs = true;       // false for one-shot CLI commands (user add, import)
+  bool run_jobs = true;                // false for one-shot CLI commands (user add, import)
   bool fast_password_hashing = false;  // libsodium's minimum Argon2id limits: tests only
   std::chrono::hours session_lifetime{12};
   // The wall clock (tests set it); default std::chrono::system_clock::now.
@@ -56,7 +56,7 @@ struct ServiceOptions {
 struct Credential {
   std::string user;
   std::string role;
-  std::string kind;    // "password" or "token"
+  std::string kind;  // "password" or "token"
   std::string secret;
 };
 
@@ -97,24 +97,29 @@ class Service {
   Outcome<Reply> ListWorkspaces(const Actor& actor);
   Outcome<Reply> CreateWorkspace(const Actor& actor, const json& body);  // {id, settings}
   Outcome<Reply> GetWorkspace(const Actor& actor, const std::string& ws);
-  Outcome<Reply> PutSettings(const Actor& actor, const std::string& ws, const json& body, std::optional<int64_t> if_match);
-  Outcome<Reply> DeleteWorkspace(const Actor& actor, const std::string& ws, std::optional<int64_t> if_match);
+  Outcome<Reply> PutSettings(const Actor& actor, const std::string& ws, const json& body,
+                             std::optional<int64_t> if_match);
+  Outcome<Reply> DeleteWorkspace(const Actor& actor, const std::string& ws,
+                                 std::optional<int64_t> if_match);
   // kind: calendars, resources, capabilities, offerings, messaging, campaigns.
   Outcome<Reply> ListEntities(const Actor& actor, const std::string& ws, const std::string& kind);
-  Outcome<Reply> GetEntity(const Actor& actor, const std::string& ws, const std::string& kind, const std::string& id);
+  Outcome<Reply> GetEntity(const Actor& actor, const std::string& ws, const std::string& kind,
+                           const std::string& id);
   // Creates (no If-Match, 201) or replaces (If-Match required) one entry.
-  Outcome<Reply> PutEntity(const Actor& actor, const std::string& ws, const std::string& kind, const std::string& id,
-                           const json& body, std::optional<int64_t> if_match);
+  Outcome<Reply> PutEntity(const Actor& actor, const std::string& ws, const std::string& kind,
+                           const std::string& id, const json& body,
+                           std::optional<int64_t> if_match);
   Outcome<Reply> DeleteEntity(const Actor& actor, const std::string& ws, const std::string& kind,
                               const std::string& id, std::optional<int64_t> if_match);
   // A part owned by another function: a campaign's `bookings` (operations), an offering's
   // `loads` (service, operations). The version is the entity's.
-  Outcome<Reply> PutPart(const Actor& actor, const std::string& ws, const std::string& kind, const std::string& id,
-                         const std::string& part, const json& value, std::optional<int64_t> if_match);
+  Outcome<Reply> PutPart(const Actor& actor, const std::string& ws, const std::string& kind,
+                         const std::string& id, const std::string& part, const json& value,
+                         std::optional<int64_t> if_match);
   Outcome<Reply> ListFiles(const Actor& actor, const std::string& ws);
   Outcome<Reply> GetFile(const Actor& actor, const std::string& ws, const std::string& path);
-  Outcome<Reply> PutFile(const Actor& actor, const std::string& ws, const std::string& path, const std::string& text,
-                         std::optional<int64_t> if_match);
+  Outcome<Reply> PutFile(const Actor& actor, const std::string& ws, const std::string& path,
+                         const std::string& text, std::optional<int64_t> if_match);
   Outcome<Reply> DeleteFile(const Actor& actor, const std::string& ws, const std::string& path,
                             std::optional<int64_t> if_match);
   // The workspace as one scenario file (YAML); bundle: {"scenario": YAML, "files": {path: text}}.
@@ -122,14 +127,15 @@ class Service {
   // Replaces the workspace's model with a scenario file (creating the workspace if needed).
   // `files` are the history files it names. Campaign processes of kept campaigns stay.
   Outcome<Reply> Import(const Actor& actor, const std::string& ws, const std::string& text,
-                        const std::map<std::string, std::string>& files, const std::string& display_name);
+                        const std::map<std::string, std::string>& files,
+                        const std::string& display_name);
 
   // ---- the process
   Outcome<Reply> ListProcesses(const Actor& actor, const std::string& ws);
   Outcome<Reply> GetProcess(const Actor& actor, const std::string& ws, const std::string& campaign);
   // {"to": state, "review": text (closing)}.
-  Outcome<Reply> Transition(const Actor& actor, const std::string& ws, const std::string& campaign, const json& body,
-                            std::optional<int64_t> if_match);
+  Outcome<Reply> Transition(const Actor& actor, const std::string& ws, const std::string& campaign,
+                            const json& body, std::optional<int64_t> if_match);
   Outcome<Reply> Confirm(const Actor& actor, const std::string& ws, const std::string& campaign,
                          const std::string& function, const json& body);
   Outcome<Reply> Unconfirm(const Actor& actor, const std::string& ws, const std::string& campaign,
@@ -137,24 +143,30 @@ class Service {
   // {"check": key of the check result signed, "comment": text}.
   Outcome<Reply> SignOff(const Actor& actor, const std::string& ws, const std::string& campaign,
                          const std::string& function, const json& body);
-  Outcome<Reply> WithdrawSignOff(const Actor& actor, const std::string& ws, const std::string& campaign,
-                                 const std::string& function);
+  Outcome<Reply> WithdrawSignOff(const Actor& actor, const std::string& ws,
+                                 const std::string& campaign, const std::string& function);
   // {"check": key, "override": {"reason": text}}.
-  Outcome<Reply> Approve(const Actor& actor, const std::string& ws, const std::string& campaign, const json& body);
-  Outcome<Reply> RequestCheck(const Actor& actor, const std::string& ws, const std::string& campaign);
-  Outcome<Reply> GetCheck(const Actor& actor, const std::string& ws, const std::string& campaign, bool with_result);
+  Outcome<Reply> Approve(const Actor& actor, const std::string& ws, const std::string& campaign,
+                         const json& body);
+  Outcome<Reply> RequestCheck(const Actor& actor, const std::string& ws,
+                              const std::string& campaign);
+  Outcome<Reply> GetCheck(const Actor& actor, const std::string& ws, const std::string& campaign,
+                          bool with_result);
   Outcome<Reply> GetJob(const Actor& actor, int64_t job);
   // Counter-proposals for the campaign as it is now (`tandem recommend --json` on its check
   // scenario), computed in the background and cached by content. Request: 202 {job, status,
   // key} or, cached, 200 with the GetRecommendations body. Read: {status: none | queued |
   // running | done | failed | superseded, progress: 0..1, key, job, result (when done)}.
-  Outcome<Reply> RequestRecommendations(const Actor& actor, const std::string& ws, const std::string& campaign);
-  Outcome<Reply> GetRecommendations(const Actor& actor, const std::string& ws, const std::string& campaign);
+  Outcome<Reply> RequestRecommendations(const Actor& actor, const std::string& ws,
+                                        const std::string& campaign);
+  Outcome<Reply> GetRecommendations(const Actor& actor, const std::string& ws,
+                                    const std::string& campaign);
   // {"option": N (1-based, as `--apply N`), "key": the recommendations' key}: applies the option
   // to the campaign in one write (a stale key is 409) and queues its check; returns the process.
   // Options booking capacity (expand) are operations' and admin's, the others marketing's and
   // admin's.
-  Outcome<Reply> AdoptOption(const Actor& actor, const std::string& ws, const std::string& campaign, const json& body);
+  Outcome<Reply> AdoptOption(const Actor& actor, const std::string& ws, const std::string& campaign,
+                             const json& body);
   Outcome<Reply> Handover(const Actor& actor, const std::string& ws, const std::string& campaign);
   Outcome<Reply> Audit(const Actor& actor, const std::string& ws, const std::string& campaign);
   Outcome<Reply> Alerts(const Actor& actor, const std::string& ws, int64_t after_id);
@@ -162,7 +174,7 @@ class Service {
   // ---- operations
   Outcome<Reply> Health();  // {"status": "ok", "database", "schema"}; 503 when the database fails
   bool WaitForJobs(std::chrono::milliseconds timeout);  // tests and the demo
-  std::string MetricsText() const;                        // Prometheus text, service part
+  std::string MetricsText() const;                      // Prometheus text, service part
   std::string DatabaseDescription() const;
 
  public:
@@ -174,12 +186,15 @@ class Service {
   explicit Service(ServiceOptions options);
 
   using WriteFn = std::function<Outcome<Reply>(WriteContext&)>;
-  Outcome<Reply> Write(const Actor& actor, const std::string& ws, const std::string& cause, const WriteFn& fn);
-  Outcome<Reply> ReadWorkspace(const std::string& ws, const std::function<Outcome<Reply>(const Snapshot&)>& fn);
+  Outcome<Reply> Write(const Actor& actor, const std::string& ws, const std::string& cause,
+                       const WriteFn& fn);
+  Outcome<Reply> ReadWorkspace(const std::string& ws,
+                               const std::function<Outcome<Reply>(const Snapshot&)>& fn);
   void SubmitJob(int64_t job, const std::string& kind);
   void RunJob(int64_t job, const JobRunner::ProgressFn& progress);
   void RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress);
-  Outcome<Reply> ReadRecommendations(const std::string& ws, const std::string& campaign, bool* unseen);
+  Outcome<Reply> ReadRecommendations(const std::string& ws, const std::string& campaign,
+                                     bool* unseen);
   std::string Now() const;
   size_t PendingJobs() const;  // queued or running, both runners
   std::string CheckTag() const;

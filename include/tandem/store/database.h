@@ -42,12 +42,12 @@ enum class Dialect { kSqlite, kPostgresql };
 class Value {
  public:
   Value() = default;
-  Value(std::nullptr_t) {}                               // NOLINT: implicit by design
-  Value(int64_t value) : value_(value) {}                // NOLINT
-  Value(int value) : value_(static_cast<int64_t>(value)) {}  // NOLINT
-  Value(double value) : value_(value) {}                 // NOLINT
-  Value(std::string value) : value_(std::move(value)) {}  // NOLINT
-  Value(const char* value) : value_(std::string(value)) {}  // NOLINT
+  Value(std::nullptr_t) {}                                       // NOLINT: implicit by design
+  Value(int64_t value) : value_(value) {}                        // NOLINT
+  Value(int value) : value_(static_cast<int64_t>(value)) {}      // NOLINT
+  Value(double value) : value_(value) {}                         // NOLINT
+  Value(std::string value) : value_(std::move(value)) {}         // NOLINT
+  Value(const char* value) : value_(std::string(value)) {}       // NOLINT
   Value(std::string_view value) : value_(std::string(value)) {}  // NOLINT
 
   bool is_null() const { return std::holds_alternative<std::monostate>(value_); }
@@ -118,7 +118,8 @@ Result<int> Migrate(Database& database);
 int LatestSchemaVersion();
 
 // Convenience: the first column of the first row as an integer, or an error when no row.
-Result<int64_t> QueryInt(Connection& connection, std::string_view sql, const std::vector<Value>& params);
+Result<int64_t> QueryInt(Connection& connection, std::string_view sql,
+                         const std::vector<Value>& params);
 
 }  // namespace tandem::store
 
