@@ -60,7 +60,7 @@ $(FUZZ_BUILD)/build.ninja: CMakeLists.txt | deps
 # (--repeat until-pass:2) because the end-to-end browser test drives a real server and Chromium
 # on a shared machine; a test that fails twice fails the build, and ctest's output shows every
 # first failure so that flakiness stays visible.
-test: build unit-test asan-test fuzz-test
+test: format-check build unit-test asan-test fuzz-test
 
 unit-test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --repeat until-pass:2
