@@ -97,10 +97,10 @@ bench-scaling: build
 bench-fidelity: build
 	bench/fidelity.sh $(BUILD)
 
-format:
+format: deps
 	clang-format-16 -i $$(git ls-files '*.cc' '*.h')
 
-format-check:
+format-check: deps
 	clang-format-16 --dry-run --Werror $$(git ls-files '*.cc' '*.h')
 
 clean:
