@@ -19,6 +19,7 @@ set(TANDEM_IO_SOURCES
   src/io/check_json.cc
   src/io/check_text.cc
   src/io/history_csv.cc
+  src/io/input_limits.cc
   src/io/scenario_writer.cc
   src/io/scenario_reader.cc
 )

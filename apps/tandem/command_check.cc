@@ -25,7 +25,7 @@ struct CheckArgs {
 };
 
 int RunCheckCommand(const CheckArgs& args) {
-  Result<Scenario> scenario = ReadScenarioFile(args.file);
+  Result<Scenario> scenario = ReadScenarioFile(args.file, MaxInputBytes());
   if (!scenario.ok()) {
     PrintError(scenario.error());
     return ExitCodeFor(scenario.error());

@@ -3,12 +3,11 @@
 // workspace or replacing its model. Campaigns already in the process keep their state.
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "commands.h"
 #include "serve_common.h"
+#include "tandem/io/input_limits.h"
 #include "tandem/io/scenario_reader.h"
 #include "tandem/server/service.h"
 
@@ -21,38 +20,30 @@ struct ImportArgs {
   std::string db = "sqlite:tandem.db";
 };
 
-std::optional<std::string> ReadText(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 int RunImport(const ImportArgs& args) {
   // Read it as the CLI would, first: errors name file, line and key.
-  Result<Scenario> scenario = ReadScenarioFile(args.file);
+  Result<Scenario> scenario = ReadScenarioFile(args.file, MaxInputBytes());
   if (!scenario.ok()) {
     PrintError(scenario.error());
     return ExitCodeFor(scenario.error());
   }
-  const std::optional<std::string> text = ReadText(args.file);
-  if (!text) {
-    std::fprintf(stderr, "tandem import: cannot read %s\n", args.file.c_str());
-    return kExitBadInput;
+  const Result<std::string> text = ReadInputFile(args.file, MaxInputBytes(), "scenario file");
+  if (!text.ok()) {
+    PrintError(text.error());
+    return ExitCodeFor(text.error());
   }
   std::map<std::string, std::string> files;
   const std::filesystem::path folder = std::filesystem::path(args.file).parent_path();
   for (const Offering& offering : scenario.value().offerings) {
     const std::string& path = offering.baseline.history_path;
     if (path.empty()) continue;
-    std::optional<std::string> content = ReadText(folder / path);
-    if (!content) {
-      std::fprintf(stderr, "tandem import: cannot read history file %s\n",
-                   (folder / path).string().c_str());
-      return kExitBadInput;
+    Result<std::string> content =
+        ReadInputFile((folder / path).string(), MaxInputBytes(), "history file");
+    if (!content.ok()) {
+      PrintError(content.error());
+      return ExitCodeFor(content.error());
     }
-    files[path] = *content;
+    files[path] = std::move(content.value());
   }
   server::ServiceOptions options;
   options.database = args.db;
@@ -64,7 +55,7 @@ int RunImport(const ImportArgs& args) {
     return kExitBadInput;
   }
   server::Outcome<server::Reply> imported =
-      service.value()->Import(CliActor(), args.workspace, *text, files, args.file);
+      service.value()->Import(CliActor(), args.workspace, text.value(), files, args.file);
   if (!imported.ok()) {
     std::fprintf(stderr, "tandem import: %s\n", imported.error().message.c_str());
     for (const server::FieldError& field : imported.error().fields) {

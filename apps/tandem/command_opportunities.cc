@@ -21,7 +21,7 @@ struct OpportunitiesArgs {
 };
 
 int RunOpportunities(const OpportunitiesArgs& args) {
-  Result<Scenario> scenario = ReadScenarioFile(args.file);
+  Result<Scenario> scenario = ReadScenarioFile(args.file, MaxInputBytes());
   if (!scenario.ok()) {
     PrintError(scenario.error());
     return ExitCodeFor(scenario.error());

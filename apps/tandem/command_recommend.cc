@@ -29,7 +29,7 @@ int RunRecommend(const RecommendArgs& args) {
     PrintError(Error::InvalidInput("--apply: name the file to write with -o OUT.yaml"));
     return kExitBadInput;
   }
-  Result<Scenario> scenario = ReadScenarioFile(args.file);
+  Result<Scenario> scenario = ReadScenarioFile(args.file, MaxInputBytes());
   if (!scenario.ok()) {
     PrintError(scenario.error());
     return ExitCodeFor(scenario.error());

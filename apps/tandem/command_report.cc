@@ -30,7 +30,7 @@ struct ReportArgs {
 };
 
 int RunReportCommand(const ReportArgs& args) {
-  Result<Scenario> scenario = ReadScenarioFile(args.file);
+  Result<Scenario> scenario = ReadScenarioFile(args.file, MaxInputBytes());
   if (!scenario.ok()) {
     PrintError(scenario.error());
     return ExitCodeFor(scenario.error());

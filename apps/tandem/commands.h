@@ -37,6 +37,9 @@ void PrintError(const Error& error);
 void Emit(const std::string& text);  // all of it to stdout in one go
 bool StdoutIsTerminal();
 bool StderrIsTerminal();
+// The cap on each input file the command reads (--max-input, else TANDEM_MAX_INPUT_BYTES, else
+// kDefaultMaxInputBytes: 16 MiB).
+size_t MaxInputBytes();
 
 }  // namespace tandem::cli
 

@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include "commands.h"
+#include "tandem/io/input_limits.h"
 
 namespace tandem::cli {
 
@@ -40,6 +42,22 @@ bool StderrIsTerminal() {
   return isatty(STDERR_FILENO) != 0;
 }
 
+namespace {
+size_t max_input_bytes = 0;  // 0: not given on the command line
+}  // namespace
+
+size_t MaxInputBytes() {
+  if (max_input_bytes > 0) return max_input_bytes;
+  if (const char* text = std::getenv("TANDEM_MAX_INPUT_BYTES")) {
+    char* end = nullptr;
+    const unsigned long long value = std::strtoull(text, &end, 10);
+    if (end && *end == '\0' && value > 0 && text[0] >= '0' && text[0] <= '9') return value;
+    std::fprintf(stderr, "tandem: TANDEM_MAX_INPUT_BYTES=%s is not a byte count; using %s\n",
+                 text, tandem::ByteSize(tandem::kDefaultMaxInputBytes).c_str());
+  }
+  return tandem::kDefaultMaxInputBytes;
+}
+
 }  // namespace tandem::cli
 
 int main(int argc, char** argv) {
@@ -48,6 +66,13 @@ int main(int argc, char** argv) {
     CLI::App app{"tandem: can we actually deliver what we're promising?"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "tandem 0.1.0");
+    // Given before or after the command: `tandem check big.yaml --max-input 64MiB`.
+    app.fallthrough();
+    app.add_option("--max-input", max_input_bytes,
+                   "largest input file read (bytes; 64MiB, 512KiB; default 16 MiB, or "
+                   "TANDEM_MAX_INPUT_BYTES)")
+        ->transform(CLI::AsSizeValue(false))
+        ->check(CLI::PositiveNumber);
     std::vector<Command> commands;
     for (Registrar registrar : Registrars()) commands.push_back(registrar(app));
     try {

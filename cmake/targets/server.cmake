@@ -31,7 +31,9 @@ add_library(tandem_server STATIC
   src/server/demo.cc
   src/server/api.cc
   src/server/crypto.cc
+  src/server/http_limits.cc
   src/server/http_server.cc
+  src/server/http_transport.cc
   src/server/jobs.cc
   src/server/process.cc
   src/server/process_rules.cc

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "io/history_csv.h"
+#include "tandem/io/input_limits.h"
 #include "tandem/model/validate.h"
 
 namespace tandem {
@@ -55,7 +56,7 @@ const char* NodeKind(const YAML::Node& node) {
 }
 
 // Limits that keep reading bounded whatever the input.
-constexpr int kMaxNesting = 64;               // brackets and braces, before yaml-cpp parses
+constexpr int kMaxNesting = kMaxNestingDepth;  // lists and maps, flow or block (input_limits.h)
 constexpr size_t kMaxExpandedNodes = 200000;  // values after expanding aliases
 constexpr size_t kMaxDiagnostics = 100;       // problems reported in one run
 constexpr double kMaxMagnitude = 1e15;        // numbers beyond this only overflow the arithmetic
@@ -153,26 +154,46 @@ class DocumentStarts : public YAML::EventHandler {
   void OnMapEnd() override {}
 };
 
-// True when the document has at most `budget` nodes once aliases are expanded. Iterative,
-// so cyclic aliases (an anchor used inside itself) only exhaust the budget.
-bool WithinNodeBudget(const YAML::Node& root, size_t budget) {
-  std::vector<YAML::Node> stack{root};
+// The shape of a loaded document: whether it has at most `budget` nodes once aliases are
+// expanded, and the first node nested deeper than `depth_limit` (block style: "- - - x" or
+// indented maps, which the flow scan does not see). Iterative, so cyclic aliases (an anchor used
+// inside itself) only exhaust the budget and deep nesting only the limit.
+struct TreeShape {
+  bool within_budget = true;
+  bool too_deep = false;
+  YAML::Mark too_deep_mark;
+};
+TreeShape MeasureTree(const YAML::Node& root, size_t budget, int depth_limit) {
+  TreeShape shape;
+  std::vector<std::pair<YAML::Node, int>> stack{{root, 0}};
   size_t visited = 0;
   while (!stack.empty()) {
-    const YAML::Node node = stack.back();
+    const auto [node, depth] = stack.back();
     stack.pop_back();
-    if (++visited > budget) return false;
+    if (++visited > budget) {
+      shape.within_budget = false;
+      return shape;
+    }
+    const bool collection = node.IsSequence() || node.IsMap();
+    if (collection && depth >= depth_limit) {
+      shape.too_deep = true;
+      shape.too_deep_mark = node.Mark();
+      return shape;
+    }
     if (node.IsSequence()) {
-      for (auto it = node.begin(); it != node.end(); ++it) stack.push_back(*it);
+      for (auto it = node.begin(); it != node.end(); ++it) stack.emplace_back(*it, depth + 1);
     } else if (node.IsMap()) {
       for (auto it = node.begin(); it != node.end(); ++it) {
-        stack.push_back(it->first);
-        stack.push_back(it->second);
+        stack.emplace_back(it->first, depth + 1);
+        stack.emplace_back(it->second, depth + 1);
       }
     }
-    if (stack.size() > budget) return false;
+    if (stack.size() > budget) {
+      shape.within_budget = false;
+      return shape;
+    }
   }
-  return true;
+  return shape;
 }
 
 // Parsing state: the file name, the problems found so far, and where each key path was seen.
@@ -350,6 +371,11 @@ class Reader {
 
   bool Text(const YAML::Node& node, const std::string& key, std::string* out) {
     if (!Scalar(node, key, out, "text", "text, quoted if it contains ': ' or ' #'")) {
+      return false;
+    }
+    // A name, unit, claim or wording that says nothing is a mistake, not a choice.
+    if (out->find_first_not_of(" \t\r\n") == std::string::npos) {
+      Problem(node, key, "is empty", "some text (leave the key out where it is optional)");
       return false;
     }
     return true;
@@ -1393,11 +1419,19 @@ Result<Scenario> Reader::Run(std::string_view text) {
     return whole_file(1, 1, "the file holds no scenario (it is empty)",
                       "a map of keys starting with tandem: 1, see scenario-format.md");
   }
-  if (!WithinNodeBudget(root, kMaxExpandedNodes)) {
+  const TreeShape shape = MeasureTree(root, kMaxExpandedNodes, kMaxNesting);
+  if (shape.too_deep) {
+    return whole_file(line_of(shape.too_deep_mark), column_of(shape.too_deep_mark),
+                      "lists and maps nested more than " + std::to_string(kMaxNesting) + " deep",
+                      "a scenario as in scenario-format.md (it nests a few levels)");
+  }
+  if (!shape.within_budget) {
     return whole_file(1, 1,
                       "more than " + std::to_string(kMaxExpandedNodes) +
-                          " values once aliases (*name) are expanded",
-                      "a smaller scenario, or fewer aliases of large parts");
+                          " values (keys, list items and scalars, counting every use of an "
+                          "alias *name as a copy)",
+                      "a scenario of at most " + std::to_string(kMaxExpandedNodes) +
+                          " values: split it, or use fewer aliases of large parts");
   }
 
   Scenario scenario;
@@ -1548,22 +1582,14 @@ Result<Scenario> ParseScenario(std::string_view text, const std::string& display
   }
 }
 
-Result<Scenario> ReadScenarioFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::Io(path + ": cannot open the scenario file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return Error::Io(path + ": cannot read the scenario file");
+Result<Scenario> ReadScenarioFile(const std::string& path, size_t max_input_bytes) {
+  Result<std::string> text = ReadInputFile(path, max_input_bytes, "scenario file");
+  if (!text.ok()) return text.error();
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();
-  FileLoader loader = [folder](const std::string& relative) -> Result<std::string> {
-    const std::filesystem::path full = folder / relative;
-    std::ifstream file(full, std::ios::binary);
-    if (!file) return Error::Io("no such file: " + full.string());
-    std::stringstream content;
-    content << file.rdbuf();
-    return content.str();
+  FileLoader loader = [folder, max_input_bytes](const std::string& relative) -> Result<std::string> {
+    return ReadInputFile((folder / relative).string(), max_input_bytes, "history file");
   };
-  return ParseScenario(buffer.str(), path, loader);
+  return ParseScenario(text.value(), path, loader);
 }
 
 }  // namespace tandem

@@ -332,6 +332,10 @@ void Validator::CheckPromise(const Promise& promise, const std::string& key,
     if (promise.within.kind != Deadline::Kind::kWithin && promise.within.within.minutes != 0) {
       Problem(key + ".within", "internal: calendar deadline with a duration");
     }
+    if (promise.within.kind == Deadline::Kind::kWithin && promise.within.within.minutes <= 0) {
+      Problem(key + ".within", "a bound of zero: nothing is ever that fast",
+              "a duration above zero, e.g. 24h or 2d");
+    }
     if (promise.within.kind == Deadline::Kind::kWithin &&
         promise.within.within > Duration::Days(365)) {
       Problem(key + ".within", "a bound of more than a year", "a duration up to 365d");

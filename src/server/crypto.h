@@ -18,6 +18,8 @@ std::string HashPassword(const std::string& password, bool fast);
 bool VerifyPassword(const std::string& hash, const std::string& password);
 // Hex SHA-256.
 std::string Sha256Hex(std::string_view data);
+// Hex HMAC-SHA-256 of `data` under `key`.
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
 bool ConstantTimeEqual(std::string_view a, std::string_view b);
 
 }  // namespace tandem::server

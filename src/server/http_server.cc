@@ -3,8 +3,10 @@
 #include "tandem/server/http_server.h"
 
 #include <httplib.h>
+#include <malloc.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -12,6 +14,10 @@
 #include <thread>
 
 #include "server/crypto.h"
+#include "server/http_limits.h"
+#include "server/http_transport.h"
+#include "server/scenario_doc.h"
+#include "tandem/io/input_limits.h"
 
 namespace tandem::server {
 namespace {
@@ -19,45 +25,9 @@ namespace {
 using json = nlohmann::json;
 
 constexpr const char* kCookie = "tandem_session";
-
-// Token buckets per client address.
-class RateLimiter {
- public:
-  RateLimiter(double per_second, double burst) : per_second_(per_second), burst_(burst) {}
-  // Takes a token when there is one.
-  bool Allow(const std::string& key) { return Take(key, /*spend=*/true); }
-  // Whether a token is there, without taking it.
-  bool Has(const std::string& key) { return Take(key, /*spend=*/false); }
-  // Takes a token (down to zero) after the fact, e.g. for a failed login.
-  void Spend(const std::string& key) { Take(key, /*spend=*/true); }
-
- private:
-  bool Take(const std::string& key, bool spend) {
-    if (per_second_ <= 0) return true;
-    const double now = Seconds();
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (buckets_.size() > 100000) buckets_.clear();  // bounded memory under address churn
-    Bucket& bucket = buckets_.try_emplace(key, Bucket{burst_, now}).first->second;
-    bucket.tokens = std::min(burst_, bucket.tokens + (now - bucket.at) * per_second_);
-    bucket.at = now;
-    if (bucket.tokens < 1) return false;
-    if (spend) bucket.tokens -= 1;
-    return true;
-  }
-
-  struct Bucket {
-    double tokens;
-    double at;
-  };
-  static double Seconds() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-  }
-  double per_second_;
-  double burst_;
-  std::mutex mutex_;
-  std::map<std::string, Bucket> buckets_;
-};
+constexpr const char* kDeviceCookie = "tandem_device";
+constexpr size_t kLargeBodyBytes = size_t{1} << 20;  // bodies above this take a LargeBodySlot
+constexpr size_t kIgnoredBodyBytes = 4096;  // routes without a body tolerate this much (ignored)
 
 // Request counts and latencies per route, for /metrics.
 class HttpMetrics {
@@ -163,20 +133,43 @@ std::string CookieValue(const httplib::Request& request, const std::string& name
   return {};
 }
 
-// If-Match: "5" or W/"5" (or *). nullopt when absent; error when malformed.
+// A whole non-negative decimal number, nothing else (no sign, spaces or suffix).
+std::optional<int64_t> StrictInteger(std::string_view text) {
+  int64_t value = 0;
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+// If-Match: "5" or W/"5". nullopt when absent; error when malformed.
 Outcome<std::optional<int64_t>> ParseIfMatch(const std::string& header) {
   if (header.empty()) return std::optional<int64_t>();
   std::string text = header;
   if (text.rfind("W/", 0) == 0) text = text.substr(2);
   if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
     text = text.substr(1, text.size() - 2);
-  char* end = nullptr;
-  const long long value = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || !end || *end != '\0' || value < 0) {
+  const std::optional<int64_t> value = StrictInteger(text);
+  if (!value) {
     return ApiError::Field("If-Match", "not an ETag this server gave",
                            "the ETag header of a GET, e.g. \"3\"");
   }
-  return std::optional<int64_t>(value);
+  return std::optional<int64_t>(*value);
+}
+
+// Whether the request announces a body (Content-Length above zero, or chunked). A request with
+// neither has none (RFC 9112 6.3): it is never waited for.
+bool BodyAnnounced(const httplib::Request& request) {
+  if (request.has_header("Transfer-Encoding")) return true;
+  const std::string length = request.get_header_value("Content-Length");
+  return !length.empty() && length != "0";
+}
+
+// The connection cannot carry another request when a body it announced is left unread.
+void CloseIfBodyUnread(const httplib::Request& request) {
+  if (BodyAnnounced(request)) {
+    if (ConnectionState* connection = CurrentConnection()) connection->CloseAfterResponse();
+  }
 }
 
 void SendJson(httplib::Response& response, int status, const json& body) {
@@ -192,24 +185,55 @@ bool Unsafe(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
+// The request as the handler sees it: httplib's request (headers), the body's reader (null for
+// methods without a body), and the client it comes from.
+struct Incoming {
+  const httplib::Request& request;
+  const httplib::ContentReader* reader;
+  std::string client;
+};
+
 }  // namespace
 
 struct HttpServer::Impl {
   Impl(Service& service_in, HttpOptions options_in)
       : service(service_in),
         options(std::move(options_in)),
+        server(Limits(options)),
         limiter(options.requests_per_second, options.burst),
-        login_limiter(options.logins_per_minute / 60.0, std::max(1.0, options.logins_per_minute)) {}
+        login_guard(LoginGuard::Options{5, 900, options.logins_per_minute}),
+        large_bodies(std::max(1, options.large_bodies_at_once)) {}
 
-  void Handle(const httplib::Request& request, httplib::Response& response);
-  void Serve(const httplib::Request& request, httplib::Response& response, std::string* route_name,
-             std::string* user);
+  static TransportLimits Limits(const HttpOptions& options) {
+    TransportLimits limits;
+    limits.header_timeout_seconds = options.header_timeout_seconds;
+    limits.body_grace_seconds = options.body_timeout_seconds;
+    limits.max_connections_per_peer = options.max_connections_per_client > 0
+                                          ? options.max_connections_per_client
+                                          : std::max(1, options.threads / 2);
+    limits.trusted_proxies.insert(options.trusted_proxies.begin(), options.trusted_proxies.end());
+    return limits;
+  }
+
+  void Handle(const httplib::Request& request, httplib::Response& response,
+              const httplib::ContentReader* reader);
+  void Serve(Incoming& incoming, httplib::Response& response, std::string* route_name,
+             std::string* user, bool* large);
+  void Login(Incoming& incoming, httplib::Response& response, std::string* user);
+  Outcome<std::optional<Authenticated>> Authenticate(const httplib::Request& request,
+                                                     httplib::Response& response);
+  size_t BodyLimit(const Route& route) const;
+  // Reads the body announced by the request into `out`, at most `limit` bytes. Errors: 413 too
+  // large (nothing is read past the limit), 408 too slow, 400 malformed, 503 when large bodies
+  // are all in hand; every error closes the connection.
+  Outcome<bool> ReadBody(Incoming& incoming, size_t limit, std::string* out, bool* large);
 
   Service& service;
   HttpOptions options;
-  httplib::Server server;
+  Transport server;
   RateLimiter limiter;
-  RateLimiter login_limiter;
+  LoginGuard login_guard;
+  LargeBodySlots large_bodies;
   HttpMetrics metrics;
   std::thread thread;
   int bound_port = 0;
@@ -218,17 +242,29 @@ struct HttpServer::Impl {
   bool stopped = false;
 };
 
-void HttpServer::Impl::Handle(const httplib::Request& request, httplib::Response& response) {
+void HttpServer::Impl::Handle(const httplib::Request& request, httplib::Response& response,
+                              const httplib::ContentReader* reader) {
   const auto started = std::chrono::steady_clock::now();
   std::string route_name = "(none)";
   std::string user = "-";
+  bool large = false;
   response.set_header("X-Content-Type-Options", "nosniff");
   response.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   response.set_header("Referrer-Policy", "no-referrer");
+  Incoming incoming{request, reader,
+                    ClientAddress(request.remote_addr, request.get_header_value("X-Forwarded-For"),
+                                  request.get_header_value("X-Real-IP"),
+                                  {options.trusted_proxies.begin(), options.trusted_proxies.end()})};
   try {
-    Serve(request, response, &route_name, &user);
+    Serve(incoming, response, &route_name, &user, &large);
   } catch (const std::exception&) {
     SendError(response, ApiError::Internal("internal error"));
+  }
+  if (large) {
+    large_bodies.Release();
+    // A large document's parse trees are freed by now: give the pages back to the system
+    // rather than keep the peak for the life of the process.
+    malloc_trim(0);
   }
   if (!response.has_header("Cache-Control")) response.set_header("Cache-Control", "no-store");
   const double seconds =
@@ -243,9 +279,76 @@ void HttpServer::Impl::Handle(const httplib::Request& request, httplib::Response
   }
 }
 
-void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response& response,
-                             std::string* route_name, std::string* user) {
-  if (!limiter.Allow(request.remote_addr)) {
+size_t HttpServer::Impl::BodyLimit(const Route& route) const {
+  if (route.path == "/api/session" && route.method == "POST") return options.max_login_body_bytes;
+  if (route.request.empty()) return kIgnoredBodyBytes;
+  if (route.request == "text") return options.max_body_bytes;
+  return options.max_json_body_bytes;
+}
+
+Outcome<bool> HttpServer::Impl::ReadBody(Incoming& incoming, size_t limit, std::string* out,
+                                         bool* large) {
+  const httplib::Request& request = incoming.request;
+  if (!incoming.reader || !BodyAnnounced(request)) return true;
+  ConnectionState* connection = CurrentConnection();
+  const auto fail = [&](ApiError error) -> Outcome<bool> {
+    if (connection) connection->CloseAfterResponse();
+    return error;
+  };
+  const auto too_large = [&] {
+    return fail(ApiError{413,
+                         "too_large",
+                         "the request body is larger than " + ByteSize(limit) + " for this route",
+                         {{"(body)", "too large", "at most " + ByteSize(limit), ""}}});
+  };
+  std::optional<int64_t> length;
+  if (request.has_header("Content-Length")) {
+    length = StrictInteger(request.get_header_value("Content-Length"));
+    if (!length) return fail(ApiError::Field("Content-Length", "not a byte count"));
+    if (static_cast<uint64_t>(*length) > limit) return too_large();
+  }
+  const auto take_slot = [&]() -> bool {
+    if (*large) return true;
+    *large = large_bodies.Acquire(std::chrono::seconds(10));
+    return *large;
+  };
+  if (length && static_cast<size_t>(*length) > kLargeBodyBytes && !take_slot()) {
+    ApiError busy{503, "busy", "the server is handling other large requests; retry shortly", {}};
+    return fail(busy);
+  }
+  if (length) out->reserve(static_cast<size_t>(*length));
+  if (connection) connection->BeginBody(limit);
+  bool over = false;
+  bool busy = false;
+  const bool read = (*incoming.reader)([&](const char* data, size_t size) {
+    if (out->size() + size > limit) {
+      over = true;
+      return false;
+    }
+    if (out->size() + size > kLargeBodyBytes && !take_slot()) {
+      busy = true;
+      return false;
+    }
+    out->append(data, size);
+    return true;
+  });
+  if (read) return true;
+  if (over || (connection && connection->wire_cap_exceeded())) return too_large();
+  if (busy) {
+    return fail(ApiError{503, "busy", "the server is handling other large requests", {}});
+  }
+  if (connection && connection->timed_out()) {
+    return fail(ApiError{408, "timeout", "the request body came too slowly", {}});
+  }
+  return fail(ApiError::Field("(body)", "could not be read (malformed chunked encoding, an "
+                                        "unsupported Content-Encoding, or a broken connection)"));
+}
+
+void HttpServer::Impl::Serve(Incoming& incoming, httplib::Response& response,
+                             std::string* route_name, std::string* user, bool* large) {
+  const httplib::Request& request = incoming.request;
+  if (!limiter.Allow(incoming.client)) {
+    CloseIfBodyUnread(request);
     response.set_header("Retry-After", "1");
     SendError(response, ApiError::TooMany("too many requests; slow down"));
     return;
@@ -266,6 +369,7 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
     }
   }
   if (!route) {
+    CloseIfBodyUnread(request);
     SendError(response,
               path_known
                   ? ApiError{405, "method_not_allowed", request.method + " is not allowed here", {}}
@@ -276,50 +380,12 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
   ApiRequest api;
   api.params = std::move(params);
   for (const auto& [key, value] : request.params) api.query[key] = value;
-  // Public endpoints.
-  if (route->roles.empty()) {
-    if (route->path == "/api/session" && route->method == "POST") {
-      // Failed attempts spend the address's allowance (against password guessing); a team
-      // signing in, even often, does not.
-      if (!login_limiter.Has(request.remote_addr)) {
-        response.set_header("Retry-After", "60");
-        SendError(response, ApiError::TooMany("too many login attempts; wait a minute"));
-        return;
-      }
-      json body = json::parse(request.body, nullptr, false);
-      if (body.is_discarded() || !body.is_object()) {
-        SendError(response, ApiError::Field("(body)", "not a JSON object",
-                                            "{\"name\": ..., \"password\": ...}"));
-        return;
-      }
-      if (!body.contains("name") || !body["name"].is_string()) {
-        SendError(response, ApiError::Field("name", "missing", "your user name"));
-        return;
-      }
-      if (!body.contains("password") || !body["password"].is_string()) {
-        SendError(response, ApiError::Field("password", "missing", "your password"));
-        return;
-      }
-      Outcome<Session> session = service.Login(body["name"], body["password"]);
-      if (!session.ok()) {
-        login_limiter.Spend(request.remote_addr);
-        SendError(response, session.error());
-        return;
-      }
-      *user = session.value().actor.name;
-      const auto max_age =
-          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::hours(12)).count();
-      response.set_header("Set-Cookie", std::string(kCookie) + "=" + session.value().token +
-                                            "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                                            std::to_string(max_age) +
-                                            (options.secure_cookies ? "; Secure" : ""));
-      SendJson(response, 200,
-               {{"user", session.value().actor.name},
-                {"role", RoleName(session.value().actor.role)},
-                {"csrf_token", session.value().csrf},
-                {"expires_at", session.value().expires_at}});
-      return;
-    }
+  if (route->path == "/api/session" && route->method == "POST") {
+    Login(incoming, response, user);
+    return;
+  }
+  if (route->roles.empty()) {  // public: health, metrics, the OpenAPI document
+    CloseIfBodyUnread(request);
     if (route->path == "/metrics") {
       response.status = 200;
       response.set_content(service.MetricsText() + metrics.Text(), "text/plain; version=0.0.4");
@@ -333,68 +399,23 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
     SendJson(response, reply.value().status, reply.value().body);
     return;
   }
-  // Authentication: a bearer token, else the session cookie.
-  std::optional<Authenticated> who;
-  const std::string authorization = request.get_header_value("Authorization");
-  if (authorization.rfind("Bearer ", 0) == 0) {
-    Outcome<Authenticated> bearer = service.AuthenticateBearer(authorization.substr(7));
-    if (!bearer.ok()) {
-      response.set_header("WWW-Authenticate", "Bearer");
-      SendError(response, bearer.error());
-      return;
-    }
-    who = bearer.value();
-  } else if (!authorization.empty()) {
-    SendError(response, ApiError{401,
-                                 "unauthenticated",
-                                 "unsupported Authorization scheme",
-                                 {{"Authorization", "not Bearer", "Bearer <token>", ""}}});
+  Outcome<std::optional<Authenticated>> who = Authenticate(request, response);
+  if (!who.ok() || !who.value()) {
+    CloseIfBodyUnread(request);
+    if (!who.ok()) SendError(response, who.error());
     return;
-  } else {
-    const std::string cookie = CookieValue(request, kCookie);
-    if (cookie.empty()) {
-      response.set_header("WWW-Authenticate", "Bearer");
-      SendError(response, ApiError::Unauthenticated(
-                              "log in (POST /api/session) or send Authorization: Bearer <token>"));
-      return;
-    }
-    Outcome<Authenticated> session = service.AuthenticateSession(cookie);
-    if (!session.ok()) {
-      SendError(response, session.error());
-      return;
-    }
-    who = session.value();
-    // Browsers: unsafe methods need the session's CSRF token, and a same-origin Origin if sent.
-    if (Unsafe(request.method)) {
-      const std::string token = request.get_header_value("X-CSRF-Token");
-      if (token.empty() || !ConstantTimeEqual(token, who->csrf)) {
-        SendError(response, ApiError{403,
-                                     "csrf",
-                                     "missing or wrong CSRF token",
-                                     {{"X-CSRF-Token", "missing or wrong",
-                                       "the csrf_token from POST /api/session", ""}}});
-        return;
-      }
-      const std::string origin = request.get_header_value("Origin");
-      const std::string host = request.get_header_value("Host");
-      if (!origin.empty() && origin != "http://" + host && origin != "https://" + host) {
-        SendError(response, ApiError{403,
-                                     "csrf",
-                                     "cross-origin request refused",
-                                     {{"Origin", "not this server", host, ""}}});
-        return;
-      }
-    }
   }
-  api.actor = who->actor;
-  *user = who->actor.name;
-  if (std::find(route->roles.begin(), route->roles.end(), who->actor.role) == route->roles.end()) {
-    SendError(response, ApiError::Forbidden(std::string(RoleName(who->actor.role)) + " may not " +
+  api.actor = who.value()->actor;
+  *user = api.actor.name;
+  if (std::find(route->roles.begin(), route->roles.end(), api.actor.role) == route->roles.end()) {
+    CloseIfBodyUnread(request);
+    SendError(response, ApiError::Forbidden(std::string(RoleName(api.actor.role)) + " may not " +
                                             route->summary));
     return;
   }
   // Session endpoints need the transport's state.
   if (route->path == "/api/session") {
+    CloseIfBodyUnread(request);
     if (route->method == "DELETE") {
       const std::string cookie = CookieValue(request, kCookie);
       if (!cookie.empty()) service.Logout(cookie);
@@ -403,28 +424,38 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
       SendJson(response, 200, {{"logged_out", true}});
       return;
     }
-    json body = {
-        {"user", who->actor.name}, {"role", RoleName(who->actor.role)}, {"session", who->session}};
-    if (who->session) body["csrf_token"] = who->csrf;
+    json body = {{"user", api.actor.name},
+                 {"role", RoleName(api.actor.role)},
+                 {"session", who.value()->session}};
+    if (who.value()->session) body["csrf_token"] = who.value()->csrf;
     SendJson(response, 200, body);
     return;
   }
   Outcome<std::optional<int64_t>> if_match = ParseIfMatch(request.get_header_value("If-Match"));
   if (!if_match.ok()) {
+    CloseIfBodyUnread(request);
     SendError(response, if_match.error());
     return;
   }
   api.if_match = if_match.value();
-  api.raw_body = request.body;
-  if (route->request != "" && route->request != "text" && !request.body.empty()) {
-    api.body = json::parse(request.body, nullptr, false);
-    if (api.body.is_discarded()) {
-      SendError(response, ApiError::Field("(body)", "not valid JSON",
-                                          "a JSON document (Content-Type: application/json)"));
-      return;
+  Outcome<bool> read = ReadBody(incoming, BodyLimit(*route), &api.raw_body, large);
+  if (!read.ok()) {
+    if (read.error().status == 503) response.set_header("Retry-After", "5");
+    SendError(response, read.error());
+    return;
+  }
+  if (route->request != "" && route->request != "text") {
+    if (api.raw_body.empty()) {
+      api.body = json::object();
+    } else {
+      Outcome<json> parsed = ParseJsonBody(api.raw_body);
+      if (!parsed.ok()) {
+        SendError(response, parsed.error());
+        return;
+      }
+      api.body = std::move(parsed.value());
+      std::string().swap(api.raw_body);  // the parsed document is all the handler reads
     }
-  } else if (route->request != "" && route->request != "text") {
-    api.body = json::object();
   }
   Outcome<Reply> outcome = route->handler(service, api);
   if (!outcome.ok()) {
@@ -450,6 +481,115 @@ void HttpServer::Impl::Serve(const httplib::Request& request, httplib::Response&
   }
 }
 
+// Authentication: a bearer token, else the session cookie (with CSRF checks on unsafe methods).
+// nullopt with the response filled in when the request is refused.
+Outcome<std::optional<Authenticated>> HttpServer::Impl::Authenticate(
+    const httplib::Request& request, httplib::Response& response) {
+  const std::string authorization = request.get_header_value("Authorization");
+  if (authorization.rfind("Bearer ", 0) == 0) {
+    Outcome<Authenticated> bearer = service.AuthenticateBearer(authorization.substr(7));
+    if (!bearer.ok()) {
+      response.set_header("WWW-Authenticate", "Bearer");
+      return bearer.error();
+    }
+    return std::optional<Authenticated>(bearer.value());
+  }
+  if (!authorization.empty()) {
+    return ApiError{401,
+                    "unauthenticated",
+                    "unsupported Authorization scheme",
+                    {{"Authorization", "not Bearer", "Bearer <token>", ""}}};
+  }
+  const std::string cookie = CookieValue(request, kCookie);
+  if (cookie.empty()) {
+    response.set_header("WWW-Authenticate", "Bearer");
+    return ApiError::Unauthenticated(
+        "log in (POST /api/session) or send Authorization: Bearer <token>");
+  }
+  Outcome<Authenticated> session = service.AuthenticateSession(cookie);
+  if (!session.ok()) return session.error();
+  // Browsers: unsafe methods need the session's CSRF token, and a same-origin Origin if sent.
+  if (Unsafe(request.method)) {
+    const std::string token = request.get_header_value("X-CSRF-Token");
+    if (token.empty() || !ConstantTimeEqual(token, session.value().csrf)) {
+      return ApiError{403,
+                      "csrf",
+                      "missing or wrong CSRF token",
+                      {{"X-CSRF-Token", "missing or wrong", "the csrf_token from POST /api/session",
+                        ""}}};
+    }
+    const std::string origin = request.get_header_value("Origin");
+    const std::string host = request.get_header_value("Host");
+    if (!origin.empty() && origin != "http://" + host && origin != "https://" + host) {
+      return ApiError{
+          403, "csrf", "cross-origin request refused", {{"Origin", "not this server", host, ""}}};
+    }
+  }
+  return std::optional<Authenticated>(session.value());
+}
+
+// POST /api/session: the body is read with the login limit before anything else is known.
+void HttpServer::Impl::Login(Incoming& incoming, httplib::Response& response, std::string* user) {
+  const httplib::Request& request = incoming.request;
+  std::string text;
+  bool large = false;
+  Outcome<bool> read = ReadBody(incoming, options.max_login_body_bytes, &text, &large);
+  if (large) large_bodies.Release();  // cannot happen below 1 MiB; kept balanced anyway
+  if (!read.ok()) {
+    SendError(response, read.error());
+    return;
+  }
+  Outcome<json> parsed = ParseJsonBody(text);
+  if (!parsed.ok() || !parsed.value().is_object()) {
+    SendError(response, ApiError::Field("(body)", "not a JSON object",
+                                        "{\"name\": ..., \"password\": ...}"));
+    return;
+  }
+  const json& body = parsed.value();
+  if (!body.contains("name") || !body["name"].is_string()) {
+    SendError(response, ApiError::Field("name", "missing", "your user name"));
+    return;
+  }
+  if (!body.contains("password") || !body["password"].is_string()) {
+    SendError(response, ApiError::Field("password", "missing", "your password"));
+    return;
+  }
+  const std::string account = body["name"];
+  const std::string device = login_guard.DeviceOf(account, CookieValue(request, kDeviceCookie));
+  const double wait = login_guard.WaitSeconds(account, incoming.client, device);
+  if (wait > 0) {
+    response.set_header("Retry-After", std::to_string(static_cast<int64_t>(std::ceil(wait))));
+    SendError(response, ApiError::TooMany("too many failed logins from here for this account; "
+                                          "wait before trying again"));
+    return;
+  }
+  Outcome<Session> session = service.Login(account, body["password"]);
+  if (!session.ok()) {
+    login_guard.Failed(account, incoming.client, device);
+    SendError(response, session.error());
+    return;
+  }
+  login_guard.Succeeded(account, incoming.client, device);
+  *user = session.value().actor.name;
+  const auto max_age =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::hours(12)).count();
+  const std::string secure = options.secure_cookies ? "; Secure" : "";
+  response.set_header("Set-Cookie", std::string(kCookie) + "=" + session.value().token +
+                                        "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                        std::to_string(max_age) + secure);
+  // The device cookie lets this browser keep logging in while others fail at this account.
+  response.set_header("Set-Cookie", std::string(kDeviceCookie) + "=" +
+                                        login_guard.NewDeviceCookie(account) +
+                                        "; Path=/api/session; HttpOnly; SameSite=Strict; "
+                                        "Max-Age=15552000" +
+                                        secure);
+  SendJson(response, 200,
+           {{"user", session.value().actor.name},
+            {"role", RoleName(session.value().actor.role)},
+            {"csrf_token", session.value().csrf},
+            {"expires_at", session.value().expires_at}});
+}
+
 HttpServer::HttpServer(Service& service, HttpOptions options)
     : impl_(std::make_unique<Impl>(service, std::move(options))) {}
 
@@ -463,21 +603,36 @@ Status HttpServer::Start() {
   impl.server.new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<size_t>(threads));
   };
-  impl.server.set_payload_max_length(impl.options.max_body_bytes);
-  impl.server.set_keep_alive_max_count(10000);
-  impl.server.set_keep_alive_timeout(5);
-  impl.server.set_read_timeout(30, 0);
-  impl.server.set_write_timeout(30, 0);
+  impl.server.set_payload_max_length(
+      std::max({impl.options.max_body_bytes, impl.options.max_json_body_bytes,
+                impl.options.max_login_body_bytes}));
   const auto handler = [&impl](const httplib::Request& request, httplib::Response& response) {
-    impl.Handle(request, response);
+    impl.Handle(request, response, nullptr);
   };
-  for (const char* pattern : {"/api/.*", "/healthz", "/metrics"}) {
-    impl.server.Get(pattern, handler);
-    impl.server.Post(pattern, handler);
-    impl.server.Put(pattern, handler);
-    impl.server.Delete(pattern, handler);
-    impl.server.Patch(pattern, handler);
-  }
+  // Every method with a body takes it through a reader: routing and authentication come first,
+  // then the body is read with the route's limit (or not at all).
+  const auto reader_handler = [&impl](const httplib::Request& request,
+                                      httplib::Response& response,
+                                      const httplib::ContentReader& reader) {
+    impl.Handle(request, response, &reader);
+  };
+  for (const char* pattern : {"/api/.*", "/healthz", "/metrics"}) impl.server.Get(pattern, handler);
+  impl.server.Post(".*", reader_handler);
+  impl.server.Put(".*", reader_handler);
+  impl.server.Delete(".*", reader_handler);
+  impl.server.Patch(".*", reader_handler);
+  // Expect: 100-continue with a body larger than any route takes: 413 before it is sent.
+  impl.server.set_expect_100_continue_handler(
+      [&impl](const httplib::Request& request, httplib::Response&) {
+        const std::optional<int64_t> length =
+            StrictInteger(request.get_header_value("Content-Length"));
+        const size_t largest = std::max(impl.options.max_body_bytes, impl.options.max_json_body_bytes);
+        if (length && static_cast<uint64_t>(*length) > largest) {
+          if (ConnectionState* connection = CurrentConnection()) connection->CloseAfterResponse();
+          return 413;
+        }
+        return 100;
+      });
   if (!impl.options.web_root.empty()) {
     if (!impl.server.set_mount_point("/", impl.options.web_root)) {
       return Error::Io("--web-root: cannot serve " + impl.options.web_root + " (not a directory)");

@@ -1,8 +1,10 @@
 // The API's route table and its OpenAPI document. Every endpoint is declared here once: the
 // table drives routing, the role check, the OpenAPI document and the authorisation test.
+#include <charconv>
 #include <cstdlib>
 
 #include "server/scenario_doc.h"
+#include "tandem/io/input_limits.h"
 #include "tandem/server/http_server.h"
 
 namespace tandem::server {
@@ -27,9 +29,25 @@ const std::string& P(const ApiRequest& request, const char* name) {
   return request.params.at(name);
 }
 
-int64_t QueryInt(const ApiRequest& request, const char* name) {
+// A whole non-negative number in the path or query: "2abc", "-1", " 2" are not (ids and
+// counters are never read from a prefix).
+std::optional<int64_t> WholeNumber(const std::string& text) {
+  int64_t value = 0;
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+// A query parameter that is a whole number; `fallback` when absent.
+Outcome<int64_t> QueryInt(const ApiRequest& request, const char* name, int64_t fallback) {
   auto found = request.query.find(name);
-  return found == request.query.end() ? 0 : std::atoll(found->second.c_str());
+  if (found == request.query.end()) return fallback;
+  const std::optional<int64_t> value = WholeNumber(found->second);
+  if (!value) {
+    return ApiError::Field(name, "'" + found->second + "' is not a whole number", "0, 1, 2, ...");
+  }
+  return *value;
 }
 
 std::vector<Route> BuildRoutes() {
@@ -88,6 +106,11 @@ std::vector<Route> BuildRoutes() {
   add("POST", "/api/workspaces/{ws}/import", "workspaces",
       "replace the workspace's model with a scenario (YAML text, or JSON {scenario, files})",
       {Role::kAdmin}, "text", "object", [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
+        // A JSON bundle {scenario, files}, else the scenario's text itself (YAML, or JSON).
+        if (FindJsonTooDeep(r.raw_body) != std::string_view::npos) {
+          Outcome<json> refused = ParseJsonBody(r.raw_body);
+          if (!refused.ok()) return refused.error();
+        }
         json bundle = json::parse(r.raw_body, nullptr, false);
         if (bundle.is_object() && bundle.contains("scenario") && bundle["scenario"].is_string()) {
           std::map<std::string, std::string> files;
@@ -202,8 +225,10 @@ std::vector<Route> BuildRoutes() {
       });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/check", "checks",
       "read the campaign's check: status and progress; with ?result=1 the result and chart series",
-      kAll, "", "Check", [](Service& s, const ApiRequest& r) {
-        return s.GetCheck(r.actor, P(r, "ws"), P(r, "id"), QueryInt(r, "result") != 0);
+      kAll, "", "Check", [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
+        Outcome<int64_t> with_result = QueryInt(r, "result", 0);
+        if (!with_result.ok()) return with_result.error();
+        return s.GetCheck(r.actor, P(r, "ws"), P(r, "id"), with_result.value() != 0);
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/recommend", "recommendations",
       "compute the campaign's counter-proposals (tandem recommend) in the background: 202 {job, "
@@ -237,12 +262,16 @@ std::vector<Route> BuildRoutes() {
       "List", [](Service& s, const ApiRequest& r) { return s.Audit(r.actor, P(r, "ws"), ""); });
   add("GET", "/api/workspaces/{ws}/alerts", "alerts",
       "read your function's alerts (?after=ID for newer ones)", kAll, "", "List",
-      [](Service& s, const ApiRequest& r) {
-        return s.Alerts(r.actor, P(r, "ws"), QueryInt(r, "after"));
+      [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
+        Outcome<int64_t> after = QueryInt(r, "after", 0);
+        if (!after.ok()) return after.error();
+        return s.Alerts(r.actor, P(r, "ws"), after.value());
       });
   add("GET", "/api/jobs/{job}", "checks", "read a background job", kAll, "", "object",
-      [](Service& s, const ApiRequest& r) {
-        return s.GetJob(r.actor, std::atoll(P(r, "job").c_str()));
+      [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
+        const std::optional<int64_t> job = WholeNumber(P(r, "job"));
+        if (!job) return ApiError::NotFound("no job '" + P(r, "job") + "' (job ids are numbers)");
+        return s.GetJob(r.actor, *job);
       });
   return routes;
 }

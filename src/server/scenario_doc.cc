@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "tandem/io/input_limits.h"
 #include "tandem/io/scenario_reader.h"
 
 namespace tandem::server {
@@ -189,6 +190,26 @@ std::vector<FieldError> DiagnosticsToFields(const std::vector<Diagnostic>& diagn
     fields.push_back(std::move(field));
   }
   return fields;
+}
+
+Outcome<json> ParseJsonBody(std::string_view text) {
+  const size_t too_deep = FindJsonTooDeep(text, kMaxNestingDepth);
+  if (too_deep != std::string_view::npos) {
+    const TextPlace place = PlaceOf(text, too_deep);
+    return ApiError::Field("(body)",
+                           "lists and objects nested more than " +
+                               std::to_string(kMaxNestingDepth) + " deep (at line " +
+                               std::to_string(place.line) + ", column " +
+                               std::to_string(place.column) + ")",
+                           "at most " + std::to_string(kMaxNestingDepth) +
+                               " levels; a scenario entry nests a few");
+  }
+  json body = json::parse(text, nullptr, false);
+  if (body.is_discarded()) {
+    return ApiError::Field("(body)", "not valid JSON",
+                           "a JSON document (Content-Type: application/json)");
+  }
+  return body;
 }
 
 Result<ordered_json> YamlToJson(std::string_view text, const std::string& display_name) {

@@ -59,6 +59,11 @@ std::vector<FieldError> DiagnosticsToFields(const std::vector<Diagnostic>& diagn
                                             const Document& document, const std::string& kind,
                                             const std::string& key);
 
+// A JSON document from a client (a request body): nested at most kMaxNestingDepth deep (checked
+// before parsing, so that no recursive step ever sees a deeper one), valid JSON. Errors are 400
+// naming "(body)" and the limit.
+Outcome<json> ParseJsonBody(std::string_view text);
+
 // YAML (or JSON) text to JSON: plain scalars become numbers or booleans where they read as
 // such, quoted scalars stay strings. Errors are kInvalidInput with line and column.
 Result<ordered_json> YamlToJson(std::string_view text, const std::string& display_name);

@@ -8,9 +8,9 @@
 // functions is ready for the engine.
 //
 // Any text is safe to parse: it yields a scenario or a kInvalidInput error, never a crash or
-// an exception. A file holds one YAML document; flow collections nest at most 64 deep, the
-// document expands (aliases included) to at most 200,000 values, and numbers lie within
-// +-1e15. A history file's problems name the CSV file (relative to the scenario's folder) and
+// an exception. A file holds one YAML document; lists and maps (flow or block) nest at most 64
+// deep (kMaxNestingDepth), the document expands (aliases included) to at most 200,000 values,
+// and numbers lie within +-1e15. A history file's problems name the CSV file (relative to the scenario's folder) and
 // its line.
 //
 // Thread safety: the functions are reentrant; they share no state.
@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "tandem/common/result.h"
+#include "tandem/io/input_limits.h"
 #include "tandem/model/scenario.h"
 
 namespace tandem {
@@ -30,8 +31,11 @@ namespace tandem {
 // scenario. Returns the file's text, or an Io error.
 using FileLoader = std::function<Result<std::string>(const std::string& relative_path)>;
 
-// Reads `path` and the history files it names (relative to its folder).
-Result<Scenario> ReadScenarioFile(const std::string& path);
+// Reads `path` and the history files it names (relative to its folder). Each file must be a
+// regular file of at most `max_input_bytes` (input_limits.h): a device, a FIFO or a larger file
+// is a kInvalidInput error naming the limit, read no further than the cap.
+Result<Scenario> ReadScenarioFile(const std::string& path,
+                                  size_t max_input_bytes = kDefaultMaxInputBytes);
 
 // Parses scenario text. `display_name` is used in diagnostics; `load_file` resolves history
 // paths (pass a loader that fails to forbid them).
