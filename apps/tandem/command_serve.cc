@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "commands.h"
 #include "serve_common.h"
@@ -82,7 +84,12 @@ struct ServeArgs {
   std::optional<int64_t> check_scenarios;
   double rate = 50;
   size_t max_body = 8 << 20;
+  size_t max_json_body = 1 << 20;
   int threads = 64;
+  int per_client = 0;
+  double header_timeout = 10;
+  double body_timeout = 10;
+  std::vector<std::string> trusted_proxies;
   bool secure_cookies = false;
   bool quiet = false;
 };
@@ -106,7 +113,12 @@ int RunServe(const ServeArgs& args) {
   http.requests_per_second = args.rate;
   http.burst = args.rate > 0 ? std::max(20.0, args.rate * 4) : 0;
   http.max_body_bytes = args.max_body;
+  http.max_json_body_bytes = args.max_json_body;
   http.threads = args.threads;
+  http.max_connections_per_client = args.per_client;
+  http.header_timeout_seconds = args.header_timeout;
+  http.body_timeout_seconds = args.body_timeout;
+  http.trusted_proxies = args.trusted_proxies;
   http.secure_cookies = args.secure_cookies;
   if (!args.quiet) http.log = LogLine;
   return ServeUntilSignal(*service.value(), http, "");
@@ -137,10 +149,31 @@ Command MakeServe(CLI::App& app) {
       ->add_option("--rate-limit", args->rate,
                    "requests per second per client address (0 = none; default 50)")
       ->check(CLI::Range(0.0, 1e9));
-  command->add_option("--max-body", args->max_body,
-                      "largest request body in bytes (default 8 MiB)");
+  command
+      ->add_option("--max-body", args->max_body,
+                   "largest text body: history file, import (default 8MiB)")
+      ->transform(CLI::AsSizeValue(false));
+  command
+      ->add_option("--max-json-body", args->max_json_body,
+                   "largest JSON body: entries, settings, actions (default 1MiB)")
+      ->transform(CLI::AsSizeValue(false));
   command->add_option("--threads", args->threads, "HTTP connections served at once (default 64)")
       ->check(CLI::Range(2, 4096));
+  command
+      ->add_option("--max-connections-per-client", args->per_client,
+                   "connections one address may hold (default: threads / 2)")
+      ->check(CLI::Range(0, 4096));
+  command
+      ->add_option("--header-timeout", args->header_timeout,
+                   "seconds for a request's line and headers (default 10)")
+      ->check(CLI::Range(0.5, 600.0));
+  command
+      ->add_option("--body-timeout", args->body_timeout,
+                   "seconds of grace for a body, then 16 KiB/s at least (default 10)")
+      ->check(CLI::Range(0.5, 600.0));
+  command->add_option("--trusted-proxy", args->trusted_proxies,
+                      "address of a reverse proxy whose X-Forwarded-For / X-Real-IP name the "
+                      "client (repeatable)");
   command->add_flag("--secure-cookies", args->secure_cookies,
                     "mark the session cookie Secure (behind TLS)");
   command->add_flag("--quiet", args->quiet, "no request log on standard error");

@@ -1,9 +1,12 @@
 // tandem user add NAME --role ROLE [--token] [--db URL]   (prints the password or token once)
-// tandem user token NAME [--db URL]                        (another API token)
+// tandem user token NAME [--days N] [--db URL]             (another API token)
+// tandem user tokens NAME [--db URL]                       (list them, without secrets)
+// tandem user revoke NAME (--token ID | --all) [--db URL]  (revoke one or all)
 #include <unistd.h>
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "commands.h"
 #include "serve_common.h"
@@ -26,6 +29,9 @@ struct UserArgs {
   std::string name;
   std::string role;
   bool token = false;
+  std::optional<int> days;
+  std::optional<int64_t> token_id;
+  bool all = false;
 };
 
 server::Outcome<std::unique_ptr<server::Service>> OpenForCli(const std::string& db) {
@@ -43,7 +49,7 @@ int RunUserAdd(const UserArgs& args) {
     return kExitBadInput;
   }
   server::Outcome<server::Credential> credential =
-      service.value()->AddUser(args.name, args.role, args.token);
+      service.value()->AddUser(args.name, args.role, args.token, args.days);
   if (!credential.ok()) {
     std::fprintf(stderr, "tandem user add: %s\n", credential.error().message.c_str());
     return credential.error().status >= 500 ? kExitInternal : kExitBadInput;
@@ -60,13 +66,59 @@ int RunUserToken(const UserArgs& args) {
     std::fprintf(stderr, "tandem user: %s\n", service.error().message.c_str());
     return kExitBadInput;
   }
-  server::Outcome<server::Credential> credential = service.value()->NewToken(args.name);
+  server::Outcome<server::Credential> credential = service.value()->NewToken(args.name, args.days);
   if (!credential.ok()) {
     std::fprintf(stderr, "tandem user token: %s\n", credential.error().message.c_str());
     return kExitBadInput;
   }
   std::printf("API token for %s (%s), shown once: %s\n", credential.value().user.c_str(),
               credential.value().role.c_str(), credential.value().secret.c_str());
+  return 0;
+}
+
+int RunUserTokens(const UserArgs& args) {
+  server::Outcome<std::unique_ptr<server::Service>> service = OpenForCli(args.db);
+  if (!service.ok()) {
+    std::fprintf(stderr, "tandem user: %s\n", service.error().message.c_str());
+    return kExitBadInput;
+  }
+  server::Outcome<server::Reply> tokens = service.value()->ListTokens(CliActor(), args.name);
+  if (!tokens.ok()) {
+    std::fprintf(stderr, "tandem user tokens: %s\n", tokens.error().message.c_str());
+    return kExitBadInput;
+  }
+  const auto& items = tokens.value().body["items"];
+  std::printf("%zu API token%s of %s (secrets are never stored, only shown once)\n", items.size(),
+              items.size() == 1 ? "" : "s", args.name.c_str());
+  for (const auto& item : items) {
+    std::printf(
+        "  id %lld  created %s  expires %s%s\n", item["id"].get<long long>(),
+        item["created_at"].get<std::string>().c_str(),
+        item["expires_at"].is_null() ? "never" : item["expires_at"].get<std::string>().c_str(),
+        item["expired"].get<bool>() ? "  (expired)" : "");
+  }
+  return 0;
+}
+
+int RunUserRevoke(const UserArgs& args) {
+  if (args.all == args.token_id.has_value()) {
+    std::fprintf(stderr,
+                 "tandem user revoke: give --token ID (from tandem user tokens) or --all\n");
+    return kExitBadInput;
+  }
+  server::Outcome<std::unique_ptr<server::Service>> service = OpenForCli(args.db);
+  if (!service.ok()) {
+    std::fprintf(stderr, "tandem user: %s\n", service.error().message.c_str());
+    return kExitBadInput;
+  }
+  server::Outcome<server::Reply> revoked =
+      service.value()->RevokeTokens(CliActor(), args.name, args.token_id);
+  if (!revoked.ok()) {
+    std::fprintf(stderr, "tandem user revoke: %s\n", revoked.error().message.c_str());
+    return kExitBadInput;
+  }
+  std::printf("revoked %lld API token(s) of %s\n", revoked.value().body["revoked"].get<long long>(),
+              args.name.c_str());
   return 0;
 }
 
@@ -81,12 +133,30 @@ Command MakeUser(CLI::App& app) {
   add->add_option("--role", args->role, "marketing | operations | finance | service | admin")
       ->required();
   add->add_flag("--token", args->token, "give an API token instead of a password");
+  add->add_option("--days", args->days, "the token's lifetime in days (default 90)")
+      ->check(CLI::Range(1, 3650));
   add->add_option("--db", args->db, "database (default sqlite:tandem.db)");
   CLI::App* token =
       command->add_subcommand("token", "give an existing user another API token (printed once)");
   token->add_option("name", args->name, "user name")->required();
+  token->add_option("--days", args->days, "the token's lifetime in days (default 90)")
+      ->check(CLI::Range(1, 3650));
   token->add_option("--db", args->db, "database (default sqlite:tandem.db)");
-  return {command, [args, add] { return add->parsed() ? RunUserAdd(*args) : RunUserToken(*args); }};
+  CLI::App* tokens =
+      command->add_subcommand("tokens", "list a user's API tokens: ids, creation, expiry");
+  tokens->add_option("name", args->name, "user name")->required();
+  tokens->add_option("--db", args->db, "database (default sqlite:tandem.db)");
+  CLI::App* revoke = command->add_subcommand("revoke", "revoke a user's API token(s)");
+  revoke->add_option("name", args->name, "user name")->required();
+  revoke->add_option("--token", args->token_id, "the token's id (tandem user tokens)");
+  revoke->add_flag("--all", args->all, "every token of the user");
+  revoke->add_option("--db", args->db, "database (default sqlite:tandem.db)");
+  return {command, [args, add, token, tokens] {
+            if (add->parsed()) return RunUserAdd(*args);
+            if (token->parsed()) return RunUserToken(*args);
+            if (tokens->parsed()) return RunUserTokens(*args);
+            return RunUserRevoke(*args);
+          }};
 }
 
 const bool kRegistered = Register(&MakeUser);

@@ -52,8 +52,8 @@ size_t MaxInputBytes() {
     char* end = nullptr;
     const unsigned long long value = std::strtoull(text, &end, 10);
     if (end && *end == '\0' && value > 0 && text[0] >= '0' && text[0] <= '9') return value;
-    std::fprintf(stderr, "tandem: TANDEM_MAX_INPUT_BYTES=%s is not a byte count; using %s\n",
-                 text, tandem::ByteSize(tandem::kDefaultMaxInputBytes).c_str());
+    std::fprintf(stderr, "tandem: TANDEM_MAX_INPUT_BYTES=%s is not a byte count; using %s\n", text,
+                 tandem::ByteSize(tandem::kDefaultMaxInputBytes).c_str());
   }
   return tandem::kDefaultMaxInputBytes;
 }

@@ -75,4 +75,21 @@ if(TANDEM_BUILD_TESTS AND NOT TANDEM_BUILD_FUZZ)
                    --gtest_filter=*Crash*:StoreUrlTest.*)
   set_tests_properties(server/sqlite server/postgresql server/crash PROPERTIES LABELS server TIMEOUT 900
                        ENVIRONMENT "TANDEM_BINARY=$<TARGET_FILE:tandem>")
+
+  # Issue 10: hostile, oversized and slow input against the server (both databases) and the CLI.
+  file(GLOB TANDEM_SECURITY_TEST_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/test/security/*_test.cc)
+  add_executable(tandem_security_tests ${TANDEM_SECURITY_TEST_SOURCES})
+  target_include_directories(tandem_security_tests PRIVATE ${PROJECT_SOURCE_DIR}/src
+                             ${PROJECT_SOURCE_DIR}/test/server ${PROJECT_SOURCE_DIR}/test/security)
+  target_compile_options(tandem_security_tests PRIVATE ${TANDEM_WARNINGS})
+  target_compile_definitions(tandem_security_tests PRIVATE TANDEM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  target_link_libraries(tandem_security_tests PRIVATE tandem_server tandem_store tandem_io tandem_core
+                        PkgConfig::TANDEM_HTTPLIB PkgConfig::TANDEM_PQ PkgConfig::TANDEM_SQLITE GTest::gtest_main)
+  add_test(NAME security/sqlite COMMAND tandem_security_tests --gtest_filter=Sqlite/*)
+  add_test(NAME security/postgresql
+           COMMAND ${PROJECT_SOURCE_DIR}/test/server/with_postgres.sh $<TARGET_FILE:tandem_security_tests>
+                   --gtest_filter=Postgres/*)
+  add_test(NAME security/cli
+           COMMAND ${PROJECT_SOURCE_DIR}/test/security/cli_limits.sh $<TARGET_FILE:tandem> ${PROJECT_SOURCE_DIR})
+  set_tests_properties(security/sqlite security/postgresql security/cli PROPERTIES LABELS security TIMEOUT 600)
 endif()

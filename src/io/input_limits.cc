@@ -65,7 +65,7 @@ Result<std::string> ReadInputFile(const std::string& path, size_t max_bytes,
   struct stat info {};
   if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     ::close(fd);
-    const char* kind = S_ISDIR(info.st_mode)   ? "a directory"
+    const char* kind = S_ISDIR(info.st_mode)    ? "a directory"
                        : S_ISFIFO(info.st_mode) ? "a pipe"
                        : S_ISCHR(info.st_mode)  ? "a device"
                                                 : "not a regular file";

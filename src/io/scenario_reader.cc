@@ -57,9 +57,9 @@ const char* NodeKind(const YAML::Node& node) {
 
 // Limits that keep reading bounded whatever the input.
 constexpr int kMaxNesting = kMaxNestingDepth;  // lists and maps, flow or block (input_limits.h)
-constexpr size_t kMaxExpandedNodes = 200000;  // values after expanding aliases
-constexpr size_t kMaxDiagnostics = 100;       // problems reported in one run
-constexpr double kMaxMagnitude = 1e15;        // numbers beyond this only overflow the arithmetic
+constexpr size_t kMaxExpandedNodes = 200000;   // values after expanding aliases
+constexpr size_t kMaxDiagnostics = 100;        // problems reported in one run
+constexpr double kMaxMagnitude = 1e15;         // numbers beyond this only overflow the arithmetic
 
 // A scan of the flow collections ([...] and {...}) outside quotes and comments. yaml-cpp
 // parses nested collections recursively: the scan keeps a hostile file from exhausting the
@@ -1373,11 +1373,12 @@ Result<Scenario> Reader::Run(std::string_view text) {
     }
     if (starts.marks.size() == 1) root = YAML::Load(buffer);
   } catch (const YAML::DeepRecursion& error) {
-    return whole_file(
-        error.mark.is_null() ? 0 : error.mark.line + 1,
-        error.mark.is_null() ? 0 : error.mark.column + 1,
-        "lists and maps nested too deep (" + std::to_string(error.depth()) + " levels)",
-        "a scenario as in scenario-format.md (it nests a few levels)");
+    return whole_file(error.mark.is_null() ? 0 : error.mark.line + 1,
+                      error.mark.is_null() ? 0 : error.mark.column + 1,
+                      "lists and maps nested more than " + std::to_string(kMaxNesting) +
+                          " deep (the YAML parser stopped at " + std::to_string(error.depth()) +
+                          " levels)",
+                      "a scenario as in scenario-format.md (it nests a few levels)");
   } catch (const YAML::Exception& error) {
     if (error.msg.find("flow not found") != std::string::npos && flow.unclosed_line > 0) {
       // yaml-cpp notices at the end of the file or the next block key; the cause is the bracket.
@@ -1586,7 +1587,8 @@ Result<Scenario> ReadScenarioFile(const std::string& path, size_t max_input_byte
   Result<std::string> text = ReadInputFile(path, max_input_bytes, "scenario file");
   if (!text.ok()) return text.error();
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();
-  FileLoader loader = [folder, max_input_bytes](const std::string& relative) -> Result<std::string> {
+  FileLoader loader = [folder,
+                       max_input_bytes](const std::string& relative) -> Result<std::string> {
     return ReadInputFile((folder / relative).string(), max_input_bytes, "history file");
   };
   return ParseScenario(text.value(), path, loader);

@@ -61,6 +61,12 @@ ApiError ApiError::PreconditionRequired(std::string message) {
           std::move(message),
           {FieldError{"If-Match", "missing", "the ETag of the version you read", ""}}};
 }
+ApiError ApiError::PreconditionFailed(std::string message) {
+  return {412,
+          "precondition_failed",
+          std::move(message),
+          {FieldError{"If-Match", "matches nothing", "no If-Match to create", ""}}};
+}
 ApiError ApiError::TooMany(std::string message) {
   return {429, "rate_limited", std::move(message), {}};
 }

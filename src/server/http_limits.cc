@@ -12,8 +12,7 @@ namespace tandem::server {
 namespace {
 
 double NowSeconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 std::string Trim(const std::string& text) {
@@ -112,9 +111,8 @@ void LoginGuard::Failed(const std::string& account, const std::string& client,
   if (failures.count >= options_.free_failures) {
     const int doublings = std::min(failures.count - options_.free_failures, 30);
     const double seconds = std::min(options_.max_backoff_seconds, std::ldexp(1.0, doublings));
-    failures.blocked_until =
-        now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                  std::chrono::duration<double>(seconds));
+    failures.blocked_until = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                       std::chrono::duration<double>(seconds));
   }
 }
 

@@ -251,10 +251,11 @@ void HttpServer::Impl::Handle(const httplib::Request& request, httplib::Response
   response.set_header("X-Content-Type-Options", "nosniff");
   response.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   response.set_header("Referrer-Policy", "no-referrer");
-  Incoming incoming{request, reader,
-                    ClientAddress(request.remote_addr, request.get_header_value("X-Forwarded-For"),
-                                  request.get_header_value("X-Real-IP"),
-                                  {options.trusted_proxies.begin(), options.trusted_proxies.end()})};
+  Incoming incoming{
+      request, reader,
+      ClientAddress(request.remote_addr, request.get_header_value("X-Forwarded-For"),
+                    request.get_header_value("X-Real-IP"),
+                    {options.trusted_proxies.begin(), options.trusted_proxies.end()})};
   try {
     Serve(incoming, response, &route_name, &user, &large);
   } catch (const std::exception&) {
@@ -340,8 +341,9 @@ Outcome<bool> HttpServer::Impl::ReadBody(Incoming& incoming, size_t limit, std::
   if (connection && connection->timed_out()) {
     return fail(ApiError{408, "timeout", "the request body came too slowly", {}});
   }
-  return fail(ApiError::Field("(body)", "could not be read (malformed chunked encoding, an "
-                                        "unsupported Content-Encoding, or a broken connection)"));
+  return fail(ApiError::Field("(body)",
+                              "could not be read (malformed chunked encoding, an "
+                              "unsupported Content-Encoding, or a broken connection)"));
 }
 
 void HttpServer::Impl::Serve(Incoming& incoming, httplib::Response& response,
@@ -512,11 +514,11 @@ Outcome<std::optional<Authenticated>> HttpServer::Impl::Authenticate(
   if (Unsafe(request.method)) {
     const std::string token = request.get_header_value("X-CSRF-Token");
     if (token.empty() || !ConstantTimeEqual(token, session.value().csrf)) {
-      return ApiError{403,
-                      "csrf",
-                      "missing or wrong CSRF token",
-                      {{"X-CSRF-Token", "missing or wrong", "the csrf_token from POST /api/session",
-                        ""}}};
+      return ApiError{
+          403,
+          "csrf",
+          "missing or wrong CSRF token",
+          {{"X-CSRF-Token", "missing or wrong", "the csrf_token from POST /api/session", ""}}};
     }
     const std::string origin = request.get_header_value("Origin");
     const std::string host = request.get_header_value("Host");
@@ -541,8 +543,8 @@ void HttpServer::Impl::Login(Incoming& incoming, httplib::Response& response, st
   }
   Outcome<json> parsed = ParseJsonBody(text);
   if (!parsed.ok() || !parsed.value().is_object()) {
-    SendError(response, ApiError::Field("(body)", "not a JSON object",
-                                        "{\"name\": ..., \"password\": ...}"));
+    SendError(response,
+              ApiError::Field("(body)", "not a JSON object", "{\"name\": ..., \"password\": ...}"));
     return;
   }
   const json& body = parsed.value();
@@ -611,8 +613,7 @@ Status HttpServer::Start() {
   };
   // Every method with a body takes it through a reader: routing and authentication come first,
   // then the body is read with the route's limit (or not at all).
-  const auto reader_handler = [&impl](const httplib::Request& request,
-                                      httplib::Response& response,
+  const auto reader_handler = [&impl](const httplib::Request& request, httplib::Response& response,
                                       const httplib::ContentReader& reader) {
     impl.Handle(request, response, &reader);
   };
@@ -622,17 +623,16 @@ Status HttpServer::Start() {
   impl.server.Delete(".*", reader_handler);
   impl.server.Patch(".*", reader_handler);
   // Expect: 100-continue with a body larger than any route takes: 413 before it is sent.
-  impl.server.set_expect_100_continue_handler(
-      [&impl](const httplib::Request& request, httplib::Response&) {
-        const std::optional<int64_t> length =
-            StrictInteger(request.get_header_value("Content-Length"));
-        const size_t largest = std::max(impl.options.max_body_bytes, impl.options.max_json_body_bytes);
-        if (length && static_cast<uint64_t>(*length) > largest) {
-          if (ConnectionState* connection = CurrentConnection()) connection->CloseAfterResponse();
-          return 413;
-        }
-        return 100;
-      });
+  impl.server.set_expect_100_continue_handler([&impl](const httplib::Request& request,
+                                                      httplib::Response&) {
+    const std::optional<int64_t> length = StrictInteger(request.get_header_value("Content-Length"));
+    const size_t largest = std::max(impl.options.max_body_bytes, impl.options.max_json_body_bytes);
+    if (length && static_cast<uint64_t>(*length) > largest) {
+      if (ConnectionState* connection = CurrentConnection()) connection->CloseAfterResponse();
+      return 413;
+    }
+    return 100;
+  });
   if (!impl.options.web_root.empty()) {
     if (!impl.server.set_mount_point("/", impl.options.web_root)) {
       return Error::Io("--web-root: cannot serve " + impl.options.web_root + " (not a directory)");

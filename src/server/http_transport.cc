@@ -61,9 +61,10 @@ std::string AddressText(const sockaddr_storage& address, int* port) {
 // Closes after the response has left: stop sending, then read and drop what the client still
 // sends for a moment (a body we refused to read), so that the close does not reset the
 // connection before the client has read the answer.
-void LingeringClose(socket_t sock) {
+// Bounded in time and bytes: a client that keeps sending cannot hold the thread with it.
+void LingeringClose(socket_t sock, std::chrono::milliseconds linger) {
   ::shutdown(sock, SHUT_WR);
-  const auto deadline = Clock::now() + std::chrono::seconds(2);
+  const auto deadline = Clock::now() + linger;
   char sink[16384];
   size_t dropped = 0;
   while (dropped < (size_t{1} << 20) && WaitFor(sock, POLLIN, deadline, nullptr)) {
@@ -145,8 +146,7 @@ class LimitedStream final : public httplib::Stream {
   // connection stays idle past the keep-alive time, closes, or the server stops.
   bool WaitForRequest() {
     if (start_ < end_) return true;
-    return WaitFor(sock_, POLLIN, Clock::now() + Seconds(limits_.keep_alive_seconds),
-                   &listening_);
+    return WaitFor(sock_, POLLIN, Clock::now() + Seconds(limits_.keep_alive_seconds), &listening_);
   }
 
  private:
@@ -168,7 +168,7 @@ class LimitedStream final : public httplib::Stream {
   bool Account(size_t n) {
     state_.phase_bytes_ += n;
     const size_t cap = state_.phase_ == ConnectionState::Phase::kBody ? state_.body_wire_cap_
-                                                                       : limits_.max_header_bytes;
+                                                                      : limits_.max_header_bytes;
     if (state_.phase_bytes_ > cap) {
       state_.wire_cap_exceeded_ = true;
       return false;
@@ -239,7 +239,7 @@ bool Transport::process_and_close_socket(socket_t sock) {
         "application/json\r\nConnection: close\r\nContent-Length: " +
         std::to_string(kBody.size()) + "\r\n\r\n" + kBody;
     (void)stream.write(reply.data(), reply.size());
-    LingeringClose(sock);
+    LingeringClose(sock, std::chrono::milliseconds(50));
     return true;
   }
   current_connection = &state;
@@ -259,7 +259,7 @@ bool Transport::process_and_close_socket(socket_t sock) {
     if (!ok || connection_closed || state.close_after_response_) break;
   }
   current_connection = nullptr;
-  LingeringClose(sock);
+  LingeringClose(sock, std::chrono::milliseconds(500));
   Leave(state.peer_);
   return ok;
 }

@@ -27,15 +27,15 @@
 namespace tandem::server {
 
 struct TransportLimits {
-  double header_timeout_seconds = 10;      // request line and headers, from their first byte
-  size_t max_header_bytes = 64 * 1024;     // request line and headers together
-  double body_grace_seconds = 10;          // a body may start slowly ...
+  double header_timeout_seconds = 10;        // request line and headers, from their first byte
+  size_t max_header_bytes = 64 * 1024;       // request line and headers together
+  double body_grace_seconds = 10;            // a body may start slowly ...
   double body_min_bytes_per_second = 16384;  // ... then must keep up this rate on average
-  double keep_alive_seconds = 5;           // idle time between requests on one connection
-  double write_timeout_seconds = 30;       // to send one response
-  int max_connections_per_peer = 32;       // 0: no cap
+  double keep_alive_seconds = 5;             // idle time between requests on one connection
+  double write_timeout_seconds = 30;         // to send one response
+  int max_connections_per_peer = 32;         // 0: no cap
   size_t max_requests_per_connection = 10000;
-  std::set<std::string> trusted_proxies;   // peers exempt from the per-peer cap
+  std::set<std::string> trusted_proxies;  // peers exempt from the per-peer cap
 };
 
 // What the handler of the current request needs to know about its connection.

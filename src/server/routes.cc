@@ -79,6 +79,19 @@ std::vector<Route> BuildRoutes() {
   add("POST", "/api/users", "users", "add a user (the password or token is shown once)",
       {Role::kAdmin}, "NewUser", "Credential",
       [](Service& s, const ApiRequest& r) { return s.CreateUser(r.actor, r.body); });
+  add("GET", "/api/users/{name}/tokens", "users",
+      "list a user's API tokens (ids, creation and expiry; never the secrets)", {Role::kAdmin}, "",
+      "List", [](Service& s, const ApiRequest& r) { return s.ListTokens(r.actor, P(r, "name")); });
+  add("DELETE", "/api/users/{name}/tokens/{token}", "users", "revoke one of a user's API tokens",
+      {Role::kAdmin}, "", "object", [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
+        const std::optional<int64_t> token = WholeNumber(P(r, "token"));
+        if (!token) return ApiError::NotFound("no token '" + P(r, "token") + "' (ids are numbers)");
+        return s.RevokeTokens(r.actor, P(r, "name"), *token);
+      });
+  add("DELETE", "/api/users/{name}/tokens", "users", "revoke all of a user's API tokens",
+      {Role::kAdmin}, "", "object", [](Service& s, const ApiRequest& r) {
+        return s.RevokeTokens(r.actor, P(r, "name"), std::nullopt);
+      });
   // Workspaces.
   add("GET", "/api/workspaces", "workspaces", "list workspaces", kAll, "", "List",
       [](Service& s, const ApiRequest& r) { return s.ListWorkspaces(r.actor); });

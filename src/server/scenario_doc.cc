@@ -196,13 +196,12 @@ Outcome<json> ParseJsonBody(std::string_view text) {
   const size_t too_deep = FindJsonTooDeep(text, kMaxNestingDepth);
   if (too_deep != std::string_view::npos) {
     const TextPlace place = PlaceOf(text, too_deep);
-    return ApiError::Field("(body)",
-                           "lists and objects nested more than " +
-                               std::to_string(kMaxNestingDepth) + " deep (at line " +
-                               std::to_string(place.line) + ", column " +
-                               std::to_string(place.column) + ")",
-                           "at most " + std::to_string(kMaxNestingDepth) +
-                               " levels; a scenario entry nests a few");
+    return ApiError::Field(
+        "(body)",
+        "lists and objects nested more than " + std::to_string(kMaxNestingDepth) +
+            " deep (at line " + std::to_string(place.line) + ", column " +
+            std::to_string(place.column) + ")",
+        "at most " + std::to_string(kMaxNestingDepth) + " levels; a scenario entry nests a few");
   }
   json body = json::parse(text, nullptr, false);
   if (body.is_discarded()) {

@@ -127,7 +127,17 @@ Outcome<Reply> Service::Health() {
 }
 
 std::string Service::Now() const {
-  const auto now = options_.clock();
+  return TimeText(options_.clock());
+}
+
+Outcome<std::string> Service::TokenExpiry(std::optional<int> token_days) const {
+  if (token_days && (*token_days < 1 || *token_days > 3650))
+    return ApiError::Field("days", "out of range", "1 to 3650 days");
+  const auto lifetime = token_days ? std::chrono::hours(24 * *token_days) : options_.token_lifetime;
+  return TimeText(options_.clock() + lifetime);
+}
+
+std::string Service::TimeText(std::chrono::system_clock::time_point now) const {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   const auto millis =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
@@ -192,7 +202,9 @@ std::string Service::MetricsText() const {
 // Users and authentication
 
 Outcome<Credential> Service::AddUser(const std::string& name, const std::string& role_text,
-                                     bool token) {
+                                     bool token, std::optional<int> token_days) {
+  Outcome<std::string> expires = TokenExpiry(token_days);
+  if (!expires.ok()) return expires.error();
   if (!std::regex_match(name, UserPattern())) {
     return ApiError::Field("name", "'" + name + "' is not a valid user name",
                            "lowercase letters, digits, . _ -, up to 64");
@@ -223,9 +235,9 @@ Outcome<Credential> Service::AddUser(const std::string& name, const std::string&
     if (!id.ok()) return id.error();
     if (token) {
       Result<Rows> inserted = c.Query(
-          "INSERT INTO credentials (user_id, kind, secret_hash, created_at) VALUES ($1, 'token', "
-          "$2, $3)",
-          {id.value(), Sha256Hex(secret), Now()});
+          "INSERT INTO credentials (user_id, kind, secret_hash, created_at, expires_at) VALUES "
+          "($1, 'token', $2, $3, $4)",
+          {id.value(), Sha256Hex(secret), Now(), expires.value()});
       if (!inserted.ok()) return inserted.error();
     }
     return OkStatus();
@@ -236,7 +248,9 @@ Outcome<Credential> Service::AddUser(const std::string& name, const std::string&
   return credential;
 }
 
-Outcome<Credential> Service::NewToken(const std::string& name) {
+Outcome<Credential> Service::NewToken(const std::string& name, std::optional<int> token_days) {
+  Outcome<std::string> expires = TokenExpiry(token_days);
+  if (!expires.ok()) return expires.error();
   const std::string secret = "tdt_" + RandomHex(32);
   Credential credential{name, "", "token", secret};
   std::optional<ApiError> failure;
@@ -249,14 +263,80 @@ Outcome<Credential> Service::NewToken(const std::string& name) {
     }
     credential.role = user.value().rows[0].Text(1);
     Result<Rows> inserted = c.Query(
-        "INSERT INTO credentials (user_id, kind, secret_hash, created_at) VALUES ($1, 'token', $2, "
-        "$3)",
-        {user.value().rows[0].Int(0), Sha256Hex(secret), Now()});
+        "INSERT INTO credentials (user_id, kind, secret_hash, created_at, expires_at) VALUES ($1, "
+        "'token', $2, $3, $4)",
+        {user.value().rows[0].Int(0), Sha256Hex(secret), Now(), expires.value()});
     return inserted.ok() ? OkStatus() : Status(inserted.error());
   });
   if (failure) return *failure;
   if (!status.ok()) return ApiError::Internal(status.error().ToString());
   return credential;
+}
+
+Outcome<Reply> Service::ListTokens(const Actor& actor, const std::string& name) {
+  if (actor.role != Role::kAdmin) return ApiError::Forbidden("only admin lists tokens");
+  std::optional<ApiError> failure;
+  Reply reply;
+  Status read = database_->Read([&](Connection& c) -> Status {
+    reply.body = {{"user", name}, {"items", json::array()}};
+    Result<Rows> user = c.Query("SELECT id FROM users WHERE name = $1", {name});
+    if (!user.ok()) return user.error();
+    if (user.value().empty()) {
+      failure = ApiError::NotFound("no user named '" + name + "'");
+      return OkStatus();
+    }
+    // Never the secret (only its hash is stored) nor the hash.
+    Result<Rows> rows = c.Query(
+        "SELECT id, created_at, expires_at FROM credentials WHERE user_id = $1 AND kind = 'token' "
+        "ORDER BY id",
+        {user.value().rows[0].Int(0)});
+    if (!rows.ok()) return rows.error();
+    const std::string now = Now();
+    for (const store::Row& row : rows.value().rows) {
+      reply.body["items"].push_back(
+          {{"id", row.Int(0)},
+           {"created_at", row.Text(1)},
+           {"expires_at", row.IsNull(2) ? json(nullptr) : json(row.Text(2))},
+           {"expired", !row.IsNull(2) && row.Text(2) < now}});
+    }
+    return OkStatus();
+  });
+  if (!read.ok()) return ApiError::Internal(read.error().ToString());
+  if (failure) return *failure;
+  return reply;
+}
+
+Outcome<Reply> Service::RevokeTokens(const Actor& actor, const std::string& name,
+                                     std::optional<int64_t> id) {
+  if (actor.role != Role::kAdmin) return ApiError::Forbidden("only admin revokes tokens");
+  std::optional<ApiError> failure;
+  int64_t revoked = 0;
+  Status status = database_->Transaction([&](Connection& c) -> Status {
+    failure.reset();
+    Result<Rows> user = c.Query("SELECT id FROM users WHERE name = $1", {name});
+    if (!user.ok()) return user.error();
+    if (user.value().empty()) {
+      failure = ApiError::NotFound("no user named '" + name + "'");
+      return Error::InvalidInput("abort");
+    }
+    const int64_t user_id = user.value().rows[0].Int(0);
+    Result<Rows> deleted =
+        id ? c.Query("DELETE FROM credentials WHERE user_id = $1 AND kind = 'token' AND id = $2",
+                     {user_id, *id})
+           : c.Query("DELETE FROM credentials WHERE user_id = $1 AND kind = 'token'", {user_id});
+    if (!deleted.ok()) return deleted.error();
+    revoked = deleted.value().affected;
+    if (id && revoked == 0) {
+      failure = ApiError::NotFound("user '" + name + "' has no token " + std::to_string(*id));
+      return Error::InvalidInput("abort");
+    }
+    return OkStatus();
+  });
+  if (failure) return *failure;
+  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  Reply reply;
+  reply.body = {{"user", name}, {"revoked", revoked}};
+  return reply;
 }
 
 Outcome<Session> Service::Login(const std::string& name, const std::string& password) {
@@ -997,8 +1077,9 @@ Outcome<Reply> Service::PutEntity(const Actor& actor, const std::string& ws,
           reply.status = 200;
         } else {
           if (if_match)
-            return ApiError::NotFound("no " + kind + " '" + id +
-                                      "' to update (it may have been deleted)");
+            return ApiError::PreconditionFailed("no " + kind + " '" + id +
+                                                "' matches If-Match (it does not exist; it may "
+                                                "have been deleted): create it without If-Match");
           int64_t position = 0;
           for (const Entity& entity : context.snapshot.doc.entities) {
             if (entity.kind == kind) position = std::max(position, entity.position + 1);
@@ -1158,6 +1239,11 @@ Outcome<Reply> Service::PutFile(const Actor& actor, const std::string& ws, const
       if (!matched.ok()) return matched.error();
       reply.version = context.snapshot.file_versions.at(path) + (existing->second == text ? 0 : 1);
     } else {
+      if (if_match) {
+        return ApiError::PreconditionFailed("no file '" + path +
+                                            "' matches If-Match (it does not exist): upload it "
+                                            "without If-Match");
+      }
       reply.status = 201;
       reply.version = 1;
     }

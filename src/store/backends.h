@@ -22,6 +22,9 @@ class PooledConnection : public Connection {
   virtual Status Begin(bool read_only) = 0;
   virtual Status Commit() = 0;
   virtual void Rollback() = 0;
+  // Whether any statement since Begin failed on a transient conflict: sticky for the
+  // transaction, because the caller may go on (and fail differently, e.g. PostgreSQL's "current
+  // transaction is aborted") after the statement that conflicted.
   virtual bool LastErrorTransient() const = 0;
   // False once the connection is unusable (it is then dropped rather than returned).
   virtual bool Healthy() const = 0;

@@ -132,6 +132,21 @@ CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
 CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only();
 )sql"},
+      {2, "the audit log is append-only for every statement form",
+       // Nothing shared: the gaps are per database.
+       "SELECT 1;",
+       // SQLite: INSERT OR REPLACE (and REPLACE INTO) deletes the row it replaces without firing
+       // DELETE triggers (unless recursive_triggers is on, which the server sets too): refuse an
+       // insert that names an id already there, before the conflict is resolved.
+       R"sql(
+CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
+       // PostgreSQL: TRUNCATE fires no row triggers.
+       R"sql(
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+)sql"},
   };
   return migrations;
 }

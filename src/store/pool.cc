@@ -1,5 +1,7 @@
 // The connection pool and the transaction loop shared by both databases.
 #include <chrono>
+#include <functional>
+#include <random>
 #include <thread>
 
 #include "store/backends.h"
@@ -33,8 +35,15 @@ void Pool::Release(std::unique_ptr<PooledConnection> connection) {
   available_.notify_one();
 }
 
+// Transient conflicts (SQLITE_BUSY, PostgreSQL 40001 serialization failure, 40P01 deadlock, a
+// lost connection) run the body again: at most kAttempts times, after a backoff that doubles
+// from 5 ms up to 640 ms with full jitter (a random wait up to the bound), so that writers that
+// collided do not collide again in step. A conflict on the last attempt is returned as it is.
 Status RunTransaction(Pool& pool, bool read_only, const std::function<Status(Connection&)>& body) {
-  constexpr int kAttempts = 8;
+  constexpr int kAttempts = 10;
+  thread_local std::minstd_rand jitter(static_cast<uint32_t>(
+      std::hash<std::thread::id>()(std::this_thread::get_id()) ^
+      static_cast<size_t>(std::chrono::steady_clock::now().time_since_epoch().count())));
   Status last = Error::Internal("transaction not run");
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     Result<std::unique_ptr<PooledConnection>> acquired = pool.Acquire();
@@ -61,7 +70,9 @@ Status RunTransaction(Pool& pool, bool read_only, const std::function<Status(Con
     }
     pool.Release(std::move(connection));
     if (!transient) return last;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5 << std::min(attempt, 6)));
+    const int bound_ms = 5 << std::min(attempt, 7);
+    std::this_thread::sleep_for(std::chrono::microseconds(
+        std::uniform_int_distribution<int>(bound_ms * 100, bound_ms * 1000)(jitter)));
   }
   return last;
 }

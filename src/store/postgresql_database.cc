@@ -19,7 +19,6 @@ class PostgresqlConnection final : public PooledConnection {
   Dialect dialect() const override { return Dialect::kPostgresql; }
 
   Result<Rows> Query(std::string_view sql, const std::vector<Value>& params) override {
-    transient_ = false;
     std::string name;
     auto found = statements_.find(std::string(sql));
     if (found != statements_.end()) {
@@ -71,7 +70,6 @@ class PostgresqlConnection final : public PooledConnection {
   }
 
   Status ExecScript(std::string_view sql) override {
-    transient_ = false;
     PGresult* result = PQexec(conn_, std::string(sql).c_str());
     const ExecStatusType status = PQresultStatus(result);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
@@ -81,6 +79,7 @@ class PostgresqlConnection final : public PooledConnection {
   }
 
   Status Begin(bool read_only) override {
+    transient_ = false;
     return ExecScript(read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
                                 : "BEGIN ISOLATION LEVEL REPEATABLE READ");
   }
@@ -102,7 +101,8 @@ class PostgresqlConnection final : public PooledConnection {
       message.pop_back();
     PQclear(result);
     // 40001 serialization_failure, 40P01 deadlock_detected; a lost connection is also retried.
-    transient_ = sqlstate == "40001" || sqlstate == "40P01" || PQstatus(conn_) != CONNECTION_OK;
+    transient_ = transient_ || sqlstate == "40001" || sqlstate == "40P01" ||
+                 PQstatus(conn_) != CONNECTION_OK;
     if (sqlstate.rfind("23", 0) == 0) return Error::InvalidInput("constraint: " + message);
     return Error::Io(message);
   }

@@ -1,7 +1,9 @@
 // SQLite behind the Database interface: WAL journal, full fsync, foreign keys, a busy timeout,
 // a statement cache per connection. Writers begin IMMEDIATE so that they serialise up front
 // instead of failing at their first write.
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <map>
 
@@ -21,7 +23,6 @@ class SqliteConnection final : public PooledConnection {
   Dialect dialect() const override { return Dialect::kSqlite; }
 
   Result<Rows> Query(std::string_view sql, const std::vector<Value>& params) override {
-    transient_ = false;
     sqlite3_stmt* statement = nullptr;
     auto found = statements_.find(std::string(sql));
     if (found != statements_.end()) {
@@ -93,19 +94,19 @@ class SqliteConnection final : public PooledConnection {
   }
 
   Status ExecScript(std::string_view sql) override {
-    transient_ = false;
     char* message = nullptr;
     const std::string text(sql);
     if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
       std::string what = message ? message : "unknown error";
       sqlite3_free(message);
-      transient_ = IsBusy(sqlite3_errcode(db_));
+      transient_ = transient_ || IsBusy(sqlite3_errcode(db_));
       return Error::Io("sqlite: " + what);
     }
     return OkStatus();
   }
 
   Status Begin(bool read_only) override {
+    transient_ = false;
     return ExecScript(read_only ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE");
   }
   Status Commit() override { return ExecScript("COMMIT"); }
@@ -124,7 +125,7 @@ class SqliteConnection final : public PooledConnection {
 
   Result<Rows> Failure(const char* what) {
     const int code = sqlite3_extended_errcode(db_);
-    transient_ = IsBusy(code);
+    transient_ = transient_ || IsBusy(code);
     std::string message = std::string("sqlite ") + what + ": " + sqlite3_errmsg(db_);
     if ((code & 0xff) == SQLITE_CONSTRAINT) return Error::InvalidInput("constraint: " + message);
     return Error::Io(message);
@@ -164,7 +165,8 @@ class SqliteDatabase final : public Database {
     // WAL lets readers run beside the writer; synchronous=FULL makes every COMMIT durable
     // before it returns (nothing acknowledged is lost, even on power loss).
     Status pragmas = connection->ExecScript(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+        "PRAGMA recursive_triggers=ON;");
     if (!pragmas.ok()) return pragmas.error();
     return std::unique_ptr<PooledConnection>(std::move(connection));
   }
@@ -177,6 +179,12 @@ class SqliteDatabase final : public Database {
 }  // namespace
 
 Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, int pool_size) {
+  // The database holds password hashes and the audit log: a new file is the owner's alone
+  // (0600). SQLite gives its -wal and -shm files the database file's permissions.
+  if (path != ":memory:" && path.rfind("file:", 0) != 0) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+  }
   auto database = std::make_unique<SqliteDatabase>(path, pool_size);
   // Open one connection now so that a bad path fails at start-up, not at the first request.
   Status probe = database->Read([](Connection& c) -> Status {

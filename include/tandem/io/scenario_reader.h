@@ -10,8 +10,8 @@
 // Any text is safe to parse: it yields a scenario or a kInvalidInput error, never a crash or
 // an exception. A file holds one YAML document; lists and maps (flow or block) nest at most 64
 // deep (kMaxNestingDepth), the document expands (aliases included) to at most 200,000 values,
-// and numbers lie within +-1e15. A history file's problems name the CSV file (relative to the scenario's folder) and
-// its line.
+// and numbers lie within +-1e15. A history file's problems name the CSV file (relative to the
+// scenario's folder) and its line.
 //
 // Thread safety: the functions are reentrant; they share no state.
 #ifndef TANDEM_IO_SCENARIO_READER_H_

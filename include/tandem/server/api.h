@@ -53,6 +53,7 @@ struct ApiError {
   static ApiError NotFound(std::string message);
   static ApiError Conflict(std::string message, std::string field = "");
   static ApiError PreconditionRequired(std::string message);
+  static ApiError PreconditionFailed(std::string message);  // 412: If-Match names nothing there
   static ApiError TooMany(std::string message);
   static ApiError Internal(std::string message);
 

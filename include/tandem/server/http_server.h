@@ -31,20 +31,20 @@ namespace tandem::server {
 // The limits are documented in docs/server.md ("Limits") with the flags of `tandem serve`.
 struct HttpOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                  // 0: any free port (see HttpServer::port)
-  std::string web_root;             // static files served at /; empty: none
-  size_t max_body_bytes = 8 << 20;  // text bodies (history files, imports); larger: 413
+  int port = 8080;                       // 0: any free port (see HttpServer::port)
+  std::string web_root;                  // static files served at /; empty: none
+  size_t max_body_bytes = 8 << 20;       // text bodies (history files, imports); larger: 413
   size_t max_json_body_bytes = 1 << 20;  // JSON documents (entries, settings, actions): 413
   size_t max_login_body_bytes = 4096;    // POST /api/session, read before anyone is known
-  double requests_per_second = 50;  // per client address, sustained; 0: no limit
-  double burst = 200;               // per client address
-  double logins_per_minute = 10;    // failed logins per client address over all accounts
-  bool secure_cookies = false;      // add `Secure` to the session cookie (behind TLS)
-  int threads = 64;                 // connections served at once (keep-alive holds one each)
-  int max_connections_per_client = 0;  // per peer address; 0: threads / 2
-  double header_timeout_seconds = 10;  // request line and headers, from their first byte
-  double body_timeout_seconds = 10;    // a body's grace period, then >= 16 KiB/s on average
-  int large_bodies_at_once = 2;        // bodies over 1 MiB read and handled at once
+  double requests_per_second = 50;       // per client address, sustained; 0: no limit
+  double burst = 200;                    // per client address
+  double logins_per_minute = 10;         // failed logins per client address over all accounts
+  bool secure_cookies = false;           // add `Secure` to the session cookie (behind TLS)
+  int threads = 64;                      // connections served at once (keep-alive holds one each)
+  int max_connections_per_client = 0;    // per peer address; 0: threads / 2
+  double header_timeout_seconds = 10;    // request line and headers, from their first byte
+  double body_timeout_seconds = 10;      // a body's grace period, then >= 16 KiB/s on average
+  int large_bodies_at_once = 2;          // bodies over 1 MiB read and handled at once
   // Peers whose X-Forwarded-For / X-Real-IP name the client (a reverse proxy); they are exempt
   // from the per-peer connection cap.
   std::vector<std::string> trusted_proxies;

@@ -48,6 +48,7 @@ struct ServiceOptions {
   bool run_jobs = true;                // false for one-shot CLI commands (user add, import)
   bool fast_password_hashing = false;  // libsodium's minimum Argon2id limits: tests only
   std::chrono::hours session_lifetime{12};
+  std::chrono::hours token_lifetime{24 * 90};  // API tokens expire (tandem user token --days)
   // The wall clock (tests set it); default std::chrono::system_clock::now.
   std::function<std::chrono::system_clock::time_point()> clock;
 };
@@ -84,8 +85,18 @@ class Service {
   Service& operator=(const Service&) = delete;
 
   // ---- users and authentication
-  Outcome<Credential> AddUser(const std::string& name, const std::string& role, bool token);
-  Outcome<Credential> NewToken(const std::string& name);  // another API token for a user
+  // `token_days`: the token's lifetime (1..3650 days; default ServiceOptions::token_lifetime).
+  Outcome<Credential> AddUser(const std::string& name, const std::string& role, bool token,
+                              std::optional<int> token_days = std::nullopt);
+  Outcome<Credential> NewToken(const std::string& name,  // another API token for a user
+                               std::optional<int> token_days = std::nullopt);
+  // Admin: a user's API tokens without their secrets: {"items": [{id, created_at, expires_at,
+  // expired}]}.
+  Outcome<Reply> ListTokens(const Actor& actor, const std::string& name);
+  // Admin: revokes one token of the user (`id`) or all of them (nullopt): {"revoked": count}.
+  // An unknown user or token id is 404.
+  Outcome<Reply> RevokeTokens(const Actor& actor, const std::string& name,
+                              std::optional<int64_t> id);
   Outcome<Session> Login(const std::string& name, const std::string& password);
   Outcome<Authenticated> AuthenticateBearer(const std::string& token);
   Outcome<Authenticated> AuthenticateSession(const std::string& token);
@@ -196,6 +207,8 @@ class Service {
   Outcome<Reply> ReadRecommendations(const std::string& ws, const std::string& campaign,
                                      bool* unseen);
   std::string Now() const;
+  std::string TimeText(std::chrono::system_clock::time_point at) const;  // as Now() writes it
+  Outcome<std::string> TokenExpiry(std::optional<int> token_days) const;
   size_t PendingJobs() const;  // queued or running, both runners
   std::string CheckTag() const;
 
