@@ -259,8 +259,10 @@ bool Transport::process_and_close_socket(socket_t sock) {
     if (!ok || connection_closed || state.close_after_response_) break;
   }
   current_connection = nullptr;
-  LingeringClose(sock, std::chrono::milliseconds(500));
+  // Counted out before the linger: a client that opens its next connection as soon as it has
+  // read the answer is not refused for the one being closed.
   Leave(state.peer_);
+  LingeringClose(sock, std::chrono::milliseconds(500));
   return ok;
 }
 

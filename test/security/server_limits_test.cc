@@ -285,9 +285,9 @@ TEST_P(ServerLimitsTest, KeepAliveRequestsAreNotDelayedByNagle) {
       httplib::Result result = client.Get(path, auth);
       ASSERT_TRUE(result) << path;
       ASSERT_EQ(result->status, 200);
-      millis.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                                 start)
-                           .count());
+      millis.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count());
     }
     std::sort(millis.begin(), millis.end());
     EXPECT_LT(millis[15], 20.0) << path << ": median " << millis[15] << " ms";
@@ -301,7 +301,8 @@ TEST_P(ServerLimitsTest, SlowConnectionsNeitherStallHealthChecksNorHoldThreadsFo
   StartServer(options);  // 8 threads: at most 4 connections from one address
   std::atomic<bool> done{false};
   std::vector<std::unique_ptr<RawConnection>> slow;
-  for (int i = 0; i < 70; ++i) slow.push_back(std::make_unique<RawConnection>(http_->port(), "127.0.0.2"));
+  for (int i = 0; i < 70; ++i)
+    slow.push_back(std::make_unique<RawConnection>(http_->port(), "127.0.0.2"));
   std::thread trickle([&] {
     const std::string request = "GET /healthz HTTP/1.1\r\nHost: slow\r\nX-Padding: ";
     for (size_t at = 0; !done && at < 200; ++at) {
@@ -316,17 +317,20 @@ TEST_P(ServerLimitsTest, SlowConnectionsNeitherStallHealthChecksNorHoldThreadsFo
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(health.status, 200);
   EXPECT_LT(seconds, 1.5) << "/healthz waited behind the slow connections";
-  // Over the per-address cap: 503 with Retry-After, at once.
-  RawConnection extra(http_->port(), "127.0.0.2");
-  std::string text;
-  EXPECT_EQ(extra.ReadStatus(5, &text), 503);
-  EXPECT_NE(text.find("Retry-After: 1"), std::string::npos) << text;
-  // The slow ones are cut off after the header timeout (2 s), not kept for ever.
-  int closed = 0;
-  for (auto& connection : slow) closed += connection->ClosedWithin(6) ? 1 : 0;
+  // Over the per-address cap (4 of the 8 threads) they were answered 503 with Retry-After at
+  // once; the ones let in are cut off after the header timeout (2 s), not kept for ever.
+  int busy = 0;
+  int ended = 0;
+  for (auto& connection : slow) {
+    std::string text;
+    const int status = connection->ReadStatus(6, &text);
+    if (status == 503 && text.find("Retry-After: 1") != std::string::npos) ++busy;
+    if (status == 503 || connection->ClosedWithin(6)) ++ended;
+  }
   done = true;
   trickle.join();
-  EXPECT_EQ(closed, 70);
+  EXPECT_GE(busy, 40) << "connections over the per-address cap were not refused";
+  EXPECT_EQ(ended, 70);
 }
 
 // Item 7: the login limiter was keyed on the peer address, so behind a proxy one attacker
@@ -346,7 +350,8 @@ TEST_P(ServerLimitsTest, LoginFailuresSlowTheGuesserNotTheOwner) {
                 headers);
   };
   std::vector<int> attacker;
-  for (int i = 0; i < 8; ++i) attacker.push_back(login("guess-" + std::to_string(i), "203.0.113.9").status);
+  for (int i = 0; i < 8; ++i)
+    attacker.push_back(login("guess-" + std::to_string(i), "203.0.113.9").status);
   // Five free failures, then the guesser waits (1 s, 2 s, ...): refused without a check.
   EXPECT_EQ(attacker, (std::vector<int>{401, 401, 401, 401, 401, 429, 429, 429}));
   // The owner, from another client behind the same proxy, is not held by them.

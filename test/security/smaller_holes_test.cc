@@ -44,7 +44,8 @@ class SmallerHolesTest : public ::testing::TestWithParam<std::string> {
       HttpOptions options;
       options.port = 0;
       options.requests_per_second = 0;
-      options.threads = 4;
+      options.threads = 8;
+      options.max_connections_per_client = 8;
       http_ = std::make_unique<HttpServer>(*service_, options);
       EXPECT_TRUE(http_->Start().ok());
       client_ = std::make_unique<httplib::Client>("127.0.0.1", http_->port());
@@ -71,7 +72,8 @@ class SmallerHolesTest : public ::testing::TestWithParam<std::string> {
 TEST_P(SmallerHolesTest, TheAuditLogIsAppendOnlyForEveryStatementForm) {
   const std::string row =
       "(1, 'toy', '', 'forger', 'create', 'x', '{}', '2027-01-01T00:00:00.000Z')";
-  const std::string columns = "audit (id, workspace_id, campaign, actor, action, target, detail, at)";
+  const std::string columns =
+      "audit (id, workspace_id, campaign, actor, action, target, detail, at)";
   EXPECT_FALSE(Exec("UPDATE audit SET actor = 'forger'").ok());
   EXPECT_FALSE(Exec("DELETE FROM audit").ok());
   if (GetParam() == "sqlite") {
@@ -174,9 +176,9 @@ TEST_P(SmallerHolesTest, IdsAndCountersAreParsedStrictly) {
   EXPECT_EQ(Client().Get("/api/workspaces/toy/alerts?after=1x")->status, 400);
   EXPECT_EQ(Client().Get("/api/workspaces/toy/alerts?after=-1")->status, 400);
   EXPECT_EQ(Client().Get("/api/workspaces/toy/alerts?after=0")->status, 200);
-  EXPECT_EQ(Client().Get("/api/workspaces/toy/capabilities/gift-wrap", {{"If-None-Match", "x"}})
-                ->status,
-            200);
+  EXPECT_EQ(
+      Client().Get("/api/workspaces/toy/capabilities/gift-wrap", {{"If-None-Match", "x"}})->status,
+      200);
   EXPECT_EQ(Client()
                 .Put("/api/workspaces/toy/capabilities/gift-wrap", {{"If-Match", "\" 1\""}},
                      json{{"claim", "x"}}.dump(), "application/json")
