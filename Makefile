@@ -13,7 +13,7 @@ FUZZ_SECONDS ?= 60
 DEBS := cmake ninja-build ccache g++ pkg-config clang libclang-rt-14-dev clang-format-16 \
         libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libpcg-cpp-dev \
         libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev hyperfine time \
-        coinor-libcbc-dev coinor-libclp-dev
+        coinor-libcbc-dev coinor-libclp-dev libhwy-dev
 # The peers of `make bench-peers` (bench/peers/): SimPy 3 and NumPy for Debian's /usr/bin/python3.
 DEBS += python3-simpy3 python3-numpy
 

@@ -7,6 +7,7 @@ set(TANDEM_CORE_SOURCES
   src/engine/compiled_model.cc
   src/engine/demand_forecast.cc
   src/engine/explain.cc
+  src/engine/flow_step.cc
   src/engine/measure.cc
   src/engine/order_simulator.cc
   src/engine/random.cc

@@ -67,9 +67,11 @@ void Measurer::Reset(const RunDemand& demand, int lane) {
   lane_ = lane;
   for (Curve& curve : resource_curves_) curve.ready = false;
   for (Curve& curve : stock_curves_) curve.ready = false;
-  for (RouteTable& table : route_tables_) {
-    std::fill(table.from_right.begin(), table.from_right.end(), kUnset);
-    std::fill(table.from_left.begin(), table.from_left.end(), kUnset);
+  if (++generation_ == 0) {  // wrapped: clear the stamps once
+    for (RouteTable& table : route_tables_) {
+      for (auto* cached : {&table.from_right, &table.from_left}) cached->assign(cached->size(), {});
+    }
+    generation_ = 1;
   }
 }
 
@@ -212,11 +214,14 @@ double Measurer::RouteExit(int offering, int64_t order_step, bool left_end,
   // Entering the route at a step boundary: the same for every offering of that route.
   RouteTable& table = route_tables_[static_cast<size_t>(route_of_[static_cast<size_t>(offering)])];
   const size_t boundaries = static_cast<size_t>(model_.grid.total_steps) + 1;
-  std::vector<double>& cached = from_left ? table.from_left : table.from_right;
-  if (cached.empty()) cached.assign(boundaries, kUnset);
-  double& value = cached[static_cast<size_t>(time)];
-  if (value == kUnset) value = RouteFrom(compiled, time, from_left, nullptr);
-  return value;
+  std::vector<CachedExit>& cached = from_left ? table.from_left : table.from_right;
+  if (cached.empty()) cached.assign(boundaries, {});
+  CachedExit& value = cached[static_cast<size_t>(time)];
+  if (value.stamp != generation_) {
+    value.exit = RouteFrom(compiled, time, from_left, nullptr);
+    value.stamp = generation_;
+  }
+  return value.exit;
 }
 
 // Exit time (after the last stage's processing) of units entering the route at `time`.

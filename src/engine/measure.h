@@ -10,6 +10,7 @@
 #ifndef TANDEM_SRC_ENGINE_MEASURE_H_
 #define TANDEM_SRC_ENGINE_MEASURE_H_
 
+#include <cstdint>
 #include <vector>
 
 #include "engine/compiled_model.h"
@@ -91,11 +92,17 @@ class Measurer {
   double RouteFrom(const CompiledOffering& compiled, double time, bool from_left,
                    std::vector<double>* waits);
   // Exit times of units entering a route at each step boundary, filled as needed.
-  struct RouteTable {
-    std::vector<double> from_right;  // entering at t, as the first units of step t
-    std::vector<double> from_left;   // entering at t, as the last units of step t - 1
+  // A value is valid for the current lane when its stamp is generation_: Reset invalidates
+  // every table at once instead of refilling megabytes per lane.
+  struct CachedExit {
+    double exit = 0;
+    uint32_t stamp = 0;
   };
-  static constexpr double kUnset = -1.0;
+  struct RouteTable {
+    std::vector<CachedExit> from_right;  // entering at t, as the first units of step t
+    std::vector<CachedExit> from_left;   // entering at t, as the last units of step t - 1
+  };
+  uint32_t generation_ = 1;
 
   Measurement MeasureTime(const PromiseSpec& spec, Attribution* attribution,
                           LeadHistogram* histogram);

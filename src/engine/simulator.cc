@@ -1,5 +1,7 @@
 #include "engine/simulator.h"
 
+#include "engine/flow_step.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -407,8 +409,13 @@ Simulator::Simulator(const CompiledModel& model, std::vector<char> measured_reso
   arrival_ring_.assign(ring * num_resources_ * kLanes, 0.0);
   class_ring_.assign(ring * num_classes_ * kLanes, 0.0);
   restock_ring_.assign(day_ring * restock_width_ * kLanes, 0.0);
-  arrivals_steps_.assign(steps * num_resources_ * kLanes, 0.0f);
-  backlog_steps_.assign(steps * num_resources_ * kLanes, 0.0f);
+  measured_slot_.assign(num_resources_, -1);
+  size_t measured = 0;
+  for (size_t r = 0; r < num_resources_; ++r) {
+    if (measured_resource_[r]) measured_slot_[r] = static_cast<int>(measured++);
+  }
+  arrivals_steps_.assign(measured * steps * kLanes, 0.0f);
+  backlog_steps_.assign(measured * steps * kLanes, 0.0f);
   entries_.assign(steps * entries_width_ * kLanes, 0.0);
   return_arrivals_.assign(steps * returns_width_ * kLanes, 0.0);
   day_arrivals_.assign(days * num_resources_ * kLanes, 0.0);
@@ -460,11 +467,12 @@ void Simulator::StartCurve(const RunPlan& plan, int resource, int lane, std::vec
   const double* cumulative = plan.cum_capacity[r].data();
   low->resize(steps);
   high->resize(steps);
+  const size_t column = static_cast<size_t>(measured_slot_[r]) * steps;
   int64_t strict = 0;
   int64_t plain = 0;
   double before = 0;
   for (size_t t = 0; t < steps; ++t) {
-    const size_t cell = (t * num_resources_ + r) * kLanes + l;
+    const size_t cell = (column + t) * kLanes + l;
     const double arrived = static_cast<double>(arrivals_steps_[cell]);
     const double left = static_cast<double>(backlog_steps_[cell]);
     const double queue = before + arrived;
@@ -495,8 +503,14 @@ void Simulator::StartCurve(const RunPlan& plan, int resource, int lane, std::vec
   }
 }
 std::vector<double> Simulator::Backlog(int resource, int lane) const {
-  return LaneColumn(backlog_steps_, num_resources_, static_cast<size_t>(resource), lane,
-                    static_cast<size_t>(model_.grid.total_steps));
+  const size_t steps = static_cast<size_t>(model_.grid.total_steps);
+  std::vector<double> out(steps, 0.0);
+  const int slot = measured_slot_[static_cast<size_t>(resource)];
+  if (slot < 0) return out;
+  const float* column = &backlog_steps_[static_cast<size_t>(slot) * steps * kLanes];
+  for (size_t t = 0; t < steps; ++t)
+    out[t] = static_cast<double>(column[t * kLanes + static_cast<size_t>(lane)]);
+  return out;
 }
 void Simulator::Entries(int offering, int lane, std::vector<double>* out) const {
   const size_t steps = static_cast<size_t>(model_.grid.total_steps);
@@ -907,91 +921,28 @@ double Simulator::CapacityTime(const RunPlan& plan, int resource, double work, b
          std::clamp((work - below) / (cumulative[k + 1] - below), 0.0, 1.0);
 }
 
-void Simulator::StepResources(const RunPlan& plan, int64_t step) {
-  // A scenario without throughput resources (a claim or a budget alone) has empty step tables.
-  if (num_resources_ == 0) return;
-  const size_t t = static_cast<size_t>(step);
-  const size_t day = t / static_cast<size_t>(model_.grid.steps_per_day);
-  const size_t row = RingRow(step);
-  const double* capacity_row = &plan.step_capacity[t * num_resources_];
-  const double* base_row = &model_.step_base_capacity[t * num_resources_];
-  const double* cost_row = &model_.step_cost_per_unit[t * num_resources_];
-  const double* processing_row = &model_.step_processing[t * num_resources_];
-  for (int resource : model_.order) {
-    const size_t r = static_cast<size_t>(resource);
-    double* ring = &arrival_ring_[(row * num_resources_ + r) * kLanes];
-    double* backlog = &backlog_[r * kLanes];
-    const LaneVec capacity = Splat(capacity_row[r]);
-    const LaneVec arrived = LoadLanes(ring);
-    ZeroLanes(ring);
-    const LaneVec before = LoadLanes(backlog);
-    const LaneVec queue = before + arrived;
-    const LaneVec started = MinLanes(queue, capacity);
-    const LaneVec left = queue - started;
-    StoreLanes(backlog, left);
-    const LaneVec on_base = MinLanes(started, Splat(base_row[r]));
-    AddLanes(
-        &resource_cost_[r * kLanes],
-        on_base * cost_row[r] + (started - on_base) * model_.resources[r].expansion_cost_per_unit);
-    AddLanes(&day_arrivals_[(day * num_resources_ + r) * kLanes], arrived);
-    double* day_backlog = &day_max_backlog_[(day * num_resources_ + r) * kLanes];
-    StoreLanes(day_backlog, MaxLanes(LoadLanes(day_backlog), left));
-    if (measuring_ && measured_resource_[r]) {
-      // Start times come from these after the run (StartCurve): only measured runs pay for them.
-      float* arrivals_cell = &arrivals_steps_[(t * num_resources_ + r) * kLanes];
-      float* backlog_cell = &backlog_steps_[(t * num_resources_ + r) * kLanes];
-      for (int lane = 0; lane < kLanes; ++lane) {
-        arrivals_cell[lane] = static_cast<float>(arrived[lane]);
-        backlog_cell[lane] = static_cast<float>(left[lane]);
-      }
-    }
-    const std::vector<int>& classes = model_.classes_at[r];
-    if (classes.empty()) continue;
-    // Work started in this step reaches the next resource after the processing time. Within
-    // the step (arrivals even over it) cumulative starts are min(capacity x u, backlog +
-    // arrivals x u) at fraction u of the step, so the part of them that arrives at the next
-    // resource before the step boundary there is that at u = 1 - f, where f is the fractional
-    // part of step + processing. A resource whose arrivals all belong to one class sends all
-    // it starts on; otherwise each class leaves in proportion to its share of the queue (the
-    // queue's mix; lead times stay FIFO: they come from the cumulative curves).
-    const double position = static_cast<double>(step) + processing_row[r];
-    const int64_t first_cell = static_cast<int64_t>(position);
-    const double before_boundary = 1.0 - (position - static_cast<double>(first_cell));
-    const LaneVec early = MinLanes(capacity * before_boundary, before + arrived * before_boundary);
-    const LaneVec safe_started = MaxLanes(started, Splat(1e-300));
-    const LaneVec early_share = MinLanes(early / safe_started, Splat(1.0));
-    const LaneVec share = started / MaxLanes(queue, Splat(1e-300));
-    for (int c : classes) {
-      const FlowClass& definition = model_.classes[static_cast<size_t>(c)];
-      double* cell = &class_ring_[(row * num_classes_ + static_cast<size_t>(c)) * kLanes];
-      LaneVec departing;
-      if (model_.single_class[r]) {
-        ZeroLanes(cell);
-        departing = started;
-      } else {
-        double* waiting = &class_backlog_[static_cast<size_t>(c) * kLanes];
-        const LaneVec mass = LoadLanes(waiting) + LoadLanes(cell);
-        ZeroLanes(cell);
-        departing = mass * share;
-        StoreLanes(waiting, mass - departing);
-      }
-      if (!AnyAbove(departing, 1e-12)) continue;
-      const LaneVec work = departing * definition.ratio;
-      LaneVec first = work * early_share;
-      int64_t at = first_cell;
-      // Work for a resource earlier in the step order cannot join this step there: the next.
-      if (definition.back_edge && at < step + 1) {
-        at = step + 1;
-        first = work;
-      }
-      Schedule(arrival_ring_, num_resources_, static_cast<size_t>(definition.next_resource), at,
-               first, work - first);
-      if (definition.next_class >= 0) {
-        Schedule(class_ring_, num_classes_, static_cast<size_t>(definition.next_class), at, first,
-                 work - first);
-      }
-    }
+FlowStepState Simulator::FlowState(const RunPlan& plan) {
+  FlowStepState state;
+  state.model = &model_;
+  state.num_resources = num_resources_;
+  state.num_classes = num_classes_;
+  state.ring_mask = ring_mask_;
+  state.total_steps = model_.grid.total_steps;
+  state.step_capacity = plan.step_capacity.data();
+  state.arrival_ring = arrival_ring_.data();
+  state.class_ring = class_ring_.data();
+  state.backlog = backlog_.data();
+  state.class_backlog = class_backlog_.data();
+  state.resource_cost = resource_cost_.data();
+  state.day_arrivals = day_arrivals_.data();
+  state.day_max_backlog = day_max_backlog_.data();
+  if (measuring_) {
+    state.measured_arrivals = arrivals_steps_.data();
+    state.measured_backlog = backlog_steps_.data();
+    state.measured_slot = measured_slot_.data();
   }
+  state.scheduled_to = &scheduled_to_;
+  return state;
 }
 
 void Simulator::Reset(const BatchDemand& demand) {
@@ -1185,6 +1136,7 @@ void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int fir
                 at_once_.begin() + static_cast<int64_t>(end), 0.0);
     }
   }
+  const FlowStepState flow = FlowState(plan);
   size_t next_fork = 0;
   double amount[kLanes];
   size_t next_checkpoint = 0;
@@ -1274,7 +1226,7 @@ void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int fir
       ZeroLanes(coefficient);
     }
     RecordExits(plan, demand, day);
-    for (int64_t step = first_step; step < first_step + spd; ++step) StepResources(plan, step);
+    for (int64_t step = first_step; step < first_step + spd; ++step) StepFlow(flow, step);
     FlushExits(plan, day);
   }
 

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "engine/compiled_model.h"
+#include "engine/flow_step.h"
 #include "engine/lanes.h"
 #include "tandem/engine/stock_plan.h"
 
@@ -206,7 +207,8 @@ class Simulator {
   // When work arriving at `time` would start at `resource`, from its backlog now.
   double EstimateStart(const RunPlan& plan, int resource, int lane, double time) const;
   void FlushExits(const RunPlan& plan, int day);
-  void StepResources(const RunPlan& plan, int64_t step);
+  // The flow kernel's view of this simulator's buffers for a run of `plan` (flow_step.h).
+  FlowStepState FlowState(const RunPlan& plan);
   // Earliest time cumulative capacity reaches `work` (strict: exceeds it), searching forward
   // from `*pointer`.
   double CapacityTime(const RunPlan& plan, int resource, double work, bool strict,
@@ -234,8 +236,9 @@ class Simulator {
   std::vector<double> restock_ring_;  // [day row][restock slot][lane]: units back in stock
   // Measurement tables (measured runs only).
   bool measuring_ = false;
-  std::vector<float> arrivals_steps_;    // [step][resource][lane]
-  std::vector<float> backlog_steps_;     // [step][resource][lane]
+  std::vector<int> measured_slot_;       // per resource: column in the two below, or -1
+  std::vector<float> arrivals_steps_;    // [measured slot][step][lane]
+  std::vector<float> backlog_steps_;     // [measured slot][step][lane]
   std::vector<double> entries_;          // [step][entries slot][lane]
   std::vector<double> return_arrivals_;  // [step][returns slot][lane]
   // Per day and lane.
