@@ -279,6 +279,7 @@ class CheckRunner {
   std::vector<int> fork_days_;        // ascending: the days the "with" run is snapshotted
   std::vector<size_t> fork_of_;       // per reported campaign: its snapshot in fork_days_
   std::vector<int> order_fork_days_;  // order-level mode: ascending fork days after day 0
+  std::unique_ptr<Simulator> kept_simulator_;  // fluid mode: SimulateAll's, reused for stories
 };
 
 // The first day on which the run without `campaign` can differ from the run with every
@@ -705,16 +706,25 @@ void CheckRunner::SimulateAll() {
   int threads = options_.threads > 0 ? options_.threads
                                      : static_cast<int>(std::thread::hardware_concurrency());
   threads = static_cast<int>(std::clamp<int64_t>(threads, 1, std::max<int64_t>(1, chunks)));
-  auto worker = [&]() {
+  const bool orders = options_.mode == CheckMode::kOrders;
+  // The calling thread's simulator is kept for the explanations (ComputeStories): its buffers
+  // are tens of megabytes for a year at hourly steps, and fresh ones cost page faults.
+  if (!orders) {
+    kept_simulator_ = std::make_unique<Simulator>(model_, measured_resources_, measured_offerings_);
+  }
+  auto worker = [&](Simulator* kept) {
     try {
-      const bool orders = options_.mode == CheckMode::kOrders;
-      std::unique_ptr<Simulator> simulator;
+      std::unique_ptr<Simulator> owned;
+      Simulator* simulator = kept;
       std::unique_ptr<OrderSimulator> order_simulator;
       std::unique_ptr<BatchScratch> scratch;
       if (orders) {
         order_simulator = std::make_unique<OrderSimulator>(model_);
       } else {
-        simulator = std::make_unique<Simulator>(model_, measured_resources_, measured_offerings_);
+        if (simulator == nullptr) {
+          owned = std::make_unique<Simulator>(model_, measured_resources_, measured_offerings_);
+          simulator = owned.get();
+        }
         scratch = std::make_unique<BatchScratch>(model_, *simulator, with_);
       }
       std::vector<Simulator::Fork> forks(fork_days_.size());
@@ -737,7 +747,7 @@ void CheckRunner::SimulateAll() {
           }
         } else {
           for (int64_t batch = first; batch < last; batch += kLanes) {
-            SimulateBatch(batch, std::min<int64_t>(kLanes, last - batch), simulator.get(),
+            SimulateBatch(batch, std::min<int64_t>(kLanes, last - batch), simulator,
                           scratch.get(), &sums, &forks);
           }
         }
@@ -751,8 +761,8 @@ void CheckRunner::SimulateAll() {
     }
   };
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back(worker);
-  worker();
+  for (int i = 1; i < threads; ++i) pool.emplace_back(worker, nullptr);
+  worker(kept_simulator_.get());
   for (std::thread& thread : pool) thread.join();
   if (failure) std::rethrow_exception(failure);
 }
@@ -878,7 +888,7 @@ void CheckRunner::ComputeStories() {
       scenarios.push_back(scenario);
     (void)spec;
   }
-  Simulator simulator(model_, measured_resources_, measured_offerings_);
+  Simulator& simulator = *kept_simulator_;
   for (size_t first = 0; first < scenarios.size(); first += kLanes) {
     const size_t count = std::min<size_t>(kLanes, scenarios.size() - first);
     std::array<ScenarioDraws, kLanes> draws;
