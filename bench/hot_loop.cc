@@ -51,8 +51,10 @@ int main(int argc, char** argv) {
   const tandem::engine::RunPlan plan =
       tandem::engine::MakeRunPlan(model, std::vector<char>(model.campaigns.size(), 1));
   const size_t resources = model.resources.size();
-  tandem::engine::Simulator simulator(model, std::vector<char>(resources, 1),
-                                      std::vector<char>(model.offerings.size(), 1));
+  tandem::engine::Simulator simulator(
+      model, std::vector<char>(resources, 1),
+      std::vector<char>(model.offerings.size(), tandem::engine::kMeasureStockEntries |
+                                                    tandem::engine::kMeasureReturnArrivals));
   std::vector<tandem::engine::ScenarioDraws> draws(kLanes);
   std::vector<tandem::engine::RunDemand> demand(kLanes);
   double seconds = 0;

@@ -276,9 +276,9 @@ class CheckRunner {
   void ComputeStories();
   PromiseStatus StatusOf(size_t spec_index, double* p_kept) const;
   int BindingOf(size_t spec_index, std::vector<std::string>* names) const;
-  std::vector<int> fork_days_;        // ascending: the days the "with" run is snapshotted
-  std::vector<size_t> fork_of_;       // per reported campaign: its snapshot in fork_days_
-  std::vector<int> order_fork_days_;  // order-level mode: ascending fork days after day 0
+  std::vector<int> fork_days_;                 // ascending: the days the "with" run is snapshotted
+  std::vector<size_t> fork_of_;                // per reported campaign: its snapshot in fork_days_
+  std::vector<int> order_fork_days_;           // order-level mode: ascending fork days after day 0
   std::unique_ptr<Simulator> kept_simulator_;  // fluid mode: SimulateAll's, reused for stories
 };
 
@@ -427,14 +427,14 @@ void CheckRunner::BuildSpecs() {
       measured_resources_[static_cast<size_t>(spec.resource)] = 1;
       for (int o : spec.offerings) {
         if (model_.offerings[static_cast<size_t>(o)].returns_resource == spec.resource)
-          measured_offerings_[static_cast<size_t>(o)] = 1;
+          measured_offerings_[static_cast<size_t>(o)] |= kMeasureReturnArrivals;
       }
     }
     if (spec.promise.type == PromiseType::kDelivery ||
         spec.promise.type == PromiseType::kProcessing) {
       for (int o : spec.offerings) {
         const CompiledOffering& offering = model_.offerings[static_cast<size_t>(o)];
-        if (offering.stocked) measured_offerings_[static_cast<size_t>(o)] = 1;
+        if (offering.stocked) measured_offerings_[static_cast<size_t>(o)] |= kMeasureStockEntries;
         for (const RouteStage& stage : offering.route)
           measured_resources_[static_cast<size_t>(stage.resource)] = 1;
       }
@@ -747,8 +747,8 @@ void CheckRunner::SimulateAll() {
           }
         } else {
           for (int64_t batch = first; batch < last; batch += kLanes) {
-            SimulateBatch(batch, std::min<int64_t>(kLanes, last - batch), simulator,
-                          scratch.get(), &sums, &forks);
+            SimulateBatch(batch, std::min<int64_t>(kLanes, last - batch), simulator, scratch.get(),
+                          &sums, &forks);
           }
         }
         const int64_t finished = done.fetch_add(last - first) + (last - first);

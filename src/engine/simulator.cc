@@ -380,9 +380,9 @@ Simulator::Simulator(const CompiledModel& model, std::vector<char> measured_reso
     const CompiledOffering& offering = model.offerings[o];
     if (offering.stocked && offering.may_return)
       restock_slot_[o] = static_cast<int>(restock_width_++);
-    if (offering.stocked && measured_offering_[o])
+    if (offering.stocked && (measured_offering_[o] & kMeasureStockEntries))
       entries_slot_[o] = static_cast<int>(entries_width_++);
-    if (offering.may_return && measured_offering_[o])
+    if (offering.may_return && (measured_offering_[o] & kMeasureReturnArrivals))
       returns_slot_[o] = static_cast<int>(returns_width_++);
   }
   // The ring must outlast the longest delay between scheduling and consumption: a queue's

@@ -101,6 +101,10 @@ struct RunTotals {
 };
 using BatchTotals = std::array<RunTotals, kLanes>;
 
+// What to record of an offering in a measured run (flags of `measured_offerings`).
+inline constexpr char kMeasureStockEntries = 1;    // units leaving stock per step (Entries)
+inline constexpr char kMeasureReturnArrivals = 2;  // its returns' arrivals (ReturnArrivals)
+
 class Simulator {
  public:
   // The state of a run at the start of a day, from which another run that agrees with it
@@ -115,7 +119,8 @@ class Simulator {
   };
 
   // `measured_resources` / `measured_offerings` flag what promise measurement needs in full:
-  // start-time curves and backlogs of resources, stock entries and return arrivals of offerings.
+  // start-time curves and backlogs of resources; per offering, a combination of the
+  // kMeasure* flags below (each table costs megabytes and a write per step).
   Simulator(const CompiledModel& model, std::vector<char> measured_resources,
             std::vector<char> measured_offerings);
 
