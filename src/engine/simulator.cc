@@ -184,6 +184,20 @@ RunPlan MakeRunPlan(const CompiledModel& model, const std::vector<char>& include
     for (size_t t = 0; t < total_steps; ++t) {
       plan.day_capacity[r][t / static_cast<size_t>(grid.steps_per_day)] += plan.capacity[r][t];
     }
+    // Where a backlog found on each day drains (Simulator::EstimateStart): the first day with
+    // capacity within a week, at that day's average rate per step.
+    plan.drain_day.resize(model.resources.size());
+    plan.drain_rate.resize(model.resources.size());
+    plan.drain_day[r].resize(total_days);
+    plan.drain_rate[r].resize(total_days);
+    for (int day = 0; day < grid.total_days; ++day) {
+      const int last = std::min(grid.total_days - 1, day + 7);
+      int open = day;
+      while (open < last && plan.day_capacity[r][static_cast<size_t>(open)] <= 0) ++open;
+      plan.drain_day[r][static_cast<size_t>(day)] = open;
+      plan.drain_rate[r][static_cast<size_t>(day)] =
+          plan.day_capacity[r][static_cast<size_t>(open)] / grid.steps_per_day;
+    }
   }
 
   // Expected demand with the run's campaigns at their mean lift, through the same cap logic as
@@ -599,12 +613,12 @@ double Simulator::EstimateStart(const RunPlan& plan, int resource, int lane, dou
   const size_t r = static_cast<size_t>(resource);
   const double backlog = backlog_[r * kLanes + static_cast<size_t>(lane)];
   // The backlog drains at the average rate of the coming open days.
-  int day = std::clamp(static_cast<int>(time / grid.steps_per_day), 0, grid.total_days - 1);
-  const int last = std::min(grid.total_days - 1, day + 7);
-  while (day < last && plan.day_capacity[r][static_cast<size_t>(day)] <= 0) ++day;
-  const double rate = plan.day_capacity[r][static_cast<size_t>(day)] / grid.steps_per_day;
+  const size_t day = static_cast<size_t>(
+      std::clamp(static_cast<int>(time / grid.steps_per_day), 0, grid.total_days - 1));
+  const double rate = plan.drain_rate[r][day];
   if (rate <= 0) return time + 7.0 * grid.steps_per_day;
-  return std::max(time, static_cast<double>(day) * grid.steps_per_day) + backlog / rate;
+  return std::max(time, static_cast<double>(plan.drain_day[r][day]) * grid.steps_per_day) +
+         backlog / rate;
 }
 
 double Simulator::EstimateDelivery(const RunPlan& plan, int offering, int lane, double time) const {

@@ -42,6 +42,8 @@ struct RunPlan {
   std::vector<char> included;                        // per campaign
   std::vector<const double*> capacity;               // per resource, [total_steps]
   std::vector<std::vector<double>> day_capacity;     // per resource, [total_days]
+  std::vector<std::vector<int>> drain_day;           // per resource, [total_days]: see
+  std::vector<std::vector<double>> drain_rate;       // EstimateStart (units per step)
   std::vector<std::vector<double>> receipts;         // per offering (stocked), units per day
   std::vector<StockPlan> stock_plans;                // per offering (stocked)
   std::vector<std::vector<double>> expected_counts;  // per offering, expected units per day
