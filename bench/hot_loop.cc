@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "engine/compiled_model.h"
+#include "engine/flow_step.h"
 #include "engine/simulator.h"
 #include "tandem/engine/check.h"
 #include "tandem/io/scenario_reader.h"
@@ -87,8 +88,9 @@ int main(int argc, char** argv) {
   std::printf(
       "{\"steps\": %.0f, \"resources\": %zu, \"lanes\": %d, \"ns_per_step_resource\": %.2f, "
       "\"flops_per_step_resource\": %.1f, \"bytes_per_step_resource\": %.1f, \"gflops\": %.3f, "
-      "\"gb_s\": %.3f}\n",
+      "\"gb_s\": %.3f, \"target\": \"%s\"}\n",
       steps, resources, kLanes, ns_per_cell, flops_per_cell, bytes_per_cell,
-      flops_per_cell / ns_per_cell, bytes_per_cell / ns_per_cell);
+      flops_per_cell / ns_per_cell, bytes_per_cell / ns_per_cell,
+      tandem::engine::FlowTargetName());
   return 0;
 }
