@@ -90,7 +90,6 @@ int main(int argc, char** argv) {
       "\"flops_per_step_resource\": %.1f, \"bytes_per_step_resource\": %.1f, \"gflops\": %.3f, "
       "\"gb_s\": %.3f, \"target\": \"%s\"}\n",
       steps, resources, kLanes, ns_per_cell, flops_per_cell, bytes_per_cell,
-      flops_per_cell / ns_per_cell, bytes_per_cell / ns_per_cell,
-      tandem::engine::FlowTargetName());
+      flops_per_cell / ns_per_cell, bytes_per_cell / ns_per_cell, tandem::engine::FlowTargetName());
   return 0;
 }
