@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Runs each parser fuzzer for SECONDS/2 seconds and fails on any crash, leak or timeout.
+# Runs each parser fuzzer for SECONDS/3 seconds and fails on any crash, leak or timeout.
 #
 # Usage: test/fuzz/run.sh BUILD_DIR SECONDS
 #   BUILD_DIR  a build configured with -DTANDEM_BUILD_FUZZ=ON (CXX=clang++), e.g. build-fuzz
-#   SECONDS    total fuzzing time, split evenly between the two fuzzers (default 60)
+#   SECONDS    total fuzzing time, split evenly between the three fuzzers (default 60)
 #
 # Seeds (copied into a temporary corpus, so the repository is never written to):
 #   scenario_reader_fuzzer: examples/*.yaml, the scenario part (before the '----' line) of
 #     every test/scenarios/**/*.test, and test/fuzz/regressions/scenario/*
 #   history_csv_fuzzer: test/scenarios/**/*.csv and test/fuzz/regressions/history/*
+#   json_body_fuzzer: test/fuzz/regressions/json/* (entries, settings, a body one level too deep)
 # A failing input is kept as BUILD_DIR/fuzz-artifacts/<fuzzer>-crash-... (or leak-, timeout-,
 # oom-); reproduce it with `BUILD_DIR/test/fuzz/<fuzzer> FILE`, fix it, and add it to
 # test/fuzz/regressions/.
@@ -22,7 +23,7 @@ build=$(cd "$1" && pwd) || exit 2
 seconds=${2:-60}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source_dir=$(cd "$here/../.." && pwd)
-per_fuzzer=$((seconds / 2))
+per_fuzzer=$((seconds / 3))
 [ "$per_fuzzer" -ge 1 ] || per_fuzzer=1
 
 find_fuzzer() {
@@ -37,12 +38,13 @@ find_fuzzer() {
 }
 scenario_fuzzer=$(find_fuzzer scenario_reader_fuzzer) || exit 2
 history_fuzzer=$(find_fuzzer history_csv_fuzzer) || exit 2
+json_fuzzer=$(find_fuzzer json_body_fuzzer) || exit 2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tandem-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 artifacts="$build/fuzz-artifacts"
 mkdir -p "$artifacts" "$work/scenario/corpus" "$work/scenario/seeds" "$work/history/corpus" \
-  "$work/history/seeds"
+  "$work/history/seeds" "$work/json/corpus" "$work/json/seeds"
 
 # --- seed corpora --------------------------------------------------------------------------
 for file in "$source_dir"/examples/*.yaml; do
@@ -58,7 +60,7 @@ while IFS= read -r -d '' file; do
   count=$((count + 1))
   cp "$file" "$work/history/seeds/csv-$count-$(basename "$file")"
 done < <(find "$source_dir/test/scenarios" -type f -name '*.csv' -print0 | sort -z)
-for kind in scenario history; do
+for kind in scenario history json; do
   if [ -d "$here/regressions/$kind" ]; then
     find "$here/regressions/$kind" -maxdepth 1 -type f ! -name 'README*' -exec cp {} "$work/$kind/seeds/" \;
   fi
@@ -92,4 +94,5 @@ run_fuzzer() {  # name binary kind max_len [extra flags...]
 }
 run_fuzzer scenario_reader_fuzzer "$scenario_fuzzer" scenario 16384 -dict="$here/scenario.dict"
 run_fuzzer history_csv_fuzzer "$history_fuzzer" history 4096
+run_fuzzer json_body_fuzzer "$json_fuzzer" json 16384 -dict="$here/scenario.dict"
 exit $status
