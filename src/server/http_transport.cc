@@ -244,7 +244,8 @@ bool Transport::process_and_close_socket(socket_t sock) {
   }
   current_connection = &state;
   bool ok = true;
-  for (size_t served = 0; served < limits_.max_requests_per_connection; ++served) {
+  const size_t most = limits_.max_requests_per_connection;
+  for (size_t served = 0; most == 0 || served < most; ++served) {
     if (svr_sock_ == INVALID_SOCKET) break;
     state.phase_ = ConnectionState::Phase::kIdle;
     if (!stream.WaitForRequest()) break;
@@ -254,7 +255,7 @@ bool Transport::process_and_close_socket(socket_t sock) {
     state.timed_out_ = false;
     state.wire_cap_exceeded_ = false;
     bool connection_closed = false;
-    const bool last = served + 1 == limits_.max_requests_per_connection;
+    const bool last = most != 0 && served + 1 == most;
     ok = process_request(stream, last, connection_closed, nullptr);
     if (!ok || connection_closed || state.close_after_response_) break;
   }

@@ -34,8 +34,8 @@ struct TransportLimits {
   double keep_alive_seconds = 5;             // idle time between requests on one connection
   double write_timeout_seconds = 30;         // to send one response
   int max_connections_per_peer = 32;         // 0: no cap
-  size_t max_requests_per_connection = 10000;
-  std::set<std::string> trusted_proxies;  // peers exempt from the per-peer cap
+  size_t max_requests_per_connection = 0;    // 0: no limit (idle connections end by keep_alive)
+  std::set<std::string> trusted_proxies;     // peers exempt from the per-peer cap
 };
 
 // What the handler of the current request needs to know about its connection.

@@ -50,7 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (body.ok() && body.value().is_object()) {
     Document base;
-    base.settings = {{"name", "fuzz"}, {"horizon", {{"start", "2027-01-01"}, {"end", "2027-02-01"}}}};
+    base.settings = {{"name", "fuzz"},
+                     {"horizon", {{"start", "2027-01-01"}, {"end", "2027-02-01"}}}};
     for (const std::string& kind : tandem::server::EntityKinds()) {
       Document document = base;
       json entry = body.value();
@@ -69,7 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (tandem::ParseScenario(text, "import", loader).ok()) {
     const tandem::Result<tandem::server::ordered_json> as_json =
         tandem::server::YamlToJson(text, "import");
-    if (!as_json.ok()) Fail("a scenario that parsed did not convert to JSON", as_json.error().ToString());
+    if (!as_json.ok())
+      Fail("a scenario that parsed did not convert to JSON", as_json.error().ToString());
     (void)tandem::server::SplitScenario(as_json.value());
   }
   return 0;

@@ -78,7 +78,11 @@ run_wrk() {  # url [script] -> "requests/s p50 p99"
   p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
   non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
   socket=$(echo "$out" | awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}')
-  echo "$rps $p50 $p99 $(( ${non2xx:-0} + ${socket:-0} ))"
+  local total=$(( ${non2xx:-0} + ${socket:-0} ))
+  if [ "$total" -gt 0 ]; then  # which kind: "Socket errors: connect 0, read 0, write 0, timeout 2"
+    total="$total($(echo "$out" | awk '/Socket errors/ {gsub(",", ""); printf "connect:%s,read:%s,write:%s,timeout:%s", $4, $6, $8, $10}'),non-2xx:${non2xx:-0})"
+  fi
+  echo "$rps $p50 $p99 $total"
 }
 read -r health_rps health_p50 health_p99 health_bad <<<"$(run_wrk "$base/healthz")"
 read -r get_rps get_p50 get_p99 get_bad <<<"$(run_wrk "$campaign")"
