@@ -12,6 +12,7 @@ set(TANDEM_CORE_SOURCES
   src/engine/order_simulator.cc
   src/engine/random.cc
   src/engine/simulator.cc
+  src/engine/start_state.cc
   src/engine/stock_plan.cc
   src/model/scenario.cc
   src/model/validate.cc

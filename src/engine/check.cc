@@ -1541,6 +1541,12 @@ namespace engine {
 Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options,
                              const EvaluateOptions& evaluate,
                              std::vector<ExtraResult>* extra_results) {
+  if (options.start != nullptr) {
+    if (options.mode != CheckMode::kFluid)
+      return Error::InvalidInput("a check continued from a state runs in fluid mode only");
+    const std::vector<std::string> problems = ValidateStart(scenario, *options.start);
+    if (!problems.empty()) return Error::InvalidInput("start state: " + problems.front());
+  }
   try {
     CheckRunner runner(scenario, options, evaluate);
     Result<CheckResult> result = runner.Run();
@@ -1556,7 +1562,10 @@ Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& optio
 }  // namespace engine
 
 Result<CheckResult> RunCheck(const Scenario& scenario, const CheckOptions& options) {
-  return engine::Evaluate(scenario, options, engine::EvaluateOptions{}, nullptr);
+  engine::EvaluateOptions evaluate;
+  // A continued run's economics would miss the history: the runs without a campaign are skipped.
+  evaluate.economics = options.start == nullptr;
+  return engine::Evaluate(scenario, options, evaluate, nullptr);
 }
 
 }  // namespace tandem

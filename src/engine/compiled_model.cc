@@ -261,6 +261,7 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
     compiled.volume = offering.volume;
     compiled.stocked = offering.stocked;
     compiled.initial_stock = offering.stock;
+    compiled.start_stock = offering.stock;
     if (!offering.space.empty()) {
       compiled.space =
           model.space_index[static_cast<size_t>(scenario.ResourceIndex(offering.space))];
@@ -524,6 +525,7 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
     for (SideLoad& load : offering.loads)
       load.group = make_group(load.resource, -1, offering.shape, load.lag_steps);
   }
+  if (options.start != nullptr) ApplyStart(*options.start, &model);
   return model;
 }
 

@@ -102,6 +102,7 @@ struct CompiledOffering {
   int shape = 0;
   double noise_cv = 0;
   bool noise_none = false;  // demand equals its expectation (no draws)
+  double start_stock = 0;   // in stock when the simulation starts (continued runs: see Continued)
   int entry_group = -1;     // arrival group of units entering the route
 };
 
@@ -149,6 +150,30 @@ struct ArrivalGroup {
   double shift_steps = 0;
 };
 
+// A continued run (tandem/engine/start_state.h), compiled onto the grid by ApplyStart: the
+// resources are closed before `step`, demand starts there, pending work enters at its times.
+struct Continued {
+  bool active = false;
+  int64_t step = 0;  // the first simulated step (a step boundary at or after the start)
+  int day = 0;       // its day
+  // Per shape: the share of a day's demand at or after `step` on `day`, and the shape of that
+  // day restricted to those steps (sums to 1; the full shape when the share is 0).
+  std::vector<double> day_share;
+  std::vector<std::vector<double>> day_shapes;
+  struct Entry {
+    int index = 0;      // offering (pending orders) or throughput resource (pending work)
+    double time = 0;    // steps since the grid's start
+    double units = 0;   // units (orders) or work (pending work)
+    int offering = -1;  // pending work: the offering it comes from, -1 unknown
+    int day = 0;        // pending work: the horizon day whose promises cover it
+  };
+  std::vector<Entry> pending_orders;  // sorted by time
+  std::vector<Entry> pending_work;    // sorted by time
+  double start_minute_steps = 0;      // the start itself, in steps (deadlines at or before it
+                                      // are the caller's: settled)
+  const StartState* state = nullptr;
+};
+
 struct CompiledModel {
   const Scenario* scenario = nullptr;
   TimeGrid grid;
@@ -172,10 +197,31 @@ struct CompiledModel {
   std::vector<int> week_of_day;  // horizon day -> week ordinal
   std::vector<Date> week_start;  // week ordinal -> first horizon day in it
   int num_weeks = 0;
+  Continued continued;
+
+  // The intraday shape of demand on `day`: the offering's own, except on a continued run's
+  // first day, where demand starts at the start step.
+  const std::vector<double>& ShapeOn(int shape, int day) const {
+    if (continued.active && day == continued.day)
+      return continued.day_shapes[static_cast<size_t>(shape)];
+    return shapes[static_cast<size_t>(shape)];
+  }
+  // The share of a day's expected demand that is simulated: 1, except in a continued run (0
+  // before its start, the part after the start step on its first day).
+  double DemandShareOn(int shape, int day) const {
+    if (!continued.active || day > continued.day) return 1.0;
+    return day < continued.day ? 0.0 : continued.day_share[static_cast<size_t>(shape)];
+  }
 };
 
 // REQUIRES: the scenario validated. `scenario` must outlive the model.
 CompiledModel Compile(const Scenario& scenario, const CheckOptions& options);
+
+// Compiles options.start into model->continued (closes resources before the start step, sets
+// the stock, lifts and pending work). Called by Compile; REQUIRES: ValidateStart(...) passed.
+void ApplyStart(const StartState& start, CompiledModel* model);
+// Problems of a start state against the scenario (indices, times), one line each; empty if none.
+std::vector<std::string> ValidateStart(const Scenario& scenario, const StartState& start);
 
 }  // namespace tandem::engine
 

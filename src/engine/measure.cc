@@ -109,7 +109,6 @@ const Measurer::Curve& Measurer::StockCurve(int offering) {
   const size_t steps = static_cast<size_t>(grid.total_steps);
   const int spd = grid.steps_per_day;
   const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
-  const std::vector<double>& shape = model_.shapes[static_cast<size_t>(compiled.shape)];
   // Served from stock at once every day (the usual case): the curve is the identity.
   bool at_once_every_day = true;
   const std::vector<double>& counts = demand_->counts[static_cast<size_t>(offering)];
@@ -130,7 +129,7 @@ const Measurer::Curve& Measurer::StockCurve(int offering) {
     const double units =
         day < grid.horizon_days
             ? demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] *
-                  shape[t % static_cast<size_t>(spd)]
+                  model_.ShapeOn(compiled.shape, day)[t % static_cast<size_t>(spd)]
             : 0.0;
     ordered[t + 1] = ordered[t] + units;
     served[t + 1] = served[t] + entries[t];
@@ -300,7 +299,72 @@ class ShareAccumulator {
   std::vector<double> kept_;
 };
 
+// Continued runs: the units of this promise the caller measured (tandem/engine/start_state.h).
+void AddSettled(const CompiledModel& model, const PromiseSpec& spec, ShareAccumulator* shares) {
+  if (!model.continued.active) return;
+  for (const StartState::Settled& settled : model.continued.state->settled) {
+    if (settled.campaign != spec.campaign || settled.promise != spec.index) continue;
+    shares->Add(model.week_of_day[static_cast<size_t>(settled.day)], settled.units, settled.kept);
+  }
+}
+
+// The deadline (steps) of a unit ordered or arriving at `time` (steps), by the promise's rule.
+double DeadlineOf(const PromiseSpec& spec, double time, int steps_per_day) {
+  const double day = std::floor(time / steps_per_day);
+  switch (spec.promise.within.kind) {
+    case Deadline::Kind::kSameDay:
+      return (day + 1) * steps_per_day;
+    case Deadline::Kind::kNextDay:
+      return (day + 2) * steps_per_day;
+    case Deadline::Kind::kWithin:
+      break;
+  }
+  return time + spec.bound_steps;
+}
+
+// Whether a unit at `time` (steps) is before the promise's cut-off on its day.
+bool BeforeCutoff(const PromiseSpec& spec, double time, const TimeGrid& grid) {
+  if (!spec.promise.cutoff) return true;
+  const double minute_of_day = (time - std::floor(time / grid.steps_per_day) * grid.steps_per_day) *
+                               static_cast<double>(grid.step_minutes);
+  return minute_of_day < static_cast<double>(*spec.promise.cutoff);
+}
+
+bool Covers(const PromiseSpec& spec, int offering) {
+  return std::find(spec.offerings.begin(), spec.offerings.end(), offering) != spec.offerings.end();
+}
+
 }  // namespace
+
+// Continued runs: pending orders of the promise's offerings and period, not yet late at the
+// start, are followed from their placement through the route (the stock has served them). Like
+// the demand of a step, an entry's units are taken as spread over its step: they entered the
+// flow as that step's arrivals.
+void Measurer::AddPendingOrders(const PromiseSpec& spec, bool delivery,
+                                std::vector<PendingOutcome>* out) {
+  out->clear();
+  const Continued& continued = model_.continued;
+  if (!continued.active) return;
+  const TimeGrid& grid = model_.grid;
+  for (const Continued::Entry& entry : continued.pending_orders) {
+    const int day = static_cast<int>(entry.time / grid.steps_per_day);
+    if (day < spec.first_day || day > spec.last_day || !Covers(spec, entry.index) ||
+        !BeforeCutoff(spec, entry.time, grid))
+      continue;
+    const double deadline = DeadlineOf(spec, entry.time, grid.steps_per_day);
+    if (deadline <= continued.start_minute_steps) continue;  // already late: the caller's
+    const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(entry.index)];
+    const double transit = delivery ? compiled.transit_steps : 0.0;
+    const double step = std::floor(entry.time);
+    const double exit_low = RouteFrom(compiled, step, false, nullptr) + transit;
+    const double exit_high = RouteFrom(compiled, step + 1, true, nullptr) + transit;
+    const double deadline_low = DeadlineOf(spec, step, grid.steps_per_day);
+    const double deadline_high =
+        spec.promise.within.kind == Deadline::Kind::kWithin ? deadline_low + 1 : deadline_low;
+    const double kept_share = WithinLength(exit_low - deadline_low, exit_high - deadline_high, 1.0);
+    out->push_back({day, entry.units, entry.units * kept_share});
+  }
+}
 
 Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribution,
                                   LeadHistogram* histogram) {
@@ -317,11 +381,11 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
   }
   for (int offering : spec.offerings) {
     const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
-    const std::vector<double>& shape = model_.shapes[static_cast<size_t>(compiled.shape)];
     const double transit = delivery ? compiled.transit_steps : 0.0;
     for (int day = spec.first_day; day <= spec.last_day; ++day) {
       const double units = demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)];
       if (units <= 0) continue;
+      const std::vector<double>& shape = model_.ShapeOn(compiled.shape, day);
       const int week = model_.week_of_day[static_cast<size_t>(day)];
       for (int s = 0; s < spd; ++s) {
         const int64_t step = static_cast<int64_t>(day) * spd + s;
@@ -373,6 +437,13 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
       }
     }
   }
+  if (model_.continued.active) {
+    AddPendingOrders(spec, delivery, &pending_);
+    for (const PendingOutcome& outcome : pending_) {
+      shares.Add(model_.week_of_day[static_cast<size_t>(outcome.day)], outcome.units, outcome.kept);
+    }
+    AddSettled(model_, spec, &shares);
+  }
   return shares.Result();
 }
 
@@ -386,6 +457,7 @@ Measurement Measurer::MeasureAvailability(const PromiseSpec& spec) {
                  std::min(units, simulator_.AtOnce(offering, day, lane_)));
     }
   }
+  AddSettled(model_, spec, &shares);
   return shares.Result();
 }
 
@@ -409,7 +481,6 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
   };
   for (int offering : spec.offerings) {
     const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
-    const std::vector<double>& shape = model_.shapes[static_cast<size_t>(compiled.shape)];
     for (const SideLoad& load : compiled.loads) {
       if (load.resource != spec.resource) continue;
       for (int day = spec.first_day; day <= spec.last_day; ++day) {
@@ -417,6 +488,7 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
             demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] *
             load.per_unit;
         if (units <= 0) continue;
+        const std::vector<double>& shape = model_.ShapeOn(compiled.shape, day);
         for (int s = 0; s < spd; ++s) {
           add(static_cast<double>(static_cast<int64_t>(day) * spd + s) + load.lag_steps,
               units * shape[static_cast<size_t>(s)]);
@@ -438,7 +510,18 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
       }
     }
   }
+  if (model_.continued.active) {
+    // Pending tickets and work of covered orders, not yet late at the start.
+    for (const Continued::Entry& entry : model_.continued.pending_work) {
+      if (entry.index != spec.resource || entry.day < spec.first_day || entry.day > spec.last_day ||
+          (entry.offering >= 0 && !Covers(spec, entry.offering)))
+        continue;
+      if (DeadlineOf(spec, entry.time, spd) <= model_.continued.start_minute_steps) continue;
+      add(entry.time, entry.units);
+    }
+  }
   ShareAccumulator shares(spec.weekly, model_.num_weeks);
+  AddSettled(model_, spec, &shares);
   const Curve& curve = ResourceCurve(spec.resource);
   const ThroughputResource& resource = model_.resources[static_cast<size_t>(spec.resource)];
   for (int64_t step = touched_from; step < touched_to; ++step) {
@@ -549,7 +632,6 @@ BacklogStory Measurer::Story(const PromiseSpec& spec, int binding) {
   story.stock = true;
   story.index = offering;
   const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
-  const std::vector<double>& shape = model_.shapes[static_cast<size_t>(compiled.shape)];
   std::vector<double> entries;
   simulator_.Entries(offering, lane_, &entries);
   double ordered = 0;
@@ -558,7 +640,7 @@ BacklogStory Measurer::Story(const PromiseSpec& spec, int binding) {
     const int day = static_cast<int>(t / spd);
     if (day < grid.horizon_days) {
       ordered += demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] *
-                 shape[static_cast<size_t>(t % spd)];
+                 model_.ShapeOn(compiled.shape, day)[static_cast<size_t>(t % spd)];
     }
     served += entries[static_cast<size_t>(t)];
     if (t < first) continue;

@@ -110,6 +110,14 @@ class Measurer {
   Measurement MeasureResponse(const PromiseSpec& spec, Attribution* attribution,
                               LeadHistogram* histogram);
   double CutoffShare(const PromiseSpec& spec, int64_t step) const;
+  // Continued runs: outcomes of the pending orders a time promise covers, by placement day.
+  struct PendingOutcome {
+    int day;
+    double units;
+    double kept;
+  };
+  void AddPendingOrders(const PromiseSpec& spec, bool delivery, std::vector<PendingOutcome>* out);
+  std::vector<PendingOutcome> pending_;
 
   const CompiledModel& model_;
   const Simulator& simulator_;

@@ -240,6 +240,18 @@ RunPlan MakeRunPlan(const CompiledModel& model, const std::vector<char>& include
       input.safety_days = offering.safety_days;
       plan.stock_plans[o] = PlanStock(input);
       plan.receipts[o] = plan.stock_plans[o].receipts;
+      if (model.continued.active) {
+        // A continued run's stock at its start already holds the receipts before it.
+        std::vector<double>& receipts = plan.receipts[o];
+        const int day = model.continued.day;
+        for (int d = 0; d < day && d < static_cast<int>(receipts.size()); ++d)
+          receipts[static_cast<size_t>(d)] = 0;
+        if (day < static_cast<int>(receipts.size())) {
+          receipts[static_cast<size_t>(day)] *=
+              static_cast<double>(grid.steps_per_day - model.continued.step % grid.steps_per_day) /
+              grid.steps_per_day;
+        }
+      }
     }
     if (offering.may_return) {
       std::vector<float>& rate = plan.return_rate[o];
@@ -304,7 +316,7 @@ void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario,
     const double shape = cv > 0 ? 1.0 / (cv * cv) : 0.0;
     for (int day = 0; day < horizon_days; ++day) {
       const size_t d = static_cast<size_t>(day);
-      double mean = offering.expected_per_day[d];
+      double mean = offering.expected_per_day[d] * model.DemandShareOn(offering.shape, day);
       if (offering.noise_none) {
         day_mean[d] = mean;
         day_uniform[d] = 0.5;
@@ -772,11 +784,10 @@ void Simulator::SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int
       const CompiledOffering& offering = model_.offerings[o];
       const double received =
           plan.receipts[o].empty() ? 0.0 : plan.receipts[o][static_cast<size_t>(day)] / spd;
-      const double ordered =
-          in_horizon
-              ? demand.counts[o][static_cast<size_t>(day) * kLanes + l] *
-                    model_.shapes[static_cast<size_t>(offering.shape)][static_cast<size_t>(s)]
-              : 0.0;
+      const double ordered = in_horizon
+                                 ? demand.counts[o][static_cast<size_t>(day) * kLanes + l] *
+                                       model_.ShapeOn(offering.shape, day)[static_cast<size_t>(s)]
+                                 : 0.0;
       const size_t state = o * kLanes + l;
       const double available = stock_[state] + received + restocked[i];
       const double wanted = backorders_[state] + ordered;
@@ -861,7 +872,7 @@ void Simulator::StockStage(const RunPlan& plan, const BatchDemand& demand, int d
     backorders_[state] = 0;
     at_once_[(o * static_cast<size_t>(grid.total_days) + static_cast<size_t>(day)) * kLanes +
              lane] = units;
-    const std::vector<double>& shape = model_.shapes[static_cast<size_t>(offering.shape)];
+    const std::vector<double>& shape = model_.ShapeOn(offering.shape, day);
     if (measuring_ && entries_slot_[o] >= 0) {
       for (int s = 0; s < spd; ++s) {
         entries_[(static_cast<size_t>(first_step + s) * entries_width_ +
@@ -959,6 +970,30 @@ FlowStepState Simulator::FlowState(const RunPlan& plan) {
   return state;
 }
 
+// A continued run's pending work (CompiledModel::continued) enters on its day: orders at the
+// first stage of their route, other work at its resource; the same in every lane.
+void Simulator::EnterPending(int day) {
+  const Continued& continued = model_.continued;
+  const double from = static_cast<double>(day) * model_.grid.steps_per_day;
+  const double to = from + model_.grid.steps_per_day;
+  auto first_at = [&](const std::vector<Continued::Entry>& entries) {
+    return std::lower_bound(
+        entries.begin(), entries.end(), from,
+        [](const Continued::Entry& entry, double time) { return entry.time < time; });
+  };
+  double amount[kLanes];
+  for (auto it = first_at(continued.pending_orders);
+       it != continued.pending_orders.end() && it->time < to; ++it) {
+    std::fill_n(amount, kLanes, it->units);
+    EnterRoute(it->index, static_cast<int64_t>(it->time), amount);
+  }
+  for (auto it = first_at(continued.pending_work);
+       it != continued.pending_work.end() && it->time < to; ++it) {
+    std::fill_n(amount, kLanes, it->units);
+    ScatterRing(arrival_ring_, num_resources_, static_cast<size_t>(it->index), it->time, amount);
+  }
+}
+
 void Simulator::Reset(const BatchDemand& demand) {
   const size_t num_offerings = model_.offerings.size();
   std::fill(backlog_.begin(), backlog_.end(), 0.0);
@@ -974,7 +1009,7 @@ void Simulator::Reset(const BatchDemand& demand) {
   std::fill(exit_day_.begin(), exit_day_.end(), 0);
   for (size_t o = 0; o < num_offerings; ++o) {
     for (size_t lane = 0; lane < kLanes; ++lane) {
-      stock_[o * kLanes + lane] = model_.offerings[o].initial_stock;
+      stock_[o * kLanes + lane] = model_.offerings[o].start_stock;
       backorders_[o * kLanes + lane] = 0;
       ordered_through_[o * kLanes + lane] =
           model_.grid.horizon_days > 0 ? demand.counts[o][lane] : 0.0;
@@ -1183,13 +1218,14 @@ void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int fir
     const int64_t first_step = static_cast<int64_t>(day) * spd;
     day_end_step_ = first_step + spd;
     const bool in_horizon = day < grid.horizon_days;
+    if (model_.continued.active) EnterPending(day);
     if (in_horizon) {
       // Side loads arrive `lag` after each of the day's orders.
       for (size_t o = 0; o < num_offerings; ++o) {
         const CompiledOffering& offering = model_.offerings[o];
         if (offering.loads.empty()) continue;
         const LaneVec units = LoadLanes(&demand.counts[o][static_cast<size_t>(day) * kLanes]);
-        const std::vector<double>& shape = model_.shapes[static_cast<size_t>(offering.shape)];
+        const std::vector<double>& shape = model_.ShapeOn(offering.shape, day);
         for (const SideLoad& load : offering.loads) {
           const double first = static_cast<double>(first_step) + load.lag_steps;
           for (int s = 0; s < spd; ++s) {
@@ -1209,7 +1245,7 @@ void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int fir
         if (offering.stocked) continue;
         const LaneVec units = LoadLanes(&demand.counts[o][static_cast<size_t>(day) * kLanes]);
         if (offering.route.empty()) {
-          const std::vector<double>& shape = model_.shapes[static_cast<size_t>(offering.shape)];
+          const std::vector<double>& shape = model_.ShapeOn(offering.shape, day);
           for (int s = 0; s < spd; ++s) {
             StoreLanes(amount, units * shape[static_cast<size_t>(s)]);
             EnterRoute(static_cast<int>(o), first_step + s, amount);
@@ -1225,7 +1261,7 @@ void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int fir
       const LaneVec value = LoadLanes(coefficient);
       if (!AnyAbove(value, 0)) continue;
       const ArrivalGroup& group = model_.groups[g];
-      const std::vector<double>& shape = model_.shapes[static_cast<size_t>(group.shape)];
+      const std::vector<double>& shape = model_.ShapeOn(group.shape, day);
       for (int s = 0; s < spd; ++s) {
         const size_t row = RingRow(first_step + s);
         const LaneVec share = value * shape[static_cast<size_t>(s)];

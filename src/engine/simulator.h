@@ -206,6 +206,7 @@ class Simulator {
   void SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int day,
                     const std::vector<int>& group, int lane);
   void EnterRoute(int offering, int64_t step, const double* units);
+  void EnterPending(int day);  // continued runs: pending orders and work of `day`
   void EnterRouteLane(int offering, int64_t step, int lane, double units);
   // Records the day's units entering their routes for returns, with an estimated delivery
   // time; FlushExits schedules their returns at the day's end.

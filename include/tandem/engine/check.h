@@ -22,6 +22,7 @@
 
 #include "tandem/common/result.h"
 #include "tandem/engine/check_result.h"
+#include "tandem/engine/start_state.h"
 #include "tandem/model/scenario.h"
 
 namespace tandem {
@@ -46,10 +47,15 @@ struct CheckOptions {
   int min_tail_days = 0;
   // Called from worker threads with (scenarios done, total); may be empty.
   std::function<void(int64_t, int64_t)> progress;
+  // Continue from a state inside the horizon instead of simulating it all (follow-up's
+  // re-forecast; tandem/engine/start_state.h). Not owned; outlives the call. Fluid mode only.
+  const StartState* start = nullptr;
 };
 
 // REQUIRES: ValidateScenario(scenario) is empty (ReadScenarioFile guarantees it).
-// Errors: kInvalidInput for an unknown options.campaign; kInternal for bugs.
+// Errors: kInvalidInput for an unknown options.campaign, or a start state that does not fit the
+// scenario (an index out of range, a time outside the horizon, order-level mode); kInternal for
+// bugs.
 Result<CheckResult> RunCheck(const Scenario& scenario, const CheckOptions& options);
 
 }  // namespace tandem
