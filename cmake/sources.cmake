@@ -2,6 +2,7 @@
 set(TANDEM_CORE_SOURCES
   src/common/date.cc
   src/common/duration.cc
+  src/common/format.cc
   src/common/result.cc
   src/engine/check.cc
   src/engine/compiled_model.cc
@@ -10,6 +11,7 @@ set(TANDEM_CORE_SOURCES
   src/engine/flow_step.cc
   src/engine/measure.cc
   src/engine/order_simulator.cc
+  src/engine/plan_demand.cc
   src/engine/random.cc
   src/engine/simulator.cc
   src/engine/start_state.cc

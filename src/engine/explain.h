@@ -7,6 +7,7 @@
 
 #include "engine/compiled_model.h"
 #include "engine/measure.h"
+#include "tandem/common/format.h"
 #include "tandem/engine/check_result.h"
 
 namespace tandem::engine {
@@ -26,12 +27,10 @@ std::string ExplainClaim(const PromiseResult& result, const Scenario& scenario,
                          const Campaign& campaign);
 std::string ExplainFreeReturns(const PromiseResult& result, const std::string& currency);
 
-// "9,382"
-std::string FormatCount(double value);
-// "66%", "99.2%" (one decimal between 99% and 100%, and below 1%)
-std::string FormatPercent(double share);
-// "1,234.50 USD" style money: "$1,235" for USD, else "1,235 EUR"
-std::string FormatMoney(double value, const std::string& currency);
+// The number formats (tandem/common/format.h), by their engine names.
+using tandem::FormatCount;
+using tandem::FormatMoney;
+using tandem::FormatPercent;
 
 }  // namespace tandem::engine
 

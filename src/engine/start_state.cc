@@ -22,17 +22,17 @@ std::vector<std::string> ValidateStart(const Scenario& scenario, const StartStat
     if (order.offering < 0 || order.offering >= offerings) {
       problems.push_back("a pending order of an unknown offering");
     } else if (!(order.placed_minute >= 0) ||
-               !(order.placed_minute < static_cast<double>(start.start_minute)) ||
+               !(order.placed_minute <= static_cast<double>(start.start_minute)) ||
                !positive(order.units)) {
       problems.push_back("a pending order of " + scenario.offerings[order.offering].id +
-                         " placed outside [horizon start, start) or without units");
+                         " placed outside [horizon start, start] or without units");
     }
   }
   for (const StartState::PendingWork& work : start.pending_work) {
     if (work.resource < 0 || work.resource >= resources ||
-        scenario.resources[work.resource].kind != ResourceKind::kThroughput ||
-        work.offering < -1 || work.offering >= offerings || !(work.arrival_minute >= 0) ||
-        !positive(work.units) || work.day < 0 || work.day >= scenario.horizon.days()) {
+        scenario.resources[work.resource].kind != ResourceKind::kThroughput || work.offering < -1 ||
+        work.offering >= offerings || !(work.arrival_minute >= 0) || !positive(work.units) ||
+        work.day < 0 || work.day >= scenario.horizon.days()) {
       problems.push_back("pending work with an unknown resource or offering, or outside the grid");
     }
   }
@@ -52,8 +52,8 @@ std::vector<std::string> ValidateStart(const Scenario& scenario, const StartStat
         settled.campaign < 0
             ? settled.promise >= 0 && settled.promise < static_cast<int>(scenario.messaging.size())
             : settled.campaign < campaigns && settled.promise >= 0 &&
-                  settled.promise < static_cast<int>(
-                                        scenario.campaigns[settled.campaign].promises.size());
+                  settled.promise <
+                      static_cast<int>(scenario.campaigns[settled.campaign].promises.size());
     if (!known || settled.day < 0 || settled.day >= scenario.horizon.days() ||
         !(settled.units >= 0) || !(settled.kept >= 0) || settled.kept > settled.units + 1e-9 ||
         !std::isfinite(settled.units)) {

@@ -59,8 +59,7 @@ TEST(StartStateTest, PendingOrdersDrainFirstComeFirstServed) {
   const Scenario scenario = Parse(kDesk);
   StartState start;
   start.start_minute = (24 + 30) * 60;
-  for (int hour = 24; hour < 48; ++hour)
-    start.pending_orders.push_back({0, hour * 60.0, 10.0});
+  for (int hour = 24; hour < 48; ++hour) start.pending_orders.push_back({0, hour * 60.0, 10.0});
   start.settled.push_back({-1, 0, 0, 100, 100});
   start.settled.push_back({-1, 0, 1, 70, 0});
   const CheckResult result = Check(scenario, start);
@@ -76,8 +75,7 @@ TEST(StartStateTest, OnlyUnitsTheEngineDecidesWithoutSettled) {
   const Scenario scenario = Parse(kDesk);
   StartState start;
   start.start_minute = (24 + 30) * 60;
-  for (int hour = 24; hour < 48; ++hour)
-    start.pending_orders.push_back({0, hour * 60.0, 10.0});
+  for (int hour = 24; hour < 48; ++hour) start.pending_orders.push_back({0, hour * 60.0, 10.0});
   const CheckResult result = Check(scenario, start);
   EXPECT_NEAR(result.messaging[0].achieved.p50, 120.0 / 170.0, 1e-6);
 }
@@ -174,7 +172,7 @@ TEST(StartStateTest, RejectsStatesThatDoNotFit) {
   start.start_minute = 60;
   start.pending_orders.push_back({3, 0, 1});  // no such offering
   EXPECT_FALSE(RunCheck(scenario, options).ok());
-  start.pending_orders = {{0, 120, 1}};  // placed after the start
+  start.pending_orders = {{0, 61, 1}};  // placed after the start
   EXPECT_FALSE(RunCheck(scenario, options).ok());
   start.pending_orders = {{0, 0, 1}};
   options.mode = CheckMode::kOrders;

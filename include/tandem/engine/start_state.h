@@ -36,7 +36,7 @@ struct StartState {
   // Orders placed before the start whose route had not finished by then. They queue at the
   // first stage of their offering's route from their placement on (first come, first served,
   // the whole route ahead of them) and count for the promises covering them as orders placed
-  // at `placed_minute`. REQUIRES: placed_minute < start_minute, units > 0.
+  // at `placed_minute`. REQUIRES: placed_minute <= start_minute, units > 0.
   struct PendingOrder {
     int offering = 0;
     double placed_minute = 0;

@@ -1,0 +1,20 @@
+// Numbers for sentences and reports: counts with thousands separators, shares as percentages,
+// money in the scenario's currency. The one definition (the engine's explanations, the
+// counter-proposals and follow-up use these). Pure functions; thread-safe.
+#ifndef TANDEM_COMMON_FORMAT_H_
+#define TANDEM_COMMON_FORMAT_H_
+
+#include <string>
+
+namespace tandem {
+
+// "9,382"; "-12" (rounded to a whole number; never "-0").
+std::string FormatCount(double value);
+// "66%", "99.2%" (one decimal between 99% and 100%, and below 1%).
+std::string FormatPercent(double share);
+// "$1,235" and "-$1,235" for USD, else "1,235 EUR" (whole units; never "-$" without digits).
+std::string FormatMoney(double value, const std::string& currency);
+
+}  // namespace tandem
+
+#endif  // TANDEM_COMMON_FORMAT_H_

@@ -1,0 +1,37 @@
+#include "tandem/common/format.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace tandem {
+
+std::string FormatCount(double value) {
+  const bool negative = value < 0;
+  long long whole = std::llround(std::fabs(value));
+  std::string digits = std::to_string(whole);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return negative && whole != 0 ? "-" + out : out;
+}
+
+std::string FormatPercent(double share) {
+  const double percent = share * 100.0;
+  char buffer[32];
+  if ((percent > 99 && percent < 100) || (percent > 0 && percent < 1)) {
+    std::snprintf(buffer, sizeof(buffer), "%.1f%%", std::floor(percent * 10) / 10);
+  } else {
+    std::snprintf(buffer, sizeof(buffer), "%.0f%%", std::round(percent));
+  }
+  return buffer;
+}
+
+std::string FormatMoney(double value, const std::string& currency) {
+  const std::string amount = FormatCount(value);
+  if (currency == "USD") return amount[0] == '-' ? "-$" + amount.substr(1) : "$" + amount;
+  return amount + " " + currency;
+}
+
+}  // namespace tandem
