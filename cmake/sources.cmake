@@ -19,9 +19,23 @@ set(TANDEM_CORE_SOURCES
   src/model/scenario.cc
   src/model/validate.cc
 )
+set(TANDEM_FOLLOWUP_SOURCES
+  src/followup/actuals.cc
+  src/followup/calibrate.cc
+  src/followup/calibrate_throughput.cc
+  src/followup/demand.cc
+  src/followup/follow_up.cc
+  src/followup/metrics.cc
+  src/followup/observed.cc
+  src/followup/state.cc
+)
 set(TANDEM_IO_SOURCES
+  src/io/actuals_csv.cc
   src/io/check_json.cc
   src/io/check_text.cc
+  src/io/csv_reader.cc
+  src/io/followup_json.cc
+  src/io/followup_text.cc
   src/io/history_csv.cc
   src/io/input_limits.cc
   src/io/scenario_writer.cc

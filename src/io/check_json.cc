@@ -1,25 +1,13 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "io/json_numbers.h"
 #include "tandem/io/check_output.h"
 
 namespace tandem {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// Rounded so that output is stable and free of float noise.
-double Round(double value, int decimals) {
-  if (!std::isfinite(value)) return value;
-  const double scale = std::pow(10.0, decimals);
-  const double rounded = std::round(value * scale) / scale;
-  return rounded == 0 ? 0.0 : rounded;  // no "-0"
-}
-
-Json Number(double value, int decimals) {
-  if (!std::isfinite(value)) return nullptr;
-  return Round(value, decimals);
-}
 
 Json Spread(const Percentiles& value, int decimals) {
   return Json{{"p5", Number(value.p5, decimals)},

@@ -3,12 +3,15 @@
 #
 # Usage: test/fuzz/run.sh BUILD_DIR SECONDS
 #   BUILD_DIR  a build configured with -DTANDEM_BUILD_FUZZ=ON (CXX=clang++), e.g. build-fuzz
-#   SECONDS    total fuzzing time, split evenly between the three fuzzers (default 60)
+#   SECONDS    total fuzzing time, split evenly between the four fuzzers (default 60)
 #
 # Seeds (copied into a temporary corpus, so the repository is never written to):
 #   scenario_reader_fuzzer: examples/*.yaml, the scenario part (before the '----' line) of
 #     every test/scenarios/**/*.test, and test/fuzz/regressions/scenario/*
 #   history_csv_fuzzer: test/scenarios/**/*.csv and test/fuzz/regressions/history/*
+#   actuals_csv_fuzzer: the CSV sections of test/scenarios/followup/*.test, examples/actuals/**/
+#     *.csv (their first 64 KiB) and test/fuzz/regressions/actuals/*; the first byte of an input
+#     picks the file kind ('0' orders, '1' tickets, '2' spend)
 #   json_body_fuzzer: test/fuzz/regressions/json/* (entries, settings, a body one level too deep)
 # A failing input is kept as BUILD_DIR/fuzz-artifacts/<fuzzer>-crash-... (or leak-, timeout-,
 # oom-); reproduce it with `BUILD_DIR/test/fuzz/<fuzzer> FILE`, fix it, and add it to
@@ -23,7 +26,7 @@ build=$(cd "$1" && pwd) || exit 2
 seconds=${2:-60}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source_dir=$(cd "$here/../.." && pwd)
-per_fuzzer=$((seconds / 3))
+per_fuzzer=$((seconds / 4))
 [ "$per_fuzzer" -ge 1 ] || per_fuzzer=1
 
 find_fuzzer() {
@@ -38,13 +41,15 @@ find_fuzzer() {
 }
 scenario_fuzzer=$(find_fuzzer scenario_reader_fuzzer) || exit 2
 history_fuzzer=$(find_fuzzer history_csv_fuzzer) || exit 2
+actuals_fuzzer=$(find_fuzzer actuals_csv_fuzzer) || exit 2
 json_fuzzer=$(find_fuzzer json_body_fuzzer) || exit 2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tandem-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 artifacts="$build/fuzz-artifacts"
 mkdir -p "$artifacts" "$work/scenario/corpus" "$work/scenario/seeds" "$work/history/corpus" \
-  "$work/history/seeds" "$work/json/corpus" "$work/json/seeds"
+  "$work/history/seeds" "$work/actuals/corpus" "$work/actuals/seeds" "$work/json/corpus" \
+  "$work/json/seeds"
 
 # --- seed corpora --------------------------------------------------------------------------
 for file in "$source_dir"/examples/*.yaml; do
@@ -60,12 +65,29 @@ while IFS= read -r -d '' file; do
   count=$((count + 1))
   cp "$file" "$work/history/seeds/csv-$count-$(basename "$file")"
 done < <(find "$source_dir/test/scenarios" -type f -name '*.csv' -print0 | sort -z)
-for kind in scenario history json; do
+# Actuals: each "---- NAME.csv" section of the follow-up tests, and the shipped example actuals.
+while IFS= read -r -d '' file; do
+  count=$((count + 1))
+  awk -v out="$work/actuals/seeds/test-$count" '
+    /^---- / { name = $2; next }
+    /^----$/ { name = ""; next }
+    name != "" { kind = (name == "orders.csv") ? "0" : (name == "tickets.csv") ? "1" : "2";
+                 file = out "-" name; if (!(file in started)) { printf "%s", kind > file; started[file] = 1 }
+                 print > file }' "$file"
+done < <(find "$source_dir/test/scenarios/followup" -type f -name '*.test' -print0 2>/dev/null | sort -z)
+while IFS= read -r -d '' file; do
+  count=$((count + 1))
+  case "$(basename "$file")" in
+    orders.csv) kind=0 ;; tickets.csv) kind=1 ;; *) kind=2 ;;
+  esac
+  { printf '%s' "$kind"; head -c 65536 "$file"; } > "$work/actuals/seeds/example-$count.csv"
+done < <(find "$source_dir/examples/actuals" -type f -name '*.csv' -print0 2>/dev/null | sort -z)
+for kind in scenario history actuals json; do
   if [ -d "$here/regressions/$kind" ]; then
     find "$here/regressions/$kind" -maxdepth 1 -type f ! -name 'README*' -exec cp {} "$work/$kind/seeds/" \;
   fi
 done
-echo "seeds: $(ls "$work/scenario/seeds" | wc -l) scenarios, $(ls "$work/history/seeds" | wc -l) history files"
+echo "seeds: $(ls "$work/scenario/seeds" | wc -l) scenarios, $(ls "$work/history/seeds" | wc -l) history files, $(ls "$work/actuals/seeds" | wc -l) actuals files"
 
 # --- fuzzing -------------------------------------------------------------------------------
 status=0
@@ -94,5 +116,6 @@ run_fuzzer() {  # name binary kind max_len [extra flags...]
 }
 run_fuzzer scenario_reader_fuzzer "$scenario_fuzzer" scenario 16384 -dict="$here/scenario.dict"
 run_fuzzer history_csv_fuzzer "$history_fuzzer" history 4096
+run_fuzzer actuals_csv_fuzzer "$actuals_fuzzer" actuals 8192
 run_fuzzer json_body_fuzzer "$json_fuzzer" json 16384 -dict="$here/scenario.dict"
 exit $status

@@ -41,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/expectations.h"
 #include "tandem/engine/check.h"
 #include "tandem/io/check_output.h"
 #include "tandem/io/scenario_reader.h"
@@ -48,6 +49,9 @@
 namespace {
 
 using Json = nlohmann::json;
+using tandem::testing::CheckPath;
+using tandem::testing::Trim;
+using tandem::testing::Unquote;
 
 // Fluid and order-level mode agree within two percentage points on the scenario tests (docs/
 // performance.md, Fidelity, explains the differences).
@@ -102,94 +106,6 @@ int CompareModes(const tandem::Scenario& scenario, tandem::CheckOptions options,
               << "\n";
   }
   return expected_to_differ ? 0 : failures;
-}
-
-std::string Trim(const std::string& text) {
-  const size_t begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) return "";
-  const size_t end = text.find_last_not_of(" \t\r");
-  return text.substr(begin, end - begin + 1);
-}
-
-std::string Unquote(const std::string& text) {
-  if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
-    return text.substr(1, text.size() - 2);
-  return text;
-}
-
-// Resolves a path; nullptr when absent.
-const Json* Resolve(const Json& root, const std::string& path, std::string* problem) {
-  const Json* node = &root;
-  size_t position = 0;
-  while (position < path.size()) {
-    if (path[position] == '.') {
-      ++position;
-      continue;
-    }
-    if (path[position] == '[') {
-      const size_t close = path.find(']', position);
-      const std::string inside = path.substr(position + 1, close - position - 1);
-      position = close + 1;
-      if (!node->is_array()) {
-        *problem = "not an array before [" + inside + "]";
-        return nullptr;
-      }
-      const size_t equals = inside.find('=');
-      if (equals == std::string::npos) {
-        const size_t index = std::stoul(inside);
-        if (index >= node->size()) {
-          *problem =
-              "index " + inside + " out of range (size " + std::to_string(node->size()) + ")";
-          return nullptr;
-        }
-        node = &(*node)[index];
-      } else {
-        const std::string key = inside.substr(0, equals);
-        const std::string value = inside.substr(equals + 1);
-        const Json* found = nullptr;
-        for (const Json& element : *node) {
-          if (element.contains(key) &&
-              ((element[key].is_string() && element[key].get<std::string>() == value) ||
-               (!element[key].is_string() && element[key].dump() == value))) {
-            found = &element;
-            break;
-          }
-        }
-        if (found == nullptr) {
-          *problem = "no element with " + inside;
-          return nullptr;
-        }
-        node = found;
-      }
-      continue;
-    }
-    size_t end = path.find_first_of(".[", position);
-    if (end == std::string::npos) end = path.size();
-    const std::string key = path.substr(position, end - position);
-    position = end;
-    if (!node->is_object() || !node->contains(key)) {
-      *problem = "no key '" + key + "'";
-      return nullptr;
-    }
-    node = &(*node)[key];
-  }
-  return node;
-}
-
-bool Matches(const Json& actual, const std::string& expected_text) {
-  const std::string expected = Unquote(expected_text);
-  if (actual.is_string()) return actual.get<std::string>() == expected;
-  if (actual.is_boolean())
-    return (expected == "true") == actual.get<bool>() &&
-           (expected == "true" || expected == "false");
-  if (actual.is_null()) return expected == "null";
-  if (actual.is_number()) {
-    char* end = nullptr;
-    const double value = std::strtod(expected.c_str(), &end);
-    if (end == expected.c_str()) return false;
-    return std::fabs(actual.get<double>() - value) <= 1e-9 * std::max(1.0, std::fabs(value));
-  }
-  return actual.dump() == expected;
 }
 
 }  // namespace
@@ -357,50 +273,8 @@ int main(int argc, char** argv) {
       fail(line, "the scenario was accepted");
       continue;
     }
-    std::string op;
-    words >> op;
-    std::string rest;
-    std::getline(words, rest);
-    rest = Trim(rest);
     std::string problem;
-    const Json* actual = Resolve(output, first, &problem);
-    if (actual == nullptr) {
-      fail(line, problem);
-      continue;
-    }
-    const std::string shown = actual->dump();
-    if (op == "=") {
-      if (!Matches(*actual, rest)) fail(line, "actual " + shown);
-    } else if (op == "~" || op == "<=" || op == ">=") {
-      if (!actual->is_number()) {
-        fail(line, "not a number: " + shown);
-        continue;
-      }
-      std::stringstream numbers(rest);
-      double value = 0;
-      double tolerance = 0;
-      numbers >> value >> tolerance;
-      const double got = actual->get<double>();
-      const bool ok = op == "~"    ? std::fabs(got - value) <= tolerance
-                      : op == "<=" ? got <= value
-                                   : got >= value;
-      if (!ok) fail(line, "actual " + shown);
-    } else if (op == "contains") {
-      const std::string needle = Unquote(rest);
-      bool found = false;
-      if (actual->is_string()) found = actual->get<std::string>().find(needle) != std::string::npos;
-      if (actual->is_array()) {
-        for (const Json& element : *actual) {
-          found = found || (element.is_string() &&
-                            element.get<std::string>().find(needle) != std::string::npos);
-        }
-      }
-      if (!found) fail(line, "actual " + shown);
-    } else if (op == "size") {
-      if (!actual->is_array() || actual->size() != std::stoul(rest)) fail(line, "actual " + shown);
-    } else {
-      fail(line, "unknown operator '" + op + "'");
-    }
+    if (!CheckPath(output, line, &problem)) fail(line, problem);
   }
   if (failures > 0) std::cerr << path << ": " << failures << " expectation(s) failed\n";
   return failures == 0 ? 0 : 1;

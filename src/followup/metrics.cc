@@ -1,0 +1,251 @@
+// The shared metrics of a campaign, actual beside the plan (follow-up.md, "What is measured";
+// methods in docs/follow-up.md, "Shared metrics"). Actual figures cover the elapsed part of the
+// window; the plan's figures come from its check, scaled by the share of the window's expected
+// units that has elapsed.
+#include <algorithm>
+#include <cmath>
+
+#include "followup/internal.h"
+
+namespace tandem::followup {
+namespace {
+
+Metric Make(const char* name, const char* unit) {
+  Metric metric;
+  metric.name = name;
+  metric.unit = unit;
+  return metric;
+}
+
+void Band(const Percentiles& value, double scale, Metric* metric) {
+  metric->p50 = value.p50 * scale;
+  metric->p5 = value.p5 * scale;
+  metric->p95 = value.p95 * scale;
+}
+
+// The largest discount of the campaigns covering `offering` on horizon day `day`.
+double DiscountInForce(const Scenario& scenario, int offering, int day) {
+  double discount = 0;
+  for (const Campaign& campaign : scenario.campaigns) {
+    if (day < campaign.window.start - scenario.horizon.start ||
+        day > campaign.window.end - scenario.horizon.start)
+      continue;
+    if (std::find(campaign.offerings.begin(), campaign.offerings.end(),
+                  scenario.offerings[static_cast<size_t>(offering)].id) != campaign.offerings.end())
+      discount = std::max(discount, campaign.discount);
+  }
+  return discount;
+}
+
+// What the campaign's own orders brought, over the elapsed window.
+struct Earned {
+  double revenue = 0;
+  double contribution = 0;  // revenue - refunds - cost of goods - route and return costs
+  double matured = 0;       // units delivered at least return_lag before as-of
+  double returned = 0;      // of those
+};
+
+Earned EarnedByOrders(const Context& context, const std::vector<char>& covers, WallSeconds from,
+                      WallSeconds to) {
+  const Scenario& scenario = context.scenario;
+  Earned out;
+  for (const OrderRecord& order : context.actuals.orders) {
+    if (!covers[static_cast<size_t>(order.offering)] || order.placed < from || order.placed >= to)
+      continue;
+    const Offering& offering = scenario.offerings[static_cast<size_t>(order.offering)];
+    const size_t day = static_cast<size_t>(context.DayOf(order.placed));
+    const double price = order.price >= 0 ? order.price
+                                          : offering.price * (1 - DiscountInForce(
+                                                                      scenario, order.offering,
+                                                                      static_cast<int>(day)));
+    const double route = context.plan.route_cost[static_cast<size_t>(order.offering)][day];
+    const double per_return = context.plan.return_cost[static_cast<size_t>(order.offering)][day];
+    out.revenue += order.units * price;
+    out.contribution += order.units * (price - offering.unit_cost - route);
+    if (context.Happened(order.returned) != kNotYet) {
+      out.contribution -= order.returned_units * (price - offering.unit_cost + per_return);
+    }
+    const WallSeconds delivered = context.Happened(order.delivered);
+    if (delivered != kNotYet && delivered + offering.return_lag.minutes * 60 <= context.as_of) {
+      out.matured += order.units;
+      if (context.Happened(order.returned) != kNotYet) out.returned += order.returned_units;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Metric> CampaignMetrics(const Context& context, int k, const DemandFigures& demand,
+                                    const CampaignResult* plan,
+                                    const std::vector<PromiseFollowUp>& promises,
+                                    const std::vector<PromiseResult>& plan_promises) {
+  const Scenario& scenario = context.scenario;
+  const Campaign& campaign = scenario.campaigns[static_cast<size_t>(k)];
+  const DemandFollowUp& figures = demand.figures;
+  std::vector<Metric> out;
+  if (figures.elapsed_days <= 0) return out;
+  const double elapsed_share =
+      demand.window_expected > 0 ? std::min(1.0, figures.expected / demand.window_expected) : 1.0;
+  std::vector<char> covers(scenario.offerings.size(), 0);
+  for (const std::string& id : campaign.offerings)
+    covers[static_cast<size_t>(scenario.OfferingIndex(id))] = 1;
+  const WallSeconds from = demand.from;
+  const WallSeconds to = demand.to;
+  const Earned earned = EarnedByOrders(context, covers, from, to);
+
+  // What the same time would have brought without this campaign: the plan's demand without its
+  // lift, at list price, with the offerings' own return rates.
+  double without_units = 0;
+  double without_contribution = 0;
+  double route_cost = 0;  // per unit, expected-demand weighted
+  double planned_return_rate = 0;
+  double planned_tickets = 0;  // per unit
+  double weight_total = 0;
+  const int first_day = DateOfWallSeconds(from) - scenario.horizon.start;
+  const int days = static_cast<int>(std::ceil(figures.elapsed_days - 1e-9));
+  const int window_first_day = campaign.window.start - scenario.horizon.start;
+  for (size_t o = 0; o < scenario.offerings.size(); ++o) {
+    if (!covers[o]) continue;
+    const Offering& offering = scenario.offerings[o];
+    for (int i = 0; i < days; ++i) {
+      const size_t day = static_cast<size_t>(first_day + i);
+      const double share = std::min(1.0, figures.elapsed_days - i);
+      const double base = context.plan.baseline[o][day] *
+                          context.plan.DayShare(static_cast<int>(o), 0, share * kMinutesPerDay);
+      const double rate = offering.return_rate;
+      const double route = context.plan.route_cost[o][day];
+      without_units += base;
+      without_contribution += base * ((offering.price - offering.unit_cost) * (1 - rate) - route -
+                                      rate * context.plan.return_cost[o][day]);
+      const double weight =
+          context.plan.weight[static_cast<size_t>(k)][day - static_cast<size_t>(window_first_day)];
+      const double with = base * (1 + campaign.lift.expected * weight);
+      route_cost += with * route;
+      planned_return_rate += with * ReturnRateInForce(scenario, static_cast<int>(o),
+                                                      static_cast<int>(day));
+      double loads = 0;
+      for (const Load& load : offering.loads) loads += load.per_unit;
+      planned_tickets += with * loads;
+      weight_total += with;
+    }
+  }
+  if (weight_total > 0) {
+    route_cost /= weight_total;
+    planned_return_rate /= weight_total;
+    planned_tickets /= weight_total;
+  }
+
+  Metric units = Make("units", "units");
+  units.actual = figures.units;
+  units.p50 = figures.expected;
+  if (!campaign.lift.certain) {
+    // The lift's 5th and 95th percentiles are low and high (scenario-format.md); demand is
+    // linear in it: expected = others' part + lift x (weighted baseline).
+    const double weighted = demand.weighted_baseline;
+    const double rest = figures.expected - campaign.lift.expected * weighted;
+    units.p5 = rest + campaign.lift.low * weighted;
+    units.p95 = rest + campaign.lift.high * weighted;
+  }
+  out.push_back(units);
+
+  Metric revenue = Make("revenue", "money");
+  revenue.actual = earned.revenue;
+  if (plan) Band(plan->economics.revenue, elapsed_share, &revenue);
+  out.push_back(revenue);
+
+  const double incremental_actual = earned.contribution - without_contribution;
+  Metric incremental = Make("incremental_contribution", "money");
+  incremental.actual = incremental_actual;
+  if (plan) Band(plan->economics.incremental_contribution, elapsed_share, &incremental);
+  out.push_back(incremental);
+
+  double spend_actual = campaign.spend;
+  bool any_spend = false;
+  double spent = 0;
+  for (const SpendRecord& record : context.actuals.spend) {
+    if (record.campaign != k || WallSecondsOf(record.date) > context.as_of) continue;
+    any_spend = true;
+    spent += record.amount;
+  }
+  if (any_spend) spend_actual = spent;
+  // The plan's spend to date: its spend spread evenly over the window's days.
+  const double planned_spend =
+      campaign.spend * std::min(1.0, static_cast<double>(to - WallSecondsOf(campaign.window.start)) /
+                                         (86400.0 * campaign.window.days()));
+  Metric spend = Make("spend", "money");
+  spend.actual = spend_actual;
+  spend.p50 = planned_spend;
+  out.push_back(spend);
+
+  Metric roi = Make("roi", "ratio");
+  if (spend_actual > 0) roi.actual = (incremental_actual - spend_actual) / spend_actual;
+  if (plan && planned_spend > 0) {
+    const Percentiles& value = plan->economics.incremental_contribution;
+    roi.p50 = (value.p50 * elapsed_share - planned_spend) / planned_spend;
+    roi.p5 = (value.p5 * elapsed_share - planned_spend) / planned_spend;
+    roi.p95 = (value.p95 * elapsed_share - planned_spend) / planned_spend;
+  }
+  out.push_back(roi);
+
+  Metric cac = Make("cac_with_fulfilment", "money");
+  const double extra_units = figures.units - without_units;
+  if (extra_units > 0.5) cac.actual = (spend_actual + extra_units * route_cost) / extra_units;
+  if (plan && plan->economics.cac_with_fulfilment) cac.p50 = *plan->economics.cac_with_fulfilment;
+  out.push_back(cac);
+
+  Metric returns = Make("return_rate", "share");
+  if (earned.matured > 0) returns.actual = earned.returned / earned.matured;
+  returns.p50 = planned_return_rate;
+  out.push_back(returns);
+
+  Metric tickets = Make("tickets_per_100_units", "per 100 units");
+  if (context.actuals.has_tickets) {
+    std::vector<char> loaded(scenario.resources.size(), 0);
+    int64_t lag_seconds = 0;  // the longest lag of the covered offerings' loads
+    for (size_t o = 0; o < scenario.offerings.size(); ++o) {
+      if (!covers[o]) continue;
+      for (const Load& load : scenario.offerings[o].loads) {
+        loaded[static_cast<size_t>(scenario.ResourceIndex(load.resource))] = 1;
+        lag_seconds = std::max<int64_t>(lag_seconds, load.lag.minutes * 60);
+      }
+    }
+    // Tickets arrive a lag after their orders: count those opened in the measured time against
+    // the units placed one lag earlier (the orders that caused them).
+    double count = 0;
+    for (const TicketRecord& ticket : context.actuals.tickets) {
+      if (!loaded[static_cast<size_t>(ticket.resource)] || ticket.opened < from ||
+          ticket.opened > context.as_of)
+        continue;
+      if (ticket.offering >= 0 && !covers[static_cast<size_t>(ticket.offering)]) continue;
+      count += 1;
+    }
+    double causing = 0;
+    for (const OrderRecord& order : context.actuals.orders) {
+      if (covers[static_cast<size_t>(order.offering)] && order.placed >= from - lag_seconds &&
+          order.placed < context.as_of - lag_seconds)
+        causing += order.units;
+    }
+    if (causing > 0) tickets.actual = 100 * count / causing;
+  }
+  tickets.p50 = 100 * planned_tickets;
+  out.push_back(tickets);
+
+  Metric kept_rate = Make("promise_kept_rate", "share");
+  int decided = 0, kept = 0;
+  for (const PromiseFollowUp& promise : promises) {
+    ++decided;
+    if (promise.status == PromiseStatus::kKept) ++kept;
+  }
+  if (decided > 0) kept_rate.actual = static_cast<double>(kept) / decided;
+  if (!plan_promises.empty()) {
+    int plan_kept = 0;
+    for (const PromiseResult& promise : plan_promises)
+      plan_kept += promise.status == PromiseStatus::kKept ? 1 : 0;
+    kept_rate.p50 = static_cast<double>(plan_kept) / static_cast<double>(plan_promises.size());
+  }
+  out.push_back(kept_rate);
+  return out;
+}
+
+}  // namespace tandem::followup
