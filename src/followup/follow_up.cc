@@ -307,6 +307,29 @@ PromiseStatus SignedOff(const FollowUpOptions& options, const std::string& campa
 namespace followup {
 namespace {
 
+// The scenario for the re-forecast: a campaign's cap less what it has sold by as-of (the
+// engine simulates sales from as-of on only).
+Scenario WithCapsLeft(const Context& context) {
+  Scenario rest = context.scenario;
+  for (Campaign& campaign : rest.campaigns) {
+    if (campaign.cap.empty()) continue;
+    const WallSeconds from = WallSecondsOf(campaign.window.start);
+    const WallSeconds to = WallSecondsOf(campaign.window.end + 1);
+    std::vector<double> sold(rest.offerings.size(), 0.0);
+    for (const OrderRecord& order : context.actuals.orders) {
+      if (order.placed >= from && order.placed < to && order.placed <= context.as_of)
+        sold[static_cast<size_t>(order.offering)] += order.units;
+    }
+    double total = 0;
+    for (const std::string& id : campaign.offerings)
+      total += sold[static_cast<size_t>(rest.OfferingIndex(id))];
+    if (campaign.cap.total) campaign.cap.total = std::max(0.0, *campaign.cap.total - total);
+    for (auto& [id, units] : campaign.cap.by_offering)
+      units = std::max(0.0, units - sold[static_cast<size_t>(rest.OfferingIndex(id))]);
+  }
+  return rest;
+}
+
 struct Run {
   const Scenario& scenario;
   const FollowUpOptions& options;
@@ -457,7 +480,8 @@ Result<FollowUpResult> RunFollowUp(const Scenario& scenario, const Actuals& actu
       const StartState state = BuildStartState(context, keys, demand);
       CheckOptions continued = check;
       continued.start = &state;
-      Result<CheckResult> simulated = RunCheck(scenario, continued);
+      const Scenario rest = WithCapsLeft(context);
+      Result<CheckResult> simulated = RunCheck(rest, continued);
       if (!simulated.ok()) return simulated.error();
       forecast = std::move(simulated).value();
       result.reforecast = true;

@@ -37,10 +37,20 @@ double DiscountInForce(const Scenario& scenario, int offering, int day) {
   return discount;
 }
 
+// Money per unit sold for the work it causes off its route (side loads, at their cost).
+double SideLoadCost(const Scenario& scenario, const Offering& offering) {
+  double cost = 0;
+  for (const Load& load : offering.loads)
+    cost += load.per_unit * scenario.FindResource(load.resource)->cost_per_unit;
+  return cost;
+}
+
 // What the campaign's own orders brought, over the elapsed window.
 struct Earned {
   double revenue = 0;
-  double contribution = 0;  // revenue - refunds - cost of goods - route and return costs
+  // revenue - refunds - cost of goods - route, side-load and return costs; units not yet past
+  // their return lag counted at the return rate in force
+  double contribution = 0;
   double matured = 0;       // units delivered at least return_lag before as-of
   double returned = 0;      // of those
 };
@@ -60,15 +70,21 @@ Earned EarnedByOrders(const Context& context, const std::vector<char>& covers, W
                                                                       static_cast<int>(day)));
     const double route = context.plan.route_cost[static_cast<size_t>(order.offering)][day];
     const double per_return = context.plan.return_cost[static_cast<size_t>(order.offering)][day];
+    const double side_loads = SideLoadCost(scenario, offering);
     out.revenue += order.units * price;
-    out.contribution += order.units * (price - offering.unit_cost - route);
-    if (context.Happened(order.returned) != kNotYet) {
-      out.contribution -= order.returned_units * (price - offering.unit_cost + per_return);
-    }
+    out.contribution += order.units * (price - offering.unit_cost - route - side_loads);
     const WallSeconds delivered = context.Happened(order.delivered);
-    if (delivered != kNotYet && delivered + offering.return_lag.minutes * 60 <= context.as_of) {
+    const bool matured =
+        delivered != kNotYet && delivered + offering.return_lag.minutes * 60 <= context.as_of;
+    double returned = context.Happened(order.returned) != kNotYet ? order.returned_units : 0;
+    if (!matured && returned == 0) {
+      // Not past its return lag: returns expected at the rate in force, as the plan counts them.
+      returned = order.units * ReturnRateInForce(scenario, order.offering, static_cast<int>(day));
+    }
+    out.contribution -= returned * (price - offering.unit_cost + per_return);
+    if (matured) {
       out.matured += order.units;
-      if (context.Happened(order.returned) != kNotYet) out.returned += order.returned_units;
+      out.returned += returned;
     }
   }
   return out;
@@ -117,6 +133,7 @@ std::vector<Metric> CampaignMetrics(const Context& context, int k, const DemandF
       const double route = context.plan.route_cost[o][day];
       without_units += base;
       without_contribution += base * ((offering.price - offering.unit_cost) * (1 - rate) - route -
+                                      SideLoadCost(scenario, offering) -
                                       rate * context.plan.return_cost[o][day]);
       const double weight =
           context.plan.weight[static_cast<size_t>(k)][day - static_cast<size_t>(window_first_day)];
