@@ -84,6 +84,7 @@ demo: build
 bench: build
 	bench/run.sh $(BUILD)
 	bench/recommend.sh $(BUILD)
+	bench/followup.sh $(BUILD)
 
 # docs/performance.md: tandem against a SimPy model and a NumPy model of the same scenario
 # (## Peers), time and memory as the check grows (## Scaling), fluid against order-level mode

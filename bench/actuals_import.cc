@@ -42,11 +42,12 @@ int main(int argc, char** argv) {
   }
   std::sort(seconds.begin(), seconds.end());
   const double median = seconds[seconds.size() / 2];
-  const double bytes =
-      static_cast<double>(std::filesystem::file_size(std::filesystem::path(argv[2]) / "orders.csv"));
-  std::printf("orders %zu tickets %zu median_seconds %.3f min_seconds %.3f orders_per_second %.0f "
-              "orders_mb_per_second %.1f\n",
-              orders, tickets, median, seconds.front(), static_cast<double>(orders) / median,
-              bytes / 1e6 / median);
+  const double bytes = static_cast<double>(
+      std::filesystem::file_size(std::filesystem::path(argv[2]) / "orders.csv"));
+  std::printf(
+      "orders %zu tickets %zu median_seconds %.3f min_seconds %.3f orders_per_second %.0f "
+      "orders_mb_per_second %.1f\n",
+      orders, tickets, median, seconds.front(), static_cast<double>(orders) / median,
+      bytes / 1e6 / median);
   return 0;
 }

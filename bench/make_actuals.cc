@@ -54,7 +54,8 @@ WallSeconds NextOpen(const tandem::Calendar* calendar, WallSeconds time) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s SCENARIO.yaml OUT_DIR [--until TIME] [--multiple X] [--seed N]\n",
+    std::fprintf(stderr,
+                 "usage: %s SCENARIO.yaml OUT_DIR [--until TIME] [--multiple X] [--seed N]\n",
                  argv[0]);
     return 2;
   }
@@ -100,14 +101,13 @@ int main(int argc, char** argv) {
           in_window = true;
         }
       }
-      const double day_units = plan.baseline[o][static_cast<size_t>(day)] * (1 + lift) *
-                               (in_window ? multiple : 1.0);
+      const double day_units =
+          plan.baseline[o][static_cast<size_t>(day)] * (1 + lift) * (in_window ? multiple : 1.0);
       const tandem::Resource* first_stage =
           offering.route.empty() ? nullptr : scenario.FindResource(offering.route[0].resource);
-      const tandem::Calendar* calendar =
-          first_stage == nullptr || first_stage->calendar.empty()
-              ? nullptr
-              : scenario.FindCalendar(first_stage->calendar);
+      const tandem::Calendar* calendar = first_stage == nullptr || first_stage->calendar.empty()
+                                             ? nullptr
+                                             : scenario.FindCalendar(first_stage->calendar);
       int64_t processing = 0;
       for (const tandem::RouteStep& step : offering.route)
         processing += scenario.FindResource(step.resource)->processing_time.minutes * 60;
@@ -115,9 +115,8 @@ int main(int argc, char** argv) {
         const double share = plan.DayShare(static_cast<int>(o), hour * 60.0, hour * 60.0 + 60);
         const double count = stream.Poisson(day_units * share / 2.0);  // orders of 2 on average
         for (int n = 0; n < static_cast<int>(count); ++n) {
-          const WallSeconds placed =
-              start + (static_cast<int64_t>(day) * 24 + hour) * 3600 +
-              static_cast<int64_t>(stream.Uniform() * 3600);
+          const WallSeconds placed = start + (static_cast<int64_t>(day) * 24 + hour) * 3600 +
+                                     static_cast<int64_t>(stream.Uniform() * 3600);
           if (placed > until) continue;
           const int size = 1 + static_cast<int>(stream.Uniform() * 3);
           const WallSeconds processed = NextOpen(calendar, placed) + processing;
@@ -130,16 +129,15 @@ int main(int argc, char** argv) {
           };
           orders.buffer += "R" + std::to_string(++order_count) + "," + offering.id + "," +
                            tandem::FormatWallSeconds(placed) + "," + std::to_string(size) + "," +
-                           stamp(processed) + "," + stamp(delivered) + "," + stamp(returned) +
-                           "\n";
+                           stamp(processed) + "," + stamp(delivered) + "," + stamp(returned) + "\n";
           for (const tandem::Load& load : offering.loads) {
             if (stream.Uniform() >= load.per_unit * size) continue;
             const WallSeconds opened = placed + load.lag.minutes * 60;
             if (opened > until || opened >= tandem::WallSecondsOf(scenario.horizon.end + 1))
               continue;
             tickets.buffer += "T" + std::to_string(++ticket_count) + "," + load.resource + "," +
-                              tandem::FormatWallSeconds(opened) + "," + stamp(opened + 3600) +
-                              "," + offering.id + "\n";
+                              tandem::FormatWallSeconds(opened) + "," + stamp(opened + 3600) + "," +
+                              offering.id + "\n";
           }
           orders.Flush(false);
           tickets.Flush(false);

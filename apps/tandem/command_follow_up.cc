@@ -54,7 +54,7 @@ int RunFollowUpCommand(const FollowUpArgs& args) {
                                       "' is not a time; YYYY-MM-DDTHH:MM (or :SS), or a date"));
     }
   }
-  Result<Scenario> scenario = ReadScenarioFile(args.file);
+  Result<Scenario> scenario = ReadScenarioFile(args.file, MaxInputBytes());
   if (!scenario.ok()) return Fail(scenario.error());
   Result<Actuals> actuals = ReadActualsFolder(args.actuals, scenario.value());
   if (!actuals.ok()) return Fail(actuals.error());
@@ -77,7 +77,8 @@ int RunFollowUpCommand(const FollowUpArgs& args) {
     if (!calibrated.ok()) return Fail(calibrated.error());
     // No in-place YAML editor exists yet: the scenario writer writes the whole file (values
     // kept, comments and layout not).
-    Status written = WriteFileAtomically(args.output, WriteScenarioYaml(calibrated.value().scenario));
+    Status written =
+        WriteFileAtomically(args.output, WriteScenarioYaml(calibrated.value().scenario));
     if (!written.ok()) return Fail(written.error());
     calibration = std::move(calibrated).value();
   }

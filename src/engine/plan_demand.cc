@@ -31,7 +31,8 @@ PlanDemand ExpectedPlanDemand(const Scenario& scenario) {
       const size_t step = static_cast<size_t>(day) * static_cast<size_t>(grid.steps_per_day);
       for (const engine::RouteStage& stage : offering.route) {
         route[static_cast<size_t>(day)] +=
-            stage.per_unit * model.resources[static_cast<size_t>(stage.resource)].cost_per_unit[step];
+            stage.per_unit *
+            model.resources[static_cast<size_t>(stage.resource)].cost_per_unit[step];
       }
       if (offering.returns_resource >= 0) {
         returns[static_cast<size_t>(day)] =
@@ -52,8 +53,8 @@ double PlanDemand::DayShare(int offering, double from_minute_of_day,
   const double step = static_cast<double>(step_minutes);
   double share = 0;
   for (int s = 0; s < steps_per_day; ++s) {
-    const double overlap = std::min(to_minute_of_day, (s + 1) * step) -
-                           std::max(from_minute_of_day, s * step);
+    const double overlap =
+        std::min(to_minute_of_day, (s + 1) * step) - std::max(from_minute_of_day, s * step);
     if (overlap > 0) share += shape[static_cast<size_t>(s)] * overlap / step;
   }
   return share;

@@ -39,17 +39,16 @@ void CalibrateLifts(const FollowUpResult& result, Calibration* out) {
     for (Campaign& candidate : out->scenario.campaigns) {
       if (candidate.id == followed.id) campaign = &candidate;
     }
-    const bool enough = followed.phase == CampaignPhase::kEnded ||
-                        demand.completed_days >= kLiftMinimumDays;
+    const bool enough =
+        followed.phase == CampaignPhase::kEnded || demand.completed_days >= kLiftMinimumDays;
     if (!enough) {
-      out->not_calibrated.push_back("campaigns[" + followed.id + "].lift: " +
-                                    std::to_string(demand.completed_days) +
+      out->not_calibrated.push_back("campaigns[" + followed.id +
+                                    "].lift: " + std::to_string(demand.completed_days) +
                                     " whole days observed; needs the window ended or " +
                                     std::to_string(kLiftMinimumDays) + " days");
     } else if (1 + record.observed <= 0.05) {
-      out->not_calibrated.push_back("campaigns[" + followed.id +
-                                    "].lift: the observed lift (" + Short(record.observed) +
-                                    ") leaves no demand; not written");
+      out->not_calibrated.push_back("campaigns[" + followed.id + "].lift: the observed lift (" +
+                                    Short(record.observed) + ") leaves no demand; not written");
     } else {
       Lift& lift = campaign->lift;
       const double observed = Rounded(record.observed, 0.001);
@@ -115,15 +114,15 @@ void CalibrateReturns(const Scenario& scenario, const Actuals& actuals, WallSeco
     Offering& offering = out->scenario.offerings[o];
     if (matured[o] < kReturnsMinimumUnits) {
       if (matured[o] > 0) {
-        out->not_calibrated.push_back("offerings[" + offering.id + "].return_rate: " +
-                                      FormatCount(matured[o]) + " units past their return lag; needs " +
-                                      FormatCount(kReturnsMinimumUnits));
+        out->not_calibrated.push_back(
+            "offerings[" + offering.id + "].return_rate: " + FormatCount(matured[o]) +
+            " units past their return lag; needs " + FormatCount(kReturnsMinimumUnits));
       }
       continue;
     }
     const double rate = Rounded(returned[o] / matured[o], 0.0001);
-    out->changes.push_back({"offerings[" + offering.id + "].return_rate", Short(offering.return_rate),
-                            Short(rate),
+    out->changes.push_back({"offerings[" + offering.id + "].return_rate",
+                            Short(offering.return_rate), Short(rate),
                             FormatCount(returned[o]) + " of " + FormatCount(matured[o]) +
                                 " units delivered at least " + offering.return_lag.ToString() +
                                 " before as-of came back"});

@@ -75,8 +75,9 @@ void CalibrateThroughput(const Scenario& scenario, const Actuals& actuals, WallS
     }
     if (jobs.empty()) continue;
     if (!resource.changes.empty()) {
-      out->not_calibrated.push_back(key + ": planned changes over time; capacity and "
-                                          "processing_time not calibrated");
+      out->not_calibrated.push_back(key +
+                                    ": planned changes over time; capacity and "
+                                    "processing_time not calibrated");
       continue;
     }
     std::sort(jobs.begin(), jobs.end(),
@@ -110,8 +111,7 @@ void CalibrateThroughput(const Scenario& scenario, const Actuals& actuals, WallS
         written.processing_time = Duration::Minutes(minutes);
       }
     } else {
-      out->not_calibrated.push_back(key + ".processing_time: " +
-                                    std::to_string(idle_times.size()) +
+      out->not_calibrated.push_back(key + ".processing_time: " + std::to_string(idle_times.size()) +
                                     " orders found no queue; needs " +
                                     std::to_string(kIdleMinimumOrders));
     }
@@ -123,7 +123,8 @@ void CalibrateThroughput(const Scenario& scenario, const Actuals& actuals, WallS
     std::vector<double> started(hours, 0.0);
     for (const Job& job : jobs) {
       const int64_t hour = (job.processed - processing_seconds - first_hour) / 3600;
-      if (hour >= 0 && static_cast<size_t>(hour) < hours) started[static_cast<size_t>(hour)] += job.work;
+      if (hour >= 0 && static_cast<size_t>(hour) < hours)
+        started[static_cast<size_t>(hour)] += job.work;
     }
     double work = 0;
     int busy = 0;
@@ -151,8 +152,7 @@ void CalibrateThroughput(const Scenario& scenario, const Actuals& actuals, WallS
     if (std::fabs(capacity - resource.capacity) > 1e-9) {
       out->changes.push_back({key + ".capacity", Short(resource.capacity), Short(capacity),
                               FormatCount(work) + " " + resource.unit + " started in " +
-                                  std::to_string(busy) +
-                                  " open hours with a queue throughout"});
+                                  std::to_string(busy) + " open hours with a queue throughout"});
       written.capacity = capacity;
     }
   }

@@ -28,6 +28,52 @@ double Ratio(double units, const DayFigures& day) {
   return std::max(kSmallestRatio, 1.0 + (units - day.baseline - day.others) / day.weighted);
 }
 
+// The lift: observed over the measured days, and the belief for the rest of the window (docs/
+// follow-up.md, "Re-estimating the lift"): the plan's prior updated with the observation.
+void Believe(const Lift& planned, const std::vector<DayFigures>& days, const DayFigures& total,
+             DemandFigures* out) {
+  LiftFigures& lift = out->figures.lift;
+  lift.planned = planned.expected;
+  double mu = 0, sigma = 0;
+  LiftPrior(planned, &mu, &sigma);
+  out->log_median = mu;
+  out->sigma = planned.certain ? 0.0 : sigma;
+  if (total.weighted > 0 && out->to > out->from) {
+    const double observed = (total.units - total.baseline - total.others) / total.weighted;
+    lift.observed = observed;
+    if (std::fabs(lift.planned) > 1e-12) lift.ratio = observed / lift.planned;
+    // ln(1 + lift) observed, with the variance the plan's own noise gives it (Poisson at the
+    // observed count, and the day factor), or the spread of the days themselves when larger.
+    const double x = std::log(Ratio(total.units, total));
+    const double scale = total.weighted * std::exp(x);
+    double variance = std::numeric_limits<double>::infinity();
+    if (scale > 0) {
+      variance = (std::max(total.units, 1.0) + total.variance_extra) / (scale * scale);
+    }
+    std::vector<double> daily;
+    for (const DayFigures& day : days) {
+      if (day.complete && day.weighted > 0) daily.push_back(std::log(Ratio(day.units, day)));
+    }
+    if (daily.size() >= 2) {
+      double mean = 0;
+      for (double value : daily) mean += value / static_cast<double>(daily.size());
+      double spread = 0;
+      for (double value : daily) spread += (value - mean) * (value - mean);
+      spread /= static_cast<double>(daily.size() - 1);
+      variance = std::max(variance, spread / static_cast<double>(daily.size()));
+    }
+    if (std::isfinite(variance) && variance > 0) {
+      const double precision = 1 / (sigma * sigma) + 1 / variance;
+      out->log_median = (mu / (sigma * sigma) + x / variance) / precision;
+      out->sigma = 1 / std::sqrt(precision);
+      out->informed = true;
+    }
+  }
+  lift.posterior_median = std::exp(out->log_median) - 1;
+  lift.posterior_low = std::exp(out->log_median - kZ95 * out->sigma) - 1;
+  lift.posterior_high = std::exp(out->log_median + kZ95 * out->sigma) - 1;
+}
+
 }  // namespace
 
 void LiftPrior(const Lift& lift, double* mu, double* sigma) {
@@ -46,7 +92,8 @@ DemandFigures CampaignDemand(const Context& context, int k) {
   const int first_day = campaign.window.start - scenario.horizon.start;
   const int window_days = campaign.window.days();
   std::vector<char> covers(scenario.offerings.size(), 0);
-  for (const std::string& id : campaign.offerings) covers[static_cast<size_t>(scenario.OfferingIndex(id))] = 1;
+  for (const std::string& id : campaign.offerings)
+    covers[static_cast<size_t>(scenario.OfferingIndex(id))] = 1;
 
   // The elapsed part: whole steps up to as-of, inside the window.
   const int64_t step_seconds = plan.step_minutes * 60;
@@ -88,8 +135,8 @@ DemandFigures CampaignDemand(const Context& context, int k) {
       const double others = other_lift(o, day);
       out.window_expected += whole * (1 + campaign.lift.expected * weight + others);
       if (day_to <= day_from) continue;
-      const double base =
-          whole * plan.DayShare(static_cast<int>(o), 0, static_cast<double>(day_to - day_from) / 60);
+      const double base = whole * plan.DayShare(static_cast<int>(o), 0,
+                                                static_cast<double>(day_to - day_from) / 60);
       figures.baseline += base;
       figures.weighted += base * weight;
       figures.others += base * others;
@@ -132,46 +179,7 @@ DemandFigures CampaignDemand(const Context& context, int k) {
   if (demand.expected > 0) demand.bias = demand.units / demand.expected - 1;
   if (demand.completed_days > 0) demand.mape = errors / demand.completed_days;
 
-  LiftFigures& lift = demand.lift;
-  lift.planned = campaign.lift.expected;
-  double mu = 0, sigma = 0;
-  LiftPrior(campaign.lift, &mu, &sigma);
-  out.log_median = mu;
-  out.sigma = campaign.lift.certain ? 0.0 : sigma;
-  if (total.weighted > 0 && elapsed_to > measured_from) {
-    const double observed = (total.units - total.baseline - total.others) / total.weighted;
-    lift.observed = observed;
-    if (std::fabs(lift.planned) > 1e-12) lift.ratio = observed / lift.planned;
-    // ln(1 + lift) observed, with the variance the plan's own noise gives it (Poisson at the
-    // observed count, and the day factor), or the spread of the days themselves when larger.
-    const double x = std::log(Ratio(total.units, total));
-    const double scale = total.weighted * std::exp(x);
-    double variance = std::numeric_limits<double>::infinity();
-    if (scale > 0) {
-      variance = (std::max(total.units, 1.0) + total.variance_extra) / (scale * scale);
-    }
-    std::vector<double> daily;
-    for (const DayFigures& day : days) {
-      if (day.complete && day.weighted > 0) daily.push_back(std::log(Ratio(day.units, day)));
-    }
-    if (daily.size() >= 2) {
-      double mean = 0;
-      for (double value : daily) mean += value / static_cast<double>(daily.size());
-      double spread = 0;
-      for (double value : daily) spread += (value - mean) * (value - mean);
-      spread /= static_cast<double>(daily.size() - 1);
-      variance = std::max(variance, spread / static_cast<double>(daily.size()));
-    }
-    if (std::isfinite(variance) && variance > 0) {
-      const double precision = 1 / (sigma * sigma) + 1 / variance;
-      out.log_median = (mu / (sigma * sigma) + x / variance) / precision;
-      out.sigma = 1 / std::sqrt(precision);
-      out.informed = true;
-    }
-  }
-  lift.posterior_median = std::exp(out.log_median) - 1;
-  lift.posterior_low = std::exp(out.log_median - kZ95 * out.sigma) - 1;
-  lift.posterior_high = std::exp(out.log_median + kZ95 * out.sigma) - 1;
+  Believe(campaign.lift, days, total, &out);
   return out;
 }
 

@@ -122,8 +122,9 @@ void AssessFreeReturns(const Inputs& in, PromiseFollowUp* out) {
   out->status = good >= matured - 1e-9 ? PromiseStatus::kKept : PromiseStatus::kBroken;
   out->because = FormatCount(returned) + " of " + FormatCount(matured) +
                  " units past their return lag came back (" + FormatPercent(returned / matured) +
-                 ")" + (worst.empty() ? "; every covered offering still pays after returns."
-                                      : "; at that rate " + worst + ".");
+                 ")" +
+                 (worst.empty() ? "; every covered offering still pays after returns."
+                                : "; at that rate " + worst + ".");
 }
 
 void AssessMeasured(const Inputs& in, PromiseFollowUp* out) {
@@ -139,10 +140,11 @@ void AssessMeasured(const Inputs& in, PromiseFollowUp* out) {
     out->observed_share = actuals.kept / actuals.due;
   }
   const std::string unit = UnitOf(out->type);
-  std::string so_far = FormatCount(actuals.kept) + " of " + FormatCount(actuals.due) + " due " +
-                       unit + " kept";
+  std::string so_far =
+      FormatCount(actuals.kept) + " of " + FormatCount(actuals.due) + " due " + unit + " kept";
   if (out->observed_share)
-    so_far += " (" + FormatPercent(*out->observed_share) + (weekly ? " in the worst week" : "") + ")";
+    so_far +=
+        " (" + FormatPercent(*out->observed_share) + (weekly ? " in the worst week" : "") + ")";
   out->decided = in.forecast == nullptr || (in.ended && actuals.undecided <= 1e-9);
   if (out->decided) {
     out->status = StatusOfShare(out->observed_share, out->share);
@@ -225,8 +227,8 @@ std::string BacklogEvidence(const PromiseResult* forecast) {
   }
   const PromiseDetail& detail = *forecast->detail;
   return "the backlog on " + detail.resource + " reaches " + FormatCount(detail.peak_backlog) +
-         " " + detail.unit + " (" + Days(detail.peak_days_of_capacity) +
-         " days of capacity) by " + detail.peak_date.ToShortString();
+         " " + detail.unit + " (" + Days(detail.peak_days_of_capacity) + " days of capacity) by " +
+         detail.peak_date.ToShortString();
 }
 
 // The levers that still help while the campaign runs (the recommend levers that apply
@@ -242,9 +244,8 @@ std::string Levers(const Context& context, const Inputs& in, bool campaign) {
   for (const std::string& id : resources) {
     const Resource* resource = context.scenario.FindResource(id);
     if (resource == nullptr || !resource->expansion) continue;
-    const Date from =
-        DateOfWallSeconds(context.as_of) +
-        static_cast<int32_t>(std::ceil(resource->expansion->lead_time.days() - 1e-9));
+    const Date from = DateOfWallSeconds(context.as_of) +
+                      static_cast<int32_t>(std::ceil(resource->expansion->lead_time.days() - 1e-9));
     levers.push_back("book extra capacity on " + id + " (up to " +
                      FormatCount(resource->expansion->extra_per_hour) + " more per open hour at " +
                      FormatMoney(resource->expansion->cost_per_unit, context.scenario.currency) +
@@ -269,7 +270,8 @@ std::string DriftMessage(const Context& context, const Inputs& in, const Promise
   std::string message = owner + " promise " + std::to_string(promise.index + 1) + " \"" +
                         promise.text + "\" is drifting: " + StatusName(promise.signed_off) +
                         " at sign-off, " + StatusName(promise.status) + " now";
-  if (promise.p_kept) message += " (kept in " + FormatPercent(*promise.p_kept) + " of re-forecasts)";
+  if (promise.p_kept)
+    message += " (kept in " + FormatPercent(*promise.p_kept) + " of re-forecasts)";
   message += ".";
   std::string because;
   for (const std::string& part : evidence) {
@@ -404,8 +406,7 @@ PromiseFollowUp FollowStanding(const Run& run, size_t i, const Measured& measure
       if (!demand.empty()) evidence.push_back("during " + campaign.id + " " + demand);
     }
     evidence.push_back(BacklogEvidence(in.forecast));
-    const std::string message =
-        DriftMessage(run.context, in, promise, "Standing", evidence, false);
+    const std::string message = DriftMessage(run.context, in, promise, "Standing", evidence, false);
     promise.because = message;
     result->alerts.push_back({"promise-drifting", "", static_cast<int>(i), message});
   }
@@ -419,7 +420,8 @@ Result<FollowUpResult> RunFollowUp(const Scenario& scenario, const Actuals& actu
                                    const FollowUpOptions& options) {
   using namespace followup;
   if (options.campaign && scenario.FindCampaign(*options.campaign) == nullptr)
-    return Error::InvalidInput("--campaign: no campaign '" + *options.campaign + "' in the scenario");
+    return Error::InvalidInput("--campaign: no campaign '" + *options.campaign +
+                               "' in the scenario");
   const WallSeconds horizon_start = WallSecondsOf(scenario.horizon.start);
   const WallSeconds horizon_end = WallSecondsOf(scenario.horizon.end + 1);
   std::optional<WallSeconds> as_of = options.as_of ? options.as_of : actuals.Latest();
@@ -448,7 +450,8 @@ Result<FollowUpResult> RunFollowUp(const Scenario& scenario, const Actuals& actu
       if (order.placed <= *as_of && (!context.orders_from || order.placed < *context.orders_from))
         context.orders_from = order.placed;
     }
-    if (context.orders_from) context.orders_from = WallSecondsOf(DateOfWallSeconds(*context.orders_from));
+    if (context.orders_from)
+      context.orders_from = WallSecondsOf(DateOfWallSeconds(*context.orders_from));
 
     std::vector<std::vector<Measured>> measured(scenario.campaigns.size());
     std::vector<DemandFigures> demand;

@@ -62,7 +62,7 @@ struct PromiseActuals {
   double kept = 0;
   std::vector<double> due_by_day;  // [horizon day of placement]
   std::vector<double> kept_by_day;
-  double undecided = 0;                // covered, not yet due
+  double undecided = 0;  // covered, not yet due
   std::vector<double> undecided_by_day;
   // Delivery promises: units processed and not yet delivered nor due, with their delivery
   // estimated as processed + transit (kept when that is in time).
@@ -95,7 +95,7 @@ struct DemandFigures {
   double weighted_baseline = 0;  // elapsed: baseline x this campaign's profile weight (W)
   WallSeconds from = 0;          // the measured part of the window: [from, to)
   WallSeconds to = 0;
-  double log_median = 0;       // the belief for the rest: ln(1 + lift) ~ N(log_median, sigma)
+  double log_median = 0;  // the belief for the rest: ln(1 + lift) ~ N(log_median, sigma)
   double sigma = 0;
   bool informed = false;  // the belief uses observed demand
 };

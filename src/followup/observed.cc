@@ -62,8 +62,7 @@ PromiseActuals MeasureTime(const Context& context, const Coverage& coverage) {
     if (!coverage.offerings[static_cast<size_t>(order.offering)] || order.placed > context.as_of)
       continue;
     const int day = context.DayOf(order.placed);
-    if (day < coverage.first_day || day > coverage.last_day ||
-        !BeforeCutoff(promise, order.placed))
+    if (day < coverage.first_day || day > coverage.last_day || !BeforeCutoff(promise, order.placed))
       continue;
     const Offering& offering = context.scenario.offerings[static_cast<size_t>(order.offering)];
     // An offering without a route is through it when ordered.
@@ -83,8 +82,7 @@ PromiseActuals MeasureResponse(const Context& context, const Coverage& coverage)
   const int resource = context.scenario.ResourceIndex(promise.resource);
   for (const TicketRecord& ticket : context.actuals.tickets) {
     if (ticket.resource != resource || ticket.opened > context.as_of) continue;
-    if (ticket.offering >= 0 && !coverage.offerings[static_cast<size_t>(ticket.offering)])
-      continue;
+    if (ticket.offering >= 0 && !coverage.offerings[static_cast<size_t>(ticket.offering)]) continue;
     const int day = context.DayOf(ticket.opened);
     if (day < coverage.first_day || day > coverage.last_day ||
         !BeforeCutoff(promise, ticket.opened))
@@ -241,14 +239,16 @@ std::vector<FreeReturnsOffering> MeasureFreeReturns(const Context& context,
   for (FreeReturnsOffering& item : out) {
     const Offering& offering = scenario.offerings[static_cast<size_t>(item.offering)];
     const double rate = item.matured > 0 ? item.returned / item.matured : promise.return_rate;
-    const double route = context.plan.route_cost[static_cast<size_t>(item.offering)]
-                                                [static_cast<size_t>(day)];
+    const double route =
+        context.plan.route_cost[static_cast<size_t>(item.offering)][static_cast<size_t>(day)];
     const double per_return =
-        promise.cost ? *promise.cost
-                     : context.plan.return_cost[static_cast<size_t>(item.offering)]
-                                               [static_cast<size_t>(day)];
-    item.contribution = (offering.price * (1 - coverage.discount) - offering.unit_cost) * (1 - rate) -
-                        route - rate * per_return;
+        promise.cost
+            ? *promise.cost
+            : context.plan
+                  .return_cost[static_cast<size_t>(item.offering)][static_cast<size_t>(day)];
+    item.contribution =
+        (offering.price * (1 - coverage.discount) - offering.unit_cost) * (1 - rate) - route -
+        rate * per_return;
   }
   return out;
 }

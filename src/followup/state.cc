@@ -95,7 +95,8 @@ void Stock(const Context& context, StartState* state) {
   const Scenario& scenario = context.scenario;
   const PlanDemand& plan = context.plan;
   const int64_t step_seconds = plan.step_minutes * 60;
-  const int64_t start_step = (context.as_of - context.horizon_start + step_seconds - 1) / step_seconds;
+  const int64_t start_step =
+      (context.as_of - context.horizon_start + step_seconds - 1) / step_seconds;
   const int start_day = static_cast<int>(start_step / plan.steps_per_day);
   const double start_day_share =
       static_cast<double>(start_step % plan.steps_per_day) / plan.steps_per_day;
@@ -112,8 +113,8 @@ void Stock(const Context& context, StartState* state) {
     if (start_day < static_cast<int>(receipts.size()))
       stock += receipts[static_cast<size_t>(start_day)] * start_day_share;
     // The plan's demand where the actuals do not reach back: baseline plus campaign lifts.
-    for (int day = 0; day < plan.horizon_days &&
-                      day * static_cast<double>(kMinutesPerDay) < unknown_to_minute;
+    for (int day = 0;
+         day < plan.horizon_days && day * static_cast<double>(kMinutesPerDay) < unknown_to_minute;
          ++day) {
       double lift = 0;
       for (size_t k = 0; k < scenario.campaigns.size(); ++k) {
@@ -131,7 +132,8 @@ void Stock(const Context& context, StartState* state) {
     state->stock[o] = stock;
   }
   for (const OrderRecord& order : context.actuals.orders) {
-    if (order.placed > context.as_of || !scenario.offerings[static_cast<size_t>(order.offering)].stocked)
+    if (order.placed > context.as_of ||
+        !scenario.offerings[static_cast<size_t>(order.offering)].stocked)
       continue;
     state->stock[static_cast<size_t>(order.offering)] -= order.units;
     if (context.Happened(order.returned) != kNotYet)

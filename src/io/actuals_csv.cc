@@ -120,7 +120,8 @@ bool ReadHeader(CsvReader* reader, const std::vector<Column>& known, Problems* p
     return false;
   }
   std::string allowed = "columns ";
-  for (size_t k = 0; k < known.size(); ++k) allowed += (k > 0 ? ", " : "") + std::string(known[k].name);
+  for (size_t k = 0; k < known.size(); ++k)
+    allowed += (k > 0 ? ", " : "") + std::string(known[k].name);
   bool ok = true;
   for (size_t i = 0; i < fields.size(); ++i) {
     const std::string_view name = Trim(fields[i]);
@@ -159,10 +160,10 @@ void ReadRows(CsvReader* reader, const std::vector<Column>& known, Problems* pro
   std::string problem;
   while (reader->Next(&fields, &line, &problem)) {
     if (fields.size() != width) {
-      problems->Add(line, "",
-                    std::to_string(fields.size()) + " fields where the header has " +
-                        std::to_string(width),
-                    "one field per column (quote fields that hold commas)");
+      problems->Add(
+          line, "",
+          std::to_string(fields.size()) + " fields where the header has " + std::to_string(width),
+          "one field per column (quote fields that hold commas)");
       continue;
     }
     for (size_t k = 0; k < known.size(); ++k)
@@ -278,8 +279,8 @@ IdSpan Append(std::string_view id, std::string* arena) {
 void ReadOrders(CsvReader* reader, const Scenario& scenario, Problems* problems,
                 std::vector<OrderRecord>* out, std::string* arena) {
   static const std::vector<Column> kColumns = {
-      {"order", true},     {"offering", true}, {"placed", true},      {"units", false},
-      {"price", false},    {"processed", false}, {"delivered", false}, {"backordered", false},
+      {"order", true},     {"offering", true},       {"placed", true},     {"units", false},
+      {"price", false},    {"processed", false},     {"delivered", false}, {"backordered", false},
       {"returned", false}, {"returned_units", false}};
   const IdIndex offerings(scenario.offerings);
   Cells cells(scenario, problems);
@@ -335,9 +336,9 @@ void ReadOrders(CsvReader* reader, const Scenario& scenario, Problems* problems,
                         "returned_units with returned, or empty");
           ok = false;
         } else if (order.returned_units > order.units) {
-          problems->Add(line, "returned_units", "more than the order's units",
-                        "at most units (" + std::to_string(static_cast<int64_t>(order.units)) +
-                            ")");
+          problems->Add(
+              line, "returned_units", "more than the order's units",
+              "at most units (" + std::to_string(static_cast<int64_t>(order.units)) + ")");
           ok = false;
         }
       } else {

@@ -55,8 +55,8 @@ class CsvReader {
   const char* data_ = nullptr;  // the bytes: buffer_ (files) or the caller's text
   size_t size_ = 0;
   size_t position_ = 0;
-  int line_ = 1;       // the line at position_
-  int record_line_ = 1;  // the line the last record started on
+  int line_ = 1;                       // the line at position_
+  int record_line_ = 1;                // the line the last record started on
   std::deque<std::string> unescaped_;  // stable addresses: views into it survive push_back
   size_t unescaped_used_ = 0;
   std::string error_;

@@ -60,8 +60,8 @@ Json MetricsJson(const std::vector<Metric>& metrics) {
     if (metric.p50) plan["p50"] = Number(*metric.p50, decimals);
     if (metric.p5) plan["p5"] = Number(*metric.p5, decimals);
     if (metric.p95) plan["p95"] = Number(*metric.p95, decimals);
-    out[metric.name] = {{"actual", Optional(metric.actual, decimals)}, {"plan", plan},
-                        {"unit", metric.unit}};
+    out[metric.name] = {
+        {"actual", Optional(metric.actual, decimals)}, {"plan", plan}, {"unit", metric.unit}};
   }
   return out;
 }
@@ -98,7 +98,8 @@ std::string FollowUpResultToJson(const FollowUpResult& result, const Calibration
     item["id"] = campaign.id;
     item["phase"] = PhaseName(campaign.phase);
     Json promises = Json::array();
-    for (const PromiseFollowUp& promise : campaign.promises) promises.push_back(PromiseJson(promise));
+    for (const PromiseFollowUp& promise : campaign.promises)
+      promises.push_back(PromiseJson(promise));
     item["promises"] = promises;
     item["demand"] = DemandJson(campaign.demand);
     item["metrics"] = MetricsJson(campaign.metrics);

@@ -38,8 +38,8 @@ std::string Figure(const std::optional<double>& value, const std::string& unit,
 
 void PromiseTable(const std::vector<PromiseFollowUp>& promises, const Painter& paint,
                   std::string* out) {
-  *out += paint.Dim(fmt::format("  {:<3}{:<46} {:<8} {:<9}{:>22}   {}\n", "#", "promise",
-                                "status", "", "kept so far", "re-forecast"));
+  *out += paint.Dim(fmt::format("  {:<3}{:<46} {:<8} {:<9}{:>22}   {}\n", "#", "promise", "status",
+                                "", "kept so far", "re-forecast"));
   for (const PromiseFollowUp& promise : promises) {
     std::string text = promise.text;
     if (text.size() > 46) text = text.substr(0, 43) + "...";
@@ -52,8 +52,7 @@ void PromiseTable(const std::vector<PromiseFollowUp>& promises, const Painter& p
         "  {:<3}{:<46} {} {}{:>22}   {}\n", promise.index + 1, text,
         paint.Status(promise.status, fmt::format("{:<8}", StatusName(promise.status))),
         promise.drifting ? paint.Bold(fmt::format("{:<9}", "DRIFTING")) : std::string(9, ' '),
-        so_far,
-        promise.p_kept ? "kept in " + FormatPercent(*promise.p_kept) : "decided");
+        so_far, promise.p_kept ? "kept in " + FormatPercent(*promise.p_kept) : "decided");
     if (!promise.because.empty() && !promise.drifting)
       *out += paint.Dim(Wrap(promise.because, 92, 7));
   }
@@ -62,12 +61,10 @@ void PromiseTable(const std::vector<PromiseFollowUp>& promises, const Painter& p
 void DemandSection(const CampaignFollowUp& campaign, std::string* out) {
   const DemandFollowUp& demand = campaign.demand;
   if (demand.elapsed_days <= 0) return;
-  std::string line = fmt::format("{} units over {} days against a plan of {}{}; baseline {}.",
-                                 FormatCount(demand.units),
-                                 fmt::format("{:.1f}", demand.elapsed_days),
-                                 FormatCount(demand.expected),
-                                 demand.bias ? " (" + Signed(*demand.bias) + ")" : "",
-                                 FormatCount(demand.baseline));
+  std::string line = fmt::format(
+      "{} units over {} days against a plan of {}{}; baseline {}.", FormatCount(demand.units),
+      fmt::format("{:.1f}", demand.elapsed_days), FormatCount(demand.expected),
+      demand.bias ? " (" + Signed(*demand.bias) + ")" : "", FormatCount(demand.baseline));
   if (demand.mape) {
     line += fmt::format(" Daily error (MAPE) {} over {} whole day{}.", FormatPercent(*demand.mape),
                         demand.completed_days, demand.completed_days == 1 ? "" : "s");
@@ -140,10 +137,10 @@ std::string FollowUpResultToText(const FollowUpResult& result, bool color) {
                            static_cast<int>(std::floor(campaign.demand.elapsed_days)) + 1,
                            campaign.window.days());
     }
-    out += "\n" +
-           paint.Bold(fmt::format("Campaign {} \"{}\"", campaign.id, campaign.name)) + ": " +
-           phase + paint.Dim(" (" + campaign.window.start.ToString() + " to " +
-                             campaign.window.end.ToString() + ")") +
+    out += "\n" + paint.Bold(fmt::format("Campaign {} \"{}\"", campaign.id, campaign.name)) + ": " +
+           phase +
+           paint.Dim(" (" + campaign.window.start.ToString() + " to " +
+                     campaign.window.end.ToString() + ")") +
            "\n";
     if (!campaign.promises.empty()) {
       out += paint.Bold(" Promises") + "\n";
@@ -170,14 +167,15 @@ std::string CalibrationToText(const Calibration& calibration, const std::string&
     out += fmt::format("  {}: {} -> {}\n", change.key, change.before, change.after);
     out += Wrap(change.evidence, 90, 6);
   }
-  for (const std::string& reason : calibration.not_calibrated) out += Wrap("kept: " + reason, 92, 2);
+  for (const std::string& reason : calibration.not_calibrated)
+    out += Wrap("kept: " + reason, 92, 2);
   if (!calibration.lifts.empty()) {
     out += "Observed against planned lift\n";
     for (const LiftRecord& record : calibration.lifts) {
-      out += fmt::format("  {:<20} planned {}, observed {}{}\n", record.campaign,
-                         fmt::format("{:.2f}", record.planned),
-                         fmt::format("{:.2f}", record.observed),
-                         record.ratio ? fmt::format(": {:.2f}x the plan", *record.ratio) : "");
+      out +=
+          fmt::format("  {:<20} planned {}, observed {}{}\n", record.campaign,
+                      fmt::format("{:.2f}", record.planned), fmt::format("{:.2f}", record.observed),
+                      record.ratio ? fmt::format(": {:.2f}x the plan", *record.ratio) : "");
     }
   }
   return out;

@@ -81,8 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                                       : tandem::ActualsFile::kSpend;
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   tandem::Actuals actuals;
-  const tandem::Status status =
-      tandem::ParseActualsCsv(kind, text, "fuzz.csv", Shop(), &actuals);
+  const tandem::Status status = tandem::ParseActualsCsv(kind, text, "fuzz.csv", Shop(), &actuals);
   const int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
   if (!status.ok()) {
     if (status.error().code != tandem::ErrorCode::kInvalidInput)

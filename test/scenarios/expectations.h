@@ -119,49 +119,50 @@ inline bool CheckPath(const Json& output, const std::string& line, std::string* 
   std::stringstream words(line);
   std::string first;
   words >> first;
-    std::string op;
-    words >> op;
-    std::string rest;
-    std::getline(words, rest);
-    rest = Trim(rest);
-    std::string problem;
-    const Json* actual = Resolve(output, first, &problem);
-    if (actual == nullptr) {
-      *failure = problem;
+  std::string op;
+  words >> op;
+  std::string rest;
+  std::getline(words, rest);
+  rest = Trim(rest);
+  std::string problem;
+  const Json* actual = Resolve(output, first, &problem);
+  if (actual == nullptr) {
+    *failure = problem;
     return false;
+  }
+  const std::string shown = actual->dump();
+  if (op == "=") {
+    if (!Matches(*actual, rest)) return Fail(failure, "actual " + shown);
+  } else if (op == "~" || op == "<=" || op == ">=") {
+    if (!actual->is_number()) {
+      return Fail(failure, "not a number: " + shown);
     }
-    const std::string shown = actual->dump();
-    if (op == "=") {
-      if (!Matches(*actual, rest)) return Fail(failure, "actual " + shown);
-    } else if (op == "~" || op == "<=" || op == ">=") {
-      if (!actual->is_number()) {
-        return Fail(failure, "not a number: " + shown);
+    std::stringstream numbers(rest);
+    double value = 0;
+    double tolerance = 0;
+    numbers >> value >> tolerance;
+    const double got = actual->get<double>();
+    const bool ok = op == "~"    ? std::fabs(got - value) <= tolerance
+                    : op == "<=" ? got <= value
+                                 : got >= value;
+    if (!ok) return Fail(failure, "actual " + shown);
+  } else if (op == "contains") {
+    const std::string needle = Unquote(rest);
+    bool found = false;
+    if (actual->is_string()) found = actual->get<std::string>().find(needle) != std::string::npos;
+    if (actual->is_array()) {
+      for (const Json& element : *actual) {
+        found = found || (element.is_string() &&
+                          element.get<std::string>().find(needle) != std::string::npos);
       }
-      std::stringstream numbers(rest);
-      double value = 0;
-      double tolerance = 0;
-      numbers >> value >> tolerance;
-      const double got = actual->get<double>();
-      const bool ok = op == "~"    ? std::fabs(got - value) <= tolerance
-                      : op == "<=" ? got <= value
-                                   : got >= value;
-      if (!ok) return Fail(failure, "actual " + shown);
-    } else if (op == "contains") {
-      const std::string needle = Unquote(rest);
-      bool found = false;
-      if (actual->is_string()) found = actual->get<std::string>().find(needle) != std::string::npos;
-      if (actual->is_array()) {
-        for (const Json& element : *actual) {
-          found = found || (element.is_string() &&
-                            element.get<std::string>().find(needle) != std::string::npos);
-        }
-      }
-      if (!found) return Fail(failure, "actual " + shown);
-    } else if (op == "size") {
-      if (!actual->is_array() || actual->size() != std::stoul(rest)) return Fail(failure, "actual " + shown);
-    } else {
-      return Fail(failure, "unknown operator '" + op + "'");
     }
+    if (!found) return Fail(failure, "actual " + shown);
+  } else if (op == "size") {
+    if (!actual->is_array() || actual->size() != std::stoul(rest))
+      return Fail(failure, "actual " + shown);
+  } else {
+    return Fail(failure, "unknown operator '" + op + "'");
+  }
   return true;
 }
 

@@ -163,8 +163,8 @@ int main(int argc, char** argv) {
             tandem::Calibrate(scenario.value(), actuals.value(), result->value());
         if (calibrated.ok()) calibration = std::move(calibrated).value();
       }
-      output = Json::parse(tandem::FollowUpResultToJson(result->value(),
-                                                        calibration ? &*calibration : nullptr));
+      output = Json::parse(
+          tandem::FollowUpResultToJson(result->value(), calibration ? &*calibration : nullptr));
     }
   }
   for (const std::string& line : test.expectations) {

@@ -44,11 +44,13 @@ TEST(CsvReaderTest, FieldsAndLines) {
   std::string problem;
   const std::vector<Record> records = ReadAll(CsvReader(kText), &problem);
   EXPECT_EQ(problem, "");
-  const std::vector<Record> expected = {
-      {1, {"order", "note", "units"}},  {2, {"o1", "plain", "1"}},
-      {4, {"o2", "with, comma", "2"}},  {5, {"o3", "with \"quotes\"", "3"}},
-      {6, {"o4", "two\nlines", "4"}},   {8, {"o5", "", "5"}},
-      {9, {"o6", "last"}}};
+  const std::vector<Record> expected = {{1, {"order", "note", "units"}},
+                                        {2, {"o1", "plain", "1"}},
+                                        {4, {"o2", "with, comma", "2"}},
+                                        {5, {"o3", "with \"quotes\"", "3"}},
+                                        {6, {"o4", "two\nlines", "4"}},
+                                        {8, {"o5", "", "5"}},
+                                        {9, {"o6", "last"}}};
   EXPECT_EQ(records, expected);
 }
 
@@ -56,7 +58,8 @@ TEST(CsvReaderTest, FilesInAnyChunkSizeGiveTheSameRecords) {
   const std::string path = ::testing::TempDir() + "/csv_reader_test.csv";
   std::string big = kText;
   big += "\n";
-  for (int i = 0; i < 2000; ++i) big += "x" + std::to_string(i) + ",\"a,\"\"b\"\"\nc\"," + std::to_string(i) + "\r\n";
+  for (int i = 0; i < 2000; ++i)
+    big += "x" + std::to_string(i) + ",\"a,\"\"b\"\"\nc\"," + std::to_string(i) + "\r\n";
   {
     std::ofstream file(path, std::ios::binary);
     file << big;

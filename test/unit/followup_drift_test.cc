@@ -167,8 +167,7 @@ TEST(FollowUpDriftTest, TheLiftBeliefNarrowsAsDaysPass) {
   // 3.29, so its 5th and 95th percentiles are 1.3 sqrt(1.1 / 1.6) and 1.3 sqrt(1.6 / 1.1).
   const FollowUpResult before = Follow(scenario, actuals, At(5, 12));
   EXPECT_NEAR(before.campaigns[0].demand.lift.posterior_low, 1.3 * std::sqrt(1.1 / 1.6) - 1, 1e-6);
-  EXPECT_NEAR(before.campaigns[0].demand.lift.posterior_high, 1.3 * std::sqrt(1.6 / 1.1) - 1,
-              1e-6);
+  EXPECT_NEAR(before.campaigns[0].demand.lift.posterior_high, 1.3 * std::sqrt(1.6 / 1.1) - 1, 1e-6);
   EXPECT_EQ(before.campaigns[0].phase, CampaignPhase::kPlanned);
 }
 

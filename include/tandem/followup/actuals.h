@@ -30,8 +30,8 @@ inline WallSeconds WallSecondsOf(Date date, int64_t minute_of_day = 0) {
   return (static_cast<int64_t>(date.days_since_epoch()) * kMinutesPerDay + minute_of_day) * 60;
 }
 inline Date DateOfWallSeconds(WallSeconds seconds) {
-  return Date::FromDays(static_cast<int32_t>(
-      (seconds >= 0 ? seconds : seconds - 86399) / 86400));  // floor division
+  return Date::FromDays(
+      static_cast<int32_t>((seconds >= 0 ? seconds : seconds - 86399) / 86400));  // floor division
 }
 // "2027-04-10T14:00" (":SS" added when not whole minutes).
 std::string FormatWallSeconds(WallSeconds seconds);
@@ -47,7 +47,7 @@ struct IdSpan {
 struct OrderRecord {
   IdSpan id;
   int offering = 0;
-  int line = 0;     // in its file (1 = header)
+  int line = 0;  // in its file (1 = header)
   double units = 1;
   double price = -1;  // paid per unit; -1: the list price less the discount in force
   WallSeconds placed = 0;

@@ -26,8 +26,8 @@
 namespace tandem {
 
 struct CalibrationChange {
-  std::string key;       // "campaigns[spring-40].lift.expected", "offerings[mulch].return_rate"
-  std::string before;    // as the scenario had it
+  std::string key;     // "campaigns[spring-40].lift.expected", "offerings[mulch].return_rate"
+  std::string before;  // as the scenario had it
   std::string after;
   std::string evidence;  // the measurement behind it, one sentence
 };

@@ -78,9 +78,9 @@ struct PromiseFollowUp {
 };
 
 struct LiftFigures {
-  double planned = 0;                // lift.expected
-  std::optional<double> observed;    // none before the window
-  std::optional<double> ratio;       // observed / planned (none when planned is 0)
+  double planned = 0;              // lift.expected
+  std::optional<double> observed;  // none before the window
+  std::optional<double> ratio;     // observed / planned (none when planned is 0)
   // The belief the re-forecast draws from for the rest of the window: 1 + lift log-normal.
   double posterior_median = 0;  // median lift
   double posterior_low = 0;     // 5th and 95th percentiles of the lift
@@ -88,9 +88,9 @@ struct LiftFigures {
 };
 
 struct DemandFollowUp {
-  double units = 0;     // covered units placed in the elapsed part of the window
-  double expected = 0;  // the plan's median over the same time
-  double baseline = 0;  // the baseline's expected units over the same time
+  double units = 0;            // covered units placed in the elapsed part of the window
+  double expected = 0;         // the plan's median over the same time
+  double baseline = 0;         // the baseline's expected units over the same time
   std::optional<double> bias;  // units / expected - 1
   std::optional<double> mape;  // over the window's completed days
   int completed_days = 0;
