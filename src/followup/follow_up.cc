@@ -258,8 +258,9 @@ std::string Levers(const Context& context, const Inputs& in, bool campaign) {
   } else if (promise.type == PromiseType::kAvailability) {
     levers.push_back("change the wording for new orders (\"while stock lasts\")");
   } else if (promise.type == PromiseType::kFreeReturns) {
-    levers.push_back("restrict free returns for new orders to the offerings and prices where they "
-                     "still pay");
+    levers.push_back(
+        "restrict free returns for new orders to the offerings and prices where they "
+        "still pay");
   }
   std::string out;
   for (size_t i = 0; i < levers.size(); ++i)
