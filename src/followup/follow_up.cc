@@ -148,14 +148,23 @@ void AssessMeasured(const Inputs& in, PromiseFollowUp* out) {
   out->decided = in.forecast == nullptr || (in.ended && actuals.undecided <= 1e-9);
   if (out->decided) {
     out->status = StatusOfShare(out->observed_share, out->share);
-    out->because = so_far + " against " + FormatPercent(out->share) + ".";
+    out->because = actuals.due > 1e-9 ? so_far + " against " + FormatPercent(out->share) + "."
+                                      : "No covered " + unit +
+                                            " was due: kept (a promise that covers no unit "
+                                            "counts as kept).";
     return;
   }
   out->p_kept = in.forecast->p_kept;
   out->status = in.forecast->status;
-  out->because = "So far " + so_far + "; " + FormatCount(actuals.undecided) +
-                 " not yet due. Re-forecast from now: kept in " +
-                 FormatPercent(in.forecast->p_kept) + " of scenarios.";
+  if (actuals.covered <= 1e-9) {
+    out->because = "No covered " + unit + " yet.";
+  } else if (actuals.due <= 1e-9) {
+    out->because = FormatCount(actuals.undecided) + " covered " + unit + ", none due yet.";
+  } else {
+    out->because = "So far " + so_far + "; " + FormatCount(actuals.undecided) + " not yet due.";
+  }
+  out->because +=
+      " Re-forecast from now: kept in " + FormatPercent(in.forecast->p_kept) + " of scenarios.";
   // A share that even an on-time rest cannot lift back to the promise is broken now.
   const double rest = std::max(0.0, in.forecast->covered_units_p50 - actuals.due);
   const bool out_of_reach =
