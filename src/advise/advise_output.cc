@@ -93,6 +93,8 @@ std::string RecommendationsToJson(const Recommendations& recommendations,
       if (option.changes.size() > 1) item["changes"] = changes;
       item["verdict"] = VerdictName(option.verdict);
       item["reasons"] = option.reasons;
+      item["keeps_wording"] = option.keeps_wording;
+      item["drops_promise"] = option.drops_promise;
       const Economics& economics = option.economics;
       item["economics"] = {
           {"incremental_contribution", Spread(economics.incremental_contribution, 2)},

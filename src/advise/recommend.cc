@@ -86,6 +86,10 @@ const std::vector<Duration>& Ladder() {
   return kLadder;
 }
 
+// A relaxed time bound beyond this multiple of the written one no longer keeps the promise a
+// customer read ("by the next day" offered as "within 14d").
+constexpr int kDropsPromiseFactor = 3;
+
 int64_t BoundMinutes(const Deadline& deadline) {
   switch (deadline.kind) {
     case Deadline::Kind::kSameDay:
@@ -152,6 +156,9 @@ class Recommender {
     std::optional<CampaignResult> result = search_.Feasibility(scenario, k);
     return result && HoldingOf(*result).holds;
   }
+  // An expansion found with fewer scenarios may miss with all of them: the least extra, to the
+  // whole unit per hour, whose full check is go (kept as it is when even all the room is not).
+  void RefineExpand(int k, RecommendOption* option);
   // Verifies changes by a full check and describes the option; nullopt when invalid.
   std::optional<RecommendOption> Verify(int k, const Changes& changes);
   std::string Describe(int k, const LeverChange& change) const;
@@ -465,6 +472,44 @@ void Recommender::Expand(int k, const CampaignResult& base, std::vector<Changes>
   }
 }
 
+void Recommender::RefineExpand(int k, RecommendOption* option) {
+  const LeverChange found = option->changes.front();
+  const Resource* resource = scenario_.FindResource(found.resource);
+  if (resource == nullptr || !resource->expansion) return;
+  double booked = 0;  // by other campaigns, as in Expand
+  for (const Campaign& other : scenario_.campaigns) {
+    for (const Booking& booking : other.bookings) {
+      if (booking.resource == found.resource && booking.from <= *found.until &&
+          *found.from <= booking.until)
+        booked += booking.extra_per_hour;
+    }
+  }
+  const double room = std::floor(resource->expansion->extra_per_hour - booked);
+  auto with_extra = [&](double extra) {
+    LeverChange change = found;
+    change.extra = extra;
+    change.cost.reset();
+    return Changes{change};
+  };
+  Progress("re-checking more extra capacity on " + found.resource);
+  std::optional<RecommendOption> upper = Verify(k, with_extra(room));
+  if (!upper || upper->verdict != Verdict::kGo) return;
+  // Invariant: `low` is not go, `high` is go (full checks, the same seed: common random numbers).
+  double low = *found.extra;
+  double high = room;
+  while (high - low > 1) {
+    const double middle = std::floor(0.5 * (low + high));
+    std::optional<RecommendOption> trial = Verify(k, with_extra(middle));
+    if (trial && trial->verdict == Verdict::kGo) {
+      high = middle;
+      upper = std::move(trial);
+    } else {
+      low = middle;
+    }
+  }
+  *option = std::move(*upper);
+}
+
 void Recommender::Reschedule(int k, std::vector<Changes>* out, std::vector<std::string>* notes) {
   const Campaign& campaign = scenario_.campaigns[static_cast<size_t>(k)];
   const int length = campaign.window.days();
@@ -619,8 +664,22 @@ std::optional<RecommendOption> Recommender::Verify(int k, const Changes& changes
     }
   }
   std::string text;
-  for (size_t i = 0; i < option.changes.size(); ++i)
-    text += (i > 0 ? "; and " : "") + Describe(k, option.changes[i]);
+  for (size_t i = 0; i < option.changes.size(); ++i) {
+    const LeverChange& change = option.changes[i];
+    text += (i > 0 ? "; and " : "") + Describe(k, change);
+    if (change.lever != "relax") continue;
+    option.keeps_wording = false;
+    const Promise& promise =
+        scenario_.campaigns[static_cast<size_t>(k)].promises[static_cast<size_t>(*change.promise)];
+    if (change.within &&
+        BoundMinutes(*change.within) > kDropsPromiseFactor * BoundMinutes(promise.within)) {
+      option.drops_promise = true;
+      std::string written = promise.within.ToString();  // "next_day" -> "next day"
+      std::replace(written.begin(), written.end(), '_', ' ');
+      text += " - effectively drops the promise (" + change.within->ToString() + " is over " +
+              std::to_string(kDropsPromiseFactor) + "x " + written + ")";
+    }
+  }
   if (option.verdict == Verdict::kGo) {
     text += ": all promises hold";
   } else {
@@ -736,6 +795,9 @@ Result<Recommendations> Recommender::Run() {
         }
       }
     }
+    for (RecommendOption& option : options) {
+      if (option.lever == "expand" && option.verdict != Verdict::kGo) RefineExpand(k, &option);
+    }
     // When no single lever reaches go: pairs of options that change different things, the
     // closest first.
     // The same changes reached two ways (e.g. "relax them all" and a pair of relaxes) are one
@@ -798,10 +860,13 @@ Result<Recommendations> Recommender::Run() {
       }
       for (RecommendOption& option : pairs) options.push_back(std::move(option));
     }
-    // Best first: go, then at-risk, then no-go; within each, the expected net contribution.
+    // Best first (recommend.h): a dropped promise last, then go, at-risk, no-go; promises'
+    // wording kept before weakened; within each, the expected net contribution.
     std::stable_sort(options.begin(), options.end(),
                      [](const RecommendOption& a, const RecommendOption& b) {
+                       if (a.drops_promise != b.drops_promise) return b.drops_promise;
                        if (a.verdict != b.verdict) return a.verdict < b.verdict;
+                       if (a.keeps_wording != b.keeps_wording) return a.keeps_wording;
                        return a.economics.expected_incremental_after_spend >
                               b.economics.expected_incremental_after_spend;
                      });

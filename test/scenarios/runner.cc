@@ -16,6 +16,7 @@
 //   <path> contains <text>    the string (or any element of an array) contains text
 //   <path> size <n>           array size
 //   exit <n>                  0 go, 1 at-risk, 2 no-go, 3 bad input
+//   mode recommend            the expectations after it are paths into `tandem recommend --json`
 //   error contains <text>     (bad input) some diagnostic line contains text
 //   error line <n>            (bad input) some diagnostic points at line n
 // Paths are into the JSON output: campaigns[0].promises[1].p_kept, and [key=value] picks the
@@ -42,6 +43,8 @@
 #include <vector>
 
 #include "scenarios/expectations.h"
+#include "tandem/advise/advise_output.h"
+#include "tandem/advise/recommend.h"
 #include "tandem/engine/check.h"
 #include "tandem/io/check_output.h"
 #include "tandem/io/scenario_reader.h"
@@ -222,8 +225,9 @@ int main(int argc, char** argv) {
     tandem::Result<tandem::CheckResult> result = tandem::Error::Io("not run");
     Json output;
   };
-  ModeRun runs[2];
+  ModeRun runs[3];  // fluid, orders, recommend
   tandem::CheckMode mode = tandem::CheckMode::kFluid;
+  bool recommend = false;  // `mode recommend`: paths are into `tandem recommend --json`
   ModeRun* run = nullptr;
   for (const std::string& line : expectations) {
     std::stringstream words(line);
@@ -234,13 +238,33 @@ int main(int argc, char** argv) {
     if (first == "mode") {
       std::string name;
       words >> name;
-      if (name != "fluid" && name != "orders") {
-        fail(line, "unknown mode (fluid or orders)");
+      if (name != "fluid" && name != "orders" && name != "recommend") {
+        fail(line, "unknown mode (fluid, orders or recommend)");
         return 1;
       }
+      recommend = name == "recommend";
       mode = name == "orders" ? tandem::CheckMode::kOrders : tandem::CheckMode::kFluid;
       run = nullptr;
       continue;
+    }
+    if (run == nullptr && recommend) {
+      run = &runs[2];
+      if (!run->done) {
+        run->done = true;
+        tandem::RecommendOptions recommend_options;
+        recommend_options.campaign = options.campaign;
+        recommend_options.scenarios = options.scenarios;
+        recommend_options.seed = options.seed;
+        recommend_options.threads = options.threads;
+        tandem::Result<tandem::Recommendations> found =
+            tandem::Recommend(scenario.value(), recommend_options);
+        if (!found.ok()) {
+          fail("(recommend)", "recommend failed: " + found.error().ToString());
+          return 1;
+        }
+        run->output =
+            Json::parse(tandem::RecommendationsToJson(found.value(), scenario.value().currency));
+      }
     }
     if (run == nullptr) {
       run = &runs[mode == tandem::CheckMode::kOrders ? 1 : 0];
@@ -261,6 +285,10 @@ int main(int argc, char** argv) {
     }
     const tandem::Result<tandem::CheckResult>& result = run->result;
     const Json& output = run->output;
+    if (first == "exit" && recommend) {
+      fail(line, "exit applies to the check (mode fluid or orders)");
+      continue;
+    }
     if (first == "exit") {
       int code = 0;
       words >> code;

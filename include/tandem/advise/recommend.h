@@ -65,6 +65,11 @@ struct RecommendOption {
   std::vector<std::string> reasons;  // why it is not go, from the re-check
   Economics economics;               // from the re-check
   Scenario applied;                  // the scenario with the option applied
+  // Whether every promise keeps its customer-facing wording (cap, expand, reschedule, restrict,
+  // reword do; relax weakens one), and whether a relaxed time bound is beyond 3x the original
+  // (that drops the promise rather than relaxing it).
+  bool keeps_wording = true;
+  bool drops_promise = false;
 };
 
 struct CampaignRecommendation {
@@ -72,8 +77,10 @@ struct CampaignRecommendation {
   std::string name;
   Verdict verdict = Verdict::kGo;  // before any change
   std::vector<std::string> reasons;
-  std::vector<RecommendOption> options;  // best first: go, then expected net contribution
-  std::vector<std::string> notes;        // levers that cannot help and why; the nearest miss
+  // Best first: options that drop a promise last; then by verdict; options that keep every
+  // promise's wording before those that weaken one; then expected net contribution.
+  std::vector<RecommendOption> options;
+  std::vector<std::string> notes;  // levers that cannot help and why; the nearest miss
 };
 
 struct Recommendations {
