@@ -40,5 +40,6 @@ set(TANDEM_IO_SOURCES
   src/io/input_limits.cc
   src/io/scenario_writer.cc
   src/io/scenario_reader.cc
+  src/io/yaml_edit.cc
 )
 

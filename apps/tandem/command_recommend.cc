@@ -1,12 +1,14 @@
 // tandem recommend FILE [--campaign ID] [--json] [--apply K -o OUT.yaml]
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <optional>
 
 #include "commands.h"
 #include "tandem/advise/advise_output.h"
 #include "tandem/advise/recommend.h"
+#include "tandem/io/input_limits.h"
 #include "tandem/io/scenario_reader.h"
 #include "tandem/io/scenario_writer.h"
 
@@ -76,7 +78,28 @@ int RunRecommend(const RecommendArgs& args) {
       return kExitBadInput;
     }
     const RecommendOption& option = chosen->options[static_cast<size_t>(*args.apply - 1)];
-    Status written = WriteFileAtomically(args.output, WriteScenarioYaml(option.applied));
+    int campaign_index = 0;
+    while (scenario.value().campaigns[static_cast<size_t>(campaign_index)].id != chosen->id)
+      ++campaign_index;
+    // Only the keys the option changes, in the file's own text; the whole scenario rewritten
+    // only when the text cannot be edited so (said on stderr).
+    std::string text = WriteScenarioYaml(option.applied);
+    Result<std::string> original = ReadInputFile(args.file, MaxInputBytes(), "scenario file");
+    if (original.ok()) {
+      const std::filesystem::path folder = std::filesystem::path(args.file).parent_path();
+      FileLoader loader = [folder](const std::string& relative) -> Result<std::string> {
+        return ReadInputFile((folder / relative).string(), MaxInputBytes(), "history file");
+      };
+      Result<std::string> edited =
+          ApplyOptionToText(original.value(), scenario.value(), campaign_index, option, loader);
+      if (edited.ok()) {
+        text = std::move(edited.value());
+      } else {
+        std::fprintf(stderr, "note: %s could not be edited in place (%s); writing it whole\n",
+                     args.file.c_str(), edited.error().ToString().c_str());
+      }
+    }
+    Status written = WriteFileAtomically(args.output, text);
     if (!written.ok()) {
       PrintError(written.error());
       return ExitCodeFor(written.error());

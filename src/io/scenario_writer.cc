@@ -10,15 +10,14 @@
 #include <filesystem>
 
 namespace tandem {
-namespace {
 
-std::string Number(double value) {
+std::string YamlNumber(double value) {
   std::array<char, 64> buffer{};
   const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
   return std::string(buffer.data(), result.ptr);
 }
 
-std::string Quote(const std::string& text) {
+std::string YamlQuote(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
@@ -48,6 +47,15 @@ std::string Quote(const std::string& text) {
     }
   }
   return out + "\"";
+}
+
+namespace {
+
+std::string Number(double value) {
+  return YamlNumber(value);
+}
+std::string Quote(const std::string& text) {
+  return YamlQuote(text);
 }
 
 std::string IdList(const std::vector<std::string>& ids) {

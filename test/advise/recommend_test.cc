@@ -11,6 +11,7 @@
 
 #include "tandem/advise/opportunities.h"
 #include "tandem/engine/check.h"
+#include "tandem/io/input_limits.h"
 #include "tandem/io/scenario_reader.h"
 #include "tandem/io/scenario_writer.h"
 
@@ -269,6 +270,24 @@ TEST(RecommendTest, ApplyingAnOptionGivesItsVerdict) {
         EXPECT_EQ(std::count(written_files.begin(), written_files.end(), yaml), 0)
             << name << ": " << option.summary;
         written_files.push_back(yaml);
+        // The in-place edit of the file's own text reads back to the same scenario
+        // (ApplyOptionToText compares them) and keeps every comment line of the file.
+        int index = 0;
+        while (small.campaigns[static_cast<size_t>(index)].id != campaign.id) ++index;
+        Result<std::string> text = ReadInputFile(path.string(), kDefaultMaxInputBytes, "file");
+        ASSERT_TRUE(text.ok());
+        Scenario as_read = scenario.value();
+        RecommendOption full = option;
+        full.applied.simulation.scenarios = as_read.simulation.scenarios;
+        Result<std::string> edited = ApplyOptionToText(text.value(), as_read, index, full, none);
+        ASSERT_TRUE(edited.ok()) << name << ": " << option.summary << ": "
+                                 << edited.error().ToString();
+        std::istringstream lines(text.value());
+        for (std::string line; std::getline(lines, line);) {
+          if (line.rfind("#", 0) == 0) {
+            EXPECT_NE(edited.value().find(line), std::string::npos);
+          }
+        }
         Result<Scenario> written =
             ParseScenario(WriteScenarioYaml(option.applied), "applied.yaml", none);
         ASSERT_TRUE(written.ok()) << written.error().ToString();

@@ -67,6 +67,10 @@ verdict=$(python3 -c "import json,sys; print(json.load(open('$tmp/options.json')
 "$tandem" check "$tmp/applied.yaml" --json > "$tmp/applied.json"
 applied=$(python3 -c "import json; print(json.load(open('$tmp/applied.json'))['campaigns'][0]['verdict'])")
 [ "$verdict" = "$applied" ] || fail "recommend --apply 1: option says $verdict, check of the applied file says $applied"
+# ... and changes only the lines of the keys a lever sets (cli.md), the rest as written.
+changed=$(diff "$tmp/relax.yaml" "$tmp/applied.yaml" | grep -c '^<')
+others=$(diff "$tmp/relax.yaml" "$tmp/applied.yaml" | grep '^<' | grep -cvE '(window|announce|lift|within|share|cutoff|cap|bookings):')
+[ "$changed" -ge 1 ] && [ "$others" = 0 ] || fail "recommend --apply 1: $changed lines changed, $others of them not a lever's key"
 "$tandem" recommend "$tmp/relax.yaml" --apply 9 -o "$tmp/none.yaml" > /dev/null 2>&1; code=$?
 [ $code -eq 3 ] || fail "recommend --apply 9: exit $code, expected 3"
 [ -e "$tmp/none.yaml" ] && fail "recommend --apply 9 wrote a file"

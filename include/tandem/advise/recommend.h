@@ -21,6 +21,7 @@
 
 #include "tandem/common/result.h"
 #include "tandem/engine/check_result.h"
+#include "tandem/io/scenario_reader.h"
 #include "tandem/model/scenario.h"
 
 namespace tandem {
@@ -71,6 +72,16 @@ struct RecommendOption {
   bool keeps_wording = true;
   bool drops_promise = false;
 };
+
+// The scenario text `text` (the file `scenario` was read from) with `option` of campaign
+// `campaign` applied in place: only the keys the option changes are written (cli.md, how each
+// lever is written), comments and everything else kept byte for byte. The result reads back to
+// `option.applied`. Errors (kInvalidInput) when the text cannot be edited so (e.g. a value
+// written as a block scalar); the caller may then write WriteScenarioYaml(option.applied).
+// REQUIRES: campaign < scenario.campaigns.size(), option from Recommend on `scenario`.
+Result<std::string> ApplyOptionToText(const std::string& text, const Scenario& scenario,
+                                      int campaign, const RecommendOption& option,
+                                      const FileLoader& load_file);
 
 struct CampaignRecommendation {
   std::string id;

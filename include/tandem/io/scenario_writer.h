@@ -17,6 +17,11 @@ namespace tandem {
 
 std::string WriteScenarioYaml(const Scenario& scenario);
 
+// A number with the fewest digits that read back exactly ("300000", "0.95").
+std::string YamlNumber(double value);
+// A string double-quoted, with quotes, backslashes and control characters escaped.
+std::string YamlQuote(const std::string& text);
+
 // Writes `text` to `path` whole or not at all: a temporary file in the same folder, flushed
 // and renamed over the target. Errors are kIo with the path and the reason.
 Status WriteFileAtomically(const std::string& path, const std::string& text);
