@@ -59,7 +59,8 @@ std::vector<YamlEdit> EditsFor(const LeverChange& change, int campaign, const Ca
   } else if (change.lever == "relax") {
     if (change.within) edits.push_back(set(promise, "within", change.within->ToString()));
     if (change.share) edits.push_back(set(promise, "share", YamlNumber(*change.share)));
-    if (change.cutoff) edits.push_back(set(promise, "cutoff", YamlQuote(FormatTimeOfDay(*change.cutoff))));
+    if (change.cutoff)
+      edits.push_back(set(promise, "cutoff", YamlQuote(FormatTimeOfDay(*change.cutoff))));
   } else if (change.lever == "reschedule") {
     edits.push_back(set(at, "window",
                         "{start: " + after.window.start.ToString() +
@@ -107,8 +108,8 @@ Result<std::string> ApplyOptionToText(const std::string& text, const Scenario& s
   // The edited text must read back to the option's scenario: the writer's canonical form of both
   // is compared, so a key these edits missed is caught rather than written.
   Result<Scenario> reread = ParseScenario(edited.value(), "edited scenario", load_file);
-  if (!reread.ok()) return Error::InvalidInput("the edited file does not read back: " +
-                                               reread.error().ToString());
+  if (!reread.ok())
+    return Error::InvalidInput("the edited file does not read back: " + reread.error().ToString());
   if (WriteScenarioYaml(reread.value()) != WriteScenarioYaml(option.applied))
     return Error::InvalidInput("the edited file differs from the option's scenario");
   return edited;

@@ -116,8 +116,7 @@ Result<Span> ValueSpan(const std::string& text, const YAML::Node& node, bool flo
     size_t end = begin;
     while (end < text.size() && text[end] != '\n') {
       if (flow_parent && (text[end] == ',' || text[end] == '}' || text[end] == ']')) break;
-      if (text[end] == '#' && end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t'))
-        break;
+      if (text[end] == '#' && end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t')) break;
       ++end;
     }
     while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
@@ -152,8 +151,7 @@ Result<std::string> InsertAtEnd(const std::string& text, const YAML::Node& node,
   if (node.Style() == YAML::EmitterStyle::Flow) {
     size_t close = span.value().end - 1;  // the closing bracket
     size_t before = close;
-    while (before > span.value().begin + 1 &&
-           (text[before - 1] == ' ' || text[before - 1] == '\n'))
+    while (before > span.value().begin + 1 && (text[before - 1] == ' ' || text[before - 1] == '\n'))
       --before;
     const bool empty = before == span.value().begin + 1;
     out.insert(before, (empty ? "" : ", ") + flow_entry);

@@ -69,8 +69,7 @@ TEST(YamlEditTest, AppendsToABlockSequenceAndCreatesAFlowOne) {
   const Path campaign = {std::string("campaigns"), 0};
   const std::string appended =
       Edit(kScenario, {YamlEdit::Op::kAppend, campaign, "promises", "{type: availability}"});
-  EXPECT_NE(appended.find("\"picks, for you\"\n      - {type: availability}\n"),
-            std::string::npos)
+  EXPECT_NE(appended.find("\"picks, for you\"\n      - {type: availability}\n"), std::string::npos)
       << appended;
   const std::string created =
       Edit(kScenario, {YamlEdit::Op::kAppend, campaign, "bookings", "{resource: r}"});
