@@ -5,7 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "engine/explain.h"
+#include "tandem/common/format.h"
 
 namespace tandem {
 namespace {
@@ -134,7 +134,7 @@ std::string RecommendationsToText(const Recommendations& recommendations,
         const RecommendOption& option = campaign.options[i];
         out += fmt::format(
             "  {:<3}{:<18}{:<9}{:>16}   ", i + 1, option.lever, VerdictName(option.verdict),
-            engine::FormatMoney(option.economics.expected_incremental_after_spend, currency));
+            FormatMoney(option.economics.expected_incremental_after_spend, currency));
         // Wrap the summary under its column.
         const std::string& summary = option.summary;
         size_t column = 0;
@@ -214,8 +214,8 @@ std::string OpportunitiesToText(const Opportunities& opportunities, bool color) 
     out += fmt::format(
         "  {} ({}): advertised \"{}\"; from {} \"{}\" holds ({} of scenarios)\n      because {}\n",
         opportunity.source, PromiseTypeName(opportunity.type), opportunity.advertised,
-        opportunity.from.ToString(), opportunity.strongest_text,
-        engine::FormatPercent(opportunity.p_kept), opportunity.because);
+        opportunity.from.ToString(), opportunity.strongest_text, FormatPercent(opportunity.p_kept),
+        opportunity.because);
   }
   out += "\n" + bold("Capacity campaigns need to keep their promises") + "\n";
   if (opportunities.requirements.empty())
@@ -230,17 +230,17 @@ std::string OpportunitiesToText(const Opportunities& opportunities, bool color) 
     }
     out += fmt::format(
         "  {}: {} extra per open hour on {} from {} to {}{}\n", requirement.campaign,
-        engine::FormatCount(requirement.extra), requirement.resource, requirement.from.ToString(),
+        FormatCount(requirement.extra), requirement.resource, requirement.from.ToString(),
         requirement.until.ToString(),
         requirement.bookable ? " (bookable within its expansion)" : " (beyond what can be booked)");
     for (const RequirementPromise& promise : requirement.promises) {
       out += fmt::format(
-          "      {}: {} -> {}{}\n", promise.text, engine::FormatPercent(promise.achieved_before),
-          engine::FormatPercent(promise.achieved_with),
+          "      {}: {} -> {}{}\n", promise.text, FormatPercent(promise.achieved_before),
+          FormatPercent(promise.achieved_with),
           promise.kept ? ", kept"
                        : fmt::format(" (needs {}): capacity alone cannot keep it (opening hours, "
                                      "processing or transit; see tandem check)",
-                                     engine::FormatPercent(promise.target)));
+                                     FormatPercent(promise.target)));
     }
   }
   out += fmt::format("\n{} simulations run.\n", opportunities.checks_run);

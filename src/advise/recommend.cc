@@ -7,9 +7,9 @@
 
 #include "advise/search.h"
 #include "engine/compiled_model.h"
-#include "engine/explain.h"
 #include "engine/simulator.h"
 #include "tandem/advise/linear_program.h"
+#include "tandem/common/format.h"
 #include "tandem/engine/check.h"
 #include "tandem/model/validate.h"
 
@@ -103,10 +103,10 @@ int64_t BoundMinutes(const Deadline& deadline) {
 }
 
 std::string Money(double value, const std::string& currency) {
-  return engine::FormatMoney(value, currency);
+  return FormatMoney(value, currency);
 }
 std::string Count(double value) {
-  return engine::FormatCount(value);
+  return FormatCount(value);
 }
 
 // The promise in words, counting what it covers (a response promise counts its resource's unit).
