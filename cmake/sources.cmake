@@ -12,6 +12,7 @@ set(TANDEM_CORE_SOURCES
   src/engine/measure.cc
   src/engine/order_simulator.cc
   src/engine/plan_demand.cc
+  src/engine/window_demand.cc
   src/engine/random.cc
   src/engine/simulator.cc
   src/engine/start_state.cc

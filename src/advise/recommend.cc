@@ -6,11 +6,10 @@
 #include <map>
 
 #include "advise/search.h"
-#include "engine/compiled_model.h"
-#include "engine/simulator.h"
 #include "tandem/advise/linear_program.h"
 #include "tandem/common/format.h"
 #include "tandem/engine/check.h"
+#include "tandem/engine/window_demand.h"
 #include "tandem/model/validate.h"
 
 namespace tandem {
@@ -710,21 +709,9 @@ Result<Recommendations> Recommender::Run() {
     for (size_t k = 0; k < scenario_.campaigns.size(); ++k) targets.push_back(static_cast<int>(k));
   }
   // The engine's expectation of each campaign's window demand, for the cap allocation.
-  {
-    CheckOptions compile_options;
-    engine::CompiledModel model = engine::Compile(scenario_, compile_options);
-    const engine::RunPlan plan =
-        engine::MakeRunPlan(model, std::vector<char>(model.campaigns.size(), 1));
-    for (int k : targets) {
-      const engine::CompiledCampaign& campaign = model.campaigns[static_cast<size_t>(k)];
-      for (int o : campaign.offerings) {
-        double units = 0;
-        for (int day = campaign.first_day; day <= campaign.last_day; ++day) {
-          units += plan.expected_counts[static_cast<size_t>(o)][static_cast<size_t>(day)];
-        }
-        window_demand_[{k, model.offerings[static_cast<size_t>(o)].id}] = units;
-      }
-    }
+  for (int k : targets) {
+    for (const auto& [offering, units] : ExpectedWindowDemand(scenario_, k))
+      window_demand_[{k, offering}] = units;
   }
 
   Recommendations recommendations;
