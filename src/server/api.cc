@@ -2,36 +2,6 @@
 
 namespace tandem::server {
 
-const char* RoleName(Role role) {
-  switch (role) {
-    case Role::kMarketing:
-      return "marketing";
-    case Role::kOperations:
-      return "operations";
-    case Role::kFinance:
-      return "finance";
-    case Role::kService:
-      return "service";
-    case Role::kAdmin:
-      return "admin";
-  }
-  return "?";
-}
-
-std::optional<Role> ParseRole(const std::string& text) {
-  for (Role role :
-       {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService, Role::kAdmin}) {
-    if (text == RoleName(role)) return role;
-  }
-  return std::nullopt;
-}
-
-const std::vector<Role>& Functions() {
-  static const std::vector<Role> functions = {Role::kMarketing, Role::kOperations, Role::kFinance,
-                                              Role::kService};
-  return functions;
-}
-
 ApiError ApiError::Invalid(std::string message, std::vector<FieldError> fields) {
   return {422, "invalid", std::move(message), std::move(fields)};
 }

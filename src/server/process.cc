@@ -19,19 +19,7 @@ using store::Value;
 
 namespace {
 
-bool Committed(const std::string& state) {
-  return state == "approved" || state == "live" || state == "follow-up" || state == "closed";
-}
-
-bool Rechecked(const std::string& state) {
-  return state == "transfer" || state == "approved" || state == "live";
-}
-
-const std::vector<std::string>& AllStates() {
-  static const std::vector<std::string> states = {"draft", "groundwork", "transfer", "approved",
-                                                  "live",  "follow-up",  "closed"};
-  return states;
-}
+using process::ProcessState;
 
 // Capability as the JSON body had it (for "before" comparisons).
 std::optional<Capability> CapabilityFromBody(const json& body) {
@@ -90,15 +78,6 @@ Outcome<bool> QueueCheck(Connection& c, Service::WriteContext& context, ProcessR
 
 namespace {
 
-json MissingList(const json& section) {
-  json missing = json::array();
-  for (Role role : Functions()) {
-    if (!section.is_object() || !section.contains(RoleName(role)))
-      missing.push_back(RoleName(role));
-  }
-  return missing;
-}
-
 std::string JsonText(const json& value) {
   return value.is_string() ? value.get<std::string>() : std::string();
 }
@@ -151,7 +130,7 @@ CampaignScenario ScenarioForCampaign(const Scenario& full, const Document& docum
                                    if (item.id == campaign) return false;
                                    auto process = processes.find(item.id);
                                    return process == processes.end() ||
-                                          !Committed(process->second.state);
+                                          !process::IsCommitted(process->second.state);
                                  }),
                   campaigns.end());
   out.key = CheckKeyFor(out.scenario, document, check_tag);
@@ -163,7 +142,7 @@ Outcome<bool> Reconcile(Connection& c, Service::WriteContext& context,
                         std::vector<int64_t>* jobs) {
   Service::Snapshot& snapshot = context.snapshot;
   for (auto& [id, process] : snapshot.processes) {
-    if (process.state == "closed") continue;
+    if (process.state == ProcessState::kClosed) continue;
     const Campaign* campaign = scenario.FindCampaign(id);
     if (!campaign) continue;
     // A capability that now supports a claim the campaign does not make yet: to marketing.
@@ -176,7 +155,7 @@ Outcome<bool> Reconcile(Connection& c, Service::WriteContext& context,
         list.insert(list.end(), alerts.begin(), alerts.end());
       }
     }
-    if (process.state == "draft" || process.state == "follow-up") continue;
+    if (process.state == ProcessState::kDraft || process.state == ProcessState::kFollowUp) continue;
     const std::map<Role, std::string> hashes = BasisHashes(scenario, *campaign, snapshot.doc);
     bool signoff_withdrawn = false;
     for (Role role : Functions()) {
@@ -196,8 +175,8 @@ Outcome<bool> Reconcile(Connection& c, Service::WriteContext& context,
                                   {"change", context.target}}});
       }
     }
-    if (process.state == "approved" && signoff_withdrawn) {
-      process.state = "transfer";
+    if (process.state == ProcessState::kApproved && signoff_withdrawn) {
+      process.state = ProcessState::kTransfer;
       process.data["override"] = nullptr;
       process.data["approved"] = nullptr;
       process.data["handover"] = nullptr;
@@ -208,14 +187,14 @@ Outcome<bool> Reconcile(Connection& c, Service::WriteContext& context,
            "state",
            {{"reason", "a sign-off was withdrawn"}, {"change", context.target}}});
     }
-    if (!Rechecked(process.state)) continue;
+    if (!process::IsRechecked(process.state)) continue;
     const CampaignScenario check =
         ScenarioForCampaign(scenario, snapshot.doc, snapshot.processes, id, context.check_tag);
     const json& current = process.data["check"];
     if (current.is_object() && current.value("key", "") == check.key &&
         current.value("status", "") != "failed") {
       // Entering transfer with this content's check already done: counter-proposals now.
-      if (process.state == "transfer" && current.value("status", "") == "done") {
+      if (process.state == ProcessState::kTransfer && current.value("status", "") == "done") {
         const std::string verdict = current.value("verdict", "go");
         Outcome<bool> recommend =
             QueueRecommendAfterCheck(c, snapshot.workspace, id, process.data, check.key, verdict,
@@ -230,7 +209,7 @@ Outcome<bool> Reconcile(Connection& c, Service::WriteContext& context,
     // still counts as approved for the "verdict worsened" alert.
     auto old = before.processes.find(id);
     process.data["check"]["state_at_change"] =
-        old != before.processes.end() ? old->second.state : process.state;
+        process::StateName(old != before.processes.end() ? old->second.state : process.state);
     context.audit.push_back(
         {id,
          context.actor.name,
@@ -239,407 +218,6 @@ Outcome<bool> Reconcile(Connection& c, Service::WriteContext& context,
          {{"key", check.key}, {"job", process.data["check"]["job"]}, {"cause", context.cause}}});
   }
   return true;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading the process
-
-namespace {
-
-json ProcessView(const ProcessRow& process, const json* campaign_body,
-                 const std::optional<JobRunner::Progress>& progress) {
-  json view = {{"campaign", process.campaign},
-               {"state", process.state},
-               {"version", process.version},
-               {"confirmations", process.data["confirmations"]},
-               {"missing_confirmations", MissingList(process.data["confirmations"])},
-               {"signoffs", process.data["signoffs"]},
-               {"missing_signoffs", MissingList(process.data["signoffs"])},
-               {"check", process.data["check"]},
-               {"override", process.data["override"]},
-               {"approved", process.data["approved"]},
-               {"handover_ready", !process.data["handover"].is_null()},
-               {"review", process.data["review"]},
-               {"recommend",
-                process.data.contains("recommend") ? process.data["recommend"] : json(nullptr)}};
-  if (progress && view["check"].is_object()) {
-    view["check"]["progress"] = {
-        {"done", progress->done}, {"total", progress->total}, {"running", progress->running}};
-  }
-  if (campaign_body && campaign_body->is_object()) {
-    view["name"] = campaign_body->value("name", "");
-    if (campaign_body->contains("window")) view["window"] = (*campaign_body)["window"];
-  }
-  json next = json::array();
-  const std::string& state = process.state;
-  if (state == "draft") next = {"groundwork"};
-  if (state == "groundwork") next = {"transfer", "draft"};
-  if (state == "transfer") next = {"approved", "groundwork"};
-  if (state == "approved") next = {"live", "transfer"};
-  if (state == "live") next = {"follow-up"};
-  if (state == "follow-up") next = {"closed"};
-  view["next"] = next;
-  return view;
-}
-
-}  // namespace
-
-Outcome<Reply> Service::ListProcesses(const Actor&, const std::string& ws) {
-  return ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
-    Reply reply;
-    reply.body = {{"items", json::array()}};
-    for (const Entity* entity : Ordered(snapshot.doc)) {
-      if (entity->kind != "campaigns") continue;
-      auto process = snapshot.processes.find(entity->key);
-      if (process == snapshot.processes.end()) continue;
-      json view = ProcessView(process->second, &entity->body, std::nullopt);
-      reply.body["items"].push_back(
-          {{"campaign", view["campaign"]},
-           {"name", view.value("name", "")},
-           {"window", view.value("window", json(nullptr))},
-           {"state", view["state"]},
-           {"version", view["version"]},
-           {"verdict", view["check"].is_object() ? view["check"].value("verdict", json(nullptr))
-                                                 : json(nullptr)},
-           {"check_status", view["check"].is_object() ? view["check"]["status"] : json(nullptr)},
-           {"missing_confirmations", view["missing_confirmations"]},
-           {"missing_signoffs", view["missing_signoffs"]}});
-    }
-    return reply;
-  });
-}
-
-Outcome<Reply> Service::GetProcess(const Actor&, const std::string& ws,
-                                   const std::string& campaign) {
-  return ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
-    auto process = snapshot.processes.find(campaign);
-    const Entity* entity = snapshot.Find("campaigns", campaign);
-    if (process == snapshot.processes.end() || !entity)
-      return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
-    std::optional<JobRunner::Progress> progress;
-    const json& check = process->second.data["check"];
-    if (runner_ && check.is_object() && check.contains("job"))
-      progress = runner_->Get(check["job"].get<int64_t>());
-    Reply reply;
-    reply.version = process->second.version;
-    reply.body = ProcessView(process->second, &entity->body, progress);
-    return reply;
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Acting on the process
-
-Outcome<ProcessRow*> FindProcess(Service::Snapshot& snapshot, const std::string& ws,
-                                 const std::string& campaign) {
-  auto process = snapshot.processes.find(campaign);
-  if (process == snapshot.processes.end())
-    return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
-  return &process->second;
-}
-
-Reply ProcessReply(const ProcessRow& process, const json* body) {
-  Reply reply;
-  reply.body = ProcessView(process, body, std::nullopt);
-  reply.version = process.version + 1;  // the version after this write
-  reply.body["version"] = *reply.version;
-  return reply;
-}
-
-namespace {
-
-Outcome<Role> FunctionFor(const Actor& actor, const std::string& function, const char* what) {
-  const std::optional<Role> role = ParseRole(function);
-  if (!role || *role == Role::kAdmin) {
-    return ApiError::NotFound("no function '" + function +
-                              "'; functions: marketing, operations, finance, service");
-  }
-  if (actor.role != *role) {
-    return ApiError::Forbidden(std::string(RoleName(actor.role)) + " cannot " + what + " for " +
-                               function);
-  }
-  return *role;
-}
-
-}  // namespace
-
-Outcome<Reply> Service::Transition(const Actor& actor, const std::string& ws,
-                                   const std::string& campaign, const json& body,
-                                   std::optional<int64_t> if_match) {
-  if (actor.role != Role::kMarketing && actor.role != Role::kAdmin) {
-    return ApiError::Forbidden(
-        "only marketing (the campaign owner) and admin move a campaign through the process");
-  }
-  if (!body.is_object() || !body.contains("to") || !body["to"].is_string()) {
-    return ApiError::Field("to", "missing", "the state to move to");
-  }
-  const std::string to = body["to"];
-  if (std::find(AllStates().begin(), AllStates().end(), to) == AllStates().end()) {
-    return ApiError::Field("to", "unknown state '" + to + "'",
-                           "draft, groundwork, transfer, approved, live, follow-up, closed");
-  }
-  if (to == "approved")
-    return ApiError::Field("to", "approval has its own action", "POST .../approve");
-  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
-    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
-    if (!found.ok()) return found.error();
-    ProcessRow& process = *found.value();
-    if (if_match && *if_match != process.version) {
-      return ApiError::Conflict("the process is at version " + std::to_string(process.version),
-                                "If-Match");
-    }
-    const std::string from = process.state;
-    const std::set<std::pair<std::string, std::string>> edges = {
-        {"draft", "groundwork"},    {"groundwork", "draft"}, {"groundwork", "transfer"},
-        {"transfer", "groundwork"}, {"approved", "live"},    {"approved", "transfer"},
-        {"live", "follow-up"},      {"follow-up", "closed"}};
-    if (!edges.count({from, to})) {
-      return ApiError::Conflict("a campaign in " + from + " cannot move to " + to, "to");
-    }
-    if (to == "transfer" && from == "groundwork") {
-      const json missing = MissingList(process.data["confirmations"]);
-      if (!missing.empty()) {
-        ApiError error = ApiError::Conflict(
-            "groundwork is not complete: confirmations missing from " + missing.dump());
-        for (const json& name : missing)
-          error.fields.push_back({"confirmations." + name.get<std::string>(), "missing", "", ""});
-        return error;
-      }
-    }
-    if (to == "closed") {
-      if (!body.contains("review") || !body["review"].is_string() ||
-          body["review"].get<std::string>().empty()) {
-        return ApiError::Field("review", "closing needs the post-campaign review", "a text");
-      }
-      process.data["review"] = {{"by", actor.name}, {"at", context.now}, {"text", body["review"]}};
-    }
-    if (to == "groundwork" && from == "transfer") process.data["signoffs"] = json::object();
-    if (from == "approved" && to == "transfer") {
-      process.data["signoffs"] = json::object();
-      process.data["approved"] = nullptr;
-      process.data["override"] = nullptr;
-      process.data["handover"] = nullptr;
-    }
-    process.state = to;
-    context.target = "state";
-    context.audit.push_back(
-        {campaign, actor.name, "transition", "state", {{"from", from}, {"to", to}}});
-    return ProcessReply(process, nullptr);
-  });
-}
-
-Outcome<Reply> Service::Confirm(const Actor& actor, const std::string& ws,
-                                const std::string& campaign, const std::string& function,
-                                const json& body) {
-  Outcome<Role> role = FunctionFor(actor, function, "confirm");
-  if (!role.ok()) return role.error();
-  if (!body.is_object()) return ApiError::Field("(body)", "must be an object", "{note}");
-  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
-    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
-    if (!found.ok()) return found.error();
-    ProcessRow& process = *found.value();
-    if (process.state != "groundwork" && process.state != "transfer") {
-      return ApiError::Conflict(
-          "confirmations are given in groundwork (the campaign is " + process.state + ")", "state");
-    }
-    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
-    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
-    const Campaign* item = scenario.value().FindCampaign(campaign);
-    if (!item) return ApiError::NotFound("no campaign '" + campaign + "'");
-    const std::string basis =
-        BasisHashes(scenario.value(), *item, context.snapshot.doc).at(role.value());
-    process.data["confirmations"][function] = {{"by", actor.name},
-                                               {"at", context.now},
-                                               {"note", body.value("note", "")},
-                                               {"basis", basis}};
-    context.audit.push_back(
-        {campaign, actor.name, "confirm", function, {{"note", body.value("note", "")}}});
-    return ProcessReply(process, nullptr);
-  });
-}
-
-Outcome<Reply> Service::Unconfirm(const Actor& actor, const std::string& ws,
-                                  const std::string& campaign, const std::string& function) {
-  Outcome<Role> role = FunctionFor(actor, function, "withdraw a confirmation");
-  if (!role.ok()) return role.error();
-  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
-    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
-    if (!found.ok()) return found.error();
-    ProcessRow& process = *found.value();
-    if (!process.data["confirmations"].contains(function))
-      return ApiError::NotFound(function + " has not confirmed");
-    process.data["confirmations"].erase(function);
-    context.audit.push_back({campaign,
-                             actor.name,
-                             "withdraw-confirmation",
-                             function,
-                             {{"reason", "by " + actor.name}}});
-    return ProcessReply(process, nullptr);
-  });
-}
-
-Outcome<Reply> Service::SignOff(const Actor& actor, const std::string& ws,
-                                const std::string& campaign, const std::string& function,
-                                const json& body) {
-  Outcome<Role> role = FunctionFor(actor, function, "sign off");
-  if (!role.ok()) return role.error();
-  if (!body.is_object() || !body.contains("check") || !body["check"].is_string()) {
-    return ApiError::Field("check", "missing", "the key of the check result you reviewed");
-  }
-  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
-    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
-    if (!found.ok()) return found.error();
-    ProcessRow& process = *found.value();
-    if (process.state != "transfer") {
-      return ApiError::Conflict(
-          "sign-offs are given in transfer (the campaign is " + process.state + ")", "state");
-    }
-    const json& check = process.data["check"];
-    if (!check.is_object() || check.value("status", "") != "done") {
-      return ApiError::Conflict("the check has not finished; sign off on its result", "check");
-    }
-    if (check.value("key", "") != body["check"].get<std::string>()) {
-      return ApiError::Conflict(
-          "the check you reviewed is not the current one (" + check.value("key", "") + ")",
-          "check");
-    }
-    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
-    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
-    const Campaign* item = scenario.value().FindCampaign(campaign);
-    if (!item) return ApiError::NotFound("no campaign '" + campaign + "'");
-    const std::string basis =
-        BasisHashes(scenario.value(), *item, context.snapshot.doc).at(role.value());
-    process.data["signoffs"][function] = {
-        {"by", actor.name}, {"at", context.now},     {"comment", body.value("comment", "")},
-        {"basis", basis},   {"check", check["key"]}, {"verdict", check.value("verdict", "")}};
-    context.audit.push_back({campaign,
-                             actor.name,
-                             "signoff",
-                             function,
-                             {{"check", check["key"]},
-                              {"verdict", check.value("verdict", "")},
-                              {"comment", body.value("comment", "")}}});
-    return ProcessReply(process, nullptr);
-  });
-}
-
-Outcome<Reply> Service::WithdrawSignOff(const Actor& actor, const std::string& ws,
-                                        const std::string& campaign, const std::string& function) {
-  Outcome<Role> role = FunctionFor(actor, function, "withdraw a sign-off");
-  if (!role.ok()) return role.error();
-  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
-    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
-    if (!found.ok()) return found.error();
-    ProcessRow& process = *found.value();
-    if (!process.data["signoffs"].contains(function))
-      return ApiError::NotFound(function + " has not signed off");
-    if (process.state != "transfer") {
-      return ApiError::Conflict(
-          "sign-offs are withdrawn in transfer (the campaign is " + process.state + ")", "state");
-    }
-    process.data["signoffs"].erase(function);
-    context.audit.push_back(
-        {campaign, actor.name, "withdraw-signoff", function, {{"reason", "by " + actor.name}}});
-    return ProcessReply(process, nullptr);
-  });
-}
-
-Outcome<Reply> Service::Approve(const Actor& actor, const std::string& ws,
-                                const std::string& campaign, const json& body) {
-  if (actor.role != Role::kMarketing && actor.role != Role::kAdmin) {
-    return ApiError::Forbidden("only marketing (the campaign owner) and admin approve");
-  }
-  if (!body.is_object() || !body.contains("check") || !body["check"].is_string()) {
-    return ApiError::Field("check", "missing", "the key of the check result approved");
-  }
-  std::string reason;
-  if (body.contains("override")) {
-    if (!body["override"].is_object() || !body["override"].contains("reason") ||
-        !body["override"]["reason"].is_string() ||
-        body["override"]["reason"].get<std::string>().size() < 10) {
-      return ApiError::Field("override.reason", "an override needs a reason",
-                             "at least 10 characters");
-    }
-    reason = body["override"]["reason"];
-  }
-  const std::string today = [&] {
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(options_.clock());
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
-    char buffer[16];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-    return std::string(buffer);
-  }();
-  std::optional<json> result_body;
-  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
-    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
-    if (!found.ok()) return found.error();
-    ProcessRow& process = *found.value();
-    if (process.state != "transfer")
-      return ApiError::Conflict(
-          "only a campaign in transfer is approved (it is " + process.state + ")", "state");
-    const json& check = process.data["check"];
-    if (!check.is_object() || check.value("status", "") != "done")
-      return ApiError::Conflict("the check has not finished", "check");
-    if (check.value("key", "") != body["check"].get<std::string>()) {
-      return ApiError::Conflict(
-          "the check approved is not the current one (" + check.value("key", "") + ")", "check");
-    }
-    const json missing = MissingList(process.data["signoffs"]);
-    if (!missing.empty()) {
-      ApiError error = ApiError::Conflict("sign-offs missing from " + missing.dump());
-      for (const json& name : missing)
-        error.fields.push_back({"signoffs." + name.get<std::string>(), "missing", "", ""});
-      return error;
-    }
-    const std::string verdict = check.value("verdict", "no-go");
-    if (verdict != "go" && reason.empty()) {
-      return ApiError::Conflict(
-          "the verdict is " + verdict + "; approving needs an explicit override with a reason",
-          "override.reason");
-    }
-    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
-    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
-    const Campaign* item = scenario.value().FindCampaign(campaign);
-    if (!item) return ApiError::NotFound("no campaign '" + campaign + "'");
-    if (item->announce.ToString() < today) {
-      return ApiError::Conflict("the campaign was announced on " + item->announce.ToString() +
-                                    "; approval must come before the announcement",
-                                "announce");
-    }
-    // The stored result of the current check (the key names it) gives the hand-over.
-    Outcome<std::optional<json>> stored =
-        LoadResult(*context.connection, check["key"].get<std::string>());
-    if (!stored.ok()) return stored.error();
-    if (!stored.value())
-      return ApiError::Conflict("the check result is no longer stored; run the check again",
-                                "check");
-    const std::optional<CheckSummary> summary = SummaryFor(*stored.value(), campaign);
-    if (!summary) return ApiError::Internal("the check result has no campaign " + campaign);
-    process.state = "approved";
-    process.data["approved"] = {
-        {"by", actor.name}, {"at", context.now}, {"verdict", verdict}, {"check", check["key"]}};
-    if (verdict != "go") {
-      process.data["override"] = {
-          {"by", actor.name}, {"at", context.now}, {"reason", reason}, {"verdict", verdict}};
-      context.audit.push_back(
-          {campaign,
-           actor.name,
-           "override",
-           "verdict",
-           {{"verdict", verdict}, {"reason", reason}, {"check", check["key"]}}});
-    } else {
-      process.data["override"] = nullptr;
-    }
-    process.data["handover"] = BuildHandover(summary->campaign, *item);
-    context.audit.push_back(
-        {campaign,
-         actor.name,
-         "approve",
-         "state",
-         {{"verdict", verdict}, {"check", check["key"]}, {"override", !reason.empty()}}});
-    return ProcessReply(process, nullptr);
-  });
 }
 
 Outcome<Reply> Service::Handover(const Actor& actor, const std::string& ws,
@@ -956,7 +534,7 @@ void Service::RunJob(int64_t job, const JobRunner::ProgressFn& progress) {
     if (!processes.ok()) return processes.error();
     for (const store::Row& row : processes.value().rows) {
       const std::string id = row.Text(0);
-      std::string state = row.Text(1);
+      ProcessState state = process::ParseState(row.Text(1)).value_or(ProcessState::kDraft);
       json data = json::parse(row.Text(2), nullptr, false);
       if (!data["check"].is_object() || data["check"].value("key", "") != key) continue;
       if (data["check"].value("status", "") == "done") continue;
@@ -997,28 +575,29 @@ void Service::RunJob(int64_t job, const JobRunner::ProgressFn& progress) {
                          name,
                          {{"reason", "the verdict changed to " + summary->verdict}, {"key", key}}});
       }
-      if (withdrawn && state == "approved") {
-        state = "transfer";
+      if (withdrawn && state == ProcessState::kApproved) {
+        state = ProcessState::kTransfer;
         data["override"] = nullptr;
         data["approved"] = nullptr;
         data["handover"] = nullptr;
         audit.push_back(
             {id, "tandem", "return-to-transfer", "state", {{"reason", "the verdict changed"}}});
       }
-      if (state == "transfer") {
+      if (state == ProcessState::kTransfer) {
         Outcome<bool> recommend = QueueRecommendAfterCheck(c, ws, id, data, key, summary->verdict,
                                                            now, &recommend_jobs, &audit);
         if (!recommend.ok()) return Error::Internal(recommend.error().message);
       }
       const std::string cause = data["check"].value("cause", "manual");
-      const std::string state_for_alerts = data["check"].value("state_at_change", row.Text(1));
+      const ProcessState state_for_alerts =
+          process::ParseState(data["check"].value("state_at_change", row.Text(1))).value_or(state);
       std::vector<AlertDraft> alerts =
           AlertsForResult(id, state_for_alerts, cause, Campaign{}, summary->campaign,
                           before ? &*before : nullptr, key);
       Result<Rows> updated = c.Query(
           "UPDATE processes SET state = $1, data = $2, version = version + 1, updated_at = $3 "
           "WHERE workspace_id = $4 AND campaign = $5 AND version = $6",
-          {state, data.dump(), now, ws, id, row.Int(3)});
+          {process::StateName(state), data.dump(), now, ws, id, row.Int(3)});
       if (!updated.ok()) return updated.error();
       if (updated.value().affected != 1)
         return Error::Internal("process changed during completion");

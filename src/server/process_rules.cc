@@ -192,12 +192,6 @@ std::optional<CheckSummary> SummaryFor(const json& result, const std::string& ca
   return std::nullopt;
 }
 
-int VerdictRank(const std::string& verdict) {
-  if (verdict == "go") return 0;
-  if (verdict == "at-risk") return 1;
-  return 2;
-}
-
 json BuildHandover(const json& campaign_result, const Campaign& campaign) {
   json plan = json::array();
   if (campaign_result.contains("checks")) {
@@ -271,7 +265,7 @@ json BuildHandover(const json& campaign_result, const Campaign& campaign) {
       {"service", {{"promises", wording}}}};
 }
 
-std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, const std::string& state,
+std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, process::ProcessState state,
                                         const std::string& cause, const Campaign& campaign,
                                         const json& now, const json* before,
                                         const std::string& key) {
@@ -279,13 +273,16 @@ std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, const st
   const std::string verdict = now.value("verdict", "no-go");
   const std::string tag = campaign_id + ":" + key.substr(0, 16);
   // Everyone: an approved or live campaign whose verdict worsened.
-  if (before && (state == "approved" || state == "live")) {
+  if (before &&
+      (state == process::ProcessState::kApproved || state == process::ProcessState::kLive)) {
     const std::string old_verdict = before->value("verdict", "go");
-    if (VerdictRank(verdict) > VerdictRank(old_verdict)) {
+    // An unknown verdict reads as no-go.
+    if (process::IsWorse(process::ParseVerdict(verdict).value_or(Verdict::kNoGo),
+                         process::ParseVerdict(old_verdict).value_or(Verdict::kNoGo))) {
       alerts.push_back({"all",
                         "verdict-worsened",
-                        "Campaign " + campaign_id + " (" + state + ") is now " + verdict +
-                            ", was " + old_verdict,
+                        "Campaign " + campaign_id + " (" + process::StateName(state) + ") is now " +
+                            verdict + ", was " + old_verdict,
                         {{"from", old_verdict}, {"to", verdict}},
                         "verdict-worsened:" + tag});
     }

@@ -13,6 +13,7 @@
 
 #include "server/scenario_doc.h"
 #include "tandem/model/scenario.h"
+#include "tandem/process/process.h"
 #include "tandem/server/api.h"
 
 namespace tandem::server {
@@ -48,9 +49,6 @@ struct CheckSummary {
 };
 std::optional<CheckSummary> SummaryFor(const nlohmann::json& result, const std::string& campaign);
 
-// Verdict order: go < at-risk < no-go. Unknown reads as no-go.
-int VerdictRank(const std::string& verdict);
-
 // The hand-over on approval: per throughput resource and ISO week the capacity plan from the
 // check's daily series (capacity, expected work p50/p95 with and without the campaign, the
 // shortfall at p95), the campaign's bookings, and the approved promise wording for marketing
@@ -67,7 +65,7 @@ struct AlertDraft {
 };
 // `cause` is what triggered the re-check: "campaign", "resource", "capability", "settings",
 // "offering", "manual", "transfer". `state` the campaign's state.
-std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, const std::string& state,
+std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, process::ProcessState state,
                                         const std::string& cause, const Campaign& campaign,
                                         const nlohmann::json& now, const nlohmann::json* before,
                                         const std::string& key);

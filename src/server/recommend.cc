@@ -405,7 +405,7 @@ Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws,
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
     ProcessRow& process = *found.value();
-    if (process.state == "closed")
+    if (process.state == process::ProcessState::kClosed)
       return ApiError::Conflict("campaign " + campaign + " is closed", "state");
     Entity* entity = context.snapshot.Find("campaigns", campaign);
     if (!entity) return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
@@ -485,7 +485,7 @@ Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws,
           "option " + std::to_string(number) +
           " could not be written into the workspace exactly as it was checked; nothing changed");
     }
-    const std::string state_before = process.state;
+    const std::string state_before = process::StateName(process.state);
     std::vector<int64_t> jobs;
     Outcome<bool> queued = QueueCheck(*context.connection, context, process, recheck.key, &jobs);
     if (!queued.ok()) return queued.error();

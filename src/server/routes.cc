@@ -219,15 +219,34 @@ std::vector<Route> BuildRoutes() {
       "Process", [](Service& s, const ApiRequest& r) {
         return s.SignOff(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"), r.body);
       });
+  add("POST", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}/refuse", "process",
+      "refuse to sign off for your function, with a reason the campaign owner answers (transfer)",
+      kFunctions, "Objection", "Process", [](Service& s, const ApiRequest& r) {
+        return s.Review(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"),
+                        process::SignOffKind::kRefuse, r.body);
+      });
+  add("POST", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}/request-changes", "process",
+      "ask for changes before your function signs off, with a reason the campaign owner answers "
+      "(transfer)",
+      kFunctions, "Objection", "Process", [](Service& s, const ApiRequest& r) {
+        return s.Review(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"),
+                        process::SignOffKind::kRequestChanges, r.body);
+      });
+  add("POST", "/api/workspaces/{ws}/campaigns/{id}/objections/{function}/answer", "process",
+      "answer a function's refusal or request for changes (the campaign owner)",
+      {Role::kMarketing, Role::kAdmin}, "Answer", "Process", [](Service& s, const ApiRequest& r) {
+        return s.AnswerObjection(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"), r.body);
+      });
   add("DELETE", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}", "process",
       "withdraw your function's sign-off", kFunctions, "", "Process",
       [](Service& s, const ApiRequest& r) {
         return s.WithdrawSignOff(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/approve", "process",
-      "approve a campaign (all four sign-offs; a verdict other than go needs an override with a "
-      "reason)",
-      {Role::kMarketing, Role::kAdmin}, "Approve", "Process", [](Service& s, const ApiRequest& r) {
+      "approve a campaign (all four sign-offs; a go verdict by marketing or admin, any other "
+      "verdict only by an override with a reason, by finance or admin)",
+      {Role::kMarketing, Role::kFinance, Role::kAdmin}, "Approve", "Process",
+      [](Service& s, const ApiRequest& r) {
         return s.Approve(r.actor, P(r, "ws"), P(r, "id"), r.body);
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/check", "checks",
@@ -287,6 +306,20 @@ std::vector<Route> BuildRoutes() {
         return s.GetJob(r.actor, *job);
       });
   return routes;
+}
+
+// The states a plain move reaches (the process core's table), in process order.
+json MoveTargets() {
+  json targets = json::array();
+  for (process::ProcessState state : process::AllStates()) {
+    for (const process::Transition& row : process::Transitions()) {
+      if (row.action == process::Action::kMove && row.to == state) {
+        targets.push_back(process::StateName(state));
+        break;
+      }
+    }
+  }
+  return targets;
 }
 
 json Ref(const std::string& schema) {
@@ -376,15 +409,18 @@ json Schemas() {
        {{"type", "object"},
         {"required", {"to"}},
         {"properties",
-         {{"to",
-           {{"type", "string"},
-            {"enum", {"draft", "groundwork", "transfer", "live", "follow-up", "closed"}}}},
+         {{"to", {{"type", "string"}, {"enum", MoveTargets()}}},
           {"review", {{"type", "string"}, {"description", "required when closing"}}}}}}},
       {"Note", {{"type", "object"}, {"properties", {{"note", string}}}}},
       {"SignOff",
        {{"type", "object"},
         {"required", {"check"}},
         {"properties", {{"check", string}, {"comment", string}}}}},
+      {"Objection",
+       {{"type", "object"},
+        {"required", {"check", "reason"}},
+        {"properties", {{"check", string}, {"reason", string}}}}},
+      {"Answer", {{"type", "object"}, {"required", {"text"}}, {"properties", {{"text", string}}}}},
       {"Approve",
        {{"type", "object"},
         {"required", {"check"}},
@@ -402,8 +438,18 @@ json Schemas() {
           {"signoffs", {{"type", "object"}}},
           {"missing_signoffs", {{"type", "array"}, {"items", string}}},
           {"check", Ref("Check")},
+          {"objections",
+           {{"type", "object"},
+            {"description",
+             "per function, an open refusal or request for changes: kind, reason, answer"}}},
           {"override", {{"type", "object"}}},
-          {"next", {{"type", "array"}, {"items", string}}}}}}},
+          {"next", {{"type", "array"}, {"items", string}}},
+          {"actions",
+           {{"type", "array"},
+            {"description",
+             "what the reader may do now (the process core's table): action, to, function, "
+             "allowed, needs_text and, when not allowed, the reason"},
+            {"items", {{"type", "object"}}}}}}}}},
       {"Check",
        {{"type", "object"},
         {"properties",

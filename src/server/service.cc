@@ -508,8 +508,11 @@ Outcome<Service::Snapshot> LoadSnapshot(Connection& c, const std::string& ws) {
       c.Query("SELECT campaign, state, data, version FROM processes WHERE workspace_id = $1", {ws});
   if (!processes.ok()) return ApiError::Internal(processes.error().ToString());
   for (const store::Row& row : processes.value().rows) {
-    ProcessRow process{row.Text(0), row.Text(1), json::parse(row.Text(2), nullptr, false),
-                       row.Int(3)};
+    // A state the core does not know cannot have been written by this server: read as draft,
+    // the state in which nothing is committed.
+    ProcessRow process{row.Text(0),
+                       process::ParseState(row.Text(1)).value_or(process::ProcessState::kDraft),
+                       json::parse(row.Text(2), nullptr, false), row.Int(3)};
     snapshot.processes[process.campaign] = std::move(process);
   }
   return snapshot;
@@ -606,13 +609,14 @@ Outcome<bool> Persist(Connection& c, const Service::Snapshot& before,
       Result<Rows> rows = c.Query(
           "INSERT INTO processes (workspace_id, campaign, state, data, version, updated_at) VALUES "
           "($1, $2, $3, $4, 1, $5)",
-          {ws, campaign, process.state, process.data.dump(), now});
+          {ws, campaign, process::StateName(process.state), process.data.dump(), now});
       if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
     } else if (old->second.state != process.state || old->second.data != process.data) {
       Result<Rows> rows = c.Query(
           "UPDATE processes SET state = $1, data = $2, version = version + 1, updated_at = $3 "
           "WHERE workspace_id = $4 AND campaign = $5 AND version = $6",
-          {process.state, process.data.dump(), now, ws, campaign, old->second.version});
+          {process::StateName(process.state), process.data.dump(), now, ws, campaign,
+           old->second.version});
       if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
       if (rows.value().affected != 1) return conflict("the process of " + campaign);
     }
@@ -695,8 +699,7 @@ Outcome<Reply> Service::Write(const Actor& actor, const std::string& ws, const s
       if (error.code == ErrorCode::kInternal) return abort(ApiError::Internal(error.ToString()));
       std::vector<FieldError> fields =
           DiagnosticsToFields(error.diagnostics, context.snapshot.doc, context.kind, context.key);
-      if (fields.empty())
-        fields.push_back({context.kind.empty() ? "(body)" : "(body)", error.message, "", ""});
+      if (fields.empty()) fields.push_back({"(body)", error.message, "", ""});
       return abort(
           ApiError::Invalid("the change would make the workspace invalid", std::move(fields)));
     }
@@ -711,7 +714,7 @@ Outcome<Reply> Service::Write(const Actor& actor, const std::string& ws, const s
         return abort(ApiError::Internal("the process vanished"));
       const Entity* entity = context.snapshot.Find("campaigns", context.reply_process);
       const int http_status = reply.status;
-      reply = ProcessReply(process->second, entity ? &entity->body : nullptr);
+      reply = ProcessReply(process->second, entity ? &entity->body : nullptr, context);
       reply.status = http_status;
     }
     Outcome<bool> persisted = Persist(c, before, context.snapshot, actor.name, context.now);
@@ -1061,7 +1064,8 @@ Outcome<Reply> Service::PutEntity(const Actor& actor, const std::string& ws,
           if (!matched.ok()) return matched.error();
           if (kind == "campaigns") {
             auto process = context.snapshot.processes.find(id);
-            if (process != context.snapshot.processes.end() && process->second.state == "closed") {
+            if (process != context.snapshot.processes.end() &&
+                process->second.state == process::ProcessState::kClosed) {
               return ApiError::Conflict("campaign " + id + " is closed", "state");
             }
           }
@@ -1092,7 +1096,8 @@ Outcome<Reply> Service::PutEntity(const Actor& actor, const std::string& ws,
                                    {{"after", body}}});
           context.target = kind + "/" + id;
           if (kind == "campaigns") {
-            context.snapshot.processes[id] = ProcessRow{id, "draft", NewProcessData(), 0};
+            context.snapshot.processes[id] =
+                ProcessRow{id, process::ProcessState::kDraft, NewProcessData(), 0};
           }
           reply.status = 201;
         }
@@ -1123,10 +1128,12 @@ Outcome<Reply> Service::DeleteEntity(const Actor& actor, const std::string& ws,
         if (!matched.ok()) return matched.error();
         if (kind == "campaigns") {
           auto process = context.snapshot.processes.find(id);
-          if (process != context.snapshot.processes.end() && process->second.state != "draft") {
-            return ApiError::Conflict(
-                "campaign " + id + " is " + process->second.state + "; only drafts are deleted",
-                "state");
+          if (process != context.snapshot.processes.end() &&
+              process->second.state != process::ProcessState::kDraft) {
+            return ApiError::Conflict("campaign " + id + " is " +
+                                          process::StateName(process->second.state) +
+                                          "; only drafts are deleted",
+                                      "state");
           }
           context.snapshot.processes.erase(id);
         }
@@ -1364,9 +1371,10 @@ Outcome<Reply> Service::Import(const Actor& actor, const std::string& ws, const 
       if (entity.kind == "campaigns") campaigns.insert(entity.key);
     }
     for (const auto& [campaign, process] : snapshot.processes) {
-      if (!campaigns.count(campaign) && process.state != "draft") {
-        return ApiError::Conflict(
-            "campaign " + campaign + " is " + process.state + " and would be removed", "campaigns");
+      if (!campaigns.count(campaign) && process.state != process::ProcessState::kDraft) {
+        return ApiError::Conflict("campaign " + campaign + " is " +
+                                      process::StateName(process.state) + " and would be removed",
+                                  "campaigns");
       }
     }
     for (auto it = snapshot.processes.begin(); it != snapshot.processes.end();) {
@@ -1374,7 +1382,8 @@ Outcome<Reply> Service::Import(const Actor& actor, const std::string& ws, const 
     }
     for (const std::string& campaign : campaigns) {
       if (!snapshot.processes.count(campaign))
-        snapshot.processes[campaign] = ProcessRow{campaign, "draft", NewProcessData(), 0};
+        snapshot.processes[campaign] =
+            ProcessRow{campaign, process::ProcessState::kDraft, NewProcessData(), 0};
     }
     // Keep the versions of unchanged entries; everything else is replaced.
     std::vector<Entity> entities;

@@ -20,7 +20,7 @@ namespace tandem::server {
 // the override and the hand-over (see NewProcessData).
 struct ProcessRow {
   std::string campaign;
-  std::string state;
+  process::ProcessState state = process::ProcessState::kDraft;
   nlohmann::json data;
   int64_t version = 0;
 };
@@ -128,8 +128,17 @@ Outcome<bool> QueueCheck(store::Connection& c, Service::WriteContext& context, P
 Outcome<std::optional<nlohmann::json>> LoadResult(store::Connection& c, const std::string& key);
 Outcome<ProcessRow*> FindProcess(Service::Snapshot& snapshot, const std::string& ws,
                                  const std::string& campaign);
-// The process as GET .../process shows it, at the version after the current write.
-Reply ProcessReply(const ProcessRow& process, const nlohmann::json* campaign_body);
+// What the process core decides on: the stored process, the campaign's entry (its window and
+// announce date) and the time now (as Service::Now writes it; its date is "today").
+process::ProcessFacts FactsFor(const ProcessRow& process, const nlohmann::json* campaign_body,
+                               const std::string& now);
+// The core's refusal as the API reports it (403, 409 with the fields, 400 for a missing text).
+ApiError RefusalError(const process::Refusal& refusal);
+// The process as GET .../process shows it to the writing actor (with the actions it may take),
+// at the version after the current write. `view_body`: the campaign entry whose name and window
+// the view shows (null: none).
+Reply ProcessReply(const ProcessRow& process, const nlohmann::json* view_body,
+                   const Service::WriteContext& context);
 
 // Counter-proposals. Their key: SHA-256 of a version tag, the campaign's id and its check key
 // (the check scenario of two committed campaigns can be the same; their counter-proposals are

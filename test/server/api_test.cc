@@ -219,7 +219,9 @@ TEST_P(ApiTest, FourRolesTakeGreenleafFromDraftToApprovedThroughTheApiAlone) {
     json approval = {{"check", key}};
     if (verdict != "go")
       approval["override"] = {{"reason", "accepted by all four functions in the review"}};
-    Response approved = As(Role::kMarketing, "POST", base + "/approve", approval);
+    // A verdict other than go is approved by another function than the owner (issue 13).
+    Response approved = As(verdict == "go" ? Role::kMarketing : Role::kFinance, "POST",
+                           base + "/approve", approval);
     ASSERT_EQ(approved.status, 200) << approved.text;
     Response process = As(Role::kOperations, "GET", base + "/process");
     EXPECT_EQ(process.body["state"], "approved");
@@ -231,7 +233,8 @@ TEST_P(ApiTest, FourRolesTakeGreenleafFromDraftToApprovedThroughTheApiAlone) {
   Response spring =
       As(Role::kAdmin, "GET", "/api/workspaces/greenleaf/campaigns/spring-40/process");
   EXPECT_EQ(spring.body["approved"]["verdict"], "no-go");
-  EXPECT_EQ(spring.body["override"]["by"], "marketing-bot");
+  EXPECT_EQ(spring.body["override"]["by"], "finance-bot");
+  EXPECT_EQ(spring.body["override"]["role"], "finance");
 }
 
 TEST_P(ApiTest, CounterProposalsAreRequestedReadAndAdoptedThroughTheApi) {
@@ -676,11 +679,30 @@ TEST_P(ApiTest, AuthorisationMatrixCoversEveryRouteAndRole) {
        {},
        {Role::kMarketing}},
       {"POST",
+       "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}/refuse",
+       w + "/campaigns/spring/signoffs/{own}/refuse",
+       {{"check", "x"}, {"reason", "not with this budget"}},
+       {},
+       four},
+      {"POST",
+       "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}/request-changes",
+       w + "/campaigns/spring/signoffs/{own}/request-changes",
+       {{"check", "x"}, {"reason", "cap the sale at 5,000 units"}},
+       {},
+       four},
+      {"POST",
+       "/api/workspaces/{ws}/campaigns/{id}/objections/{function}/answer",
+       w + "/campaigns/spring/objections/finance/answer",
+       {{"text", "the budget was raised in the Q2 plan"}},
+       {},
+       mkt},
+      // Finance approves only with an override (issue 13): it may call the route.
+      {"POST",
        "/api/workspaces/{ws}/campaigns/{id}/approve",
        w + "/campaigns/spring/approve",
        {{"check", "x"}},
        {},
-       mkt},
+       {Role::kMarketing, Role::kFinance, Role::kAdmin}},
       {"POST",
        "/api/workspaces/{ws}/campaigns/{id}/check",
        w + "/campaigns/spring/check",

@@ -460,18 +460,40 @@ TEST_P(ServiceTest, ANoGoIsApprovedOnlyByARecordedOverride) {
   ASSERT_FALSE(plain.ok());
   EXPECT_EQ(plain.error().status, 409);
   EXPECT_EQ(plain.error().fields.at(0).field, "override.reason");
-  Outcome<Reply> vague = service_->Approve(As(Role::kMarketing), "toy", "spring",
+  const std::string reason = "the board funds the overrun from the Q2 reserve";
+  // The campaign's owner cannot override its own no-go (issue 13): 403 naming the override.
+  Outcome<Reply> own = service_->Approve(As(Role::kMarketing, "maria"), "toy", "spring",
+                                         {{"check", key}, {"override", {{"reason", reason}}}});
+  ASSERT_FALSE(own.ok());
+  EXPECT_EQ(own.error().status, 403);
+  EXPECT_EQ(own.error().fields.at(0).field, "override");
+  // Neither can operations or service, whatever the reason.
+  for (Role role : {Role::kOperations, Role::kService}) {
+    Outcome<Reply> other = service_->Approve(As(role), "toy", "spring",
+                                             {{"check", key}, {"override", {{"reason", reason}}}});
+    ASSERT_FALSE(other.ok());
+    EXPECT_EQ(other.error().status, 403);
+  }
+  // Finance, another function, needs a written reason of at least 10 characters.
+  Outcome<Reply> vague = service_->Approve(As(Role::kFinance, "fiona"), "toy", "spring",
                                            {{"check", key}, {"override", {{"reason", ""}}}});
   ASSERT_FALSE(vague.ok());
+  EXPECT_EQ(vague.error().status, 400);
   EXPECT_EQ(vague.error().fields.at(0).field, "override.reason");
-  const std::string reason = "the board funds the overrun from the Q2 reserve";
+  Outcome<Reply> nine =
+      service_->Approve(As(Role::kFinance, "fiona"), "toy", "spring",
+                        {{"check", key}, {"override", {{"reason", "123456789"}}}});
+  ASSERT_FALSE(nine.ok());
+  EXPECT_EQ(nine.error().fields.at(0).field, "override.reason");
   Outcome<Reply> overridden =
-      service_->Approve(As(Role::kMarketing, "maria"), "toy", "spring",
+      service_->Approve(As(Role::kFinance, "fiona"), "toy", "spring",
                         {{"check", key}, {"override", {{"reason", reason}}}});
   ASSERT_TRUE(overridden.ok()) << overridden.error().ToJson().dump();
   json process = Process();
   EXPECT_EQ(process["state"], "approved");
-  EXPECT_EQ(process["override"]["by"], "maria");
+  EXPECT_EQ(process["approved"]["by"], "fiona");
+  EXPECT_EQ(process["override"]["by"], "fiona");
+  EXPECT_EQ(process["override"]["role"], "finance");
   EXPECT_EQ(process["override"]["reason"], reason);
   EXPECT_EQ(process["override"]["verdict"], "no-go");
   EXPECT_FALSE(process["override"]["at"].get<std::string>().empty());
@@ -482,6 +504,160 @@ TEST_P(ServiceTest, ANoGoIsApprovedOnlyByARecordedOverride) {
   EXPECT_TRUE(budget_alert);
   for (const json& alert : AlertsFor(Role::kOperations)) EXPECT_NE(alert["kind"], "budget-overrun");
   EXPECT_TRUE(Contains(AuditActions(), "override verdict"));
+}
+
+// Issue 13, item 9: a function can refuse or ask for changes instead of signing off, with a reason
+// the campaign owner sees (alert) and answers; a refusal counts as a missing sign-off until the
+// function signs off, which settles it.
+TEST_P(ServiceTest, ARefusalAndARequestForChangesCarryAReasonTheOwnerAnswers) {
+  ImportToy();
+  ASSERT_TRUE(
+      service_
+          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+          .ok());
+  ConfirmAll();
+  ASSERT_TRUE(
+      service_
+          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+          .ok());
+  const std::string key = WaitForCheck();
+  using process::SignOffKind;
+  const std::string refusal = "the Q2 budget is already committed";
+  // A reason of fewer than 10 characters is not one; another function cannot refuse for finance.
+  Outcome<Reply> short_reason =
+      service_->Review(As(Role::kFinance), "toy", "spring", "finance", SignOffKind::kRefuse,
+                       {{"check", key}, {"reason", "no money"}});
+  ASSERT_FALSE(short_reason.ok());
+  EXPECT_EQ(short_reason.error().status, 400);
+  EXPECT_EQ(short_reason.error().fields.at(0).field, "reason");
+  for (Role role : {Role::kMarketing, Role::kService, Role::kAdmin}) {
+    Outcome<Reply> other =
+        service_->Review(As(role), "toy", "spring", "finance", SignOffKind::kRefuse,
+                         {{"check", key}, {"reason", refusal}});
+    ASSERT_FALSE(other.ok());
+    EXPECT_EQ(other.error().status, 403) << RoleName(role);
+  }
+  Outcome<Reply> stale =
+      service_->Review(As(Role::kFinance), "toy", "spring", "finance", SignOffKind::kRefuse,
+                       {{"check", "0000"}, {"reason", refusal}});
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().status, 409);
+  ASSERT_TRUE(service_
+                  ->Review(As(Role::kFinance, "fiona"), "toy", "spring", "finance",
+                           SignOffKind::kRefuse, {{"check", key}, {"reason", refusal}})
+                  .ok());
+  ASSERT_TRUE(service_
+                  ->Review(As(Role::kOperations, "oscar"), "toy", "spring", "operations",
+                           SignOffKind::kRequestChanges,
+                           {{"check", key}, {"reason", "book 200 extra an hour in week 12"}})
+                  .ok());
+  for (Role role : {Role::kMarketing, Role::kService}) {
+    ASSERT_TRUE(
+        service_->SignOff(As(role), "toy", "spring", RoleName(role), json{{"check", key}}).ok());
+  }
+  json process = Process();
+  EXPECT_EQ(process["objections"]["finance"]["kind"], "refused");
+  EXPECT_EQ(process["objections"]["finance"]["reason"], refusal);
+  EXPECT_EQ(process["objections"]["operations"]["kind"], "changes-requested");
+  EXPECT_EQ(process["missing_signoffs"], json({"operations", "finance"}));
+  // The owner is told, with the reason.
+  std::set<std::string> marketing_alerts;
+  for (const json& alert : AlertsFor(Role::kMarketing))
+    marketing_alerts.insert(alert["kind"].get<std::string>() + ": " +
+                            alert["message"].get<std::string>());
+  EXPECT_TRUE(marketing_alerts.count(
+      "signoff-refused: Campaign spring: finance refuses to sign off: " + refusal));
+  // No approval while they stand: each is named with what it is.
+  Outcome<Reply> approve =
+      service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
+  ASSERT_FALSE(approve.ok());
+  EXPECT_EQ(approve.error().status, 409);
+  ASSERT_EQ(approve.error().fields.size(), 2u);
+  EXPECT_EQ(approve.error().fields[0].field, "signoffs.operations");
+  EXPECT_EQ(approve.error().fields[0].problem, "changes-requested");
+  EXPECT_EQ(approve.error().fields[1].field, "signoffs.finance");
+  EXPECT_EQ(approve.error().fields[1].problem, "refused");
+  // The owner answers; nobody else does, and an answer needs words.
+  const std::string answer = "spend moved to the Q3 budget line";
+  for (Role role : {Role::kFinance, Role::kOperations, Role::kService}) {
+    Outcome<Reply> other =
+        service_->AnswerObjection(As(role), "toy", "spring", "finance", {{"text", answer}});
+    ASSERT_FALSE(other.ok());
+    EXPECT_EQ(other.error().status, 403) << RoleName(role);
+  }
+  Outcome<Reply> empty =
+      service_->AnswerObjection(As(Role::kMarketing), "toy", "spring", "finance", {{"text", ""}});
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().fields.at(0).field, "text");
+  Outcome<Reply> nothing = service_->AnswerObjection(As(Role::kMarketing), "toy", "spring",
+                                                     "service", {{"text", answer}});
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_EQ(nothing.error().status, 409);
+  ASSERT_TRUE(service_
+                  ->AnswerObjection(As(Role::kMarketing, "maria"), "toy", "spring", "finance",
+                                    {{"text", answer}})
+                  .ok());
+  Outcome<Reply> twice = service_->AnswerObjection(As(Role::kMarketing), "toy", "spring", "finance",
+                                                   {{"text", answer}});
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().status, 409);
+  process = Process();
+  EXPECT_EQ(process["objections"]["finance"]["answer"]["text"], answer);
+  EXPECT_EQ(process["objections"]["finance"]["answer"]["by"], "maria");
+  bool told = false;
+  for (const json& alert : AlertsFor(Role::kFinance))
+    told = told || (alert["kind"] == "objection-answered" &&
+                    alert["message"].get<std::string>().find(answer) != std::string::npos);
+  EXPECT_TRUE(told);
+  // What marketing may do now: answer operations (still open), not finance (answered).
+  std::set<std::string> answerable;
+  for (const json& action : process["actions"]) {
+    if (action["action"] == "answer") answerable.insert(action["function"]);
+  }
+  EXPECT_EQ(answerable, std::set<std::string>({"operations"}));
+  // Signing off settles each; then the campaign is approved.
+  SignAll(key);
+  process = Process();
+  EXPECT_TRUE(process["objections"].empty()) << process["objections"].dump();
+  ASSERT_TRUE(service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}}).ok());
+  const std::vector<std::string> audit = AuditActions();
+  EXPECT_TRUE(Contains(audit, "refuse-signoff finance"));
+  EXPECT_TRUE(Contains(audit, "request-changes operations"));
+  EXPECT_TRUE(Contains(audit, "answer finance"));
+}
+
+// Issue 13, item 11: a campaign goes live on its window's start, not before.
+TEST_P(ServiceTest, ACampaignGoesLiveOnItsWindowStartNotBefore) {
+  ApproveToy();
+  // Today is 2027-01-01 (TestOptions); the toy window starts on 2027-03-15.
+  Outcome<Reply> early =
+      service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "live"}}, std::nullopt);
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().status, 409);
+  EXPECT_EQ(early.error().fields.at(0).field, "window");
+  EXPECT_NE(early.error().message.find("2027-03-15"), std::string::npos);
+  json live_action;
+  const json approved = Process();
+  for (const json& action : approved["actions"]) {
+    if (action["to"] == "live") live_action = action;
+  }
+  EXPECT_EQ(live_action["allowed"], false);
+  EXPECT_EQ(live_action["reason"], early.error().message);
+  // The same database on the window's first day (2027-03-15 00:00 UTC).
+  service_.reset();
+  ServiceOptions options = testing::TestOptions(database_->url());
+  options.clock = [] { return std::chrono::system_clock::from_time_t(1805068800); };
+  Outcome<std::unique_ptr<Service>> reopened = Service::Open(options);
+  ASSERT_TRUE(reopened.ok());
+  service_ = std::move(reopened.value());
+  ASSERT_TRUE(
+      service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "live"}}, std::nullopt)
+          .ok());
+  ASSERT_TRUE(
+      service_
+          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "follow-up"}}, std::nullopt)
+          .ok());
+  EXPECT_EQ(Process()["state"], "follow-up");
 }
 
 TEST_P(ServiceTest, AWorseVerdictAfterApprovalAlertsEveryoneAndOperationsGetsTheCapacityNeed) {

@@ -3,8 +3,9 @@
 // walk: log in, create a campaign and see its verdict, take the Greenleaf spring campaign
 // through groundwork (each function confirms; operations edits a resource on the way), run its
 // check, edit it and follow the re-check without a page reload, adopt a counter-proposal (or
-// record that the server has no recommend endpoint yet), sign off as each of the four roles,
-// approve with an override, then the capacity calendar and the alerts. Screenshots of every
+// record that the server has no recommend endpoint yet), operations asks for changes and finance
+// refuses with reasons marketing answers, sign off as each of the four roles, approve (finance
+// with an override when the verdict is not go), then the capacity calendar and the alerts. Screenshots of every
 // step go to TANDEM_ARTEFACTS/app/ (see docs/web.md for what each shows).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -419,31 +420,97 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
     await shot('counter-proposal-adopted');
   });
 
-  step('each of the four functions signs off on the current check', async () => {
-    for (const user of ['maria', 'oscar', 'fiona', 'sam']) {
+  // Issue 13: a function refuses or asks for changes, with a reason the owner sees and answers.
+  const signOff = async (user) => {
+    const fn = FUNCTIONS[user];
+    // A change since groundwork may have withdrawn this function's confirmation: confirm again.
+    const confirm = page.getByRole('button', { name: `Confirm for ${fn}` });
+    if (await confirm.count()) {
+      await confirm.click();
+      await page.locator('.action-status').filter({ hasText: `Confirmed for ${fn}` }).waitFor();
+    }
+    await page.getByRole('button', { name: `Sign off for ${fn}` }).click();
+    await page.locator('.action-status').filter({ hasText: `Signed off for ${fn}` }).waitFor();
+  };
+  const objections = {
+    oscar: { button: 'Request changes', kind: 'changes-requested', reason: 'Book 20 extra contacts an hour for week 15 first.' },
+    fiona: { button: 'Refuse to sign off', kind: 'refused', reason: 'The Q2 budget line has no room for this spend.' },
+  };
+
+  step('operations asks for changes and finance refuses, each with a reason; a short reason is not one', async () => {
+    for (const user of ['oscar', 'fiona']) {
       const fn = FUNCTIONS[user];
+      const { button, kind, reason } = objections[user];
       await logIn(user);
       await openCampaign(CAMPAIGN);
       await checkDone();
-      // A change since groundwork may have withdrawn this function's confirmation: confirm again.
-      const confirm = page.getByRole('button', { name: `Confirm for ${fn}` });
-      if (await confirm.count()) {
-        await confirm.click();
-        await page.locator('.action-status').filter({ hasText: `Confirmed for ${fn}` }).waitFor();
-      }
-      await page.getByRole('button', { name: `Sign off for ${fn}` }).click();
-      await page.locator('.action-status').filter({ hasText: `Signed off for ${fn}` }).waitFor();
-      if (user === 'sam') await shot('all-signed-off');
+      const row = page.locator(`table.functions tr[data-function="${fn === 'Operations' ? 'operations' : 'finance'}"]`);
+      const refuse = row.getByRole('button', { name: button });
+      assert.equal(await refuse.isDisabled(), true, 'no refusal without a reason');
+      await row.getByRole('textbox').fill('no money');  // 8 characters: not a reason
+      assert.equal(await refuse.isDisabled(), true, 'a reason has at least 10 characters');
+      await row.getByRole('textbox').fill(reason);
+      await refuse.click();
+      await page.locator(`table.functions tr[data-objection="${kind}"]`).waitFor();
+      await expectText(row, new RegExp(reason.replace(/[.]/g, '\\.')));
+      if (user === 'fiona') await shot('signoff-refused');
     }
   });
 
-  step('marketing approves, with an override and its reason when the verdict is not go', async () => {
+  step('the campaign owner sees both reasons, cannot approve, and answers each', async () => {
     await logIn('maria');
     await openCampaign(CAMPAIGN);
     await checkDone();
-    const panel = page.locator('.approve-panel');
+    const panel = page.locator('.answer-panel');
     await panel.waitFor();
-    if ((await panel.getAttribute('data-needs-override')) === 'true') {
+    for (const user of ['oscar', 'fiona']) {
+      const fn = user === 'oscar' ? 'operations' : 'finance';
+      const answer = panel.locator(`.answer[data-function="${fn}"]`);
+      await expectText(answer, new RegExp(objections[user].reason.replace(/[.]/g, '\\.')));
+      const send = answer.getByRole('button', { name: `Answer ${FUNCTIONS[user]}` });
+      assert.equal(await send.isDisabled(), true, 'no empty answer');
+      await answer.getByRole('textbox').fill(user === 'oscar' ? 'Booked: 20 extra contacts an hour in week 15.' : 'Spend moved to the Q3 marketing line, agreed with the CFO.');
+      if (user === 'fiona') await shot('answer-objection');
+      await send.click();
+      await page.locator('.action-status').filter({ hasText: `Answered ${FUNCTIONS[user]}` }).waitFor();
+      await page.locator(`table.functions tr[data-function="${fn}"] [data-answer]`).waitFor();
+    }
+    // The approval panel says why not, in the server's words.
+    const approve = page.locator('.approve-panel');
+    await approve.waitFor();
+    await shot('answered');
+  });
+
+  step('each of the four functions signs off on the current check (settling its own objection)', async () => {
+    for (const user of ['maria', 'oscar', 'fiona', 'sam']) {
+      await logIn(user);
+      await openCampaign(CAMPAIGN);
+      await checkDone();
+      await signOff(user);
+      if (user === 'sam') await shot('all-signed-off');
+    }
+    const audit = page.locator('table.audit');
+    await audit.locator('tr[data-action="refuse-signoff"]').first().waitFor();
+    await audit.locator('tr[data-action="request-changes"]').first().waitFor();
+    assert.equal(await audit.locator('tr[data-action="answer"]').count(), 2, 'two answers in the audit');
+  });
+
+  step('approval: marketing a go verdict; any other only finance, with an override and its reason', async () => {
+    await logIn('maria');
+    await openCampaign(CAMPAIGN);
+    await checkDone();
+    let panel = page.locator('.approve-panel');
+    await panel.waitFor();
+    const needsOverride = (await panel.getAttribute('data-needs-override')) === 'true';
+    if (needsOverride) {
+      // The campaign's owner cannot override its own verdict: no button, and who can, in words.
+      assert.equal(await panel.getByRole('button').count(), 0, 'the owner has no approve button on a non-go verdict');
+      await expectText(panel, /finance or an admin/);
+      await shot('approve-owner-cannot-override');
+      await logIn('fiona');
+      await openCampaign(CAMPAIGN);
+      await checkDone();
+      panel = page.locator('.approve-panel');
       const button = panel.getByRole('button', { name: /Approve with override/ });
       assert.equal(await button.isDisabled(), true, 'no approval without a reason');
       await panel.getByLabel(/Reason for the override/).fill('Accepted by the planning board: extra temp staff from April.');
@@ -454,6 +521,7 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
     }
     await page.locator('.process-panel[data-state="approved"]').waitFor();
     await page.locator('[data-approved]').waitFor();
+    if (needsOverride) await expectText(page.locator('[data-approved]'), /Override by fiona \(Finance\)/);
     await page.locator('table.audit tr[data-action="approve"]').waitFor();
     await expectText(page.locator('table.audit'), /approved the campaign \(with an override\)|approved the campaign/);
     await shot('approved');

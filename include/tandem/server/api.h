@@ -14,15 +14,16 @@
 #include <variant>
 #include <vector>
 
+#include "tandem/process/process.h"
+
 namespace tandem::server {
 
-enum class Role { kMarketing, kOperations, kFinance, kService, kAdmin };
-
-// "marketing", "operations", "finance", "service", "admin".
-const char* RoleName(Role role);
-std::optional<Role> ParseRole(const std::string& text);
-// The four functions that confirm and sign off (every role but admin), in that order.
-const std::vector<Role>& Functions();
+// The roles are the process core's (tandem/process/process.h): marketing, operations, finance,
+// service, admin; Functions() the four that confirm and sign off.
+using process::Functions;
+using process::ParseRole;
+using process::Role;
+using process::RoleName;
 
 struct Actor {
   int64_t user_id = 0;

@@ -154,9 +154,21 @@ class Service {
   // {"check": key of the check result signed, "comment": text}.
   Outcome<Reply> SignOff(const Actor& actor, const std::string& ws, const std::string& campaign,
                          const std::string& function, const json& body);
+  // A refusal ({"check": key, "reason": text}, kind kRefuse) or a request for changes (kind
+  // kRequestChanges) in place of the function's sign-off; kind kSignOff is SignOff. The reason
+  // (at least 10 characters) goes to the campaign owner, who answers it (AnswerObjection); the
+  // function's next sign-off settles it. Rules: tandem/process/process.h.
+  Outcome<Reply> Review(const Actor& actor, const std::string& ws, const std::string& campaign,
+                        const std::string& function, process::SignOffKind kind, const json& body);
+  // The campaign owner's (marketing, admin) answer to a function's refusal or request for
+  // changes: {"text": at least 10 characters}. The function is told.
+  Outcome<Reply> AnswerObjection(const Actor& actor, const std::string& ws,
+                                 const std::string& campaign, const std::string& function,
+                                 const json& body);
   Outcome<Reply> WithdrawSignOff(const Actor& actor, const std::string& ws,
                                  const std::string& campaign, const std::string& function);
-  // {"check": key, "override": {"reason": text}}.
+  // {"check": key} (a go verdict: marketing, admin) or {"check": key, "override": {"reason":
+  // text}} (an at-risk or no-go verdict: finance or admin, never the campaign's owner).
   Outcome<Reply> Approve(const Actor& actor, const std::string& ws, const std::string& campaign,
                          const json& body);
   Outcome<Reply> RequestCheck(const Actor& actor, const std::string& ws,

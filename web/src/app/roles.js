@@ -54,8 +54,6 @@ export function functionList(functions) {
 
 export const can = {
   editCampaign: (role) => role === 'marketing' || role === 'admin',
-  moveCampaign: (role) => role === 'marketing' || role === 'admin',
-  approve: (role) => role === 'marketing' || role === 'admin',
   adopt: (role) => role === 'marketing' || role === 'admin' || role === 'operations',
   editBookings: (role) => role === 'operations' || role === 'admin',
   // Budget resources are finance's; the other resources, calendars and capabilities operations'.

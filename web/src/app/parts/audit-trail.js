@@ -42,13 +42,16 @@ export function describeAudit(entry) {
     case 'transition': return `moved the campaign from ${STATE_NAMES[d.from] ?? d.from} to ${STATE_NAMES[d.to] ?? d.to}`;
     case 'confirm': return `confirmed for ${fn(entry.target)}${d.note ? ` (“${d.note}”)` : ''}`;
     case 'unconfirm': return `withdrew the confirmation of ${fn(entry.target)}`;
-    case 'signoff': return `signed off for ${fn(entry.target)} on a ${verdictInfo(d.verdict).word} check${d.comment ? ` (“${d.comment}”)` : ''}`;
+    case 'signoff': return `signed off for ${fn(entry.target)} on a ${verdictInfo(d.verdict).word} check${d.comment ? ` (“${d.comment}”)` : ''}${d.settles ? ' (settling its own objection)' : ''}`;
     case 'withdraw-signoff': return `${fn(entry.target)}\u2019s sign-off withdrawn: ${d.reason ?? ''}${d.change ? ` (change to ${d.change})` : ''}`;
     case 'withdraw-confirmation': return `${fn(entry.target)}\u2019s confirmation withdrawn: ${d.reason ?? ''}${d.change ? ` (change to ${d.change})` : ''}`;
     case 'recheck': return `check queued (${d.cause === 'process' ? 'entering transfer' : d.cause === 'campaign' ? 'the campaign changed' : d.cause ?? 'a change'})`;
     case 'check-requested': return 'requested a check';
     case 'check-done': return `check finished: ${verdictInfo(d.verdict).word}${d.cached ? ' (from the cache)' : ''}`;
-    case 'override': return `overrode the ${verdictInfo(d.verdict).word} verdict: “${d.reason}”`;
+    case 'refuse-signoff': return `refused to sign off for ${fn(entry.target)}: “${d.reason}”`;
+    case 'request-changes': return `asked for changes before ${fn(entry.target)} signs off: “${d.reason}”`;
+    case 'answer': return `answered ${fn(entry.target)}\u2019s ${d.kind === 'refused' ? 'refusal' : 'request for changes'}: “${d.text}”`;
+    case 'override': return `overrode the ${verdictInfo(d.verdict).word} verdict${d.role ? ` as ${fn(d.role)}` : ''}: “${d.reason}”`;
     case 'approve': return `approved the campaign${d.override ? ' (with an override)' : ''}`;
     case 'return-to-transfer': return `campaign returned to transfer: ${d.reason ?? ''}`;
     case 'adopt-option': {

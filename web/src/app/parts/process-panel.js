@@ -2,6 +2,8 @@
 // the confirmations (groundwork) and sign-offs (transfer) per function with the actions of the
 // signed-in function, approval (with an override and its reason when the verdict is not go),
 // and the other moves (back to groundwork, live, follow-up, closed with the review).
+// What the signed-in user may do, and why not, comes from the server (`process.actions`, the
+// process core's table): the panel shows those reasons and does not repeat the rules.
 import { useState } from 'preact/hooks';
 import { html } from '../../lib/html.js';
 import { verdictInfo } from '../../lib/format.js';
@@ -32,7 +34,25 @@ const TRANSITION_LABELS = {
   closed: () => 'Close the campaign',
 };
 
-function Done({ entry, signoff, withdraw }) {
+// The action the server offers for (action, to / function), or undefined.
+export function findAction(process, action, { to, fn } = {}) {
+  return (process.actions ?? []).find((a) => a.action === action && (to === undefined || a.to === to) &&
+    (fn === undefined || a.function === fn));
+}
+
+const OBJECTION_WORDS = { refused: 'Refused', 'changes-requested': 'Changes requested' };
+
+// A function's refusal or request for changes, with the owner's answer.
+function ObjectionNote({ objection }) {
+  return html`<span class="badge tone-bad"><span class="badge-symbol" aria-hidden="true">\u2717</span>
+      <span class="badge-word">${OBJECTION_WORDS[objection.kind] ?? objection.kind}</span></span>
+    <span class="cell-note block">by ${objection.by}, ${fmtTimestamp(objection.at)}: “${objection.reason}”</span>
+    ${objection.answer ? html`<span class="cell-note block" data-answer>Answer by ${objection.answer.by}: “${objection.answer.text}”</span>`
+      : html`<span class="cell-note block">Waiting for the campaign owner\u2019s answer</span>`}`;
+}
+
+function Done({ entry, signoff, withdraw, objection }) {
+  if (!entry && objection) return html`<${ObjectionNote} objection=${objection} />`;
   if (!entry) {
     return html`<span class="badge tone-neutral"><span class="badge-symbol" aria-hidden="true">\u2026</span>
       <span class="badge-word">Waiting</span></span>`;
@@ -46,12 +66,15 @@ function Done({ entry, signoff, withdraw }) {
 
 // One function's row: its confirmation (groundwork, and in transfer when a change withdrew it)
 // and its sign-off (transfer), with the signed-in function's actions.
-function FunctionRow({ fn, confirmation, signoff, showConfirm, showSignoff, role, state, checkDone, checkKey, onAct, busy }) {
+function FunctionRow({ fn, confirmation, signoff, objection, showConfirm, showSignoff, role, state, checkDone, checkKey, onAct, busy, process }) {
   const [text, setText] = useState('');
   const mine = can.actFor(role, fn);
   const open = state === 'groundwork' || state === 'transfer';
-  const canConfirm = mine && open && !confirmation;
-  const canSignoff = mine && showSignoff && state === 'transfer' && checkDone && !signoff;
+  const canConfirm = mine && !confirmation && !!findAction(process, 'confirm', { fn })?.allowed;
+  const canSignoff = mine && showSignoff && !signoff && !!findAction(process, 'signoff', { fn })?.allowed;
+  // Refusing or asking for changes needs a reason (the server says how long).
+  const canObject = canSignoff && !objection;
+  const reasonOk = text.trim().length >= 10;
   const inputId = `fn-${fn}-text`;
   const actions = [];
   if (canConfirm || canSignoff) {
@@ -68,6 +91,15 @@ function FunctionRow({ fn, confirmation, signoff, showConfirm, showSignoff, role
     actions.push(html`<button type="button" class=${canConfirm ? 'button-quiet' : 'button-primary'} disabled=${busy}
       onClick=${() => onAct('signoff', fn, { check: checkKey, comment: text })}>Sign off for ${FUNCTION_NAMES[fn]}</button>`);
   }
+  if (canObject) {
+    const why = reasonOk ? undefined : `fn-${fn}-reason-hint`;
+    actions.push(html`
+      <button type="button" class="button-quiet" disabled=${busy || !reasonOk} aria-describedby=${why}
+        onClick=${() => onAct('refuse', fn, { check: checkKey, reason: text.trim() })}>Refuse to sign off</button>
+      <button type="button" class="button-quiet" disabled=${busy || !reasonOk} aria-describedby=${why}
+        onClick=${() => onAct('request-changes', fn, { check: checkKey, reason: text.trim() })}>Request changes</button>
+      ${reasonOk ? null : html`<span class="hint" id=${why}>To refuse or ask for changes, write the reason above (at least 10 characters): the campaign owner answers it.</span>`}`);
+  }
   // Withdrawing sits under the entry it withdraws, away from the buttons that give it.
   const withdrawSignoff = mine && signoff && state === 'transfer'
     ? { label: 'Withdraw my sign-off', onClick: () => onAct('unsignoff', fn), busy } : null;
@@ -79,11 +111,11 @@ function FunctionRow({ fn, confirmation, signoff, showConfirm, showSignoff, role
   const pending = showSignoff ? !signoff || (showConfirm && !confirmation) : !confirmation;
   if (!mine && pending) actions.push(html`<span class="cell-note">${FUNCTION_NAMES[fn]} does this</span>`);
   return html`
-    <tr data-function=${fn} data-done=${(showSignoff ? !!signoff : !!confirmation) ? 'true' : 'false'}
+    <tr data-function=${fn} data-objection=${objection?.kind} data-done=${(showSignoff ? !!signoff : !!confirmation) ? 'true' : 'false'}
       data-confirmed=${confirmation ? 'true' : 'false'} data-signed=${signoff ? 'true' : 'false'}>
       <th scope="row">${FUNCTION_NAMES[fn]}<span class="cell-note block">${FUNCTION_SCOPE[fn]}</span></th>
       ${showConfirm ? html`<td data-field="confirmation"><${Done} entry=${confirmation} withdraw=${withdrawConfirmation} /></td>` : null}
-      ${showSignoff ? html`<td data-field="signoff"><${Done} entry=${signoff} signoff withdraw=${withdrawSignoff} /></td>` : null}
+      ${showSignoff ? html`<td data-field="signoff"><${Done} entry=${signoff} signoff withdraw=${withdrawSignoff} objection=${objection} /></td>` : null}
       <td class="actions"><div class="inline-form">${actions}</div></td>
     </tr>`;
 }
@@ -101,31 +133,63 @@ function FunctionTable({ process, showConfirm, showSignoff, ...rest }) {
           ${showSignoff ? html`<th scope="col">Signed off on this check</th>` : null}
           <th scope="col">Action</th></tr></thead>
         <tbody>${FUNCTIONS.map((fn) => html`<${FunctionRow} fn=${fn} confirmation=${process.confirmations?.[fn]}
-          signoff=${process.signoffs?.[fn]} showConfirm=${showConfirm} showSignoff=${showSignoff} ...${rest} />`)}</tbody>
+          signoff=${process.signoffs?.[fn]} objection=${process.objections?.[fn]} showConfirm=${showConfirm}
+          showSignoff=${showSignoff} process=${process} ...${rest} />`)}</tbody>
       </table>
     </div>`;
 }
 
-function ApprovePanel({ process, check, role, onApprove, busy }) {
+// The owner's answers to the functions' refusals and requests for changes.
+function AnswerPanel({ process, onAnswer, busy }) {
+  const [texts, setTexts] = useState({});
+  const open = (process.actions ?? []).filter((a) => a.action === 'answer' && a.allowed);
+  if (!open.length) return null;
+  return html`
+    <div class="answer-panel">
+      <h3>Answer the functions</h3>
+      ${open.map(({ function: fn }) => {
+        const objection = process.objections?.[fn];
+        const text = texts[fn] ?? '';
+        const id = `answer-${fn}`;
+        return html`<div class="answer" data-function=${fn}>
+          <p><strong>${FUNCTION_NAMES[fn]}</strong> ${objection?.kind === 'refused' ? 'refuses to sign off' : 'asks for changes'}: “${objection?.reason}”</p>
+          <label for=${id}>Your answer to ${FUNCTION_NAMES[fn]} (at least 10 characters)</label>
+          <textarea id=${id} rows="2" value=${text} onInput=${(e) => setTexts({ ...texts, [fn]: e.currentTarget.value })}></textarea>
+          <div class="form-actions"><button type="button" class="button-primary" disabled=${busy || text.trim().length < 10}
+            onClick=${() => onAnswer(fn, text.trim())}>Answer ${FUNCTION_NAMES[fn]}</button></div>
+        </div>`;
+      })}
+    </div>`;
+}
+
+function ApprovePanel({ process, check, onApprove, busy }) {
   const [reason, setReason] = useState('');
   const verdict = check?.status === 'done' ? check.verdict : null;
-  const missing = process.missing_signoffs ?? [];
+  const plain = findAction(process, 'approve');
+  const override = findAction(process, 'approve-override');
   const needsOverride = verdict && verdict !== 'go';
-  if (!can.approve(role)) {
-    return html`<p class="hint">Marketing (the campaign owner) approves once all four functions have signed off.</p>`;
+  if (!plain && !override) {
+    return html`<p class="hint">Marketing (the campaign owner) approves a go verdict; finance or an admin approves any other verdict with an override.</p>`;
   }
-  const blocked = !verdict ? 'Approval waits for the check to finish.'
-    : missing.length ? `Approval needs the sign-off of ${functionList(missing)}.` : null;
+  // The owner facing a verdict other than go: someone else decides (issue 13).
+  if (needsOverride && !override) {
+    return html`<div class="approve-panel" data-needs-override="true">
+      <h3>Approve</h3>
+      <p class="hint" id="approve-blocked">The verdict is <${VerdictBadge} verdict=${verdict} />: approving it anyway is an override,
+        given by another function than the campaign\u2019s owner \u2014 finance or an admin \u2014 with a written reason.</p>
+    </div>`;
+  }
+  const action = needsOverride ? override : plain;
+  // Reasons that depend on the text typed are the panel's to show; the others are the server's.
+  const blocked = !verdict ? 'Approval waits for the check to finish.' : action && !action.allowed ? action.reason : null;
   return html`
     <div class="approve-panel" data-needs-override=${needsOverride ? 'true' : 'false'}>
       <h3>Approve</h3>
       ${blocked ? html`<p class="hint" id="approve-blocked">${blocked}</p>` : null}
-      ${needsOverride && missing.length ? html`<p class="hint">The verdict is <${VerdictBadge} verdict=${verdict} />: once everyone has
-        signed off, approving it needs an override with a reason.</p>` : null}
-      ${needsOverride && !missing.length ? html`
+      ${needsOverride ? html`
         <p class="override-note">The verdict is <${VerdictBadge} verdict=${verdict} />. Approving it anyway is an${' '}
-          <strong>override</strong>: your name, the time, the verdict and your reason are recorded in the audit trail and
-          everyone is told.</p>
+          <strong>override</strong>: your name, your function, the time, the verdict and your reason are recorded in the
+          audit trail and the hand-over, and everyone is told.</p>
         <label for="override-reason">Reason for the override (at least 10 characters)</label>
         <textarea id="override-reason" rows="2" value=${reason} onInput=${(e) => setReason(e.currentTarget.value)}
           aria-describedby="override-count"></textarea>
@@ -140,12 +204,10 @@ function ApprovePanel({ process, check, role, onApprove, busy }) {
     </div>`;
 }
 
-// Why a move cannot be made yet (the server would refuse it), or null.
-function blockedMove(to, process, review) {
-  if (to === 'transfer' && process.state === 'groundwork' && process.missing_confirmations?.length) {
-    return `Needs the confirmation of ${functionList(process.missing_confirmations)} first.`;
-  }
-  if (to === 'closed' && !review.trim()) return 'Write the review first.';
+// Why a move cannot be made yet: the server's reason, or the review still to write.
+function blockedMove(move, review) {
+  if (!move.allowed) return move.reason;
+  if (move.needs_text && !review.trim()) return 'Write the review first.';
   return null;
 }
 
@@ -161,7 +223,10 @@ function nextStepText(process, check, role) {
     if (!check || check.status !== 'done') return 'The check is running; each function signs off on its result when it is done.';
     const missing = process.missing_signoffs ?? [];
     const confirmations = process.missing_confirmations ?? [];
-    return (missing.length ? `Waiting for the sign-off of ${functionList(missing)}.` : 'All four functions have signed off: marketing can approve.') +
+    const objections = Object.keys(process.objections ?? {});
+    const approver = check.verdict === 'go' ? 'marketing can approve.' : 'finance or an admin can approve it with an override.';
+    return (missing.length ? `Waiting for the sign-off of ${functionList(missing)}.` : `All four functions have signed off: ${approver}`) +
+      (objections.length ? ` ${functionList(objections)} refused or asked for changes: the campaign owner answers below.` : '') +
       (confirmations.length ? ` A change withdrew the confirmation of ${functionList(confirmations)}: they can confirm again below.` : '');
   }
   if (state === 'approved') return 'Approved. Mark it live when it starts; a change that withdraws a sign-off returns it to transfer.';
@@ -206,6 +271,9 @@ export function ProcessPanel({ ws, id, process, check, session, onChanged }) {
       case 'unconfirm': return run('Withdrawing the confirmation', () => del(path(`/confirmations/${fn}`)), 'Confirmation withdrawn.');
       case 'signoff': return run(`Signing off for ${FUNCTION_NAMES[fn]}`, () => post(path(`/signoffs/${fn}`), body), `Signed off for ${FUNCTION_NAMES[fn]}.`);
       case 'unsignoff': return run('Withdrawing the sign-off', () => del(path(`/signoffs/${fn}`)), 'Sign-off withdrawn.');
+      case 'refuse': return run('Refusing the sign-off', () => post(path(`/signoffs/${fn}/refuse`), body), `Refused for ${FUNCTION_NAMES[fn]}; the campaign owner is told.`);
+      case 'request-changes': return run('Requesting changes', () => post(path(`/signoffs/${fn}/request-changes`), body), `Changes requested for ${FUNCTION_NAMES[fn]}; the campaign owner is told.`);
+      case 'answer': return run(`Answering ${FUNCTION_NAMES[fn]}`, () => post(path(`/objections/${fn}/answer`), body), `Answered ${FUNCTION_NAMES[fn]}.`);
       default: return null;
     }
   };
@@ -214,7 +282,7 @@ export function ProcessPanel({ ws, id, process, check, session, onChanged }) {
     `Moved to ${STATE_NAMES[to]}.`);
   const approve = (body) => run('Approving', () => post(campaignPath(ws, id, '/approve'), body), 'Approved.');
 
-  const moves = (process.next ?? []).filter((to) => to !== 'approved');
+  const moves = (process.actions ?? []).filter((a) => a.action === 'move');
   return html`
     <section class="process-panel panel" aria-labelledby="process-title" data-state=${state}>
       <h2 id="process-title">Process: ${STATE_NAMES[state]}</h2>
@@ -225,29 +293,31 @@ export function ProcessPanel({ ws, id, process, check, session, onChanged }) {
       ${['groundwork', 'transfer', 'approved'].includes(state) ? html`
         <${FunctionTable} process=${process} showConfirm=${state === 'groundwork' || (state === 'transfer' && process.missing_confirmations?.length > 0)}
           showSignoff=${state !== 'groundwork'} role=${role} state=${state} checkDone=${checkDone} checkKey=${check?.key} onAct=${act} busy=${busy} />` : null}
-      ${state === 'transfer' ? html`<${ApprovePanel} process=${process} check=${check} role=${role} onApprove=${approve} busy=${busy} />` : null}
+      ${state === 'transfer' ? html`<${AnswerPanel} process=${process} busy=${busy} onAnswer=${(fn, text) => act('answer', fn, { text })} />` : null}
+      ${state === 'transfer' ? html`<${ApprovePanel} process=${process} check=${check} onApprove=${approve} busy=${busy} />` : null}
 
       ${process.approved ? html`
         <p class="approved-note" data-approved>Approved by <strong>${process.approved.by}</strong>, ${fmtTimestamp(process.approved.at)},
           on a <${VerdictBadge} verdict=${process.approved.verdict} /> check.${' '}
-          ${process.override ? html`<br />Override by ${process.override.by}: “${process.override.reason}”` : null}</p>` : null}
+          ${process.override ? html`<br />Override by ${process.override.by}${process.override.role ? ` (${FUNCTION_NAMES[process.override.role] ?? process.override.role})` : ''}: “${process.override.reason}”` : null}</p>` : null}
       ${process.review ? html`<p class="review-note">Review by ${process.review.by}: “${process.review.text}”</p>` : null}
 
-      ${moves.length && can.moveCampaign(role) ? html`
+      ${moves.length ? html`
         <div class="moves">
-          ${moves.includes('closed') ? html`
+          ${moves.some((m) => m.to === 'closed') ? html`
             <label for="review-text">Post-campaign review (needed to close)</label>
             <textarea id="review-text" rows="3" value=${review} onInput=${(e) => setReview(e.currentTarget.value)}></textarea>` : null}
           <div class="form-actions">
-            ${moves.map((to) => {
-              const blocked = blockedMove(to, process, review);
+            ${moves.map((move) => {
+              const to = move.to;
+              const blocked = blockedMove(move, review);
               return html`<button type="button" class=${to === 'draft' || (STATES.indexOf(to) < STATES.indexOf(state)) ? 'button-quiet' : 'button-primary'}
                 disabled=${busy || !!blocked} aria-describedby=${blocked ? `move-${to}-why` : undefined} data-to=${to}
                 onClick=${() => transition(to)}>${TRANSITION_LABELS[to]?.(state) ?? `Move to ${STATE_NAMES[to]}`}</button>
                 ${blocked ? html`<span class="hint" id=${`move-${to}-why`}>${blocked}</span>` : null}`;
             })}
           </div>
-        </div>` : moves.length ? html`<p class="hint">Marketing (the campaign owner) moves the campaign between stages.</p>` : null}
+        </div>` : (process.next ?? []).length ? html`<p class="hint">Marketing (the campaign owner) moves the campaign between stages.</p>` : null}
 
       <div role="status" class="action-status">${busy ? `${what}…` : message && (message.version === undefined || message.version === process.version) ? message.text : ''}</div>
       <${ErrorBox} error=${error} what=${what || 'That'} />

@@ -1,0 +1,549 @@
+// Reading and acting on a campaign's process. Every rule (who may, from which state, what must
+// hold) is the process core's (tandem/process/process.h): this file turns what the process stores
+// into ProcessFacts, asks the core, maps its refusal to an API error and applies the effects.
+#include <algorithm>
+
+#include "server/service_internal.h"
+
+namespace tandem::server {
+
+using process::Action;
+using process::ProcessState;
+
+namespace {
+
+std::vector<Role> Missing(const json& section) {
+  std::vector<Role> missing;
+  for (Role role : Functions()) {
+    if (!section.is_object() || !section.contains(RoleName(role))) missing.push_back(role);
+  }
+  return missing;
+}
+
+json Names(const std::vector<Role>& roles) {
+  json names = json::array();
+  for (Role role : roles) names.push_back(RoleName(role));
+  return names;
+}
+
+std::optional<Date> DateAt(const json& body, const char* key) {
+  if (!body.is_object() || !body.contains(key) || !body[key].is_string()) return std::nullopt;
+  return Date::Parse(body[key].get<std::string>());
+}
+
+const json& Objections(const ProcessRow& process) {
+  static const json none = json::object();
+  return process.data.contains("objections") && process.data["objections"].is_object()
+             ? process.data["objections"]
+             : none;
+}
+
+json ActionsJson(const std::vector<process::AvailableAction>& actions) {
+  json out = json::array();
+  for (const process::AvailableAction& action : actions) {
+    json item = {{"action", process::ActionName(action.action)},
+                 {"to", process::StateName(action.to)},
+                 {"allowed", action.allowed},
+                 {"needs_text", action.needs_text}};
+    if (action.function) item["function"] = RoleName(*action.function);
+    if (!action.allowed) item["reason"] = action.reason;
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+}  // namespace
+
+process::ProcessFacts FactsFor(const ProcessRow& row, const json* campaign_body,
+                               const std::string& now) {
+  process::ProcessFacts facts;
+  facts.state = row.state;
+  facts.missing_confirmations = Missing(row.data["confirmations"]);
+  facts.missing_signoffs = Missing(row.data["signoffs"]);
+  for (const auto& [function, objection] : Objections(row).items()) {
+    const std::optional<Role> role = ParseRole(function);
+    if (!role || !objection.is_object()) continue;
+    facts.objections[*role] = {objection.value("kind", "") == "changes-requested"
+                                   ? process::SignOffKind::kRequestChanges
+                                   : process::SignOffKind::kRefuse,
+                               objection.value("reason", ""), objection["answer"].is_object()};
+  }
+  const json& check = row.data["check"];
+  facts.check_done = check.is_object() && check.value("status", "") == "done";
+  if (facts.check_done) facts.verdict = process::ParseVerdict(check.value("verdict", "no-go"));
+  facts.today = Date::Parse(now.substr(0, 10));
+  if (campaign_body && campaign_body->is_object() && campaign_body->contains("window")) {
+    facts.window_start = DateAt((*campaign_body)["window"], "start");
+    facts.announce = DateAt(*campaign_body, "announce");
+    if (!facts.announce) facts.announce = facts.window_start;  // as the scenario reader has it
+  }
+  return facts;
+}
+
+ApiError RefusalError(const process::Refusal& refusal) {
+  using Kind = process::Refusal::Kind;
+  if (refusal.kind == Kind::kForbidden) return ApiError::Forbidden(refusal.message, refusal.field);
+  if (refusal.kind == Kind::kInvalid)
+    return ApiError::Field(refusal.field, refusal.message, refusal.allowed);
+  ApiError error = ApiError::Conflict(refusal.message, refusal.field);
+  for (const auto& [field, problem] : refusal.missing) error.fields.push_back({field, problem, "", ""});
+  return error;
+}
+
+json ProcessView(const ProcessRow& process, const json* campaign_body,
+                 const std::optional<JobRunner::Progress>& progress,
+                 const process::ProcessFacts& facts, Role actor) {
+  json view = {{"campaign", process.campaign},
+               {"state", process::StateName(process.state)},
+               {"version", process.version},
+               {"confirmations", process.data["confirmations"]},
+               {"missing_confirmations", Names(facts.missing_confirmations)},
+               {"signoffs", process.data["signoffs"]},
+               {"missing_signoffs", Names(facts.missing_signoffs)},
+               {"objections", Objections(process)},
+               {"check", process.data["check"]},
+               {"override", process.data["override"]},
+               {"approved", process.data["approved"]},
+               {"handover_ready", !process.data["handover"].is_null()},
+               {"review", process.data["review"]},
+               {"recommend",
+                process.data.contains("recommend") ? process.data["recommend"] : json(nullptr)}};
+  if (progress && view["check"].is_object()) {
+    view["check"]["progress"] = {
+        {"done", progress->done}, {"total", progress->total}, {"running", progress->running}};
+  }
+  if (campaign_body && campaign_body->is_object()) {
+    view["name"] = campaign_body->value("name", "");
+    if (campaign_body->contains("window")) view["window"] = (*campaign_body)["window"];
+  }
+  json next = json::array();
+  for (ProcessState state : process::NextStates(process.state))
+    next.push_back(process::StateName(state));
+  view["next"] = next;
+  view["actions"] = ActionsJson(process::AvailableActions(facts, actor));
+  return view;
+}
+
+Reply ProcessReply(const ProcessRow& process, const json* view_body,
+                   const Service::WriteContext& context) {
+  const Entity* entity = context.snapshot.Find("campaigns", process.campaign);
+  const process::ProcessFacts facts =
+      FactsFor(process, entity ? &entity->body : nullptr, context.now);
+  Reply reply;
+  reply.body = ProcessView(process, view_body, std::nullopt, facts, context.actor.role);
+  reply.version = process.version + 1;  // the version after this write
+  reply.body["version"] = *reply.version;
+  return reply;
+}
+
+Outcome<Reply> Service::ListProcesses(const Actor& actor, const std::string& ws) {
+  const std::string now = Now();
+  return ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
+    Reply reply;
+    reply.body = {{"items", json::array()}};
+    for (const Entity* entity : Ordered(snapshot.doc)) {
+      if (entity->kind != "campaigns") continue;
+      auto process = snapshot.processes.find(entity->key);
+      if (process == snapshot.processes.end()) continue;
+      const process::ProcessFacts facts = FactsFor(process->second, &entity->body, now);
+      json view = ProcessView(process->second, &entity->body, std::nullopt, facts, actor.role);
+      reply.body["items"].push_back(
+          {{"campaign", view["campaign"]},
+           {"name", view.value("name", "")},
+           {"window", view.value("window", json(nullptr))},
+           {"state", view["state"]},
+           {"version", view["version"]},
+           {"verdict", view["check"].is_object() ? view["check"].value("verdict", json(nullptr))
+                                                 : json(nullptr)},
+           {"check_status", view["check"].is_object() ? view["check"]["status"] : json(nullptr)},
+           {"missing_confirmations", view["missing_confirmations"]},
+           {"missing_signoffs", view["missing_signoffs"]}});
+    }
+    return reply;
+  });
+}
+
+Outcome<Reply> Service::GetProcess(const Actor& actor, const std::string& ws,
+                                   const std::string& campaign) {
+  const std::string now = Now();
+  return ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
+    auto process = snapshot.processes.find(campaign);
+    const Entity* entity = snapshot.Find("campaigns", campaign);
+    if (process == snapshot.processes.end() || !entity)
+      return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
+    std::optional<JobRunner::Progress> progress;
+    const json& check = process->second.data["check"];
+    if (runner_ && check.is_object() && check.contains("job"))
+      progress = runner_->Get(check["job"].get<int64_t>());
+    Reply reply;
+    reply.version = process->second.version;
+    reply.body = ProcessView(process->second, &entity->body, progress,
+                             FactsFor(process->second, &entity->body, now), actor.role);
+    return reply;
+  });
+}
+
+Outcome<ProcessRow*> FindProcess(Service::Snapshot& snapshot, const std::string& ws,
+                                 const std::string& campaign) {
+  auto process = snapshot.processes.find(campaign);
+  if (process == snapshot.processes.end())
+    return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
+  return &process->second;
+}
+
+namespace {
+
+// The function named in the path; 404 for admin or an unknown name.
+Outcome<Role> NamedFunction(const std::string& function) {
+  const std::optional<Role> role = ParseRole(function);
+  if (!role || *role == Role::kAdmin) {
+    return ApiError::NotFound("no function '" + function +
+                              "'; functions: marketing, operations, finance, service");
+  }
+  return *role;
+}
+
+Outcome<Role> FunctionFor(const Actor& actor, const std::string& function, const char* what) {
+  Outcome<Role> role = NamedFunction(function);
+  if (!role.ok()) return role;
+  if (actor.role != role.value()) {
+    return ApiError::Forbidden(std::string(RoleName(actor.role)) + " cannot " + what + " for " +
+                               function);
+  }
+  return role;
+}
+
+// Asks the core; the error to return when it refuses.
+std::optional<ApiError> Refused(const ProcessRow& process, const Service::WriteContext& context,
+                                const process::ActionRequest& request) {
+  const Entity* entity = context.snapshot.Find("campaigns", process.campaign);
+  const process::Decision decision =
+      process::Decide(FactsFor(process, entity ? &entity->body : nullptr, context.now), request);
+  if (decision.allowed) return std::nullopt;
+  return RefusalError(*decision.refusal);
+}
+
+std::string TextOf(const json& body, const char* key) {
+  return body.is_object() && body.contains(key) && body[key].is_string()
+             ? body[key].get<std::string>()
+             : std::string();
+}
+
+}  // namespace
+
+Outcome<Reply> Service::Transition(const Actor& actor, const std::string& ws,
+                                   const std::string& campaign, const json& body,
+                                   std::optional<int64_t> if_match) {
+  if (!process::RoleMayEver(Action::kMove, actor.role))
+    return RefusalError(process::RoleRefusal(Action::kMove));
+  if (!body.is_object() || !body.contains("to") || !body["to"].is_string()) {
+    return ApiError::Field("to", "missing", "the state to move to");
+  }
+  const std::string to_name = body["to"];
+  const std::optional<ProcessState> to = process::ParseState(to_name);
+  if (!to) {
+    return ApiError::Field("to", "unknown state '" + to_name + "'",
+                           "draft, groundwork, transfer, approved, live, follow-up, closed");
+  }
+  if (*to == ProcessState::kApproved)
+    return ApiError::Field("to", "approval has its own action", "POST .../approve");
+  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
+    if (!found.ok()) return found.error();
+    ProcessRow& process = *found.value();
+    if (if_match && *if_match != process.version) {
+      return ApiError::Conflict("the process is at version " + std::to_string(process.version),
+                                "If-Match");
+    }
+    const ProcessState from = process.state;
+    if (std::optional<ApiError> refused = Refused(
+            process, context, {Action::kMove, actor.role, *to, std::nullopt, TextOf(body, "review")}))
+      return *refused;
+    if (*to == ProcessState::kClosed)
+      process.data["review"] = {{"by", actor.name}, {"at", context.now}, {"text", body["review"]}};
+    if (*to == ProcessState::kGroundwork && from == ProcessState::kTransfer)
+      process.data["signoffs"] = json::object();
+    if (from == ProcessState::kApproved && *to == ProcessState::kTransfer) {
+      process.data["signoffs"] = json::object();
+      process.data["approved"] = nullptr;
+      process.data["override"] = nullptr;
+      process.data["handover"] = nullptr;
+    }
+    process.state = *to;
+    context.target = "state";
+    context.audit.push_back({campaign,
+                             actor.name,
+                             "transition",
+                             "state",
+                             {{"from", process::StateName(from)}, {"to", to_name}}});
+    return ProcessReply(process, nullptr, context);
+  });
+}
+
+Outcome<Reply> Service::Confirm(const Actor& actor, const std::string& ws,
+                                const std::string& campaign, const std::string& function,
+                                const json& body) {
+  Outcome<Role> role = FunctionFor(actor, function, "confirm");
+  if (!role.ok()) return role.error();
+  if (!body.is_object()) return ApiError::Field("(body)", "must be an object", "{note}");
+  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
+    if (!found.ok()) return found.error();
+    ProcessRow& process = *found.value();
+    if (std::optional<ApiError> refused = Refused(
+            process, context, {Action::kConfirm, actor.role, process.state, role.value(), ""}))
+      return *refused;
+    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
+    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
+    const Campaign* item = scenario.value().FindCampaign(campaign);
+    if (!item) return ApiError::NotFound("no campaign '" + campaign + "'");
+    const std::string basis =
+        BasisHashes(scenario.value(), *item, context.snapshot.doc).at(role.value());
+    process.data["confirmations"][function] = {{"by", actor.name},
+                                               {"at", context.now},
+                                               {"note", body.value("note", "")},
+                                               {"basis", basis}};
+    context.audit.push_back(
+        {campaign, actor.name, "confirm", function, {{"note", body.value("note", "")}}});
+    return ProcessReply(process, nullptr, context);
+  });
+}
+
+Outcome<Reply> Service::Unconfirm(const Actor& actor, const std::string& ws,
+                                  const std::string& campaign, const std::string& function) {
+  Outcome<Role> role = FunctionFor(actor, function, "withdraw a confirmation");
+  if (!role.ok()) return role.error();
+  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
+    if (!found.ok()) return found.error();
+    ProcessRow& process = *found.value();
+    if (!process.data["confirmations"].contains(function))
+      return ApiError::NotFound(function + " has not confirmed");
+    process.data["confirmations"].erase(function);
+    context.audit.push_back({campaign,
+                             actor.name,
+                             "withdraw-confirmation",
+                             function,
+                             {{"reason", "by " + actor.name}}});
+    return ProcessReply(process, nullptr, context);
+  });
+}
+
+Outcome<Reply> Service::SignOff(const Actor& actor, const std::string& ws,
+                                const std::string& campaign, const std::string& function,
+                                const json& body) {
+  return Review(actor, ws, campaign, function, process::SignOffKind::kSignOff, body);
+}
+
+Outcome<Reply> Service::Review(const Actor& actor, const std::string& ws,
+                               const std::string& campaign, const std::string& function,
+                               process::SignOffKind kind, const json& body) {
+  const bool signoff = kind == process::SignOffKind::kSignOff;
+  const Action action = signoff                                         ? Action::kSignOff
+                        : kind == process::SignOffKind::kRefuse ? Action::kRefuse
+                                                                : Action::kRequestChanges;
+  Outcome<Role> role = FunctionFor(actor, function,
+                                   signoff                                   ? "sign off"
+                                   : action == Action::kRefuse ? "refuse a sign-off"
+                                                               : "request changes");
+  if (!role.ok()) return role.error();
+  if (!body.is_object() || !body.contains("check") || !body["check"].is_string()) {
+    return ApiError::Field("check", "missing", "the key of the check result you reviewed");
+  }
+  const std::string reason = TextOf(body, "reason");
+  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
+    if (!found.ok()) return found.error();
+    ProcessRow& process = *found.value();
+    if (std::optional<ApiError> refused =
+            Refused(process, context, {action, actor.role, process.state, role.value(), reason}))
+      return *refused;
+    const json& check = process.data["check"];
+    if (check.value("key", "") != body["check"].get<std::string>()) {
+      return ApiError::Conflict(
+          "the check you reviewed is not the current one (" + check.value("key", "") + ")",
+          "check");
+    }
+    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
+    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
+    const Campaign* item = scenario.value().FindCampaign(campaign);
+    if (!item) return ApiError::NotFound("no campaign '" + campaign + "'");
+    if (!process.data.contains("objections") || !process.data["objections"].is_object())
+      process.data["objections"] = json::object();
+    json& objections = process.data["objections"];
+    if (signoff) {
+      const std::string basis =
+          BasisHashes(scenario.value(), *item, context.snapshot.doc).at(role.value());
+      process.data["signoffs"][function] = {
+          {"by", actor.name}, {"at", context.now},     {"comment", body.value("comment", "")},
+          {"basis", basis},   {"check", check["key"]}, {"verdict", check.value("verdict", "")}};
+      json detail = {{"check", check["key"]},
+                     {"verdict", check.value("verdict", "")},
+                     {"comment", body.value("comment", "")}};
+      // A sign-off settles the function's own refusal or request (the audit keeps both).
+      if (objections.contains(function)) {
+        detail["settles"] = objections[function].value("kind", "");
+        objections.erase(function);
+      }
+      context.audit.push_back({campaign, actor.name, "signoff", function, detail});
+      return ProcessReply(process, nullptr, context);
+    }
+    const std::string kind_name = process::SignOffKindName(kind);
+    process.data["signoffs"].erase(function);
+    objections[function] = {{"kind", kind_name},       {"by", actor.name},
+                            {"at", context.now},       {"reason", reason},
+                            {"check", check["key"]},   {"verdict", check.value("verdict", "")},
+                            {"answer", nullptr}};
+    context.audit.push_back({campaign,
+                             actor.name,
+                             action == Action::kRefuse ? "refuse-signoff" : "request-changes",
+                             function,
+                             {{"check", check["key"]}, {"reason", reason}}});
+    // The campaign owner (marketing) is told, with the reason to answer.
+    context.alerts[campaign].push_back(
+        {"marketing",
+         action == Action::kRefuse ? "signoff-refused" : "changes-requested",
+         std::string(action == Action::kRefuse ? "Campaign " + campaign + ": " + function +
+                                                     " refuses to sign off: "
+                                               : "Campaign " + campaign + ": " + function +
+                                                     " asks for changes before signing off: ") +
+             reason,
+         {{"function", function}, {"reason", reason}, {"check", check["key"]}},
+         kind_name + ":" + campaign + ":" + function + ":" + context.now});
+    return ProcessReply(process, nullptr, context);
+  });
+}
+
+Outcome<Reply> Service::AnswerObjection(const Actor& actor, const std::string& ws,
+                                        const std::string& campaign, const std::string& function,
+                                        const json& body) {
+  if (!process::RoleMayEver(Action::kAnswer, actor.role))
+    return RefusalError(process::RoleRefusal(Action::kAnswer));
+  Outcome<Role> role = NamedFunction(function);
+  if (!role.ok()) return role.error();
+  const std::string text = TextOf(body, "text");
+  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
+    if (!found.ok()) return found.error();
+    ProcessRow& process = *found.value();
+    if (std::optional<ApiError> refused = Refused(
+            process, context, {Action::kAnswer, actor.role, process.state, role.value(), text}))
+      return *refused;
+    json& objection = process.data["objections"][function];
+    objection["answer"] = {{"by", actor.name}, {"at", context.now}, {"text", text}};
+    context.audit.push_back({campaign,
+                             actor.name,
+                             "answer",
+                             function,
+                             {{"kind", objection.value("kind", "")}, {"text", text}}});
+    context.alerts[campaign].push_back(
+        {function,
+         "objection-answered",
+         "Campaign " + campaign + ": " + actor.name + " answered your " +
+             (objection.value("kind", "") == "refused" ? "refusal" : "request for changes") +
+             ": " + text,
+         {{"function", function}, {"text", text}},
+         "objection-answered:" + campaign + ":" + function + ":" + context.now});
+    return ProcessReply(process, nullptr, context);
+  });
+}
+
+Outcome<Reply> Service::WithdrawSignOff(const Actor& actor, const std::string& ws,
+                                        const std::string& campaign, const std::string& function) {
+  Outcome<Role> role = FunctionFor(actor, function, "withdraw a sign-off");
+  if (!role.ok()) return role.error();
+  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
+    if (!found.ok()) return found.error();
+    ProcessRow& process = *found.value();
+    if (!process.data["signoffs"].contains(function))
+      return ApiError::NotFound(function + " has not signed off");
+    if (process.state != ProcessState::kTransfer) {
+      return ApiError::Conflict("sign-offs are withdrawn in transfer (the campaign is " +
+                                    std::string(process::StateName(process.state)) + ")",
+                                "state");
+    }
+    process.data["signoffs"].erase(function);
+    context.audit.push_back(
+        {campaign, actor.name, "withdraw-signoff", function, {{"reason", "by " + actor.name}}});
+    return ProcessReply(process, nullptr, context);
+  });
+}
+
+Outcome<Reply> Service::Approve(const Actor& actor, const std::string& ws,
+                                const std::string& campaign, const json& body) {
+  if (!process::RoleMayEver(Action::kApprove, actor.role) &&
+      !process::RoleMayEver(Action::kApproveOverride, actor.role)) {
+    return RefusalError(process::RoleRefusal(Action::kApprove));
+  }
+  if (!body.is_object() || !body.contains("check") || !body["check"].is_string()) {
+    return ApiError::Field("check", "missing", "the key of the check result approved");
+  }
+  const bool override_asked = body.contains("override");
+  const std::string reason = override_asked ? TextOf(body["override"], "reason") : "";
+  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
+    if (!found.ok()) return found.error();
+    ProcessRow& process = *found.value();
+    const json& check = process.data["check"];
+    const bool check_done = check.is_object() && check.value("status", "") == "done";
+    if (process.state == ProcessState::kTransfer && check_done &&
+        check.value("key", "") != body["check"].get<std::string>()) {
+      return ApiError::Conflict(
+          "the check approved is not the current one (" + check.value("key", "") + ")", "check");
+    }
+    const std::string verdict = check_done ? check.value("verdict", "no-go") : "";
+    // Finance only ever approves an override. The others ask for one by sending a reason; on a
+    // go verdict that is a plain approval (there is nothing to override).
+    const Action action =
+        !process::RoleMayEver(Action::kApprove, actor.role) || (override_asked && verdict != "go")
+            ? Action::kApproveOverride
+            : Action::kApprove;
+    if (std::optional<ApiError> refused = Refused(
+            process, context, {action, actor.role, ProcessState::kApproved, std::nullopt, reason}))
+      return *refused;
+    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
+    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
+    const Campaign* item = scenario.value().FindCampaign(campaign);
+    if (!item) return ApiError::NotFound("no campaign '" + campaign + "'");
+    // The stored result of the current check (the key names it) gives the hand-over.
+    Outcome<std::optional<json>> stored =
+        LoadResult(*context.connection, check["key"].get<std::string>());
+    if (!stored.ok()) return stored.error();
+    if (!stored.value())
+      return ApiError::Conflict("the check result is no longer stored; run the check again",
+                                "check");
+    const std::optional<CheckSummary> summary = SummaryFor(*stored.value(), campaign);
+    if (!summary) return ApiError::Internal("the check result has no campaign " + campaign);
+    const bool overridden = action == Action::kApproveOverride;
+    process.state = ProcessState::kApproved;
+    process.data["approved"] = {
+        {"by", actor.name}, {"at", context.now}, {"verdict", verdict}, {"check", check["key"]}};
+    process.data["override"] = nullptr;
+    if (overridden) {
+      process.data["override"] = {{"by", actor.name},
+                                  {"role", RoleName(actor.role)},
+                                  {"at", context.now},
+                                  {"reason", reason},
+                                  {"verdict", verdict}};
+      context.audit.push_back({campaign,
+                               actor.name,
+                               "override",
+                               "verdict",
+                               {{"verdict", verdict},
+                                {"reason", reason},
+                                {"role", RoleName(actor.role)},
+                                {"check", check["key"]}}});
+    }
+    process.data["handover"] = BuildHandover(summary->campaign, *item);
+    context.audit.push_back(
+        {campaign,
+         actor.name,
+         "approve",
+         "state",
+         {{"verdict", verdict}, {"check", check["key"]}, {"override", overridden}}});
+    return ProcessReply(process, nullptr, context);
+  });
+}
+
+}  // namespace tandem::server
