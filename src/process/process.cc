@@ -169,9 +169,9 @@ std::optional<Refusal> Check(Guard guard, const ProcessFacts& facts, const Actio
       const Role function = request.function.value_or(R::kAdmin);
       auto objection = facts.objections.find(function);
       if (objection != facts.objections.end() && !objection->second.answered) return std::nullopt;
-      return Conflict(std::string(RoleName(function)) +
-                          " has no unanswered refusal or request for changes",
-                      "function");
+      return Conflict(
+          std::string(RoleName(function)) + " has no unanswered refusal or request for changes",
+          "function");
     }
   }
   return std::nullopt;
@@ -297,15 +297,13 @@ std::optional<ProcessState> ParseState(std::string_view text) {
 }
 
 const std::vector<ProcessState>& AllStates() {
-  static const std::vector<ProcessState> states = {S::kDraft, S::kGroundwork, S::kTransfer,
-                                                   S::kApproved, S::kLive, S::kFollowUp,
-                                                   S::kClosed};
+  static const std::vector<ProcessState> states = {
+      S::kDraft, S::kGroundwork, S::kTransfer, S::kApproved, S::kLive, S::kFollowUp, S::kClosed};
   return states;
 }
 
 bool IsCommitted(ProcessState state) {
-  return state == S::kApproved || state == S::kLive || state == S::kFollowUp ||
-         state == S::kClosed;
+  return state == S::kApproved || state == S::kLive || state == S::kFollowUp || state == S::kClosed;
 }
 
 bool IsRechecked(ProcessState state) {

@@ -86,7 +86,8 @@ ApiError RefusalError(const process::Refusal& refusal) {
   if (refusal.kind == Kind::kInvalid)
     return ApiError::Field(refusal.field, refusal.message, refusal.allowed);
   ApiError error = ApiError::Conflict(refusal.message, refusal.field);
-  for (const auto& [field, problem] : refusal.missing) error.fields.push_back({field, problem, "", ""});
+  for (const auto& [field, problem] : refusal.missing)
+    error.fields.push_back({field, problem, "", ""});
   return error;
 }
 
@@ -256,8 +257,9 @@ Outcome<Reply> Service::Transition(const Actor& actor, const std::string& ws,
                                 "If-Match");
     }
     const ProcessState from = process.state;
-    if (std::optional<ApiError> refused = Refused(
-            process, context, {Action::kMove, actor.role, *to, std::nullopt, TextOf(body, "review")}))
+    if (std::optional<ApiError> refused =
+            Refused(process, context,
+                    {Action::kMove, actor.role, *to, std::nullopt, TextOf(body, "review")}))
       return *refused;
     if (*to == ProcessState::kClosed)
       process.data["review"] = {{"by", actor.name}, {"at", context.now}, {"text", body["review"]}};
@@ -339,11 +341,11 @@ Outcome<Reply> Service::Review(const Actor& actor, const std::string& ws,
                                const std::string& campaign, const std::string& function,
                                process::SignOffKind kind, const json& body) {
   const bool signoff = kind == process::SignOffKind::kSignOff;
-  const Action action = signoff                                         ? Action::kSignOff
+  const Action action = signoff                                 ? Action::kSignOff
                         : kind == process::SignOffKind::kRefuse ? Action::kRefuse
                                                                 : Action::kRequestChanges;
   Outcome<Role> role = FunctionFor(actor, function,
-                                   signoff                                   ? "sign off"
+                                   signoff                     ? "sign off"
                                    : action == Action::kRefuse ? "refuse a sign-off"
                                                                : "request changes");
   if (!role.ok()) return role.error();
@@ -390,9 +392,9 @@ Outcome<Reply> Service::Review(const Actor& actor, const std::string& ws,
     }
     const std::string kind_name = process::SignOffKindName(kind);
     process.data["signoffs"].erase(function);
-    objections[function] = {{"kind", kind_name},       {"by", actor.name},
-                            {"at", context.now},       {"reason", reason},
-                            {"check", check["key"]},   {"verdict", check.value("verdict", "")},
+    objections[function] = {{"kind", kind_name},     {"by", actor.name},
+                            {"at", context.now},     {"reason", reason},
+                            {"check", check["key"]}, {"verdict", check.value("verdict", "")},
                             {"answer", nullptr}};
     context.audit.push_back({campaign,
                              actor.name,
@@ -403,10 +405,10 @@ Outcome<Reply> Service::Review(const Actor& actor, const std::string& ws,
     context.alerts[campaign].push_back(
         {"marketing",
          action == Action::kRefuse ? "signoff-refused" : "changes-requested",
-         std::string(action == Action::kRefuse ? "Campaign " + campaign + ": " + function +
-                                                     " refuses to sign off: "
-                                               : "Campaign " + campaign + ": " + function +
-                                                     " asks for changes before signing off: ") +
+         std::string(action == Action::kRefuse
+                         ? "Campaign " + campaign + ": " + function + " refuses to sign off: "
+                         : "Campaign " + campaign + ": " + function +
+                               " asks for changes before signing off: ") +
              reason,
          {{"function", function}, {"reason", reason}, {"check", check["key"]}},
          kind_name + ":" + campaign + ":" + function + ":" + context.now});
@@ -440,8 +442,8 @@ Outcome<Reply> Service::AnswerObjection(const Actor& actor, const std::string& w
         {function,
          "objection-answered",
          "Campaign " + campaign + ": " + actor.name + " answered your " +
-             (objection.value("kind", "") == "refused" ? "refusal" : "request for changes") +
-             ": " + text,
+             (objection.value("kind", "") == "refused" ? "refusal" : "request for changes") + ": " +
+             text,
          {{"function", function}, {"text", text}},
          "objection-answered:" + campaign + ":" + function + ":" + context.now});
     return ProcessReply(process, nullptr, context);

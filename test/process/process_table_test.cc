@@ -104,8 +104,8 @@ std::pair<Refusal::Kind, std::string> ExpectedRefusal(Guard guard, Action action
       return {K::kConflict, "override"};
     case Guard::kReasonWritten:
       return {K::kInvalid, action == Action::kApproveOverride ? "override.reason"
-                           : action == Action::kAnswer       ? "text"
-                                                             : "reason"};
+                           : action == Action::kAnswer        ? "text"
+                                                              : "reason"};
     case Guard::kBeforeAnnounce:
       return {K::kConflict, "announce"};
     case Guard::kWindowStarted:
@@ -199,9 +199,9 @@ TEST(ProcessTable, EveryRoleOutsideARowIsForbidden) {
     for (Role actor : kAllRoles) {
       ActionRequest request = RequestFor(row, row.who.roles.front());
       request.actor = actor;
-      const bool may = std::find(row.who.roles.begin(), row.who.roles.end(), actor) !=
-                           row.who.roles.end() &&
-                       (!row.who.own_function || request.function == actor);
+      const bool may =
+          std::find(row.who.roles.begin(), row.who.roles.end(), actor) != row.who.roles.end() &&
+          (!row.who.own_function || request.function == actor);
       const Decision decision = Decide(Holding(row), request);
       if (may) {
         EXPECT_TRUE(decision.allowed) << RoleName(actor) << " " << ActionName(row.action);
@@ -250,17 +250,20 @@ TEST(ProcessTable, RefusalsSayWhatIsMissingAndWhoActs) {
   facts.state = S::kTransfer;
   facts.check_done = true;
   facts.verdict = Verdict::kNoGo;
-  decision = Decide(facts, {Action::kApproveOverride, R::kMarketing, S::kApproved, {},
-                            "we accept the risk this time"});
+  decision = Decide(
+      facts,
+      {Action::kApproveOverride, R::kMarketing, S::kApproved, {}, "we accept the risk this time"});
   EXPECT_EQ(decision.refusal->kind, Refusal::Kind::kForbidden);
   EXPECT_EQ(decision.refusal->field, "override");
   // ... nor approve it plainly; finance can, with a reason.
   decision = Decide(facts, {Action::kApprove, R::kMarketing, S::kApproved, {}, ""});
   EXPECT_EQ(decision.refusal->field, "override.reason");
   EXPECT_NE(decision.refusal->message.find("no-go"), std::string::npos);
-  EXPECT_TRUE(Decide(facts, {Action::kApproveOverride, R::kFinance, S::kApproved, {},
-                             "we accept the risk this time"})
-                  .allowed);
+  EXPECT_TRUE(
+      Decide(
+          facts,
+          {Action::kApproveOverride, R::kFinance, S::kApproved, {}, "we accept the risk this time"})
+          .allowed);
 
   // A refusal counts as a missing sign-off, named as refused.
   facts.verdict = Verdict::kGo;

@@ -18,8 +18,8 @@
 #include <string_view>
 #include <vector>
 
-#include "tandem/engine/check_result.h"
 #include "tandem/common/date.h"
+#include "tandem/engine/check_result.h"
 
 namespace tandem::process {
 
@@ -42,7 +42,9 @@ bool IsRechecked(ProcessState state);
 
 // The engine's verdict (tandem/engine/check_result.h) is ordered go < at-risk < no-go.
 std::optional<Verdict> ParseVerdict(std::string_view text);
-inline bool IsWorse(Verdict a, Verdict b) { return static_cast<int>(a) > static_cast<int>(b); }
+inline bool IsWorse(Verdict a, Verdict b) {
+  return static_cast<int>(a) > static_cast<int>(b);
+}
 
 // What a function gives on the current check in transfer. A refusal or a request for changes
 // carries a reason the campaign owner sees and answers; it counts as a missing sign-off.
@@ -51,14 +53,14 @@ const char* SignOffKindName(SignOffKind kind);  // "signed", "refused", "changes
 
 // Everything a user can ask of the process.
 enum class Action {
-  kMove,            // a plain transition (POST .../transition)
-  kApprove,         // transfer -> approved on a go verdict
+  kMove,             // a plain transition (POST .../transition)
+  kApprove,          // transfer -> approved on a go verdict
   kApproveOverride,  // transfer -> approved over an at-risk or no-go verdict, with a reason
-  kConfirm,         // a function confirms its inputs (groundwork)
-  kSignOff,         // a function signs off on the current check (transfer)
-  kRefuse,          // a function refuses to sign off, with a reason (transfer)
-  kRequestChanges,  // a function asks for changes before it signs off, with a reason (transfer)
-  kAnswer,          // the campaign owner answers a refusal or a request for changes
+  kConfirm,          // a function confirms its inputs (groundwork)
+  kSignOff,          // a function signs off on the current check (transfer)
+  kRefuse,           // a function refuses to sign off, with a reason (transfer)
+  kRequestChanges,   // a function asks for changes before it signs off, with a reason (transfer)
+  kAnswer,           // the campaign owner answers a refusal or a request for changes
 };
 const char* ActionName(Action action);  // "move", "approve", "approve-override", "confirm", ...
 
@@ -148,7 +150,7 @@ struct Refusal {
 
 struct Decision {
   bool allowed = false;
-  std::optional<Refusal> refusal;  // set when not allowed
+  std::optional<Refusal> refusal;          // set when not allowed
   ProcessState to = ProcessState::kDraft;  // the state after the action
 };
 
