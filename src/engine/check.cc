@@ -906,8 +906,9 @@ void CheckRunner::ComputeStories() {
     batch.Interleave(model_);
     BatchTotals totals;
     simulator.Run(with_, batch, &totals, true);
+    Measurer measurer(model_, simulator, with_);  // its curves serve every lane of the batch
     for (size_t lane = 0; lane < count; ++lane) {
-      Measurer measurer(model_, simulator, with_, demand[lane], static_cast<int>(lane));
+      measurer.Reset(demand[lane], static_cast<int>(lane));
       for (const auto& [scenario, p] : wanted) {
         if (scenario != scenarios[first + lane]) continue;
         stories_[p].ready = true;

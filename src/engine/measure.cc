@@ -97,7 +97,9 @@ const Measurer::Curve& Measurer::ResourceCurve(int resource) {
   if (curve.ready) return curve;
   curve.ready = true;
   // The simulation records, per step, when the step's first and last arrivals start.
-  simulator_.StartCurve(plan_, resource, lane_, &curve.low, &curve.high);
+  simulator_.StartCurve(plan_, resource, lane_, &curve.low_values, &curve.high_values);
+  curve.low = curve.low_values.data();
+  curve.high = curve.high_values.data();
   return curve;
 }
 
@@ -134,8 +136,12 @@ const Measurer::Curve& Measurer::StockCurve(int offering) {
     ordered[t + 1] = ordered[t] + units;
     served[t + 1] = served[t] + entries[t];
   }
-  curve.low.resize(steps);
-  curve.high.resize(steps);
+  std::vector<double>& low = curve.low_values;
+  std::vector<double>& high = curve.high_values;
+  low.resize(steps);
+  high.resize(steps);
+  curve.low = low.data();
+  curve.high = high.data();
   size_t strict_k = 0;
   size_t k = 0;
   // Earliest time served(t) exceeds v (strict) or reaches v.
@@ -157,14 +163,13 @@ const Measurer::Curve& Measurer::StockCurve(int offering) {
   for (size_t j = 0; j < steps; ++j) {
     const double backorders = ordered[j] - served[j];
     const double entered = served[j + 1] - served[j];
-    curve.low[j] = (backorders <= Tolerance(ordered[j]) && entered > 0)
-                       ? static_cast<double>(j)
-                       : strict_inverse(ordered[j]);
-    curve.high[j] = ordered[j + 1] - served[j + 1] <= Tolerance(ordered[j + 1])
-                        ? static_cast<double>(j + 1)
-                        : inverse(ordered[j + 1]);
-    curve.low[j] = std::max(curve.low[j], static_cast<double>(j));
-    curve.high[j] = std::max(curve.high[j], curve.low[j]);
+    low[j] = (backorders <= Tolerance(ordered[j]) && entered > 0) ? static_cast<double>(j)
+                                                                  : strict_inverse(ordered[j]);
+    high[j] = ordered[j + 1] - served[j + 1] <= Tolerance(ordered[j + 1])
+                  ? static_cast<double>(j + 1)
+                  : inverse(ordered[j + 1]);
+    low[j] = std::max(low[j], static_cast<double>(j));
+    high[j] = std::max(high[j], low[j]);
   }
   return curve;
 }
@@ -178,8 +183,8 @@ double Measurer::Evaluate(const Curve& curve, double time, bool from_left) const
     step -= 1;
     fraction = 1;
   }
-  const double low = curve.low[static_cast<size_t>(step)];
-  const double high = curve.high[static_cast<size_t>(step)];
+  const double low = curve.low[step];
+  const double high = curve.high[step];
   double value = 0;
   if (fraction == 0) {
     value = low;
@@ -210,8 +215,13 @@ double Measurer::RouteExit(int offering, int64_t order_step, bool left_end,
     if (entered != time) return RouteFrom(compiled, entered, from_left, waits);
   }
   if (waits != nullptr) return RouteFrom(compiled, time, from_left, waits);
-  // Entering the route at a step boundary: the same for every offering of that route.
-  RouteTable& table = route_tables_[static_cast<size_t>(route_of_[static_cast<size_t>(offering)])];
+  return CachedRouteExit(compiled, time, from_left);
+}
+
+// Entering the route at a step boundary: the same for every offering of that route.
+double Measurer::CachedRouteExit(const CompiledOffering& compiled, double time, bool from_left) {
+  const size_t offering = static_cast<size_t>(&compiled - model_.offerings.data());
+  RouteTable& table = route_tables_[static_cast<size_t>(route_of_[offering])];
   const size_t boundaries = static_cast<size_t>(model_.grid.total_steps) + 1;
   std::vector<CachedExit>& cached = from_left ? table.from_left : table.from_right;
   if (cached.empty()) cached.assign(boundaries, {});
@@ -366,6 +376,75 @@ void Measurer::AddPendingOrders(const PromiseSpec& spec, bool delivery,
   }
 }
 
+namespace {
+
+// The deadlines of the first and the last units ordered in `step` (of horizon day `day`).
+void Deadlines(const PromiseSpec& spec, int64_t step, int day, int spd, double* low, double* high) {
+  switch (spec.promise.within.kind) {
+    case Deadline::Kind::kWithin:
+      *low = static_cast<double>(step) + spec.bound_steps;
+      *high = *low + 1;
+      break;
+    case Deadline::Kind::kSameDay:
+      *low = *high = static_cast<double>((static_cast<int64_t>(day) + 1) * spd);
+      break;
+    case Deadline::Kind::kNextDay:
+      *low = *high = static_cast<double>((static_cast<int64_t>(day) + 2) * spd);
+      break;
+  }
+}
+
+}  // namespace
+
+// Units that enter their route when ordered (no wait at the stock) have the same exit times
+// and kept share, step by step, as every other offering of the same route and transit: those
+// are computed once per promise for each such group (Group) and read by its offerings.
+Measurer::TimeGroup& Measurer::Group(const PromiseSpec& spec, int offering, double transit) {
+  const int route = route_of_[static_cast<size_t>(offering)];
+  for (size_t g = 0; g < groups_used_; ++g) {
+    if (time_groups_[g].route == route && time_groups_[g].transit == transit)
+      return time_groups_[g];
+  }
+  if (groups_used_ == time_groups_.size()) time_groups_.emplace_back();
+  TimeGroup& group = time_groups_[groups_used_++];
+  group.route = route;
+  group.transit = transit;
+  const size_t count = static_cast<size_t>(spec.last_day - spec.first_day + 1) *
+                       static_cast<size_t>(model_.grid.steps_per_day);
+  group.exit_low.resize(count);
+  group.exit_high.resize(count);
+  group.kept_share.resize(count);
+  group.ready.assign(count, 0);
+  group.compiled = &model_.offerings[static_cast<size_t>(offering)];
+  return group;
+}
+
+// Fills a group's step on first use (steps without orders are never computed).
+void Measurer::FillGroupStep(const PromiseSpec& spec, TimeGroup& group, int64_t step, size_t i) {
+  const int spd = model_.grid.steps_per_day;
+  const double cut = cut_of_slot_[static_cast<size_t>(step % spd)];
+  const double exit_low =
+      CachedRouteExit(*group.compiled, static_cast<double>(step), false) + group.transit;
+  const double exit_high =
+      CachedRouteExit(*group.compiled, static_cast<double>(step + 1), true) + group.transit;
+  double deadline_low = 0;
+  double deadline_high = 0;
+  Deadlines(spec, step, static_cast<int>(step / spd), spd, &deadline_low, &deadline_high);
+  group.exit_low[i] = exit_low;
+  group.exit_high[i] = exit_high;
+  group.kept_share[i] = WithinLength(exit_low - deadline_low, exit_high - deadline_high, cut);
+  group.ready[i] = 1;
+}
+
+// Whether an order of a stocked offering in `step` enters its route when ordered, at both ends
+// of the step (then RouteExit takes the route's shared exit times).
+bool Measurer::LeavesStockAtOnce(int offering, int64_t step) {
+  const Curve& stock = StockCurve(offering);
+  if (stock.identity) return true;
+  const double from = static_cast<double>(step);
+  return Evaluate(stock, from, false) == from && Evaluate(stock, from + 1, true) == from + 1;
+}
+
 Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribution,
                                   LeadHistogram* histogram) {
   const TimeGrid& grid = model_.grid;
@@ -379,9 +458,14 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
     low_waits.assign(wait_slots, 0.0);
     high_waits.assign(wait_slots, 0.0);
   }
+  cut_of_slot_.resize(static_cast<size_t>(spd));
+  for (int s = 0; s < spd; ++s) cut_of_slot_[static_cast<size_t>(s)] = CutoffShare(spec, s);
+  groups_used_ = 0;
+  const int64_t first_step = static_cast<int64_t>(spec.first_day) * spd;
   for (int offering : spec.offerings) {
     const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
     const double transit = delivery ? compiled.transit_steps : 0.0;
+    TimeGroup& group = Group(spec, offering, transit);
     for (int day = spec.first_day; day <= spec.last_day; ++day) {
       const double units = demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)];
       if (units <= 0) continue;
@@ -390,28 +474,25 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
       for (int s = 0; s < spd; ++s) {
         const int64_t step = static_cast<int64_t>(day) * spd + s;
         const double ordered = units * shape[static_cast<size_t>(s)];
-        const double cut = CutoffShare(spec, step);
+        const double cut = cut_of_slot_[static_cast<size_t>(s)];
         if (ordered <= 0 || cut <= 0) continue;
-        const double exit_low = RouteExit(offering, step, true, nullptr) + transit;
-        const double exit_high = RouteExit(offering, step, false, nullptr) + transit;
-        double deadline_low = 0;
-        double deadline_high = 0;
-        switch (spec.promise.within.kind) {
-          case Deadline::Kind::kWithin:
-            deadline_low = static_cast<double>(step) + spec.bound_steps;
-            deadline_high = deadline_low + 1;
-            break;
-          case Deadline::Kind::kSameDay:
-            deadline_low = deadline_high =
-                static_cast<double>((static_cast<int64_t>(day) + 1) * spd);
-            break;
-          case Deadline::Kind::kNextDay:
-            deadline_low = deadline_high =
-                static_cast<double>((static_cast<int64_t>(day) + 2) * spd);
-            break;
+        double exit_low = 0;
+        double exit_high = 0;
+        double kept_share = 0;
+        if (!compiled.stocked || LeavesStockAtOnce(offering, step)) {
+          const size_t i = static_cast<size_t>(step - first_step);
+          if (!group.ready[i]) FillGroupStep(spec, group, step, i);
+          exit_low = group.exit_low[i];
+          exit_high = group.exit_high[i];
+          kept_share = group.kept_share[i];
+        } else {
+          exit_low = RouteExit(offering, step, true, nullptr) + transit;
+          exit_high = RouteExit(offering, step, false, nullptr) + transit;
+          double deadline_low = 0;
+          double deadline_high = 0;
+          Deadlines(spec, step, day, spd, &deadline_low, &deadline_high);
+          kept_share = WithinLength(exit_low - deadline_low, exit_high - deadline_high, cut);
         }
-        const double kept_share =
-            WithinLength(exit_low - deadline_low, exit_high - deadline_high, cut);
         const double covered = ordered * cut;
         const double kept = ordered * kept_share;
         shares.Add(week, covered, kept);

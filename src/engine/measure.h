@@ -79,10 +79,12 @@ class Measurer {
  private:
   struct Curve {
     bool ready = false;
-    bool identity = false;     // stock: every unit left stock when ordered (low = t, high = t + 1)
-    std::vector<double> low;   // start time of the first arrivals of each step
-    std::vector<double> high;  // start time of the last arrivals of each step
+    bool identity = false;  // stock: every unit left stock when ordered (low = t, high = t + 1)
+    const double* low = nullptr;                  // start time of the first arrivals of each step
+    const double* high = nullptr;                 // start time of the last arrivals of each step
+    std::vector<double> low_values, high_values;  // their storage
   };
+
   const Curve& ResourceCurve(int resource);
   const Curve& StockCurve(int offering);
   double Evaluate(const Curve& curve, double time, bool from_left) const;
@@ -91,6 +93,23 @@ class Measurer {
   double RouteExit(int offering, int64_t order_step, bool left_end, std::vector<double>* waits);
   double RouteFrom(const CompiledOffering& compiled, double time, bool from_left,
                    std::vector<double>* waits);
+  // RouteFrom at a step boundary, cached per route. REQUIRES: `compiled` is in the model.
+  double CachedRouteExit(const CompiledOffering& compiled, double time, bool from_left);
+  // Per (route, transit) of a time promise: exit times and kept share of units entering the
+  // route when ordered, per step of the promise's period (MeasureTime).
+  struct TimeGroup {
+    int route = -1;
+    double transit = 0;
+    const CompiledOffering* compiled = nullptr;  // one of them
+    std::vector<double> exit_low, exit_high, kept_share;
+    std::vector<char> ready;
+  };
+  TimeGroup& Group(const PromiseSpec& spec, int offering, double transit);
+  void FillGroupStep(const PromiseSpec& spec, TimeGroup& group, int64_t step, size_t i);
+  bool LeavesStockAtOnce(int offering, int64_t step);
+  std::vector<TimeGroup> time_groups_;  // the first groups_used_ are the current promise's
+  size_t groups_used_ = 0;
+  std::vector<double> cut_of_slot_;  // the current promise's CutoffShare per step of the day
   // Exit times of units entering a route at each step boundary, filled as needed.
   // A value is valid for the current lane when its stamp is generation_: Reset invalidates
   // every table at once instead of refilling megabytes per lane.
