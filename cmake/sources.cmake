@@ -14,7 +14,12 @@ set(TANDEM_CORE_SOURCES
   src/engine/plan_demand.cc
   src/engine/window_demand.cc
   src/engine/random.cc
+  src/engine/run_demand.cc
+  src/engine/run_plan.cc
   src/engine/simulator.cc
+  src/engine/simulator_fork.cc
+  src/engine/simulator_returns.cc
+  src/engine/simulator_stock.cc
   src/engine/start_state.cc
   src/engine/stock_plan.cc
   src/model/scenario.cc

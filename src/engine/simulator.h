@@ -202,6 +202,8 @@ class Simulator {
   // Adds `amount` of one lane spread evenly over [from, to] (steps) into a step ring.
   void SpreadLane(std::vector<double>& ring, size_t width, size_t column, int lane, double from,
                   double to, double amount);
+  void EnterDay(const RunPlan& plan, const BatchDemand& demand, int day);
+  void Totals(const BatchDemand& demand, BatchTotals* totals) const;
   void StockStage(const RunPlan& plan, const BatchDemand& demand, int day);
   void SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int day,
                     const std::vector<int>& group, int lane);
@@ -211,7 +213,9 @@ class Simulator {
   // Records the day's units entering their routes for returns, with an estimated delivery
   // time; FlushExits schedules their returns at the day's end.
   void RecordExits(const RunPlan& plan, const BatchDemand& demand, int day);
-  double EstimateDelivery(const RunPlan& plan, int offering, int lane, double time) const;
+  // When units entering route `route` at `time` leave its last stage, per lane (before
+  // transit), estimated from each stage's backlog; computed once per route and day.
+  LaneVec EstimateRouteExit(const RunPlan& plan, int route, double time) const;
   // When work arriving at `time` would start at `resource`, from its backlog now.
   double EstimateStart(const RunPlan& plan, int resource, int lane, double time) const;
   void FlushExits(const RunPlan& plan, int day);
@@ -232,6 +236,10 @@ class Simulator {
   std::vector<int> restock_slot_;  // per offering: column in the restock ring, or -1
   std::vector<int> entries_slot_;  // per offering: column in entries_, or -1
   std::vector<int> returns_slot_;  // per offering: column in return_arrivals_, or -1
+  std::vector<int> route_of_;      // per offering: its sequence of resources in routes_
+  std::vector<std::vector<int>> routes_;
+  std::vector<LaneVec> route_exit_;  // per route: EstimateRouteExit for the day below
+  std::vector<int> route_exit_day_;  // per route: the day route_exit_ holds, or -1
   size_t restock_width_ = 0, entries_width_ = 0, returns_width_ = 0;
 
   // Rings of scheduled work (row = step & ring_mask_, then column, then lane); a row is
