@@ -1,0 +1,201 @@
+// The check's runner, shared by check.cc (specs, forks, the whole run), check_simulate.cc
+// (the Monte Carlo batches, fluid and order-level) and check_summary.cc (per-promise and
+// per-campaign summaries, explanations). Private to the engine.
+#ifndef TANDEM_SRC_ENGINE_CHECK_RUNNER_H_
+#define TANDEM_SRC_ENGINE_CHECK_RUNNER_H_
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/compiled_model.h"
+#include "engine/evaluate.h"
+#include "engine/measure.h"
+#include "engine/order_simulator.h"
+#include "engine/simulator.h"
+#include "tandem/engine/check.h"
+
+namespace tandem::engine {
+
+constexpr int64_t kChunk =
+    2 * kLanes;  // scenarios per work unit; fixed so results never depend on threads
+
+Percentiles Summarise(std::vector<float> values);
+
+// The throughput resources a campaign loads: its offerings' routes, side loads and returns.
+struct CampaignResources {
+  std::vector<int> resources;
+  int first_day = 0;
+  int last_day = 0;  // inclusive, may run past the horizon into the tail
+};
+
+CampaignResources ResourcesOf(const CompiledModel& model, const CompiledCampaign& campaign);
+
+// `Flow` is Simulator or OrderSimulator (the order-level mode runs one scenario: lane 0).
+template <typename Flow>
+double PeakBacklog(const Flow& simulator, int resource, int lane, int first_day, int last_day) {
+  double peak = 0;
+  for (int day = first_day; day <= last_day; ++day)
+    peak = std::max(peak, simulator.DayMaxBacklog(resource, day, lane));
+  return peak;
+}
+
+// Largest daily ratio of arriving work to capacity; work arriving on closed days counts
+// towards the next open day.
+template <typename Flow>
+double PeakUtilisation(const Flow& simulator, int resource, int lane,
+                       const std::vector<double>& capacity, int first_day, int last_day) {
+  double carried = 0;
+  double peak = 0;
+  for (int day = first_day; day <= last_day; ++day) {
+    carried += simulator.DayArrivals(resource, day, lane);
+    const double day_capacity = capacity[static_cast<size_t>(day)];
+    if (day_capacity > 0) {
+      peak = std::max(peak, carried / day_capacity);
+      carried = 0;
+    }
+  }
+  return peak;
+}
+
+double MeanOpenDayCapacity(const std::vector<double>& capacity, int first_day, int last_day);
+
+// Per-scenario figures, one column per metric, filled by scenario index.
+struct Columns {
+  explicit Columns(int64_t scenarios) : scenarios_(scenarios) {}
+  int Add() {
+    columns_.emplace_back(static_cast<size_t>(scenarios_), 0.0f);
+    return static_cast<int>(columns_.size()) - 1;
+  }
+  void Set(int column, int64_t scenario, double value) {
+    columns_[static_cast<size_t>(column)][static_cast<size_t>(scenario)] =
+        static_cast<float>(value);
+  }
+  const std::vector<float>& Get(int column) const { return columns_[static_cast<size_t>(column)]; }
+
+ private:
+  int64_t scenarios_;
+  std::vector<std::vector<float>> columns_;
+};
+
+struct ReportedCampaign {
+  int campaign = 0;
+  CampaignResources resources;
+  RunPlan without;
+  int fork_day = 0;  // the first day on which the run without it can differ from the run with it
+  int order_fork_day = 0;  // the same for order-level mode (0: simulated from scratch)
+  std::vector<int>
+      checkpoint_days;  // where the run without it may have caught up with the run with it
+  std::vector<size_t> checkpoints;  // their snapshots in fork_days_
+  std::vector<int> peak_with, peak_without, util_with, util_without;  // columns per resource
+  int revenue = 0, incremental = 0, incremental_units = 0, incremental_cost = 0;
+  // collect_series: columns per resource and day from series_first_day.
+  int series_first_day = 0;
+  std::vector<std::vector<int>> series_arrivals, series_backlog, series_arrivals_without,
+      series_backlog_without;
+};
+
+// Sums over a chunk's scenarios, added up in chunk order so results never depend on threads.
+struct ChunkSums {
+  std::vector<Attribution> attribution;   // per spec
+  std::vector<LeadHistogram> histograms;  // per spec (collect_series)
+  std::vector<double> daily_arrivals;     // [resource * days + day] (collect_series)
+};
+
+// What a worker thread reuses from batch to batch: a year of demand and curves is megabytes,
+// and fresh allocations of that size cost page faults every time.
+struct BatchScratch {
+  BatchScratch(const CompiledModel& model, const Simulator& simulator, const RunPlan& plan)
+      : measurer(model, simulator, plan) {}
+  std::array<ScenarioDraws, kLanes> draws;
+  std::array<RunDemand, kLanes> demand;
+  std::array<RunDemand, kLanes> without_demand;
+  BatchDemand batch;
+  BatchDemand without_batch;
+  Measurer measurer;
+  Simulator::Fork final_state;  // the "with" run's state at its end
+};
+
+class CheckRunner {
+ public:
+  CheckRunner(const Scenario& scenario, const CheckOptions& options,
+              const EvaluateOptions& evaluate)
+      : scenario_(scenario),
+        options_(options),
+        evaluate_(evaluate),
+        model_(Compile(scenario, options)) {}
+  void ExtraResults(std::vector<ExtraResult>* out) const;
+
+  Result<CheckResult> Run();
+
+ private:
+  void BuildSpecs();
+  void SimulateAll();
+  // Simulates scenarios [first, first + count) as one batch of kLanes lanes (lanes past
+  // `count` repeat the last scenario and are ignored).
+  void SimulateBatch(int64_t first, int64_t count, Simulator* simulator, BatchScratch* scratch,
+                     ChunkSums* sums, std::vector<Simulator::Fork>* forks);
+  void SimulateWithout(size_t index, int64_t first, int64_t count, const BatchTotals& with_totals,
+                       Simulator* simulator, BatchScratch* scratch,
+                       std::vector<Simulator::Fork>* forks);
+  // Order-level mode (CheckMode::kOrders): one scenario, with and without each campaign.
+  void SimulateOrders(int64_t scenario, OrderSimulator* simulator, ChunkSums* sums,
+                      std::vector<OrderSimulator::Fork>* forks);
+  void ComputeOrderStories(const std::vector<std::pair<int64_t, size_t>>& wanted);
+  LeadHistogram EmptyHistogram(const PromiseSpec& spec) const;
+  int ForkDay(const RunPlan& without, const CompiledCampaign& campaign) const;
+  int AgreeFrom(const RunPlan& without) const;
+  PromiseResult SummariseTimedPromise(size_t spec_index);
+  PromiseResult ClaimResult(const Campaign& campaign, int index, const Promise& promise);
+  // Free returns on `ids` sold at `discount` over horizon days [first_day, last_day].
+  PromiseResult FreeReturnsResult(const std::vector<std::string>& ids, double discount,
+                                  int first_day, int last_day, Date price_date, int index,
+                                  const Promise& promise);
+  CampaignResult SummariseCampaign(const ReportedCampaign& reported);
+  double RouteCost(int offering, Date date) const;
+  double ReturnCost(int offering, Date date) const;
+
+  const Scenario& scenario_;
+  const CheckOptions& options_;
+  const EvaluateOptions& evaluate_;
+  CompiledModel model_;
+  size_t own_specs_ = 0;          // specs_ [0, own_specs_) are the scenario's promises
+  std::vector<int> extra_specs_;  // per extra promise: its spec
+  int64_t scenarios_ = 0;
+  uint64_t seed_ = 0;
+  RunPlan with_;
+  std::vector<PromiseSpec> specs_;
+  std::vector<std::vector<int>> campaign_specs_;  // per campaign: spec indices in promise order
+  std::vector<int> standing_specs_;
+  std::vector<ReportedCampaign> reported_;
+  std::vector<char> measured_resources_;
+  std::vector<char> measured_offerings_;
+  std::unique_ptr<Columns> columns_;
+  std::vector<int> achieved_column_;  // per spec
+  std::vector<int> covered_column_;   // per spec
+  std::vector<int> refused_column_;   // per space
+  std::vector<ChunkSums> chunk_sums_;
+  // Explanations: per spec, the representative scenario's measurement and backlog story.
+  struct Story {
+    bool ready = false;
+    Measurement measurement;
+    BacklogStory backlog;
+  };
+  std::vector<Story> stories_;
+  std::vector<int> story_binding_;  // per spec: binding slot, -1 when none
+  void ComputeStories();
+  PromiseStatus StatusOf(size_t spec_index, double* p_kept) const;
+  int BindingOf(size_t spec_index, std::vector<std::string>* names) const;
+  std::vector<int> fork_days_;                 // ascending: the days the "with" run is snapshotted
+  std::vector<size_t> fork_of_;                // per reported campaign: its snapshot in fork_days_
+  std::vector<int> order_fork_days_;           // order-level mode: ascending fork days after day 0
+  std::unique_ptr<Simulator> kept_simulator_;  // fluid mode: SimulateAll's, reused for stories
+};
+
+}  // namespace tandem::engine
+
+#endif  // TANDEM_SRC_ENGINE_CHECK_RUNNER_H_

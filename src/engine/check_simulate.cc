@@ -1,0 +1,343 @@
+// The check's Monte Carlo batches: fluid batches of kLanes scenarios (with every campaign,
+// measured; then without each reported campaign, forked) and order-level scenarios, over worker
+// threads in fixed chunks so that results never depend on the thread count.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <exception>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <thread>
+
+#include "engine/check_runner.h"
+#include "engine/explain.h"
+
+namespace tandem::engine {
+
+void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulator,
+                                BatchScratch* scratch, ChunkSums* sums,
+                                std::vector<Simulator::Fork>* forks) {
+  if (count < 1) return;  // never; tells GCC that lane count - 1 exists (-Warray-bounds)
+  std::vector<Attribution>* attribution = &sums->attribution;
+  std::array<ScenarioDraws, kLanes>& draws = scratch->draws;
+  std::array<RunDemand, kLanes>& demand = scratch->demand;
+  BatchDemand& batch = scratch->batch;
+  for (int lane = 0; lane < kLanes; ++lane) {
+    const size_t l = static_cast<size_t>(lane);
+    if (lane < count) {
+      DrawScenario(model_, seed_, first + lane, &draws[l]);
+      BuildRunDemand(model_, with_.included, draws[l].base, draws[l].increment, &demand[l]);
+      batch.lanes[l] = &demand[l];
+    } else {
+      batch.lanes[l] = &demand[static_cast<size_t>(count - 1)];
+    }
+  }
+  batch.Interleave(model_);
+  BatchTotals with_totals;
+  Simulator::Fork& final_state = scratch->final_state;
+  simulator->Run(with_, batch, &with_totals, true,
+                 evaluate_.economics ? fork_days_ : std::vector<int>{}, forks,
+                 evaluate_.economics ? &final_state : nullptr);
+  for (int lane = 0; lane < count; ++lane) {
+    const int64_t scenario = first + lane;
+    const size_t l = static_cast<size_t>(lane);
+    Measurer& measurer = scratch->measurer;
+    measurer.Reset(demand[l], lane);
+    for (size_t p = 0; p < specs_.size(); ++p) {
+      LeadHistogram* histogram = sums->histograms[p].mass.empty() ? nullptr : &sums->histograms[p];
+      const Measurement measurement = measurer.Measure(specs_[p], &(*attribution)[p], histogram);
+      columns_->Set(achieved_column_[p], scenario, measurement.achieved);
+      columns_->Set(covered_column_[p], scenario, measurement.covered);
+      if (specs_[p].promise.type == PromiseType::kAvailability) {
+        for (int o : specs_[p].offerings) {
+          for (int day = specs_[p].first_day; day <= specs_[p].last_day; ++day) {
+            const double missing =
+                demand[l].counts[static_cast<size_t>(o)][static_cast<size_t>(day)] -
+                simulator->AtOnce(o, day, lane);
+            if (missing > 0)
+              (*attribution)[p][model_.resources.size() + static_cast<size_t>(o)] += missing;
+          }
+        }
+      }
+    }
+    for (size_t space = 0; space < model_.spaces.size(); ++space) {
+      columns_->Set(refused_column_[space], scenario, with_totals[l].refused[space]);
+    }
+    for (ReportedCampaign& reported : reported_) {
+      const CampaignResources& period = reported.resources;
+      for (size_t i = 0; i < period.resources.size(); ++i) {
+        const int r = period.resources[i];
+        columns_->Set(reported.peak_with[i], scenario,
+                      PeakBacklog(*simulator, r, lane, period.first_day, period.last_day));
+        columns_->Set(
+            reported.util_with[i], scenario,
+            PeakUtilisation(*simulator, r, lane, with_.day_capacity[static_cast<size_t>(r)],
+                            period.first_day, period.last_day));
+      }
+      columns_->Set(reported.revenue, scenario,
+                    demand[l].window_revenue[static_cast<size_t>(reported.campaign)]);
+      for (size_t i = 0; i < reported.series_arrivals.size(); ++i) {
+        const int r = period.resources[i];
+        for (size_t d = 0; d < reported.series_arrivals[i].size(); ++d) {
+          const int day = reported.series_first_day + static_cast<int>(d);
+          columns_->Set(reported.series_arrivals[i][d], scenario,
+                        simulator->DayArrivals(r, day, lane));
+          columns_->Set(reported.series_backlog[i][d], scenario,
+                        simulator->DayMaxBacklog(r, day, lane));
+        }
+      }
+    }
+    if (!sums->daily_arrivals.empty()) {
+      const size_t days = static_cast<size_t>(model_.grid.total_days);
+      for (size_t r = 0; r < model_.resources.size(); ++r) {
+        for (size_t day = 0; day < days; ++day) {
+          sums->daily_arrivals[r * days + day] +=
+              simulator->DayArrivals(static_cast<int>(r), static_cast<int>(day), lane);
+        }
+      }
+    }
+  }
+  for (size_t index = 0; index < reported_.size() && evaluate_.economics; ++index)
+    SimulateWithout(index, first, count, with_totals, simulator, scratch, forks);
+}
+
+// The run without reported campaign `index`, forked from the batch's run with every campaign.
+void CheckRunner::SimulateWithout(size_t index, int64_t first, int64_t count,
+                                  const BatchTotals& with_totals, Simulator* simulator,
+                                  BatchScratch* scratch, std::vector<Simulator::Fork>* forks) {
+  std::array<ScenarioDraws, kLanes>& draws = scratch->draws;
+  std::array<RunDemand, kLanes>& without_demand = scratch->without_demand;
+  Simulator::Fork& final_state = scratch->final_state;
+  ReportedCampaign& reported = reported_[index];
+  BatchDemand& without_batch = scratch->without_batch;
+  for (int lane = 0; lane < kLanes; ++lane) {
+    const size_t l = static_cast<size_t>(lane);
+    if (lane < count) {
+      BuildRunDemand(model_, reported.without.included, draws[l].base, draws[l].increment,
+                     &without_demand[l]);
+      without_batch.lanes[l] = &without_demand[l];
+    } else {
+      without_batch.lanes[l] = &without_demand[static_cast<size_t>(count - 1)];
+    }
+  }
+  without_batch.Interleave(model_);
+  BatchTotals without_totals;
+  Simulator::Convergence convergence;
+  for (size_t checkpoint : reported.checkpoints)
+    convergence.checkpoints.push_back(&(*forks)[checkpoint]);
+  convergence.final_state = &final_state;
+  simulator->RunFrom((*forks)[fork_of_[index]], reported.without, without_batch, &without_totals,
+                     convergence);
+  const CampaignResources& period = reported.resources;
+  for (int lane = 0; lane < count; ++lane) {
+    const int64_t scenario = first + lane;
+    const size_t l = static_cast<size_t>(lane);
+    for (size_t i = 0; i < period.resources.size(); ++i) {
+      const int r = period.resources[i];
+      columns_->Set(reported.peak_without[i], scenario,
+                    PeakBacklog(*simulator, r, lane, period.first_day, period.last_day));
+      columns_->Set(reported.util_without[i], scenario,
+                    PeakUtilisation(*simulator, r, lane,
+                                    reported.without.day_capacity[static_cast<size_t>(r)],
+                                    period.first_day, period.last_day));
+    }
+    for (size_t i = 0; i < reported.series_arrivals_without.size(); ++i) {
+      const int r = period.resources[i];
+      for (size_t d = 0; d < reported.series_arrivals_without[i].size(); ++d) {
+        const int day = reported.series_first_day + static_cast<int>(d);
+        columns_->Set(reported.series_arrivals_without[i][d], scenario,
+                      simulator->DayArrivals(r, day, lane));
+        columns_->Set(reported.series_backlog_without[i][d], scenario,
+                      simulator->DayMaxBacklog(r, day, lane));
+      }
+    }
+    columns_->Set(reported.incremental, scenario,
+                  with_totals[l].contribution - without_totals[l].contribution);
+    columns_->Set(reported.incremental_units, scenario,
+                  with_totals[l].units_sold - without_totals[l].units_sold);
+    columns_->Set(reported.incremental_cost, scenario,
+                  with_totals[l].fulfilment_cost - without_totals[l].fulfilment_cost);
+  }
+}
+
+// --- Order-level mode (engine/order_simulator.h) ------------------------------------------------
+// The same figures as SimulateBatch, from one scenario's order-level runs.
+void CheckRunner::SimulateOrders(int64_t scenario, OrderSimulator* simulator, ChunkSums* sums,
+                                 std::vector<OrderSimulator::Fork>* forks) {
+  ScenarioDraws draws;
+  RunDemand demand;
+  DrawScenario(model_, seed_, scenario, &draws);
+  BuildRunDemand(model_, with_.included, draws.base, draws.increment, &demand);
+  RunTotals with_totals;
+  simulator->Run(with_, draws, demand, seed_, scenario, &with_totals,
+                 evaluate_.economics ? order_fork_days_ : std::vector<int>{}, forks);
+  for (size_t p = 0; p < specs_.size(); ++p) {
+    LeadHistogram* histogram = sums->histograms[p].mass.empty() ? nullptr : &sums->histograms[p];
+    const Measurement measurement = simulator->Measure(specs_[p], &sums->attribution[p], histogram);
+    columns_->Set(achieved_column_[p], scenario, measurement.achieved);
+    columns_->Set(covered_column_[p], scenario, measurement.covered);
+  }
+  for (size_t space = 0; space < model_.spaces.size(); ++space) {
+    columns_->Set(refused_column_[space], scenario, with_totals.refused[space]);
+  }
+  // Per reported campaign and resource: peaks and daily series of a run.
+  auto record = [&](ReportedCampaign& reported, const RunPlan& plan, bool with) {
+    const CampaignResources& period = reported.resources;
+    for (size_t i = 0; i < period.resources.size(); ++i) {
+      const int r = period.resources[i];
+      columns_->Set(with ? reported.peak_with[i] : reported.peak_without[i], scenario,
+                    PeakBacklog(*simulator, r, 0, period.first_day, period.last_day));
+      columns_->Set(with ? reported.util_with[i] : reported.util_without[i], scenario,
+                    PeakUtilisation(*simulator, r, 0, plan.day_capacity[static_cast<size_t>(r)],
+                                    period.first_day, period.last_day));
+    }
+    auto& arrivals = with ? reported.series_arrivals : reported.series_arrivals_without;
+    auto& backlogs = with ? reported.series_backlog : reported.series_backlog_without;
+    for (size_t i = 0; i < arrivals.size(); ++i) {
+      const int r = period.resources[i];
+      for (size_t d = 0; d < arrivals[i].size(); ++d) {
+        const int day = reported.series_first_day + static_cast<int>(d);
+        columns_->Set(arrivals[i][d], scenario, simulator->DayArrivals(r, day, 0));
+        columns_->Set(backlogs[i][d], scenario, simulator->DayMaxBacklog(r, day, 0));
+      }
+    }
+  };
+  for (ReportedCampaign& reported : reported_) {
+    record(reported, with_, true);
+    columns_->Set(reported.revenue, scenario,
+                  demand.window_revenue[static_cast<size_t>(reported.campaign)]);
+  }
+  if (!sums->daily_arrivals.empty()) {
+    const size_t days = static_cast<size_t>(model_.grid.total_days);
+    for (size_t r = 0; r < model_.resources.size(); ++r) {
+      for (size_t day = 0; day < days; ++day) {
+        sums->daily_arrivals[r * days + day] +=
+            simulator->DayArrivals(static_cast<int>(r), static_cast<int>(day), 0);
+      }
+    }
+  }
+  if (!evaluate_.economics) return;
+  // Without each campaign, with the same baseline orders: from the "with" run's state on the
+  // first day the two can differ (or from scratch).
+  RunDemand without_demand;
+  for (ReportedCampaign& reported : reported_) {
+    BuildRunDemand(model_, reported.without.included, draws.base, draws.increment, &without_demand);
+    RunTotals without_totals;
+    const auto fork =
+        std::find(order_fork_days_.begin(), order_fork_days_.end(), reported.order_fork_day);
+    if (fork != order_fork_days_.end()) {
+      simulator->RunFrom((*forks)[static_cast<size_t>(fork - order_fork_days_.begin())],
+                         reported.without, draws, without_demand, &without_totals);
+    } else {
+      simulator->Run(reported.without, draws, without_demand, seed_, scenario, &without_totals);
+    }
+    record(reported, reported.without, false);
+    columns_->Set(reported.incremental, scenario,
+                  with_totals.contribution - without_totals.contribution);
+    columns_->Set(reported.incremental_units, scenario,
+                  with_totals.units_sold - without_totals.units_sold);
+    columns_->Set(reported.incremental_cost, scenario,
+                  with_totals.fulfilment_cost - without_totals.fulfilment_cost);
+  }
+}
+
+// Explanations in order-level mode: the representative scenarios' order-level runs.
+void CheckRunner::ComputeOrderStories(const std::vector<std::pair<int64_t, size_t>>& wanted) {
+  OrderSimulator simulator(model_);
+  std::vector<int64_t> done;
+  for (const auto& [scenario, unused] : wanted) {
+    (void)unused;
+    if (std::find(done.begin(), done.end(), scenario) != done.end()) continue;
+    done.push_back(scenario);
+    ScenarioDraws draws;
+    RunDemand demand;
+    DrawScenario(model_, seed_, scenario, &draws);
+    BuildRunDemand(model_, with_.included, draws.base, draws.increment, &demand);
+    RunTotals totals;
+    simulator.Run(with_, draws, demand, seed_, scenario, &totals);
+    for (const auto& [representative, p] : wanted) {
+      if (representative != scenario) continue;
+      stories_[p].ready = true;
+      stories_[p].measurement = simulator.Measure(specs_[p], nullptr);
+      stories_[p].backlog = simulator.Story(specs_[p], story_binding_[p]);
+    }
+  }
+}
+// --- end of order-level mode
+// ----------------------------------------------------------------------
+
+void CheckRunner::SimulateAll() {
+  const int64_t chunks = (scenarios_ + kChunk - 1) / kChunk;
+  chunk_sums_.assign(static_cast<size_t>(chunks), {});
+  const size_t slots = model_.resources.size() + model_.offerings.size();
+  std::atomic<int64_t> next_chunk{0};
+  std::atomic<int64_t> done{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  int threads = options_.threads > 0 ? options_.threads
+                                     : static_cast<int>(std::thread::hardware_concurrency());
+  threads = static_cast<int>(std::clamp<int64_t>(threads, 1, std::max<int64_t>(1, chunks)));
+  const bool orders = options_.mode == CheckMode::kOrders;
+  // The calling thread's simulator is kept for the explanations (ComputeStories): its buffers
+  // are tens of megabytes for a year at hourly steps, and fresh ones cost page faults.
+  if (!orders) {
+    kept_simulator_ = std::make_unique<Simulator>(model_, measured_resources_, measured_offerings_);
+  }
+  auto worker = [&](Simulator* kept) {
+    try {
+      std::unique_ptr<Simulator> owned;
+      Simulator* simulator = kept;
+      std::unique_ptr<OrderSimulator> order_simulator;
+      std::unique_ptr<BatchScratch> scratch;
+      if (orders) {
+        order_simulator = std::make_unique<OrderSimulator>(model_);
+      } else {
+        if (simulator == nullptr) {
+          owned = std::make_unique<Simulator>(model_, measured_resources_, measured_offerings_);
+          simulator = owned.get();
+        }
+        scratch = std::make_unique<BatchScratch>(model_, *simulator, with_);
+      }
+      std::vector<Simulator::Fork> forks(fork_days_.size());
+      std::vector<OrderSimulator::Fork> order_forks;
+      for (;;) {
+        const int64_t chunk = next_chunk.fetch_add(1);
+        if (chunk >= chunks) break;
+        ChunkSums& sums = chunk_sums_[static_cast<size_t>(chunk)];
+        sums.attribution.assign(specs_.size(), Attribution(slots, 0.0));
+        for (const PromiseSpec& spec : specs_) sums.histograms.push_back(EmptyHistogram(spec));
+        if (options_.collect_series) {
+          sums.daily_arrivals.assign(
+              model_.resources.size() * static_cast<size_t>(model_.grid.total_days), 0.0);
+        }
+        const int64_t first = chunk * kChunk;
+        const int64_t last = std::min(scenarios_, first + kChunk);
+        if (orders) {
+          for (int64_t scenario = first; scenario < last; ++scenario) {
+            SimulateOrders(scenario, order_simulator.get(), &sums, &order_forks);
+          }
+        } else {
+          for (int64_t batch = first; batch < last; batch += kLanes) {
+            SimulateBatch(batch, std::min<int64_t>(kLanes, last - batch), simulator, scratch.get(),
+                          &sums, &forks);
+          }
+        }
+        const int64_t finished = done.fetch_add(last - first) + (last - first);
+        if (options_.progress) options_.progress(finished, scenarios_);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next_chunk.store(chunks);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back(worker, nullptr);
+  worker(kept_simulator_.get());
+  for (std::thread& thread : pool) thread.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace tandem::engine
