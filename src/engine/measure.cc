@@ -68,9 +68,7 @@ void Measurer::Reset(const RunDemand& demand, int lane) {
   for (Curve& curve : resource_curves_) curve.ready = false;
   for (Curve& curve : stock_curves_) curve.ready = false;
   if (++generation_ == 0) {  // wrapped: clear the stamps once
-    for (RouteTable& table : route_tables_) {
-      for (auto* cached : {&table.from_right, &table.from_left}) cached->assign(cached->size(), {});
-    }
+    for (RouteTable& table : route_tables_) table.exits.assign(table.exits.size(), {});
     generation_ = 1;
   }
 }
@@ -218,19 +216,53 @@ double Measurer::RouteExit(int offering, int64_t order_step, bool left_end,
   return CachedRouteExit(compiled, time, from_left);
 }
 
-// Entering the route at a step boundary: the same for every offering of that route.
+// Entering the route at a step boundary: the same for every offering of that route. Both ends
+// of a boundary are computed together: a time promise reads both (the last units of one step
+// and the first of the next), and they usually share the whole walk.
 double Measurer::CachedRouteExit(const CompiledOffering& compiled, double time, bool from_left) {
   const size_t offering = static_cast<size_t>(&compiled - model_.offerings.data());
   RouteTable& table = route_tables_[static_cast<size_t>(route_of_[offering])];
-  const size_t boundaries = static_cast<size_t>(model_.grid.total_steps) + 1;
-  std::vector<CachedExit>& cached = from_left ? table.from_left : table.from_right;
-  if (cached.empty()) cached.assign(boundaries, {});
-  CachedExit& value = cached[static_cast<size_t>(time)];
+  if (table.exits.empty()) table.exits.assign(static_cast<size_t>(model_.grid.total_steps) + 1, {});
+  CachedExit& value = table.exits[static_cast<size_t>(time)];
   if (value.stamp != generation_) {
-    value.exit = RouteFrom(compiled, time, from_left, nullptr);
+    RouteFromBoth(compiled, time, &value.from_left, &value.from_right);
     value.stamp = generation_;
   }
-  return value.exit;
+  return from_left ? value.from_left : value.from_right;
+}
+
+// RouteFrom(time, true) and RouteFrom(time, false) for a step boundary `time`, in one walk
+// while the two agree: the ends differ only where a stage's start curve jumps at an integer
+// time; once their times are equal, every later operation is the same.
+void Measurer::RouteFromBoth(const CompiledOffering& compiled, double time, double* from_left,
+                             double* from_right) {
+  const size_t last_step = static_cast<size_t>(model_.grid.total_steps - 1);
+  double left = time;
+  double right = time;
+  auto finish_stage = [&](const RouteStage& stage, double started) {
+    if (!std::isfinite(started)) return kNever;
+    const ThroughputResource& resource = model_.resources[static_cast<size_t>(stage.resource)];
+    const size_t at = std::min(static_cast<size_t>(started), last_step);
+    return started + static_cast<double>(resource.processing_steps[at]);
+  };
+  for (const RouteStage& stage : compiled.route) {
+    const bool left_open = std::isfinite(left);
+    const bool right_open = std::isfinite(right);
+    if (!left_open && !right_open) break;
+    const Curve& curve = ResourceCurve(stage.resource);
+    if (left == right) {
+      const double started_left = Evaluate(curve, left, true);
+      const double started_right =
+          left == std::floor(left) ? Evaluate(curve, right, false) : started_left;
+      left = finish_stage(stage, started_left);
+      right = started_right == started_left ? left : finish_stage(stage, started_right);
+      continue;
+    }
+    if (left_open) left = finish_stage(stage, Evaluate(curve, left, true));
+    if (right_open) right = finish_stage(stage, Evaluate(curve, right, false));
+  }
+  *from_left = left;
+  *from_right = right;
 }
 
 // Exit time (after the last stage's processing) of units entering the route at `time`.

@@ -95,6 +95,8 @@ class Measurer {
                    std::vector<double>* waits);
   // RouteFrom at a step boundary, cached per route. REQUIRES: `compiled` is in the model.
   double CachedRouteExit(const CompiledOffering& compiled, double time, bool from_left);
+  void RouteFromBoth(const CompiledOffering& compiled, double time, double* from_left,
+                     double* from_right);
   // Per (route, transit) of a time promise: exit times and kept share of units entering the
   // route when ordered, per step of the promise's period (MeasureTime).
   struct TimeGroup {
@@ -114,12 +116,12 @@ class Measurer {
   // A value is valid for the current lane when its stamp is generation_: Reset invalidates
   // every table at once instead of refilling megabytes per lane.
   struct CachedExit {
-    double exit = 0;
+    double from_left = 0;   // entering at t, as the last units of step t - 1
+    double from_right = 0;  // entering at t, as the first units of step t
     uint32_t stamp = 0;
   };
   struct RouteTable {
-    std::vector<CachedExit> from_right;  // entering at t, as the first units of step t
-    std::vector<CachedExit> from_left;   // entering at t, as the last units of step t - 1
+    std::vector<CachedExit> exits;  // per step boundary
   };
   uint32_t generation_ = 1;
 
