@@ -151,10 +151,7 @@ class Recommender {
   void Reschedule(int k, std::vector<Changes>* out, std::vector<std::string>* notes);
   // The cap allocation for a total: the LP's units per offering (empty when infeasible).
   std::vector<std::pair<std::string, double>> Allocate(int k, double total);
-  bool Holds(const Scenario& scenario, int k) {
-    std::optional<CampaignResult> result = search_.Feasibility(scenario, k);
-    return result && HoldingOf(*result).holds;
-  }
+  bool Holds(const Scenario& scenario, int k) { return search_.Holds(scenario, k); }
   // An expansion found with fewer scenarios may miss with all of them: the least extra, to the
   // whole unit per hour, whose full check is go (kept as it is when even all the room is not).
   void RefineExpand(int k, RecommendOption* option);

@@ -44,6 +44,13 @@ std::optional<CampaignResult> Search::Feasibility(const Scenario& scenario, int 
   return result.value().campaigns.front();
 }
 
+bool Search::Holds(const Scenario& scenario, int k) {
+  ++checks_run_;
+  Result<std::optional<CampaignResult>> trial =
+      engine::EvaluateFeasibility(scenario, Options(scenario, k, false));
+  return trial.ok() && trial.value() && HoldingOf(*trial.value()).holds;
+}
+
 bool Search::Measure(const Scenario& scenario, int k,
                      const std::vector<engine::ExtraPromise>& extras, bool full,
                      std::vector<engine::ExtraResult>* results, CampaignResult* campaign) {

@@ -28,6 +28,9 @@ class Search {
 
   // Campaign k's result in `scenario` with the search's scenario count, without economics.
   std::optional<CampaignResult> Feasibility(const Scenario& scenario, int k);
+  // Whether campaign k holds there: HoldingOf(Feasibility(...)).holds, but the trial stops as
+  // soon as one of its promises cannot be kept (engine::EvaluateFeasibility; the same answer).
+  bool Holds(const Scenario& scenario, int k);
   // Measures promise variants in `scenario` (all scenarios when `full`).
   bool Measure(const Scenario& scenario, int k, const std::vector<engine::ExtraPromise>& extras,
                bool full, std::vector<engine::ExtraResult>* results,

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 #include "engine/check_runner.h"
@@ -398,7 +399,15 @@ Result<CheckResult> CheckRunner::Run() {
   if (!order_fork_days_.empty() && order_fork_days_.front() == 0)
     order_fork_days_.erase(order_fork_days_.begin());
 
+  if (stop_when_broken_) {
+    for (const ReportedCampaign& reported : reported_) {
+      for (int spec : campaign_specs_[static_cast<size_t>(reported.campaign)])
+        if (spec >= 0) watched_specs_.push_back(spec);
+    }
+    watched_kept_.assign(watched_specs_.size(), 0);
+  }
   SimulateAll();
+  if (stopped_) return CheckResult{};  // EvaluateFeasibility reads only stopped()
   ComputeStories();
 
   CheckResult result;
@@ -474,25 +483,61 @@ Result<CheckResult> CheckRunner::Run() {
   return result;
 }
 
-Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options,
-                             const EvaluateOptions& evaluate,
-                             std::vector<ExtraResult>* extra_results) {
-  if (options.start != nullptr) {
-    if (options.mode != CheckMode::kFluid)
-      return Error::InvalidInput("a check continued from a state runs in fluid mode only");
-    const std::vector<std::string> problems = ValidateStart(scenario, *options.start);
-    if (!problems.empty()) return Error::InvalidInput("start state: " + problems.front());
-  }
+namespace {
+
+// What every entry point refuses before simulating: a start state it cannot continue from.
+std::optional<Error> StartProblem(const Scenario& scenario, const CheckOptions& options) {
+  if (options.start == nullptr) return std::nullopt;
+  if (options.mode != CheckMode::kFluid)
+    return Error::InvalidInput("a check continued from a state runs in fluid mode only");
+  const std::vector<std::string> problems = ValidateStart(scenario, *options.start);
+  if (!problems.empty()) return Error::InvalidInput("start state: " + problems.front());
+  return std::nullopt;
+}
+
+// Runs `body` with the engine's exceptions turned into errors (they never cross the API).
+template <typename T, typename Body>
+Result<T> Guarded(Body body) {
   try {
-    CheckRunner runner(scenario, options, evaluate);
-    Result<CheckResult> result = runner.Run();
-    if (result.ok() && extra_results != nullptr) runner.ExtraResults(extra_results);
-    return result;
+    return body();
   } catch (const std::bad_alloc&) {
     return Error::Internal("out of memory during the check; try fewer scenarios or a longer step");
   } catch (const std::exception& error) {
     return Error::Internal(std::string("internal error during the check: ") + error.what());
   }
+}
+
+}  // namespace
+
+Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options,
+                             const EvaluateOptions& evaluate,
+                             std::vector<ExtraResult>* extra_results) {
+  if (std::optional<Error> problem = StartProblem(scenario, options)) return *problem;
+  return Guarded<CheckResult>([&]() -> Result<CheckResult> {
+    CheckRunner runner(scenario, options, evaluate);
+    Result<CheckResult> result = runner.Run();
+    if (result.ok() && extra_results != nullptr) runner.ExtraResults(extra_results);
+    return result;
+  });
+}
+
+Result<std::optional<CampaignResult>> EvaluateFeasibility(const Scenario& scenario,
+                                                          const CheckOptions& options) {
+  if (!options.campaign) return Error::InvalidInput("a feasibility trial names its campaign");
+  if (std::optional<Error> problem = StartProblem(scenario, options)) return *problem;
+  using Trial = std::optional<CampaignResult>;
+  return Guarded<Trial>([&]() -> Result<Trial> {
+    EvaluateOptions evaluate;
+    evaluate.economics = false;
+    CheckRunner runner(scenario, options, evaluate);
+    runner.StopWhenBroken();
+    Result<CheckResult> result = runner.Run();
+    if (!result.ok()) return result.error();
+    if (runner.stopped()) return Trial();
+    if (result.value().campaigns.empty())
+      return Error::InvalidInput("no campaign " + *options.campaign);
+    return Trial(std::move(result.value().campaigns.front()));
+  });
 }
 
 }  // namespace engine

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -131,6 +132,9 @@ class CheckRunner {
   void ExtraResults(std::vector<ExtraResult>* out) const;
 
   Result<CheckResult> Run();
+  // EvaluateFeasibility: stop once a reported campaign's promise cannot be kept; whether it did.
+  void StopWhenBroken() { stop_when_broken_ = true; }
+  bool stopped() const { return stopped_; }
 
  private:
   void BuildSpecs();
@@ -189,11 +193,22 @@ class CheckRunner {
   std::vector<int> story_binding_;  // per spec: binding slot, -1 when none
   void ComputeStories();
   PromiseStatus StatusOf(size_t spec_index, double* p_kept) const;
+  static bool KeptIn(const PromiseSpec& spec, float achieved);  // a scenario keeps the promise
+  bool KeptAtConfidence(int64_t kept) const;  // `kept` of scenarios_ reach the confidence
   int BindingOf(size_t spec_index, std::vector<std::string>* names) const;
   std::vector<int> fork_days_;                 // ascending: the days the "with" run is snapshotted
   std::vector<size_t> fork_of_;                // per reported campaign: its snapshot in fork_days_
   std::vector<int> order_fork_days_;           // order-level mode: ascending fork days after day 0
   std::unique_ptr<Simulator> kept_simulator_;  // fluid mode: SimulateAll's, reused for stories
+  // StopWhenBroken: the reported campaigns' measured promises (specs), their scenarios kept so
+  // far and the scenarios simulated so far (under stop_mutex_).
+  bool stop_when_broken_ = false;
+  bool stopped_ = false;
+  std::vector<int> watched_specs_;
+  std::vector<int64_t> watched_kept_;
+  int64_t simulated_ = 0;
+  std::mutex stop_mutex_;
+  bool CountChunk(int64_t first, int64_t last);
 };
 
 }  // namespace tandem::engine

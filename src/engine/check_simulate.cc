@@ -268,6 +268,26 @@ void CheckRunner::ComputeOrderStories(const std::vector<std::pair<int64_t, size_
 // --- end of order-level mode
 // ----------------------------------------------------------------------
 
+// Adds a finished chunk's scenarios to the watched promises' counts; true once one of them cannot
+// reach the confidence even if every scenario not yet counted keeps it (StatusOf's test, on that
+// bound).
+bool CheckRunner::CountChunk(int64_t first, int64_t last) {
+  std::vector<int64_t> kept(watched_specs_.size(), 0);
+  for (size_t i = 0; i < watched_specs_.size(); ++i) {
+    const size_t spec = static_cast<size_t>(watched_specs_[i]);
+    const std::vector<float>& achieved = columns_->Get(achieved_column_[spec]);
+    for (int64_t scenario = first; scenario < last; ++scenario)
+      kept[i] += KeptIn(specs_[spec], achieved[static_cast<size_t>(scenario)]) ? 1 : 0;
+  }
+  std::lock_guard<std::mutex> lock(stop_mutex_);
+  simulated_ += last - first;
+  for (size_t i = 0; i < watched_specs_.size(); ++i) {
+    watched_kept_[i] += kept[i];
+    if (!KeptAtConfidence(watched_kept_[i] + (scenarios_ - simulated_))) stopped_ = true;
+  }
+  return stopped_;
+}
+
 void CheckRunner::SimulateAll() {
   const int64_t chunks = (scenarios_ + kChunk - 1) / kChunk;
   chunk_sums_.assign(static_cast<size_t>(chunks), {});
@@ -326,6 +346,7 @@ void CheckRunner::SimulateAll() {
         }
         const int64_t finished = done.fetch_add(last - first) + (last - first);
         if (options_.progress) options_.progress(finished, scenarios_);
+        if (stop_when_broken_ && CountChunk(first, last)) next_chunk.store(chunks);
       }
     } catch (...) {
       std::lock_guard<std::mutex> lock(failure_mutex);

@@ -53,13 +53,20 @@ PromiseStatus CheckRunner::StatusOf(size_t spec_index, double* p_kept) const {
   const PromiseSpec& spec = specs_[spec_index];
   const std::vector<float>& achieved = columns_->Get(achieved_column_[spec_index]);
   int64_t kept = 0;
-  for (float value : achieved)
-    kept += static_cast<double>(value) >= spec.promise.share - 1e-9 ? 1 : 0;
+  for (float value : achieved) kept += KeptIn(spec, value) ? 1 : 0;
   *p_kept = static_cast<double>(kept) / static_cast<double>(scenarios_);
-  const double confidence = scenario_.simulation.confidence;
-  return *p_kept >= confidence - 1e-12 ? PromiseStatus::kKept
-         : *p_kept >= 0.5              ? PromiseStatus::kAtRisk
-                                       : PromiseStatus::kBroken;
+  return KeptAtConfidence(kept) ? PromiseStatus::kKept
+         : *p_kept >= 0.5       ? PromiseStatus::kAtRisk
+                                : PromiseStatus::kBroken;
+}
+
+bool CheckRunner::KeptIn(const PromiseSpec& spec, float achieved) {
+  return static_cast<double>(achieved) >= spec.promise.share - 1e-9;
+}
+
+bool CheckRunner::KeptAtConfidence(int64_t kept) const {
+  const double p_kept = static_cast<double>(kept) / static_cast<double>(scenarios_);
+  return p_kept >= scenario_.simulation.confidence - 1e-12;
 }
 
 // Binding: what late units waited for, summed over scenarios in chunk order; the slots holding

@@ -32,6 +32,16 @@ struct EvaluateOptions {
   std::vector<ExtraPromise> extra;
 };
 
+// A search's feasibility trial of the campaign `options.campaign` names (REQUIRES: set), without
+// economics. Stops simulating as soon as one of the campaign's measured promises cannot be kept
+// whatever the remaining scenarios give (scenarios kept so far plus all not yet simulated fall
+// short of the confidence: an exact bound, so the full check would not keep it either) and
+// returns nullopt: the campaign does not hold. Otherwise the campaign's result of the full
+// check, as Evaluate gives it. Deterministic answer for any thread count (only where it stops
+// depends on the threads).
+Result<std::optional<CampaignResult>> EvaluateFeasibility(const Scenario& scenario,
+                                                          const CheckOptions& options);
+
 // Like RunCheck; `extra_results` (when not null) receives one result per extra promise.
 Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options,
                              const EvaluateOptions& evaluate,
