@@ -444,17 +444,8 @@ Result<CheckResult> CheckRunner::Run() {
   }
   for (size_t o = 0; o < model_.offerings.size(); ++o) {
     if (!model_.offerings[o].stocked) continue;
-    const StockPlan& plan = with_.stock_plans[o];
-    SupplyShortfall shortfall;
-    shortfall.offering = model_.offerings[o].id;
-    for (int day = 0; day < model_.grid.horizon_days; ++day) {
-      const double units = plan.shortfall[static_cast<size_t>(day)];
-      if (units <= 0) continue;
-      if (shortfall.units == 0) shortfall.first_date = model_.grid.DateOfDay(day);
-      shortfall.last_date = model_.grid.DateOfDay(day);
-      shortfall.units += units;
-    }
-    if (shortfall.units > 0.5) result.supply.push_back(shortfall);
+    SupplyShortfall shortfall = ShortfallOf(static_cast<int>(o), 0, model_.grid.horizon_days - 1);
+    if (shortfall.units > 0.5) result.supply.push_back(std::move(shortfall));
   }
   for (size_t i = 0; i < scenario_.messaging.size(); ++i) {
     const int spec = standing_specs_[i];

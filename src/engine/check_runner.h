@@ -161,6 +161,8 @@ class CheckRunner {
                                   const Promise& promise);
   CampaignResult SummariseCampaign(const ReportedCampaign& reported);
   double RouteCost(int offering, Date date) const;
+  // The stock plan's shortfall of a stocked offering over horizon days [first_day, last_day].
+  SupplyShortfall ShortfallOf(int offering, int first_day, int last_day) const;
   double ReturnCost(int offering, Date date) const;
 
   const Scenario& scenario_;

@@ -276,6 +276,20 @@ PromiseResult CheckRunner::SummariseTimedPromise(size_t spec_index) {
   return result;
 }
 
+SupplyShortfall CheckRunner::ShortfallOf(int offering, int first_day, int last_day) const {
+  const StockPlan& plan = with_.stock_plans[static_cast<size_t>(offering)];
+  SupplyShortfall shortfall;
+  shortfall.offering = model_.offerings[static_cast<size_t>(offering)].id;
+  for (int day = first_day; day <= last_day; ++day) {
+    const double units = plan.shortfall[static_cast<size_t>(day)];
+    if (units <= 0) continue;
+    if (shortfall.units == 0) shortfall.first_date = model_.grid.DateOfDay(day);
+    shortfall.last_date = model_.grid.DateOfDay(day);
+    shortfall.units += units;
+  }
+  return shortfall;
+}
+
 PromiseResult CheckRunner::ClaimResult(const Campaign& campaign, int index,
                                        const Promise& promise) {
   PromiseResult result;
@@ -505,17 +519,8 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported) 
 
   for (int o : compiled.offerings) {
     if (!model_.offerings[static_cast<size_t>(o)].stocked) continue;
-    const StockPlan& plan = with_.stock_plans[static_cast<size_t>(o)];
-    SupplyShortfall shortfall;
-    shortfall.offering = model_.offerings[static_cast<size_t>(o)].id;
-    for (int day = compiled.first_day; day <= compiled.last_day; ++day) {
-      const double units = plan.shortfall[static_cast<size_t>(day)];
-      if (units <= 0) continue;
-      if (shortfall.units == 0) shortfall.first_date = model_.grid.DateOfDay(day);
-      shortfall.last_date = model_.grid.DateOfDay(day);
-      shortfall.units += units;
-    }
-    if (shortfall.units > 0.5) result.supply.push_back(shortfall);
+    SupplyShortfall shortfall = ShortfallOf(o, compiled.first_day, compiled.last_day);
+    if (shortfall.units > 0.5) result.supply.push_back(std::move(shortfall));
   }
 
   // Economics.
