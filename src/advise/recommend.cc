@@ -355,6 +355,7 @@ void Recommender::CapLever(int k, const CampaignResult& base, std::vector<Change
                                         promise.type != PromiseType::kFreeReturns);
   }
   for (const SpaceCheck& check : base.space) capacity_bound = capacity_bound || check.broken;
+  capacity_bound = capacity_bound || !base.standing.empty();  // everyday service it endangers
   if (!capacity_bound) return;
   double most = 0;
   for (const std::string& id : campaign.offerings) most += window_demand_[{k, id}];
@@ -399,6 +400,17 @@ void Recommender::Expand(int k, const CampaignResult& base, std::vector<Changes>
   for (const PromiseResult& promise : base.promises) {
     if (promise.status == PromiseStatus::kKept) continue;
     for (const std::string& name : promise.binding) {
+      if (scenario_.FindResource(name) != nullptr &&
+          std::find(binding.begin(), binding.end(), name) == binding.end()) {
+        binding.push_back(name);
+      }
+    }
+  }
+  // The resources binding the standing promises it endangers.
+  const std::vector<PromiseResult>& messaging = base_checks_.at(k).messaging;
+  for (const StandingImpact& impact : base.standing) {
+    if (static_cast<size_t>(impact.index) >= messaging.size()) continue;
+    for (const std::string& name : messaging[static_cast<size_t>(impact.index)].binding) {
       if (scenario_.FindResource(name) != nullptr &&
           std::find(binding.begin(), binding.end(), name) == binding.end()) {
         binding.push_back(name);
@@ -647,8 +659,19 @@ std::optional<RecommendOption> Recommender::Verify(int k, const Changes& changes
     if (option.lever.find(changes[i].lever) == std::string::npos)
       option.lever += (option.lever.empty() ? "" : "+") + changes[i].lever;
   }
-  option.verdict = result.verdict;
+  // The option's verdict covers the whole scenario: `tandem check --campaign` of the applied file
+  // counts the standing promises too, also those broken without this campaign.
+  option.verdict = check->verdict;
   option.reasons = result.reasons;
+  for (const PromiseResult& standing : check->messaging) {
+    if (standing.status == PromiseStatus::kKept) continue;
+    bool answered = false;  // the campaign's own reasons already name it
+    for (const StandingImpact& impact : result.standing)
+      answered = answered || impact.index == standing.index;
+    if (answered) continue;
+    option.reasons.push_back(std::string("standing promise ") + StatusName(standing.status) +
+                             ", also without " + result.id + ": " + standing.text);
+  }
   option.economics = result.economics;
   option.applied = std::move(applied);
   // Expansion cost: the extra fulfilment cost against the campaign as it is.
@@ -680,7 +703,19 @@ std::optional<RecommendOption> Recommender::Verify(int k, const Changes& changes
     text += ": all promises hold";
   } else {
     text += std::string(": still ") + VerdictName(option.verdict);
-    if (!option.reasons.empty()) text += " (" + option.reasons.front() + ")";
+    // The reason that makes it so: for a no-go, the first that says something is broken.
+    auto reason = option.reasons.begin();
+    if (option.verdict == Verdict::kNoGo) {
+      reason =
+          std::find_if(option.reasons.begin(), option.reasons.end(), [](const std::string& line) {
+            return line.find("broken") != std::string::npos ||
+                   line.find("over capacity") != std::string::npos ||
+                   line.find("not ready") != std::string::npos ||
+                   line.find("not enough") != std::string::npos;
+          });
+      if (reason == option.reasons.end()) reason = option.reasons.begin();
+    }
+    if (reason != option.reasons.end()) text += " (" + *reason + ")";
   }
   text += "; expected net contribution " +
           Money(option.economics.expected_incremental_after_spend, scenario_.currency) +
@@ -719,6 +754,7 @@ Result<Recommendations> Recommender::Run() {
     if (!base_check) return Error::Internal("recommend: the check of " + campaign.id + " failed");
     base_checks_[k] = *base_check;
     const CampaignResult& base = base_check->campaigns.front();
+    if (!base.standing_without.empty()) search_.SetStandingWithout(k, base.standing_without);
     if (base.verdict == Verdict::kGo) continue;
     for (const OfferingEconomics& offering : base.economics.offerings) {
       unit_contribution_[{k, offering.offering}] = offering.unit_contribution_after_returns;

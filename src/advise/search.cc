@@ -8,6 +8,7 @@ Holding HoldingOf(const CampaignResult& campaign) {
   Holding holding;
   for (const PromiseResult& promise : campaign.promises)
     holding.failing += promise.status == PromiseStatus::kKept ? 0 : 1;
+  holding.failing += static_cast<int>(campaign.standing.size());  // standing promises endangered
   for (const SpaceCheck& check : campaign.space) holding.failing += check.broken ? 1 : 0;
   for (const BudgetCheck& check : campaign.budget) holding.failing += check.broken ? 1 : 0;
   if (campaign.launch && campaign.launch->broken) holding.failing += 1;
@@ -34,10 +35,17 @@ CheckOptions Search::Options(const Scenario& scenario, int k, bool full) const {
   return options;
 }
 
+std::optional<std::vector<StandingStatus>> Search::StandingWithout(int k) const {
+  auto found = standing_without_.find(k);
+  if (found == standing_without_.end()) return std::nullopt;
+  return found->second;
+}
+
 std::optional<CampaignResult> Search::Feasibility(const Scenario& scenario, int k) {
   ++checks_run_;
   engine::EvaluateOptions evaluate;
   evaluate.economics = false;
+  evaluate.standing_without = StandingWithout(k);
   Result<CheckResult> result =
       engine::Evaluate(scenario, Options(scenario, k, false), evaluate, nullptr);
   if (!result.ok() || result.value().campaigns.empty()) return std::nullopt;
@@ -47,7 +55,7 @@ std::optional<CampaignResult> Search::Feasibility(const Scenario& scenario, int 
 bool Search::Holds(const Scenario& scenario, int k) {
   ++checks_run_;
   Result<std::optional<CampaignResult>> trial =
-      engine::EvaluateFeasibility(scenario, Options(scenario, k, false));
+      engine::EvaluateFeasibility(scenario, Options(scenario, k, false), StandingWithout(k));
   return trial.ok() && trial.value() && HoldingOf(*trial.value()).holds;
 }
 
@@ -58,6 +66,7 @@ bool Search::Measure(const Scenario& scenario, int k,
   engine::EvaluateOptions evaluate;
   evaluate.economics = false;
   evaluate.extra = extras;
+  evaluate.standing_without = StandingWithout(k);
   Result<CheckResult> result =
       engine::Evaluate(scenario, Options(scenario, k, full), evaluate, results);
   if (!result.ok() || result.value().campaigns.empty()) return false;

@@ -4,6 +4,7 @@
 #ifndef TANDEM_SRC_ADVISE_SEARCH_H_
 #define TANDEM_SRC_ADVISE_SEARCH_H_
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -39,9 +40,16 @@ class Search {
   std::optional<CheckResult> Verify(const Scenario& scenario, int k);
 
   int checks_run() const { return checks_run_; }
+  // The standing promises' statuses without campaign k (from its full check): every lever changes
+  // only campaign k, so the run without it is the same for every trial, which then reuses them.
+  void SetStandingWithout(int k, std::vector<StandingStatus> statuses) {
+    standing_without_[k] = std::move(statuses);
+  }
 
  private:
   CheckOptions Options(const Scenario& scenario, int k, bool full) const;
+  std::optional<std::vector<StandingStatus>> StandingWithout(int k) const;
+  std::map<int, std::vector<StandingStatus>> standing_without_;
 
   std::optional<int64_t> scenarios_;
   std::optional<uint64_t> seed_;

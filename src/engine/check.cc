@@ -316,8 +316,10 @@ Result<CheckResult> CheckRunner::Run() {
       reported_ids.push_back(static_cast<int>(k));
   }
 
+  if (!evaluate_.report_campaigns) reported_ids.clear();
   BuildSpecs();
-  const std::vector<char> all(model_.campaigns.size(), 1);
+  std::vector<char> all(model_.campaigns.size(), 1);
+  if (evaluate_.exclude_campaign >= 0) all[static_cast<size_t>(evaluate_.exclude_campaign)] = 0;
   with_ = MakeRunPlan(model_, all);
   columns_ = std::make_unique<Columns>(scenarios_);
   for (size_t p = 0; p < specs_.size(); ++p) {
@@ -408,7 +410,12 @@ Result<CheckResult> CheckRunner::Run() {
   }
   SimulateAll();
   if (stopped_) return CheckResult{};  // EvaluateFeasibility reads only stopped()
-  ComputeStories();
+  if (evaluate_.report_campaigns) {
+    ComputeStories();
+  } else {  // the run for standing statuses only: no explanation is read
+    stories_.assign(specs_.size(), {});
+    story_binding_.assign(specs_.size(), -1);
+  }
 
   CheckResult result;
   result.name = scenario_.name;
@@ -418,9 +425,12 @@ Result<CheckResult> CheckRunner::Run() {
   result.confidence = scenario_.simulation.confidence;
   result.step = scenario_.simulation.step;
   result.horizon = scenario_.horizon;
+  std::vector<PromiseResult> messaging = SummariseMessaging();
   for (const ReportedCampaign& reported : reported_) {
-    result.campaigns.push_back(SummariseCampaign(reported));
-    result.verdict = Worse(result.verdict, result.campaigns.back().verdict);
+    CampaignResult campaign = SummariseCampaign(reported);
+    AnswerForStanding(reported.campaign, messaging, &campaign);
+    result.verdict = Worse(result.verdict, campaign.verdict);
+    result.campaigns.push_back(std::move(campaign));
   }
   if (options_.collect_series) {
     const size_t days = static_cast<size_t>(model_.grid.horizon_days);
@@ -447,6 +457,18 @@ Result<CheckResult> CheckRunner::Run() {
     SupplyShortfall shortfall = ShortfallOf(static_cast<int>(o), 0, model_.grid.horizon_days - 1);
     if (shortfall.units > 0.5) result.supply.push_back(std::move(shortfall));
   }
+  for (PromiseResult& promise : messaging) {
+    if (promise.status == PromiseStatus::kBroken)
+      result.verdict = Worse(result.verdict, Verdict::kNoGo);
+    if (promise.status == PromiseStatus::kAtRisk)
+      result.verdict = Worse(result.verdict, Verdict::kAtRisk);
+    result.messaging.push_back(std::move(promise));
+  }
+  return result;
+}
+
+std::vector<PromiseResult> CheckRunner::SummariseMessaging() {
+  std::vector<PromiseResult> out;
   for (size_t i = 0; i < scenario_.messaging.size(); ++i) {
     const int spec = standing_specs_[i];
     PromiseResult promise;
@@ -465,13 +487,63 @@ Result<CheckResult> CheckRunner::Run() {
         promise = ClaimResult(whole, static_cast<int>(i), scenario_.messaging[i]);
       }
     }
-    if (promise.status == PromiseStatus::kBroken)
-      result.verdict = Worse(result.verdict, Verdict::kNoGo);
-    if (promise.status == PromiseStatus::kAtRisk)
-      result.verdict = Worse(result.verdict, Verdict::kAtRisk);
-    result.messaging.push_back(std::move(promise));
+    out.push_back(std::move(promise));
   }
-  return result;
+  return out;
+}
+
+std::vector<StandingStatus> CheckRunner::StandingWithout(int campaign) const {
+  CheckOptions options = options_;
+  options.campaign.reset();
+  options.collect_series = false;
+  options.progress = nullptr;
+  EvaluateOptions evaluate;
+  evaluate.economics = false;
+  evaluate.exclude_campaign = campaign;
+  evaluate.report_campaigns = false;
+  CheckRunner runner(scenario_, options, evaluate);
+  Result<CheckResult> result = runner.Run();
+  std::vector<StandingStatus> out;
+  if (!result.ok()) return out;
+  for (const PromiseResult& promise : result.value().messaging)
+    out.push_back({promise.status, promise.p_kept});
+  return out;
+}
+
+// scenario-format.md, Verdict: a campaign answers for the standing promises it endangers, those
+// whose status is worse with it than in its "without" case (the same seed and scenarios).
+void CheckRunner::AnswerForStanding(int campaign, const std::vector<PromiseResult>& messaging,
+                                    CampaignResult* result) const {
+  bool short_of_kept = false;
+  for (size_t i = 0; i < messaging.size(); ++i) {
+    short_of_kept =
+        short_of_kept || (standing_specs_[i] >= 0 && messaging[i].status != PromiseStatus::kKept);
+  }
+  if (!short_of_kept) return;
+  if (evaluate_.standing_without && reported_.size() == 1) {
+    result->standing_without = *evaluate_.standing_without;
+  } else if (options_.start == nullptr) {
+    result->standing_without = StandingWithout(campaign);
+  }
+  if (result->standing_without.size() != messaging.size()) {
+    result->standing_without.clear();
+    return;
+  }
+  for (size_t i = 0; i < messaging.size(); ++i) {
+    const StandingStatus& without = result->standing_without[i];
+    if (standing_specs_[i] < 0 || messaging[i].status <= without.status) continue;
+    StandingImpact impact;
+    impact.index = static_cast<int>(i);
+    impact.text = messaging[i].text;
+    impact.with = {messaging[i].status, messaging[i].p_kept};
+    impact.without = without;
+    const bool broken = messaging[i].status == PromiseStatus::kBroken;
+    result->verdict = Worse(result->verdict, broken ? Verdict::kNoGo : Verdict::kAtRisk);
+    result->reasons.push_back(std::string("standing promise ") + (broken ? "broken" : "at risk") +
+                              " with this campaign (" + StatusName(without.status) +
+                              " without it): " + impact.text);
+    result->standing.push_back(std::move(impact));
+  }
 }
 
 namespace {
@@ -512,14 +584,16 @@ Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& optio
   });
 }
 
-Result<std::optional<CampaignResult>> EvaluateFeasibility(const Scenario& scenario,
-                                                          const CheckOptions& options) {
+Result<std::optional<CampaignResult>> EvaluateFeasibility(
+    const Scenario& scenario, const CheckOptions& options,
+    const std::optional<std::vector<StandingStatus>>& standing_without) {
   if (!options.campaign) return Error::InvalidInput("a feasibility trial names its campaign");
   if (std::optional<Error> problem = StartProblem(scenario, options)) return *problem;
   using Trial = std::optional<CampaignResult>;
   return Guarded<Trial>([&]() -> Result<Trial> {
     EvaluateOptions evaluate;
     evaluate.economics = false;
+    evaluate.standing_without = standing_without;
     CheckRunner runner(scenario, options, evaluate);
     runner.StopWhenBroken();
     Result<CheckResult> result = runner.Run();

@@ -160,6 +160,12 @@ class CheckRunner {
                                   int first_day, int last_day, Date price_date, int index,
                                   const Promise& promise);
   CampaignResult SummariseCampaign(const ReportedCampaign& reported);
+  std::vector<PromiseResult> SummariseMessaging();  // the standing promises, in messaging order
+  // The standing promises' statuses in a run without campaign `campaign` (empty on failure).
+  std::vector<StandingStatus> StandingWithout(int campaign) const;
+  // Counts the standing promises campaign `campaign` endangers in its verdict and reasons.
+  void AnswerForStanding(int campaign, const std::vector<PromiseResult>& messaging,
+                         CampaignResult* result) const;
   double RouteCost(int offering, Date date) const;
   // The stock plan's shortfall of a stocked offering over horizon days [first_day, last_day].
   SupplyShortfall ShortfallOf(int offering, int first_day, int last_day) const;

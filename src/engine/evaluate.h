@@ -30,6 +30,15 @@ struct EvaluateOptions {
   // Run the "without" runs: incremental economics and throughput without each campaign.
   bool economics = true;
   std::vector<ExtraPromise> extra;
+  // The standing promises' statuses without the one reported campaign (CheckOptions::campaign),
+  // when the caller knows them (a search trying levers on that campaign: the scenario without it
+  // is the same for every lever); otherwise computed when needed (economics on, or a standing
+  // promise not kept).
+  std::optional<std::vector<StandingStatus>> standing_without;
+  // Internal: the run that gives those statuses (campaign `exclude_campaign` left out, no
+  // campaign reported).
+  int exclude_campaign = -1;
+  bool report_campaigns = true;
 };
 
 // A search's feasibility trial of the campaign `options.campaign` names (REQUIRES: set), without
@@ -39,8 +48,10 @@ struct EvaluateOptions {
 // returns nullopt: the campaign does not hold. Otherwise the campaign's result of the full
 // check, as Evaluate gives it. Deterministic answer for any thread count (only where it stops
 // depends on the threads).
-Result<std::optional<CampaignResult>> EvaluateFeasibility(const Scenario& scenario,
-                                                          const CheckOptions& options);
+// `standing_without`: as EvaluateOptions::standing_without.
+Result<std::optional<CampaignResult>> EvaluateFeasibility(
+    const Scenario& scenario, const CheckOptions& options,
+    const std::optional<std::vector<StandingStatus>>& standing_without = std::nullopt);
 
 // Like RunCheck; `extra_results` (when not null) receives one result per extra promise.
 Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options,

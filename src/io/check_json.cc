@@ -171,6 +171,18 @@ Json CampaignJson(const CampaignResult& campaign) {
   }
   money["offerings"] = offerings;
   out["economics"] = money;
+  if (!campaign.standing.empty()) {
+    Json standing = Json::array();
+    for (const StandingImpact& impact : campaign.standing) {
+      standing.push_back({{"index", impact.index},
+                          {"text", impact.text},
+                          {"status", StatusName(impact.with.status)},
+                          {"p_kept", Round(impact.with.p_kept, 4)},
+                          {"status_without", StatusName(impact.without.status)},
+                          {"p_kept_without", Round(impact.without.p_kept, 4)}});
+    }
+    out["standing"] = standing;
+  }
   return out;
 }
 

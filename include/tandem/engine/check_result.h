@@ -160,6 +160,21 @@ struct Economics {
   std::vector<OfferingEconomics> offerings;
 };
 
+// A standing promise's status in one run (with or without a campaign).
+struct StandingStatus {
+  PromiseStatus status = PromiseStatus::kKept;
+  double p_kept = 1;
+};
+
+// A standing promise a campaign endangers: its status is worse with the campaign than without it
+// (scenario-format.md, Verdict); the campaign's verdict counts `status`.
+struct StandingImpact {
+  int index = 0;     // position in messaging
+  std::string text;  // the promise in words
+  StandingStatus with;
+  StandingStatus without;
+};
+
 struct CampaignResult {
   std::string id;
   std::string name;
@@ -172,6 +187,11 @@ struct CampaignResult {
   std::vector<ThroughputCheck> throughput;
   std::vector<SupplyShortfall> supply;
   Economics economics;
+  std::vector<StandingImpact> standing;  // the standing promises this campaign endangers
+  // Per messaging promise, its status without this campaign (same seed and scenarios): filled
+  // when a standing promise is not kept with the campaign, empty otherwise (and in a check
+  // continued from a state, where the campaign cannot be taken out).
+  std::vector<StandingStatus> standing_without;
 };
 
 // A resource over the horizon, when CheckOptions::collect_series: daily capacity (with every
