@@ -63,6 +63,54 @@ Json Params(const LeverChange& change, const Scenario& scenario, const std::stri
   return params;
 }
 
+// `text` wrapped at `width` columns, continuation lines indented by `indent` more spaces.
+std::string Wrapped(const std::string& text, size_t indent, size_t width) {
+  std::string out;
+  size_t column = 0;
+  size_t position = 0;
+  while (position < text.size()) {
+    size_t next = text.find(' ', position);
+    if (next == std::string::npos) next = text.size();
+    const std::string word = text.substr(position, next - position);
+    if (column > indent && column + word.size() + 1 > width) {
+      out += "\n" + std::string(indent, ' ');
+      column = indent;
+    } else if (position > 0) {
+      out += " ";
+      ++column;
+    }
+    out += word;
+    column += word.size();
+    position = next + 1;
+  }
+  return out + "\n";
+}
+
+Json LossJson(const LossExplanation& loss) {
+  auto optional = [](const std::optional<double>& value, int digits) {
+    return value ? Json(Round(*value, digits)) : Json(nullptr);
+  };
+  return {{"expected_net", Round(loss.expected_net, 2)},
+          {"largest", loss.largest},
+          {"baseline_units", Round(loss.baseline_units, 1)},
+          {"extra_units", Round(loss.extra_units, 1)},
+          {"sources",
+           {{"extra_margin", Round(loss.extra_margin, 2)},
+            {"extra_fulfilment", Round(loss.extra_fulfilment, 2)},
+            {"extra_returns", Round(loss.extra_returns, 2)},
+            {"baseline_discount", Round(loss.baseline_discount, 2)},
+            {"baseline_returns", Round(loss.baseline_returns, 2)},
+            {"spend", Round(loss.spend, 2)},
+            {"other", Round(loss.other, 2)}}},
+          {"break_even",
+           {{"discount", optional(loss.break_even_discount, 4)},
+            {"planned_discount", Round(loss.planned_discount, 4)},
+            {"spend", Round(loss.break_even_spend, 2)},
+            {"lift", optional(loss.break_even_lift, 4)},
+            {"planned_lift", Round(loss.planned_lift, 4)}}},
+          {"text", loss.text}};
+}
+
 }  // namespace
 
 std::string RecommendationsToJson(const Recommendations& recommendations,
@@ -107,6 +155,7 @@ std::string RecommendationsToJson(const Recommendations& recommendations,
     }
     entry["options"] = options;
     entry["notes"] = campaign.notes;
+    if (campaign.loss) entry["loss"] = LossJson(*campaign.loss);
     campaigns.push_back(entry);
   }
   out["campaigns"] = campaigns;
@@ -125,6 +174,7 @@ std::string RecommendationsToText(const Recommendations& recommendations,
     out +=
         bold(fmt::format("Campaign {} \"{}\" is {}", campaign.id, campaign.name, verdict)) + "\n";
     for (const std::string& reason : campaign.reasons) out += "  - " + reason + "\n";
+    if (campaign.loss) out += Wrapped(" Loss: " + campaign.loss->text, 2, 98);
     if (!campaign.options.empty()) {
       out +=
           bold(" Options, best first") + " (each re-checked; apply one with --apply K -o FILE)\n";

@@ -764,6 +764,8 @@ Result<Recommendations> Recommender::Run() {
     recommendation.name = campaign.name.empty() ? campaign.id : campaign.name;
     recommendation.verdict = base.verdict;
     recommendation.reasons = base.reasons;
+    if (base.economics.expected_incremental_after_spend < 0)
+      recommendation.loss = ExplainLoss(scenario_, k, base);
 
     std::vector<Changes> candidates;
     if (HoldingOf(base).holds) {

@@ -83,6 +83,35 @@ Result<std::string> ApplyOptionToText(const std::string& text, const Scenario& s
                                       int campaign, const RecommendOption& option,
                                       const FileLoader& load_file);
 
+// Why a campaign loses money and where it would break even (issue 13 item 3), at the planned
+// lift, from the check's economics and the engine's expected window demand (cli.md's
+// contribution: docs/advise.md, "A campaign that loses money", has the formulas).
+struct LossExplanation {
+  double baseline_units = 0;  // expected window sales of its offerings without its lift
+  double extra_units = 0;     // expected extra units at the planned lift
+  // Expected contributions, money (negative: a loss).
+  double extra_margin = 0;       // extra units x (price x (1 - discount) - unit cost)
+  double extra_fulfilment = 0;   // -(extra units x route cost)
+  double extra_returns = 0;      // -(extra units x rate x (discounted margin + return cost))
+  double baseline_discount = 0;  // -(baseline units x price x discount x (1 - rate))
+  double baseline_returns = 0;   // -(baseline units x (rate - base rate) x (margin + cost))
+  double spend = 0;              // -spend
+  double other = 0;         // the check's net less the above: capacity, stock, side loads, timing
+  double expected_net = 0;  // the check's: mean incremental contribution - spend
+  std::string largest;      // the largest loss: "baseline_discount", "extra_fulfilment",
+                            // "extra_returns", "baseline_returns" or "spend"
+  double planned_discount = 0;
+  double planned_lift = 0;
+  // Each with everything else as filed; none when no such value makes it pay.
+  std::optional<double> break_even_discount;  // the largest discount that breaks even
+  double break_even_spend = 0;                // = mean incremental contribution
+  std::optional<double> break_even_lift;      // the least lift that breaks even
+  std::string text;                           // the reason, in sentences
+};
+
+// REQUIRES: campaign < scenario.campaigns.size(); `base` is its check.
+LossExplanation ExplainLoss(const Scenario& scenario, int campaign, const CampaignResult& base);
+
 struct CampaignRecommendation {
   std::string id;
   std::string name;
@@ -91,7 +120,8 @@ struct CampaignRecommendation {
   // Best first: options that drop a promise last; then by verdict; options that keep every
   // promise's wording before those that weaken one; then expected net contribution.
   std::vector<RecommendOption> options;
-  std::vector<std::string> notes;  // levers that cannot help and why; the nearest miss
+  std::vector<std::string> notes;       // levers that cannot help and why; the nearest miss
+  std::optional<LossExplanation> loss;  // when its expected net after spend is negative
 };
 
 struct Recommendations {
