@@ -6,6 +6,7 @@ SHELL := /bin/bash
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+TSA_BUILD  ?= build-tsa
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
@@ -29,7 +30,7 @@ DEBS += libcpp-httplib-dev libsqlite3-dev libpq-dev postgresql libsodium-dev wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test unit-test asan-test fuzz-test demo bench bench-peers bench-scaling \
-        bench-fidelity format format-check clean
+        bench-fidelity format format-check tsa clean
 
 # Installs only what is missing; a no-op (one dpkg query) when everything is there.
 deps:
@@ -55,8 +56,9 @@ $(FUZZ_BUILD)/build.ninja: CMakeLists.txt | deps
 	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DTANDEM_BUILD_FUZZ=ON -DTANDEM_BUILD_TESTS=OFF -DTANDEM_BUILD_BENCH=OFF
 
-# Every test: unit, scenario and property tests in the release build, the same suite under
-# ASan+UBSan, and a short run of each parser fuzzer. A failing test is run once more
+# Every test: the format check, unit, scenario and property tests in the release build, the same
+# suite under ASan+UBSan, and a short run of each parser fuzzer (the fuzz build is clang's: it
+# compiles the server and the store with -Wthread-safety -Werror too). A failing test is run once more
 # (--repeat until-pass:2) because the end-to-end browser test drives a real server and Chromium
 # on a shared machine; a test that fails twice fails the build, and ctest's output shows every
 # first failure so that flakiness stays visible.
@@ -98,6 +100,15 @@ bench-scaling: build
 bench-fidelity: build
 	bench/fidelity.sh $(BUILD)
 
+# Clang's thread-safety analysis on the annotated libraries alone (compiles, no tests, no link):
+# the quick local form of what the fuzz build checks in CI.
+$(TSA_BUILD)/build.ninja: CMakeLists.txt | deps
+	CXX=clang++ cmake -S . -B $(TSA_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DTANDEM_BUILD_TESTS=OFF -DTANDEM_BUILD_BENCH=OFF -DCMAKE_OPTIMIZE_DEPENDENCIES=ON
+
+tsa: deps $(TSA_BUILD)/build.ninja
+	cmake --build $(TSA_BUILD) -j $(JOBS) --target tandem_store tandem_server
+
 format: deps
 	clang-format-16 -i $$(git ls-files '*.cc' '*.h')
 
@@ -105,4 +116,4 @@ format-check: deps
 	clang-format-16 --dry-run --Werror $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(TSA_BUILD)

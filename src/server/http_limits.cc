@@ -52,7 +52,7 @@ std::string ClientAddress(const std::string& peer, const std::string& forwarded_
 bool RateLimiter::Take(const std::string& key, bool spend) {
   if (per_second_ <= 0) return true;
   const double now = NowSeconds();
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   if (buckets_.size() > 100000) buckets_.clear();  // bounded memory under address churn
   Bucket& bucket = buckets_.try_emplace(key, Bucket{burst_, now}).first->second;
   bucket.tokens = std::min(burst_, bucket.tokens + (now - bucket.at) * per_second_);
@@ -89,7 +89,7 @@ std::string LoginGuard::DeviceOf(const std::string& account, const std::string& 
 double LoginGuard::WaitSeconds(const std::string& account, const std::string& client,
                                const std::string& device) {
   if (device.empty() && !spray_.Has(client)) return 60;
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   auto found = failures_.find(Key(account, client, device));
   if (found == failures_.end()) return 0;
   const auto left = found->second.blocked_until - std::chrono::steady_clock::now();
@@ -100,7 +100,7 @@ void LoginGuard::Failed(const std::string& account, const std::string& client,
                         const std::string& device) {
   if (device.empty()) spray_.Spend(client);
   const auto now = std::chrono::steady_clock::now();
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   if (failures_.size() > 100000) {
     // Bounded memory under churn: forget clients that may try again anyway.
     for (auto it = failures_.begin(); it != failures_.end();)
@@ -118,23 +118,26 @@ void LoginGuard::Failed(const std::string& account, const std::string& client,
 
 void LoginGuard::Succeeded(const std::string& account, const std::string& client,
                            const std::string& device) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   failures_.erase(Key(account, client, device));
 }
 
 bool LargeBodySlots::Acquire(std::chrono::milliseconds wait) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  if (!released_.wait_for(lock, wait, [&] { return free_ > 0; })) return false;
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  MutexLock lock(&mutex_);
+  while (free_ <= 0) {
+    if (!released_.WaitUntil(&mutex_, deadline) && free_ <= 0) return false;
+  }
   --free_;
   return true;
 }
 
 void LargeBodySlots::Release() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     ++free_;
   }
-  released_.notify_one();
+  released_.Signal();
 }
 
 }  // namespace tandem::server

@@ -5,11 +5,11 @@
 #define TANDEM_SRC_SERVER_HTTP_LIMITS_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <set>
 #include <string>
+
+#include "tandem/common/thread_annotations.h"
 
 namespace tandem::server {
 
@@ -36,10 +36,10 @@ class RateLimiter {
     double tokens;
     double at;
   };
-  double per_second_;
-  double burst_;
-  std::mutex mutex_;
-  std::map<std::string, Bucket> buckets_;
+  const double per_second_;
+  const double burst_;
+  Mutex mutex_;
+  std::map<std::string, Bucket> buckets_ GUARDED_BY(mutex_);
 };
 
 // Password guessing, slowed without locking the owner out.
@@ -81,11 +81,11 @@ class LoginGuard {
   };
   static std::string Key(const std::string& account, const std::string& client,
                          const std::string& device);
-  Options options_;
-  std::string device_key_;  // per process: a restart forgets devices (they log in again)
-  RateLimiter spray_;
-  std::mutex mutex_;
-  std::map<std::string, Failures> failures_;
+  const Options options_;
+  const std::string device_key_;  // per process: a restart forgets devices (they log in again)
+  RateLimiter spray_;             // thread-safe itself
+  Mutex mutex_;
+  std::map<std::string, Failures> failures_ GUARDED_BY(mutex_);
 };
 
 // At most `slots` large request bodies read and handled at once (their parsing is what takes
@@ -97,9 +97,9 @@ class LargeBodySlots {
   void Release();
 
  private:
-  std::mutex mutex_;
-  std::condition_variable released_;
-  int free_;
+  Mutex mutex_;
+  CondVar released_;  // signalled when free_ grows
+  int free_ GUARDED_BY(mutex_);
 };
 
 }  // namespace tandem::server

@@ -9,14 +9,13 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "server/crypto.h"
 #include "server/http_limits.h"
 #include "server/http_transport.h"
 #include "server/scenario_doc.h"
+#include "tandem/common/thread_annotations.h"
 #include "tandem/io/input_limits.h"
 
 namespace tandem::server {
@@ -33,7 +32,7 @@ constexpr size_t kIgnoredBodyBytes = 4096;  // routes without a body tolerate th
 class HttpMetrics {
  public:
   void Record(const std::string& method, const std::string& route, int status, double seconds) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     ++counts_[{method, route, status}];
     for (size_t i = 0; i < kBuckets.size(); ++i) {
       if (seconds <= kBuckets[i]) ++buckets_[i];
@@ -42,7 +41,7 @@ class HttpMetrics {
     sum_ += seconds;
   }
   std::string Text() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     std::string text =
         "# HELP tandem_http_requests_total HTTP requests by route and status.\n"
         "# TYPE tandem_http_requests_total counter\n";
@@ -72,11 +71,11 @@ class HttpMetrics {
  private:
   static constexpr std::array<double, 9> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025,
                                                      0.05,  0.1,    0.5,   2.5};
-  mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, int>, int64_t> counts_;
-  std::array<int64_t, 9> buckets_{};
-  int64_t observations_ = 0;
-  double sum_ = 0;
+  mutable Mutex mutex_;
+  std::map<std::tuple<std::string, std::string, int>, int64_t> counts_ GUARDED_BY(mutex_);
+  std::array<int64_t, 9> buckets_ GUARDED_BY(mutex_){};
+  int64_t observations_ GUARDED_BY(mutex_) = 0;
+  double sum_ GUARDED_BY(mutex_) = 0;
 };
 
 std::vector<std::string> Segments(const std::string& path) {
@@ -237,9 +236,9 @@ struct HttpServer::Impl {
   HttpMetrics metrics;
   std::thread thread;
   int bound_port = 0;
-  std::mutex mutex;
-  std::condition_variable stopped_cv;
-  bool stopped = false;
+  Mutex mutex;
+  CondVar stopped_cv;  // signalled when stopped is set
+  bool stopped GUARDED_BY(mutex) = false;
 };
 
 void HttpServer::Impl::Handle(const httplib::Request& request, httplib::Response& response,
@@ -691,14 +690,14 @@ void HttpServer::Stop() {
   if (!impl_) return;
   impl_->server.stop();
   if (impl_->thread.joinable()) impl_->thread.join();
-  std::lock_guard<std::mutex> lock(impl_->mutex);
+  MutexLock lock(&impl_->mutex);
   impl_->stopped = true;
-  impl_->stopped_cv.notify_all();
+  impl_->stopped_cv.SignalAll();
 }
 
 void HttpServer::Wait() {
-  std::unique_lock<std::mutex> lock(impl_->mutex);
-  impl_->stopped_cv.wait(lock, [&] { return impl_->stopped; });
+  MutexLock lock(&impl_->mutex);
+  while (!impl_->stopped) impl_->stopped_cv.Wait(&impl_->mutex);
 }
 
 }  // namespace tandem::server

@@ -198,13 +198,13 @@ ConnectionState* CurrentConnection() {
 }
 
 int Transport::ConnectionsOf(const std::string& peer) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   auto found = connections_by_peer_.find(peer);
   return found == connections_by_peer_.end() ? 0 : found->second;
 }
 
 bool Transport::Admit(const std::string& peer) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   int& count = connections_by_peer_[peer];
   const bool exempt =
       limits_.max_connections_per_peer <= 0 || limits_.trusted_proxies.count(peer) > 0;
@@ -217,7 +217,7 @@ bool Transport::Admit(const std::string& peer) {
 }
 
 void Transport::Leave(const std::string& peer) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   auto found = connections_by_peer_.find(peer);
   if (found != connections_by_peer_.end() && --found->second <= 0)
     connections_by_peer_.erase(found);

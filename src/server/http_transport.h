@@ -20,9 +20,10 @@
 
 #include <chrono>
 #include <map>
-#include <mutex>
 #include <set>
 #include <string>
+
+#include "tandem/common/thread_annotations.h"
 
 namespace tandem::server {
 
@@ -84,8 +85,8 @@ class Transport final : public httplib::Server {
   void Leave(const std::string& peer);
 
   TransportLimits limits_;
-  std::mutex mutex_;
-  std::map<std::string, int> connections_by_peer_;
+  Mutex mutex_;
+  std::map<std::string, int> connections_by_peer_ GUARDED_BY(mutex_);
 };
 
 }  // namespace tandem::server

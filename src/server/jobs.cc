@@ -16,50 +16,54 @@ JobRunner::~JobRunner() {
 
 void JobRunner::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     if (stopping_ && workers_.empty()) return;
     stopping_ = true;
     for (const auto& [id, work] : queue_) active_.erase(id);
     queue_.clear();
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   for (std::thread& worker : workers_) {
     if (worker.joinable()) worker.join();
   }
   workers_.clear();
-  idle_.notify_all();
+  idle_.SignalAll();
 }
 
 void JobRunner::Submit(int64_t id, Work work) {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     if (stopping_ || active_.count(id)) return;
     active_[id] = Progress{};
     queue_.emplace_back(id, std::move(work));
   }
-  wake_.notify_one();
+  wake_.Signal();
 }
 
 std::optional<JobRunner::Progress> JobRunner::Get(int64_t id) const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   auto found = active_.find(id);
   if (found == active_.end()) return std::nullopt;
   return found->second;
 }
 
 void JobRunner::SetStage(int64_t id, std::string stage) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   auto found = active_.find(id);
   if (found != active_.end()) found->second.stage = std::move(stage);
 }
 
 bool JobRunner::WaitIdle(std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  return idle_.wait_for(lock, timeout, [&] { return active_.empty(); });
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(&mutex_);
+  while (!active_.empty()) {
+    if (!idle_.WaitUntil(&mutex_, deadline)) return active_.empty();
+  }
+  return true;
 }
 
 size_t JobRunner::Pending() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   return active_.size();
 }
 
@@ -67,8 +71,8 @@ void JobRunner::Loop() {
   for (;;) {
     std::pair<int64_t, Work> job;
     {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(&mutex_);
+      while (!stopping_ && queue_.empty()) wake_.Wait(&mutex_);
       if (stopping_) return;
       job = std::move(queue_.front());
       queue_.pop_front();
@@ -76,7 +80,7 @@ void JobRunner::Loop() {
     }
     const int64_t id = job.first;
     const ProgressFn progress = [this, id](int64_t done, int64_t total) {
-      std::lock_guard<std::mutex> lock(mutex_);
+      MutexLock lock(&mutex_);
       auto found = active_.find(id);
       if (found != active_.end()) {
         found->second.done = done;
@@ -92,9 +96,9 @@ void JobRunner::Loop() {
       std::fprintf(stderr, "tandem serve: job %lld failed\n", static_cast<long long>(id));
     }
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      MutexLock lock(&mutex_);
       active_.erase(id);
-      if (active_.empty()) idle_.notify_all();
+      if (active_.empty()) idle_.SignalAll();
     }
   }
 }

@@ -2,12 +2,11 @@
 #ifndef TANDEM_SRC_STORE_BACKENDS_H_
 #define TANDEM_SRC_STORE_BACKENDS_H_
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "tandem/common/thread_annotations.h"
 #include "tandem/store/database.h"
 
 namespace tandem::store {
@@ -39,12 +38,12 @@ class Pool {
   void Release(std::unique_ptr<PooledConnection> connection);
 
  private:
-  std::mutex mutex_;
-  std::condition_variable available_;
-  int capacity_;
-  int out_ = 0;
-  std::vector<std::unique_ptr<PooledConnection>> idle_;
-  Opener open_;
+  Mutex mutex_;
+  CondVar available_;  // signalled when out_ drops
+  const int capacity_;
+  int out_ GUARDED_BY(mutex_) = 0;
+  std::vector<std::unique_ptr<PooledConnection>> idle_ GUARDED_BY(mutex_);
+  const Opener open_;
 };
 
 // The transaction loop both databases share: begin, run, commit; retry transient conflicts.

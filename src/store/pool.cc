@@ -10,8 +10,8 @@ namespace tandem::store {
 
 Result<std::unique_ptr<PooledConnection>> Pool::Acquire() {
   {
-    std::unique_lock<std::mutex> lock(mutex_);
-    available_.wait(lock, [&] { return out_ < capacity_; });
+    MutexLock lock(&mutex_);
+    while (out_ >= capacity_) available_.Wait(&mutex_);
     ++out_;
     if (!idle_.empty()) {
       std::unique_ptr<PooledConnection> connection = std::move(idle_.back());
@@ -21,18 +21,18 @@ Result<std::unique_ptr<PooledConnection>> Pool::Acquire() {
   }
   Result<std::unique_ptr<PooledConnection>> opened = open_();
   if (!opened.ok()) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     --out_;
-    available_.notify_one();
+    available_.Signal();
   }
   return opened;
 }
 
 void Pool::Release(std::unique_ptr<PooledConnection> connection) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   --out_;
   if (connection && connection->Healthy()) idle_.push_back(std::move(connection));
-  available_.notify_one();
+  available_.Signal();
 }
 
 // Transient conflicts (SQLITE_BUSY, PostgreSQL 40001 serialization failure, 40P01 deadlock, a

@@ -12,16 +12,16 @@
 #define TANDEM_SERVER_JOBS_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tandem/common/thread_annotations.h"
 
 namespace tandem::server {
 
@@ -57,13 +57,14 @@ class JobRunner {
  private:
   void Loop();
 
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::condition_variable idle_;
-  std::deque<std::pair<int64_t, Work>> queue_;
-  std::map<int64_t, Progress> active_;
+  mutable Mutex mutex_;
+  CondVar wake_;  // signalled when a job is queued or the runner stops
+  CondVar idle_;  // signalled when active_ empties
+  std::deque<std::pair<int64_t, Work>> queue_ GUARDED_BY(mutex_);
+  std::map<int64_t, Progress> active_ GUARDED_BY(mutex_);
+  // Started by the constructor, joined and cleared by Stop (called by the owner, not a worker).
   std::vector<std::thread> workers_;
-  bool stopping_ = false;
+  bool stopping_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace tandem::server
