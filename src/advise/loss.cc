@@ -35,8 +35,8 @@ std::string Describe(const LossExplanation& loss, const std::string& currency) {
   std::string text = "It loses " + money(-loss.expected_net) + " after spend. Where it goes (" +
                      "expected, at the planned lift): ";
   std::vector<std::pair<double, std::string>> parts = {
-      {loss.baseline_discount, "the discount on the " + FormatCount(loss.baseline_units) +
-                                   " units that would sell anyway"},
+      {loss.baseline_discount,
+       "the discount on the " + FormatCount(loss.baseline_units) + " units that would sell anyway"},
       {loss.extra_fulfilment,
        "fulfilment of the " + FormatCount(loss.extra_units) + " extra units"},
       {loss.extra_returns, "returns of the extra units"},
@@ -91,8 +91,8 @@ LossExplanation ExplainLoss(const Scenario& scenario, int k, const CampaignResul
   loss.break_even_spend = base.economics.incremental_contribution.mean;
   const auto baseline = WindowUnits(scenario, k, 0.0);
   const auto per_lift = WindowUnits(scenario, k, 1.0);  // demand is linear in the lift
-  double discount_slope = 0;  // d(net)/d(discount)
-  double lift_slope = 0;      // d(net)/d(lift)
+  double discount_slope = 0;                            // d(net)/d(discount)
+  double lift_slope = 0;                                // d(net)/d(lift)
   const double d = campaign.discount;
   for (size_t i = 0; i < baseline.size(); ++i) {
     const Offering* offering = scenario.FindOffering(baseline[i].first);
@@ -123,15 +123,14 @@ LossExplanation ExplainLoss(const Scenario& scenario, int k, const CampaignResul
     lift_slope += extra_per_lift * figures->unit_contribution_after_returns;
   }
   loss.other = loss.expected_net - (loss.extra_margin + loss.extra_fulfilment + loss.extra_returns +
-                                     loss.baseline_discount + loss.baseline_returns + loss.spend);
+                                    loss.baseline_discount + loss.baseline_returns + loss.spend);
   // Linear in the discount and in the lift around the check's own figure.
   if (discount_slope < 0) {
     const double even = d + loss.expected_net / -discount_slope;
     if (even >= 0) loss.break_even_discount = std::min(1.0, even);
   }
   if (lift_slope > 0) {
-    loss.break_even_lift =
-        std::max(0.0, campaign.lift.expected - loss.expected_net / lift_slope);
+    loss.break_even_lift = std::max(0.0, campaign.lift.expected - loss.expected_net / lift_slope);
   }
   const std::vector<std::pair<double, const char*>> sources = {
       {loss.baseline_discount, "baseline_discount"},
