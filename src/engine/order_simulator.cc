@@ -11,14 +11,6 @@
 namespace tandem::engine {
 namespace {
 
-// SplitMix64 finaliser: a well-mixed 64-bit value from any key.
-constexpr uint64_t Mix(uint64_t value) {
-  value += 0x9e3779b97f4a7c15ULL;
-  value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  value = (value ^ (value >> 27)) * 0x94d049bb133111ebULL;
-  return value ^ (value >> 31);
-}
-
 // UniformFromBits (tandem/engine/random.h), inlined: the hot loops call it once per order.
 inline double Uniform(uint64_t bits) {
   return (static_cast<double>(bits >> 12) + 0.5) * 0x1p-52;
@@ -34,23 +26,23 @@ constexpr uint64_t kReturnServiceNeed = 99999;
 
 // The uniform of need `need` of the order with key `key`.
 inline double NeedUniform(uint64_t key, uint64_t need) {
-  return Uniform(Mix(key ^ Mix(need)));
+  return Uniform(SplitMix64(key ^ SplitMix64(need)));
 }
-// The same, from a need already mixed (Mix(need)): the hot paths use constants from here.
+// The same, from a need already mixed (SplitMix64(need)): the hot paths use constants from here.
 inline double MixedNeedUniform(uint64_t key, uint64_t mixed_need) {
-  return Uniform(Mix(key ^ mixed_need));
+  return Uniform(SplitMix64(key ^ mixed_need));
 }
-constexpr uint64_t kMixedReturnNeed = Mix(kReturnNeed);
+constexpr uint64_t kMixedReturnNeed = SplitMix64(kReturnNeed);
 constexpr size_t kMixedStages = 256;  // route stages fit in Order::next_stage (uint8_t)
 constexpr std::array<uint64_t, kMixedStages> kMixedStageNeeds = [] {
   std::array<uint64_t, kMixedStages> needs{};
-  for (size_t s = 0; s < kMixedStages; ++s) needs[s] = Mix(kStageNeed + s);
+  for (size_t s = 0; s < kMixedStages; ++s) needs[s] = SplitMix64(kStageNeed + s);
   return needs;
 }();
 constexpr size_t kMixedLoads = 64;
 constexpr std::array<uint64_t, kMixedLoads> kMixedLoadNeeds = [] {
   std::array<uint64_t, kMixedLoads> needs{};
-  for (size_t l = 0; l < kMixedLoads; ++l) needs[l] = Mix(kLoadCountNeed + l);
+  for (size_t l = 0; l < kMixedLoads; ++l) needs[l] = SplitMix64(kLoadCountNeed + l);
   return needs;
 }();
 
@@ -250,7 +242,7 @@ void OrderSimulator::Run(const RunPlan& plan, const ScenarioDraws& draws, const 
   Reset(plan);
   seed_ = seed;
   scenario_ = scenario;
-  scenario_key_ = Mix(Mix(seed) ^ static_cast<uint64_t>(scenario));
+  scenario_key_ = SplitMix64(SplitMix64(seed) ^ static_cast<uint64_t>(scenario));
   if (forks) forks->resize(fork_days.size());
   Continue(draws, demand, totals, fork_days, forks);
 }
@@ -260,7 +252,7 @@ void OrderSimulator::RunFrom(const Fork& fork, const RunPlan& plan, const Scenar
   SetPlan(plan);
   seed_ = fork.seed;
   scenario_ = fork.scenario;
-  scenario_key_ = Mix(Mix(seed_) ^ static_cast<uint64_t>(scenario_));
+  scenario_key_ = SplitMix64(SplitMix64(seed_) ^ static_cast<uint64_t>(scenario_));
   // Copy assignment reuses the buffers' capacity: no allocation after the first runs. The
   // buckets before the fork are all empty (handled), so only the later ones need copying.
   State& run = run_;
@@ -409,9 +401,9 @@ void OrderSimulator::GenerateOrders(const ScenarioDraws& draws, const RunDemand&
       if (count <= 0) continue;
       for (double j = std::floor(seen - 0.5) + 1; j + 0.5 <= seen + count + 1e-9; j += 1) {
         const double p = std::clamp((j + 0.5 - seen) / count, 0.0, 1.0);
-        AddOrder(
-            static_cast<int>(o), day, day_start + ShapeInverse(offering.shape, p),
-            Mix(scenario_key_ ^ Mix((static_cast<uint64_t>(o) << 40) + static_cast<uint64_t>(j))));
+        AddOrder(static_cast<int>(o), day, day_start + ShapeInverse(offering.shape, p),
+                 SplitMix64(scenario_key_ ^ SplitMix64((static_cast<uint64_t>(o) << 40) +
+                                                       static_cast<uint64_t>(j))));
       }
       continue;
     }
@@ -441,12 +433,12 @@ void OrderSimulator::AddRandomOrders(int offering, int day, int part, double cou
   const double fraction = count - whole;
   if (fraction > kUnitTolerance && stream.Uniform() < fraction) whole += 1;
   const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
-  const uint64_t part_key = Mix(scenario_key_ ^ Mix(stream_id));
+  const uint64_t part_key = SplitMix64(scenario_key_ ^ SplitMix64(stream_id));
   const int64_t orders = static_cast<int64_t>(whole);
   for (int64_t i = 0; i < orders; ++i) {
     const double uniform = stream.Uniform();
     scratch_.emplace_back(ShapeInverse(compiled.shape, uniform),
-                          Mix(part_key + static_cast<uint64_t>(i)));
+                          SplitMix64(part_key + static_cast<uint64_t>(i)));
     scratch_bucket_.push_back(UniformBucket(uniform, scratch_buckets_));
   }
 }
@@ -494,7 +486,7 @@ void OrderSimulator::AddOrder(int offering, int day, double time, uint64_t key) 
       credit -= tickets;
     } else {
       tickets = std::floor(load.per_unit);
-      const uint64_t need = l < kMixedLoads ? kMixedLoadNeeds[l] : Mix(kLoadCountNeed + l);
+      const uint64_t need = l < kMixedLoads ? kMixedLoadNeeds[l] : SplitMix64(kLoadCountNeed + l);
       if (MixedNeedUniform(key, need) < load.per_unit - tickets) tickets += 1;
     }
     const double arrival = time + load.lag_steps;
@@ -664,9 +656,9 @@ void OrderSimulator::Handle(const Event& event) {
   const RouteStage& route_stage = compiled.route[s];
   Stage& stage = run.stages[order.first_stage + s];
   stage.arrival = event.time;
-  stage.start = Serve(
-      route_stage.resource, event.time, route_stage.per_unit,
-      MixedNeedUniform(order.key, s < kMixedStages ? kMixedStageNeeds[s] : Mix(kStageNeed + s)));
+  stage.start = Serve(route_stage.resource, event.time, route_stage.per_unit,
+                      MixedNeedUniform(order.key, s < kMixedStages ? kMixedStageNeeds[s]
+                                                                   : SplitMix64(kStageNeed + s)));
   if (!std::isfinite(stage.start)) return;  // its turn does not come within the simulation
   const ThroughputResource& resource = model_.resources[static_cast<size_t>(route_stage.resource)];
   const double next =

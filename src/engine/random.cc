@@ -15,14 +15,6 @@ namespace {
 constexpr double kLowerUniform = 0x1p-40;
 constexpr double kUpperUniform = 1.0 - 0x1p-40;
 
-// SplitMix64 finaliser: turns (seed, scenario) into a well-mixed pcg state.
-uint64_t Mix(uint64_t value) {
-  value += 0x9e3779b97f4a7c15ULL;
-  value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  value = (value ^ (value >> 27)) * 0x94d049bb133111ebULL;
-  return value ^ (value >> 31);
-}
-
 double PoissonInversion(double mean, double uniform) {
   // Sequential search from 0. The mean is below 30 and the uniform at most kUpperUniform, so the
   // distribution function reaches it well before its computed sum saturates (~85 terms).
@@ -63,7 +55,7 @@ double PoissonQuantileAtSwitch(double uniform) {
 }  // namespace
 
 Stream::Stream(uint64_t seed, uint64_t scenario, uint64_t stream_id)
-    : engine_(Mix(seed ^ Mix(scenario + 0x51ed2701ULL)), Mix(stream_id)) {}
+    : engine_(SplitMix64(seed ^ SplitMix64(scenario + 0x51ed2701ULL)), SplitMix64(stream_id)) {}
 
 double UniformFromBits(uint64_t bits) {
   // The top 52 bits plus one half, times 2^-52: every value (k + 0.5) 2^-52 is exactly

@@ -42,6 +42,15 @@ class Stream {
   pcg32 engine_;
 };
 
+// The SplitMix64 finaliser: a well-mixed 64-bit value from any key (stream states, per-order
+// keys). The one definition (the streams and the order-level simulator use it).
+constexpr uint64_t SplitMix64(uint64_t value) {
+  value += 0x9e3779b97f4a7c15ULL;
+  value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  value = (value ^ (value >> 27)) * 0x94d049bb133111ebULL;
+  return value ^ (value >> 31);
+}
+
 // (k + 0.5) / 2^52 for k = the top 52 of the 64 bits: in [2^-53, 1 - 2^-53], never 0 or 1,
 // every value exact, and symmetric (UniformFromBits(~b) == 1 - UniformFromBits(b)).
 double UniformFromBits(uint64_t bits);
