@@ -4,10 +4,14 @@
 #include <cmath>
 #include <map>
 
+#include "advise/ladder.h"
 #include "advise/search.h"
 
 namespace tandem {
 namespace {
+
+using advise::BoundMinutes;
+using advise::Ladder;
 
 // A capability change: from `date` on, operations can do something it could not before.
 struct Change {
@@ -79,29 +83,6 @@ bool Affects(const Scenario& scenario, const Change& change, const Promise& prom
     }
   }
   return false;
-}
-
-const std::vector<Duration>& Ladder() {
-  static const std::vector<Duration> kLadder = {
-      Duration::Minutes(5), Duration::Minutes(10), Duration::Minutes(15), Duration::Minutes(30),
-      Duration::Hours(1),   Duration::Hours(2),    Duration::Hours(3),    Duration::Hours(4),
-      Duration::Hours(6),   Duration::Hours(8),    Duration::Hours(12),   Duration::Hours(24),
-      Duration::Hours(36),  Duration::Hours(48),   Duration::Days(3),     Duration::Days(4),
-      Duration::Days(5),    Duration::Days(7),     Duration::Days(10),    Duration::Days(14),
-      Duration::Days(21),   Duration::Days(28)};
-  return kLadder;
-}
-
-int64_t BoundMinutes(const Deadline& deadline) {
-  switch (deadline.kind) {
-    case Deadline::Kind::kSameDay:
-      return 24 * 60;
-    case Deadline::Kind::kNextDay:
-      return 48 * 60;
-    case Deadline::Kind::kWithin:
-      break;
-  }
-  return deadline.within.minutes;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "advise/ladder.h"
 #include "advise/search.h"
 #include "tandem/advise/linear_program.h"
 #include "tandem/common/format.h"
@@ -73,33 +74,9 @@ Scenario ApplyLever(const Scenario& scenario, int campaign_index, const LeverCha
 namespace advise {
 namespace {
 
-// The ladder of time promises (cli.md).
-const std::vector<Duration>& Ladder() {
-  static const std::vector<Duration> kLadder = {
-      Duration::Minutes(5), Duration::Minutes(10), Duration::Minutes(15), Duration::Minutes(30),
-      Duration::Hours(1),   Duration::Hours(2),    Duration::Hours(3),    Duration::Hours(4),
-      Duration::Hours(6),   Duration::Hours(8),    Duration::Hours(12),   Duration::Hours(24),
-      Duration::Hours(36),  Duration::Hours(48),   Duration::Days(3),     Duration::Days(4),
-      Duration::Days(5),    Duration::Days(7),     Duration::Days(10),    Duration::Days(14),
-      Duration::Days(21),   Duration::Days(28)};
-  return kLadder;
-}
-
 // A relaxed time bound beyond this multiple of the written one no longer keeps the promise a
 // customer read ("by the next day" offered as "within 14d").
 constexpr int kDropsPromiseFactor = 3;
-
-int64_t BoundMinutes(const Deadline& deadline) {
-  switch (deadline.kind) {
-    case Deadline::Kind::kSameDay:
-      return 24 * 60;
-    case Deadline::Kind::kNextDay:
-      return 48 * 60;
-    case Deadline::Kind::kWithin:
-      break;
-  }
-  return deadline.within.minutes;
-}
 
 std::string Money(double value, const std::string& currency) {
   return FormatMoney(value, currency);
