@@ -28,9 +28,12 @@ configure_file(${PROJECT_SOURCE_DIR}/src/server/demo_scenario.cc.in ${CMAKE_BINA
 # The service layer and the HTTP API.
 add_library(tandem_server STATIC
   ${CMAKE_BINARY_DIR}/generated/demo_scenario.cc
-  src/server/demo.cc
+  src/server/actuals.cc
+  src/server/actuals_store.cc
   src/server/api.cc
   src/server/crypto.cc
+  src/server/demo.cc
+  src/server/follow_up.cc
   src/server/http_limits.cc
   src/server/http_server.cc
   src/server/http_transport.cc

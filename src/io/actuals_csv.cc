@@ -107,6 +107,29 @@ struct Column {
   bool required;
 };
 
+// The columns of each file, in the order ActualsColumns and the canonical rows use.
+const std::vector<Column>& ColumnsOf(ActualsFile kind) {
+  static const std::vector<Column> kOrders = {
+      {"order", true},     {"offering", true},       {"placed", true},     {"units", false},
+      {"price", false},    {"processed", false},     {"delivered", false}, {"backordered", false},
+      {"returned", false}, {"returned_units", false}};
+  static const std::vector<Column> kTickets = {{"ticket", true},
+                                               {"resource", true},
+                                               {"opened", true},
+                                               {"answered", false},
+                                               {"offering", false}};
+  static const std::vector<Column> kSpend = {{"campaign", true}, {"date", true}, {"amount", true}};
+  switch (kind) {
+    case ActualsFile::kOrders:
+      return kOrders;
+    case ActualsFile::kTickets:
+      return kTickets;
+    case ActualsFile::kSpend:
+      return kSpend;
+  }
+  return kSpend;
+}
+
 // The header: which field holds each known column (-1: absent). False when unusable.
 bool ReadHeader(CsvReader* reader, const std::vector<Column>& known, Problems* problems,
                 std::vector<int>* where, size_t* width) {
@@ -284,10 +307,7 @@ IdSpan Append(std::string_view id, std::string* arena) {
 
 void ReadOrders(CsvReader* reader, const Scenario& scenario, Problems* problems,
                 std::vector<OrderRecord>* out, std::string* arena) {
-  static const std::vector<Column> kColumns = {
-      {"order", true},     {"offering", true},       {"placed", true},     {"units", false},
-      {"price", false},    {"processed", false},     {"delivered", false}, {"backordered", false},
-      {"returned", false}, {"returned_units", false}};
+  const std::vector<Column>& kColumns = ColumnsOf(ActualsFile::kOrders);
   const IdIndex offerings(scenario.offerings);
   Cells cells(scenario, problems);
   ReadRows(reader, kColumns, problems, [&](const std::vector<std::string_view>& cell, int line) {
@@ -362,11 +382,7 @@ void ReadOrders(CsvReader* reader, const Scenario& scenario, Problems* problems,
 
 void ReadTickets(CsvReader* reader, const Scenario& scenario, Problems* problems,
                  std::vector<TicketRecord>* out, std::string* arena) {
-  static const std::vector<Column> kColumns = {{"ticket", true},
-                                               {"resource", true},
-                                               {"opened", true},
-                                               {"answered", false},
-                                               {"offering", false}};
+  const std::vector<Column>& kColumns = ColumnsOf(ActualsFile::kTickets);
   const IdIndex resources(scenario.resources, &IsThroughput);
   const IdIndex offerings(scenario.offerings);
   Cells cells(scenario, problems);
@@ -409,8 +425,7 @@ void ReadTickets(CsvReader* reader, const Scenario& scenario, Problems* problems
 
 void ReadSpend(CsvReader* reader, const Scenario& scenario, Problems* problems,
                std::vector<SpendRecord>* out) {
-  static const std::vector<Column> kColumns = {
-      {"campaign", true}, {"date", true}, {"amount", true}};
+  const std::vector<Column>& kColumns = ColumnsOf(ActualsFile::kSpend);
   const IdIndex campaigns(scenario.campaigns);
   Cells cells(scenario, problems);
   ReadRows(reader, kColumns, problems, [&](const std::vector<std::string_view>& cell, int line) {
@@ -519,6 +534,62 @@ Status ParseActualsCsv(ActualsFile kind, std::string_view text, const std::strin
         break;
     }
     return OkStatus();
+  } catch (const std::bad_alloc&) {
+    return Error::Internal("out of memory reading " + display_name);
+  }
+}
+
+std::vector<std::string> ActualsColumns(ActualsFile kind) {
+  std::vector<std::string> names;
+  for (const Column& column : ColumnsOf(kind)) names.emplace_back(column.name);
+  return names;
+}
+
+Result<std::vector<ActualsRow>> SplitActualsCsv(ActualsFile kind, std::string_view text,
+                                                const std::string& display_name,
+                                                const Scenario& scenario) {
+  Actuals scratch;
+  Status parsed = ParseActualsCsv(kind, text, display_name, scenario, &scratch);
+  if (!parsed.ok()) return parsed.error();
+  try {
+    CsvReader reader(text);
+    Problems problems(display_name);
+    std::vector<ActualsRow> rows;
+    std::unordered_map<std::string, int> first_line;  // spend: (campaign, date) to its line
+    ReadRows(&reader, ColumnsOf(kind), &problems,
+             [&](const std::vector<std::string_view>& cells, int line) {
+               ActualsRow row;
+               row.line = line;
+               row.key = kind == ActualsFile::kSpend
+                             ? std::string(cells[0]) + " " + std::string(cells[1])
+                             : std::string(cells[0]);
+               for (size_t k = 0; k < cells.size(); ++k) {
+                 if (k > 0) row.csv += ',';
+                 const bool quote = cells[k].find_first_of(",\"\r\n") != std::string_view::npos;
+                 if (!quote) {
+                   row.csv += cells[k];
+                   continue;
+                 }
+                 row.csv += '"';
+                 for (char c : cells[k])
+                   row.csv += c == '"' ? std::string("\"\"") : std::string(1, c);
+                 row.csv += '"';
+               }
+               if (kind == ActualsFile::kSpend) {
+                 const auto [at, added] = first_line.emplace(row.key, line);
+                 if (!added) {
+                   problems.Add(line, "date",
+                                "campaign " + Quoted(cells[0]) + " has spend on " +
+                                    std::string(cells[1]) + " already (line " +
+                                    std::to_string(at->second) + ")",
+                                "one row per campaign and date (an upload replaces the stored "
+                                "amount of that campaign and date)");
+                 }
+               }
+               rows.push_back(std::move(row));
+             });
+    if (problems.any()) return Error::InvalidInput(problems.Take());
+    return rows;
   } catch (const std::bad_alloc&) {
     return Error::Internal("out of memory reading " + display_name);
   }

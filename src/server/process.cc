@@ -393,6 +393,12 @@ Outcome<Reply> Service::GetJob(const Actor&, int64_t job) {
 }
 
 void Service::SubmitJob(int64_t job, const std::string& kind) {
+  if (kind == "followup") {
+    if (!runner_) return;
+    runner_->Submit(
+        job, [this, job](const JobRunner::ProgressFn& progress) { RunFollowUpJob(job, progress); });
+    return;
+  }
   if (kind == "recommend") {
     if (!recommend_runner_) return;
     recommend_runner_->Submit(job, [this, job](const JobRunner::ProgressFn& progress) {

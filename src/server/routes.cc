@@ -299,6 +299,25 @@ std::vector<Route> BuildRoutes() {
         if (!after.ok()) return after.error();
         return s.Alerts(r.actor, P(r, "ws"), after.value());
       });
+  // Follow-up: actuals and the campaign's follow-up (docs/follow-up.md, "The server").
+  for (const char* file : {"orders", "tickets", "spend"}) {
+    const std::string name = file;
+    add("PUT", "/api/workspaces/{ws}/actuals/" + name, "follow-up",
+        "upload " + name +
+            ".csv (CSV text; checked whole, 422 naming the line; rows upserted by id, so "
+            "re-sending an export is safe; re-runs the follow-up of live campaigns as a job)",
+        ActualsUploaders(name), "text", "ActualsUploaded", [name](Service& s, const ApiRequest& r) {
+          return s.PutActuals(r.actor, P(r, "ws"), ActualsUpload{name, r.raw_body});
+        });
+  }
+  add("GET", "/api/workspaces/{ws}/campaigns/{id}/follow-up", "follow-up",
+      "read a campaign's follow-up on the stored actuals (?as_of=YYYY-MM-DDTHH:MM, default the "
+      "latest time in them): 200 when computed, else 202 with the job computing it",
+      kAll, "", "FollowUp", [](Service& s, const ApiRequest& r) {
+        FollowUpQuery query{P(r, "id"), std::nullopt};
+        if (auto found = r.query.find("as_of"); found != r.query.end()) query.as_of = found->second;
+        return s.GetFollowUp(r.actor, P(r, "ws"), query);
+      });
   add("GET", "/api/jobs/{job}", "checks", "read a background job", kAll, "", "object",
       [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
         const std::optional<int64_t> job = WholeNumber(P(r, "job"));
@@ -463,6 +482,34 @@ json Schemas() {
           {"result",
            {{"type", "object"},
             {"description", "the campaign's part of the check JSON contract, with series"}}}}}}},
+      {"ActualsUploaded",
+       {{"type", "object"},
+        {"properties",
+         {{"file", string},
+          {"rows", {{"type", "integer"}, {"description", "rows in the upload"}}},
+          {"changed",
+           {{"type", "integer"},
+            {"description", "rows added or changed (0 when the same rows are sent again)"}}},
+          {"job",
+           {{"type", "integer"},
+            {"nullable", true},
+            {"description", "the follow-up job of the live campaigns, when any is live"}}}}}}},
+      {"FollowUp",
+       {{"type", "object"},
+        {"description",
+         "200: the campaign's entry of `tandem follow-up --json` (id, phase, promises, demand, "
+         "metrics) with as_of, key and the campaign's alerts; 202: {job, status, key}"},
+        {"properties",
+         {{"id", string},
+          {"phase", {{"type", "string"}, {"enum", {"planned", "live", "ended"}}}},
+          {"as_of", string},
+          {"key", string},
+          {"promises", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+          {"demand", {{"type", "object"}}},
+          {"metrics", {{"type", "object"}}},
+          {"alerts", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+          {"job", integer},
+          {"status", string}}}}},
       {"Recommendations",
        {{"type", "object"},
         {"properties",

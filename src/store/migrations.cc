@@ -147,6 +147,21 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
        R"sql(
 CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
 )sql"},
+      {3, "actuals (follow-up): rows by workspace, file and id; job parameters",
+       R"sql(
+CREATE TABLE actuals (
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  position BIGINT NOT NULL,
+  line TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, kind, key)
+);
+CREATE INDEX actuals_in_order ON actuals(workspace_id, kind, position);
+ALTER TABLE jobs ADD COLUMN params TEXT;
+)sql",
+       "", ""},
   };
   return migrations;
 }

@@ -19,6 +19,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tandem/common/result.h"
 #include "tandem/followup/actuals.h"
@@ -37,6 +38,27 @@ Result<Actuals> ReadActualsFolder(const std::string& dir, const Scenario& scenar
 // `display_name` names it in diagnostics. On error `actuals` is unchanged.
 Status ParseActualsCsv(ActualsFile kind, std::string_view text, const std::string& display_name,
                        const Scenario& scenario, Actuals* actuals);
+
+// One record of an actuals file as a store that keeps actuals row by row (the server) holds it:
+// `key` identifies it (orders: the order id, tickets: the ticket id, spend: "CAMPAIGN DATE"),
+// `csv` is the record as one CSV line (no line end) in ActualsColumns(kind) order, an empty
+// field for a column the file did not have. A file of ActualsColumns as its header and such
+// lines reads back as the same records.
+struct ActualsRow {
+  std::string key;
+  std::string csv;
+  int line = 0;  // in the text it came from
+};
+
+// The columns of a file in canonical order (its header: joined with commas).
+std::vector<std::string> ActualsColumns(ActualsFile kind);
+
+// Checks `text` like ParseActualsCsv and returns its records as rows, in file order. Spend has
+// no id column: a campaign and date given twice in one text is refused too (an upsert by that
+// pair could not say which amount is meant). Errors as ParseActualsCsv; nothing on error.
+Result<std::vector<ActualsRow>> SplitActualsCsv(ActualsFile kind, std::string_view text,
+                                                const std::string& display_name,
+                                                const Scenario& scenario);
 
 }  // namespace tandem
 

@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tandem/server/api.h"
 #include "tandem/server/jobs.h"
@@ -73,6 +74,23 @@ struct Authenticated {
   bool session = false;  // true: a browser session (CSRF applies)
   std::string csrf;
 };
+
+// PUT /api/workspaces/{ws}/actuals/{file}: one actuals file's CSV text (docs/follow-up.md).
+struct ActualsUpload {
+  std::string file;  // "orders", "tickets" or "spend"
+  std::string text;
+};
+
+// GET /api/workspaces/{ws}/campaigns/{id}/follow-up.
+struct FollowUpQuery {
+  std::string campaign;
+  std::optional<std::string> as_of;  // YYYY-MM-DDTHH:MM; default the latest time in the actuals
+};
+
+// Who may upload each actuals file ("orders", "tickets", "spend"): orders are operations' and
+// marketing's data, tickets service's and operations', spend marketing's and finance's; admin
+// always. Empty for an unknown file.
+std::vector<Role> ActualsUploaders(const std::string& file);
 
 class Service {
  public:
@@ -194,6 +212,18 @@ class Service {
   Outcome<Reply> Audit(const Actor& actor, const std::string& ws, const std::string& campaign);
   Outcome<Reply> Alerts(const Actor& actor, const std::string& ws, int64_t after_id);
 
+  // ---- follow-up (actuals.cc, follow_up.cc)
+  // Checks the CSV whole against the workspace's scenario (422 naming "orders.csv:LINE" and
+  // what is allowed; nothing stored), then upserts its rows by id (spend: by campaign and date),
+  // so re-sending an export changes nothing. When a campaign is live or in follow-up, queues a
+  // follow-up of the workspace at its latest actuals (drift alerts). Returns {file, rows,
+  // changed, job}.
+  Outcome<Reply> PutActuals(const Actor& actor, const std::string& ws, const ActualsUpload& upload);
+  // The campaign's entry of `tandem follow-up --json` on the workspace and its stored actuals,
+  // with "as_of", "key" and the campaign's "alerts". Cached by its inputs: 200 when computed,
+  // else 202 {job, status, key} (poll GET /api/jobs/{job}, then ask again).
+  Outcome<Reply> GetFollowUp(const Actor& actor, const std::string& ws, const FollowUpQuery& query);
+
   // ---- operations
   Outcome<Reply> Health();  // {"status": "ok", "database", "schema"}; 503 when the database fails
   bool WaitForJobs(std::chrono::milliseconds timeout);  // tests and the demo
@@ -216,6 +246,7 @@ class Service {
   void SubmitJob(int64_t job, const std::string& kind);
   void RunJob(int64_t job, const JobRunner::ProgressFn& progress);
   void RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress);
+  void RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progress);
   Outcome<Reply> ReadRecommendations(const std::string& ws, const std::string& campaign,
                                      bool* unseen);
   std::string Now() const;
@@ -237,6 +268,8 @@ class Service {
   std::atomic<int64_t> recommends_run_{0};
   std::atomic<int64_t> recommends_cached_{0};
   std::atomic<int64_t> recommends_failed_{0};
+  std::atomic<int64_t> followups_run_{0};
+  std::atomic<int64_t> actuals_rows_{0};
   std::atomic<int64_t> writes_{0};
   std::atomic<int64_t> conflicts_{0};
   std::atomic<int64_t> logins_failed_{0};

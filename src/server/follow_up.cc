@@ -1,0 +1,216 @@
+// GET /api/workspaces/{ws}/campaigns/{id}/follow-up and the follow-up jobs: `tandem follow-up`
+// on the workspace and its stored actuals, cached by its inputs, computed in the background;
+// a job raises the drift alerts of the campaigns that are live (docs/follow-up.md).
+#include <chrono>
+
+#include "server/actuals_store.h"
+#include "tandem/io/followup_output.h"
+
+namespace tandem::server {
+namespace {
+
+using json = nlohmann::json;
+using store::Connection;
+using store::Rows;
+using store::Value;
+
+// A follow-up job's row.
+struct FollowUpJobRow {
+  std::string ws, campaign, key, status;
+  std::optional<WallSeconds> as_of;  // none: the latest time in the actuals
+};
+
+// The campaign's entry of a stored follow-up result, with as_of, key and its alerts.
+Outcome<Reply> EntryReply(const json& result, const std::string& campaign, const std::string& key) {
+  for (const json& entry : result.value("campaigns", json::array())) {
+    if (entry.value("id", "") != campaign) continue;
+    Reply reply;
+    reply.body = entry;
+    reply.body["as_of"] = result.value("as_of", "");
+    reply.body["key"] = key;
+    reply.body["alerts"] = json::array();
+    for (const json& alert : result.value("alerts", json::array())) {
+      if (alert["campaign"].is_string() && alert["campaign"].get<std::string>() == campaign)
+        reply.body["alerts"].push_back(alert);
+    }
+    return reply;
+  }
+  return ApiError::NotFound("the follow-up has no campaign '" + campaign + "'");
+}
+
+// One drift alert per promise and approval, to the campaign's owner and to operations.
+std::vector<AlertDraft> DriftAlerts(const json& result, const FollowUpInputs& inputs,
+                                    const std::string& campaign) {
+  std::vector<AlertDraft> drafts;
+  const auto approved = inputs.approved.find(campaign);
+  const std::string basis = approved == inputs.approved.end() ? "plan" : approved->second;
+  for (const json& alert : result.value("alerts", json::array())) {
+    if (!alert["campaign"].is_string() || alert["campaign"].get<std::string>() != campaign)
+      continue;
+    const int promise = alert.value("promise", 0);
+    for (const char* audience : {"marketing", "operations"}) {
+      drafts.push_back({audience,
+                        alert.value("kind", "promise-drifting"),
+                        alert.value("message", ""),
+                        {{"promise", promise}, {"as_of", result.value("as_of", "")}},
+                        "promise-drifting:" + campaign + ":" + std::to_string(promise) + ":" +
+                            basis + ":" + audience});
+    }
+  }
+  return drafts;
+}
+
+}  // namespace
+
+Outcome<Reply> Service::GetFollowUp(const Actor& actor, const std::string& ws,
+                                    const FollowUpQuery& query) {
+  std::optional<WallSeconds> as_of;
+  if (query.as_of) {
+    as_of = ParseWallSeconds(*query.as_of);
+    if (!as_of) {
+      return ApiError::Field("as_of", "'" + *query.as_of + "' is not a time",
+                             "YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS");
+    }
+  }
+  std::optional<Outcome<Reply>> outcome;
+  std::string key;
+  WallSeconds resolved = 0;
+  Status read = database_->Read([&](Connection& c) -> Status {
+    Outcome<FollowUpInputs> inputs = LoadFollowUpInputs(c, ws, as_of, CheckTag());
+    if (!inputs.ok()) {
+      outcome = inputs.error();
+      return OkStatus();
+    }
+    if (!inputs.value().scenario.FindCampaign(query.campaign)) {
+      outcome = ApiError::NotFound("no campaign '" + query.campaign + "' in " + ws);
+      return OkStatus();
+    }
+    key = inputs.value().key;
+    resolved = inputs.value().as_of;
+    Outcome<std::optional<json>> stored = LoadResult(c, key);
+    if (!stored.ok()) return Error::Internal(stored.error().message);
+    if (stored.value()) {
+      outcome = EntryReply(*stored.value(), query.campaign, key);
+      return OkStatus();
+    }
+    Result<Rows> job = c.Query(
+        "SELECT id, status, error FROM jobs WHERE key = $1 AND kind = 'followup' ORDER BY id "
+        "DESC LIMIT 1",
+        {key});
+    if (!job.ok()) return job.error();
+    if (job.value().empty()) return OkStatus();
+    const store::Row& row = job.value().rows[0];
+    if (row.Text(1) == "failed") {
+      outcome = ApiError::Invalid("the follow-up cannot be computed: " + row.Text(2));
+    } else if (row.Text(1) == "queued" || row.Text(1) == "running") {
+      Reply reply;
+      reply.status = 202;
+      reply.body = {{"job", row.Int(0)}, {"status", row.Text(1)}, {"key", key}};
+      outcome = std::move(reply);
+    }
+    return OkStatus();
+  });
+  if (!read.ok()) return ApiError::Internal(read.error().ToString());
+  if (outcome) return std::move(*outcome);
+  QueuedFollowUp queued;
+  Status written = database_->Transaction([&](Connection& c) -> Status {
+    Outcome<QueuedFollowUp> job = QueueFollowUpJob(
+        c, ws, query.campaign, key, FormatWallSeconds(resolved), "request", actor.name, Now());
+    if (!job.ok()) return Error::Internal(job.error().message);
+    queued = job.value();
+    return OkStatus();
+  });
+  if (!written.ok()) return ApiError::Internal(written.error().ToString());
+  if (queued.created) SubmitJob(queued.job, "followup");
+  Reply reply;
+  reply.status = 202;
+  reply.body = {{"job", queued.job}, {"status", "queued"}, {"key", key}};
+  return reply;
+}
+
+void Service::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progress) {
+  FollowUpJobRow row;
+  std::optional<Outcome<FollowUpInputs>> inputs;
+  bool cached = false;
+  Status read = database_->Read([&](Connection& c) -> Status {
+    Result<Rows> rows = c.Query(
+        "SELECT workspace_id, campaign, key, status, params FROM jobs WHERE id = $1", {job});
+    if (!rows.ok()) return rows.error();
+    if (rows.value().empty()) return OkStatus();
+    const store::Row& found = rows.value().rows[0];
+    row = {found.Text(0), found.Text(1), found.Text(2), found.Text(3), std::nullopt};
+    if (row.status != "queued") return OkStatus();
+    const json params = json::parse(found.Text(4), nullptr, false);
+    if (params.is_object() && params.value("as_of", "") != "")
+      row.as_of = ParseWallSeconds(params.value("as_of", ""));
+    inputs = LoadFollowUpInputs(c, row.ws, row.as_of, CheckTag());
+    if (!inputs->ok()) return OkStatus();
+    Result<Rows> result = c.Query("SELECT 1 FROM results WHERE key = $1", {inputs->value().key});
+    if (!result.ok()) return result.error();
+    cached = !result.value().empty();
+    return OkStatus();
+  });
+  if (!read.ok() || row.status != "queued" || !inputs) return;
+  const auto finish = [&](const std::string& status, const std::string& error) {
+    (void)database_->Transaction([&](Connection& c) -> Status {
+      Result<Rows> rows =
+          c.Query("UPDATE jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4",
+                  {status, error.empty() ? Value() : Value(error), Now(), job});
+      return rows.ok() ? OkStatus() : Status(rows.error());
+    });
+  };
+  if (!inputs->ok()) {
+    finish("failed", inputs->error().message);
+    return;
+  }
+  const FollowUpInputs& in = inputs->value();
+  const bool latest = !row.as_of;
+  if (!latest && in.key != row.key) {
+    finish("superseded", "");
+    return;
+  }
+  std::string body;
+  double seconds = 0;
+  if (!cached) {
+    MarkJobRunning(*database_, job);
+    FollowUpOptions options;
+    options.as_of = in.as_of;
+    options.scenarios = options_.check_scenarios;
+    options.threads = options_.check_threads;
+    options.signed_off = in.signed_off;
+    options.progress = progress;
+    const auto started = std::chrono::steady_clock::now();
+    Result<FollowUpResult> result = RunFollowUp(in.scenario, in.actuals, options);
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!result.ok()) {
+      finish("failed", result.error().ToString());
+      return;
+    }
+    ++followups_run_;
+    body = FollowUpResultToJson(result.value(), nullptr);
+  }
+  Status completed = database_->Transaction([&](Connection& c) -> Status {
+    const std::string now = Now();
+    if (!cached) {
+      Result<Rows> stored = c.Query(
+          "INSERT INTO results (key, kind, verdict, body, seconds, created_at) VALUES ($1, "
+          "'followup', NULL, $2, $3, $4) ON CONFLICT (key) DO NOTHING",
+          {in.key, body, seconds, now});
+      if (!stored.ok()) return stored.error();
+    }
+    Outcome<std::optional<json>> result = LoadResult(c, in.key);
+    if (!result.ok() || !result.value()) return Error::Internal("the follow-up result vanished");
+    Result<Rows> done =
+        c.Query("UPDATE jobs SET status = 'done', finished_at = $1 WHERE id = $2", {now, job});
+    if (!done.ok()) return done.error();
+    for (const std::string& campaign : in.live) {
+      Outcome<bool> alerted =
+          AppendAlerts(c, row.ws, campaign, DriftAlerts(*result.value(), in, campaign), now);
+      if (!alerted.ok()) return Error::Internal(alerted.error().message);
+    }
+    return OkStatus();
+  });
+  if (!completed.ok()) finish("failed", completed.error().ToString());
+}
+
+}  // namespace tandem::server
