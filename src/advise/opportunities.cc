@@ -195,9 +195,14 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
     }
 
     // Requirements: the least extra capacity per open hour each campaign needs, expansion or not.
+    std::vector<int> every_campaign;
+    for (size_t k = 0; k < scenario.campaigns.size(); ++k)
+      every_campaign.push_back(static_cast<int>(k));
+    std::vector<std::optional<CheckResult>> base_checks =
+        search.VerifyEach(scenario, every_campaign);  // one simulation for all of them
     for (size_t k = 0; k < scenario.campaigns.size(); ++k) {
       const Campaign& campaign = scenario.campaigns[k];
-      std::optional<CheckResult> base = search.Verify(scenario, static_cast<int>(k));
+      const std::optional<CheckResult>& base = base_checks[k];
       if (!base) continue;
       const CampaignResult& result = base->campaigns.front();
       std::vector<std::string> binding;

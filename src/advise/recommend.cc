@@ -724,10 +724,16 @@ Result<Recommendations> Recommender::Run() {
   }
 
   Recommendations recommendations;
-  for (int k : targets) {
+  // Every target's check as it is, from one simulation of the scenario.
+  std::string checking;
+  for (int k : targets)
+    checking += (checking.empty() ? "" : ", ") + scenario_.campaigns[static_cast<size_t>(k)].id;
+  Progress("checking " + checking);
+  std::vector<std::optional<CheckResult>> base_checks = search_.VerifyEach(scenario_, targets);
+  for (size_t t = 0; t < targets.size(); ++t) {
+    const int k = targets[t];
     const Campaign& campaign = scenario_.campaigns[static_cast<size_t>(k)];
-    Progress("checking " + campaign.id);
-    std::optional<CheckResult> base_check = search_.Verify(scenario_, k);
+    std::optional<CheckResult>& base_check = base_checks[t];
     if (!base_check) return Error::Internal("recommend: the check of " + campaign.id + " failed");
     base_checks_[k] = *base_check;
     const CampaignResult& base = base_check->campaigns.front();

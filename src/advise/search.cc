@@ -83,4 +83,39 @@ std::optional<CheckResult> Search::Verify(const Scenario& scenario, int k) {
   return result.value();
 }
 
+std::vector<std::optional<CheckResult>> Search::VerifyEach(const Scenario& scenario,
+                                                           const std::vector<int>& campaigns) {
+  std::vector<std::optional<CheckResult>> checks;
+  if (campaigns.size() < 2) {
+    for (int k : campaigns) checks.push_back(Verify(scenario, k));
+    return checks;
+  }
+  checks_run_ += static_cast<int>(campaigns.size());
+  CheckOptions options = Options(scenario, campaigns.front(), true);
+  options.campaign.reset();  // report every campaign; each is then reported as --campaign does
+  options.min_tail_days = 0;
+  Result<CheckResult> result = RunCheck(scenario, options);
+  if (!result.ok()) return std::vector<std::optional<CheckResult>>(campaigns.size());
+  std::vector<CampaignResult> reported = std::move(result.value().campaigns);
+  result.value().campaigns.clear();
+  for (int k : campaigns) {
+    if (static_cast<size_t>(k) >= reported.size()) {
+      checks.emplace_back();
+      continue;
+    }
+    CheckResult check = result.value();  // everything but the campaigns
+    check.campaigns.push_back(reported[static_cast<size_t>(k)]);
+    // The check's verdict as `--campaign` gives it: this campaign's and the standing promises'.
+    check.verdict = check.campaigns.front().verdict;
+    for (const PromiseResult& promise : check.messaging) {
+      if (promise.status == PromiseStatus::kBroken)
+        check.verdict = Worse(check.verdict, Verdict::kNoGo);
+      if (promise.status == PromiseStatus::kAtRisk)
+        check.verdict = Worse(check.verdict, Verdict::kAtRisk);
+    }
+    checks.push_back(std::move(check));
+  }
+  return checks;
+}
+
 }  // namespace tandem::advise

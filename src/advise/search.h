@@ -38,6 +38,13 @@ class Search {
                CampaignResult* campaign = nullptr);
   // The full check of campaign k, as `tandem check --campaign` gives it.
   std::optional<CheckResult> Verify(const Scenario& scenario, int k);
+  // Verify(scenario, k) for each k of `campaigns` (in that order), from one check of the
+  // scenario when there are several: a check simulates every campaign whichever it reports, and
+  // reports each campaign as `--campaign` does (same runs, same figures), so one simulation
+  // with all of them and their "without" runs replaces one per campaign. Counted as one check
+  // per campaign, as before.
+  std::vector<std::optional<CheckResult>> VerifyEach(const Scenario& scenario,
+                                                     const std::vector<int>& campaigns);
 
   int checks_run() const { return checks_run_; }
   // The standing promises' statuses without campaign k (from its full check): every lever changes

@@ -9,8 +9,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "advise/search.h"
 #include "tandem/advise/opportunities.h"
 #include "tandem/engine/check.h"
+#include "tandem/io/check_output.h"
 #include "tandem/io/input_limits.h"
 #include "tandem/io/scenario_reader.h"
 #include "tandem/io/scenario_writer.h"
@@ -304,6 +306,44 @@ TEST(RecommendTest, ApplyingAnOptionGivesItsVerdict) {
     }
   }
   EXPECT_GE(checked, 3);
+}
+
+// Recommend and opportunities take every campaign's check as it is from one check of the
+// scenario (Search::VerifyEach): that relies on a check reporting each campaign exactly as
+// `--campaign` does (the same runs with and without it, whichever others are reported), with
+// the check's verdict recomputed for that campaign. The JSON of each campaign's check from
+// VerifyEach against Verify's (`tandem check --campaign`), byte for byte, at 1 and 2 threads.
+TEST(RecommendTest, EveryCampaignCheckedAtOnceIsEachCheckedAlone) {
+  int compared = 0;
+  bool verdicts_differ = false;  // the shared check's verdict is not every campaign's
+  for (const std::string name : {"greenleaf.yaml", "support-launch.yaml", "no-standing"}) {
+    const std::filesystem::path path = std::filesystem::path(TANDEM_SOURCE_DIR) / "examples" /
+                                       (name == "no-standing" ? "greenleaf.yaml" : name);
+    Result<Scenario> scenario = ReadScenarioFile(path.string());
+    ASSERT_TRUE(scenario.ok());
+    // Greenleaf's standing promise is broken, which makes every check no-go; without it the
+    // check of spring-40 (no-go) and of seed-club (at-risk) differ from the shared check's.
+    if (name == "no-standing") scenario.value().messaging.clear();
+    std::vector<int> every;
+    for (size_t k = 0; k < scenario.value().campaigns.size(); ++k)
+      every.push_back(static_cast<int>(k));
+    for (int threads : {1, 2}) {
+      advise::Search search(64, std::nullopt, threads, 64, 0);
+      const std::vector<std::optional<CheckResult>> each =
+          search.VerifyEach(scenario.value(), every);
+      ASSERT_EQ(each.size(), every.size());
+      for (int k : every) {
+        const std::optional<CheckResult> alone = search.Verify(scenario.value(), k);
+        ASSERT_TRUE(each[static_cast<size_t>(k)] && alone);
+        EXPECT_EQ(CheckResultToJson(*each[static_cast<size_t>(k)]), CheckResultToJson(*alone))
+            << name << ", campaign " << k << ", " << threads << " threads";
+        verdicts_differ = verdicts_differ || alone->verdict != each.front()->verdict;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 10);       // Greenleaf's two campaigns (twice) and the launch's one, twice
+  EXPECT_TRUE(verdicts_differ);  // the per-campaign verdict is exercised
 }
 
 // Opportunities: sorting takes 60h until 2027-06-14, then 10h (ample capacity). The standing

@@ -126,7 +126,7 @@ struct CampaignRecommendation {
 
 struct Recommendations {
   std::vector<CampaignRecommendation> campaigns;  // only campaigns that are not go
-  int checks_run = 0;                             // simulations run, searches included
+  int checks_run = 0;  // checks, searches included (each campaign's check as it is counts one)
 };
 
 struct RecommendOptions {
