@@ -1,6 +1,6 @@
 # The campaign process as data (issue 11): states, the transition table, guards and the question
 # "may this user do this now, and why not". No I/O; the server, the docs and the tests read it.
-add_library(tandem_process STATIC src/process/process.cc)
+add_library(tandem_process STATIC src/process/process.cc src/process/alerts.cc)
 target_include_directories(tandem_process PUBLIC ${PROJECT_SOURCE_DIR}/include PRIVATE ${PROJECT_SOURCE_DIR}/src)
 target_compile_options(tandem_process PRIVATE ${TANDEM_WARNINGS})
 target_link_libraries(tandem_process PUBLIC tandem_core)

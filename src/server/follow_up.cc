@@ -38,7 +38,7 @@ Outcome<Reply> EntryReply(const json& result, const std::string& campaign, const
   return ApiError::NotFound("the follow-up has no campaign '" + campaign + "'");
 }
 
-// One drift alert per promise and approval, to the campaign's owner and to operations.
+// One drift alert per promise and approval (its feeds: the alert table).
 std::vector<AlertDraft> DriftAlerts(const json& result, const FollowUpInputs& inputs,
                                     const std::string& campaign) {
   std::vector<AlertDraft> drafts;
@@ -48,14 +48,11 @@ std::vector<AlertDraft> DriftAlerts(const json& result, const FollowUpInputs& in
     if (!alert["campaign"].is_string() || alert["campaign"].get<std::string>() != campaign)
       continue;
     const int promise = alert.value("promise", 0);
-    for (const char* audience : {"marketing", "operations"}) {
-      drafts.push_back({audience,
-                        alert.value("kind", "promise-drifting"),
-                        alert.value("message", ""),
-                        {{"promise", promise}, {"as_of", result.value("as_of", "")}},
-                        "promise-drifting:" + campaign + ":" + std::to_string(promise) + ":" +
-                            basis + ":" + audience});
-    }
+    drafts.push_back(
+        {alert.value("kind", "promise-drifting"),
+         alert.value("message", ""),
+         {{"promise", promise}, {"as_of", result.value("as_of", "")}},
+         "promise-drifting:" + campaign + ":" + std::to_string(promise) + ":" + basis});
   }
   return drafts;
 }

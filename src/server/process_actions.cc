@@ -403,8 +403,7 @@ Outcome<Reply> Service::Review(const Actor& actor, const std::string& ws,
                              {{"check", check["key"]}, {"reason", reason}}});
     // The campaign owner (marketing) is told, with the reason to answer.
     context.alerts[campaign].push_back(
-        {"marketing",
-         action == Action::kRefuse ? "signoff-refused" : "changes-requested",
+        {action == Action::kRefuse ? "signoff-refused" : "changes-requested",
          std::string(action == Action::kRefuse
                          ? "Campaign " + campaign + ": " + function + " refuses to sign off: "
                          : "Campaign " + campaign + ": " + function +
@@ -439,8 +438,7 @@ Outcome<Reply> Service::AnswerObjection(const Actor& actor, const std::string& w
                              function,
                              {{"kind", objection.value("kind", "")}, {"text", text}}});
     context.alerts[campaign].push_back(
-        {function,
-         "objection-answered",
+        {"objection-answered",
          "Campaign " + campaign + ": " + actor.name + " answered your " +
              (objection.value("kind", "") == "refused" ? "refusal" : "request for changes") + ": " +
              text,
@@ -536,6 +534,13 @@ Outcome<Reply> Service::Approve(const Actor& actor, const std::string& ws,
                                 {"reason", reason},
                                 {"role", RoleName(actor.role)},
                                 {"check", check["key"]}}});
+      const std::string key = check["key"].is_string() ? check["key"].get<std::string>() : "";
+      context.alerts[campaign].push_back(
+          {"verdict-overridden",
+           "Campaign " + campaign + " was approved over its " + verdict + " verdict by " +
+               actor.name + " (" + RoleName(actor.role) + "): " + reason,
+           {{"verdict", verdict}, {"by", actor.name}, {"reason", reason}},
+           "verdict-overridden:" + campaign + ":" + key});
     }
     process.data["handover"] = BuildHandover(summary->campaign, *item);
     context.audit.push_back(

@@ -279,8 +279,7 @@ std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, process:
     // An unknown verdict reads as no-go.
     if (process::IsWorse(process::ParseVerdict(verdict).value_or(Verdict::kNoGo),
                          process::ParseVerdict(old_verdict).value_or(Verdict::kNoGo))) {
-      alerts.push_back({"all",
-                        "verdict-worsened",
+      alerts.push_back({"verdict-worsened",
                         "Campaign " + campaign_id + " (" + process::StateName(state) + ") is now " +
                             verdict + ", was " + old_verdict,
                         {{"from", old_verdict}, {"to", verdict}},
@@ -292,7 +291,7 @@ std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, process:
     for (const json& check : now["checks"]) {
       if (check.value("type", "") == "budget" && check.value("status", "ok") != "ok") {
         alerts.push_back(
-            {"finance", "budget-overrun",
+            {"budget-overrun",
              "Campaign " + campaign_id + " overruns budget " + check.value("resource", "") +
                  ": spend " + std::to_string(static_cast<long long>(check.value("spend", 0.0))) +
                  " against " +
@@ -313,8 +312,7 @@ std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, process:
       const double old_peak = old_check ? (*old_check)["peak_backlog"].value("p95", 0.0) : 0.0;
       if (was_ok || peak > old_peak * 1.05) {
         alerts.push_back(
-            {"operations",
-             "capacity-needed",
+            {"capacity-needed",
              "Campaign " + campaign_id + " now needs more capacity at " + resource +
                  ": peak backlog (p95) " + std::to_string(static_cast<long long>(peak)) + " " +
                  check.value("unit", "units") +
@@ -341,8 +339,7 @@ std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, process:
       if (strongest > 0 && strongest < advertised - 1e-9 &&
           (old_strongest < 0 || strongest < old_strongest - 1e-9)) {
         alerts.push_back(
-            {"marketing",
-             "stronger-promise",
+            {"stronger-promise",
              "Campaign " + campaign_id + ": after the change, about " +
                  std::to_string(static_cast<int>(std::lround(promise.value("target", 0.0) * 100))) +
                  "% of covered units arrive within " + HoursText(strongest) +
@@ -370,8 +367,7 @@ std::vector<AlertDraft> CapabilityAlerts(const Capability* before, const Capabil
       if (required == after.id) return alerts;  // already claimed
     }
   }
-  alerts.push_back({"marketing",
-                    "stronger-promise",
+  alerts.push_back({"stronger-promise",
                     "Capability " + after.id + " now supports \"" + after.claim +
                         "\" for the whole window of campaign " + campaign.id +
                         "; the campaign does not claim it yet",

@@ -56,12 +56,13 @@ std::optional<CheckSummary> SummaryFor(const nlohmann::json& result, const std::
 nlohmann::json BuildHandover(const nlohmann::json& campaign_result, const Campaign& campaign);
 
 // Alerts raised by a new result compared with the previous one (may be null).
+// Who receives it comes from the kind's row in the alert table (tandem/process/alerts.h).
 struct AlertDraft {
-  std::string audience;  // a function name or "all"
   std::string kind;
   std::string message;
   nlohmann::json data;
   std::string dedupe;  // unique per workspace
+  // Kinds whose table row names no audience go to the function in data["function"].
 };
 // `cause` is what triggered the re-check: "campaign", "resource", "capability", "settings",
 // "offering", "manual", "transfer". `state` the campaign's state.

@@ -5,6 +5,7 @@
 
 #include "server/scenario_doc.h"
 #include "tandem/io/input_limits.h"
+#include "tandem/process/alerts.h"
 #include "tandem/server/http_server.h"
 
 namespace tandem::server {
@@ -317,6 +318,22 @@ std::vector<Route> BuildRoutes() {
         FollowUpQuery query{P(r, "id"), std::nullopt};
         if (auto found = r.query.find("as_of"); found != r.query.end()) query.as_of = found->second;
         return s.GetFollowUp(r.actor, P(r, "ws"), query);
+      });
+  add("GET", "/api/alert-kinds", "alerts",
+      "list the alert kinds: who receives each, the event that raises it, what to do (the "
+      "process core's alert table)",
+      kAll, "", "List", [](Service&, const ApiRequest&) -> Outcome<Reply> {
+        Reply reply;
+        reply.body = {{"items", json::array()}};
+        for (const process::AlertKind& kind : process::AlertKinds()) {
+          json audience = json::array();
+          for (Role role : kind.audience) audience.push_back(RoleName(role));
+          reply.body["items"].push_back({{"kind", kind.name},
+                                         {"audience", audience},
+                                         {"raised_by", kind.raised_by},
+                                         {"meaning", kind.meaning}});
+        }
+        return reply;
       });
   add("GET", "/api/jobs/{job}", "checks", "read a background job", kAll, "", "object",
       [](Service& s, const ApiRequest& r) -> Outcome<Reply> {

@@ -11,6 +11,7 @@
 #include "server/service_internal.h"
 #include "tandem/io/scenario_reader.h"
 #include "tandem/io/scenario_writer.h"
+#include "tandem/process/alerts.h"
 
 namespace tandem::server {
 
@@ -647,13 +648,31 @@ Outcome<bool> AppendAudit(Connection& c, const std::string& ws,
 Outcome<bool> AppendAlerts(Connection& c, const std::string& ws, const std::string& campaign,
                            const std::vector<AlertDraft>& alerts, const std::string& now) {
   for (const AlertDraft& alert : alerts) {
-    Result<Rows> rows = c.Query(
-        "INSERT INTO alerts (workspace_id, audience, kind, campaign, message, data, dedupe, "
-        "created_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe) DO NOTHING",
-        {ws, alert.audience, alert.kind, campaign, alert.message, alert.data.dump(),
-         ws + ":" + alert.dedupe, now});
-    if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
+    // The feeds it goes to: its kind's audience, one "all" row when that is every function.
+    const process::AlertKind* kind = process::FindAlertKind(alert.kind);
+    if (!kind) return ApiError::Internal("alert kind '" + alert.kind + "' is not in the table");
+    std::vector<std::string> audiences;
+    if (kind->audience.empty()) {
+      const std::string function = alert.data.value("function", "");
+      if (function.empty())
+        return ApiError::Internal("alert kind '" + alert.kind + "' needs data.function");
+      audiences.push_back(function);
+    } else if (kind->audience.size() == Functions().size()) {
+      audiences.push_back("all");
+    } else {
+      for (Role role : kind->audience) audiences.push_back(RoleName(role));
+    }
+    for (const std::string& audience : audiences) {
+      // One feed: the draft's own dedupe key (as stored before the table); several: per feed.
+      const std::string dedupe =
+          ws + ":" + alert.dedupe + (audiences.size() > 1 ? ":" + audience : "");
+      Result<Rows> rows = c.Query(
+          "INSERT INTO alerts (workspace_id, audience, kind, campaign, message, data, dedupe, "
+          "created_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe) DO NOTHING",
+          {ws, audience, alert.kind, campaign, alert.message, alert.data.dump(), dedupe, now});
+      if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
+    }
   }
   return true;
 }

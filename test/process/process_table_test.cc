@@ -11,6 +11,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "tandem/process/alerts.h"
 #include "tandem/process/process.h"
 
 namespace tandem::process {
@@ -361,6 +362,29 @@ TEST(ProcessTable, DocsCarryTheTableAsRendered) {
   EXPECT_EQ(docs.substr(from + begin.size(), until - from - begin.size()), RenderTransitionTable())
       << "docs/process.md is out of date: paste the table tandem_process_tests prints\n"
       << RenderTransitionTable();
+}
+
+// The alert kinds: one row each, an audience each, and docs/server.md carries the table.
+TEST(AlertTable, EveryKindHasAnAudienceAndTheDocsCarryTheTable) {
+  std::set<std::string> names;
+  for (const AlertKind& kind : AlertKinds()) {
+    EXPECT_TRUE(names.insert(kind.name).second) << kind.name;
+    for (Role role : kind.audience) EXPECT_NE(role, Role::kAdmin) << "admin reads every feed";
+    EXPECT_EQ(FindAlertKind(kind.name), &kind);
+  }
+  EXPECT_EQ(FindAlertKind("no-such-kind"), nullptr);
+  std::ifstream in(std::string(TANDEM_SOURCE_DIR) + "/docs/server.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string docs = text.str();
+  const std::string begin = "<!-- alert table: begin -->\n";
+  const size_t from = docs.find(begin);
+  const size_t until = docs.find("<!-- alert table: end -->");
+  ASSERT_NE(from, std::string::npos);
+  ASSERT_NE(until, std::string::npos);
+  EXPECT_EQ(docs.substr(from + begin.size(), until - from - begin.size()), RenderAlertTable())
+      << "docs/server.md is out of date: paste\n"
+      << RenderAlertTable();
 }
 
 }  // namespace

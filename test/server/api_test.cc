@@ -748,6 +748,7 @@ TEST_P(ApiTest, AuthorisationMatrixCoversEveryRouteAndRole) {
       {"GET", "/api/workspaces/{ws}/audit", w + "/audit", nullptr, {}, all},
       {"GET", "/api/workspaces/{ws}/alerts", w + "/alerts", nullptr, {}, all},
       {"GET", "/api/jobs/{job}", "/api/jobs/1", nullptr, {}, all},
+      {"GET", "/api/alert-kinds", "/api/alert-kinds", nullptr, {}, all},
       // Follow-up: orders are operations' and marketing's, tickets service's and operations',
       // spend marketing's and finance's (docs/follow-up.md); the empty file is refused (422).
       {"PUT",
