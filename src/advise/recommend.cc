@@ -612,11 +612,8 @@ std::string Recommender::Describe(int k, const LeverChange& change) const {
     std::string text = "Offer free returns only on ";
     for (size_t i = 0; i < change.offerings.size(); ++i)
       text += (i > 0 ? ", " : "") + change.offerings[i];
-    if (change.min_price) {
-      char price[32];
-      std::snprintf(price, sizeof(price), "%.2f", *change.min_price);
-      text += std::string(" (items from ") + price + " " + scenario_.currency + ")";
-    }
+    if (change.min_price)
+      text += " (items from " + FormatMoneyCents(*change.min_price, scenario_.currency) + ")";
     return text;
   }
   if (change.lever == "reword") return "Say \"" + change.text + "\" instead";

@@ -34,4 +34,14 @@ std::string FormatMoney(double value, const std::string& currency) {
   return amount + " " + currency;
 }
 
+std::string FormatMoneyCents(double value, const std::string& currency) {
+  const long long cents = std::llround(std::fabs(value) * 100.0);
+  char fraction[8];
+  std::snprintf(fraction, sizeof(fraction), ".%02lld", cents % 100);
+  const std::string amount = FormatCount(static_cast<double>(cents / 100)) + fraction;
+  const std::string sign = value < 0 && cents != 0 ? "-" : "";
+  if (currency == "USD") return sign + "$" + amount;
+  return sign + amount + " " + currency;
+}
+
 }  // namespace tandem

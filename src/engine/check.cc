@@ -480,9 +480,9 @@ std::vector<PromiseResult> CheckRunner::SummariseMessaging() {
       whole.window = scenario_.horizon;
       for (const Offering& offering : scenario_.offerings) whole.offerings.push_back(offering.id);
       if (scenario_.messaging[i].type == PromiseType::kFreeReturns) {
-        promise =
-            FreeReturnsResult(whole.offerings, 0.0, 0, model_.grid.horizon_days - 1,
-                              scenario_.horizon.start, static_cast<int>(i), scenario_.messaging[i]);
+        promise = FreeReturnsResult(whole.offerings, 0.0, 0, model_.grid.horizon_days - 1,
+                                    scenario_.horizon.start, static_cast<int>(i),
+                                    scenario_.messaging[i], false);
       } else {
         promise = ClaimResult(whole, static_cast<int>(i), scenario_.messaging[i]);
       }

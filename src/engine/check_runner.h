@@ -155,10 +155,11 @@ class CheckRunner {
   int AgreeFrom(const RunPlan& without) const;
   PromiseResult SummariseTimedPromise(size_t spec_index);
   PromiseResult ClaimResult(const Campaign& campaign, int index, const Promise& promise);
-  // Free returns on `ids` sold at `discount` over horizon days [first_day, last_day].
+  // Free returns on `ids` sold at `discount` over horizon days [first_day, last_day];
+  // `in_campaign`: a campaign's promise (the baseline units of its window are counted).
   PromiseResult FreeReturnsResult(const std::vector<std::string>& ids, double discount,
                                   int first_day, int last_day, Date price_date, int index,
-                                  const Promise& promise);
+                                  const Promise& promise, bool in_campaign);
   CampaignResult SummariseCampaign(const ReportedCampaign& reported);
   std::vector<PromiseResult> SummariseMessaging();  // the standing promises, in messaging order
   // The standing promises' statuses in a run without campaign `campaign` (empty on failure).

@@ -316,7 +316,7 @@ PromiseResult CheckRunner::ClaimResult(const Campaign& campaign, int index,
 
 PromiseResult CheckRunner::FreeReturnsResult(const std::vector<std::string>& scope, double discount,
                                              int first_day, int last_day, Date price_date,
-                                             int index, const Promise& promise) {
+                                             int index, const Promise& promise, bool in_campaign) {
   PromiseResult result;
   result.index = index;
   result.type = promise.type;
@@ -333,7 +333,18 @@ PromiseResult CheckRunner::FreeReturnsResult(const std::vector<std::string>& sco
     const double cost = promise.cost ? *promise.cost : ReturnCost(o, price_date);
     const double margin = offering.price * (1 - discount) - offering.unit_cost;
     const double after = margin * (1 - rate) - RouteCost(o, price_date) - rate * cost;
-    result.free_returns.push_back({id, after});
+    PromiseResult::OfferingReturn item;
+    item.offering = id;
+    item.contribution_after_returns = after;
+    item.contribution_before_returns = margin - RouteCost(o, price_date);
+    item.return_rate = rate;
+    item.base_return_rate = offering.base_return_rate;
+    item.return_cost = cost;
+    for (int day = first_day; day <= last_day; ++day) {
+      item.window_units += with_.expected_counts[static_cast<size_t>(o)][static_cast<size_t>(day)];
+      if (in_campaign) item.baseline_units += offering.expected_per_day[static_cast<size_t>(day)];
+    }
+    result.free_returns.push_back(item);
     pays.push_back(after >= 0 ? 1 : 0);
     covered.push_back(o);
   }
@@ -374,7 +385,7 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported) 
     } else if (promise.type == PromiseType::kFreeReturns) {
       result.promises.push_back(FreeReturnsResult(
           campaign.offerings, compiled.discount, compiled.first_day, compiled.last_day,
-          campaign.window.start, static_cast<int>(i), promise));
+          campaign.window.start, static_cast<int>(i), promise, true));
     } else {
       result.promises.push_back(
           SummariseTimedPromise(static_cast<size_t>(campaign_specs_[static_cast<size_t>(k)][i])));

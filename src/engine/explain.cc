@@ -1,5 +1,7 @@
 #include "engine/explain.h"
 
+#include "tandem/common/format.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -73,8 +75,8 @@ std::string ExplainPromise(const ExplainInput& input) {
     }
     unreachable = " No capacity keeps it for " + names + ": processing" +
                   (spec.promise.type == PromiseType::kDelivery ? " and transit" : "") +
-                  " alone take " + result.unreachable_lead + " against " +
-                  spec.promise.within.ToWords() + ".";
+                  (spec.promise.type == PromiseType::kDelivery ? " alone take " : " alone takes ") +
+                  result.unreachable_lead + " against " + spec.promise.within.ToWords() + ".";
   }
   if (result.status == PromiseStatus::kKept || !result.detail) {
     std::string out = kept_in + " " + typical + unreachable;
@@ -149,18 +151,43 @@ std::string ExplainClaim(const PromiseResult& result, const Scenario& scenario,
 }
 
 std::string ExplainFreeReturns(const PromiseResult& result, const std::string& currency) {
-  std::string losing;
-  std::string paying;
-  for (const PromiseResult::OfferingReturn& item : result.free_returns) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof(buffer), "%.2f", item.contribution_after_returns);
-    const std::string entry = item.offering + " (" + buffer + " " + currency + " per unit sold)";
-    std::string& list = item.contribution_after_returns < 0 ? losing : paying;
-    list += (list.empty() ? "" : ", ") + entry;
-  }
+  auto money = [&](double value) { return FormatMoneyCents(value, currency); };
   std::string out;
-  if (!losing.empty()) out = "Free returns lose money on " + losing + ".";
-  if (!paying.empty()) out += std::string(out.empty() ? "" : " ") + "They pay on " + paying + ".";
+  double baseline = 0;
+  double window = 0;
+  double baseline_cost = 0;
+  std::string raised;  // offerings whose rate the promise raises
+  double rate = 0;
+  double base_rate = 0;
+  for (const PromiseResult::OfferingReturn& item : result.free_returns) {
+    const bool loses = item.contribution_after_returns < 0;
+    out +=
+        std::string(out.empty() ? "" : " ") + item.offering + (loses ? " loses " : " keeps ") +
+        money(std::fabs(item.contribution_after_returns)) + " per unit sold after returns at " +
+        FormatPercent(item.return_rate) + " returned (" + money(item.contribution_before_returns) +
+        " before returns; a return refunds the unit's margin and costs " + money(item.return_cost) +
+        " to process)" + (loses ? ": free returns lose money on it." : ".");
+    if (item.return_rate > item.base_return_rate + 1e-12 && item.baseline_units > 0.5) {
+      raised += (raised.empty() ? "" : ", ") + item.offering;
+      baseline += item.baseline_units;
+      window += item.window_units;
+      rate = item.return_rate;
+      base_rate = item.base_return_rate;
+      // Each extra return costs the unit's margin and its processing: (before - after) / rate.
+      if (item.return_rate > 0) {
+        baseline_cost += item.baseline_units * (item.return_rate - item.base_return_rate) *
+                         (item.contribution_before_returns - item.contribution_after_returns) /
+                         item.return_rate;
+      }
+    }
+  }
+  if (!raised.empty()) {
+    out += " The return rate applies to every sale of " + raised +
+           " in the window, not only to the campaign's extra ones: about " + FormatCount(baseline) +
+           " of the " + FormatCount(window) + " units sold would sell anyway, and free returns " +
+           "raise their rate from " + FormatPercent(base_rate) + " to " + FormatPercent(rate) +
+           " at a cost of about " + FormatMoney(baseline_cost, currency) + ".";
+  }
   return out;
 }
 

@@ -68,7 +68,13 @@ Json PromiseJson(const PromiseResult& promise) {
     for (const PromiseResult::OfferingReturn& item : promise.free_returns) {
       offerings.push_back(
           {{"id", item.offering},
-           {"unit_contribution_after_returns", Round(item.contribution_after_returns, 2)}});
+           {"unit_contribution_after_returns", Round(item.contribution_after_returns, 2)},
+           {"unit_contribution", Round(item.contribution_before_returns, 2)},
+           {"return_rate", Round(item.return_rate, 4)},
+           {"base_return_rate", Round(item.base_return_rate, 4)},
+           {"return_cost", Round(item.return_cost, 2)},
+           {"window_units", Round(item.window_units, 1)},
+           {"baseline_units", Round(item.baseline_units, 1)}});
     }
     out["offerings"] = offerings;
   }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "io/text_style.h"
+#include "tandem/common/format.h"
 #include "tandem/io/check_output.h"
 
 namespace tandem {
@@ -27,10 +28,7 @@ std::string Money(double value, const std::string& currency) {
 }
 
 std::string Cents(double value, const std::string& currency) {
-  const std::string sign = value < 0 ? "-" : "";
-  const std::string amount = fmt::format("{:.2f}", std::fabs(value));
-  if (currency == "USD") return sign + "$" + amount;
-  return sign + amount + " " + currency;
+  return FormatMoneyCents(value, currency);
 }
 
 std::string Percent(double share) {

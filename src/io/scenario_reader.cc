@@ -1523,6 +1523,28 @@ Result<Scenario> Reader::Run(std::string_view text) {
       }
     }
   }
+  // A throughput resource without `unit` that a response promise answers counts tickets, not
+  // units ("support responds within 4h for 90% of tickets").
+  if (root["resources"] && root["resources"].IsSequence()) {
+    auto responds = [&](const std::string& id) {
+      auto in = [&](const std::vector<Promise>& promises) {
+        for (const Promise& promise : promises)
+          if (promise.type == PromiseType::kResponse && promise.resource == id) return true;
+        return false;
+      };
+      if (in(scenario.messaging)) return true;
+      for (const Campaign& campaign : scenario.campaigns)
+        if (in(campaign.promises)) return true;
+      return false;
+    };
+    for (size_t i = 0; i < scenario.resources.size() && i < root["resources"].size(); ++i) {
+      Resource& resource = scenario.resources[i];
+      const YAML::Node node = root["resources"][i];
+      if (resource.kind == ResourceKind::kThroughput && node.IsMap() && !node["unit"] &&
+          responds(resource.id))
+        resource.unit = "tickets";
+    }
+  }
   (void)horizon_ok;
   if (!diagnostics_.empty()) {
     AttachMarks(&diagnostics_);

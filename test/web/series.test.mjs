@@ -93,3 +93,11 @@ test('utilisation calendar: one cell per day from the first date, with a summary
   assert.equal(cal.peak.date, '2027-03-02');
   assert.ok(Math.abs(cal.peak.ratio - 1.6) < 1e-12);
 });
+
+test('lead-time hover legend shows shares as percentages (issue 13 item 8)', async () => {
+  const { shareValue } = await import('../../web/src/components/charts/lead-time-chart.js');
+  // 0.023 of units in a bin is 2.3%; an empty bin shows a dash.
+  assert.equal(shareValue(null, 0.023), '2.3%');
+  assert.equal(shareValue(null, 0.5), '50.0%');
+  assert.equal(shareValue(null, null), '\u2014');
+});

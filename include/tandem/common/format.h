@@ -14,6 +14,8 @@ std::string FormatCount(double value);
 std::string FormatPercent(double share);
 // "$1,235" and "-$1,235" for USD, else "1,235 EUR" (whole units; never "-$" without digits).
 std::string FormatMoney(double value, const std::string& currency);
+// "$8.00", "-$1,234.50" for USD, else "8.00 EUR": money per unit, to the cent.
+std::string FormatMoneyCents(double value, const std::string& currency);
 
 }  // namespace tandem
 

@@ -68,7 +68,13 @@ struct PromiseResult {
   std::vector<std::string> missing_capabilities;  // claim
   struct OfferingReturn {
     std::string offering;
-    double contribution_after_returns = 0;  // per unit sold
+    double contribution_after_returns = 0;   // per unit sold
+    double contribution_before_returns = 0;  // per unit sold, no unit returned
+    double return_rate = 0;                  // the promise's expected rate
+    double base_return_rate = 0;             // the offering's own rate
+    double return_cost = 0;                  // processing one return
+    double window_units = 0;    // expected units sold in the promise's period (all sales)
+    double baseline_units = 0;  // of which would sell anyway (campaign promises; else 0)
   };
   std::vector<OfferingReturn> free_returns;  // free_returns: per covered offering
   // Time promises, when CheckOptions::collect_series: the distribution of lead times (order to

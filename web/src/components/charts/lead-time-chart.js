@@ -27,6 +27,11 @@ export function leadTimeAxisLabel(type) {
   }
 }
 
+// The hover legend's value of a bar: a share as a percentage ("2.3%", not 0.023).
+export function shareValue(u, value) {
+  return value == null ? '\u2014' : fmtShare(value, 1);
+}
+
 export function leadTimeOptions(histogram, { interactive = false, type } = {}) {
   const { binHours, boundHours, lastHours } = histogram;
   // Ticks in hours up to a week, in days beyond.
@@ -115,8 +120,8 @@ export function leadTimeOptions(histogram, { interactive = false, type } = {}) {
     ],
     series: [
       { value: (u, h) => (h == null ? '\u2014' : h > lastHours ? `later than ${fmtHours(lastHours)}` : `${fmtHours(h)} to ${fmtHours(h + binHours)}`) },
-      { label: 'Within the bound', fill: COLORS.within, stroke: COLORS.within, width: 0, paths: bars, points: { show: false } },
-      { label: 'After the bound', fill: COLORS.beyond, stroke: COLORS.beyond, width: 0, paths: bars, points: { show: false } },
+      { label: 'Within the bound', fill: COLORS.within, stroke: COLORS.within, width: 0, paths: bars, points: { show: false }, value: shareValue },
+      { label: 'After the bound', fill: COLORS.beyond, stroke: COLORS.beyond, width: 0, paths: bars, points: { show: false }, value: shareValue },
     ],
     hooks: { draw: [markBound] },
   };
