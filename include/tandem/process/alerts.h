@@ -17,11 +17,11 @@
 namespace tandem::process {
 
 struct AlertKind {
-  const char* name;           // "promise-drifting"
+  const char* name;            // "promise-drifting"
   std::vector<Role> audience;  // whose feed it is in (admin reads every feed); empty: the
                                // one function the event concerns (AlertDraft::addressee)
-  const char* raised_by;      // the one event that raises it
-  const char* meaning;        // what the reader should do with it
+  const char* raised_by;       // the one event that raises it
+  const char* meaning;         // what the reader should do with it
 };
 
 // Every kind, in the order the docs list them.
