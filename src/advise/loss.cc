@@ -26,10 +26,6 @@ std::vector<std::pair<std::string, double>> WindowUnits(const Scenario& scenario
   return ExpectedWindowDemand(copy, k);
 }
 
-std::string Share(double value) {
-  return FormatPercent(value);
-}
-
 std::string Describe(const LossExplanation& loss, const std::string& currency) {
   auto money = [&](double value) { return FormatMoney(value, currency); };
   std::string text = "It loses " + money(-loss.expected_net) + " after spend. Where it goes (" +
@@ -57,8 +53,8 @@ std::string Describe(const LossExplanation& loss, const std::string& currency) {
   text += ".";
   text += " Break-even, everything else as filed: ";
   if (loss.break_even_discount) {
-    text += "a discount of " + Share(*loss.break_even_discount) + " (filed " +
-            Share(loss.planned_discount) + ")";
+    text += "a discount of " + FormatPercent(*loss.break_even_discount) + " (filed " +
+            FormatPercent(loss.planned_discount) + ")";
   } else {
     text += "no discount (it loses even at list price)";
   }

@@ -107,12 +107,8 @@ std::vector<std::optional<CheckResult>> Search::VerifyEach(const Scenario& scena
     check.campaigns.push_back(reported[static_cast<size_t>(k)]);
     // The check's verdict as `--campaign` gives it: this campaign's and the standing promises'.
     check.verdict = check.campaigns.front().verdict;
-    for (const PromiseResult& promise : check.messaging) {
-      if (promise.status == PromiseStatus::kBroken)
-        check.verdict = Worse(check.verdict, Verdict::kNoGo);
-      if (promise.status == PromiseStatus::kAtRisk)
-        check.verdict = Worse(check.verdict, Verdict::kAtRisk);
-    }
+    for (const PromiseResult& promise : check.messaging)
+      check.verdict = Worse(check.verdict, VerdictFor(promise.status));
     checks.push_back(std::move(check));
   }
   return checks;

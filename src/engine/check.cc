@@ -57,6 +57,18 @@ Verdict Worse(Verdict a, Verdict b) {
   return static_cast<int>(a) >= static_cast<int>(b) ? a : b;
 }
 
+Verdict VerdictFor(PromiseStatus status) {
+  switch (status) {
+    case PromiseStatus::kBroken:
+      return Verdict::kNoGo;
+    case PromiseStatus::kAtRisk:
+      return Verdict::kAtRisk;
+    case PromiseStatus::kKept:
+      break;
+  }
+  return Verdict::kGo;
+}
+
 namespace engine {
 
 Percentiles Summarise(std::vector<float> values) {
@@ -458,10 +470,7 @@ Result<CheckResult> CheckRunner::Run() {
     if (shortfall.units > 0.5) result.supply.push_back(std::move(shortfall));
   }
   for (PromiseResult& promise : messaging) {
-    if (promise.status == PromiseStatus::kBroken)
-      result.verdict = Worse(result.verdict, Verdict::kNoGo);
-    if (promise.status == PromiseStatus::kAtRisk)
-      result.verdict = Worse(result.verdict, Verdict::kAtRisk);
+    result.verdict = Worse(result.verdict, VerdictFor(promise.status));
     result.messaging.push_back(std::move(promise));
   }
   return result;
@@ -538,7 +547,7 @@ void CheckRunner::AnswerForStanding(int campaign, const std::vector<PromiseResul
     impact.with = {messaging[i].status, messaging[i].p_kept};
     impact.without = without;
     const bool broken = messaging[i].status == PromiseStatus::kBroken;
-    result->verdict = Worse(result->verdict, broken ? Verdict::kNoGo : Verdict::kAtRisk);
+    result->verdict = Worse(result->verdict, VerdictFor(messaging[i].status));
     result->reasons.push_back(std::string("standing promise ") + (broken ? "broken" : "at risk") +
                               " with this campaign (" + StatusName(without.status) +
                               " without it): " + impact.text);

@@ -107,6 +107,20 @@ struct Column {
   bool required;
 };
 
+// One field of a CSV row, quoted (RFC 4180) only when it holds a comma, a quote or a line break.
+void AppendCsvField(std::string_view field, std::string* row) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    *row += field;
+    return;
+  }
+  *row += '"';
+  for (char c : field) {
+    if (c == '"') *row += '"';
+    *row += c;
+  }
+  *row += '"';
+}
+
 // The columns of each file, in the order ActualsColumns and the canonical rows use.
 const std::vector<Column>& ColumnsOf(ActualsFile kind) {
   static const std::vector<Column> kOrders = {
@@ -565,15 +579,7 @@ Result<std::vector<ActualsRow>> SplitActualsCsv(ActualsFile kind, std::string_vi
                              : std::string(cells[0]);
                for (size_t k = 0; k < cells.size(); ++k) {
                  if (k > 0) row.csv += ',';
-                 const bool quote = cells[k].find_first_of(",\"\r\n") != std::string_view::npos;
-                 if (!quote) {
-                   row.csv += cells[k];
-                   continue;
-                 }
-                 row.csv += '"';
-                 for (char c : cells[k])
-                   row.csv += c == '"' ? std::string("\"\"") : std::string(1, c);
-                 row.csv += '"';
+                 AppendCsvField(cells[k], &row.csv);
                }
                if (kind == ActualsFile::kSpend) {
                  const auto [at, added] = first_line.emplace(row.key, line);

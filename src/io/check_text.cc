@@ -27,10 +27,6 @@ std::string Money(double value, const std::string& currency) {
   return amount + " " + currency;
 }
 
-std::string Cents(double value, const std::string& currency) {
-  return FormatMoneyCents(value, currency);
-}
-
 std::string Percent(double share) {
   if (!std::isfinite(share)) return "n/a";
   const double percent = share * 100.0;
@@ -135,13 +131,14 @@ void CampaignSection(const CampaignResult& campaign, const std::string& currency
   *out += fmt::format("  {:<30}{:>14}\n", "probability of a loss", Percent(economics.p_loss));
   *out += fmt::format(
       "  {:<30}{:>14}   per extra unit sold ({} extra units)\n", "CAC incl. fulfilment",
-      economics.cac_with_fulfilment ? Cents(*economics.cac_with_fulfilment, currency) : "n/a",
+      economics.cac_with_fulfilment ? FormatMoneyCents(*economics.cac_with_fulfilment, currency)
+                                    : "n/a",
       Count(economics.incremental_units.p50));
   for (const OfferingEconomics& offering : economics.offerings) {
-    *out += fmt::format("  {:<30}{:>14}   after returns ({} returned): {}\n",
-                        "per unit of " + offering.offering,
-                        Cents(offering.unit_contribution, currency), Percent(offering.return_rate),
-                        Cents(offering.unit_contribution_after_returns, currency));
+    *out += fmt::format(
+        "  {:<30}{:>14}   after returns ({} returned): {}\n", "per unit of " + offering.offering,
+        FormatMoneyCents(offering.unit_contribution, currency), Percent(offering.return_rate),
+        FormatMoneyCents(offering.unit_contribution_after_returns, currency));
   }
   if (!campaign.reasons.empty()) {
     *out += paint.Bold(" Why " + std::string(VerdictName(campaign.verdict))) + "\n";

@@ -110,10 +110,7 @@ Outcome<StoredActuals> LoadStoredActuals(Connection& c, const std::string& ws) {
       text += row.Text(0);
       text += '\n';
     }
-    std::optional<std::string>& slot = file == ActualsFile::kOrders    ? out.orders
-                                       : file == ActualsFile::kTickets ? out.tickets
-                                                                       : out.spend;
-    slot = std::move(text);
+    out.Of(file) = std::move(text);
   }
   return out;
 }
@@ -166,10 +163,7 @@ Outcome<FollowUpInputs> LoadFollowUpInputs(Connection& c, const std::string& ws,
   std::string digest = "tandem-follow-up-v1\n" + check_tag + "\n" +
                        CheckKeyFor(inputs.scenario, snapshot.value().doc, check_tag) + "\n";
   for (ActualsFile file : kFiles) {
-    const std::optional<std::string>& text = file == ActualsFile::kOrders ? stored.value().orders
-                                             : file == ActualsFile::kTickets
-                                                 ? stored.value().tickets
-                                                 : stored.value().spend;
+    const std::optional<std::string>& text = stored.value().Of(file);
     digest += ActualsFileKey(file) + ":" + (text ? Sha256Hex(*text) : "none") + "\n";
     if (!text) continue;
     Status parsed =

@@ -30,6 +30,12 @@ Outcome<int64_t> UpsertActuals(store::Connection& c, const std::string& ws, Actu
 struct StoredActuals {
   std::optional<std::string> orders, tickets, spend;
   bool any() const { return orders || tickets || spend; }
+  std::optional<std::string>& Of(ActualsFile file) {
+    return file == ActualsFile::kOrders ? orders : file == ActualsFile::kTickets ? tickets : spend;
+  }
+  const std::optional<std::string>& Of(ActualsFile file) const {
+    return const_cast<StoredActuals*>(this)->Of(file);
+  }
 };
 Outcome<StoredActuals> LoadStoredActuals(store::Connection& c, const std::string& ws);
 

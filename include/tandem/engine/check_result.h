@@ -22,6 +22,8 @@ enum class PromiseStatus { kKept, kAtRisk, kBroken };
 const char* VerdictName(Verdict verdict);      // "go", "at-risk", "no-go"
 const char* StatusName(PromiseStatus status);  // "kept", "at-risk", "broken"
 Verdict Worse(Verdict a, Verdict b);
+// The verdict a promise's status alone gives: kept -> go, at-risk -> at-risk, broken -> no-go.
+Verdict VerdictFor(PromiseStatus status);
 
 struct Percentiles {
   double p5 = 0;
