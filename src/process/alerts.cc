@@ -16,6 +16,13 @@ const std::vector<AlertKind>& AlertKinds() {
        "change by operations included), gives a worse verdict",
        "the committed promise is endangered or broken: sign-offs given on the old verdict are "
        "withdrawn (an approved campaign returns to transfer)"},
+      {"commitment-endangered",
+       {R::kMarketing, R::kOperations},
+       "a capability or capacity change (resources, calendars, capabilities) whose impact preview "
+       "shows a committed campaign's promise endangered or broken (raised with the change, before "
+       "the re-check; issue 13 item 12)",
+       "operations reconsiders the change or books capacity; marketing prepares to cap or reword "
+       "the campaign"},
       {"verdict-overridden",
        {R::kMarketing, R::kOperations, R::kFinance, R::kService},
        "finance or admin approves an at-risk or no-go verdict with a reason",
