@@ -455,12 +455,16 @@ Result<CheckResult> CheckRunner::Run() {
       calendar.capacity.assign(with_.day_capacity[r].begin(),
                                with_.day_capacity[r].begin() + static_cast<int64_t>(days));
       calendar.arrivals.assign(days, 0.0);
+      calendar.backlog.assign(days, 0.0);
       for (const ChunkSums& chunk : chunk_sums_) {
         if (chunk.daily_arrivals.empty()) continue;
-        for (size_t day = 0; day < days; ++day)
+        for (size_t day = 0; day < days; ++day) {
           calendar.arrivals[day] += chunk.daily_arrivals[r * all_days + day];
+          calendar.backlog[day] += chunk.daily_backlog[r * all_days + day];
+        }
       }
       for (double& value : calendar.arrivals) value /= static_cast<double>(scenarios_);
+      for (double& value : calendar.backlog) value /= static_cast<double>(scenarios_);
       result.resources.push_back(std::move(calendar));
     }
   }

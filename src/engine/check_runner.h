@@ -105,6 +105,7 @@ struct ChunkSums {
   std::vector<Attribution> attribution;   // per spec
   std::vector<LeadHistogram> histograms;  // per spec (collect_series)
   std::vector<double> daily_arrivals;     // [resource * days + day] (collect_series)
+  std::vector<double> daily_backlog;      // the same: waiting when the day starts
 };
 
 // What a worker thread reuses from batch to batch: a year of demand and curves is megabytes,

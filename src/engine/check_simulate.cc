@@ -95,6 +95,8 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
         for (size_t day = 0; day < days; ++day) {
           sums->daily_arrivals[r * days + day] +=
               simulator->DayArrivals(static_cast<int>(r), static_cast<int>(day), lane);
+          sums->daily_backlog[r * days + day] +=
+              simulator->DayStartBacklog(static_cast<int>(r), static_cast<int>(day), lane);
         }
       }
     }
@@ -215,6 +217,8 @@ void CheckRunner::SimulateOrders(int64_t scenario, OrderSimulator* simulator, Ch
       for (size_t day = 0; day < days; ++day) {
         sums->daily_arrivals[r * days + day] +=
             simulator->DayArrivals(static_cast<int>(r), static_cast<int>(day), 0);
+        sums->daily_backlog[r * days + day] +=
+            simulator->DayStartBacklog(static_cast<int>(r), static_cast<int>(day), 0);
       }
     }
   }
@@ -331,6 +335,7 @@ void CheckRunner::SimulateAll() {
         if (options_.collect_series) {
           sums.daily_arrivals.assign(
               model_.resources.size() * static_cast<size_t>(model_.grid.total_days), 0.0);
+          sums.daily_backlog.assign(sums.daily_arrivals.size(), 0.0);
         }
         const int64_t first = chunk * kChunk;
         const int64_t last = std::min(scenarios_, first + kChunk);

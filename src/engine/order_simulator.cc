@@ -223,6 +223,7 @@ void OrderSimulator::Reset(const RunPlan& plan) {
   }
   run.day_arrivals.assign(days * resources_, 0.0);
   run.day_max_backlog.assign(days * resources_, 0.0);
+  run.day_start_backlog.assign(days * resources_, 0.0);
   bool any_booked = false;
   for (size_t r = 0; r < resources_; ++r) any_booked = any_booked || booked_[r];
   run.started_on_booked.assign(any_booked ? static_cast<size_t>(grid.total_steps) * resources_ : 0,
@@ -275,6 +276,7 @@ void OrderSimulator::RunFrom(const Fork& fork, const RunPlan& plan, const Scenar
   run.restock = saved.restock;
   run.day_arrivals = saved.day_arrivals;
   run.day_max_backlog = saved.day_max_backlog;
+  run.day_start_backlog = saved.day_start_backlog;
   const TimeGrid& grid = model_.grid;
   bool any_booked = false;
   for (size_t r = 0; r < resources_; ++r) any_booked = any_booked || booked_[r];
@@ -319,6 +321,7 @@ void OrderSimulator::Continue(const ScenarioDraws& draws, const RunDemand& deman
       saved.restock = run.restock;
       saved.day_arrivals = run.day_arrivals;
       saved.day_max_backlog = run.day_max_backlog;
+      saved.day_start_backlog = run.day_start_backlog;
       saved.started_on_booked = run.started_on_booked;
       saved.resource_cost = run.resource_cost;
       saved.returned = run.returned;
@@ -382,6 +385,7 @@ void OrderSimulator::RecordDayStart(int day) {
       state.waiting_work -= state.waiting[state.waiting_head].second;
       ++state.waiting_head;
     }
+    run_.day_start_backlog[Cell(day, static_cast<int>(r))] = std::max(0.0, state.waiting_work);
     double& cell = run_.day_max_backlog[Cell(day, static_cast<int>(r))];
     cell = std::max(cell, std::max(0.0, state.waiting_work));
   }

@@ -110,6 +110,10 @@ class OrderSimulator {
   double DayMaxBacklog(int resource, int day, int /*lane*/) const {
     return run_.day_max_backlog[Cell(day, resource)];
   }
+  // Work waiting when the day starts (carried over from earlier days).
+  double DayStartBacklog(int resource, int day, int /*lane*/) const {
+    return run_.day_start_backlog[Cell(day, resource)];
+  }
   // The promise's achieved share in the last run; adds late orders' waiting per resource and
   // per offering's stock (availability: units not served at once) to `attribution` when given.
   Measurement Measure(const PromiseSpec& spec, Attribution* attribution,
@@ -161,6 +165,7 @@ class OrderSimulator {
     std::vector<std::vector<double>> restock;  // per offering, per day: returned units in stock
     std::vector<double> day_arrivals;          // [day][resource]
     std::vector<double> day_max_backlog;       // [day][resource]
+    std::vector<double> day_start_backlog;     // [day][resource]: waiting when the day starts
     std::vector<double> started_on_booked;     // [step][resource], resources with bookings only
     std::vector<double> resource_cost;         // per resource
     std::vector<double> returned;              // per offering

@@ -89,6 +89,7 @@ Simulator::Simulator(const CompiledModel& model, std::vector<char> measured_reso
   return_arrivals_.assign(steps * returns_width_ * kLanes, 0.0);
   day_arrivals_.assign(days * num_resources_ * kLanes, 0.0);
   day_max_backlog_.assign(days * num_resources_ * kLanes, 0.0);
+  day_start_backlog_.assign(days * num_resources_ * kLanes, 0.0);
   at_once_.assign(num_offerings * days * kLanes, 0.0);
   backlog_.assign(num_resources_ * kLanes, 0.0);
   resource_cost_.assign(num_resources_ * kLanes, 0.0);
@@ -380,6 +381,7 @@ void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int fir
         static_cast<int64_t>(first_day) * static_cast<int64_t>(num_resources_ * kLanes);
     std::fill(day_arrivals_.begin() + from, day_arrivals_.end(), 0.0);
     std::fill(day_max_backlog_.begin() + from, day_max_backlog_.end(), 0.0);
+    std::fill(day_start_backlog_.begin() + from, day_start_backlog_.end(), 0.0);
     for (size_t o = 0; o < num_offerings; ++o) {
       const size_t begin =
           (o * static_cast<size_t>(grid.total_days) + static_cast<size_t>(first_day)) * kLanes;
@@ -419,6 +421,9 @@ void Simulator::Simulate(const RunPlan& plan, const BatchDemand& demand, int fir
     }
     const int64_t first_step = static_cast<int64_t>(day) * spd;
     day_end_step_ = first_step + spd;
+    std::copy(backlog_.begin(), backlog_.end(),
+              day_start_backlog_.begin() +
+                  static_cast<int64_t>(static_cast<size_t>(day) * num_resources_ * kLanes));
     EnterDay(plan, demand, day);
     RecordExits(plan, demand, day);
     for (int64_t step = first_step; step < first_step + spd; ++step) StepFlow(flow, step);

@@ -174,6 +174,13 @@ class Simulator {
                                 kLanes +
                             static_cast<size_t>(lane)];
   }
+  // Work waiting at the resource when the day starts: carried over from earlier days.
+  double DayStartBacklog(int resource, int day, int lane) const {
+    return day_start_backlog_[(static_cast<size_t>(day) * num_resources_ +
+                               static_cast<size_t>(resource)) *
+                                  kLanes +
+                              static_cast<size_t>(lane)];
+  }
   double AtOnce(int offering, int day, int lane) const {
     return at_once_[(static_cast<size_t>(offering) * static_cast<size_t>(model_.grid.total_days) +
                      static_cast<size_t>(day)) *
@@ -258,9 +265,10 @@ class Simulator {
   std::vector<double> entries_;          // [step][entries slot][lane]
   std::vector<double> return_arrivals_;  // [step][returns slot][lane]
   // Per day and lane.
-  std::vector<double> day_arrivals_;     // [day][resource][lane]
-  std::vector<double> day_max_backlog_;  // [day][resource][lane]
-  std::vector<double> at_once_;          // [offering][day][lane]
+  std::vector<double> day_arrivals_;       // [day][resource][lane]
+  std::vector<double> day_max_backlog_;    // [day][resource][lane]
+  std::vector<double> day_start_backlog_;  // [day][resource][lane]
+  std::vector<double> at_once_;            // [offering][day][lane]
   // State, [item][lane].
   std::vector<double> backlog_, resource_cost_;                                   // per resource
   std::vector<double> stock_, backorders_, returned_, exited_, ordered_through_;  // per offering

@@ -223,13 +223,16 @@ std::string CheckResultToJson(const CheckResult& result) {
     for (const ResourceCalendar& calendar : result.resources) {
       Json capacity = Json::array();
       Json arrivals = Json::array();
+      Json backlog = Json::array();
       for (double value : calendar.capacity) capacity.push_back(Round(value, 1));
       for (double value : calendar.arrivals) arrivals.push_back(Round(value, 1));
+      for (double value : calendar.backlog) backlog.push_back(Round(value, 1));
       resources.push_back({{"id", calendar.resource},
                            {"unit", calendar.unit},
                            {"first", calendar.first.ToString()},
                            {"capacity", capacity},
-                           {"arrivals", arrivals}});
+                           {"arrivals", arrivals},
+                           {"backlog", backlog}});
     }
     out["resources"] = resources;
   }

@@ -10,6 +10,7 @@
 //
 // Expectations:
 //   option scenarios 200 | option seed 7 | option threads 1 | option campaign ID
+//   option series 1           the output has the series (resources[]: the planning calendar)
 //   <path> = <value>          exact (numbers within 1e-9)
 //   <path> ~ <value> <tol>    numbers within tol
 //   <path> <= <value>, <path> >= <value>
@@ -159,6 +160,7 @@ int main(int argc, char** argv) {
     if (name == "seed") options.seed = std::stoull(value);
     if (name == "threads") options.threads = std::stoi(value);
     if (name == "campaign") options.campaign = value;
+    if (name == "series") options.collect_series = value == "1";
   }
 
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { campaignToDraft, draftToCampaign } from '../../web/src/app/parts/campaign-form.js';
 import { parseHash, href } from '../../web/src/app/router.js';
-import { campaignResources, campaignsByResource, overlap, quarters, sliceResource } from '../../web/src/app/model.js';
+import { busyUntil, campaignResources, campaignsByResource, collisions, overlap, quarters, sliceResource } from '../../web/src/app/model.js';
 import { fmtShortRange, ownersFromAudit } from '../../web/src/app/parts/common.js';
 import { adopterOf } from '../../web/src/app/parts/counter-proposals.js';
 import { changedFields } from '../../web/src/app/parts/audit-trail.js';
@@ -106,6 +106,39 @@ test('quarters of a horizon, overlaps, a series cut to a quarter', () => {
   const series = { id: 'r', first: '2027-03-30', capacity: [1, 2, 3, 4, 5], arrivals: [10, 20, 30, 40, 50] };
   assert.deepEqual(sliceResource(series, '2027-04-01', '2027-06-30'), { id: 'r', first: '2027-04-01', capacity: [3, 4, 5], arrivals: [30, 40, 50] });
   assert.equal(sliceResource(series, '2027-05-01', '2027-05-31'), null);
+});
+
+test('collisions count the backlog a campaign leaves behind (issue 13 item 13)', () => {
+  // pick-pack takes 1,000 a day. A runs 1-3 April, B 6-8 April: the windows do not overlap, but
+  // the work waiting at each day's start is 2,000 on 4 April, 900 on 5 April, 60 on 6 April (6%
+  // of a day: still a backlog, the limit is 5% = 50) and 40 on 7 April (below the limit): A loads
+  // pick-pack until 6 April, the first day of B. support's backlog is gone by 4 April.
+  const pick = { id: 'pick-pack', first: '2027-04-01', capacity: Array(10).fill(1000),
+    arrivals: Array(10).fill(0), backlog: [0, 500, 1500, 2000, 900, 60, 40, 0, 0, 0] };
+  const support = { id: 'support', first: '2027-04-01', capacity: Array(10).fill(100),
+    arrivals: Array(10).fill(0), backlog: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] };
+  const a = { campaign: 'a', name: 'A', window: { start: '2027-04-01', end: '2027-04-03' } };
+  const b = { campaign: 'b', name: 'B', window: { start: '2027-04-06', end: '2027-04-08' } };
+  assert.equal(busyUntil(a.window, pick), '2027-04-06');
+  assert.equal(busyUntil(a.window, support), '2027-04-03');
+  assert.equal(busyUntil(a.window, { ...pick, backlog: undefined }), '2027-04-03');
+  const uses = { a: new Set(['pick-pack', 'support']), b: new Set(['pick-pack', 'support']) };
+  // Windows alone: no collision (what the calendar said before).
+  assert.deepEqual(collisions([a, b], uses, {}), []);
+  const found = collisions([a, b], uses, { 'pick-pack': pick, support });
+  assert.equal(found.length, 1);
+  assert.deepEqual(found[0].both, { start: '2027-04-06', end: '2027-04-06' });
+  assert.deepEqual(found[0].carried, [{ resource: 'pick-pack', from: 'a', until: '2027-04-06' }]);
+  // Only a campaign the check simulated has its backlog in the series.
+  assert.deepEqual(collisions([a, b], uses, { 'pick-pack': pick, support }, new Set(['b'])), []);
+  assert.equal(collisions([a, b], uses, { 'pick-pack': pick, support }, new Set(['a'])).length, 1);
+  // Overlapping windows collide; A's backlog extends the time they load pick-pack together from
+  // 2-3 April (the windows) to 2-6 April.
+  const c = { campaign: 'c', window: { start: '2027-04-02', end: '2027-04-09' } };
+  const both = collisions([a, c], { a: uses.a, c: new Set(['pick-pack']) }, { 'pick-pack': pick });
+  assert.deepEqual(both.map((x) => [x.both, x.shared, x.carried]),
+    [[{ start: '2027-04-02', end: '2027-04-06' }, ['pick-pack'], [{ resource: 'pick-pack', from: 'a', until: '2027-04-06' }]]]);
+  assert.deepEqual(collisions([a, c], { a: uses.a, c: new Set(['pick-pack']) }, {})[0].both, { start: '2027-04-02', end: '2027-04-03' });
 });
 
 test('owners: who created the campaign or first moved it, not the engine', () => {

@@ -318,23 +318,26 @@ describe(`tandem report ${name}`, () => {
     }
   });
 
-  test('the utilisation calendar has a cell per resource and day, classed by arrivals over capacity', async () => {
+  test('the utilisation calendar has a cell per resource and day, classed by (carried backlog + arrivals) over capacity', async () => {
     if (!check.resources.length) return;
     const figure = page.locator('figure[data-chart=calendar]');
+    // The day's work: the backlog waiting when it starts (the engine's series) and its arrivals.
+    const load = (r, d) => (r.backlog[d] + r.arrivals[d]) / r.capacity[d];
     for (const resource of check.resources) {
+      assert.equal(resource.backlog.length, resource.capacity.length, `${resource.id}: a backlog per day`);
       const cells = await figure.locator(`g.resource-row[data-resource="${resource.id}"] rect.cell`).evaluateAll(
         (rects) => rects.map((r) => r.getAttribute('data-class')));
       assert.equal(cells.length, resource.capacity.length, resource.id);
       resource.capacity.forEach((capacity, d) => {
-        const ratio = resource.arrivals[d] / capacity;
+        const ratio = load(resource, d);
         const expected = capacity <= 0 ? 'closed' : ratio < 0.7 ? 'low' : ratio < 0.9 ? 'mid' : ratio <= 1 ? 'high' : ratio <= 1.5 ? 'over' : 'far';
         assert.equal(cells[d], expected, `${resource.id} day ${d}`);
       });
-      const over = resource.capacity.filter((c, d) => c > 0 && resource.arrivals[d] / c > 1).length;
+      const over = resource.capacity.filter((c, d) => c > 0 && load(resource, d) > 1).length;
       assert.equal(await figure.locator(`.calendar-summary li[data-resource="${resource.id}"] .over-days`).textContent(), String(over));
     }
     // In the PNG, the over-capacity colour shows when some day is over capacity.
-    const anyOver = check.resources.some((r) => r.capacity.some((c, d) => c > 0 && r.arrivals[d] / c > 1 && r.arrivals[d] / c <= 1.5));
+    const anyOver = check.resources.some((r) => r.capacity.some((c, d) => c > 0 && load(r, d) > 1 && load(r, d) <= 1.5));
     const box = await figure.locator('svg.calendar').boundingBox();
     const scrollY = await page.evaluate(() => scrollY);
     const overPixels = countPixels(png, { ...box, y: box.y + scrollY }, near(hexToRgb('#e6550d'), 6));

@@ -94,6 +94,27 @@ test('utilisation calendar: one cell per day from the first date, with a summary
   assert.ok(Math.abs(cal.peak.ratio - 1.6) < 1e-12);
 });
 
+test('utilisation calendar counts the backlog carried over from earlier days (issue 13 item 13)', () => {
+  // The days of test/scenarios/queue/calendar_carried_backlog.test: capacity 240 a day, 120 or
+  // 360 arriving, and the engine's work waiting at each day's start. Loads by hand:
+  // (0+120)/240 = 0.5, (0+360)/240 = 1.5, (120+360)/240 = 2.0, (240+120)/240 = 1.5,
+  // (120+120)/240 = 1.0, (0+120)/240 = 0.5; on arrivals alone Thu and Fri would be 'low' (0.5).
+  const cal = utilisationCalendar({
+    id: 'desk', unit: 'units', first: '2027-03-01', capacity: [240, 240, 240, 240, 240, 240],
+    arrivals: [120, 360, 360, 120, 120, 120], backlog: [0, 0, 120, 240, 120, 0],
+  });
+  assert.deepEqual(cal.days.map((d) => d.ratio), [0.5, 1.5, 2, 1.5, 1, 0.5]);
+  assert.deepEqual(cal.days.map((d) => d.class), ['low', 'over', 'far', 'over', 'high', 'low']);
+  assert.equal(cal.overDays, 3);
+  assert.equal(cal.carriedDays, 3);
+  assert.equal(cal.peakCarried.date, '2027-03-04');
+  assert.equal(cal.peak.date, '2027-03-03');
+  // Without a backlog series (an older result) the load is the arrivals alone.
+  const old = utilisationCalendar({ id: 'd', unit: 'u', first: '2027-03-01', capacity: [240], arrivals: [120] });
+  assert.equal(old.days[0].ratio, 0.5);
+  assert.equal(old.carriedDays, 0);
+});
+
 test('lead-time hover legend shows shares as percentages (issue 13 item 8)', async () => {
   const { shareValue } = await import('../../web/src/components/charts/lead-time-chart.js');
   // 0.023 of units in a bin is 2.3%; an empty bin shows a dash.

@@ -203,13 +203,16 @@ struct CampaignResult {
 };
 
 // A resource over the horizon, when CheckOptions::collect_series: daily capacity (with every
-// campaign's bookings) and mean arriving work across scenarios, for a planning calendar.
+// campaign's bookings), mean arriving work and mean work carried over (waiting when the day
+// starts) across scenarios, for a planning calendar: the day's load is (backlog + arrivals) /
+// capacity, so a backlog left by earlier days counts where it is worked off.
 struct ResourceCalendar {
   std::string resource;
   std::string unit;
   Date first;
   std::vector<double> capacity;  // per day
   std::vector<double> arrivals;  // per day, mean across scenarios
+  std::vector<double> backlog;   // per day, mean across scenarios: waiting at the day's start
 };
 
 struct CheckResult {

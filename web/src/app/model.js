@@ -94,5 +94,59 @@ export function sliceResource(resource, start, end) {
     first: addDays(resource.first, from),
     capacity: resource.capacity.slice(from, to + 1),
     arrivals: resource.arrivals.slice(from, to + 1),
+    ...(resource.backlog ? { backlog: resource.backlog.slice(from, to + 1) } : {}),
   };
+}
+
+// A backlog counts as still there while the work waiting at a day's start is at least 5% of an
+// open day's capacity (about an hour's work on a 16-hour day): smaller leftovers are noise.
+const CARRIED_SHARE = 0.05;
+
+// The last day on which a campaign still loads `resource` (the check's series): its window's
+// end, or later while the backlog it leaves is being worked off (the day before the first day
+// that starts without a backlog). The window's end when the series does not cover it.
+export function busyUntil(window, resource) {
+  const end = window.end ?? window.start;
+  if (!resource?.backlog) return end;
+  const open = resource.capacity.filter((c) => c > 0);
+  const dayCapacity = open.length ? open.reduce((a, b) => a + b, 0) / open.length : 0;
+  const limit = Math.max(0.5, CARRIED_SHARE * dayCapacity);
+  let i = daysBetween(resource.first, end) + 1;
+  if (i < 0) return end;
+  let last = end;
+  for (; i < resource.backlog.length && resource.backlog[i] >= limit; i += 1) last = addDays(resource.first, i);
+  return last;
+}
+
+// Campaigns that load a shared resource at the same time: their windows overlap, or the
+// backlog on the resource after one's window (from the check's series when given) lasts into
+// the other's window. items: [{campaign, name, window}], uses: {campaign: Set of resource ids},
+// series: {resource id: resources[] entry} or {}, included: the campaigns whose load is in the
+// series (a check simulates its campaign and the committed ones; all when not given). One entry
+// per pair: {a, b, both, shared: [ids], carried: [{resource, from (campaign id), until}]}.
+export function collisions(items, uses, series = {}, included = null) {
+  const list = [];
+  for (let i = 0; i < items.length; i += 1) {
+    for (let j = i + 1; j < items.length; j += 1) {
+      const [a, b] = [items[i], items[j]];
+      if (!a.window?.start || !b.window?.start || !uses[a.campaign] || !uses[b.campaign]) continue;
+      const shared = [...uses[a.campaign]].filter((r) => uses[b.campaign].has(r));
+      if (!shared.length) continue;
+      const direct = overlap(a.window, b.window);
+      let both = direct;
+      const carried = [];
+      for (const r of shared) {
+        for (const [x, y] of [[a, b], [b, a]]) {
+          const until = busyUntil(x.window, !included || included.has(x.campaign) ? series[r] : null);
+          const span = overlap({ start: x.window.start, end: until }, y.window);
+          if (!span || (direct && span.end <= direct.end)) continue;
+          carried.push({ resource: r, from: x.campaign, until });
+          if (!both || span.start < both.start) both = { start: span.start, end: both?.end ?? span.end };
+          if (span.end > both.end) both = { ...both, end: span.end };
+        }
+      }
+      if (direct || carried.length) list.push({ a, b, both, shared, carried });
+    }
+  }
+  return list;
 }

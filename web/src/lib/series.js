@@ -120,26 +120,36 @@ export function utilisationClass(day) {
   return UTILISATION_CLASSES.find((c) => c.test(day)).id;
 }
 
-// resources[] entry -> one cell per day with its utilisation class, and a summary.
+// resources[] entry -> one cell per day with its utilisation class, and a summary. A day's
+// load is the work waiting when it starts (the engine's backlog carried over from earlier
+// days, `backlog`) plus the work arriving during it, as a share of its capacity: a backlog
+// left by a spike counts on the days it is worked off, not only on the days it arrived.
 export function utilisationCalendar(resource) {
   const days = resource.capacity.map((capacity, i) => {
     const arrivals = resource.arrivals[i] ?? 0;
-    const ratio = capacity > 0 ? arrivals / capacity : null;
-    const day = { date: addDays(resource.first, i), capacity, arrivals, ratio };
+    const carried = resource.backlog?.[i] ?? 0;
+    const ratio = capacity > 0 ? (carried + arrivals) / capacity : null;
+    const day = { date: addDays(resource.first, i), capacity, arrivals, carried, ratio };
     day.class = utilisationClass(day);
     return day;
   });
   let peak = null;
   let overDays = 0;
   let closedDays = 0;
+  let carriedDays = 0;
+  let peakCarried = null;
   for (const day of days) {
+    if (day.carried >= 0.5) {
+      carriedDays += 1;
+      if (!peakCarried || day.carried > peakCarried.carried) peakCarried = day;
+    }
     if (day.capacity <= 0) closedDays += 1;
     else {
       if (day.ratio > 1) overDays += 1;
       if (!peak || day.ratio > peak.ratio) peak = day;
     }
   }
-  return { id: resource.id, unit: resource.unit, days, peak, overDays, closedDays };
+  return { id: resource.id, unit: resource.unit, days, peak, overDays, closedDays, carriedDays, peakCarried };
 }
 
 // Throughput checks of a campaign (the resources its work goes through).

@@ -12,7 +12,10 @@ import { useLoad } from '../hooks.js';
 import { href } from '../router.js';
 import { STATE_NAMES } from '../roles.js';
 import { ErrorBox, Loading, ProcessVerdict } from '../parts/common.js';
-import { campaignResources, daysBetween, overlap, quarters, sliceResource } from '../model.js';
+import { campaignResources, collisions, daysBetween, overlap, quarters, sliceResource } from '../model.js';
+
+// The states whose campaigns every check simulates (process::IsCommitted).
+const COMMITTED = new Set(['approved', 'live', 'follow-up', 'closed']);
 
 function Timeline({ quarter, items }) {
   const length = daysBetween(quarter.start, quarter.end) + 1;
@@ -70,7 +73,9 @@ export function CalendarPage({ ws, workspace }) {
   const quarter = qs.find((q) => q.id === quarterId)
     ?? qs.find((q) => items.some((i) => overlap(i.window, q)))
     ?? qs.find((q) => overlap({ start: workspace.settings?.today }, q)) ?? qs[0];
-  const sourceId = source ?? checked.find((i) => overlap(i.window, quarter ?? {}))?.campaign ?? checked[0]?.campaign;
+  // The utilisation opens on the first campaign of the quarter (by window start) that has a check.
+  const byStart = [...checked].sort((a, b) => (a.window?.start ?? '').localeCompare(b.window?.start ?? ''));
+  const sourceId = source ?? byStart.find((i) => overlap(i.window, quarter ?? {}))?.campaign ?? byStart[0]?.campaign;
 
   useEffect(() => {
     if (!sourceId) return;
@@ -79,25 +84,21 @@ export function CalendarPage({ ws, workspace }) {
     get(campaignPath(ws, sourceId, '/check?result=1')).then(({ data: d }) => setSeries(d)).catch(setSeriesError);
   }, [ws, sourceId]);
 
-  const inQuarter = quarter ? items.filter((i) => overlap(i.window, quarter)) : [];
-  const collisions = useMemo(() => {
+  const inQuarter = quarter ? items.filter((i) => overlap(i.window, quarter))
+    .sort((a, b) => (a.window?.start ?? '').localeCompare(b.window?.start ?? '')) : [];
+  // Collisions in time on a shared resource, counting the backlog a campaign leaves behind (from
+  // the engine's series of the check shown below, when it is loaded).
+  const collisionList = useMemo(() => {
     if (!data.data) return [];
-    const byId = Object.fromEntries(data.data.campaigns.map((c) => [c.id, c]));
     const uses = Object.fromEntries(data.data.campaigns.map((c) => [c.id, campaignResources(c, data.data.offerings, data.data.resources)]));
-    const list = [];
-    for (let i = 0; i < inQuarter.length; i += 1) {
-      for (let j = i + 1; j < inQuarter.length; j += 1) {
-        const a = inQuarter[i];
-        const b = inQuarter[j];
-        const both = overlap(a.window, b.window);
-        if (!both || !byId[a.campaign] || !byId[b.campaign]) continue;
-        const shared = [...uses[a.campaign]].filter((r) => uses[b.campaign].has(r));
-        if (shared.length) list.push({ a, b, both, shared });
-      }
-    }
-    return list;
-  }, [data.data, quarter?.id]);
+    const bySeries = Object.fromEntries((series?.resources ?? []).map((r) => [r.id, r]));
+    // Every campaign, not only those with a window in the quarter: a backlog left in March
+    // can collide with an April campaign.
+    const included = new Set([sourceId, ...items.filter((i) => COMMITTED.has(i.state)).map((i) => i.campaign)]);
+    return collisions(items, uses, bySeries, included).filter((c) => quarter && overlap(c.both, quarter));
+  }, [data.data, quarter?.id, series, sourceId]);
 
+  const nameOf = (id) => items.find((i) => i.campaign === id)?.name || id;
   const resources = quarter && series?.resources
     ? series.resources.map((r) => sliceResource(r, quarter.start, quarter.end)).filter(Boolean) : [];
   useEffect(() => {
@@ -121,12 +122,12 @@ export function CalendarPage({ ws, workspace }) {
             <h2 id="timeline-title">Campaigns in ${quarter.label} <span class="cell-note">(${fmtDateRange(quarter.start, quarter.end)})</span></h2>
             <${Timeline} quarter=${quarter} items=${inQuarter} />
             <h3>Collisions</h3>
-            ${collisions.length ? html`<ul class="collisions">
-              ${collisions.map((c) => html`<li data-collision=${`${c.a.campaign}+${c.b.campaign}`}>
+            ${collisionList.length ? html`<ul class="collisions">
+              ${collisionList.map((c) => html`<li data-collision=${`${c.a.campaign}+${c.b.campaign}`}>
                 <a href=${href('campaign', { id: c.a.campaign })}>${c.a.name || c.a.campaign}</a> and${' '}
-                <a href=${href('campaign', { id: c.b.campaign })}>${c.b.name || c.b.campaign}</a> both run${' '}
-                ${fmtDateRange(c.both.start, c.both.end)} and share ${c.shared.join(', ')}.</li>`)}
-            </ul>` : html`<p class="empty">No two campaigns overlap on a shared resource in this quarter.</p>`}
+                <a href=${href('campaign', { id: c.b.campaign })}>${c.b.name || c.b.campaign}</a>${' '}
+                ${overlap(c.a.window, c.b.window) ? 'both run' : 'both load'} ${fmtDateRange(c.both.start, c.both.end)} and share ${c.shared.join(', ')}${c.carried.map((k) => html`; <span class="carried" data-carried=${k.resource}>${k.resource} still has a backlog after ${nameOf(k.from)} until ${fmtDate(k.until)}</span>`)}.</li>`)}
+            </ul>` : html`<p class="empty">No two campaigns load a shared resource at the same time in this quarter${series ? ', counting the backlog each leaves behind' : ''}.</p>`}
           </section>
           <section class="panel" aria-labelledby="util-title">
             <h2 id="util-title">Resource utilisation</h2>
@@ -136,7 +137,8 @@ export function CalendarPage({ ws, workspace }) {
                 ${checked.map((i) => html`<option value=${i.campaign}>${i.name || i.campaign} (${STATE_NAMES[i.state]})</option>`)}
               </select>
               <p class="hint">Each campaign's check simulates that campaign together with the committed ones (approved, live,
-                follow-up), so the cells show the load if this campaign goes ahead as planned.</p>
+                follow-up), so the cells show the load if this campaign goes ahead as planned, with the backlog carried over
+                from earlier days.</p>
               <${ErrorBox} error=${seriesError} what="Loading the utilisation" />
               ${series ? (resources.length
                 ? html`<${UtilisationCalendar} resources=${resources}

@@ -35,7 +35,7 @@ export function UtilisationCalendar({ resources, campaigns = [] }) {
     if (i === 0 || date.endsWith('-01')) months.push({ i, label: `${monthName(parseDate(date).getUTCMonth())} ${date.slice(0, 4)}` });
   }
   const summary = calendars
-    .map((c) => `${c.id}: ${c.overDays} of ${c.days.length} days over capacity` +
+    .map((c) => `${c.id}: ${c.overDays} of ${c.days.length} days with more work than capacity` +
       (c.peak ? `, busiest ${fmtDate(c.peak.date)} at ${fmtRatioPercent(c.peak.ratio)}` : ''))
     .join('; ');
 
@@ -43,8 +43,9 @@ export function UtilisationCalendar({ resources, campaigns = [] }) {
     <figure class="chart calendar-chart" data-chart="calendar">
       <figcaption>
         <h4>Resource utilisation, ${fmtDateRange(first, addDays(first, dayCount - 1))}</h4>
-        <p class="chart-summary">Each cell is a day: the mean work arriving (across scenarios, with every campaign)
-          as a share of that day's capacity (shifts, planned changes and bookings). Above 100%, the backlog grows.</p>
+        <p class="chart-summary">Each cell is a day: the work to do that day (mean across scenarios, with every
+          campaign), that is the backlog carried over from earlier days plus the work arriving, as a share of that day's
+          capacity (shifts, planned changes and bookings). Above 100%, work is carried over to the next day.</p>
       </figcaption>
       <div class="calendar-scroll">
         <svg class="calendar" viewBox=${`0 0 ${width} ${height}`} width=${width} height=${height}
@@ -73,7 +74,7 @@ export function UtilisationCalendar({ resources, campaigns = [] }) {
                 ${calendar.days.map((day, i) => html`
                   <rect x=${LABEL_WIDTH + i * CELL} y=${y} width=${CELL - 1} height=${ROW}
                     class=${`cell util-${day.class}`} data-date=${day.date} data-class=${day.class}>
-                    <title>${calendar.id}, ${fmtDate(day.date)}: ${fmtQuantity(day.arrivals)} ${calendar.unit} arriving, capacity ${fmtQuantity(day.capacity)}${day.capacity > 0 ? ` (${fmtRatioPercent(day.ratio)})` : ' (closed)'}</title>
+                    <title>${calendar.id}, ${fmtDate(day.date)}: ${day.carried >= 0.5 ? `${fmtQuantity(day.carried)} ${calendar.unit} carried over + ` : ''}${fmtQuantity(day.arrivals)} arriving, capacity ${fmtQuantity(day.capacity)}${day.capacity > 0 ? ` (${fmtRatioPercent(day.ratio)})` : ' (closed)'}</title>
                   </rect>`)}
               </g>`;
           })}
@@ -85,9 +86,9 @@ export function UtilisationCalendar({ resources, campaigns = [] }) {
       </ul>
       <ul class="calendar-summary">
         ${calendars.map((c) => html`
-          <li data-resource=${c.id}><strong>${c.id}</strong>${': more work arrives than capacity on '}<span class="over-days">${c.overDays}</span>${` of ${c.days.length} days`}${c.peak
-              ? `; busiest ${fmtDate(c.peak.date)}: ${fmtNumber(c.peak.arrivals)} ${c.unit} for a capacity of ${fmtNumber(c.peak.capacity)} (${fmtRatioPercent(c.peak.ratio)})`
-              : ''}${c.closedDays ? `; closed ${c.closedDays} days` : ''}.</li>`)}
+          <li data-resource=${c.id}><strong>${c.id}</strong>${': more work than capacity on '}<span class="over-days">${c.overDays}</span>${` of ${c.days.length} days`}${c.peak
+              ? `; busiest ${fmtDate(c.peak.date)}: ${c.peak.carried >= 0.5 ? `${fmtNumber(c.peak.carried)} carried over + ` : ''}${fmtNumber(c.peak.arrivals)} ${c.unit} arriving for a capacity of ${fmtNumber(c.peak.capacity)} (${fmtRatioPercent(c.peak.ratio)})`
+              : ''}${c.peakCarried ? `; a backlog on ${c.carriedDays} days, largest ${fmtNumber(c.peakCarried.carried)} ${c.unit} on ${fmtDate(c.peakCarried.date)}` : ''}${c.closedDays ? `; closed ${c.closedDays} days` : ''}.</li>`)}
       </ul>
     </figure>`;
 }
