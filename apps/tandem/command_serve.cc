@@ -91,6 +91,7 @@ struct ServeArgs {
   double body_timeout = 10;
   std::vector<std::string> trusted_proxies;
   bool secure_cookies = false;
+  bool allow_private_webhooks = false;
   bool quiet = false;
 };
 
@@ -100,6 +101,7 @@ int RunServe(const ServeArgs& args) {
   options.job_workers = args.workers;
   options.check_threads = args.check_threads;
   options.check_scenarios = args.check_scenarios;
+  options.webhooks.allow_private = args.allow_private_webhooks;
   options.pool_size = std::max(4, args.workers + 4);
   server::Outcome<std::unique_ptr<server::Service>> service = server::Service::Open(options);
   if (!service.ok()) {
@@ -174,6 +176,8 @@ Command MakeServe(CLI::App& app) {
   command->add_option("--trusted-proxy", args->trusted_proxies,
                       "address of a reverse proxy whose X-Forwarded-For / X-Real-IP name the "
                       "client (repeatable)");
+  command->add_flag("--allow-private-webhooks", args->allow_private_webhooks,
+                    "let webhooks reach loopback and private addresses (tests, closed networks)");
   command->add_flag("--secure-cookies", args->secure_cookies,
                     "mark the session cookie Secure (behind TLS)");
   command->add_flag("--quiet", args->quiet, "no request log on standard error");

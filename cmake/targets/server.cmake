@@ -45,6 +45,8 @@ add_library(tandem_server STATIC
   src/server/routes.cc
   src/server/scenario_doc.cc
   src/server/service.cc
+  src/server/webhook_delivery.cc
+  src/server/webhooks.cc
 )
 target_include_directories(tandem_server PUBLIC ${PROJECT_SOURCE_DIR}/include PRIVATE ${PROJECT_SOURCE_DIR}/src)
 target_compile_options(tandem_server PRIVATE ${TANDEM_WARNINGS})
@@ -69,7 +71,7 @@ if(TANDEM_BUILD_TESTS AND NOT TANDEM_BUILD_FUZZ)
   target_compile_options(tandem_server_tests PRIVATE ${TANDEM_WARNINGS})
   target_compile_definitions(tandem_server_tests PRIVATE TANDEM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   target_link_libraries(tandem_server_tests PRIVATE tandem_server tandem_store tandem_io tandem_core
-                        PkgConfig::TANDEM_HTTPLIB PkgConfig::TANDEM_PQ PkgConfig::TANDEM_SQLITE GTest::gtest_main)
+                        PkgConfig::TANDEM_HTTPLIB PkgConfig::TANDEM_SODIUM PkgConfig::TANDEM_PQ PkgConfig::TANDEM_SQLITE GTest::gtest_main)
   add_test(NAME server/sqlite COMMAND tandem_server_tests --gtest_filter=Sqlite/*:-*Crash*:StoreUrlTest.*)
   add_test(NAME server/postgresql
            COMMAND ${PROJECT_SOURCE_DIR}/test/server/with_postgres.sh $<TARGET_FILE:tandem_server_tests>

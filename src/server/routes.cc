@@ -319,6 +319,30 @@ std::vector<Route> BuildRoutes() {
         if (auto found = r.query.find("as_of"); found != r.query.end()) query.as_of = found->second;
         return s.GetFollowUp(r.actor, P(r, "ws"), query);
       });
+  // Webhooks: alerts delivered outside the app (tandem/server/webhooks.h). Admin only.
+  add("GET", "/api/workspaces/{ws}/webhooks", "alerts",
+      "list the workspace's webhooks (their secrets are never shown)", {Role::kAdmin}, "", "List",
+      [](Service& s, const ApiRequest& r) { return s.webhooks().List(r.actor, P(r, "ws")); });
+  add("PUT", "/api/workspaces/{ws}/webhooks/{id}", "alerts",
+      "create (201) or replace (If-Match) a webhook: {url, events, secret}; a URL resolving to a "
+      "loopback or private address is 422 unless the server allows private webhooks",
+      {Role::kAdmin}, "Webhook", "WebhookStored", [](Service& s, const ApiRequest& r) {
+        return s.webhooks().Put(r.actor, P(r, "ws"), P(r, "id"), r.body, r.if_match);
+      });
+  add("DELETE", "/api/workspaces/{ws}/webhooks/{id}", "alerts",
+      "delete a webhook (If-Match) with its queued deliveries and log", {Role::kAdmin}, "",
+      "object", [](Service& s, const ApiRequest& r) {
+        return s.webhooks().Delete(r.actor, P(r, "ws"), P(r, "id"), r.if_match);
+      });
+  add("GET", "/api/workspaces/{ws}/webhooks/{id}/deliveries", "alerts",
+      "read a webhook's delivery log, newest first (?limit=N, default 50), each delivery with "
+      "its attempts",
+      {Role::kAdmin}, "", "WebhookDeliveries",
+      [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
+        Outcome<int64_t> limit = QueryInt(r, "limit", 50);
+        if (!limit.ok()) return limit.error();
+        return s.webhooks().Deliveries(r.actor, P(r, "ws"), P(r, "id"), limit.value());
+      });
   add("GET", "/api/alert-kinds", "alerts",
       "list the alert kinds: who receives each, the event that raises it, what to do (the "
       "process core's alert table)",
@@ -511,6 +535,45 @@ json Schemas() {
            {{"type", "integer"},
             {"nullable", true},
             {"description", "the follow-up job of the live campaigns, when any is live"}}}}}}},
+      {"Webhook",
+       {{"type", "object"},
+        {"required", {"url", "events"}},
+        {"properties",
+         {{"url", {{"type", "string"}, {"description", "http(s)://host[:port]/path, no user@"}}},
+          {"events",
+           {{"type", "array"},
+            {"items", string},
+            {"description", "alert kinds (GET /api/alert-kinds) or \"*\" for all"}}},
+          {"secret",
+           {{"type", "string"},
+            {"description",
+             "16-256 characters; the HMAC-SHA256 key of X-Tandem-Signature (required on "
+             "create, kept when left out on replace)"}}}}}}},
+      {"WebhookStored",
+       {{"type", "object"},
+        {"properties",
+         {{"id", string},
+          {"url", string},
+          {"events", {{"type", "array"}, {"items", string}}},
+          {"version", integer},
+          {"secret_set", {{"type", "boolean"}}}}}}},
+      {"WebhookDeliveries",
+       {{"type", "object"},
+        {"properties",
+         {{"webhook", string},
+          {"items",
+           {{"type", "array"},
+            {"items",
+             {{"type", "object"},
+              {"properties",
+               {{"delivery", integer},
+                {"alert", integer},
+                {"kind", string},
+                {"status", {{"type", "string"}, {"enum", {"pending", "delivered", "failed"}}}},
+                {"attempts", integer},
+                {"last_status", {{"type", "integer"}, {"nullable", true}}},
+                {"last_error", {{"type", "string"}, {"nullable", true}}},
+                {"log", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}}}}}}}}},
       {"FollowUp",
        {{"type", "object"},
         {"description",

@@ -66,6 +66,7 @@ Service::Service(ServiceOptions options) : options_(std::move(options)) {
 }
 
 Service::~Service() {
+  if (webhooks_) webhooks_->Stop();  // bounded: tandem/server/webhooks.h
   stopping_ =
       true;  // a running search gives up at its next stage (it is resumed at the next start)
   if (runner_) runner_->Stop();
@@ -82,6 +83,10 @@ Outcome<std::unique_ptr<Service>> Service::Open(ServiceOptions options) {
   service->dummy_hash_ = HashPassword(RandomPassword(), service->options_.fast_password_hashing);
   Result<int> migrated = store::Migrate(*service->database_);
   if (!migrated.ok()) return ApiError::Internal(migrated.error().ToString());
+  Service* raw = service.get();
+  service->webhooks_ = std::make_unique<Webhooks>(*service->database_, service->options_.webhooks,
+                                                  [raw] { return raw->Now(); });
+  if (service->options_.run_jobs) service->webhooks_->Start();
   if (service->options_.run_jobs) {
     service->runner_ = std::make_unique<JobRunner>(service->options_.job_workers);
     service->recommend_runner_ = std::make_unique<JobRunner>(1);
@@ -662,6 +667,7 @@ Outcome<bool> AppendAlerts(Connection& c, const std::string& ws, const std::stri
     } else {
       for (Role role : kind->audience) audiences.push_back(RoleName(role));
     }
+    std::optional<int64_t> first_id;  // of the first feed's row, when this write raised it
     for (const std::string& audience : audiences) {
       // One feed: the draft's own dedupe key (as stored before the table); several: per feed.
       const std::string dedupe =
@@ -669,9 +675,22 @@ Outcome<bool> AppendAlerts(Connection& c, const std::string& ws, const std::stri
       Result<Rows> rows = c.Query(
           "INSERT INTO alerts (workspace_id, audience, kind, campaign, message, data, dedupe, "
           "created_at) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe) DO NOTHING",
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe) DO NOTHING RETURNING id",
           {ws, audience, alert.kind, campaign, alert.message, alert.data.dump(), dedupe, now});
       if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
+      if (!first_id && !rows.value().empty()) first_id = rows.value().rows[0].Int(0);
+    }
+    if (first_id) {
+      // Raised now: one delivery per subscribed webhook, queued in this transaction.
+      const json payload = {{"id", *first_id},
+                            {"kind", alert.kind},
+                            {"campaign", campaign},
+                            {"message", alert.message},
+                            {"data", alert.data},
+                            {"audience", audiences},
+                            {"at", now}};
+      Outcome<bool> queued = QueueWebhookDeliveries(c, ws, payload, now);
+      if (!queued.ok()) return queued.error();
     }
   }
   return true;

@@ -162,6 +162,48 @@ CREATE INDEX actuals_in_order ON actuals(workspace_id, kind, position);
 ALTER TABLE jobs ADD COLUMN params TEXT;
 )sql",
        "", ""},
+      {4, "webhooks: subscriptions, the delivery outbox and its attempts",
+       R"sql(
+CREATE TABLE webhooks (
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  events TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, id)
+);
+CREATE TABLE outbox (
+  id {id},
+  workspace_id TEXT NOT NULL,
+  webhook TEXT NOT NULL,
+  alert_id BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_at BIGINT NOT NULL,
+  last_status INTEGER,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  finished_at TEXT,
+  FOREIGN KEY (workspace_id, webhook) REFERENCES webhooks(workspace_id, id) ON DELETE CASCADE
+);
+CREATE INDEX outbox_due ON outbox(status, next_at);
+CREATE INDEX outbox_by_webhook ON outbox(workspace_id, webhook, id);
+CREATE TABLE outbox_attempts (
+  outbox_id BIGINT NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  status INTEGER,
+  error TEXT,
+  millis BIGINT NOT NULL,
+  PRIMARY KEY (outbox_id, attempt)
+);
+)sql",
+       "", ""},
   };
   return migrations;
 }

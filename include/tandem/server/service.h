@@ -35,6 +35,7 @@
 
 #include "tandem/server/api.h"
 #include "tandem/server/jobs.h"
+#include "tandem/server/webhooks.h"
 #include "tandem/store/database.h"
 
 namespace tandem::server {
@@ -50,6 +51,7 @@ struct ServiceOptions {
   bool fast_password_hashing = false;  // libsodium's minimum Argon2id limits: tests only
   std::chrono::hours session_lifetime{12};
   std::chrono::hours token_lifetime{24 * 90};  // API tokens expire (tandem user token --days)
+  WebhookOptions webhooks;                     // delivery of alerts to webhooks (run when run_jobs)
   // The wall clock (tests set it); default std::chrono::system_clock::now.
   std::function<std::chrono::system_clock::time_point()> clock;
 };
@@ -224,6 +226,9 @@ class Service {
   // else 202 {job, status, key} (poll GET /api/jobs/{job}, then ask again).
   Outcome<Reply> GetFollowUp(const Actor& actor, const std::string& ws, const FollowUpQuery& query);
 
+  // ---- webhooks (tandem/server/webhooks.h): the admin API and the dispatcher
+  Webhooks& webhooks() { return *webhooks_; }
+
   // ---- operations
   Outcome<Reply> Health();  // {"status": "ok", "database", "schema"}; 503 when the database fails
   bool WaitForJobs(std::chrono::milliseconds timeout);  // tests and the demo
@@ -260,6 +265,7 @@ class Service {
   std::unique_ptr<store::Database> database_;
   std::unique_ptr<JobRunner> runner_;            // checks
   std::unique_ptr<JobRunner> recommend_runner_;  // counter-proposals
+  std::unique_ptr<Webhooks> webhooks_;           // alerts to webhooks (outbox, dispatcher)
   std::atomic<bool> stopping_{false};            // set by the destructor: long jobs give up
   std::atomic<int64_t> checks_run_{0};
   std::atomic<int64_t> checks_cached_{0};
