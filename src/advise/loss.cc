@@ -26,18 +26,40 @@ std::vector<std::pair<std::string, double>> WindowUnits(const Scenario& scenario
   return ExpectedWindowDemand(copy, k);
 }
 
+// The components a loss can come from, in one list (the margin on the extra units is the gain
+// they are set against, `other` the rest): the key `loss.largest` names, the amount, the words.
+struct LossSource {
+  const char* key;
+  double LossExplanation::*amount;
+  std::string (*words)(const LossExplanation& loss);
+};
+const LossSource kSources[] = {
+    {"baseline_discount", &LossExplanation::baseline_discount,
+     [](const LossExplanation& loss) {
+       return "the discount on the " + FormatCount(loss.baseline_units) +
+              " units that would sell anyway";
+     }},
+    {"extra_fulfilment", &LossExplanation::extra_fulfilment,
+     [](const LossExplanation& loss) {
+       return "fulfilment of the " + FormatCount(loss.extra_units) + " extra units";
+     }},
+    {"extra_returns", &LossExplanation::extra_returns,
+     [](const LossExplanation&) { return std::string("returns of the extra units"); }},
+    {"baseline_returns", &LossExplanation::baseline_returns,
+     [](const LossExplanation&) {
+       return std::string("the higher return rate on the units that would sell anyway");
+     }},
+    {"spend", &LossExplanation::spend,
+     [](const LossExplanation&) { return std::string("the spend"); }},
+};
+
 std::string Describe(const LossExplanation& loss, const std::string& currency) {
   auto money = [&](double value) { return FormatMoney(value, currency); };
   std::string text = "It loses " + money(-loss.expected_net) + " after spend. Where it goes (" +
                      "expected, at the planned lift): ";
-  std::vector<std::pair<double, std::string>> parts = {
-      {loss.baseline_discount,
-       "the discount on the " + FormatCount(loss.baseline_units) + " units that would sell anyway"},
-      {loss.extra_fulfilment,
-       "fulfilment of the " + FormatCount(loss.extra_units) + " extra units"},
-      {loss.extra_returns, "returns of the extra units"},
-      {loss.baseline_returns, "the higher return rate on the units that would sell anyway"},
-      {loss.spend, "the spend"}};
+  std::vector<std::pair<double, std::string>> parts;
+  for (const LossSource& source : kSources)
+    parts.emplace_back(loss.*source.amount, source.words(loss));
   std::stable_sort(parts.begin(), parts.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string listed;
@@ -128,17 +150,11 @@ LossExplanation ExplainLoss(const Scenario& scenario, int k, const CampaignResul
   if (lift_slope > 0) {
     loss.break_even_lift = std::max(0.0, campaign.lift.expected - loss.expected_net / lift_slope);
   }
-  const std::vector<std::pair<double, const char*>> sources = {
-      {loss.baseline_discount, "baseline_discount"},
-      {loss.extra_fulfilment, "extra_fulfilment"},
-      {loss.extra_returns, "extra_returns"},
-      {loss.baseline_returns, "baseline_returns"},
-      {loss.spend, "spend"}};
   double worst = 0;
-  for (const auto& [amount, name] : sources) {
-    if (amount < worst) {
-      worst = amount;
-      loss.largest = name;
+  for (const LossSource& source : kSources) {
+    if (loss.*source.amount < worst) {
+      worst = loss.*source.amount;
+      loss.largest = source.key;
     }
   }
   loss.text = Describe(loss, scenario.currency);
