@@ -8,6 +8,7 @@
 
 #include <future>
 #include <mutex>
+#include <thread>
 
 #include "test_support.h"
 
@@ -120,6 +121,10 @@ class Receiver {
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // httplib's stop() is a no-op until the accept loop runs, so a receiver destroyed before its
+    // thread got there hung the suite under load (server/sqlite timed out in ctest -j2): wait.
+    for (int i = 0; i < 10000 && !server_.is_running(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~Receiver() {
     Release();
