@@ -149,7 +149,10 @@ int Webhooks::DeliverDue() {
 
 void Webhooks::DeliverOne(const Due& due) {
   const auto started = std::chrono::steady_clock::now();
-  const auto [http_status, error] = Send(due);
+  // Plain names, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+  const std::pair<int, std::string> sent = Send(due);
+  const int http_status = sent.first;
+  const std::string& error = sent.second;
   const int64_t millis = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::steady_clock::now() - started)
                              .count();
