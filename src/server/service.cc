@@ -86,8 +86,8 @@ Outcome<std::unique_ptr<Service>> Service::Open(ServiceOptions options) {
   Service* raw = service.get();
   service->webhooks_ = std::make_unique<Webhooks>(*service->database_, service->options_.webhooks,
                                                   [raw] { return raw->Now(); });
-  if (service->options_.run_jobs) service->webhooks_->Start();
   if (service->options_.run_jobs) {
+    service->webhooks_->Start();
     service->runner_ = std::make_unique<JobRunner>(service->options_.job_workers);
     service->recommend_runner_ = std::make_unique<JobRunner>(1);
     // Jobs that were queued or running when the server stopped run again.
@@ -805,7 +805,6 @@ Outcome<Reply> Service::ReadWorkspace(const std::string& ws,
 // ---------------------------------------------------------------------------------------------
 // Workspaces
 
-namespace {
 Outcome<int64_t> RequireMatch(std::optional<int64_t> if_match, int64_t current,
                               const std::string& what) {
   if (!if_match)
@@ -819,6 +818,8 @@ Outcome<int64_t> RequireMatch(std::optional<int64_t> if_match, int64_t current,
   }
   return current;
 }
+
+namespace {
 
 Outcome<bool> CheckSettingsBody(const json& body) {
   if (!body.is_object())

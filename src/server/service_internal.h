@@ -76,6 +76,11 @@ Outcome<bool> Reconcile(store::Connection& c, Service::WriteContext& context,
                         const Service::Snapshot& before, const Scenario& scenario,
                         std::vector<int64_t>* jobs);
 
+// If-Match on a versioned thing: 428 without it, 409 (field If-Match) when `current` moved on;
+// `what` names it ("the workspace", "resources/pick-pack", "webhooks/ops-chat").
+Outcome<int64_t> RequireMatch(std::optional<int64_t> if_match, int64_t current,
+                              const std::string& what);
+
 Outcome<bool> AppendAudit(store::Connection& c, const std::string& ws,
                           const std::vector<AuditDraft>& entries, const std::string& now);
 Outcome<bool> AppendAlerts(store::Connection& c, const std::string& ws, const std::string& campaign,

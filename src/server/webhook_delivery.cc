@@ -209,12 +209,8 @@ std::pair<int, std::string> Webhooks::Send(const Due& due) {
   Outcome<std::vector<std::string>> addresses = ResolveHost(url->host);
   if (!addresses.ok()) return {0, addresses.error().message};
   if (!options_.allow_private) {
-    for (const std::string& address : addresses.value()) {
-      if (std::optional<std::string> why = NonPublicAddress(address)) {
-        return {0, "refused: '" + url->host + "' resolves to " + address + " (" + *why +
-                       "); requests to internal addresses are not sent"};
-      }
-    }
+    if (std::optional<std::string> internal = InternalAddress(url->host, addresses.value()))
+      return {0, "refused: " + *internal + "; requests to internal addresses are not sent"};
   }
   std::unique_ptr<httplib::ClientImpl> client;
   if (url->scheme == "https") {
@@ -257,7 +253,7 @@ std::pair<int, std::string> Webhooks::Send(const Due& due) {
   }
   httplib::Response response;
   httplib::Error error = httplib::Error::Success;
-  const bool sent = client->send(request, response, error);
+  client->send(request, response, error);  // the outcome is in response.status and error
   {
     MutexLock lock(&mutex_);
     in_flight_ = nullptr;
@@ -265,7 +261,6 @@ std::pair<int, std::string> Webhooks::Send(const Due& due) {
   const int status = response.status > 0 ? response.status : 0;
   if (status >= 200 && status < 300) return {status, ""};
   if (status > 0) return {status, "the receiver answered " + std::to_string(status)};
-  (void)sent;
   return {0, "no answer: " + httplib::to_string(error)};
 }
 

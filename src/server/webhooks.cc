@@ -12,9 +12,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <set>
 
 #include "server/crypto.h"
+#include "server/service_internal.h"
 #include "tandem/process/alerts.h"
 
 namespace tandem::server {
@@ -115,14 +117,9 @@ std::optional<FieldError> CheckDestination(const WebhookUrl& url, bool allow_pri
   if (!addresses.ok())
     return FieldError{"url", addresses.error().message, "a host that resolves", ""};
   if (allow_private) return std::nullopt;
-  for (const std::string& address : addresses.value()) {
-    std::optional<std::string> why = NonPublicAddress(address);
-    if (why) {
-      return FieldError{"url",
-                        "'" + url.host + "' resolves to " + address + " (" + *why +
-                            "): requests to internal addresses are refused",
-                        "a public address (or tandem serve --allow-private-webhooks)", ""};
-    }
+  if (std::optional<std::string> internal = InternalAddress(url.host, addresses.value())) {
+    return FieldError{"url", *internal + ": requests to internal addresses are refused",
+                      "a public address (or tandem serve --allow-private-webhooks)", ""};
   }
   return std::nullopt;
 }
@@ -198,6 +195,15 @@ std::optional<std::string> NonPublicAddress(const std::string& ip) {
   std::array<unsigned char, 16> v6{};
   if (inet_pton(AF_INET6, ip.c_str(), v6.data()) == 1) return NonPublicV6(v6);
   return std::string("not an address");
+}
+
+std::optional<std::string> InternalAddress(const std::string& host,
+                                           const std::vector<std::string>& addresses) {
+  for (const std::string& address : addresses) {
+    if (std::optional<std::string> why = NonPublicAddress(address))
+      return "'" + host + "' resolves to " + address + " (" + *why + ")";
+  }
+  return std::nullopt;
 }
 
 std::string WebhookSignature(std::string_view secret, std::string_view body) {
@@ -350,25 +356,23 @@ Outcome<Reply> Webhooks::Put(const Actor& actor, const std::string& ws, const st
     return ApiError::Field("(body)", "not a JSON object", "{url, events, secret}");
   std::vector<FieldError> problems;
   const WebhookBody read = ReadWebhookBody(body, options_.allow_private, &problems);
-  const std::optional<std::string>& secret = read.secret;
   if (!problems.empty()) return ApiError::Invalid("the webhook is not valid", std::move(problems));
+  // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture those.
   const json& events = read.events;
+  const std::optional<std::string>& secret = read.secret;
   std::optional<ApiError> failure;
   Reply reply;
   Status status = database_.Transaction([&](Connection& c) -> Status {
     failure.reset();
-    Outcome<bool> exists = WorkspaceExists(c, ws);
-    if (!exists.ok()) {
-      failure = exists.error();
-      return Error::InvalidInput("aborted");
-    }
-    Result<Rows> current =
-        c.Query("SELECT version FROM webhooks WHERE workspace_id = $1 AND id = $2", {ws, id});
-    if (!current.ok()) return current.error();
     const auto abort = [&](ApiError error) -> Status {
       failure = std::move(error);
       return Error::InvalidInput("aborted");
     };
+    Outcome<bool> exists = WorkspaceExists(c, ws);
+    if (!exists.ok()) return abort(exists.error());
+    Result<Rows> current =
+        c.Query("SELECT version FROM webhooks WHERE workspace_id = $1 AND id = $2", {ws, id});
+    if (!current.ok()) return current.error();
     int64_t version = 1;
     if (current.value().empty()) {
       if (if_match)
@@ -384,17 +388,10 @@ Outcome<Reply> Webhooks::Put(const Actor& actor, const std::string& ws, const st
       if (!inserted.ok()) return inserted.error();
       reply.status = 201;
     } else {
-      const int64_t stored = current.value().rows[0].Int(0);
-      if (!if_match)
-        return abort(ApiError::PreconditionRequired("replacing webhook '" + id +
-                                                    "' needs If-Match with its version (" +
-                                                    std::to_string(stored) + ")"));
-      if (*if_match != stored)
-        return abort(ApiError::Conflict("webhook '" + id + "' changed since version " +
-                                            std::to_string(*if_match) + " (now " +
-                                            std::to_string(stored) + ")",
-                                        "If-Match"));
-      version = stored + 1;
+      Outcome<int64_t> matched =
+          RequireMatch(if_match, current.value().rows[0].Int(0), "webhooks/" + id);
+      if (!matched.ok()) return abort(matched.error());
+      version = matched.value() + 1;
       Result<Rows> updated = c.Query(
           "UPDATE webhooks SET url = $3, events = $4, secret = COALESCE($5, secret), version = $6, "
           "updated_at = $7, updated_by = $8 WHERE workspace_id = $1 AND id = $2",
@@ -403,15 +400,17 @@ Outcome<Reply> Webhooks::Put(const Actor& actor, const std::string& ws, const st
            actor.name});
       if (!updated.ok()) return updated.error();
     }
-    Result<Rows> audited = c.Query(
-        "INSERT INTO audit (workspace_id, campaign, actor, action, target, detail, at) VALUES ($1, "
-        "'', $2, $3, $4, $5, $6)",
-        {ws, actor.name, reply.status == 201 ? "webhook-create" : "webhook-update",
-         "webhooks/" + id,
-         json({{"url", body["url"]}, {"events", events}, {"secret_changed", secret.has_value()}})
-             .dump(),
-         now_text_()});
-    if (!audited.ok()) return audited.error();
+    Outcome<bool> audited =
+        AppendAudit(c, ws,
+                    {{.campaign = "",
+                      .actor = actor.name,
+                      .action = reply.status == 201 ? "webhook-create" : "webhook-update",
+                      .target = "webhooks/" + id,
+                      .detail = {{"url", body["url"]},
+                                 {"events", events},
+                                 {"secret_changed", secret.has_value()}}}},
+                    now_text_());
+    if (!audited.ok()) return abort(audited.error());
     reply.version = version;
     reply.body = {{"id", id},
                   {"url", body["url"]},
@@ -442,14 +441,9 @@ Outcome<Reply> Webhooks::Delete(const Actor& actor, const std::string& ws, const
     if (!current.ok()) return current.error();
     if (current.value().empty())
       return abort(ApiError::NotFound("no webhook '" + id + "' in " + ws));
-    const int64_t stored = current.value().rows[0].Int(0);
-    if (!if_match)
-      return abort(ApiError::PreconditionRequired("deleting webhook '" + id +
-                                                  "' needs If-Match with its version (" +
-                                                  std::to_string(stored) + ")"));
-    if (*if_match != stored)
-      return abort(ApiError::Conflict(
-          "webhook '" + id + "' changed since version " + std::to_string(*if_match), "If-Match"));
+    Outcome<int64_t> matched =
+        RequireMatch(if_match, current.value().rows[0].Int(0), "webhooks/" + id);
+    if (!matched.ok()) return abort(matched.error());
     // Its queued deliveries and their log go with it.
     for (const char* sql : {"DELETE FROM outbox_attempts WHERE outbox_id IN (SELECT id FROM outbox "
                             "WHERE workspace_id = $1 AND webhook = $2)",
@@ -458,11 +452,14 @@ Outcome<Reply> Webhooks::Delete(const Actor& actor, const std::string& ws, const
       Result<Rows> deleted = c.Query(sql, {ws, id});
       if (!deleted.ok()) return deleted.error();
     }
-    Result<Rows> audited = c.Query(
-        "INSERT INTO audit (workspace_id, campaign, actor, action, target, detail, at) VALUES ($1, "
-        "'', $2, 'webhook-delete', $3, '{}', $4)",
-        {ws, actor.name, "webhooks/" + id, now_text_()});
-    return audited.ok() ? OkStatus() : Status(audited.error());
+    Outcome<bool> audited = AppendAudit(c, ws,
+                                        {{.campaign = "",
+                                          .actor = actor.name,
+                                          .action = "webhook-delete",
+                                          .target = "webhooks/" + id,
+                                          .detail = json::object()}},
+                                        now_text_());
+    return audited.ok() ? OkStatus() : abort(audited.error());
   });
   if (failure) return *failure;
   if (!status.ok()) return ApiError::Internal(status.error().ToString());
@@ -492,7 +489,23 @@ Outcome<Reply> Webhooks::Deliveries(const Actor& actor, const std::string& ws,
         "DESC LIMIT $3",
         {ws, id, limit});
     if (!rows.ok()) return rows.error();
+    // Every attempt of the deliveries listed, in one query (not one per delivery).
+    Result<Rows> attempts = c.Query(
+        "SELECT outbox_id, attempt, at, status, error, millis FROM outbox_attempts WHERE outbox_id "
+        "IN (SELECT id FROM outbox WHERE workspace_id = $1 AND webhook = $2 ORDER BY id DESC "
+        "LIMIT $3) ORDER BY outbox_id, attempt",
+        {ws, id, limit});
+    if (!attempts.ok()) return attempts.error();
+    std::map<int64_t, json> logs;  // by delivery
+    for (const store::Row& a : attempts.value().rows) {
+      logs[a.Int(0)].push_back({{"attempt", a.Int(1)},
+                                {"at", a.Text(2)},
+                                {"status", a.IsNull(3) ? json() : json(a.Int(3))},
+                                {"error", a.IsNull(4) ? json() : json(a.Text(4))},
+                                {"millis", a.Int(5)}});
+    }
     for (const store::Row& row : rows.value().rows) {
+      const auto log = logs.find(row.Int(0));
       json item = {{"delivery", row.Int(0)},
                    {"alert", row.Int(1)},
                    {"kind", row.Text(2)},
@@ -502,20 +515,8 @@ Outcome<Reply> Webhooks::Deliveries(const Actor& actor, const std::string& ws,
                    {"last_error", row.IsNull(6) ? json() : json(row.Text(6))},
                    {"created_at", row.Text(7)},
                    {"finished_at", row.IsNull(8) ? json() : json(row.Text(8))},
-                   {"log", json::array()}};
+                   {"log", log == logs.end() ? json::array() : log->second}};
       if (row.Text(3) == "pending") item["next_attempt_ms"] = row.Int(9);
-      Result<Rows> attempts = c.Query(
-          "SELECT attempt, at, status, error, millis FROM outbox_attempts WHERE outbox_id = $1 "
-          "ORDER BY attempt",
-          {row.Int(0)});
-      if (!attempts.ok()) return attempts.error();
-      for (const store::Row& a : attempts.value().rows) {
-        item["log"].push_back({{"attempt", a.Int(0)},
-                               {"at", a.Text(1)},
-                               {"status", a.IsNull(2) ? json() : json(a.Int(2))},
-                               {"error", a.IsNull(3) ? json() : json(a.Text(3))},
-                               {"millis", a.Int(4)}});
-      }
       reply.body["items"].push_back(std::move(item));
     }
     return OkStatus();

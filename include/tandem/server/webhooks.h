@@ -87,6 +87,11 @@ std::optional<WebhookUrl> ParseWebhookUrl(const std::string& text, std::string* 
 // The addresses `host` resolves to (getaddrinfo), or the problem.
 Outcome<std::vector<std::string>> ResolveHost(const std::string& host);
 
+// "'HOST' resolves to ADDRESS (why)" for the first of `addresses` (HOST's) that is not public,
+// or nullopt when all are: the one check behind the refusal at PUT and at every delivery.
+std::optional<std::string> InternalAddress(const std::string& host,
+                                           const std::vector<std::string>& addresses);
+
 // Inside the transaction that stores an alert: queues one delivery per webhook of `ws`
 // subscribed to the alert's kind. `alert` is the payload's "alert" object.
 Outcome<bool> QueueWebhookDeliveries(store::Connection& c, const std::string& ws,

@@ -1,6 +1,7 @@
 // Facts derived from the workspace's entities (the scenario format's JSON): which resources a
 // campaign's work goes through, which campaigns a resource affects, quarters of the horizon.
 import { addDays, parseDate, toIsoDate } from '../lib/format.js';
+import { MIN_CARRIED } from '../lib/series.js';
 
 // Resources an offering uses: its route, its returns desk, its side loads and its space.
 export function offeringResources(offering) {
@@ -110,7 +111,7 @@ export function busyUntil(window, resource) {
   if (!resource?.backlog) return end;
   const open = resource.capacity.filter((c) => c > 0);
   const dayCapacity = open.length ? open.reduce((a, b) => a + b, 0) / open.length : 0;
-  const limit = Math.max(0.5, CARRIED_SHARE * dayCapacity);
+  const limit = Math.max(MIN_CARRIED, CARRIED_SHARE * dayCapacity);
   let i = daysBetween(resource.first, end) + 1;
   if (i < 0) return end;
   let last = end;

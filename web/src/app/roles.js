@@ -22,6 +22,9 @@ export const FUNCTION_SCOPE = {
 
 export const STATES = ['draft', 'groundwork', 'transfer', 'approved', 'live', 'follow-up', 'closed'];
 
+// Committed campaigns (process::IsCommitted): every other campaign's check simulates them too.
+export const COMMITTED_STATES = new Set(['approved', 'live', 'follow-up', 'closed']);
+
 export const STATE_NAMES = {
   draft: 'Draft',
   groundwork: 'Groundwork',

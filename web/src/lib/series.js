@@ -120,6 +120,9 @@ export function utilisationClass(day) {
   return UTILISATION_CLASSES.find((c) => c.test(day)).id;
 }
 
+// Work waiting at a day's start below this (in the resource's unit) is rounding, not a backlog.
+export const MIN_CARRIED = 0.5;
+
 // resources[] entry -> one cell per day with its utilisation class, and a summary. A day's
 // load is the work waiting when it starts (the engine's backlog carried over from earlier
 // days, `backlog`) plus the work arriving during it, as a share of its capacity: a backlog
@@ -139,7 +142,7 @@ export function utilisationCalendar(resource) {
   let carriedDays = 0;
   let peakCarried = null;
   for (const day of days) {
-    if (day.carried >= 0.5) {
+    if (day.carried >= MIN_CARRIED) {
       carriedDays += 1;
       if (!peakCarried || day.carried > peakCarried.carried) peakCarried = day;
     }

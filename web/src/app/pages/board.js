@@ -5,7 +5,7 @@ import { fmtDateRange } from '../../lib/format.js';
 import { get, wsPath } from '../api.js';
 import { useLoad } from '../hooks.js';
 import { href } from '../router.js';
-import { can, functionList, STATE_MEANINGS, STATE_NAMES, STATES } from '../roles.js';
+import { can, COMMITTED_STATES, functionList, STATE_MEANINGS, STATE_NAMES, STATES } from '../roles.js';
 import { ErrorBox, fmtShortRange, Loading, ownerText, ProcessVerdict, useOwners } from '../parts/common.js';
 
 function waitingFor(item) {
@@ -21,7 +21,7 @@ function waitingFor(item) {
       ? `Needs sign-off from ${functionList(item.missing_signoffs)}`
       : 'All four signed off: ready to approve';
   }
-  if (['approved', 'live', 'follow-up', 'closed'].includes(item.state) && item.verdict && item.verdict !== 'go') {
+  if (COMMITTED_STATES.has(item.state) && item.verdict && item.verdict !== 'go') {
     // Approval needs go or an override with a reason.
     return `Approved over its ${item.verdict === 'no-go' ? 'No-go' : 'At risk'} verdict (override)`;
   }

@@ -10,12 +10,9 @@ import { chartsSettled } from '../../components/charts/uplot-chart.js';
 import { campaignPath, get, wsPath } from '../api.js';
 import { useLoad } from '../hooks.js';
 import { href } from '../router.js';
-import { STATE_NAMES } from '../roles.js';
+import { COMMITTED_STATES, STATE_NAMES } from '../roles.js';
 import { ErrorBox, Loading, ProcessVerdict } from '../parts/common.js';
 import { campaignResources, collisions, daysBetween, overlap, quarters, sliceResource } from '../model.js';
-
-// The states whose campaigns every check simulates (process::IsCommitted).
-const COMMITTED = new Set(['approved', 'live', 'follow-up', 'closed']);
 
 function Timeline({ quarter, items }) {
   const length = daysBetween(quarter.start, quarter.end) + 1;
@@ -94,7 +91,7 @@ export function CalendarPage({ ws, workspace }) {
     const bySeries = Object.fromEntries((series?.resources ?? []).map((r) => [r.id, r]));
     // Every campaign, not only those with a window in the quarter: a backlog left in March
     // can collide with an April campaign.
-    const included = new Set([sourceId, ...items.filter((i) => COMMITTED.has(i.state)).map((i) => i.campaign)]);
+    const included = new Set([sourceId, ...items.filter((i) => COMMITTED_STATES.has(i.state)).map((i) => i.campaign)]);
     return collisions(items, uses, bySeries, included).filter((c) => quarter && overlap(c.both, quarter));
   }, [data.data, quarter?.id, series, sourceId]);
 

@@ -5,7 +5,7 @@
 // under it say the same in words.
 import { html } from '../../lib/html.js';
 import { addDays, fmtDate, fmtDateRange, fmtNumber, fmtQuantity, fmtRatioPercent, parseDate, monthName } from '../../lib/format.js';
-import { UTILISATION_CLASSES, utilisationCalendar } from '../../lib/series.js';
+import { MIN_CARRIED, UTILISATION_CLASSES, utilisationCalendar } from '../../lib/series.js';
 
 const LABEL_WIDTH = 150;
 const CELL = 7;
@@ -74,7 +74,7 @@ export function UtilisationCalendar({ resources, campaigns = [] }) {
                 ${calendar.days.map((day, i) => html`
                   <rect x=${LABEL_WIDTH + i * CELL} y=${y} width=${CELL - 1} height=${ROW}
                     class=${`cell util-${day.class}`} data-date=${day.date} data-class=${day.class}>
-                    <title>${calendar.id}, ${fmtDate(day.date)}: ${day.carried >= 0.5 ? `${fmtQuantity(day.carried)} ${calendar.unit} carried over + ` : ''}${fmtQuantity(day.arrivals)} arriving, capacity ${fmtQuantity(day.capacity)}${day.capacity > 0 ? ` (${fmtRatioPercent(day.ratio)})` : ' (closed)'}</title>
+                    <title>${calendar.id}, ${fmtDate(day.date)}: ${day.carried >= MIN_CARRIED ? `${fmtQuantity(day.carried)} ${calendar.unit} carried over + ` : ''}${fmtQuantity(day.arrivals)} arriving, capacity ${fmtQuantity(day.capacity)}${day.capacity > 0 ? ` (${fmtRatioPercent(day.ratio)})` : ' (closed)'}</title>
                   </rect>`)}
               </g>`;
           })}
@@ -87,7 +87,7 @@ export function UtilisationCalendar({ resources, campaigns = [] }) {
       <ul class="calendar-summary">
         ${calendars.map((c) => html`
           <li data-resource=${c.id}><strong>${c.id}</strong>${': more work than capacity on '}<span class="over-days">${c.overDays}</span>${` of ${c.days.length} days`}${c.peak
-              ? `; busiest ${fmtDate(c.peak.date)}: ${c.peak.carried >= 0.5 ? `${fmtNumber(c.peak.carried)} carried over + ` : ''}${fmtNumber(c.peak.arrivals)} ${c.unit} arriving for a capacity of ${fmtNumber(c.peak.capacity)} (${fmtRatioPercent(c.peak.ratio)})`
+              ? `; busiest ${fmtDate(c.peak.date)}: ${c.peak.carried >= MIN_CARRIED ? `${fmtNumber(c.peak.carried)} carried over + ` : ''}${fmtNumber(c.peak.arrivals)} ${c.unit} arriving for a capacity of ${fmtNumber(c.peak.capacity)} (${fmtRatioPercent(c.peak.ratio)})`
               : ''}${c.peakCarried ? `; a backlog on ${c.carriedDays} days, largest ${fmtNumber(c.peakCarried.carried)} ${c.unit} on ${fmtDate(c.peakCarried.date)}` : ''}${c.closedDays ? `; closed ${c.closedDays} days` : ''}.</li>`)}
       </ul>
     </figure>`;
