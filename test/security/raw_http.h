@@ -42,6 +42,10 @@ class RawConnection {
   RawConnection& operator=(const RawConnection&) = delete;
 
   bool connected() const { return connected_; }
+  // Fixes the socket's send buffer (Linux doubles the value and stops autotuning it), so that
+  // what `Send` has accepted is bounded by what the server read plus the two buffers, not by
+  // the 4 MiB the kernel lets an autotuned loopback buffer grow to while a slow server thinks.
+  void FixSendBuffer(int bytes) { ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes); }
   // False once the server has closed or reset the connection.
   bool Send(std::string_view data) {
     size_t sent = 0;
