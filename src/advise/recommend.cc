@@ -734,7 +734,8 @@ Result<Recommendations> Recommender::Run() {
     if (!base_check) return Error::Internal("recommend: the check of " + campaign.id + " failed");
     base_checks_[k] = *base_check;
     const CampaignResult& base = base_check->campaigns.front();
-    if (!base.standing_without.empty()) search_.SetStandingWithout(k, base.standing_without);
+    if (!base.standing_without.empty())
+      search_.SetStandingWithout(scenario_, k, base.standing_without);
     if (base.verdict == Verdict::kGo) continue;
     for (const OfferingEconomics& offering : base.economics.offerings) {
       unit_contribution_[{k, offering.offering}] = offering.unit_contribution_after_returns;

@@ -35,6 +35,18 @@ CheckOptions Search::Options(const Scenario& scenario, int k, bool full) const {
   return options;
 }
 
+CheckOptions Search::VerifyOptions(const Scenario& scenario, int k) const {
+  CheckOptions options = Options(scenario, k, true);
+  options.min_tail_days = 0;  // exactly what `tandem check --campaign` runs
+  return options;
+}
+
+void Search::SetStandingWithout(const Scenario& scenario, int k,
+                                std::vector<StandingStatus> statuses) {
+  standing_without_[k] = std::move(statuses);
+  standing_without_days_[k] = engine::GridDays(scenario, VerifyOptions(scenario, k));
+}
+
 std::optional<std::vector<StandingStatus>> Search::StandingWithout(int k) const {
   auto found = standing_without_.find(k);
   if (found == standing_without_.end()) return std::nullopt;
@@ -76,9 +88,14 @@ bool Search::Measure(const Scenario& scenario, int k,
 
 std::optional<CheckResult> Search::Verify(const Scenario& scenario, int k) {
   ++checks_run_;
-  CheckOptions options = Options(scenario, k, true);
-  options.min_tail_days = 0;  // exactly what `tandem check --campaign` runs
-  Result<CheckResult> result = RunCheck(scenario, options);
+  const CheckOptions options = VerifyOptions(scenario, k);
+  // RunCheck's evaluation, with the statuses without campaign k known when the run without it
+  // is the one they were measured on (same grid): the same figures, one simulation fewer.
+  engine::EvaluateOptions evaluate;
+  auto days = standing_without_days_.find(k);
+  if (days != standing_without_days_.end() && days->second == engine::GridDays(scenario, options))
+    evaluate.standing_without = StandingWithout(k);
+  Result<CheckResult> result = engine::Evaluate(scenario, options, evaluate, nullptr);
   if (!result.ok() || result.value().campaigns.empty()) return std::nullopt;
   return result.value();
 }
@@ -91,9 +108,8 @@ std::vector<std::optional<CheckResult>> Search::VerifyEach(const Scenario& scena
     return checks;
   }
   checks_run_ += static_cast<int>(campaigns.size());
-  CheckOptions options = Options(scenario, campaigns.front(), true);
+  CheckOptions options = VerifyOptions(scenario, campaigns.front());
   options.campaign.reset();  // report every campaign; each is then reported as --campaign does
-  options.min_tail_days = 0;
   Result<CheckResult> result = RunCheck(scenario, options);
   if (!result.ok()) return std::vector<std::optional<CheckResult>>(campaigns.size());
   std::vector<CampaignResult> reported = std::move(result.value().campaigns);

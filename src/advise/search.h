@@ -47,16 +47,18 @@ class Search {
                                                      const std::vector<int>& campaigns);
 
   int checks_run() const { return checks_run_; }
-  // The standing promises' statuses without campaign k (from its full check): every lever changes
-  // only campaign k, so the run without it is the same for every trial, which then reuses them.
-  void SetStandingWithout(int k, std::vector<StandingStatus> statuses) {
-    standing_without_[k] = std::move(statuses);
-  }
+  // The standing promises' statuses without campaign k (from its full check in `scenario`):
+  // every lever changes only campaign k, so the run without it is the same for every trial,
+  // which then reuses them. Verify reuses them too where the applied scenario's grid has the
+  // same days (engine::GridDays): a full check then skips its own run without campaign k.
+  void SetStandingWithout(const Scenario& scenario, int k, std::vector<StandingStatus> statuses);
 
  private:
   CheckOptions Options(const Scenario& scenario, int k, bool full) const;
+  CheckOptions VerifyOptions(const Scenario& scenario, int k) const;
   std::optional<std::vector<StandingStatus>> StandingWithout(int k) const;
   std::map<int, std::vector<StandingStatus>> standing_without_;
+  std::map<int, int> standing_without_days_;  // per campaign: GridDays of Verify's options
 
   std::optional<int64_t> scenarios_;
   std::optional<uint64_t> seed_;

@@ -597,6 +597,10 @@ Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& optio
   });
 }
 
+int GridDays(const Scenario& scenario, const CheckOptions& options) {
+  return MakeGrid(scenario, options).total_days;
+}
+
 Result<std::optional<CampaignResult>> EvaluateFeasibility(
     const Scenario& scenario, const CheckOptions& options,
     const std::optional<std::vector<StandingStatus>>& standing_without) {

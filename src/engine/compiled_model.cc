@@ -82,10 +82,8 @@ std::string TimeGrid::FormatTime(double step) const {
   return date.ToShortString() + " " + FormatTimeOfDay(minute);
 }
 
-CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
-  CompiledModel model;
-  model.scenario = &scenario;
-  TimeGrid& grid = model.grid;
+TimeGrid MakeGrid(const Scenario& scenario, const CheckOptions& options) {
+  TimeGrid grid;
   grid.start = scenario.horizon.start;
   grid.horizon_days = scenario.horizon.days();
   grid.step_minutes = scenario.simulation.step.minutes;
@@ -129,6 +127,14 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
   grid.total_days = grid.horizon_days + grid.tail_days;
   grid.horizon_steps = static_cast<int64_t>(grid.horizon_days) * grid.steps_per_day;
   grid.total_steps = static_cast<int64_t>(grid.total_days) * grid.steps_per_day;
+  return grid;
+}
+
+CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
+  CompiledModel model;
+  model.scenario = &scenario;
+  model.grid = MakeGrid(scenario, options);
+  const TimeGrid& grid = model.grid;
   const size_t total_steps = static_cast<size_t>(grid.total_steps);
   const int spd = grid.steps_per_day;
 

@@ -214,6 +214,11 @@ struct CompiledModel {
   }
 };
 
+// The time grid Compile uses: the horizon and a tail long enough for every horizon order's
+// consequences (the longest deadline, route, return lag, load lag, lead time). REQUIRES: the
+// scenario validated.
+TimeGrid MakeGrid(const Scenario& scenario, const CheckOptions& options);
+
 // REQUIRES: the scenario validated. `scenario` must outlive the model.
 CompiledModel Compile(const Scenario& scenario, const CheckOptions& options);
 

@@ -53,6 +53,11 @@ Result<std::optional<CampaignResult>> EvaluateFeasibility(
     const Scenario& scenario, const CheckOptions& options,
     const std::optional<std::vector<StandingStatus>>& standing_without = std::nullopt);
 
+// The number of days (horizon and tail) a check of `scenario` simulates. Two scenarios that
+// differ only in one campaign simulate the same run without that campaign when their grids
+// agree (the tail follows every promise's deadline, so relaxing a bound can lengthen it).
+int GridDays(const Scenario& scenario, const CheckOptions& options);
+
 // Like RunCheck; `extra_results` (when not null) receives one result per extra promise.
 Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options,
                              const EvaluateOptions& evaluate,

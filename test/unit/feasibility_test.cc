@@ -126,5 +126,26 @@ TEST(FeasibilityTest, NeedsTheCampaign) {
   EXPECT_FALSE(EvaluateFeasibility(scenario, options).ok());
 }
 
+// The grid a check simulates: the horizon and a tail of 7 days plus the longest consequence of a
+// horizon order, rounded up to whole days. The desk has no processing time, transit, returns,
+// loads or stock, so the tail follows the promise's bound alone: 4h and 12h round up to one day
+// (8 days of tail), 10d gives 17. Recommend reuses a campaign's "without" statuses only between
+// scenarios whose grids agree, so a relax that lengthens the bound is told apart.
+TEST(FeasibilityTest, GridDaysFollowTheLongestBound) {
+  auto with_bound = [](const std::string& bound) {
+    std::string text = Desk(10);
+    text.replace(text.find("within: 4h"), 10, "within: " + bound);
+    return Parse(text);
+  };
+  CheckOptions options;
+  const Scenario four_hours = with_bound("4h");
+  const int horizon = four_hours.horizon.days();
+  EXPECT_EQ(GridDays(four_hours, options), horizon + 8);
+  EXPECT_EQ(GridDays(with_bound("12h"), options), horizon + 8);
+  EXPECT_EQ(GridDays(with_bound("10d"), options), horizon + 17);
+  options.min_tail_days = 30;  // a search's longer tail: 30 + 7
+  EXPECT_EQ(GridDays(four_hours, options), horizon + 37);
+}
+
 }  // namespace
 }  // namespace tandem::engine
