@@ -239,7 +239,10 @@ void CheckRunner::BuildSpecs() {
     standing_specs_.push_back(make(promise, -1, static_cast<int>(i), all, 0, horizon_days - 1));
   }
   campaign_specs_.resize(scenario_.campaigns.size());
-  for (size_t k = 0; k < scenario_.campaigns.size(); ++k) {
+  // The run for the standing statuses only (no campaign reported) measures no campaign promise:
+  // each promise is measured on its own, so the standing promises' figures are the same.
+  const size_t measured_campaigns = evaluate_.report_campaigns ? scenario_.campaigns.size() : 0;
+  for (size_t k = 0; k < measured_campaigns; ++k) {
     const Campaign& campaign = scenario_.campaigns[k];
     const CompiledCampaign& compiled = model_.campaigns[k];
     for (size_t i = 0; i < campaign.promises.size(); ++i) {
