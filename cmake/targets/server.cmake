@@ -29,8 +29,10 @@ configure_file(${PROJECT_SOURCE_DIR}/src/server/demo_scenario.cc.in ${CMAKE_BINA
 add_library(tandem_server STATIC
   ${CMAKE_BINARY_DIR}/generated/demo_scenario.cc
   src/server/actuals.cc
+  src/server/alert_service.cc
   src/server/actuals_store.cc
   src/server/api.cc
+  src/server/check_jobs.cc
   src/server/crypto.cc
   src/server/demo.cc
   src/server/follow_up.cc
@@ -45,8 +47,11 @@ add_library(tandem_server STATIC
   src/server/routes.cc
   src/server/scenario_doc.cc
   src/server/service.cc
+  src/server/service_core.cc
+  src/server/user_service.cc
   src/server/webhook_delivery.cc
   src/server/webhooks.cc
+  src/server/workspace_service.cc
 )
 target_include_directories(tandem_server PUBLIC ${PROJECT_SOURCE_DIR}/include PRIVATE ${PROJECT_SOURCE_DIR}/src)
 target_compile_options(tandem_server PRIVATE ${TANDEM_WARNINGS})

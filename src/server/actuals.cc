@@ -42,8 +42,8 @@ std::vector<Role> ActualsUploaders(const std::string& file) {
   return {};
 }
 
-Outcome<Reply> Service::PutActuals(const Actor& actor, const std::string& ws,
-                                   const ActualsUpload& upload) {
+Outcome<Reply> WorkspaceService::PutActuals(const Actor& actor, const std::string& ws,
+                                            const ActualsUpload& upload) {
   const std::optional<ActualsFile> file = ActualsFileFromName(upload.file);
   if (!file) return ApiError::NotFound("no actuals file '" + upload.file + "'");
   const std::vector<Role> uploaders = ActualsUploaders(upload.file);
@@ -52,7 +52,7 @@ Outcome<Reply> Service::PutActuals(const Actor& actor, const std::string& ws,
   // Checked against the workspace's scenario before any write: a bad file is refused whole.
   std::optional<Scenario> scenario;
   std::optional<ApiError> failure;
-  Status read = database_->Read([&](Connection& c) -> Status {
+  Status read = core_.database->Read([&](Connection& c) -> Status {
     Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
     if (!snapshot.ok()) {
       failure = snapshot.error();
@@ -76,10 +76,10 @@ Outcome<Reply> Service::PutActuals(const Actor& actor, const std::string& ws,
   summary.file = display;
   summary.rows = static_cast<int64_t>(rows.value().size());
   bool submit = false;
-  Status written = database_->Transaction([&](Connection& c) -> Status {
+  Status written = core_.database->Transaction([&](Connection& c) -> Status {
     failure.reset();
     submit = false;
-    const std::string now = Now();
+    const std::string now = core_.Now();
     Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
     if (!locked.ok()) return locked.error();
     if (locked.value().affected != 1) {
@@ -117,8 +117,8 @@ Outcome<Reply> Service::PutActuals(const Actor& actor, const std::string& ws,
   });
   if (failure) return *failure;
   if (!written.ok()) return ApiError::Internal(written.error().ToString());
-  actuals_rows_ += summary.rows;
-  if (submit) SubmitJob(*summary.job, "followup");
+  core_.metrics.actuals_rows += summary.rows;
+  if (submit) core_.submit_job(*summary.job, "followup");
   Reply reply;
   reply.body = summary.ToJson();
   return reply;

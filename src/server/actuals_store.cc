@@ -130,7 +130,13 @@ Outcome<QueuedFollowUp> QueueFollowUpJob(Connection& c, const std::string& ws,
       {key});
   if (!existing.ok()) return ApiError::Internal(existing.error().ToString());
   if (!existing.value().empty()) return QueuedFollowUp{existing.value().rows[0].Int(0), false};
-  Outcome<int64_t> job = InsertJob(c, ws, campaign, "followup", key, cause, actor, now);
+  Outcome<int64_t> job = InsertJob(c, {.ws = ws,
+                                       .campaign = campaign,
+                                       .kind = "followup",
+                                       .key = key,
+                                       .cause = cause,
+                                       .actor = actor,
+                                       .now = now});
   if (!job.ok()) return job.error();
   Result<Rows> params = c.Query("UPDATE jobs SET params = $1 WHERE id = $2",
                                 {json{{"as_of", as_of}}.dump(), job.value()});
@@ -142,17 +148,20 @@ ApiError ActualsError(const Error& error, const std::string& message) {
   std::vector<FieldError> fields;
   for (const Diagnostic& diagnostic : error.diagnostics) {
     const std::string where = diagnostic.file + ":" + std::to_string(diagnostic.line);
-    fields.push_back({where + (diagnostic.key.empty() ? "" : ": " + diagnostic.key),
-                      diagnostic.problem, diagnostic.allowed, ""});
+    fields.push_back({.field = where + (diagnostic.key.empty() ? "" : ": " + diagnostic.key),
+                      .problem = diagnostic.problem,
+                      .allowed = diagnostic.allowed,
+                      .path = ""});
   }
-  if (fields.empty()) fields.push_back({"(body)", error.message, "", ""});
+  if (fields.empty())
+    fields.push_back({.field = "(body)", .problem = error.message, .allowed = "", .path = ""});
   return ApiError::Invalid(message, std::move(fields));
 }
 
 Outcome<FollowUpInputs> LoadFollowUpInputs(Connection& c, const std::string& ws,
                                            std::optional<WallSeconds> as_of,
                                            const std::string& check_tag) {
-  Outcome<Service::Snapshot> snapshot = LoadSnapshot(c, ws);
+  Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
   if (!snapshot.ok()) return snapshot.error();
   Result<Scenario> scenario = ParseSnapshot(snapshot.value());
   if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "server/service_internal.h"
+#include "server/service_core.h"
 #include "tandem/followup/follow_up.h"
 #include "tandem/io/actuals_csv.h"
 #include "tandem/store/database.h"

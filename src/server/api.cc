@@ -14,7 +14,9 @@ ApiError ApiError::Unauthenticated(std::string message) {
 }
 ApiError ApiError::Forbidden(std::string message, std::string field) {
   ApiError error{403, "forbidden", std::move(message), {}};
-  if (!field.empty()) error.fields.push_back({field, "not yours to change", "", ""});
+  if (!field.empty())
+    error.fields.push_back(
+        {.field = field, .problem = "not yours to change", .allowed = "", .path = ""});
   return error;
 }
 ApiError ApiError::NotFound(std::string message) {
@@ -22,7 +24,8 @@ ApiError ApiError::NotFound(std::string message) {
 }
 ApiError ApiError::Conflict(std::string message, std::string field) {
   ApiError error{409, "conflict", std::move(message), {}};
-  if (!field.empty()) error.fields.push_back({field, error.message, "", ""});
+  if (!field.empty())
+    error.fields.push_back({.field = field, .problem = error.message, .allowed = "", .path = ""});
   return error;
 }
 ApiError ApiError::PreconditionRequired(std::string message) {

@@ -59,8 +59,8 @@ std::vector<AlertDraft> DriftAlerts(const json& result, const FollowUpInputs& in
 
 }  // namespace
 
-Outcome<Reply> Service::GetFollowUp(const Actor& actor, const std::string& ws,
-                                    const FollowUpQuery& query) {
+Outcome<Reply> JobService::GetFollowUp(const Actor& actor, const std::string& ws,
+                                       const FollowUpQuery& query) {
   std::optional<WallSeconds> as_of;
   if (query.as_of) {
     as_of = ParseWallSeconds(*query.as_of);
@@ -72,8 +72,8 @@ Outcome<Reply> Service::GetFollowUp(const Actor& actor, const std::string& ws,
   std::optional<Outcome<Reply>> outcome;
   std::string key;
   WallSeconds resolved = 0;
-  Status read = database_->Read([&](Connection& c) -> Status {
-    Outcome<FollowUpInputs> inputs = LoadFollowUpInputs(c, ws, as_of, CheckTag());
+  Status read = core_.database->Read([&](Connection& c) -> Status {
+    Outcome<FollowUpInputs> inputs = LoadFollowUpInputs(c, ws, as_of, core_.CheckTag());
     if (!inputs.ok()) {
       outcome = inputs.error();
       return OkStatus();
@@ -110,26 +110,27 @@ Outcome<Reply> Service::GetFollowUp(const Actor& actor, const std::string& ws,
   if (!read.ok()) return ApiError::Internal(read.error().ToString());
   if (outcome) return std::move(*outcome);
   QueuedFollowUp queued;
-  Status written = database_->Transaction([&](Connection& c) -> Status {
-    Outcome<QueuedFollowUp> job = QueueFollowUpJob(
-        c, ws, query.campaign, key, FormatWallSeconds(resolved), "request", actor.name, Now());
+  Status written = core_.database->Transaction([&](Connection& c) -> Status {
+    Outcome<QueuedFollowUp> job =
+        QueueFollowUpJob(c, ws, query.campaign, key, FormatWallSeconds(resolved), "request",
+                         actor.name, core_.Now());
     if (!job.ok()) return Error::Internal(job.error().message);
     queued = job.value();
     return OkStatus();
   });
   if (!written.ok()) return ApiError::Internal(written.error().ToString());
-  if (queued.created) SubmitJob(queued.job, "followup");
+  if (queued.created) Submit(queued.job, "followup");
   Reply reply;
   reply.status = 202;
   reply.body = {{"job", queued.job}, {"status", "queued"}, {"key", key}};
   return reply;
 }
 
-void Service::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progress) {
+void JobService::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progress) {
   FollowUpJobRow row;
   std::optional<Outcome<FollowUpInputs>> inputs;
   bool cached = false;
-  Status read = database_->Read([&](Connection& c) -> Status {
+  Status read = core_.database->Read([&](Connection& c) -> Status {
     Result<Rows> rows = c.Query(
         "SELECT workspace_id, campaign, key, status, params FROM jobs WHERE id = $1", {job});
     if (!rows.ok()) return rows.error();
@@ -140,7 +141,7 @@ void Service::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progress)
     const json params = json::parse(found.Text(4), nullptr, false);
     if (params.is_object() && params.value("as_of", "") != "")
       row.as_of = ParseWallSeconds(params.value("as_of", ""));
-    inputs = LoadFollowUpInputs(c, row.ws, row.as_of, CheckTag());
+    inputs = LoadFollowUpInputs(c, row.ws, row.as_of, core_.CheckTag());
     if (!inputs->ok()) return OkStatus();
     Result<Rows> result = c.Query("SELECT 1 FROM results WHERE key = $1", {inputs->value().key});
     if (!result.ok()) return result.error();
@@ -149,10 +150,10 @@ void Service::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progress)
   });
   if (!read.ok() || row.status != "queued" || !inputs) return;
   const auto finish = [&](const std::string& status, const std::string& error) {
-    (void)database_->Transaction([&](Connection& c) -> Status {
+    (void)core_.database->Transaction([&](Connection& c) -> Status {
       Result<Rows> rows =
           c.Query("UPDATE jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4",
-                  {status, error.empty() ? Value() : Value(error), Now(), job});
+                  {status, error.empty() ? Value() : Value(error), core_.Now(), job});
       return rows.ok() ? OkStatus() : Status(rows.error());
     });
   };
@@ -169,11 +170,11 @@ void Service::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progress)
   std::string body;
   double seconds = 0;
   if (!cached) {
-    MarkJobRunning(*database_, job);
+    MarkJobRunning(*core_.database, job);
     FollowUpOptions options;
     options.as_of = in.as_of;
-    options.scenarios = options_.check_scenarios;
-    options.threads = options_.check_threads;
+    options.scenarios = core_.options.check_scenarios;
+    options.threads = core_.options.check_threads;
     options.signed_off = in.signed_off;
     options.progress = progress;
     const auto started = std::chrono::steady_clock::now();
@@ -183,11 +184,11 @@ void Service::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progress)
       finish("failed", result.error().ToString());
       return;
     }
-    ++followups_run_;
+    ++core_.metrics.followups_run;
     body = FollowUpResultToJson(result.value(), nullptr);
   }
-  Status completed = database_->Transaction([&](Connection& c) -> Status {
-    const std::string now = Now();
+  Status completed = core_.database->Transaction([&](Connection& c) -> Status {
+    const std::string now = core_.Now();
     if (!cached) {
       Result<Rows> stored = c.Query(
           "INSERT INTO results (key, kind, verdict, body, seconds, created_at) VALUES ($1, "

@@ -219,6 +219,9 @@ struct HttpServer::Impl {
   void Serve(Incoming& incoming, httplib::Response& response, std::string* route_name,
              std::string* user, bool* large);
   void Login(Incoming& incoming, httplib::Response& response, std::string* user);
+  // GET /api/session (who is logged in) and DELETE /api/session (log out), authenticated.
+  void ServeSession(const httplib::Request& request, httplib::Response& response,
+                    const ApiRequest& api, const Authenticated& who);
   Outcome<std::optional<Authenticated>> Authenticate(const httplib::Request& request,
                                                      httplib::Response& response);
   size_t BodyLimit(const Route& route) const;
@@ -345,6 +348,69 @@ Outcome<bool> HttpServer::Impl::ReadBody(Incoming& incoming, size_t limit, std::
                               "unsupported Content-Encoding, or a broken connection)"));
 }
 
+namespace {
+
+// The route for the request's method and path (HEAD is served as GET), with the path's
+// parameters; 404 for an unknown path, 405 for a known path with another method.
+Outcome<const Route*> FindRoute(const httplib::Request& request,
+                                std::map<std::string, std::string>* params) {
+  const std::vector<std::string> path = Segments(request.path);
+  bool path_known = false;
+  for (const Route& candidate : ApiRoutes()) {
+    std::map<std::string, std::string> found;
+    if (!Match(candidate.path, path, &found)) continue;
+    path_known = true;
+    if (candidate.method == request.method ||
+        (request.method == "HEAD" && candidate.method == "GET")) {
+      *params = std::move(found);
+      return &candidate;
+    }
+  }
+  return path_known
+             ? ApiError{405, "method_not_allowed", request.method + " is not allowed here", {}}
+             : ApiError::NotFound("no such endpoint: " + request.path);
+}
+
+// A service's reply: the ETag from its version (304 for a GET whose If-None-Match names it),
+// then the JSON body or the text with its content type.
+void SendReply(const httplib::Request& request, httplib::Response& response, const Reply& reply) {
+  if (reply.version) {
+    const std::string etag = "\"" + std::to_string(*reply.version) + "\"";
+    response.set_header("ETag", etag);
+    if (request.method == "GET" && request.get_header_value("If-None-Match") == etag) {
+      response.set_header("Cache-Control", "no-cache");
+      response.status = 304;
+      return;
+    }
+    if (request.method == "GET") response.set_header("Cache-Control", "no-cache");
+  }
+  response.status = reply.status;
+  if (!reply.content_type.empty()) {
+    response.set_content(reply.text, reply.content_type);
+  } else {
+    response.set_content(reply.body.dump(), "application/json");
+  }
+}
+
+}  // namespace
+
+void HttpServer::Impl::ServeSession(const httplib::Request& request, httplib::Response& response,
+                                    const ApiRequest& api, const Authenticated& who) {
+  CloseIfBodyUnread(request);
+  if (request.method == "DELETE") {
+    const std::string cookie = CookieValue(request, kCookie);
+    if (!cookie.empty()) service.users().Logout(cookie);
+    response.set_header("Set-Cookie",
+                        std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    SendJson(response, 200, {{"logged_out", true}});
+    return;
+  }
+  json body = {
+      {"user", api.actor.name}, {"role", RoleName(api.actor.role)}, {"session", who.session}};
+  if (who.session) body["csrf_token"] = who.csrf;
+  SendJson(response, 200, body);
+}
+
 void HttpServer::Impl::Serve(Incoming& incoming, httplib::Response& response,
                              std::string* route_name, std::string* user, bool* large) {
   const httplib::Request& request = incoming.request;
@@ -354,29 +420,14 @@ void HttpServer::Impl::Serve(Incoming& incoming, httplib::Response& response,
     SendError(response, ApiError::TooMany("too many requests; slow down"));
     return;
   }
-  const std::vector<std::string> path = Segments(request.path);
-  const Route* route = nullptr;
   std::map<std::string, std::string> params;
-  bool path_known = false;
-  for (const Route& candidate : ApiRoutes()) {
-    std::map<std::string, std::string> found;
-    if (!Match(candidate.path, path, &found)) continue;
-    path_known = true;
-    if (candidate.method == request.method ||
-        (request.method == "HEAD" && candidate.method == "GET")) {
-      route = &candidate;
-      params = std::move(found);
-      break;
-    }
-  }
-  if (!route) {
+  Outcome<const Route*> found = FindRoute(request, &params);
+  if (!found.ok()) {
     CloseIfBodyUnread(request);
-    SendError(response,
-              path_known
-                  ? ApiError{405, "method_not_allowed", request.method + " is not allowed here", {}}
-                  : ApiError::NotFound("no such endpoint: " + request.path));
+    SendError(response, found.error());
     return;
   }
+  const Route* route = found.value();
   *route_name = route->path;
   ApiRequest api;
   api.params = std::move(params);
@@ -416,20 +467,7 @@ void HttpServer::Impl::Serve(Incoming& incoming, httplib::Response& response,
   }
   // Session endpoints need the transport's state.
   if (route->path == "/api/session") {
-    CloseIfBodyUnread(request);
-    if (route->method == "DELETE") {
-      const std::string cookie = CookieValue(request, kCookie);
-      if (!cookie.empty()) service.Logout(cookie);
-      response.set_header("Set-Cookie",
-                          std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-      SendJson(response, 200, {{"logged_out", true}});
-      return;
-    }
-    json body = {{"user", api.actor.name},
-                 {"role", RoleName(api.actor.role)},
-                 {"session", who.value()->session}};
-    if (who.value()->session) body["csrf_token"] = who.value()->csrf;
-    SendJson(response, 200, body);
+    ServeSession(request, response, api, *who.value());
     return;
   }
   Outcome<std::optional<int64_t>> if_match = ParseIfMatch(request.get_header_value("If-Match"));
@@ -463,23 +501,7 @@ void HttpServer::Impl::Serve(Incoming& incoming, httplib::Response& response,
     SendError(response, outcome.error());
     return;
   }
-  const Reply& reply = outcome.value();
-  if (reply.version) {
-    const std::string etag = "\"" + std::to_string(*reply.version) + "\"";
-    response.set_header("ETag", etag);
-    if (request.method == "GET" && request.get_header_value("If-None-Match") == etag) {
-      response.set_header("Cache-Control", "no-cache");
-      response.status = 304;
-      return;
-    }
-    if (request.method == "GET") response.set_header("Cache-Control", "no-cache");
-  }
-  response.status = reply.status;
-  if (!reply.content_type.empty()) {
-    response.set_content(reply.text, reply.content_type);
-  } else {
-    response.set_content(reply.body.dump(), "application/json");
-  }
+  SendReply(request, response, outcome.value());
 }
 
 // Authentication: a bearer token, else the session cookie (with CSRF checks on unsafe methods).
@@ -488,7 +510,7 @@ Outcome<std::optional<Authenticated>> HttpServer::Impl::Authenticate(
     const httplib::Request& request, httplib::Response& response) {
   const std::string authorization = request.get_header_value("Authorization");
   if (authorization.rfind("Bearer ", 0) == 0) {
-    Outcome<Authenticated> bearer = service.AuthenticateBearer(authorization.substr(7));
+    Outcome<Authenticated> bearer = service.users().AuthenticateBearer(authorization.substr(7));
     if (!bearer.ok()) {
       response.set_header("WWW-Authenticate", "Bearer");
       return bearer.error();
@@ -507,7 +529,7 @@ Outcome<std::optional<Authenticated>> HttpServer::Impl::Authenticate(
     return ApiError::Unauthenticated(
         "log in (POST /api/session) or send Authorization: Bearer <token>");
   }
-  Outcome<Authenticated> session = service.AuthenticateSession(cookie);
+  Outcome<Authenticated> session = service.users().AuthenticateSession(cookie);
   if (!session.ok()) return session.error();
   // Browsers: unsafe methods need the session's CSRF token, and a same-origin Origin if sent.
   if (Unsafe(request.method)) {
@@ -564,7 +586,7 @@ void HttpServer::Impl::Login(Incoming& incoming, httplib::Response& response, st
                                           "wait before trying again"));
     return;
   }
-  Outcome<Session> session = service.Login(account, body["password"]);
+  Outcome<Session> session = service.users().Login(account, body["password"]);
   if (!session.ok()) {
     login_guard.Failed(account, incoming.client, device);
     SendError(response, session.error());

@@ -3,7 +3,8 @@
 // into ProcessFacts, asks the core, maps its refusal to an API error and applies the effects.
 #include <algorithm>
 
-#include "server/service_internal.h"
+#include "server/service_core.h"
+#include "tandem/server/process_service.h"
 
 namespace tandem::server {
 
@@ -87,7 +88,7 @@ ApiError RefusalError(const process::Refusal& refusal) {
     return ApiError::Field(refusal.field, refusal.message, refusal.allowed);
   ApiError error = ApiError::Conflict(refusal.message, refusal.field);
   for (const auto& [field, problem] : refusal.missing)
-    error.fields.push_back({field, problem, "", ""});
+    error.fields.push_back({.field = field, .problem = problem, .allowed = "", .path = ""});
   return error;
 }
 
@@ -125,8 +126,7 @@ json ProcessView(const ProcessRow& process, const json* campaign_body,
   return view;
 }
 
-Reply ProcessReply(const ProcessRow& process, const json* view_body,
-                   const Service::WriteContext& context) {
+Reply ProcessReply(const ProcessRow& process, const json* view_body, const WriteContext& context) {
   const Entity* entity = context.snapshot.Find("campaigns", process.campaign);
   const process::ProcessFacts facts =
       FactsFor(process, entity ? &entity->body : nullptr, context.now);
@@ -137,9 +137,9 @@ Reply ProcessReply(const ProcessRow& process, const json* view_body,
   return reply;
 }
 
-Outcome<Reply> Service::ListProcesses(const Actor& actor, const std::string& ws) {
-  const std::string now = Now();
-  return ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
+Outcome<Reply> ProcessService::ListProcesses(const Actor& actor, const std::string& ws) {
+  const std::string now = core_.Now();
+  return core_.ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
     Reply reply;
     reply.body = {{"items", json::array()}};
     for (const Entity* entity : Ordered(snapshot.doc)) {
@@ -164,18 +164,18 @@ Outcome<Reply> Service::ListProcesses(const Actor& actor, const std::string& ws)
   });
 }
 
-Outcome<Reply> Service::GetProcess(const Actor& actor, const std::string& ws,
-                                   const std::string& campaign) {
-  const std::string now = Now();
-  return ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
+Outcome<Reply> ProcessService::GetProcess(const Actor& actor, const std::string& ws,
+                                          const std::string& campaign) {
+  const std::string now = core_.Now();
+  return core_.ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
     auto process = snapshot.processes.find(campaign);
     const Entity* entity = snapshot.Find("campaigns", campaign);
     if (process == snapshot.processes.end() || !entity)
       return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
     std::optional<JobRunner::Progress> progress;
     const json& check = process->second.data["check"];
-    if (runner_ && check.is_object() && check.contains("job"))
-      progress = runner_->Get(check["job"].get<int64_t>());
+    if (core_.runner && check.is_object() && check.contains("job"))
+      progress = core_.runner->Get(check["job"].get<int64_t>());
     Reply reply;
     reply.version = process->second.version;
     reply.body = ProcessView(process->second, &entity->body, progress,
@@ -184,7 +184,7 @@ Outcome<Reply> Service::GetProcess(const Actor& actor, const std::string& ws,
   });
 }
 
-Outcome<ProcessRow*> FindProcess(Service::Snapshot& snapshot, const std::string& ws,
+Outcome<ProcessRow*> FindProcess(Snapshot& snapshot, const std::string& ws,
                                  const std::string& campaign) {
   auto process = snapshot.processes.find(campaign);
   if (process == snapshot.processes.end())
@@ -215,7 +215,7 @@ Outcome<Role> FunctionFor(const Actor& actor, const std::string& function, const
 }
 
 // Asks the core; the error to return when it refuses.
-std::optional<ApiError> Refused(const ProcessRow& process, const Service::WriteContext& context,
+std::optional<ApiError> Refused(const ProcessRow& process, const WriteContext& context,
                                 const process::ActionRequest& request) {
   const Entity* entity = context.snapshot.Find("campaigns", process.campaign);
   const process::Decision decision =
@@ -232,9 +232,9 @@ std::string TextOf(const json& body, const char* key) {
 
 }  // namespace
 
-Outcome<Reply> Service::Transition(const Actor& actor, const std::string& ws,
-                                   const std::string& campaign, const json& body,
-                                   std::optional<int64_t> if_match) {
+Outcome<Reply> ProcessService::Transition(const Actor& actor, const std::string& ws,
+                                          const std::string& campaign, const json& body,
+                                          std::optional<int64_t> if_match) {
   if (!process::RoleMayEver(Action::kMove, actor.role))
     return RefusalError(process::RoleRefusal(Action::kMove));
   if (!body.is_object() || !body.contains("to") || !body["to"].is_string()) {
@@ -248,7 +248,7 @@ Outcome<Reply> Service::Transition(const Actor& actor, const std::string& ws,
   }
   if (*to == ProcessState::kApproved)
     return ApiError::Field("to", "approval has its own action", "POST .../approve");
-  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+  return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
     ProcessRow& process = *found.value();
@@ -273,22 +273,22 @@ Outcome<Reply> Service::Transition(const Actor& actor, const std::string& ws,
     }
     process.state = *to;
     context.target = "state";
-    context.audit.push_back({campaign,
-                             actor.name,
-                             "transition",
-                             "state",
-                             {{"from", process::StateName(from)}, {"to", to_name}}});
+    context.audit.push_back({.campaign = campaign,
+                             .actor = actor.name,
+                             .action = "transition",
+                             .target = "state",
+                             .detail = {{"from", process::StateName(from)}, {"to", to_name}}});
     return ProcessReply(process, nullptr, context);
   });
 }
 
-Outcome<Reply> Service::Confirm(const Actor& actor, const std::string& ws,
-                                const std::string& campaign, const std::string& function,
-                                const json& body) {
+Outcome<Reply> ProcessService::Confirm(const Actor& actor, const std::string& ws,
+                                       const std::string& campaign, const std::string& function,
+                                       const json& body) {
   Outcome<Role> role = FunctionFor(actor, function, "confirm");
   if (!role.ok()) return role.error();
   if (!body.is_object()) return ApiError::Field("(body)", "must be an object", "{note}");
-  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+  return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
     ProcessRow& process = *found.value();
@@ -305,41 +305,44 @@ Outcome<Reply> Service::Confirm(const Actor& actor, const std::string& ws,
                                                {"at", context.now},
                                                {"note", body.value("note", "")},
                                                {"basis", basis}};
-    context.audit.push_back(
-        {campaign, actor.name, "confirm", function, {{"note", body.value("note", "")}}});
+    context.audit.push_back({.campaign = campaign,
+                             .actor = actor.name,
+                             .action = "confirm",
+                             .target = function,
+                             .detail = {{"note", body.value("note", "")}}});
     return ProcessReply(process, nullptr, context);
   });
 }
 
-Outcome<Reply> Service::Unconfirm(const Actor& actor, const std::string& ws,
-                                  const std::string& campaign, const std::string& function) {
+Outcome<Reply> ProcessService::Unconfirm(const Actor& actor, const std::string& ws,
+                                         const std::string& campaign, const std::string& function) {
   Outcome<Role> role = FunctionFor(actor, function, "withdraw a confirmation");
   if (!role.ok()) return role.error();
-  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+  return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
     ProcessRow& process = *found.value();
     if (!process.data["confirmations"].contains(function))
       return ApiError::NotFound(function + " has not confirmed");
     process.data["confirmations"].erase(function);
-    context.audit.push_back({campaign,
-                             actor.name,
-                             "withdraw-confirmation",
-                             function,
-                             {{"reason", "by " + actor.name}}});
+    context.audit.push_back({.campaign = campaign,
+                             .actor = actor.name,
+                             .action = "withdraw-confirmation",
+                             .target = function,
+                             .detail = {{"reason", "by " + actor.name}}});
     return ProcessReply(process, nullptr, context);
   });
 }
 
-Outcome<Reply> Service::SignOff(const Actor& actor, const std::string& ws,
-                                const std::string& campaign, const std::string& function,
-                                const json& body) {
+Outcome<Reply> ProcessService::SignOff(const Actor& actor, const std::string& ws,
+                                       const std::string& campaign, const std::string& function,
+                                       const json& body) {
   return Review(actor, ws, campaign, function, process::SignOffKind::kSignOff, body);
 }
 
-Outcome<Reply> Service::Review(const Actor& actor, const std::string& ws,
-                               const std::string& campaign, const std::string& function,
-                               process::SignOffKind kind, const json& body) {
+Outcome<Reply> ProcessService::Review(const Actor& actor, const std::string& ws,
+                                      const std::string& campaign, const std::string& function,
+                                      process::SignOffKind kind, const json& body) {
   const bool signoff = kind == process::SignOffKind::kSignOff;
   const Action action = signoff                                 ? Action::kSignOff
                         : kind == process::SignOffKind::kRefuse ? Action::kRefuse
@@ -353,7 +356,7 @@ Outcome<Reply> Service::Review(const Actor& actor, const std::string& ws,
     return ApiError::Field("check", "missing", "the key of the check result you reviewed");
   }
   const std::string reason = TextOf(body, "reason");
-  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+  return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
     ProcessRow& process = *found.value();
@@ -387,7 +390,11 @@ Outcome<Reply> Service::Review(const Actor& actor, const std::string& ws,
         detail["settles"] = objections[function].value("kind", "");
         objections.erase(function);
       }
-      context.audit.push_back({campaign, actor.name, "signoff", function, detail});
+      context.audit.push_back({.campaign = campaign,
+                               .actor = actor.name,
+                               .action = "signoff",
+                               .target = function,
+                               .detail = detail});
       return ProcessReply(process, nullptr, context);
     }
     const std::string kind_name = process::SignOffKindName(kind);
@@ -396,11 +403,12 @@ Outcome<Reply> Service::Review(const Actor& actor, const std::string& ws,
                             {"at", context.now},     {"reason", reason},
                             {"check", check["key"]}, {"verdict", check.value("verdict", "")},
                             {"answer", nullptr}};
-    context.audit.push_back({campaign,
-                             actor.name,
-                             action == Action::kRefuse ? "refuse-signoff" : "request-changes",
-                             function,
-                             {{"check", check["key"]}, {"reason", reason}}});
+    context.audit.push_back(
+        {.campaign = campaign,
+         .actor = actor.name,
+         .action = action == Action::kRefuse ? "refuse-signoff" : "request-changes",
+         .target = function,
+         .detail = {{"check", check["key"]}, {"reason", reason}}});
     // The campaign owner (marketing) is told, with the reason to answer.
     context.alerts[campaign].push_back(
         {action == Action::kRefuse ? "signoff-refused" : "changes-requested",
@@ -415,15 +423,15 @@ Outcome<Reply> Service::Review(const Actor& actor, const std::string& ws,
   });
 }
 
-Outcome<Reply> Service::AnswerObjection(const Actor& actor, const std::string& ws,
-                                        const std::string& campaign, const std::string& function,
-                                        const json& body) {
+Outcome<Reply> ProcessService::AnswerObjection(const Actor& actor, const std::string& ws,
+                                               const std::string& campaign,
+                                               const std::string& function, const json& body) {
   if (!process::RoleMayEver(Action::kAnswer, actor.role))
     return RefusalError(process::RoleRefusal(Action::kAnswer));
   Outcome<Role> role = NamedFunction(function);
   if (!role.ok()) return role.error();
   const std::string text = TextOf(body, "text");
-  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+  return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
     ProcessRow& process = *found.value();
@@ -432,11 +440,11 @@ Outcome<Reply> Service::AnswerObjection(const Actor& actor, const std::string& w
       return *refused;
     json& objection = process.data["objections"][function];
     objection["answer"] = {{"by", actor.name}, {"at", context.now}, {"text", text}};
-    context.audit.push_back({campaign,
-                             actor.name,
-                             "answer",
-                             function,
-                             {{"kind", objection.value("kind", "")}, {"text", text}}});
+    context.audit.push_back({.campaign = campaign,
+                             .actor = actor.name,
+                             .action = "answer",
+                             .target = function,
+                             .detail = {{"kind", objection.value("kind", "")}, {"text", text}}});
     context.alerts[campaign].push_back(
         {"objection-answered",
          "Campaign " + campaign + ": " + actor.name + " answered your " +
@@ -448,11 +456,12 @@ Outcome<Reply> Service::AnswerObjection(const Actor& actor, const std::string& w
   });
 }
 
-Outcome<Reply> Service::WithdrawSignOff(const Actor& actor, const std::string& ws,
-                                        const std::string& campaign, const std::string& function) {
+Outcome<Reply> ProcessService::WithdrawSignOff(const Actor& actor, const std::string& ws,
+                                               const std::string& campaign,
+                                               const std::string& function) {
   Outcome<Role> role = FunctionFor(actor, function, "withdraw a sign-off");
   if (!role.ok()) return role.error();
-  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+  return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
     ProcessRow& process = *found.value();
@@ -464,14 +473,17 @@ Outcome<Reply> Service::WithdrawSignOff(const Actor& actor, const std::string& w
                                 "state");
     }
     process.data["signoffs"].erase(function);
-    context.audit.push_back(
-        {campaign, actor.name, "withdraw-signoff", function, {{"reason", "by " + actor.name}}});
+    context.audit.push_back({.campaign = campaign,
+                             .actor = actor.name,
+                             .action = "withdraw-signoff",
+                             .target = function,
+                             .detail = {{"reason", "by " + actor.name}}});
     return ProcessReply(process, nullptr, context);
   });
 }
 
-Outcome<Reply> Service::Approve(const Actor& actor, const std::string& ws,
-                                const std::string& campaign, const json& body) {
+Outcome<Reply> ProcessService::Approve(const Actor& actor, const std::string& ws,
+                                       const std::string& campaign, const json& body) {
   if (!process::RoleMayEver(Action::kApprove, actor.role) &&
       !process::RoleMayEver(Action::kApproveOverride, actor.role)) {
     return RefusalError(process::RoleRefusal(Action::kApprove));
@@ -481,7 +493,7 @@ Outcome<Reply> Service::Approve(const Actor& actor, const std::string& ws,
   }
   const bool override_asked = body.contains("override");
   const std::string reason = override_asked ? TextOf(body["override"], "reason") : "";
-  return Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+  return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
     ProcessRow& process = *found.value();
@@ -526,14 +538,14 @@ Outcome<Reply> Service::Approve(const Actor& actor, const std::string& ws,
                                   {"at", context.now},
                                   {"reason", reason},
                                   {"verdict", verdict}};
-      context.audit.push_back({campaign,
-                               actor.name,
-                               "override",
-                               "verdict",
-                               {{"verdict", verdict},
-                                {"reason", reason},
-                                {"role", RoleName(actor.role)},
-                                {"check", check["key"]}}});
+      context.audit.push_back({.campaign = campaign,
+                               .actor = actor.name,
+                               .action = "override",
+                               .target = "verdict",
+                               .detail = {{"verdict", verdict},
+                                          {"reason", reason},
+                                          {"role", RoleName(actor.role)},
+                                          {"check", check["key"]}}});
       const std::string key = check["key"].is_string() ? check["key"].get<std::string>() : "";
       context.alerts[campaign].push_back(
           {"verdict-overridden",
@@ -544,13 +556,43 @@ Outcome<Reply> Service::Approve(const Actor& actor, const std::string& ws,
     }
     process.data["handover"] = BuildHandover(summary->campaign, *item);
     context.audit.push_back(
-        {campaign,
-         actor.name,
-         "approve",
-         "state",
-         {{"verdict", verdict}, {"check", check["key"]}, {"override", overridden}}});
+        {.campaign = campaign,
+         .actor = actor.name,
+         .action = "approve",
+         .target = "state",
+         .detail = {{"verdict", verdict}, {"check", check["key"]}, {"override", overridden}}});
     return ProcessReply(process, nullptr, context);
   });
 }
+
+Outcome<Reply> ProcessService::Handover(const Actor& actor, const std::string& ws,
+                                        const std::string& campaign) {
+  return core_.ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
+    auto process = snapshot.processes.find(campaign);
+    if (process == snapshot.processes.end())
+      return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
+    const json& handover = process->second.data["handover"];
+    if (handover.is_null())
+      return ApiError::NotFound("campaign " + campaign + " has no hand-over: it is not approved");
+    Reply reply;
+    reply.version = process->second.version;
+    // Each function reads its part; admin reads all of it.
+    json parts = json::object();
+    for (const char* part : {"operations", "marketing", "service"}) {
+      if (actor.role == Role::kAdmin || RoleName(actor.role) == std::string(part) ||
+          (actor.role == Role::kFinance && std::string(part) == "operations")) {
+        parts[part] = handover[part];
+      }
+    }
+    reply.body = {{"campaign", campaign},
+                  {"approved", process->second.data["approved"]},
+                  {"override", process->second.data["override"]},
+                  {"handover", parts}};
+    return reply;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
 
 }  // namespace tandem::server

@@ -15,10 +15,11 @@
 #include <stdexcept>
 
 #include "server/crypto.h"
-#include "server/service_internal.h"
+#include "server/service_core.h"
 #include "tandem/advise/advise_output.h"
 #include "tandem/advise/recommend.h"
 #include "tandem/io/scenario_writer.h"
+#include "tandem/server/job_service.h"
 
 namespace tandem::server {
 
@@ -191,75 +192,90 @@ Outcome<bool> QueueRecommendAfterCheck(Connection& c, const std::string& ws,
   const json* stored = StoredRecommend(data);
   if (stored && stored->value("key", "") == key)
     return false;  // there (or failed): not again by itself
-  Outcome<int64_t> job = InsertJob(c, ws, campaign, "recommend", key, "check", "tandem", now);
+  Outcome<int64_t> job = InsertJob(c, {.ws = ws,
+                                       .campaign = campaign,
+                                       .kind = "recommend",
+                                       .key = key,
+                                       .cause = "check",
+                                       .actor = "tandem",
+                                       .now = now});
   if (!job.ok()) return job.error();
   data["recommend"] = {
       {"key", key},       {"check_key", check_key}, {"job", job.value()},      {"status", "queued"},
       {"cause", "check"}, {"requested_at", now},    {"requested_by", "tandem"}};
   jobs->push_back(job.value());
   audit->push_back(
-      {campaign,
-       "tandem",
-       "recommend-queued",
-       "recommend",
-       {{"key", key}, {"job", job.value()}, {"reason", "the check's verdict is " + verdict}}});
+      {.campaign = campaign,
+       .actor = "tandem",
+       .action = "recommend-queued",
+       .target = "recommend",
+       .detail = {
+           {"key", key}, {"job", job.value()}, {"reason", "the check's verdict is " + verdict}}});
   return true;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Requesting and reading
 
-Outcome<Reply> Service::RequestRecommendations(const Actor& actor, const std::string& ws,
-                                               const std::string& campaign) {
-  const auto queued_body = [](const json& stored, const std::string& key, const JobRunner* runner) {
-    std::string status = "queued";
-    const json job = stored.value("job", json(nullptr));
-    if (runner && job.is_number_integer()) {
-      std::optional<JobRunner::Progress> progress = runner->Get(job.get<int64_t>());
-      if (progress && progress->running) status = "running";
-    }
-    return json{{"job", job}, {"status", status}, {"key", key}};
-  };
-  // Unchanged content with counter-proposals queued, running or done: answered from a read.
+namespace {
+
+// The 202 body of counter-proposals queued (or running) for `key`.
+json QueuedBody(const json& stored, const std::string& key, const JobRunner* runner) {
+  std::string status = "queued";
+  const json job = stored.value("job", json(nullptr));
+  if (runner && job.is_number_integer()) {
+    std::optional<JobRunner::Progress> progress = runner->Get(job.get<int64_t>());
+    if (progress && progress->running) status = "running";
+  }
+  return json{{"job", job}, {"status", status}, {"key", key}};
+}
+
+// A request for counter-proposals of content unchanged since they were queued or done: the
+// answer from a read (no write); nullopt when a write is needed.
+std::optional<Outcome<Reply>> UnchangedRecommendations(Connection& c, const std::string& ws,
+                                                       const std::string& campaign,
+                                                       const std::string& check_tag,
+                                                       const JobRunner* runner) {
+  Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
+  if (!snapshot.ok()) return Outcome<Reply>(snapshot.error());
+  auto process = snapshot.value().processes.find(campaign);
+  if (process == snapshot.value().processes.end())
+    return Outcome<Reply>(ApiError::NotFound("no campaign '" + campaign + "' in " + ws));
+  const json* stored = StoredRecommend(process->second.data);
+  if (!stored) return std::nullopt;
+  const std::string status = stored->value("status", "");
+  if (status != "queued" && status != "done") return std::nullopt;
+  Result<Scenario> scenario = ParseSnapshot(snapshot.value());
+  if (!scenario.ok() || !scenario.value().FindCampaign(campaign)) return std::nullopt;
+  const std::string key =
+      RecommendKey(campaign, ScenarioForCampaign(scenario.value(), snapshot.value().doc,
+                                                 snapshot.value().processes, campaign, check_tag)
+                                 .key);
+  if (stored->value("key", "") != key) return std::nullopt;
+  if (status == "done") {
+    Outcome<Reply> reply = RecommendReply(c, process->second, key, runner);
+    if (!reply.ok() || reply.value().body.value("status", "") == "done") return reply;
+    return std::nullopt;
+  }
+  Reply reply;
+  reply.status = 202;
+  reply.body = QueuedBody(*stored, key, runner);
+  return Outcome<Reply>(std::move(reply));
+}
+
+}  // namespace
+
+Outcome<Reply> JobService::RequestRecommendations(const Actor& actor, const std::string& ws,
+                                                  const std::string& campaign) {
   std::optional<Outcome<Reply>> unchanged;
-  Status read = database_->Read([&](Connection& c) -> Status {
-    unchanged.reset();
-    Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
-    if (!snapshot.ok()) {
-      unchanged = snapshot.error();
-      return OkStatus();
-    }
-    auto process = snapshot.value().processes.find(campaign);
-    if (process == snapshot.value().processes.end()) {
-      unchanged = ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
-      return OkStatus();
-    }
-    const json* stored = StoredRecommend(process->second.data);
-    if (!stored) return OkStatus();
-    const std::string status = stored->value("status", "");
-    if (status != "queued" && status != "done") return OkStatus();
-    Result<Scenario> scenario = ParseSnapshot(snapshot.value());
-    if (!scenario.ok() || !scenario.value().FindCampaign(campaign)) return OkStatus();
-    const std::string key =
-        RecommendKey(campaign, ScenarioForCampaign(scenario.value(), snapshot.value().doc,
-                                                   snapshot.value().processes, campaign, CheckTag())
-                                   .key);
-    if (stored->value("key", "") != key) return OkStatus();
-    if (status == "done") {
-      Outcome<Reply> reply = RecommendReply(c, process->second, key, recommend_runner_.get());
-      if (!reply.ok() || reply.value().body.value("status", "") == "done")
-        unchanged = std::move(reply);
-      return OkStatus();
-    }
-    Reply reply;
-    reply.status = 202;
-    reply.body = queued_body(*stored, key, recommend_runner_.get());
-    unchanged = std::move(reply);
+  Status read = core_.database->Read([&](Connection& c) -> Status {
+    unchanged =
+        UnchangedRecommendations(c, ws, campaign, core_.CheckTag(), core_.recommend_runner.get());
     return OkStatus();
   });
   if (!read.ok()) return ApiError::Internal(read.error().ToString());
   if (unchanged) return std::move(*unchanged);
-  return Write(actor, ws, "manual", [&](WriteContext& context) -> Outcome<Reply> {
+  return core_.Write(actor, ws, "manual", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
     ProcessRow& process = *found.value();
@@ -280,7 +296,7 @@ Outcome<Reply> Service::RequestRecommendations(const Actor& actor, const std::st
     if (stored && stored->value("key", "") == key && stored->value("status", "") == "queued") {
       Reply reply;
       reply.status = 202;
-      reply.body = queued_body(*stored, key, recommend_runner_.get());
+      reply.body = QueuedBody(*stored, key, core_.recommend_runner.get());
       return reply;
     }
     Outcome<std::optional<json>> cached = LoadResult(c, key);
@@ -300,18 +316,23 @@ Outcome<Reply> Service::RequestRecommendations(const Actor& actor, const std::st
           {"requested_at", context.now},
           {"requested_by", actor.name},
           {"finished_at", context.now}};
-      context.audit.push_back({campaign,
-                               actor.name,
-                               "recommend-requested",
-                               "recommend",
-                               {{"key", key}, {"cached", true}}});
-      Outcome<Reply> reply = RecommendReply(c, process, key, recommend_runner_.get());
+      context.audit.push_back({.campaign = campaign,
+                               .actor = actor.name,
+                               .action = "recommend-requested",
+                               .target = "recommend",
+                               .detail = {{"key", key}, {"cached", true}}});
+      Outcome<Reply> reply = RecommendReply(c, process, key, core_.recommend_runner.get());
       if (!reply.ok()) return reply.error();
       reply.value().status = 200;
       return reply;
     }
-    Outcome<int64_t> job =
-        InsertJob(c, ws, campaign, "recommend", key, "manual", actor.name, context.now);
+    Outcome<int64_t> job = InsertJob(c, {.ws = ws,
+                                         .campaign = campaign,
+                                         .kind = "recommend",
+                                         .key = key,
+                                         .cause = "manual",
+                                         .actor = actor.name,
+                                         .now = context.now});
     if (!job.ok()) return job.error();
     process.data["recommend"] = {{"key", key},
                                  {"check_key", check.key},
@@ -321,11 +342,11 @@ Outcome<Reply> Service::RequestRecommendations(const Actor& actor, const std::st
                                  {"requested_at", context.now},
                                  {"requested_by", actor.name}};
     context.queued_recommend_jobs.push_back(job.value());
-    context.audit.push_back({campaign,
-                             actor.name,
-                             "recommend-requested",
-                             "recommend",
-                             {{"key", key}, {"job", job.value()}}});
+    context.audit.push_back({.campaign = campaign,
+                             .actor = actor.name,
+                             .action = "recommend-requested",
+                             .target = "recommend",
+                             .detail = {{"key", key}, {"job", job.value()}}});
     Reply reply;
     reply.status = 202;
     reply.body = {{"job", job.value()}, {"status", "queued"}, {"key", key}};
@@ -333,8 +354,8 @@ Outcome<Reply> Service::RequestRecommendations(const Actor& actor, const std::st
   });
 }
 
-Outcome<Reply> Service::GetRecommendations(const Actor&, const std::string& ws,
-                                           const std::string& campaign) {
+Outcome<Reply> JobService::GetRecommendations(const Actor&, const std::string& ws,
+                                              const std::string& campaign) {
   // A job that finishes between this read's snapshot and the look at the runner would read as
   // queued with no progress: a second read sees it done (it completes before the runner drops it).
   for (int attempt = 0;; ++attempt) {
@@ -344,10 +365,10 @@ Outcome<Reply> Service::GetRecommendations(const Actor&, const std::string& ws,
   }
 }
 
-Outcome<Reply> Service::ReadRecommendations(const std::string& ws, const std::string& campaign,
-                                            bool* unseen) {
+Outcome<Reply> JobService::ReadRecommendations(const std::string& ws, const std::string& campaign,
+                                               bool* unseen) {
   std::optional<Outcome<Reply>> outcome;
-  Status status = database_->Read([&](Connection& c) -> Status {
+  Status status = core_.database->Read([&](Connection& c) -> Status {
     Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
     if (!snapshot.ok()) {
       outcome = snapshot.error();
@@ -368,10 +389,10 @@ Outcome<Reply> Service::ReadRecommendations(const std::string& ws, const std::st
     if (scenario.value().FindCampaign(campaign)) {
       key = RecommendKey(campaign,
                          ScenarioForCampaign(scenario.value(), snapshot.value().doc,
-                                             snapshot.value().processes, campaign, CheckTag())
+                                             snapshot.value().processes, campaign, core_.CheckTag())
                              .key);
     }
-    outcome = RecommendReply(c, process->second, key, recommend_runner_.get(), unseen);
+    outcome = RecommendReply(c, process->second, key, core_.recommend_runner.get(), unseen);
     return OkStatus();
   });
   if (!status.ok()) return ApiError::Internal(status.error().ToString());
@@ -381,14 +402,15 @@ Outcome<Reply> Service::ReadRecommendations(const std::string& ws, const std::st
 // ---------------------------------------------------------------------------------------------
 // Adopting an option
 
-Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws,
-                                    const std::string& campaign, const json& body) {
-  if (!IsRole(actor, {Role::kMarketing, Role::kOperations, Role::kAdmin})) {
-    return ApiError::Forbidden(
-        std::string(RoleName(actor.role)) +
-        " may not adopt counter-proposals (marketing and admin: the campaign; operations and "
-        "admin: bookings)");
-  }
+namespace {
+
+// POST .../recommend/adopt: {"option": N (from 1), "key": the counter-proposals' key}.
+struct AdoptRequest {
+  int64_t option = 0;
+  std::string key;
+};
+
+Outcome<AdoptRequest> ParseAdoptRequest(const json& body) {
   if (!body.is_object()) return ApiError::Field("(body)", "must be an object", "{option, key}");
   if (!body.contains("option") || !body["option"].is_number_integer() ||
       body["option"].get<int64_t>() < 1) {
@@ -399,9 +421,60 @@ Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws,
     return ApiError::Field("key", "missing",
                            "the key of the counter-proposals read (GET .../recommend)");
   }
-  const int64_t number = body["option"].get<int64_t>();
-  const std::string wanted = body["key"].get<std::string>();
-  return Write(actor, ws, "campaign", [&](WriteContext& context) -> Outcome<Reply> {
+  return AdoptRequest{.option = body["option"].get<int64_t>(),
+                      .key = body["key"].get<std::string>()};
+}
+
+// Option `number` of the stored counter-proposals `record`, if the actor may adopt it: options
+// that book capacity (expand) are operations' and admin's, the others marketing's and admin's.
+Outcome<const json*> ChooseOption(const json& record, int64_t number, const std::string& campaign,
+                                  const Actor& actor) {
+  const json& options = record["options"];
+  if (options.empty()) {
+    return ApiError::Conflict("campaign " + campaign + " is " + record.value("verdict", "go") +
+                                  ": there is no counter-proposal to adopt",
+                              "option");
+  }
+  if (number > static_cast<int64_t>(options.size())) {
+    return ApiError::Field("option",
+                           "there is no option " + std::to_string(number) + " for " + campaign,
+                           "1 to " + std::to_string(options.size()));
+  }
+  const json& option = options[static_cast<size_t>(number - 1)];
+  if (!option.value("campaign", json(nullptr)).is_object())
+    return ApiError::Internal("the stored option " + std::to_string(number) + " has no campaign");
+  bool books = false;
+  for (const json& lever : option.value("levers", json::array()))
+    books = books || lever == "expand";
+  if (books && !IsRole(actor, {Role::kOperations, Role::kAdmin})) {
+    return ApiError::Forbidden(
+        "option " + std::to_string(number) + " (" + option.value("lever", "") +
+            ") books capacity: bookings are operations' (and admin's) to adopt",
+        "bookings");
+  }
+  if (!books && !IsRole(actor, {Role::kMarketing, Role::kAdmin})) {
+    return ApiError::Forbidden(
+        "option " + std::to_string(number) + " (" + option.value("lever", "") +
+        ") changes the campaign: marketing (the campaign owner) and admin adopt it");
+  }
+  return &option;
+}
+
+}  // namespace
+
+Outcome<Reply> JobService::AdoptOption(const Actor& actor, const std::string& ws,
+                                       const std::string& campaign, const json& body) {
+  if (!IsRole(actor, {Role::kMarketing, Role::kOperations, Role::kAdmin})) {
+    return ApiError::Forbidden(
+        std::string(RoleName(actor.role)) +
+        " may not adopt counter-proposals (marketing and admin: the campaign; operations and "
+        "admin: bookings)");
+  }
+  Outcome<AdoptRequest> request = ParseAdoptRequest(body);
+  if (!request.ok()) return request.error();
+  const int64_t number = request.value().option;
+  const std::string& wanted = request.value().key;
+  return core_.Write(actor, ws, "campaign", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
     ProcessRow& process = *found.value();
@@ -432,36 +505,10 @@ Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws,
           "the counter-proposals for the campaign as it is now are not ready (POST .../recommend)",
           "key");
     }
-    const json& record = *stored.value();
-    const json& options = record["options"];
-    if (options.empty()) {
-      return ApiError::Conflict("campaign " + campaign + " is " + record.value("verdict", "go") +
-                                    ": there is no counter-proposal to adopt",
-                                "option");
-    }
-    if (number > static_cast<int64_t>(options.size())) {
-      return ApiError::Field("option",
-                             "there is no option " + std::to_string(number) + " for " + campaign,
-                             "1 to " + std::to_string(options.size()));
-    }
-    const json& option = options[static_cast<size_t>(number - 1)];
-    const json entry = option.value("campaign", json(nullptr));
-    if (!entry.is_object())
-      return ApiError::Internal("the stored option " + std::to_string(number) + " has no campaign");
-    bool books = false;
-    for (const json& lever : option.value("levers", json::array()))
-      books = books || lever == "expand";
-    if (books && !IsRole(actor, {Role::kOperations, Role::kAdmin})) {
-      return ApiError::Forbidden(
-          "option " + std::to_string(number) + " (" + option.value("lever", "") +
-              ") books capacity: bookings are operations' (and admin's) to adopt",
-          "bookings");
-    }
-    if (!books && !IsRole(actor, {Role::kMarketing, Role::kAdmin})) {
-      return ApiError::Forbidden(
-          "option " + std::to_string(number) + " (" + option.value("lever", "") +
-          ") changes the campaign: marketing (the campaign owner) and admin adopt it");
-    }
+    Outcome<const json*> chosen = ChooseOption(*stored.value(), number, campaign, actor);
+    if (!chosen.ok()) return chosen.error();
+    const json& option = *chosen.value();
+    const json entry = option["campaign"];
     // The option's campaign entry, written over the stored one where it differs.
     Result<json> written = CampaignEntry(check.scenario, campaign);
     if (!written.ok()) return ApiError::Internal(written.error().ToString());
@@ -504,24 +551,24 @@ Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws,
           {"key", key}, {"check_key", check.key}, {"job", nullptr}, {"status", "done"}};
     }
     process.data["recommend"]["adopted"] = adopted;
-    context.audit.push_back({campaign,
-                             actor.name,
-                             "adopt-option",
-                             "campaigns/" + campaign,
-                             {{"option", number},
-                              {"lever", option.value("lever", "")},
-                              {"summary", option.value("summary", "")},
-                              {"verdict", option.value("verdict", "")},
-                              {"key", key},
-                              {"before", before},
-                              {"after", entity->body},
-                              {"version", entity->version + 1}}});
+    context.audit.push_back({.campaign = campaign,
+                             .actor = actor.name,
+                             .action = "adopt-option",
+                             .target = "campaigns/" + campaign,
+                             .detail = {{"option", number},
+                                        {"lever", option.value("lever", "")},
+                                        {"summary", option.value("summary", "")},
+                                        {"verdict", option.value("verdict", "")},
+                                        {"key", key},
+                                        {"before", before},
+                                        {"after", entity->body},
+                                        {"version", entity->version + 1}}});
     context.audit.push_back(
-        {campaign,
-         actor.name,
-         "recheck",
-         "campaigns/" + campaign,
-         {{"key", recheck.key}, {"job", jobs.front()}, {"cause", "adopt-option"}}});
+        {.campaign = campaign,
+         .actor = actor.name,
+         .action = "recheck",
+         .target = "campaigns/" + campaign,
+         .detail = {{"key", recheck.key}, {"job", jobs.front()}, {"cause", "adopt-option"}}});
     context.reply_process = campaign;
     return Reply{};
   });
@@ -530,13 +577,114 @@ Outcome<Reply> Service::AdoptOption(const Actor& actor, const std::string& ws,
 // ---------------------------------------------------------------------------------------------
 // The recommend job
 
+namespace {
+
+// Ends recommend job `job` with `final_status` ("superseded", "failed") and marks the processes
+// that point at it so.
+void FinishRecommendJob(ServiceCore& core, int64_t job, const std::string& ws,
+                        const std::string& final_status, const std::string& error) {
+  (void)core.database->Transaction([&](Connection& c) -> Status {
+    Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
+    if (!locked.ok()) return locked.error();
+    Result<Rows> rows =
+        c.Query("UPDATE jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4",
+                {final_status, error.empty() ? Value() : Value(error), core.Now(), job});
+    if (!rows.ok()) return rows.error();
+    Result<Rows> processes =
+        c.Query("SELECT campaign, data, version FROM processes WHERE workspace_id = $1", {ws});
+    if (!processes.ok()) return processes.error();
+    for (const store::Row& row : processes.value().rows) {
+      json data = json::parse(row.Text(1), nullptr, false);
+      const json* stored = StoredRecommend(data);
+      if (!stored || stored->value("job", json(nullptr)) != json(job)) continue;
+      data["recommend"]["status"] = final_status;
+      if (!error.empty()) data["recommend"]["error"] = error;
+      data["recommend"]["finished_at"] = core.Now();
+      Result<Rows> updated = c.Query(
+          "UPDATE processes SET data = $1, version = version + 1 WHERE workspace_id = $2 AND "
+          "campaign = $3 AND version = $4",
+          {data.dump(), ws, row.Text(0), row.Int(2)});
+      if (!updated.ok()) return updated.error();
+    }
+    return OkStatus();
+  });
+}
+
+// The stored record of a search (see the top of this file); `verdict` is set to the campaign's.
+Result<json> RecommendRecord(const Recommendations& result, const QueuedJob& queued,
+                             const std::string& check_tag, std::string* verdict) {
+  const std::string& campaign = queued.campaign;
+  json record = {{"json", RecommendationsToJson(result, queued.check->scenario.currency)},
+                 {"campaign", campaign},
+                 {"verdict", "go"},
+                 {"options", json::array()}};
+  for (const CampaignRecommendation& recommendation : result.campaigns) {
+    if (recommendation.id != campaign) continue;
+    *verdict = VerdictName(recommendation.verdict);
+    for (const RecommendOption& option : recommendation.options) {
+      Result<json> entry = CampaignEntry(option.applied, campaign);
+      if (!entry.ok()) return entry.error();
+      json levers = json::array();
+      for (const LeverChange& change : option.changes) levers.push_back(change.lever);
+      record["options"].push_back(
+          {{"lever", option.lever},
+           {"levers", levers},
+           {"summary", option.summary},
+           {"verdict", VerdictName(option.verdict)},
+           {"campaign", entry.value()},
+           {"check_key", CheckKeyFor(option.applied, queued.document, check_tag)}});
+    }
+  }
+  record["verdict"] = *verdict;
+  return record;
+}
+
+// Marks process `row` (campaign, data, version) done when it waits on the counter-proposals of
+// `key`, with the audit entry.
+Status CompleteRecommendProcess(Connection& c, const std::string& ws, const std::string& key,
+                                const json& record, bool cached, const std::string& now,
+                                const store::Row& row) {
+  const size_t options = record.contains("options") ? record["options"].size() : 0;
+  json data = json::parse(row.Text(1), nullptr, false);
+  const json* stored = StoredRecommend(data);
+  if (!stored || stored->value("key", "") != key || stored->value("status", "") == "done")
+    return OkStatus();
+  json& entry = data["recommend"];
+  entry["status"] = "done";
+  entry["finished_at"] = now;
+  entry["verdict"] = record.value("verdict", "go");
+  entry["options"] = options;
+  entry["cached"] = cached;
+  entry.erase("error");
+  Result<Rows> updated = c.Query(
+      "UPDATE processes SET data = $1, version = version + 1, updated_at = $2 "
+      "WHERE workspace_id = $3 AND campaign = $4 AND version = $5",
+      {data.dump(), now, ws, row.Text(0), row.Int(2)});
+  if (!updated.ok()) return updated.error();
+  if (updated.value().affected != 1) return Error::Internal("process changed during completion");
+  Outcome<bool> audited = AppendAudit(c, ws,
+                                      {{.campaign = row.Text(0),
+                                        .actor = "tandem",
+                                        .action = "recommend-done",
+                                        .target = "recommend",
+                                        .detail = {{"key", key},
+                                                   {"options", options},
+                                                   {"verdict", entry["verdict"]},
+                                                   {"cached", cached}}}},
+                                      now);
+  if (!audited.ok()) return Error::Internal(audited.error().message);
+  return OkStatus();
+}
+
+}  // namespace
+
 // Rebuilds the campaign's check scenario from the workspace as it is now; a key that no longer
 // matches the job's is superseded. Otherwise takes the record from the cache or searches
 // (Recommend, with the check's scenario count and threads), then completes in one transaction:
 // stores the record and marks every process waiting on this key done.
-void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress) {
-  const std::string check_tag = CheckTag();
-  Outcome<QueuedJob> read = ReadQueuedJob(*database_, job, check_tag);
+void JobService::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress) {
+  const std::string check_tag = core_.CheckTag();
+  Outcome<QueuedJob> read = ReadQueuedJob(*core_.database, job, check_tag);
   if (!read.ok() || read.value().status != "queued") return;
   // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture those.
   const QueuedJob& queued = read.value();
@@ -544,101 +692,52 @@ void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress
   const auto& campaign = queued.campaign;
   const auto& key = queued.key;
   const auto& check = queued.check;
-  const auto& document = queued.document;
   const auto& cached = queued.cached;
-  const auto finish = [&](const std::string& final_status, const std::string& error) {
-    (void)database_->Transaction([&](Connection& c) -> Status {
-      Result<Rows> locked =
-          c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
-      if (!locked.ok()) return locked.error();
-      Result<Rows> rows =
-          c.Query("UPDATE jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4",
-                  {final_status, error.empty() ? Value() : Value(error), Now(), job});
-      if (!rows.ok()) return rows.error();
-      Result<Rows> processes =
-          c.Query("SELECT campaign, data, version FROM processes WHERE workspace_id = $1", {ws});
-      if (!processes.ok()) return processes.error();
-      for (const store::Row& row : processes.value().rows) {
-        json data = json::parse(row.Text(1), nullptr, false);
-        const json* stored = StoredRecommend(data);
-        if (!stored || stored->value("job", json(nullptr)) != json(job)) continue;
-        data["recommend"]["status"] = final_status;
-        if (!error.empty()) data["recommend"]["error"] = error;
-        data["recommend"]["finished_at"] = Now();
-        Result<Rows> updated = c.Query(
-            "UPDATE processes SET data = $1, version = version + 1 WHERE workspace_id = $2 AND "
-            "campaign = $3 AND version = $4",
-            {data.dump(), ws, row.Text(0), row.Int(2)});
-        if (!updated.ok()) return updated.error();
-      }
-      return OkStatus();
-    });
-  };
   if (!check || RecommendKey(campaign, check->key) != key) {
-    finish("superseded", "");
+    FinishRecommendJob(core_, job, ws, "superseded", "");
     return;
   }
   std::string body;
   std::string verdict = "go";
   double seconds = 0;
   if (cached) {
-    ++recommends_cached_;
+    ++core_.metrics.recommends_cached;
   } else {
-    MarkJobRunning(*database_, job);
+    MarkJobRunning(*core_.database, job);
     RecommendOptions options;
     options.campaign = campaign;
     options.scenarios =
-        options_.check_scenarios;  // as the check: the options' verdicts are the check's
-    options.threads = options_.check_threads;
+        core_.options.check_scenarios;  // as the check: the options' verdicts are the check's
+    options.threads = core_.options.check_threads;
     double fraction = 0;
     options.progress = [&](const std::string& message) {
       // Between stages: a stopping server abandons the search (the job stays running and is
       // queued again at the next start).
-      if (stopping_) throw std::runtime_error("the server is stopping");
+      if (core_.stopping) throw std::runtime_error("the server is stopping");
       fraction = NextFraction(message, fraction);
       progress(static_cast<int64_t>(fraction * 1000), 1000);
-      if (recommend_runner_) recommend_runner_->SetStage(job, message);
+      if (core_.recommend_runner) core_.recommend_runner->SetStage(job, message);
     };
     const auto started = std::chrono::steady_clock::now();
     Result<Recommendations> result = Recommend(check->scenario, options);
     seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!result.ok()) {
-      if (stopping_) return;  // abandoned, not failed
-      ++recommends_failed_;
-      finish("failed", result.error().ToString());
+      if (core_.stopping) return;  // abandoned, not failed
+      ++core_.metrics.recommends_failed;
+      FinishRecommendJob(core_, job, ws, "failed", result.error().ToString());
       return;
     }
-    json record = {{"json", RecommendationsToJson(result.value(), check->scenario.currency)},
-                   {"campaign", campaign},
-                   {"verdict", "go"},
-                   {"options", json::array()}};
-    for (const CampaignRecommendation& recommendation : result.value().campaigns) {
-      if (recommendation.id != campaign) continue;
-      verdict = VerdictName(recommendation.verdict);
-      for (const RecommendOption& option : recommendation.options) {
-        Result<json> entry = CampaignEntry(option.applied, campaign);
-        if (!entry.ok()) {
-          ++recommends_failed_;
-          finish("failed", entry.error().ToString());
-          return;
-        }
-        json levers = json::array();
-        for (const LeverChange& change : option.changes) levers.push_back(change.lever);
-        record["options"].push_back(
-            {{"lever", option.lever},
-             {"levers", levers},
-             {"summary", option.summary},
-             {"verdict", VerdictName(option.verdict)},
-             {"campaign", entry.value()},
-             {"check_key", CheckKeyFor(option.applied, document, check_tag)}});
-      }
+    Result<json> record = RecommendRecord(result.value(), queued, check_tag, &verdict);
+    if (!record.ok()) {
+      ++core_.metrics.recommends_failed;
+      FinishRecommendJob(core_, job, ws, "failed", record.error().ToString());
+      return;
     }
-    record["verdict"] = verdict;
-    body = record.dump();
-    ++recommends_run_;
+    body = record.value().dump();
+    ++core_.metrics.recommends_run;
   }
-  Status completed = database_->Transaction([&](Connection& c) -> Status {
-    const std::string now = Now();
+  Status completed = core_.database->Transaction([&](Connection& c) -> Status {
+    const std::string now = core_.Now();
     Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
     if (!locked.ok()) return locked.error();
     if (!cached) {
@@ -651,8 +750,6 @@ void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress
     }
     Outcome<std::optional<json>> record = LoadResult(c, key);
     if (!record.ok() || !record.value()) return Error::Internal("result vanished");
-    const size_t options =
-        (*record.value()).contains("options") ? (*record.value())["options"].size() : 0;
     Result<Rows> done =
         c.Query("UPDATE jobs SET status = 'done', finished_at = $1 WHERE id = $2", {now, job});
     if (!done.ok()) return done.error();
@@ -660,39 +757,12 @@ void Service::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress
         c.Query("SELECT campaign, data, version FROM processes WHERE workspace_id = $1", {ws});
     if (!processes.ok()) return processes.error();
     for (const store::Row& row : processes.value().rows) {
-      json data = json::parse(row.Text(1), nullptr, false);
-      const json* stored = StoredRecommend(data);
-      if (!stored || stored->value("key", "") != key || stored->value("status", "") == "done")
-        continue;
-      json& entry = data["recommend"];
-      entry["status"] = "done";
-      entry["finished_at"] = now;
-      entry["verdict"] = (*record.value()).value("verdict", "go");
-      entry["options"] = options;
-      entry["cached"] = cached;
-      entry.erase("error");
-      Result<Rows> updated = c.Query(
-          "UPDATE processes SET data = $1, version = version + 1, updated_at = $2 "
-          "WHERE workspace_id = $3 AND campaign = $4 AND version = $5",
-          {data.dump(), now, ws, row.Text(0), row.Int(2)});
-      if (!updated.ok()) return updated.error();
-      if (updated.value().affected != 1)
-        return Error::Internal("process changed during completion");
-      Outcome<bool> audited = AppendAudit(c, ws,
-                                          {{row.Text(0),
-                                            "tandem",
-                                            "recommend-done",
-                                            "recommend",
-                                            {{"key", key},
-                                             {"options", options},
-                                             {"verdict", entry["verdict"]},
-                                             {"cached", cached}}}},
-                                          now);
-      if (!audited.ok()) return Error::Internal(audited.error().message);
+      Status process_done = CompleteRecommendProcess(c, ws, key, *record.value(), cached, now, row);
+      if (!process_done.ok()) return process_done;
     }
     return OkStatus();
   });
-  if (!completed.ok()) finish("failed", completed.error().ToString());
+  if (!completed.ok()) FinishRecommendJob(core_, job, ws, "failed", completed.error().ToString());
 }
 
 }  // namespace tandem::server

@@ -51,15 +51,23 @@ Outcome<int64_t> QueryInt(const ApiRequest& request, const char* name, int64_t f
   return *value;
 }
 
-std::vector<Route> BuildRoutes() {
-  std::vector<Route> routes;
-  const auto add = [&](std::string method, std::string path, std::string tag, std::string summary,
-                       std::vector<Role> roles, std::string request, std::string response,
-                       std::function<Outcome<Reply>(Service&, const ApiRequest&)> handler) {
+// The table being built: add(method, path, tag, summary, roles, request schema, response
+// schema, handler) appends one route.
+class RouteList {
+ public:
+  using Handler = std::function<Outcome<Reply>(Service&, const ApiRequest&)>;
+  void operator()(std::string method, std::string path, std::string tag, std::string summary,
+                  std::vector<Role> roles, std::string request, std::string response,
+                  Handler handler) {
     routes.push_back({std::move(method), std::move(path), std::move(tag), std::move(summary),
                       std::move(roles), std::move(request), std::move(response),
                       std::move(handler)});
-  };
+  }
+  std::vector<Route> routes;
+};
+
+// Operations, sessions and users.
+void OperationsAndUserRoutes(RouteList& add) {
   // Operations.
   add("GET", "/healthz", "operations", "check that the server and its database answer", {}, "",
       "Health", [](Service& s, const ApiRequest&) { return s.Health(); });
@@ -76,46 +84,55 @@ std::vector<Route> BuildRoutes() {
   add("GET", "/api/session", "users", "read who is logged in", kAll, "", "Session", nullptr);
   add("DELETE", "/api/session", "users", "log out", kAll, "", "object", nullptr);
   add("GET", "/api/users", "users", "list users", {Role::kAdmin}, "", "List",
-      [](Service& s, const ApiRequest& r) { return s.ListUsers(r.actor); });
+      [](Service& s, const ApiRequest& r) { return s.users().ListUsers(r.actor); });
   add("POST", "/api/users", "users", "add a user (the password or token is shown once)",
       {Role::kAdmin}, "NewUser", "Credential",
-      [](Service& s, const ApiRequest& r) { return s.CreateUser(r.actor, r.body); });
+      [](Service& s, const ApiRequest& r) { return s.users().CreateUser(r.actor, r.body); });
   add("GET", "/api/users/{name}/tokens", "users",
       "list a user's API tokens (ids, creation and expiry; never the secrets)", {Role::kAdmin}, "",
-      "List", [](Service& s, const ApiRequest& r) { return s.ListTokens(r.actor, P(r, "name")); });
+      "List",
+      [](Service& s, const ApiRequest& r) { return s.users().ListTokens(r.actor, P(r, "name")); });
   add("DELETE", "/api/users/{name}/tokens/{token}", "users", "revoke one of a user's API tokens",
       {Role::kAdmin}, "", "object", [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
         const std::optional<int64_t> token = WholeNumber(P(r, "token"));
         if (!token) return ApiError::NotFound("no token '" + P(r, "token") + "' (ids are numbers)");
-        return s.RevokeTokens(r.actor, P(r, "name"), *token);
+        return s.users().RevokeTokens(r.actor, P(r, "name"), *token);
       });
   add("DELETE", "/api/users/{name}/tokens", "users", "revoke all of a user's API tokens",
       {Role::kAdmin}, "", "object", [](Service& s, const ApiRequest& r) {
-        return s.RevokeTokens(r.actor, P(r, "name"), std::nullopt);
+        return s.users().RevokeTokens(r.actor, P(r, "name"), std::nullopt);
       });
+}
+
+// Workspaces, the scenario model (one collection per kind) and history files.
+void WorkspaceRoutes(RouteList& add) {
   // Workspaces.
   add("GET", "/api/workspaces", "workspaces", "list workspaces", kAll, "", "List",
-      [](Service& s, const ApiRequest& r) { return s.ListWorkspaces(r.actor); });
+      [](Service& s, const ApiRequest& r) { return s.workspaces().ListWorkspaces(r.actor); });
   add("POST", "/api/workspaces", "workspaces", "create a workspace",
       {Role::kMarketing, Role::kAdmin}, "NewWorkspace", "Workspace",
-      [](Service& s, const ApiRequest& r) { return s.CreateWorkspace(r.actor, r.body); });
+      [](Service& s, const ApiRequest& r) {
+        return s.workspaces().CreateWorkspace(r.actor, r.body);
+      });
   add("GET", "/api/workspaces/{ws}", "workspaces", "read a workspace's settings", kAll, "",
-      "Workspace",
-      [](Service& s, const ApiRequest& r) { return s.GetWorkspace(r.actor, P(r, "ws")); });
+      "Workspace", [](Service& s, const ApiRequest& r) {
+        return s.workspaces().GetWorkspace(r.actor, P(r, "ws"));
+      });
   add("PUT", "/api/workspaces/{ws}", "workspaces", "change a workspace's settings (If-Match)",
       {Role::kMarketing, Role::kAdmin}, "Settings", "Workspace",
       [](Service& s, const ApiRequest& r) {
-        return s.PutSettings(r.actor, P(r, "ws"), r.body, r.if_match);
+        return s.workspaces().PutSettings(r.actor, P(r, "ws"), r.body, r.if_match);
       });
   add("DELETE", "/api/workspaces/{ws}", "workspaces", "delete a workspace (If-Match)",
       {Role::kAdmin}, "", "object", [](Service& s, const ApiRequest& r) {
-        return s.DeleteWorkspace(r.actor, P(r, "ws"), r.if_match);
+        return s.workspaces().DeleteWorkspace(r.actor, P(r, "ws"), r.if_match);
       });
   add("GET", "/api/workspaces/{ws}/export", "workspaces",
       "export the workspace as a scenario file (YAML; ?format=bundle: JSON with history files)",
       kAll, "", "text", [](Service& s, const ApiRequest& r) {
         auto format = r.query.find("format");
-        return s.Export(r.actor, P(r, "ws"), format != r.query.end() && format->second == "bundle");
+        return s.workspaces().Export(r.actor, P(r, "ws"),
+                                     format != r.query.end() && format->second == "bundle");
       });
   add("POST", "/api/workspaces/{ws}/import", "workspaces",
       "replace the workspace's model with a scenario (YAML text, or JSON {scenario, files})",
@@ -135,147 +152,158 @@ std::vector<Route> BuildRoutes() {
               files[path] = content.get<std::string>();
             }
           }
-          return s.Import(r.actor, P(r, "ws"), bundle["scenario"].get<std::string>(), files,
-                          "scenario");
+          return s.workspaces().Import(r.actor, P(r, "ws"), bundle["scenario"].get<std::string>(),
+                                       files, "scenario");
         }
-        return s.Import(r.actor, P(r, "ws"), r.raw_body, {}, "scenario");
+        return s.workspaces().Import(r.actor, P(r, "ws"), r.raw_body, {}, "scenario");
       });
   // The scenario model, one collection per kind.
   for (const std::string& kind : EntityKinds()) {
     const std::string base = "/api/workspaces/{ws}/" + kind;
     add("GET", base, kind, "list " + kind, kAll, "", "EntityList",
         [kind](Service& s, const ApiRequest& r) {
-          return s.ListEntities(r.actor, P(r, "ws"), kind);
+          return s.workspaces().ListEntities(r.actor, P(r, "ws"), kind);
         });
     add("GET", base + "/{id}", kind, "read one of " + kind, kAll, "", "Entity",
         [kind](Service& s, const ApiRequest& r) {
-          return s.GetEntity(r.actor, P(r, "ws"), kind, P(r, "id"));
+          return s.workspaces().GetEntity(r.actor, P(r, "ws"), kind, P(r, "id"));
         });
     add("PUT", base + "/{id}", kind, "create or replace one of " + kind + " (replace: If-Match)",
         EditorsOf(kind), "ScenarioEntry", "Entity", [kind](Service& s, const ApiRequest& r) {
-          return s.PutEntity(r.actor, P(r, "ws"), kind, P(r, "id"), r.body, r.if_match);
+          return s.workspaces().PutEntity(r.actor, P(r, "ws"), kind, P(r, "id"), r.body,
+                                          r.if_match);
         });
     add("DELETE", base + "/{id}", kind, "delete one of " + kind + " (If-Match)", EditorsOf(kind),
         "", "object", [kind](Service& s, const ApiRequest& r) {
-          return s.DeleteEntity(r.actor, P(r, "ws"), kind, P(r, "id"), r.if_match);
+          return s.workspaces().DeleteEntity(r.actor, P(r, "ws"), kind, P(r, "id"), r.if_match);
         });
   }
   add("PUT", "/api/workspaces/{ws}/campaigns/{id}/bookings", "campaigns",
       "set a campaign's capacity bookings (operations; If-Match: the campaign's version)",
       {Role::kOperations, Role::kAdmin}, "List", "Entity", [](Service& s, const ApiRequest& r) {
-        return s.PutPart(r.actor, P(r, "ws"), "campaigns", P(r, "id"), "bookings", r.body,
-                         r.if_match);
+        return s.workspaces().PutPart(r.actor, P(r, "ws"), "campaigns", P(r, "id"), "bookings",
+                                      r.body, r.if_match);
       });
   add("PUT", "/api/workspaces/{ws}/offerings/{id}/loads", "offerings",
       "set an offering's side loads, e.g. contacts per order (service; If-Match: the offering's "
       "version)",
       {Role::kService, Role::kOperations, Role::kAdmin}, "List", "Entity",
       [](Service& s, const ApiRequest& r) {
-        return s.PutPart(r.actor, P(r, "ws"), "offerings", P(r, "id"), "loads", r.body, r.if_match);
+        return s.workspaces().PutPart(r.actor, P(r, "ws"), "offerings", P(r, "id"), "loads", r.body,
+                                      r.if_match);
       });
   // History files.
   add("GET", "/api/workspaces/{ws}/files", "files", "list history files", kAll, "", "List",
-      [](Service& s, const ApiRequest& r) { return s.ListFiles(r.actor, P(r, "ws")); });
+      [](Service& s, const ApiRequest& r) {
+        return s.workspaces().ListFiles(r.actor, P(r, "ws"));
+      });
   add("GET", "/api/workspaces/{ws}/files/{path*}", "files", "read a history file (CSV)", kAll, "",
-      "text",
-      [](Service& s, const ApiRequest& r) { return s.GetFile(r.actor, P(r, "ws"), P(r, "path")); });
+      "text", [](Service& s, const ApiRequest& r) {
+        return s.workspaces().GetFile(r.actor, P(r, "ws"), P(r, "path"));
+      });
   add("PUT", "/api/workspaces/{ws}/files/{path*}", "files",
       "upload a history file (CSV date,units; replace: If-Match)",
       {Role::kMarketing, Role::kOperations, Role::kAdmin}, "text", "object",
       [](Service& s, const ApiRequest& r) {
-        return s.PutFile(r.actor, P(r, "ws"), P(r, "path"), r.raw_body, r.if_match);
+        return s.workspaces().PutFile(r.actor, P(r, "ws"), P(r, "path"), r.raw_body, r.if_match);
       });
   add("DELETE", "/api/workspaces/{ws}/files/{path*}", "files", "delete a history file (If-Match)",
       {Role::kMarketing, Role::kOperations, Role::kAdmin}, "", "object",
       [](Service& s, const ApiRequest& r) {
-        return s.DeleteFile(r.actor, P(r, "ws"), P(r, "path"), r.if_match);
+        return s.workspaces().DeleteFile(r.actor, P(r, "ws"), P(r, "path"), r.if_match);
       });
+}
+
+// The process (ProcessService) and its jobs (JobService).
+void ProcessRoutes(RouteList& add) {
   // The process.
   add("GET", "/api/workspaces/{ws}/processes", "process",
       "list every campaign's state, verdict and missing confirmations or sign-offs (the planning "
       "calendar)",
-      kAll, "", "List",
-      [](Service& s, const ApiRequest& r) { return s.ListProcesses(r.actor, P(r, "ws")); });
+      kAll, "", "List", [](Service& s, const ApiRequest& r) {
+        return s.process().ListProcesses(r.actor, P(r, "ws"));
+      });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/process", "process", "read a campaign's process",
       kAll, "", "Process", [](Service& s, const ApiRequest& r) {
-        return s.GetProcess(r.actor, P(r, "ws"), P(r, "id"));
+        return s.process().GetProcess(r.actor, P(r, "ws"), P(r, "id"));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/transition", "process",
       "move a campaign to another state", {Role::kMarketing, Role::kAdmin}, "Transition", "Process",
       [](Service& s, const ApiRequest& r) {
-        return s.Transition(r.actor, P(r, "ws"), P(r, "id"), r.body, r.if_match);
+        return s.process().Transition(r.actor, P(r, "ws"), P(r, "id"), r.body, r.if_match);
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/confirmations/{function}", "process",
       "confirm your function's inputs (groundwork)", kFunctions, "Note", "Process",
       [](Service& s, const ApiRequest& r) {
-        return s.Confirm(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"), r.body);
+        return s.process().Confirm(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"), r.body);
       });
   add("DELETE", "/api/workspaces/{ws}/campaigns/{id}/confirmations/{function}", "process",
       "withdraw your function's confirmation", kFunctions, "", "Process",
       [](Service& s, const ApiRequest& r) {
-        return s.Unconfirm(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"));
+        return s.process().Unconfirm(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}", "process",
       "sign off for your function on the current check (transfer)", kFunctions, "SignOff",
       "Process", [](Service& s, const ApiRequest& r) {
-        return s.SignOff(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"), r.body);
+        return s.process().SignOff(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"), r.body);
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}/refuse", "process",
       "refuse to sign off for your function, with a reason the campaign owner answers (transfer)",
       kFunctions, "Objection", "Process", [](Service& s, const ApiRequest& r) {
-        return s.Review(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"),
-                        process::SignOffKind::kRefuse, r.body);
+        return s.process().Review(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"),
+                                  process::SignOffKind::kRefuse, r.body);
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}/request-changes", "process",
       "ask for changes before your function signs off, with a reason the campaign owner answers "
       "(transfer)",
       kFunctions, "Objection", "Process", [](Service& s, const ApiRequest& r) {
-        return s.Review(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"),
-                        process::SignOffKind::kRequestChanges, r.body);
+        return s.process().Review(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"),
+                                  process::SignOffKind::kRequestChanges, r.body);
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/objections/{function}/answer", "process",
       "answer a function's refusal or request for changes (the campaign owner)",
       {Role::kMarketing, Role::kAdmin}, "Answer", "Process", [](Service& s, const ApiRequest& r) {
-        return s.AnswerObjection(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"), r.body);
+        return s.process().AnswerObjection(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"),
+                                           r.body);
       });
   add("DELETE", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}", "process",
       "withdraw your function's sign-off", kFunctions, "", "Process",
       [](Service& s, const ApiRequest& r) {
-        return s.WithdrawSignOff(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"));
+        return s.process().WithdrawSignOff(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/approve", "process",
       "approve a campaign (all four sign-offs; a go verdict by marketing or admin, any other "
       "verdict only by an override with a reason, by finance or admin)",
       {Role::kMarketing, Role::kFinance, Role::kAdmin}, "Approve", "Process",
       [](Service& s, const ApiRequest& r) {
-        return s.Approve(r.actor, P(r, "ws"), P(r, "id"), r.body);
+        return s.process().Approve(r.actor, P(r, "ws"), P(r, "id"), r.body);
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/check", "checks",
       "run the campaign's check in the background (answered from the cache when the content is "
       "unchanged)",
       kAll, "", "Check", [](Service& s, const ApiRequest& r) {
-        return s.RequestCheck(r.actor, P(r, "ws"), P(r, "id"));
+        return s.jobs().RequestCheck(r.actor, P(r, "ws"), P(r, "id"));
       });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/check", "checks",
       "read the campaign's check: status and progress; with ?result=1 the result and chart series",
       kAll, "", "Check", [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
         Outcome<int64_t> with_result = QueryInt(r, "result", 0);
         if (!with_result.ok()) return with_result.error();
-        return s.GetCheck(r.actor, P(r, "ws"), P(r, "id"), with_result.value() != 0);
+        return s.jobs().GetCheck(r.actor, P(r, "ws"), P(r, "id"), with_result.value() != 0);
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/recommend", "recommendations",
       "compute the campaign's counter-proposals (tandem recommend) in the background: 202 {job, "
       "status, key}, or 200 "
       "with the result when this content was searched before",
       kAll, "", "Recommendations", [](Service& s, const ApiRequest& r) {
-        return s.RequestRecommendations(r.actor, P(r, "ws"), P(r, "id"));
+        return s.jobs().RequestRecommendations(r.actor, P(r, "ws"), P(r, "id"));
       });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/recommend", "recommendations",
       "read the campaign's counter-proposals: status, progress, key and, when done, the result of "
       "tandem recommend "
       "--json",
       kAll, "", "Recommendations", [](Service& s, const ApiRequest& r) {
-        return s.GetRecommendations(r.actor, P(r, "ws"), P(r, "id"));
+        return s.jobs().GetRecommendations(r.actor, P(r, "ws"), P(r, "id"));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/recommend/adopt", "recommendations",
       "adopt counter-proposal N as tandem recommend --apply N would (one write; the check runs "
@@ -283,23 +311,31 @@ std::vector<Route> BuildRoutes() {
       "changes are marketing's, bookings (expand) operations'",
       {Role::kMarketing, Role::kOperations, Role::kAdmin}, "Adopt", "Process",
       [](Service& s, const ApiRequest& r) {
-        return s.AdoptOption(r.actor, P(r, "ws"), P(r, "id"), r.body);
+        return s.jobs().AdoptOption(r.actor, P(r, "ws"), P(r, "id"), r.body);
       });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/handover", "process",
       "read the hand-over of an approved campaign (each function its part)", kAll, "", "object",
-      [](Service& s, const ApiRequest& r) { return s.Handover(r.actor, P(r, "ws"), P(r, "id")); });
+      [](Service& s, const ApiRequest& r) {
+        return s.process().Handover(r.actor, P(r, "ws"), P(r, "id"));
+      });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/audit", "audit", "read a campaign's audit log",
-      kAll, "", "List",
-      [](Service& s, const ApiRequest& r) { return s.Audit(r.actor, P(r, "ws"), P(r, "id")); });
+      kAll, "", "List", [](Service& s, const ApiRequest& r) {
+        return s.alerts().Audit(r.actor, P(r, "ws"), P(r, "id"));
+      });
   add("GET", "/api/workspaces/{ws}/audit", "audit", "read the workspace's audit log", kAll, "",
-      "List", [](Service& s, const ApiRequest& r) { return s.Audit(r.actor, P(r, "ws"), ""); });
+      "List",
+      [](Service& s, const ApiRequest& r) { return s.alerts().Audit(r.actor, P(r, "ws"), ""); });
   add("GET", "/api/workspaces/{ws}/alerts", "alerts",
       "read your function's alerts (?after=ID for newer ones)", kAll, "", "List",
       [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
         Outcome<int64_t> after = QueryInt(r, "after", 0);
         if (!after.ok()) return after.error();
-        return s.Alerts(r.actor, P(r, "ws"), after.value());
+        return s.alerts().Alerts(r.actor, P(r, "ws"), after.value());
       });
+}
+
+// Follow-up: actuals and the campaign's follow-up (docs/follow-up.md, "The server").
+void FollowUpRoutes(RouteList& add) {
   // Follow-up: actuals and the campaign's follow-up (docs/follow-up.md, "The server").
   for (const char* file : {"orders", "tickets", "spend"}) {
     const std::string name = file;
@@ -308,7 +344,7 @@ std::vector<Route> BuildRoutes() {
             ".csv (CSV text; checked whole, 422 naming the line; rows upserted by id, so "
             "re-sending an export is safe; re-runs the follow-up of live campaigns as a job)",
         ActualsUploaders(name), "text", "ActualsUploaded", [name](Service& s, const ApiRequest& r) {
-          return s.PutActuals(r.actor, P(r, "ws"), ActualsUpload{name, r.raw_body});
+          return s.workspaces().PutActuals(r.actor, P(r, "ws"), ActualsUpload{name, r.raw_body});
         });
   }
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/follow-up", "follow-up",
@@ -317,7 +353,7 @@ std::vector<Route> BuildRoutes() {
       kAll, "", "FollowUp", [](Service& s, const ApiRequest& r) {
         FollowUpQuery query{P(r, "id"), std::nullopt};
         if (auto found = r.query.find("as_of"); found != r.query.end()) query.as_of = found->second;
-        return s.GetFollowUp(r.actor, P(r, "ws"), query);
+        return s.jobs().GetFollowUp(r.actor, P(r, "ws"), query);
       });
   // Webhooks: alerts delivered outside the app (tandem/server/webhooks.h). Admin only.
   add("GET", "/api/workspaces/{ws}/webhooks", "alerts",
@@ -363,9 +399,17 @@ std::vector<Route> BuildRoutes() {
       [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
         const std::optional<int64_t> job = WholeNumber(P(r, "job"));
         if (!job) return ApiError::NotFound("no job '" + P(r, "job") + "' (job ids are numbers)");
-        return s.GetJob(r.actor, *job);
+        return s.jobs().GetJob(r.actor, *job);
       });
-  return routes;
+}
+
+std::vector<Route> BuildRoutes() {
+  RouteList add;
+  OperationsAndUserRoutes(add);
+  WorkspaceRoutes(add);
+  ProcessRoutes(add);
+  FollowUpRoutes(add);
+  return std::move(add.routes);
 }
 
 // The states a plain move reaches (the process core's table), in process order.
@@ -386,9 +430,10 @@ json Ref(const std::string& schema) {
   return {{"$ref", "#/components/schemas/" + schema}};
 }
 
-json Schemas() {
-  const json string = {{"type", "string"}};
-  const json integer = {{"type", "integer"}};
+// Errors, health, sessions and users.
+json UserSchemas() {
+  [[maybe_unused]] const json string = {{"type", "string"}};
+  [[maybe_unused]] const json integer = {{"type", "integer"}};
   return {
       {"Error",
        {{"type", "object"},
@@ -440,6 +485,14 @@ json Schemas() {
           {"role", string},
           {"credential", string},
           {"secret", {{"type", "string"}, {"description", "shown once"}}}}}}},
+  };
+}
+
+// Workspaces and the scenario model.
+json WorkspaceSchemas() {
+  [[maybe_unused]] const json string = {{"type", "string"}};
+  [[maybe_unused]] const json integer = {{"type", "integer"}};
+  return {
       {"Settings",
        {{"type", "object"},
         {"description",
@@ -465,6 +518,14 @@ json Schemas() {
       {"List",
        {{"type", "object"},
         {"properties", {{"items", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}}},
+  };
+}
+
+// The process.
+json ProcessSchemas() {
+  [[maybe_unused]] const json string = {{"type", "string"}};
+  [[maybe_unused]] const json integer = {{"type", "integer"}};
+  return {
       {"Transition",
        {{"type", "object"},
         {"required", {"to"}},
@@ -523,6 +584,14 @@ json Schemas() {
           {"result",
            {{"type", "object"},
             {"description", "the campaign's part of the check JSON contract, with series"}}}}}}},
+  };
+}
+
+// Follow-up, counter-proposals and the generic object.
+json JobSchemas() {
+  [[maybe_unused]] const json string = {{"type", "string"}};
+  [[maybe_unused]] const json integer = {{"type", "integer"}};
+  return {
       {"ActualsUploaded",
        {{"type", "object"},
         {"properties",
@@ -621,6 +690,14 @@ json Schemas() {
            {{"type", "string"}, {"description", "the key of the counter-proposals read"}}}}}}},
       {"object", {{"type", "object"}}},
   };
+}
+
+json Schemas() {
+  json schemas = UserSchemas();
+  schemas.update(WorkspaceSchemas());
+  schemas.update(ProcessSchemas());
+  schemas.update(JobSchemas());
+  return schemas;
 }
 
 }  // namespace

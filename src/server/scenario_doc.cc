@@ -240,7 +240,8 @@ Result<Document> SplitScenario(const ordered_json& scenario) {
     int64_t position = 0;
     if (key == "calendars") {
       for (const auto& [id, body] : value.items())
-        document.entities.push_back({key, id, position++, 1, json(body)});
+        document.entities.push_back(
+            {.kind = key, .key = id, .position = position++, .version = 1, .body = json(body)});
     } else if (value.is_array()) {
       for (const ordered_json& body : value) {
         std::string id;
@@ -249,7 +250,8 @@ Result<Document> SplitScenario(const ordered_json& scenario) {
         } else {
           id = std::to_string(position + 1);
         }
-        document.entities.push_back({key, id, position++, 1, json(body)});
+        document.entities.push_back(
+            {.kind = key, .key = id, .position = position++, .version = 1, .body = json(body)});
       }
     }
   }

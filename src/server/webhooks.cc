@@ -16,7 +16,7 @@
 #include <set>
 
 #include "server/crypto.h"
-#include "server/service_internal.h"
+#include "server/service_core.h"
 #include "tandem/process/alerts.h"
 
 namespace tandem::server {

@@ -33,66 +33,18 @@
 #include <string>
 #include <vector>
 
+#include "tandem/server/alert_service.h"
 #include "tandem/server/api.h"
-#include "tandem/server/jobs.h"
+#include "tandem/server/job_service.h"
+#include "tandem/server/process_service.h"
+#include "tandem/server/service_types.h"
+#include "tandem/server/user_service.h"
 #include "tandem/server/webhooks.h"
-#include "tandem/store/database.h"
+#include "tandem/server/workspace_service.h"
 
 namespace tandem::server {
 
-struct ServiceOptions {
-  std::string database = "sqlite:tandem.db";  // sqlite:PATH or postgresql://...
-  int pool_size = 8;
-  int job_workers = 1;    // checks run at once (counter-proposals: one at a time, beside them)
-  int check_threads = 0;  // engine threads per check (0 = all cores)
-  // Overrides simulation.scenarios for every check (demo, tests); part of the cache key.
-  std::optional<int64_t> check_scenarios;
-  bool run_jobs = true;                // false for one-shot CLI commands (user add, import)
-  bool fast_password_hashing = false;  // libsodium's minimum Argon2id limits: tests only
-  std::chrono::hours session_lifetime{12};
-  std::chrono::hours token_lifetime{24 * 90};  // API tokens expire (tandem user token --days)
-  WebhookOptions webhooks;                     // delivery of alerts to webhooks (run when run_jobs)
-  // The wall clock (tests set it); default std::chrono::system_clock::now.
-  std::function<std::chrono::system_clock::time_point()> clock;
-};
-
-// A secret shown once: a password or an API token.
-struct Credential {
-  std::string user;
-  std::string role;
-  std::string kind;  // "password" or "token"
-  std::string secret;
-};
-
-struct Session {
-  Actor actor;
-  std::string token;  // the cookie value
-  std::string csrf;   // to send back in X-CSRF-Token on unsafe requests
-  std::string expires_at;
-};
-
-struct Authenticated {
-  Actor actor;
-  bool session = false;  // true: a browser session (CSRF applies)
-  std::string csrf;
-};
-
-// PUT /api/workspaces/{ws}/actuals/{file}: one actuals file's CSV text (docs/follow-up.md).
-struct ActualsUpload {
-  std::string file;  // "orders", "tickets" or "spend"
-  std::string text;
-};
-
-// GET /api/workspaces/{ws}/campaigns/{id}/follow-up.
-struct FollowUpQuery {
-  std::string campaign;
-  std::optional<std::string> as_of;  // YYYY-MM-DDTHH:MM; default the latest time in the actuals
-};
-
-// Who may upload each actuals file ("orders", "tickets", "spend"): orders are operations' and
-// marketing's data, tickets service's and operations', spend marketing's and finance's; admin
-// always. Empty for an unknown file.
-std::vector<Role> ActualsUploaders(const std::string& file);
+class ServiceCore;
 
 class Service {
  public:
@@ -100,9 +52,19 @@ class Service {
 
   // Opens the database, runs the migrations, resubmits unfinished checks.
   static Outcome<std::unique_ptr<Service>> Open(ServiceOptions options);
+  // Stops the runners (running jobs finish or give up at their next stage) before the services.
   ~Service();
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
+
+  // ---- the services (valid as long as this Service)
+  UserService& users() { return *users_; }
+  WorkspaceService& workspaces() { return *workspaces_; }
+  ProcessService& process() { return *process_; }
+  JobService& jobs() { return *jobs_; }
+  AlertService& alerts() { return *alerts_; }
+
+  // The calls below forward to those services (see their headers for the contracts).
 
   // ---- users and authentication
   // `token_days`: the token's lifetime (1..3650 days; default ServiceOptions::token_lifetime).
@@ -235,50 +197,16 @@ class Service {
   std::string MetricsText() const;                      // Prometheus text, service part
   std::string DatabaseDescription() const;
 
- public:
-  // Implementation details (src/server/service_internal.h).
-  struct WriteContext;
-  struct Snapshot;
-
  private:
   explicit Service(ServiceOptions options);
 
-  using WriteFn = std::function<Outcome<Reply>(WriteContext&)>;
-  Outcome<Reply> Write(const Actor& actor, const std::string& ws, const std::string& cause,
-                       const WriteFn& fn);
-  Outcome<Reply> ReadWorkspace(const std::string& ws,
-                               const std::function<Outcome<Reply>(const Snapshot&)>& fn);
-  void SubmitJob(int64_t job, const std::string& kind);
-  void RunJob(int64_t job, const JobRunner::ProgressFn& progress);
-  void RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progress);
-  void RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progress);
-  Outcome<Reply> ReadRecommendations(const std::string& ws, const std::string& campaign,
-                                     bool* unseen);
-  std::string Now() const;
-  std::string TimeText(std::chrono::system_clock::time_point at) const;  // as Now() writes it
-  Outcome<std::string> TokenExpiry(std::optional<int> token_days) const;
-  size_t PendingJobs() const;  // queued or running, both runners
-  std::string CheckTag() const;
-
-  ServiceOptions options_;
-  std::string dummy_hash_;  // verified when a login names no user
-  std::unique_ptr<store::Database> database_;
-  std::unique_ptr<JobRunner> runner_;            // checks
-  std::unique_ptr<JobRunner> recommend_runner_;  // counter-proposals
-  std::unique_ptr<Webhooks> webhooks_;           // alerts to webhooks (outbox, dispatcher)
-  std::atomic<bool> stopping_{false};            // set by the destructor: long jobs give up
-  std::atomic<int64_t> checks_run_{0};
-  std::atomic<int64_t> checks_cached_{0};
-  std::atomic<int64_t> checks_failed_{0};
-  std::atomic<int64_t> check_millis_{0};
-  std::atomic<int64_t> recommends_run_{0};
-  std::atomic<int64_t> recommends_cached_{0};
-  std::atomic<int64_t> recommends_failed_{0};
-  std::atomic<int64_t> followups_run_{0};
-  std::atomic<int64_t> actuals_rows_{0};
-  std::atomic<int64_t> writes_{0};
-  std::atomic<int64_t> conflicts_{0};
-  std::atomic<int64_t> logins_failed_{0};
+  std::unique_ptr<ServiceCore> core_;  // shared by the services below; destroyed after them
+  std::unique_ptr<UserService> users_;
+  std::unique_ptr<WorkspaceService> workspaces_;
+  std::unique_ptr<ProcessService> process_;
+  std::unique_ptr<JobService> jobs_;
+  std::unique_ptr<AlertService> alerts_;
+  std::unique_ptr<Webhooks> webhooks_;  // alerts to webhooks (outbox, dispatcher)
 };
 
 }  // namespace tandem::server

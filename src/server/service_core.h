@@ -1,9 +1,19 @@
-// Internal pieces of the service shared by service.cc (storage, model) and process.cc (the
-// campaign process, checks and alerts).
-#ifndef TANDEM_SRC_SERVER_SERVICE_INTERNAL_H_
-#define TANDEM_SRC_SERVER_SERVICE_INTERNAL_H_
+// The machinery the services share (internal to tandem_server): the options, the database, the
+// clock, the two job runners, the metrics counters and the write pipeline every change to a
+// workspace goes through. The services (workspace, process, job, alert, user) each hold a
+// reference to one ServiceCore, owned by `Service`, which outlives them.
+//
+// Thread safety: every method may be called concurrently. The counters are atomics; the runners
+// are thread-safe (jobs.h); the database is a pool (store/database.h). `submit_job` is set once,
+// before any request is served, and never changed.
+#ifndef TANDEM_SRC_SERVER_SERVICE_CORE_H_
+#define TANDEM_SRC_SERVER_SERVICE_CORE_H_
 
+#include <atomic>
+#include <chrono>
+#include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -11,6 +21,8 @@
 
 #include "server/process_rules.h"
 #include "server/scenario_doc.h"
+#include "tandem/server/api.h"
+#include "tandem/server/jobs.h"
 #include "tandem/server/service.h"
 #include "tandem/store/database.h"
 
@@ -33,7 +45,9 @@ struct AuditDraft {
   nlohmann::json detail;
 };
 
-struct Service::Snapshot {
+// A workspace as read in one transaction: its document (settings, entities, files), versions
+// and the processes of its campaigns.
+struct Snapshot {
   std::string workspace;
   Document doc;
   int64_t settings_version = 0;
@@ -45,25 +59,76 @@ struct Service::Snapshot {
   const Entity* Find(const std::string& kind, const std::string& key) const;
 };
 
-struct Service::WriteContext {
-  Actor actor;
-  Snapshot snapshot;
-  std::string cause;  // what changed: campaign, resource, capability, offering, settings, model,
-                      // import, process
-  std::string now;
-  std::vector<AuditDraft> audit;
-  std::map<std::string, std::vector<AlertDraft>> alerts;  // by campaign
-  nlohmann::json changed_before;  // the changed entry's body before the write (null: created)
-  std::string kind;               // the entry written, for field errors
-  std::string key;
-  std::string target;                       // "resources/pick-pack", for the audit of consequences
-  std::string check_tag;                    // the check options, part of every check's cache key
+// What one write sees and collects: the snapshot it changes, and the consequences to store with
+// it (audit entries, alerts, jobs to submit after commit).
+struct WriteContext {
+  Actor actor{};
+  Snapshot snapshot{};
+  std::string cause{};  // what changed: campaign, resource, capability, offering, settings, model,
+                        // import, process
+  std::string now{};
+  std::vector<AuditDraft> audit{};
+  std::map<std::string, std::vector<AlertDraft>> alerts{};  // by campaign
+  nlohmann::json changed_before{};  // the changed entry's body before the write (null: created)
+  std::string kind{};               // the entry written, for field errors
+  std::string key{};
+  std::string target{};                     // "resources/pick-pack", for the audit of consequences
+  std::string check_tag{};                  // the check options, part of every check's cache key
   store::Connection* connection = nullptr;  // the transaction's connection
-  std::vector<int64_t> queued_jobs;  // jobs queued by the write itself, submitted after commit
-  std::vector<int64_t> queued_recommend_jobs;  // counter-proposal jobs, submitted after commit
+  std::vector<int64_t> queued_jobs{};  // jobs queued by the write itself, submitted after commit
+  std::vector<int64_t> queued_recommend_jobs{};  // counter-proposal jobs, submitted after commit
   // When set: the reply's body becomes this campaign's process as the write leaves it (after
   // the withdrawals and re-checks it caused).
-  std::string reply_process;
+  std::string reply_process{};
+};
+
+// Counters for /metrics (Prometheus). Atomics: incremented from any thread.
+struct ServiceMetrics {
+  std::atomic<int64_t> checks_run{0};
+  std::atomic<int64_t> checks_cached{0};
+  std::atomic<int64_t> checks_failed{0};
+  std::atomic<int64_t> check_millis{0};
+  std::atomic<int64_t> recommends_run{0};
+  std::atomic<int64_t> recommends_cached{0};
+  std::atomic<int64_t> recommends_failed{0};
+  std::atomic<int64_t> followups_run{0};
+  std::atomic<int64_t> actuals_rows{0};
+  std::atomic<int64_t> writes{0};
+  std::atomic<int64_t> conflicts{0};
+  std::atomic<int64_t> logins_failed{0};
+};
+
+class ServiceCore {
+ public:
+  // Sets the default clock when `options.clock` is empty. Opens nothing: Service::Open does.
+  explicit ServiceCore(ServiceOptions options);
+
+  ServiceOptions options;
+  std::unique_ptr<store::Database> database;
+  std::unique_ptr<JobRunner> runner;            // checks (null when options.run_jobs is false)
+  std::unique_ptr<JobRunner> recommend_runner;  // counter-proposals, one at a time
+  std::atomic<bool> stopping{false};            // set by ~Service: long jobs give up
+  ServiceMetrics metrics;
+  // Hands a committed job row to its runner (set by Service to JobService::Submit).
+  std::function<void(int64_t job, const std::string& kind)> submit_job;
+
+  std::string Now() const;                                               // the clock, as text
+  std::string TimeText(std::chrono::system_clock::time_point at) const;  // as Now() writes it
+  // The expiry of a new API token (1..3650 days; default options.token_lifetime).
+  Outcome<std::string> TokenExpiry(std::optional<int> token_days) const;
+  std::string CheckTag() const;  // the check options, part of every check's cache key
+  size_t PendingJobs() const;    // queued or running, both runners
+
+  // One write to workspace `ws`, in one transaction: locks the workspace, loads it, runs `fn`
+  // on the snapshot, validates the result as a scenario, reconciles the processes (withdrawals,
+  // re-checks, alerts), stores what changed with its audit and alerts, commits, then submits
+  // the jobs it queued. An ApiError from `fn` (or the validation) leaves nothing stored.
+  using WriteFn = std::function<Outcome<Reply>(WriteContext&)>;
+  Outcome<Reply> Write(const Actor& actor, const std::string& ws, const std::string& cause,
+                       const WriteFn& fn);
+  // Runs `fn` on a snapshot of workspace `ws` read in one read transaction (404 when absent).
+  Outcome<Reply> ReadWorkspace(const std::string& ws,
+                               const std::function<Outcome<Reply>(const Snapshot&)>& fn);
 };
 
 // {"confirmations": {}, "signoffs": {}, "check": null, "override": null, "handover": null}
@@ -72,15 +137,15 @@ nlohmann::json NewProcessData();
 // After a validated change: withdraws confirmations and sign-offs whose basis changed, returns
 // approved campaigns that lost a sign-off to transfer, queues re-checks (job rows; their ids are
 // appended to `jobs` to be submitted after commit) and raises capability alerts.
-Outcome<bool> Reconcile(store::Connection& c, Service::WriteContext& context,
-                        const Service::Snapshot& before, const Scenario& scenario,
-                        std::vector<int64_t>* jobs);
+Outcome<bool> Reconcile(store::Connection& c, WriteContext& context, const Snapshot& before,
+                        const Scenario& scenario, std::vector<int64_t>* jobs);
 
 // If-Match on a versioned thing: 428 without it, 409 (field If-Match) when `current` moved on;
 // `what` names it ("the workspace", "resources/pick-pack", "webhooks/ops-chat").
 Outcome<int64_t> RequireMatch(std::optional<int64_t> if_match, int64_t current,
                               const std::string& what);
 
+// Appends audit entries and alerts (alert_service.cc) in the caller's transaction.
 Outcome<bool> AppendAudit(store::Connection& c, const std::string& ws,
                           const std::vector<AuditDraft>& entries, const std::string& now);
 Outcome<bool> AppendAlerts(store::Connection& c, const std::string& ws, const std::string& campaign,
@@ -101,10 +166,10 @@ CampaignScenario ScenarioForCampaign(const Scenario& full, const Document& docum
 std::string CheckKeyFor(const Scenario& scenario, const Document& document,
                         const std::string& check_tag);
 
-Outcome<Service::Snapshot> LoadSnapshot(store::Connection& c, const std::string& ws);
+Outcome<Snapshot> LoadSnapshot(store::Connection& c, const std::string& ws);
 
 // The workspace's model as a validated scenario.
-Result<Scenario> ParseSnapshot(const Service::Snapshot& snapshot);
+Result<Scenario> ParseSnapshot(const Snapshot& snapshot);
 
 // A job as the workspace is now: its row and, when it is still queued, the campaign's check
 // scenario rebuilt from the workspace (nullopt when the workspace or the campaign is gone or
@@ -122,19 +187,25 @@ Outcome<QueuedJob> ReadQueuedJob(store::Database& database, int64_t job,
 void MarkJobRunning(store::Database& database, int64_t job);
 
 // A row of the jobs table (kind "check" or "recommend"), queued.
-Outcome<int64_t> InsertJob(store::Connection& c, const std::string& ws, const std::string& campaign,
-                           const std::string& kind, const std::string& key,
-                           const std::string& cause, const std::string& actor,
-                           const std::string& now);
+struct NewJob {
+  std::string ws;
+  std::string campaign;
+  std::string kind;  // "check", "recommend", "followup"
+  std::string key;
+  std::string cause;
+  std::string actor;
+  std::string now;
+};
+Outcome<int64_t> InsertJob(store::Connection& c, const NewJob& job);
 // Points the process at a new check of `key`, queuing a job (its id appended to `jobs`).
-Outcome<bool> QueueCheck(store::Connection& c, Service::WriteContext& context, ProcessRow& process,
+Outcome<bool> QueueCheck(store::Connection& c, WriteContext& context, ProcessRow& process,
                          const std::string& key, std::vector<int64_t>* jobs);
 // A stored result (check JSON, or the counter-proposals' record) by key; nullopt when absent.
 Outcome<std::optional<nlohmann::json>> LoadResult(store::Connection& c, const std::string& key);
-Outcome<ProcessRow*> FindProcess(Service::Snapshot& snapshot, const std::string& ws,
+Outcome<ProcessRow*> FindProcess(Snapshot& snapshot, const std::string& ws,
                                  const std::string& campaign);
 // What the process core decides on: the stored process, the campaign's entry (its window and
-// announce date) and the time now (as Service::Now writes it; its date is "today").
+// announce date) and the time now (as ServiceCore::Now writes it; its date is "today").
 process::ProcessFacts FactsFor(const ProcessRow& process, const nlohmann::json* campaign_body,
                                const std::string& now);
 // The core's refusal as the API reports it (403, 409 with the fields, 400 for a missing text).
@@ -143,7 +214,7 @@ ApiError RefusalError(const process::Refusal& refusal);
 // at the version after the current write. `view_body`: the campaign entry whose name and window
 // the view shows (null: none).
 Reply ProcessReply(const ProcessRow& process, const nlohmann::json* view_body,
-                   const Service::WriteContext& context);
+                   const WriteContext& context);
 
 // Counter-proposals. Their key: SHA-256 of a version tag, the campaign's id and its check key
 // (the check scenario of two committed campaigns can be the same; their counter-proposals are
@@ -160,4 +231,4 @@ Outcome<bool> QueueRecommendAfterCheck(store::Connection& c, const std::string& 
 
 }  // namespace tandem::server
 
-#endif  // TANDEM_SRC_SERVER_SERVICE_INTERNAL_H_
+#endif  // TANDEM_SRC_SERVER_SERVICE_CORE_H_

@@ -1,0 +1,72 @@
+// The Groundwork -> Transfer -> Follow-up process of each campaign: reading it, moving it
+// between states, the functions' confirmations, sign-offs, refusals and requests for changes,
+// the owner's answers, approval (with an override by another function for a verdict that is
+// not go) and the hand-over.
+//
+// Every rule (who may do what, from which state, and what must hold) is the process core's
+// (tandem/process/process.h): this service asks Decide() and stores what the decision implies,
+// in one write each (ServiceCore::Write). Process actions need no If-Match, except Transition.
+//
+// Ownership: holds a reference to the ServiceCore that `Service` owns; Service outlives it.
+// Thread safety: every method may be called concurrently from any thread.
+#ifndef TANDEM_SERVER_PROCESS_SERVICE_H_
+#define TANDEM_SERVER_PROCESS_SERVICE_H_
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "tandem/process/process.h"
+#include "tandem/server/api.h"
+
+namespace tandem::server {
+
+class ServiceCore;
+
+class ProcessService {
+ public:
+  using json = nlohmann::json;
+
+  explicit ProcessService(ServiceCore& core) : core_(core) {}
+  ProcessService(const ProcessService&) = delete;
+  ProcessService& operator=(const ProcessService&) = delete;
+
+  Outcome<Reply> ListProcesses(const Actor& actor, const std::string& ws);
+  Outcome<Reply> GetProcess(const Actor& actor, const std::string& ws, const std::string& campaign);
+  // {"to": state, "review": text (closing)}.
+  Outcome<Reply> Transition(const Actor& actor, const std::string& ws, const std::string& campaign,
+                            const json& body, std::optional<int64_t> if_match);
+  Outcome<Reply> Confirm(const Actor& actor, const std::string& ws, const std::string& campaign,
+                         const std::string& function, const json& body);
+  Outcome<Reply> Unconfirm(const Actor& actor, const std::string& ws, const std::string& campaign,
+                           const std::string& function);
+  // {"check": key of the check result signed, "comment": text}.
+  Outcome<Reply> SignOff(const Actor& actor, const std::string& ws, const std::string& campaign,
+                         const std::string& function, const json& body);
+  // A refusal ({"check": key, "reason": text}, kind kRefuse) or a request for changes (kind
+  // kRequestChanges) in place of the function's sign-off; kind kSignOff is SignOff. The reason
+  // (at least 10 characters) goes to the campaign owner, who answers it (AnswerObjection); the
+  // function's next sign-off settles it. Rules: tandem/process/process.h.
+  Outcome<Reply> Review(const Actor& actor, const std::string& ws, const std::string& campaign,
+                        const std::string& function, process::SignOffKind kind, const json& body);
+  // The campaign owner's (marketing, admin) answer to a function's refusal or request for
+  // changes: {"text": at least 10 characters}. The function is told.
+  Outcome<Reply> AnswerObjection(const Actor& actor, const std::string& ws,
+                                 const std::string& campaign, const std::string& function,
+                                 const json& body);
+  Outcome<Reply> WithdrawSignOff(const Actor& actor, const std::string& ws,
+                                 const std::string& campaign, const std::string& function);
+  // {"check": key} (a go verdict: marketing, admin) or {"check": key, "override": {"reason":
+  // text}} (an at-risk or no-go verdict: finance or admin, never the campaign's owner).
+  Outcome<Reply> Approve(const Actor& actor, const std::string& ws, const std::string& campaign,
+                         const json& body);
+  // Each function's part of the hand-over of an approved campaign.
+  Outcome<Reply> Handover(const Actor& actor, const std::string& ws, const std::string& campaign);
+
+ private:
+  ServiceCore& core_;
+};
+
+}  // namespace tandem::server
+
+#endif  // TANDEM_SERVER_PROCESS_SERVICE_H_

@@ -1,0 +1,59 @@
+// Users, credentials and sessions: adding users, API tokens (listed without their secrets,
+// revoked), password logins, and authenticating a bearer token or a session cookie.
+//
+// Secrets (passwords, tokens, session ids) are stored only as hashes and returned once, in a
+// Credential or a Session. A login that names no user still verifies a dummy hash, so that the
+// time taken does not tell which names exist.
+//
+// Ownership: holds a reference to the ServiceCore that `Service` owns; Service outlives it.
+// Thread safety: every method may be called concurrently from any thread.
+#ifndef TANDEM_SERVER_USER_SERVICE_H_
+#define TANDEM_SERVER_USER_SERVICE_H_
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "tandem/server/api.h"
+#include "tandem/server/service_types.h"
+
+namespace tandem::server {
+
+class ServiceCore;
+
+class UserService {
+ public:
+  using json = nlohmann::json;
+
+  // `dummy_hash`: a password hash verified when a login names no user.
+  UserService(ServiceCore& core, std::string dummy_hash);
+  UserService(const UserService&) = delete;
+  UserService& operator=(const UserService&) = delete;
+
+  // `token_days`: the token's lifetime (1..3650 days; default ServiceOptions::token_lifetime).
+  Outcome<Credential> AddUser(const std::string& name, const std::string& role, bool token,
+                              std::optional<int> token_days = std::nullopt);
+  Outcome<Credential> NewToken(const std::string& name,  // another API token for a user
+                               std::optional<int> token_days = std::nullopt);
+  // Admin: a user's API tokens without their secrets: {"items": [{id, created_at, expires_at,
+  // expired}]}.
+  Outcome<Reply> ListTokens(const Actor& actor, const std::string& name);
+  // Admin: revokes one token of the user (`id`) or all of them (nullopt): {"revoked": count}.
+  // An unknown user or token id is 404.
+  Outcome<Reply> RevokeTokens(const Actor& actor, const std::string& name,
+                              std::optional<int64_t> id);
+  Outcome<Session> Login(const std::string& name, const std::string& password);
+  Outcome<Authenticated> AuthenticateBearer(const std::string& token);
+  Outcome<Authenticated> AuthenticateSession(const std::string& token);
+  void Logout(const std::string& session_token);
+  Outcome<Reply> ListUsers(const Actor& actor);
+  Outcome<Reply> CreateUser(const Actor& actor, const json& body);  // {name, role, credential}
+
+ private:
+  ServiceCore& core_;
+  const std::string dummy_hash_;
+};
+
+}  // namespace tandem::server
+
+#endif  // TANDEM_SERVER_USER_SERVICE_H_

@@ -1,0 +1,307 @@
+// Users, credentials and sessions (user_service.h).
+#include "tandem/server/user_service.h"
+
+#include <regex>
+
+#include "server/crypto.h"
+#include "server/service_core.h"
+
+namespace tandem::server {
+
+using store::Connection;
+using store::Rows;
+using store::Value;
+
+namespace {
+
+const std::regex& UserPattern() {
+  static const std::regex pattern("^[a-z0-9][a-z0-9_.-]{0,63}$");
+  return pattern;
+}
+
+}  // namespace
+
+UserService::UserService(ServiceCore& core, std::string dummy_hash)
+    : core_(core), dummy_hash_(std::move(dummy_hash)) {}
+
+// ---------------------------------------------------------------------------------------------
+// Users and authentication
+
+Outcome<Credential> UserService::AddUser(const std::string& name, const std::string& role_text,
+                                         bool token, std::optional<int> token_days) {
+  Outcome<std::string> expires = core_.TokenExpiry(token_days);
+  if (!expires.ok()) return expires.error();
+  if (!std::regex_match(name, UserPattern())) {
+    return ApiError::Field("name", "'" + name + "' is not a valid user name",
+                           "lowercase letters, digits, . _ -, up to 64");
+  }
+  const std::optional<Role> role = ParseRole(role_text);
+  if (!role)
+    return ApiError::Field("role", "unknown role '" + role_text + "'",
+                           "marketing, operations, finance, service, admin");
+  Credential credential{name, role_text, token ? "token" : "password", ""};
+  const std::string password = token ? std::string() : RandomPassword();
+  const std::string hash =
+      token ? std::string() : HashPassword(password, core_.options.fast_password_hashing);
+  if (!token && hash.empty())
+    return ApiError::Internal("could not hash the password (out of memory)");
+  const std::string secret = token ? "tdt_" + RandomHex(32) : password;
+  std::optional<ApiError> failure;
+  Status status = core_.database->Transaction([&](Connection& c) -> Status {
+    Result<Rows> existing = c.Query("SELECT id FROM users WHERE name = $1", {name});
+    if (!existing.ok()) return existing.error();
+    if (!existing.value().empty()) {
+      failure = ApiError::Conflict("a user named '" + name + "' exists", "name");
+      return Error::InvalidInput("abort");
+    }
+    Result<int64_t> id =
+        store::QueryInt(c,
+                        "INSERT INTO users (name, role, password_hash, "
+                        "created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                        {name, role_text, token ? Value() : Value(hash), core_.Now()});
+    if (!id.ok()) return id.error();
+    if (token) {
+      Result<Rows> inserted = c.Query(
+          "INSERT INTO credentials (user_id, kind, secret_hash, created_at, expires_at) VALUES "
+          "($1, 'token', $2, $3, $4)",
+          {id.value(), Sha256Hex(secret), core_.Now(), expires.value()});
+      if (!inserted.ok()) return inserted.error();
+    }
+    return OkStatus();
+  });
+  if (failure) return *failure;
+  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  credential.secret = secret;
+  return credential;
+}
+
+Outcome<Credential> UserService::NewToken(const std::string& name, std::optional<int> token_days) {
+  Outcome<std::string> expires = core_.TokenExpiry(token_days);
+  if (!expires.ok()) return expires.error();
+  const std::string secret = "tdt_" + RandomHex(32);
+  Credential credential{name, "", "token", secret};
+  std::optional<ApiError> failure;
+  Status status = core_.database->Transaction([&](Connection& c) -> Status {
+    Result<Rows> user = c.Query("SELECT id, role FROM users WHERE name = $1", {name});
+    if (!user.ok()) return user.error();
+    if (user.value().empty()) {
+      failure = ApiError::NotFound("no user named '" + name + "'");
+      return Error::InvalidInput("abort");
+    }
+    credential.role = user.value().rows[0].Text(1);
+    Result<Rows> inserted = c.Query(
+        "INSERT INTO credentials (user_id, kind, secret_hash, created_at, expires_at) VALUES ($1, "
+        "'token', $2, $3, $4)",
+        {user.value().rows[0].Int(0), Sha256Hex(secret), core_.Now(), expires.value()});
+    return inserted.ok() ? OkStatus() : Status(inserted.error());
+  });
+  if (failure) return *failure;
+  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  return credential;
+}
+
+Outcome<Reply> UserService::ListTokens(const Actor& actor, const std::string& name) {
+  if (actor.role != Role::kAdmin) return ApiError::Forbidden("only admin lists tokens");
+  std::optional<ApiError> failure;
+  Reply reply;
+  Status read = core_.database->Read([&](Connection& c) -> Status {
+    reply.body = {{"user", name}, {"items", json::array()}};
+    Result<Rows> user = c.Query("SELECT id FROM users WHERE name = $1", {name});
+    if (!user.ok()) return user.error();
+    if (user.value().empty()) {
+      failure = ApiError::NotFound("no user named '" + name + "'");
+      return OkStatus();
+    }
+    // Never the secret (only its hash is stored) nor the hash.
+    Result<Rows> rows = c.Query(
+        "SELECT id, created_at, expires_at FROM credentials WHERE user_id = $1 AND kind = 'token' "
+        "ORDER BY id",
+        {user.value().rows[0].Int(0)});
+    if (!rows.ok()) return rows.error();
+    const std::string now = core_.Now();
+    for (const store::Row& row : rows.value().rows) {
+      reply.body["items"].push_back(
+          {{"id", row.Int(0)},
+           {"created_at", row.Text(1)},
+           {"expires_at", row.IsNull(2) ? json(nullptr) : json(row.Text(2))},
+           {"expired", !row.IsNull(2) && row.Text(2) < now}});
+    }
+    return OkStatus();
+  });
+  if (!read.ok()) return ApiError::Internal(read.error().ToString());
+  if (failure) return *failure;
+  return reply;
+}
+
+Outcome<Reply> UserService::RevokeTokens(const Actor& actor, const std::string& name,
+                                         std::optional<int64_t> id) {
+  if (actor.role != Role::kAdmin) return ApiError::Forbidden("only admin revokes tokens");
+  std::optional<ApiError> failure;
+  int64_t revoked = 0;
+  Status status = core_.database->Transaction([&](Connection& c) -> Status {
+    failure.reset();
+    Result<Rows> user = c.Query("SELECT id FROM users WHERE name = $1", {name});
+    if (!user.ok()) return user.error();
+    if (user.value().empty()) {
+      failure = ApiError::NotFound("no user named '" + name + "'");
+      return Error::InvalidInput("abort");
+    }
+    const int64_t user_id = user.value().rows[0].Int(0);
+    Result<Rows> deleted =
+        id ? c.Query("DELETE FROM credentials WHERE user_id = $1 AND kind = 'token' AND id = $2",
+                     {user_id, *id})
+           : c.Query("DELETE FROM credentials WHERE user_id = $1 AND kind = 'token'", {user_id});
+    if (!deleted.ok()) return deleted.error();
+    revoked = deleted.value().affected;
+    if (id && revoked == 0) {
+      failure = ApiError::NotFound("user '" + name + "' has no token " + std::to_string(*id));
+      return Error::InvalidInput("abort");
+    }
+    return OkStatus();
+  });
+  if (failure) return *failure;
+  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  Reply reply;
+  reply.body = {{"user", name}, {"revoked", revoked}};
+  return reply;
+}
+
+Outcome<Session> UserService::Login(const std::string& name, const std::string& password) {
+  std::string hash;
+  Actor actor;
+  Status read = core_.database->Read([&](Connection& c) -> Status {
+    Result<Rows> rows = c.Query(
+        "SELECT id, name, role, password_hash FROM users WHERE name = $1 AND disabled = 0", {name});
+    if (!rows.ok()) return rows.error();
+    if (!rows.value().empty()) {
+      const store::Row& row = rows.value().rows[0];
+      actor.user_id = row.Int(0);
+      actor.name = row.Text(1);
+      actor.role = ParseRole(row.Text(2)).value_or(Role::kMarketing);
+      hash = row.Text(3);
+    }
+    return OkStatus();
+  });
+  if (!read.ok()) return ApiError::Internal(read.error().ToString());
+  // Verify against a hash of the same cost when the user does not exist, so that timing does
+  // not tell which names exist.
+  const bool ok = VerifyPassword(hash.empty() ? dummy_hash_ : hash, password) && !hash.empty();
+  if (!ok) {
+    ++core_.metrics.logins_failed;
+    return ApiError::Unauthenticated("wrong user name or password");
+  }
+  Session session{actor, "tds_" + RandomHex(32), RandomHex(16), ""};
+  const auto expires = core_.options.clock() + core_.options.session_lifetime;
+  {
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(expires);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char buffer[40];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    session.expires_at = buffer;
+  }
+  Status status = core_.database->Transaction([&](Connection& c) -> Status {
+    Result<Rows> inserted = c.Query(
+        "INSERT INTO credentials (user_id, kind, secret_hash, csrf, created_at, expires_at) "
+        "VALUES ($1, 'session', $2, $3, $4, $5)",
+        {actor.user_id, Sha256Hex(session.token), session.csrf, core_.Now(), session.expires_at});
+    if (!inserted.ok()) return inserted.error();
+    // Expired sessions are removed as new ones are made.
+    Result<Rows> swept = c.Query(
+        "DELETE FROM credentials WHERE kind = 'session' AND expires_at < $1", {core_.Now()});
+    return swept.ok() ? OkStatus() : Status(swept.error());
+  });
+  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  return session;
+}
+
+namespace {
+Outcome<Authenticated> Authenticate(store::Database& database, const std::string& secret,
+                                    const char* kind, const std::string& now) {
+  Authenticated result;
+  bool found = false;
+  Status read = database.Read([&](Connection& c) -> Status {
+    Result<Rows> rows = c.Query(
+        "SELECT u.id, u.name, u.role, c.csrf, c.expires_at FROM credentials c JOIN users u ON u.id "
+        "= c.user_id "
+        "WHERE c.secret_hash = $1 AND c.kind = $2 AND u.disabled = 0",
+        {Sha256Hex(secret), kind});
+    if (!rows.ok()) return rows.error();
+    if (rows.value().empty()) return OkStatus();
+    const store::Row& row = rows.value().rows[0];
+    if (!row.IsNull(4) && row.Text(4) < now) return OkStatus();
+    found = true;
+    result.actor.user_id = row.Int(0);
+    result.actor.name = row.Text(1);
+    result.actor.role = ParseRole(row.Text(2)).value_or(Role::kMarketing);
+    result.csrf = row.Text(3);
+    return OkStatus();
+  });
+  if (!read.ok()) return ApiError::Internal(read.error().ToString());
+  if (!found)
+    return ApiError::Unauthenticated(std::string(kind) == "session"
+                                         ? "the session has ended; log in again"
+                                         : "unknown or revoked token");
+  return result;
+}
+}  // namespace
+
+Outcome<Authenticated> UserService::AuthenticateBearer(const std::string& token) {
+  return Authenticate(*core_.database, token, "token", core_.Now());
+}
+
+Outcome<Authenticated> UserService::AuthenticateSession(const std::string& token) {
+  Outcome<Authenticated> result = Authenticate(*core_.database, token, "session", core_.Now());
+  if (result.ok()) result.value().session = true;
+  return result;
+}
+
+void UserService::Logout(const std::string& session_token) {
+  (void)core_.database->Transaction([&](Connection& c) -> Status {
+    Result<Rows> rows =
+        c.Query("DELETE FROM credentials WHERE secret_hash = $1 AND kind = 'session'",
+                {Sha256Hex(session_token)});
+    return rows.ok() ? OkStatus() : Status(rows.error());
+  });
+}
+
+Outcome<Reply> UserService::ListUsers(const Actor& actor) {
+  if (actor.role != Role::kAdmin) return ApiError::Forbidden("only admin lists users");
+  Reply reply;
+  reply.body = {{"items", json::array()}};
+  Status read = core_.database->Read([&](Connection& c) -> Status {
+    Result<Rows> rows = c.Query("SELECT name, role, created_at FROM users ORDER BY name", {});
+    if (!rows.ok()) return rows.error();
+    for (const store::Row& row : rows.value().rows) {
+      reply.body["items"].push_back(
+          {{"name", row.Text(0)}, {"role", row.Text(1)}, {"created_at", row.Text(2)}});
+    }
+    return OkStatus();
+  });
+  if (!read.ok()) return ApiError::Internal(read.error().ToString());
+  return reply;
+}
+
+Outcome<Reply> UserService::CreateUser(const Actor& actor, const json& body) {
+  if (actor.role != Role::kAdmin) return ApiError::Forbidden("only admin adds users");
+  if (!body.is_object())
+    return ApiError::Field("(body)", "must be an object", "{name, role, credential}");
+  if (!body.contains("name") || !body["name"].is_string())
+    return ApiError::Field("name", "missing", "a user name");
+  if (!body.contains("role") || !body["role"].is_string())
+    return ApiError::Field("role", "missing", "a role");
+  const std::string kind = body.value("credential", "password");
+  if (kind != "password" && kind != "token")
+    return ApiError::Field("credential", "unknown kind", "password or token");
+  Outcome<Credential> credential = AddUser(body["name"], body["role"], kind == "token");
+  if (!credential.ok()) return credential.error();
+  Reply reply;
+  reply.status = 201;
+  reply.body = {{"name", credential.value().user},
+                {"role", credential.value().role},
+                {"credential", credential.value().kind},
+                {"secret", credential.value().secret}};
+  return reply;
+}
+
+}  // namespace tandem::server
