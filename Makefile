@@ -27,10 +27,13 @@ DEBS += nodejs chromium fonts-dejavu-core $(if $(shell command -v npm 2>/dev/nul
 # server itself for the tests' throwaway cluster), libsodium (Argon2id), wrk (load figures).
 DEBS += libcpp-httplib-dev libsqlite3-dev libpq-dev postgresql libsodium-dev wrk
 
+# `make sizes` (.ci/sizes.sh): Universal Ctags finds where each function ends.
+DEBS += universal-ctags
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test unit-test asan-test fuzz-test demo bench bench-peers bench-scaling \
-        bench-fidelity format format-check lint tsa clean
+        bench-fidelity format format-check lint sizes tsa clean
 
 # Installs only what is missing; a no-op (one dpkg query) when everything is there.
 deps:
@@ -121,6 +124,10 @@ format: deps
 
 format-check: deps
 	clang-format-16 --dry-run --Werror $$(git ls-files '*.cc' '*.h')
+
+# Files over 800 lines and functions over 120 lines in src/, include/, apps/ (informational).
+sizes: deps
+	.ci/sizes.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(TSA_BUILD)
