@@ -54,8 +54,8 @@ int RunImport(const ImportArgs& args) {
     std::fprintf(stderr, "tandem import: %s\n", service.error().message.c_str());
     return kExitBadInput;
   }
-  server::Outcome<server::Reply> imported =
-      service.value()->Import(CliActor(), args.workspace, text.value(), files, args.file);
+  server::Outcome<server::Reply> imported = service.value()->workspaces().Import(
+      CliActor(), args.workspace, text.value(), files, args.file);
   if (!imported.ok()) {
     std::fprintf(stderr, "tandem import: %s\n", imported.error().message.c_str());
     for (const server::FieldError& field : imported.error().fields) {

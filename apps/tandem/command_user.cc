@@ -49,7 +49,7 @@ int RunUserAdd(const UserArgs& args) {
     return kExitBadInput;
   }
   server::Outcome<server::Credential> credential =
-      service.value()->AddUser(args.name, args.role, args.token, args.days);
+      service.value()->users().AddUser(args.name, args.role, args.token, args.days);
   if (!credential.ok()) {
     std::fprintf(stderr, "tandem user add: %s\n", credential.error().message.c_str());
     return credential.error().status >= 500 ? kExitInternal : kExitBadInput;
@@ -66,7 +66,8 @@ int RunUserToken(const UserArgs& args) {
     std::fprintf(stderr, "tandem user: %s\n", service.error().message.c_str());
     return kExitBadInput;
   }
-  server::Outcome<server::Credential> credential = service.value()->NewToken(args.name, args.days);
+  server::Outcome<server::Credential> credential =
+      service.value()->users().NewToken(args.name, args.days);
   if (!credential.ok()) {
     std::fprintf(stderr, "tandem user token: %s\n", credential.error().message.c_str());
     return kExitBadInput;
@@ -82,7 +83,8 @@ int RunUserTokens(const UserArgs& args) {
     std::fprintf(stderr, "tandem user: %s\n", service.error().message.c_str());
     return kExitBadInput;
   }
-  server::Outcome<server::Reply> tokens = service.value()->ListTokens(CliActor(), args.name);
+  server::Outcome<server::Reply> tokens =
+      service.value()->users().ListTokens(CliActor(), args.name);
   if (!tokens.ok()) {
     std::fprintf(stderr, "tandem user tokens: %s\n", tokens.error().message.c_str());
     return kExitBadInput;
@@ -112,7 +114,7 @@ int RunUserRevoke(const UserArgs& args) {
     return kExitBadInput;
   }
   server::Outcome<server::Reply> revoked =
-      service.value()->RevokeTokens(CliActor(), args.name, args.token_id);
+      service.value()->users().RevokeTokens(CliActor(), args.name, args.token_id);
   if (!revoked.ok()) {
     std::fprintf(stderr, "tandem user revoke: %s\n", revoked.error().message.c_str());
     return kExitBadInput;

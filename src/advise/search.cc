@@ -43,14 +43,14 @@ CheckOptions Search::VerifyOptions(const Scenario& scenario, int k) const {
 
 void Search::SetStandingWithout(const Scenario& scenario, int k,
                                 std::vector<StandingStatus> statuses) {
-  standing_without_[k] = std::move(statuses);
-  standing_without_days_[k] = engine::GridDays(scenario, VerifyOptions(scenario, k));
+  standing_without_[k] = {std::move(statuses),
+                          engine::GridDays(scenario, VerifyOptions(scenario, k))};
 }
 
 std::optional<std::vector<StandingStatus>> Search::StandingWithout(int k) const {
   auto found = standing_without_.find(k);
   if (found == standing_without_.end()) return std::nullopt;
-  return found->second;
+  return found->second.statuses;
 }
 
 std::optional<CampaignResult> Search::Feasibility(const Scenario& scenario, int k) {
@@ -92,9 +92,10 @@ std::optional<CheckResult> Search::Verify(const Scenario& scenario, int k) {
   // RunCheck's evaluation, with the statuses without campaign k known when the run without it
   // is the one they were measured on (same grid): the same figures, one simulation fewer.
   engine::EvaluateOptions evaluate;
-  auto days = standing_without_days_.find(k);
-  if (days != standing_without_days_.end() && days->second == engine::GridDays(scenario, options))
-    evaluate.standing_without = StandingWithout(k);
+  auto known = standing_without_.find(k);
+  if (known != standing_without_.end() &&
+      known->second.grid_days == engine::GridDays(scenario, options))
+    evaluate.standing_without = known->second.statuses;
   Result<CheckResult> result = engine::Evaluate(scenario, options, evaluate, nullptr);
   if (!result.ok() || result.value().campaigns.empty()) return std::nullopt;
   return result.value();

@@ -57,8 +57,11 @@ class Search {
   CheckOptions Options(const Scenario& scenario, int k, bool full) const;
   CheckOptions VerifyOptions(const Scenario& scenario, int k) const;
   std::optional<std::vector<StandingStatus>> StandingWithout(int k) const;
-  std::map<int, std::vector<StandingStatus>> standing_without_;
-  std::map<int, int> standing_without_days_;  // per campaign: GridDays of Verify's options
+  struct StandingWithoutRun {
+    std::vector<StandingStatus> statuses;
+    int grid_days = 0;  // GridDays of Verify's options on the scenario they were measured on
+  };
+  std::map<int, StandingWithoutRun> standing_without_;  // by campaign index
 
   std::optional<int64_t> scenarios_;
   std::optional<uint64_t> seed_;

@@ -408,28 +408,23 @@ void JobService::RunCheckJob(int64_t job, const JobRunner::ProgressFn& progress)
   Status completed = core_.database->Transaction([&](Connection& c) -> Status {
     recommend_jobs.clear();
     const std::string now = core_.Now();
-    Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
-    if (!locked.ok()) return locked.error();
-    if (!cached) {
-      Result<Rows> stored = c.Query(
-          "INSERT INTO results (key, kind, verdict, body, seconds, created_at) VALUES ($1, "
-          "'check', $2, $3, $4, $5) "
-          "ON CONFLICT (key) DO NOTHING",
-          {key, verdict, body, seconds, now});
-      if (!stored.ok()) return stored.error();
-    }
-    Outcome<std::optional<json>> result = LoadResult(c, key);
-    if (!result.ok() || !result.value()) return Error::Internal("result vanished");
-    Result<Rows> done =
-        c.Query("UPDATE jobs SET status = 'done', finished_at = $1 WHERE id = $2", {now, job});
-    if (!done.ok()) return done.error();
+    Result<json> result = StoreJobResult(c,
+                                         {.ws = ws,
+                                          .key = key,
+                                          .kind = "check",
+                                          .verdict = verdict,
+                                          .body = body,
+                                          .seconds = seconds,
+                                          .cached = cached},
+                                         job, now);
+    if (!result.ok()) return result.error();
     Result<Rows> processes = c.Query(
         "SELECT campaign, state, data, version FROM processes WHERE workspace_id = $1", {ws});
     if (!processes.ok()) return processes.error();
     const CheckCompletion completion{.ws = ws,
                                      .key = key,
                                      .cached = cached,
-                                     .result = &*result.value(),
+                                     .result = &result.value(),
                                      .now = now,
                                      .recommend_jobs = &recommend_jobs};
     for (const store::Row& row : processes.value().rows) {

@@ -7,7 +7,7 @@ Outcome<std::vector<Credential>> LoadDemo(Service& service) {
   system.name = "demo";
   system.role = Role::kAdmin;
   Outcome<Reply> imported =
-      service.Import(system, "greenleaf", DemoScenarioYaml(), {}, "greenleaf.yaml");
+      service.workspaces().Import(system, "greenleaf", DemoScenarioYaml(), {}, "greenleaf.yaml");
   if (!imported.ok()) return imported.error();
   std::vector<Credential> credentials;
   for (const auto& [name, role] :
@@ -16,7 +16,7 @@ Outcome<std::vector<Credential>> LoadDemo(Service& service) {
                                                         {"fiona", "finance"},
                                                         {"sam", "service"},
                                                         {"ada", "admin"}}) {
-    Outcome<Credential> credential = service.AddUser(name, role, false);
+    Outcome<Credential> credential = service.users().AddUser(name, role, false);
     if (!credential.ok()) return credential.error();
     credentials.push_back(credential.value());
   }

@@ -85,6 +85,26 @@ Outcome<std::optional<json>> LoadResult(Connection& c, const std::string& key) {
   return std::optional<json>(json::parse(rows.value().rows[0].Text(0), nullptr, false));
 }
 
+Result<json> StoreJobResult(Connection& c, const JobResult& result, int64_t job,
+                            const std::string& now) {
+  Result<Rows> locked =
+      c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {result.ws});
+  if (!locked.ok()) return locked.error();
+  if (!result.cached) {
+    Result<Rows> stored = c.Query(
+        "INSERT INTO results (key, kind, verdict, body, seconds, created_at) VALUES ($1, $2, $3, "
+        "$4, $5, $6) ON CONFLICT (key) DO NOTHING",
+        {result.key, result.kind, result.verdict, result.body, result.seconds, now});
+    if (!stored.ok()) return stored.error();
+  }
+  Outcome<std::optional<json>> loaded = LoadResult(c, result.key);
+  if (!loaded.ok() || !loaded.value()) return Error::Internal("result vanished");
+  Result<Rows> done =
+      c.Query("UPDATE jobs SET status = 'done', finished_at = $1 WHERE id = $2", {now, job});
+  if (!done.ok()) return done.error();
+  return std::move(*loaded.value());
+}
+
 json NewProcessData() {
   return {{"confirmations", json::object()},
           {"signoffs", json::object()},

@@ -738,26 +738,21 @@ void JobService::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progr
   }
   Status completed = core_.database->Transaction([&](Connection& c) -> Status {
     const std::string now = core_.Now();
-    Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
-    if (!locked.ok()) return locked.error();
-    if (!cached) {
-      Result<Rows> inserted = c.Query(
-          "INSERT INTO results (key, kind, verdict, body, seconds, created_at) VALUES ($1, "
-          "'recommend', $2, $3, $4, $5) "
-          "ON CONFLICT (key) DO NOTHING",
-          {key, verdict, body, seconds, now});
-      if (!inserted.ok()) return inserted.error();
-    }
-    Outcome<std::optional<json>> record = LoadResult(c, key);
-    if (!record.ok() || !record.value()) return Error::Internal("result vanished");
-    Result<Rows> done =
-        c.Query("UPDATE jobs SET status = 'done', finished_at = $1 WHERE id = $2", {now, job});
-    if (!done.ok()) return done.error();
+    Result<json> record = StoreJobResult(c,
+                                         {.ws = ws,
+                                          .key = key,
+                                          .kind = "recommend",
+                                          .verdict = verdict,
+                                          .body = body,
+                                          .seconds = seconds,
+                                          .cached = cached},
+                                         job, now);
+    if (!record.ok()) return record.error();
     Result<Rows> processes =
         c.Query("SELECT campaign, data, version FROM processes WHERE workspace_id = $1", {ws});
     if (!processes.ok()) return processes.error();
     for (const store::Row& row : processes.value().rows) {
-      Status process_done = CompleteRecommendProcess(c, ws, key, *record.value(), cached, now, row);
+      Status process_done = CompleteRecommendProcess(c, ws, key, record.value(), cached, now, row);
       if (!process_done.ok()) return process_done;
     }
     return OkStatus();

@@ -202,6 +202,22 @@ Outcome<bool> QueueCheck(store::Connection& c, WriteContext& context, ProcessRow
                          const std::string& key, std::vector<int64_t>* jobs);
 // A stored result (check JSON, or the counter-proposals' record) by key; nullopt when absent.
 Outcome<std::optional<nlohmann::json>> LoadResult(store::Connection& c, const std::string& key);
+// What a finished check or counter-proposal job stores under its key.
+struct JobResult {
+  std::string ws;
+  std::string key;
+  std::string kind;     // "check" or "recommend"
+  std::string verdict;  // the results row's verdict column
+  std::string body;     // the result's JSON text; unused when `cached`
+  double seconds = 0;   // time spent computing it
+  bool cached = false;  // already stored: nothing to insert
+};
+// The first steps of a job's completing transaction: locks the workspace (the completion is
+// ordered with its writes), stores the result unless it was cached (a concurrent job may have
+// stored the same key first: theirs stays), marks job `job` done at `now` and returns the stored
+// result. Errors are the store's (a serialization failure must reach the retrying transaction).
+Result<nlohmann::json> StoreJobResult(store::Connection& c, const JobResult& result, int64_t job,
+                                      const std::string& now);
 Outcome<ProcessRow*> FindProcess(Snapshot& snapshot, const std::string& ws,
                                  const std::string& campaign);
 // What the process core decides on: the stored process, the campaign's entry (its window and

@@ -55,13 +55,13 @@ class ServerLimitsTest : public ::testing::TestWithParam<std::string> {
     for (Role role :
          {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService, Role::kAdmin}) {
       Outcome<Credential> credential =
-          service_->AddUser(std::string(RoleName(role)) + "-bot", RoleName(role), true);
+          service_->users().AddUser(std::string(RoleName(role)) + "-bot", RoleName(role), true);
       ASSERT_TRUE(credential.ok());
       tokens_[role] = credential.value().secret;
     }
-    ASSERT_TRUE(
-        service_->Import(testing::As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml")
-            .ok());
+    ASSERT_TRUE(service_->workspaces()
+                    .Import(testing::As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml")
+                    .ok());
     StartServer(Options());
   }
   void TearDown() override {
@@ -110,7 +110,7 @@ class ServerLimitsTest : public ::testing::TestWithParam<std::string> {
     return Send(method, path, body, headers);
   }
   int64_t AuditCount() {
-    Outcome<Reply> audit = service_->Audit(testing::As(Role::kAdmin), "toy", "");
+    Outcome<Reply> audit = service_->alerts().Audit(testing::As(Role::kAdmin), "toy", "");
     EXPECT_TRUE(audit.ok());
     return audit.ok() ? static_cast<int64_t>(audit.value().body["items"].size()) : -1;
   }
@@ -260,8 +260,8 @@ TEST_P(ServerLimitsTest, ConcurrentWritersOnOneWorkspaceAllSucceed) {
       for (int i = 0; i < kWrites; ++i) {
         const std::string id = "cap-" + std::to_string(w) + "-" + std::to_string(i);
         Outcome<Reply> put =
-            service_->PutEntity(testing::As(Role::kOperations), "toy", "capabilities", id,
-                                json{{"claim", "claim " + id}}, std::nullopt);
+            service_->workspaces().PutEntity(testing::As(Role::kOperations), "toy", "capabilities",
+                                             id, json{{"claim", "claim " + id}}, std::nullopt);
         if (!put.ok()) {
           std::lock_guard<std::mutex> lock(mutex);
           failures.push_back(id + ": " + put.error().ToJson().dump());
@@ -272,7 +272,7 @@ TEST_P(ServerLimitsTest, ConcurrentWritersOnOneWorkspaceAllSucceed) {
   for (std::thread& writer : writers) writer.join();
   EXPECT_TRUE(failures.empty()) << failures.size() << " failed, first: " << failures.front();
   Outcome<Reply> listed =
-      service_->ListEntities(testing::As(Role::kOperations), "toy", "capabilities");
+      service_->workspaces().ListEntities(testing::As(Role::kOperations), "toy", "capabilities");
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(listed.value().body["items"].size(), 1u + kWriters * kWrites);  // gift-wrap + new
 }
@@ -345,7 +345,7 @@ TEST_P(ServerLimitsTest, LoginFailuresSlowTheGuesserNotTheOwner) {
   options.logins_per_minute = 1000;  // the per-address spraying limit is not what is tested
   options.trusted_proxies = {"127.0.0.1"};
   StartServer(options);
-  Outcome<Credential> marge = service_->AddUser("marge", "marketing", false);
+  Outcome<Credential> marge = service_->users().AddUser("marge", "marketing", false);
   ASSERT_TRUE(marge.ok());
   const auto login = [&](const std::string& password, const std::string& client,
                          const std::string& cookie = "") {

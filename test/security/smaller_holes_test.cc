@@ -22,12 +22,12 @@ class SmallerHolesTest : public ::testing::TestWithParam<std::string> {
     database_ = std::make_unique<TestDatabase>(GetParam());
     service_ = Open(testing::TestOptions(database_->url()));
     ASSERT_TRUE(service_);
-    Outcome<Credential> admin = service_->AddUser("admin-bot", "admin", true);
+    Outcome<Credential> admin = service_->users().AddUser("admin-bot", "admin", true);
     ASSERT_TRUE(admin.ok());
     admin_token_ = admin.value().secret;
-    ASSERT_TRUE(
-        service_->Import(testing::As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml")
-            .ok());
+    ASSERT_TRUE(service_->workspaces()
+                    .Import(testing::As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml")
+                    .ok());
   }
   void TearDown() override {
     if (http_) http_->Stop();
@@ -92,7 +92,7 @@ TEST_P(SmallerHolesTest, TheAuditLogIsAppendOnlyForEveryStatementForm) {
                       " ON CONFLICT (id) DO UPDATE SET actor = 'forger'")
                      .ok());
   }
-  Outcome<Reply> audit = service_->Audit(testing::As(Role::kAdmin), "toy", "");
+  Outcome<Reply> audit = service_->alerts().Audit(testing::As(Role::kAdmin), "toy", "");
   ASSERT_TRUE(audit.ok());
   ASSERT_FALSE(audit.value().body["items"].empty());
   EXPECT_EQ(audit.value().body.dump().find("forger"), std::string::npos);
@@ -112,21 +112,21 @@ TEST_P(SmallerHolesTest, TheDatabaseFileIsTheOwnersAlone) {
 }
 
 TEST_P(SmallerHolesTest, ApiTokensExpireAreListedWithoutSecretsAndAreRevoked) {
-  Outcome<Credential> bot = service_->AddUser("ci-bot", "operations", true, 1);
+  Outcome<Credential> bot = service_->users().AddUser("ci-bot", "operations", true, 1);
   ASSERT_TRUE(bot.ok());
-  Outcome<Credential> second = service_->NewToken("ci-bot", 30);
+  Outcome<Credential> second = service_->users().NewToken("ci-bot", 30);
   ASSERT_TRUE(second.ok());
-  EXPECT_TRUE(service_->AuthenticateBearer(bot.value().secret).ok());
+  EXPECT_TRUE(service_->users().AuthenticateBearer(bot.value().secret).ok());
   // Two days later the one-day token has expired; the 30-day one has not.
   ServiceOptions later = testing::TestOptions(database_->url());
   later.clock = [] { return std::chrono::system_clock::from_time_t(1798761600 + 2 * 86400); };
   later.run_jobs = false;
   std::unique_ptr<Service> future = Open(later);
   ASSERT_TRUE(future);
-  EXPECT_EQ(future->AuthenticateBearer(bot.value().secret).error().status, 401);
-  EXPECT_TRUE(future->AuthenticateBearer(second.value().secret).ok());
+  EXPECT_EQ(future->users().AuthenticateBearer(bot.value().secret).error().status, 401);
+  EXPECT_TRUE(future->users().AuthenticateBearer(second.value().secret).ok());
   // Listed by id and dates, never with a secret or its hash.
-  Outcome<Reply> listed = future->ListTokens(testing::As(Role::kAdmin), "ci-bot");
+  Outcome<Reply> listed = future->users().ListTokens(testing::As(Role::kAdmin), "ci-bot");
   ASSERT_TRUE(listed.ok());
   const json items = listed.value().body["items"];
   ASSERT_EQ(items.size(), 2u);
@@ -142,12 +142,13 @@ TEST_P(SmallerHolesTest, ApiTokensExpireAreListedWithoutSecretsAndAreRevoked) {
       ("/api/users/ci-bot/tokens/" + std::to_string(items[1]["id"].get<int64_t>())).c_str());
   ASSERT_TRUE(revoke);
   EXPECT_EQ(revoke->status, 200) << revoke->body;
-  EXPECT_EQ(service_->AuthenticateBearer(second.value().secret).error().status, 401);
+  EXPECT_EQ(service_->users().AuthenticateBearer(second.value().secret).error().status, 401);
   EXPECT_EQ(Client().Delete("/api/users/ci-bot/tokens/999")->status, 404);
   httplib::Result api_list = Client().Get("/api/users/ci-bot/tokens");
   ASSERT_TRUE(api_list);
   EXPECT_EQ(json::parse(api_list->body)["items"].size(), 1u);
-  EXPECT_EQ(service_->ListTokens(testing::As(Role::kOperations), "ci-bot").error().status, 403);
+  EXPECT_EQ(service_->users().ListTokens(testing::As(Role::kOperations), "ci-bot").error().status,
+            403);
 }
 
 TEST_P(SmallerHolesTest, IfMatchNamingNothingIsPreconditionFailed) {
@@ -165,7 +166,7 @@ TEST_P(SmallerHolesTest, IfMatchNamingNothingIsPreconditionFailed) {
 }
 
 TEST_P(SmallerHolesTest, IdsAndCountersAreParsedStrictly) {
-  Outcome<Reply> check = service_->RequestCheck(testing::As(Role::kAdmin), "toy", "spring");
+  Outcome<Reply> check = service_->jobs().RequestCheck(testing::As(Role::kAdmin), "toy", "spring");
   ASSERT_TRUE(check.ok());
   const int64_t job = check.value().body["check"]["job"];
   EXPECT_EQ(Client().Get(("/api/jobs/" + std::to_string(job)).c_str())->status, 200);
@@ -188,28 +189,29 @@ TEST_P(SmallerHolesTest, IdsAndCountersAreParsedStrictly) {
 
 TEST_P(SmallerHolesTest, EmptyNamesAndZeroDeadlinesAreRefused) {
   const Actor marketing = testing::As(Role::kMarketing);
-  Outcome<Reply> settings = service_->GetWorkspace(marketing, "toy");
+  Outcome<Reply> settings = service_->workspaces().GetWorkspace(marketing, "toy");
   ASSERT_TRUE(settings.ok());
   json unnamed = settings.value().body["settings"];
   unnamed["name"] = "";
   Outcome<Reply> refused =
-      service_->PutSettings(marketing, "toy", unnamed, settings.value().version);
+      service_->workspaces().PutSettings(marketing, "toy", unnamed, settings.value().version);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().status, 422);
   EXPECT_EQ(refused.error().fields.at(0).field, "name");
-  Outcome<Reply> campaign = service_->GetEntity(marketing, "toy", "campaigns", "spring");
+  Outcome<Reply> campaign =
+      service_->workspaces().GetEntity(marketing, "toy", "campaigns", "spring");
   ASSERT_TRUE(campaign.ok());
   json body = campaign.value().body["body"];
   body["promises"][0]["within"] = "0h";
-  Outcome<Reply> instant =
-      service_->PutEntity(marketing, "toy", "campaigns", "spring", body, campaign.value().version);
+  Outcome<Reply> instant = service_->workspaces().PutEntity(marketing, "toy", "campaigns", "spring",
+                                                            body, campaign.value().version);
   ASSERT_FALSE(instant.ok());
   EXPECT_EQ(instant.error().status, 422);
   EXPECT_EQ(instant.error().fields.at(0).field, "promises[0].within");
   body["promises"][0]["within"] = "72h";
   body["name"] = "  ";
-  Outcome<Reply> blank =
-      service_->PutEntity(marketing, "toy", "campaigns", "spring", body, campaign.value().version);
+  Outcome<Reply> blank = service_->workspaces().PutEntity(marketing, "toy", "campaigns", "spring",
+                                                          body, campaign.value().version);
   ASSERT_FALSE(blank.ok());
   EXPECT_EQ(blank.error().fields.at(0).field, "name");
 }

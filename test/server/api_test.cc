@@ -46,7 +46,7 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
     for (Role role :
          {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService, Role::kAdmin}) {
       Outcome<Credential> credential =
-          service_->AddUser(std::string(RoleName(role)) + "-bot", RoleName(role), true);
+          service_->users().AddUser(std::string(RoleName(role)) + "-bot", RoleName(role), true);
       ASSERT_TRUE(credential.ok());
       tokens_[role] = credential.value().secret;
     }
@@ -241,7 +241,8 @@ TEST_P(ApiTest, CounterProposalsAreRequestedReadAndAdoptedThroughTheApi) {
   const char* binary = std::getenv("TANDEM_BINARY");
   ASSERT_TRUE(binary && *binary) << "TANDEM_BINARY is not set (ctest sets it)";
   ASSERT_TRUE(
-      service_->Import(testing::As(Role::kAdmin), "toy", testing::NoGoToyScenario(), {}, "toy.yaml")
+      service_->workspaces()
+          .Import(testing::As(Role::kAdmin), "toy", testing::NoGoToyScenario(), {}, "toy.yaml")
           .ok());
   const std::string base = "/api/workspaces/toy/campaigns/spring";
   Response none = As(Role::kService, "GET", base + "/recommend");
@@ -331,7 +332,7 @@ TEST_P(ApiTest, CounterProposalsAreRequestedReadAndAdoptedThroughTheApi) {
 }
 
 TEST_P(ApiTest, BrowserSessionsUseCookiesAndCsrfTokensAndNoSecretIsLogged) {
-  Outcome<Credential> maria = service_->AddUser("maria", "marketing", false);
+  Outcome<Credential> maria = service_->users().AddUser("maria", "marketing", false);
   ASSERT_TRUE(maria.ok());
   const std::string password = maria.value().secret;
   Response wrong =
@@ -399,9 +400,9 @@ TEST_P(ApiTest, BrowserSessionsUseCookiesAndCsrfTokensAndNoSecretIsLogged) {
 }
 
 TEST_P(ApiTest, ErrorsAreJsonAndNameTheField) {
-  ASSERT_TRUE(
-      service_->Import(testing::As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml")
-          .ok());
+  ASSERT_TRUE(service_->workspaces()
+                  .Import(testing::As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml")
+                  .ok());
   const httplib::Headers ops = {{"Authorization", "Bearer " + tokens_[Role::kOperations]}};
   Response malformed = Send("PUT", "/api/workspaces/toy/resources/packing", "{\"capacity\": ", ops);
   EXPECT_EQ(malformed.status, 400);
@@ -459,7 +460,7 @@ TEST_P(ApiTest, RequestsAndLoginsAreRateLimited) {
   EXPECT_EQ(statuses, (std::vector<int>{401, 401, 429}));
   // Only failed attempts count: a user who signs in often is never locked out.
   StartServer(logins);
-  Outcome<Credential> maria = service_->AddUser("marge", "marketing", false);
+  Outcome<Credential> maria = service_->users().AddUser("marge", "marketing", false);
   ASSERT_TRUE(maria.ok());
   statuses.clear();
   for (int i = 0; i < 4; ++i) {
@@ -502,10 +503,10 @@ TEST_P(ApiTest, OpenApiHealthAndMetricsDescribeTheServer) {
 // Every route, every role. The expected table is written out here by hand from the rules in
 // docs/server.md ("Roles"); the test also checks that it covers every route the server has.
 TEST_P(ApiTest, AuthorisationMatrixCoversEveryRouteAndRole) {
-  ASSERT_TRUE(
-      service_->Import(testing::As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml")
-          .ok());
-  Outcome<Reply> scratch = service_->CreateWorkspace(
+  ASSERT_TRUE(service_->workspaces()
+                  .Import(testing::As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml")
+                  .ok());
+  Outcome<Reply> scratch = service_->workspaces().CreateWorkspace(
       testing::As(Role::kAdmin),
       json{{"id", "scratch"},
            {"settings",
@@ -524,14 +525,16 @@ TEST_P(ApiTest, AuthorisationMatrixCoversEveryRouteAndRole) {
                          {"horizon", {{"start", "2027-03-01"}, {"end", "2027-04-30"}}}};
   const json packing = {{"id", "packing"}, {"kind", "throughput"}, {"capacity", 999}};
   const json budget = {{"id", "budget"}, {"kind", "budget"}, {"capacity", 99}};
-  const json campaign = service_->GetEntity(testing::As(Role::kAdmin), "toy", "campaigns", "spring")
+  const json campaign = service_->workspaces()
+                            .GetEntity(testing::As(Role::kAdmin), "toy", "campaigns", "spring")
                             .value()
                             .body["body"];
-  json kite = service_->GetEntity(testing::As(Role::kAdmin), "toy", "offerings", "kite")
+  json kite = service_->workspaces()
+                  .GetEntity(testing::As(Role::kAdmin), "toy", "offerings", "kite")
                   .value()
                   .body["body"];
   kite["price"] = 41;  // loads unchanged: marketing may edit the rest of an offering
-  Outcome<Credential> login = service_->AddUser("matrix-user", "service", false);
+  Outcome<Credential> login = service_->users().AddUser("matrix-user", "service", false);
   ASSERT_TRUE(login.ok());
   struct Row {
     std::string method;

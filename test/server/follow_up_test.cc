@@ -37,27 +37,27 @@ class FollowUpTest : public ::testing::TestWithParam<std::string> {
   }
 
   void ImportToy() {
-    Outcome<Reply> imported =
-        service_->Import(As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml");
+    Outcome<Reply> imported = service_->workspaces().Import(As(Role::kAdmin), "toy",
+                                                            testing::kToyScenario, {}, "toy.yaml");
     ASSERT_TRUE(imported.ok()) << imported.error().ToJson().dump();
   }
 
   Outcome<Reply> Upload(const std::string& file, const std::string& text,
                         Role role = Role::kOperations) {
-    return service_->PutActuals(As(role), "toy", ActualsUpload{file, text});
+    return service_->workspaces().PutActuals(As(role), "toy", ActualsUpload{file, text});
   }
 
   // The follow-up, waiting for its job when it is computed in the background.
   json FollowUp(const std::optional<std::string>& as_of) {
     Outcome<Reply> first =
-        service_->GetFollowUp(As(Role::kMarketing), "toy", FollowUpQuery{"spring", as_of});
+        service_->jobs().GetFollowUp(As(Role::kMarketing), "toy", FollowUpQuery{"spring", as_of});
     EXPECT_TRUE(first.ok()) << first.error().ToJson().dump();
     if (!first.ok()) return json();
     if (first.value().status == 200) return first.value().body;
     EXPECT_EQ(first.value().status, 202);
     EXPECT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
     Outcome<Reply> second =
-        service_->GetFollowUp(As(Role::kMarketing), "toy", FollowUpQuery{"spring", as_of});
+        service_->jobs().GetFollowUp(As(Role::kMarketing), "toy", FollowUpQuery{"spring", as_of});
     EXPECT_TRUE(second.ok()) << second.error().ToJson().dump();
     if (!second.ok()) return json();
     EXPECT_EQ(second.value().status, 200) << second.value().body.dump();
@@ -81,8 +81,8 @@ TEST_P(FollowUpTest, ABadFileIsRefusedWholeNamingTheLine) {
   EXPECT_EQ(refused.error().fields[0].field, "orders.csv:3: offering");
   EXPECT_NE(refused.error().fields[0].allowed.find("kite"), std::string::npos);
   // Nothing of it was stored, not even line 2: the follow-up has no actuals to default to.
-  Outcome<Reply> none =
-      service_->GetFollowUp(As(Role::kMarketing), "toy", FollowUpQuery{"spring", std::nullopt});
+  Outcome<Reply> none = service_->jobs().GetFollowUp(As(Role::kMarketing), "toy",
+                                                     FollowUpQuery{"spring", std::nullopt});
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().status, 409);
   // A spend row repeated for one campaign and date is ambiguous for an upsert: refused.
@@ -124,8 +124,8 @@ TEST_P(FollowUpTest, AnUploadSentTwiceGivesTheSameFollowUp) {
                                 "2027-03-18T12:00,1,2027-03-15T10:00,kite,A4\n");
   ASSERT_TRUE(again.ok()) << again.error().ToJson().dump();
   EXPECT_EQ(again.value().body["changed"], 0);
-  Outcome<Reply> cached = service_->GetFollowUp(As(Role::kMarketing), "toy",
-                                                FollowUpQuery{"spring", "2027-03-20T00:00"});
+  Outcome<Reply> cached = service_->jobs().GetFollowUp(As(Role::kMarketing), "toy",
+                                                       FollowUpQuery{"spring", "2027-03-20T00:00"});
   ASSERT_TRUE(cached.ok());
   EXPECT_EQ(cached.value().status, 200);
   EXPECT_EQ(cached.value().body, before);
@@ -147,32 +147,36 @@ TEST_P(FollowUpTest, AnUploadWhileLiveRaisesTheDriftAlertOnce) {
   ImportToy();
   // Through groundwork and transfer to approval on the go verdict.
   ASSERT_TRUE(
-      service_
-          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
           .ok());
   for (Role role : Functions()) {
-    ASSERT_TRUE(
-        service_->Confirm(As(role), "toy", "spring", RoleName(role), json{{"note", "ok"}}).ok());
+    ASSERT_TRUE(service_->process()
+                    .Confirm(As(role), "toy", "spring", RoleName(role), json{{"note", "ok"}})
+                    .ok());
   }
   ASSERT_TRUE(
-      service_
-          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
           .ok());
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
-  const json process = service_->GetProcess(As(Role::kMarketing), "toy", "spring").value().body;
+  const json process =
+      service_->process().GetProcess(As(Role::kMarketing), "toy", "spring").value().body;
   const std::string key = process["check"].value("key", "");
   ASSERT_EQ(process["check"]["verdict"], "go");
   for (Role role : Functions())
-    ASSERT_TRUE(
-        service_->SignOff(As(role), "toy", "spring", RoleName(role), {{"check", key}}).ok());
-  ASSERT_TRUE(service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}}).ok());
+    ASSERT_TRUE(service_->process()
+                    .SignOff(As(role), "toy", "spring", RoleName(role), {{"check", key}})
+                    .ok());
+  ASSERT_TRUE(
+      service_->process().Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}}).ok());
   // On the window's first day (2027-03-15 00:00 UTC) the campaign goes live.
   ServiceOptions options = testing::TestOptions(database_->url());
   options.clock = [] { return std::chrono::system_clock::from_time_t(1805068800); };
   Open(options);
-  ASSERT_TRUE(
-      service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "live"}}, std::nullopt)
-          .ok());
+  ASSERT_TRUE(service_->process()
+                  .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "live"}}, std::nullopt)
+                  .ok());
   // 100 orders placed on the 15th and none delivered, and one placed on the 18th at noon (the
   // latest time, so the as-of): the 100 are past their 72h deadline unkept. The plan expects
   // 150 units a day, 2,100 over the window; even if every other unit were kept the share could
@@ -188,7 +192,7 @@ TEST_P(FollowUpTest, AnUploadWhileLiveRaisesTheDriftAlertOnce) {
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
   const auto drift = [&](Role role) {
     int count = 0;
-    Outcome<Reply> feed = service_->Alerts(As(role), "toy", 0);
+    Outcome<Reply> feed = service_->alerts().Alerts(As(role), "toy", 0);
     EXPECT_TRUE(feed.ok());
     if (!feed.ok()) return -1;
     for (const json& alert : feed.value().body["items"])

@@ -35,25 +35,25 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
   void TearDown() override { service_.reset(); }
 
   void ImportToy() {
-    Outcome<Reply> imported =
-        service_->Import(As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml");
+    Outcome<Reply> imported = service_->workspaces().Import(As(Role::kAdmin), "toy",
+                                                            testing::kToyScenario, {}, "toy.yaml");
     ASSERT_TRUE(imported.ok()) << imported.error().ToJson().dump();
   }
 
   json Process(const std::string& campaign = "spring") {
-    Outcome<Reply> reply = service_->GetProcess(As(Role::kMarketing), "toy", campaign);
+    Outcome<Reply> reply = service_->process().GetProcess(As(Role::kMarketing), "toy", campaign);
     EXPECT_TRUE(reply.ok());
     return reply.ok() ? reply.value().body : json();
   }
 
   int64_t EntityVersion(const std::string& kind, const std::string& id) {
-    Outcome<Reply> reply = service_->GetEntity(As(Role::kMarketing), "toy", kind, id);
+    Outcome<Reply> reply = service_->workspaces().GetEntity(As(Role::kMarketing), "toy", kind, id);
     EXPECT_TRUE(reply.ok());
     return reply.ok() ? *reply.value().version : -1;
   }
 
   json EntityBody(const std::string& kind, const std::string& id) {
-    Outcome<Reply> reply = service_->GetEntity(As(Role::kMarketing), "toy", kind, id);
+    Outcome<Reply> reply = service_->workspaces().GetEntity(As(Role::kMarketing), "toy", kind, id);
     EXPECT_TRUE(reply.ok());
     return reply.ok() ? reply.value().body["body"] : json();
   }
@@ -62,14 +62,14 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
   Outcome<Reply> EditCampaign(const std::function<void(json&)>& change) {
     json body = EntityBody("campaigns", "spring");
     change(body);
-    return service_->PutEntity(As(Role::kMarketing), "toy", "campaigns", "spring", body,
-                               EntityVersion("campaigns", "spring"));
+    return service_->workspaces().PutEntity(As(Role::kMarketing), "toy", "campaigns", "spring",
+                                            body, EntityVersion("campaigns", "spring"));
   }
 
   void ConfirmAll(const std::string& campaign = "spring") {
     for (Role role : Functions()) {
-      Outcome<Reply> reply =
-          service_->Confirm(As(role), "toy", campaign, RoleName(role), json{{"note", "current"}});
+      Outcome<Reply> reply = service_->process().Confirm(As(role), "toy", campaign, RoleName(role),
+                                                         json{{"note", "current"}});
       ASSERT_TRUE(reply.ok()) << reply.error().ToJson().dump();
     }
   }
@@ -85,8 +85,8 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
 
   void SignAll(const std::string& key, const std::string& campaign = "spring") {
     for (Role role : Functions()) {
-      Outcome<Reply> reply =
-          service_->SignOff(As(role), "toy", campaign, RoleName(role), json{{"check", key}});
+      Outcome<Reply> reply = service_->process().SignOff(As(role), "toy", campaign, RoleName(role),
+                                                         json{{"check", key}});
       ASSERT_TRUE(reply.ok()) << reply.error().ToJson().dump();
     }
   }
@@ -94,24 +94,24 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
   // Groundwork, transfer, check, sign-offs and approval of the toy campaign (verdict go).
   void ApproveToy() {
     ImportToy();
-    ASSERT_TRUE(service_
-                    ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}},
-                                 std::nullopt)
-                    .ok());
+    ASSERT_TRUE(
+        service_->process()
+            .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+            .ok());
     ConfirmAll();
     ASSERT_TRUE(
-        service_
-            ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+        service_->process()
+            .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
             .ok());
     const std::string key = WaitForCheck();
     SignAll(key);
     Outcome<Reply> approved =
-        service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
+        service_->process().Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
     ASSERT_TRUE(approved.ok()) << approved.error().ToJson().dump();
   }
 
   std::vector<json> AlertsFor(Role role) {
-    Outcome<Reply> reply = service_->Alerts(As(role), "toy", 0);
+    Outcome<Reply> reply = service_->alerts().Alerts(As(role), "toy", 0);
     EXPECT_TRUE(reply.ok());
     std::vector<json> items;
     if (reply.ok()) {
@@ -121,7 +121,7 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::vector<std::string> AuditActions(const std::string& campaign = "spring") {
-    Outcome<Reply> reply = service_->Audit(As(Role::kService), "toy", campaign);
+    Outcome<Reply> reply = service_->alerts().Audit(As(Role::kService), "toy", campaign);
     EXPECT_TRUE(reply.ok());
     std::vector<std::string> actions;
     if (reply.ok()) {
@@ -147,9 +147,9 @@ bool Contains(const std::vector<std::string>& list, const std::string& item) {
 TEST_P(ServiceTest, ImportAndExportRoundTripGreenleafWithoutLossOfMeaning) {
   const std::string original = testing::ReadSourceFile("examples/greenleaf.yaml");
   Outcome<Reply> imported =
-      service_->Import(As(Role::kAdmin), "greenleaf", original, {}, "greenleaf.yaml");
+      service_->workspaces().Import(As(Role::kAdmin), "greenleaf", original, {}, "greenleaf.yaml");
   ASSERT_TRUE(imported.ok()) << imported.error().ToJson().dump();
-  Outcome<Reply> exported = service_->Export(As(Role::kFinance), "greenleaf", false);
+  Outcome<Reply> exported = service_->workspaces().Export(As(Role::kFinance), "greenleaf", false);
   ASSERT_TRUE(exported.ok()) << exported.error().ToJson().dump();
   Result<Scenario> before = ParseScenario(original, "greenleaf.yaml", NoFiles());
   Result<Scenario> after = ParseScenario(exported.value().text, "export.yaml", NoFiles());
@@ -165,13 +165,14 @@ TEST_P(ServiceTest, HistoryFilesTravelWithTheScenario) {
   std::string csv = "date,units\n";
   for (int day = 1; day <= 28; ++day)
     csv += "2027-02-" + std::string(day < 10 ? "0" : "") + std::to_string(day) + ",90\n";
-  Outcome<Reply> missing = service_->Import(As(Role::kAdmin), "toy", scenario, {}, "toy.yaml");
+  Outcome<Reply> missing =
+      service_->workspaces().Import(As(Role::kAdmin), "toy", scenario, {}, "toy.yaml");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().status, 422);
-  Outcome<Reply> imported =
-      service_->Import(As(Role::kAdmin), "toy", scenario, {{"kites.csv", csv}}, "toy.yaml");
+  Outcome<Reply> imported = service_->workspaces().Import(As(Role::kAdmin), "toy", scenario,
+                                                          {{"kites.csv", csv}}, "toy.yaml");
   ASSERT_TRUE(imported.ok()) << imported.error().ToJson().dump();
-  Outcome<Reply> bundle = service_->Export(As(Role::kMarketing), "toy", true);
+  Outcome<Reply> bundle = service_->workspaces().Export(As(Role::kMarketing), "toy", true);
   ASSERT_TRUE(bundle.ok());
   EXPECT_EQ(bundle.value().body["files"]["kites.csv"], csv);
   EXPECT_NE(bundle.value().body["scenario"].get<std::string>().find("kites.csv"),
@@ -183,24 +184,24 @@ TEST_P(ServiceTest, InvalidWritesAreRefusedNamingTheField) {
   json packing = EntityBody("resources", "packing");
   packing["capacity"] = -5;
   Outcome<Reply> negative =
-      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing,
-                          EntityVersion("resources", "packing"));
+      service_->workspaces().PutEntity(As(Role::kOperations), "toy", "resources", "packing",
+                                       packing, EntityVersion("resources", "packing"));
   ASSERT_FALSE(negative.ok());
   EXPECT_EQ(negative.error().status, 422);
   ASSERT_FALSE(negative.error().fields.empty());
   EXPECT_EQ(negative.error().fields[0].field, "capacity");
   // Deleting a resource an offering routes through breaks the offering: the error names it.
-  Outcome<Reply> deleted = service_->DeleteEntity(As(Role::kOperations), "toy", "resources",
-                                                  "packing", EntityVersion("resources", "packing"));
+  Outcome<Reply> deleted = service_->workspaces().DeleteEntity(
+      As(Role::kOperations), "toy", "resources", "packing", EntityVersion("resources", "packing"));
   ASSERT_FALSE(deleted.ok());
   EXPECT_EQ(deleted.error().status, 422);
   ASSERT_FALSE(deleted.error().fields.empty());
   EXPECT_NE(deleted.error().fields[0].path.find("offerings/kite"), std::string::npos)
       << deleted.error().ToJson().dump();
   // Unknown keys are refused too (a typo is never ignored).
-  Outcome<Reply> typo =
-      service_->PutEntity(As(Role::kOperations), "toy", "capabilities", "same-day",
-                          {{"claim", "same-day dispatch"}, {"form", "2027-03-01"}}, std::nullopt);
+  Outcome<Reply> typo = service_->workspaces().PutEntity(
+      As(Role::kOperations), "toy", "capabilities", "same-day",
+      {{"claim", "same-day dispatch"}, {"form", "2027-03-01"}}, std::nullopt);
   ASSERT_FALSE(typo.ok());
   EXPECT_EQ(typo.error().fields.at(0).field, "form");
   // Nothing of the refused writes was stored.
@@ -212,23 +213,28 @@ TEST_P(ServiceTest, EachFunctionEditsOnlyItsOwnPart) {
   ImportToy();
   json budget = EntityBody("resources", "budget");
   budget["capacity"] = 120000;
-  EXPECT_EQ(service_->PutEntity(As(Role::kOperations), "toy", "resources", "budget", budget, 1)
+  EXPECT_EQ(service_->workspaces()
+                .PutEntity(As(Role::kOperations), "toy", "resources", "budget", budget, 1)
                 .error()
                 .status,
             403);
-  EXPECT_TRUE(
-      service_->PutEntity(As(Role::kFinance), "toy", "resources", "budget", budget, 1).ok());
+  EXPECT_TRUE(service_->workspaces()
+                  .PutEntity(As(Role::kFinance), "toy", "resources", "budget", budget, 1)
+                  .ok());
   json packing = EntityBody("resources", "packing");
   packing["capacity"] = 1100;
-  EXPECT_EQ(service_->PutEntity(As(Role::kFinance), "toy", "resources", "packing", packing, 1)
+  EXPECT_EQ(service_->workspaces()
+                .PutEntity(As(Role::kFinance), "toy", "resources", "packing", packing, 1)
                 .error()
                 .status,
             403);
-  EXPECT_TRUE(
-      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1).ok());
+  EXPECT_TRUE(service_->workspaces()
+                  .PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1)
+                  .ok());
   // A throughput resource cannot become a budget to dodge the rule.
   packing["kind"] = "budget";
-  EXPECT_EQ(service_->PutEntity(As(Role::kFinance), "toy", "resources", "packing", packing, 2)
+  EXPECT_EQ(service_->workspaces()
+                .PutEntity(As(Role::kFinance), "toy", "resources", "packing", packing, 2)
                 .error()
                 .status,
             403);
@@ -244,12 +250,13 @@ TEST_P(ServiceTest, EachFunctionEditsOnlyItsOwnPart) {
   EXPECT_EQ(booked.error().fields.at(0).field, "bookings");
   // Service sets the contact load per order; marketing may not.
   const json loads = json::array({{{"resource", "support"}, {"per_unit", 0.08}, {"lag", "1d"}}});
-  EXPECT_EQ(service_->PutPart(As(Role::kMarketing), "toy", "offerings", "kite", "loads", loads, 1)
+  EXPECT_EQ(service_->workspaces()
+                .PutPart(As(Role::kMarketing), "toy", "offerings", "kite", "loads", loads, 1)
                 .error()
                 .status,
             403);
-  Outcome<Reply> service_loads =
-      service_->PutPart(As(Role::kService), "toy", "offerings", "kite", "loads", loads, 1);
+  Outcome<Reply> service_loads = service_->workspaces().PutPart(
+      As(Role::kService), "toy", "offerings", "kite", "loads", loads, 1);
   ASSERT_TRUE(service_loads.ok()) << service_loads.error().ToJson().dump();
   EXPECT_EQ(EntityBody("offerings", "kite")["loads"][0]["per_unit"], 0.08);
 }
@@ -258,17 +265,17 @@ TEST_P(ServiceTest, UpdatesNeedTheCurrentVersion) {
   ImportToy();
   json packing = EntityBody("resources", "packing");
   packing["capacity"] = 900;
-  Outcome<Reply> blind = service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing",
-                                             packing, std::nullopt);
+  Outcome<Reply> blind = service_->workspaces().PutEntity(As(Role::kOperations), "toy", "resources",
+                                                          "packing", packing, std::nullopt);
   ASSERT_FALSE(blind.ok());
   EXPECT_EQ(blind.error().status, 428);
-  Outcome<Reply> first =
-      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1);
+  Outcome<Reply> first = service_->workspaces().PutEntity(As(Role::kOperations), "toy", "resources",
+                                                          "packing", packing, 1);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(*first.value().version, 2);
   packing["capacity"] = 800;
-  Outcome<Reply> stale =
-      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1);
+  Outcome<Reply> stale = service_->workspaces().PutEntity(As(Role::kOperations), "toy", "resources",
+                                                          "packing", packing, 1);
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.error().status, 409);
   EXPECT_EQ(stale.error().fields.at(0).field, "If-Match");
@@ -281,37 +288,40 @@ TEST_P(ServiceTest, UpdatesNeedTheCurrentVersion) {
 TEST_P(ServiceTest, GroundworkNeedsEveryConfirmation) {
   ImportToy();
   ASSERT_TRUE(
-      service_
-          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
           .ok());
   EXPECT_EQ(
-      service_
-          ->Transition(As(Role::kOperations), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kOperations), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
           .error()
           .status,
       403);
-  ASSERT_TRUE(
-      service_->Confirm(As(Role::kMarketing), "toy", "spring", "marketing", json::object()).ok());
+  ASSERT_TRUE(service_->process()
+                  .Confirm(As(Role::kMarketing), "toy", "spring", "marketing", json::object())
+                  .ok());
   // No one confirms for another function, not even admin.
-  EXPECT_EQ(service_->Confirm(As(Role::kMarketing), "toy", "spring", "finance", json::object())
+  EXPECT_EQ(service_->process()
+                .Confirm(As(Role::kMarketing), "toy", "spring", "finance", json::object())
                 .error()
                 .status,
             403);
-  EXPECT_EQ(service_->Confirm(As(Role::kAdmin), "toy", "spring", "finance", json::object())
+  EXPECT_EQ(service_->process()
+                .Confirm(As(Role::kAdmin), "toy", "spring", "finance", json::object())
                 .error()
                 .status,
             403);
   EXPECT_EQ(Process()["missing_confirmations"], json({"operations", "finance", "service"}));
-  Outcome<Reply> early = service_->Transition(As(Role::kMarketing), "toy", "spring",
-                                              {{"to", "transfer"}}, std::nullopt);
+  Outcome<Reply> early = service_->process().Transition(As(Role::kMarketing), "toy", "spring",
+                                                        {{"to", "transfer"}}, std::nullopt);
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().status, 409);
   EXPECT_EQ(early.error().fields.size(), 3u);
   ConfirmAll();
   EXPECT_TRUE(Process()["missing_confirmations"].empty());
   EXPECT_TRUE(
-      service_
-          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
           .ok());
 }
 
@@ -321,7 +331,7 @@ TEST_P(ServiceTest, ApprovalOfAGoCampaignProducesTheHandover) {
   EXPECT_EQ(process["state"], "approved");
   EXPECT_EQ(process["check"]["verdict"], "go");  // derived by hand in test_support.h
   EXPECT_TRUE(process["override"].is_null());
-  Outcome<Reply> operations = service_->Handover(As(Role::kOperations), "toy", "spring");
+  Outcome<Reply> operations = service_->process().Handover(As(Role::kOperations), "toy", "spring");
   ASSERT_TRUE(operations.ok());
   const json& plan = operations.value().body["handover"]["operations"]["capacity_plan"];
   ASSERT_FALSE(plan.empty());
@@ -343,12 +353,12 @@ TEST_P(ServiceTest, ApprovalOfAGoCampaignProducesTheHandover) {
   }
   EXPECT_TRUE(found) << packing->dump();
   // Marketing and service get the approved wording, and only their parts.
-  Outcome<Reply> marketing = service_->Handover(As(Role::kMarketing), "toy", "spring");
+  Outcome<Reply> marketing = service_->process().Handover(As(Role::kMarketing), "toy", "spring");
   ASSERT_TRUE(marketing.ok());
   EXPECT_FALSE(marketing.value().body["handover"].contains("operations"));
   EXPECT_EQ(marketing.value().body["handover"]["marketing"]["promises"][0]["text"],
             "delivered within 3d for 95% of orders");
-  Outcome<Reply> service = service_->Handover(As(Role::kService), "toy", "spring");
+  Outcome<Reply> service = service_->process().Handover(As(Role::kService), "toy", "spring");
   ASSERT_TRUE(service.ok());
   EXPECT_EQ(service.value().body["handover"]["service"]["promises"][0]["status"], "kept");
   const std::vector<std::string> audit = AuditActions();
@@ -361,38 +371,42 @@ TEST_P(ServiceTest, ApprovalOfAGoCampaignProducesTheHandover) {
 TEST_P(ServiceTest, SignOffsAreOnTheCurrentCheckOnly) {
   ImportToy();
   ASSERT_TRUE(
-      service_
-          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
           .ok());
   ConfirmAll();
   ASSERT_TRUE(
-      service_
-          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
           .ok());
   const std::string key = WaitForCheck();
-  Outcome<Reply> wrong =
-      service_->SignOff(As(Role::kFinance), "toy", "spring", "finance", {{"check", "0000"}});
+  Outcome<Reply> wrong = service_->process().SignOff(As(Role::kFinance), "toy", "spring", "finance",
+                                                     {{"check", "0000"}});
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.error().status, 409);
   EXPECT_EQ(wrong.error().fields.at(0).field, "check");
-  ASSERT_TRUE(
-      service_->SignOff(As(Role::kFinance), "toy", "spring", "finance", {{"check", key}}).ok());
-  Outcome<Reply> early = service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
+  ASSERT_TRUE(service_->process()
+                  .SignOff(As(Role::kFinance), "toy", "spring", "finance", {{"check", key}})
+                  .ok());
+  Outcome<Reply> early =
+      service_->process().Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().status, 409);
   EXPECT_EQ(early.error().fields.size(), 3u);  // marketing, operations, service missing
-  EXPECT_EQ(
-      service_->Approve(As(Role::kOperations), "toy", "spring", {{"check", key}}).error().status,
-      403);
+  EXPECT_EQ(service_->process()
+                .Approve(As(Role::kOperations), "toy", "spring", {{"check", key}})
+                .error()
+                .status,
+            403);
 }
 
 TEST_P(ServiceTest, TheCheckIsCachedByContent) {
   ImportToy();
-  Outcome<Reply> first = service_->RequestCheck(As(Role::kService), "toy", "spring");
+  Outcome<Reply> first = service_->jobs().RequestCheck(As(Role::kService), "toy", "spring");
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first.value().status, 202);
   const std::string key = WaitForCheck();
-  Outcome<Reply> second = service_->RequestCheck(As(Role::kFinance), "toy", "spring");
+  Outcome<Reply> second = service_->jobs().RequestCheck(As(Role::kFinance), "toy", "spring");
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second.value().status, 200);
   EXPECT_EQ(second.value().body["check"]["key"], key);
@@ -400,16 +414,16 @@ TEST_P(ServiceTest, TheCheckIsCachedByContent) {
   // A different content is a different key; going back to the old content is answered from
   // the cache by a new job without simulating again.
   ASSERT_TRUE(EditCampaign([](json& body) { body["spend"] = 6000; }).ok());
-  ASSERT_TRUE(service_->RequestCheck(As(Role::kService), "toy", "spring").ok());
+  ASSERT_TRUE(service_->jobs().RequestCheck(As(Role::kService), "toy", "spring").ok());
   const std::string other = WaitForCheck();
   EXPECT_NE(other, key);
   ASSERT_TRUE(EditCampaign([](json& body) { body["spend"] = 5000; }).ok());
-  ASSERT_TRUE(service_->RequestCheck(As(Role::kService), "toy", "spring").ok());
+  ASSERT_TRUE(service_->jobs().RequestCheck(As(Role::kService), "toy", "spring").ok());
   EXPECT_EQ(WaitForCheck(), key);
   const std::string metrics = service_->MetricsText();
   EXPECT_NE(metrics.find("tandem_checks_run_total 2\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("tandem_checks_cached_total 1\n"), std::string::npos) << metrics;
-  Outcome<Reply> result = service_->GetCheck(As(Role::kService), "toy", "spring", true);
+  Outcome<Reply> result = service_->jobs().GetCheck(As(Role::kService), "toy", "spring", true);
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result.value().body["result"]["verdict"], "go");
   bool series = false;  // chart series included
@@ -424,8 +438,9 @@ TEST_P(ServiceTest, AResourceChangeWithdrawsOnlyTheSignOffsItInvalidates) {
   ApproveToy();
   json packing = EntityBody("resources", "packing");
   packing["capacity"] = 900;  // still far above demand: the verdict stays go
-  ASSERT_TRUE(
-      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1).ok());
+  ASSERT_TRUE(service_->workspaces()
+                  .PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1)
+                  .ok());
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
   json process = Process();
   // Operations signed off on the old capacity; marketing, finance and service on parts that
@@ -445,49 +460,52 @@ TEST_P(ServiceTest, ANoGoIsApprovedOnlyByARecordedOverride) {
   // Spend twice the budget: the budget check breaks, the verdict is no-go.
   ASSERT_TRUE(EditCampaign([](json& body) { body["spend"] = 200000; }).ok());
   ASSERT_TRUE(
-      service_
-          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
           .ok());
   ConfirmAll();
   ASSERT_TRUE(
-      service_
-          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
           .ok());
   const std::string key = WaitForCheck();
   EXPECT_EQ(Process()["check"]["verdict"], "no-go");
   SignAll(key);
-  Outcome<Reply> plain = service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
+  Outcome<Reply> plain =
+      service_->process().Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
   ASSERT_FALSE(plain.ok());
   EXPECT_EQ(plain.error().status, 409);
   EXPECT_EQ(plain.error().fields.at(0).field, "override.reason");
   const std::string reason = "the board funds the overrun from the Q2 reserve";
   // The campaign's owner cannot override its own no-go (issue 13): 403 naming the override.
-  Outcome<Reply> own = service_->Approve(As(Role::kMarketing, "maria"), "toy", "spring",
-                                         {{"check", key}, {"override", {{"reason", reason}}}});
+  Outcome<Reply> own =
+      service_->process().Approve(As(Role::kMarketing, "maria"), "toy", "spring",
+                                  {{"check", key}, {"override", {{"reason", reason}}}});
   ASSERT_FALSE(own.ok());
   EXPECT_EQ(own.error().status, 403);
   EXPECT_EQ(own.error().fields.at(0).field, "override");
   // Neither can operations or service, whatever the reason.
   for (Role role : {Role::kOperations, Role::kService}) {
-    Outcome<Reply> other = service_->Approve(As(role), "toy", "spring",
-                                             {{"check", key}, {"override", {{"reason", reason}}}});
+    Outcome<Reply> other = service_->process().Approve(
+        As(role), "toy", "spring", {{"check", key}, {"override", {{"reason", reason}}}});
     ASSERT_FALSE(other.ok());
     EXPECT_EQ(other.error().status, 403);
   }
   // Finance, another function, needs a written reason of at least 10 characters.
-  Outcome<Reply> vague = service_->Approve(As(Role::kFinance, "fiona"), "toy", "spring",
-                                           {{"check", key}, {"override", {{"reason", ""}}}});
+  Outcome<Reply> vague =
+      service_->process().Approve(As(Role::kFinance, "fiona"), "toy", "spring",
+                                  {{"check", key}, {"override", {{"reason", ""}}}});
   ASSERT_FALSE(vague.ok());
   EXPECT_EQ(vague.error().status, 400);
   EXPECT_EQ(vague.error().fields.at(0).field, "override.reason");
   Outcome<Reply> nine =
-      service_->Approve(As(Role::kFinance, "fiona"), "toy", "spring",
-                        {{"check", key}, {"override", {{"reason", "123456789"}}}});
+      service_->process().Approve(As(Role::kFinance, "fiona"), "toy", "spring",
+                                  {{"check", key}, {"override", {{"reason", "123456789"}}}});
   ASSERT_FALSE(nine.ok());
   EXPECT_EQ(nine.error().fields.at(0).field, "override.reason");
   Outcome<Reply> overridden =
-      service_->Approve(As(Role::kFinance, "fiona"), "toy", "spring",
-                        {{"check", key}, {"override", {{"reason", reason}}}});
+      service_->process().Approve(As(Role::kFinance, "fiona"), "toy", "spring",
+                                  {{"check", key}, {"override", {{"reason", reason}}}});
   ASSERT_TRUE(overridden.ok()) << overridden.error().ToJson().dump();
   json process = Process();
   EXPECT_EQ(process["state"], "approved");
@@ -512,48 +530,49 @@ TEST_P(ServiceTest, ANoGoIsApprovedOnlyByARecordedOverride) {
 TEST_P(ServiceTest, ARefusalAndARequestForChangesCarryAReasonTheOwnerAnswers) {
   ImportToy();
   ASSERT_TRUE(
-      service_
-          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
           .ok());
   ConfirmAll();
   ASSERT_TRUE(
-      service_
-          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
           .ok());
   const std::string key = WaitForCheck();
   using process::SignOffKind;
   const std::string refusal = "the Q2 budget is already committed";
   // A reason of fewer than 10 characters is not one; another function cannot refuse for finance.
   Outcome<Reply> short_reason =
-      service_->Review(As(Role::kFinance), "toy", "spring", "finance", SignOffKind::kRefuse,
-                       {{"check", key}, {"reason", "no money"}});
+      service_->process().Review(As(Role::kFinance), "toy", "spring", "finance",
+                                 SignOffKind::kRefuse, {{"check", key}, {"reason", "no money"}});
   ASSERT_FALSE(short_reason.ok());
   EXPECT_EQ(short_reason.error().status, 400);
   EXPECT_EQ(short_reason.error().fields.at(0).field, "reason");
   for (Role role : {Role::kMarketing, Role::kService, Role::kAdmin}) {
     Outcome<Reply> other =
-        service_->Review(As(role), "toy", "spring", "finance", SignOffKind::kRefuse,
-                         {{"check", key}, {"reason", refusal}});
+        service_->process().Review(As(role), "toy", "spring", "finance", SignOffKind::kRefuse,
+                                   {{"check", key}, {"reason", refusal}});
     ASSERT_FALSE(other.ok());
     EXPECT_EQ(other.error().status, 403) << RoleName(role);
   }
   Outcome<Reply> stale =
-      service_->Review(As(Role::kFinance), "toy", "spring", "finance", SignOffKind::kRefuse,
-                       {{"check", "0000"}, {"reason", refusal}});
+      service_->process().Review(As(Role::kFinance), "toy", "spring", "finance",
+                                 SignOffKind::kRefuse, {{"check", "0000"}, {"reason", refusal}});
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.error().status, 409);
-  ASSERT_TRUE(service_
-                  ->Review(As(Role::kFinance, "fiona"), "toy", "spring", "finance",
-                           SignOffKind::kRefuse, {{"check", key}, {"reason", refusal}})
+  ASSERT_TRUE(service_->process()
+                  .Review(As(Role::kFinance, "fiona"), "toy", "spring", "finance",
+                          SignOffKind::kRefuse, {{"check", key}, {"reason", refusal}})
                   .ok());
-  ASSERT_TRUE(service_
-                  ->Review(As(Role::kOperations, "oscar"), "toy", "spring", "operations",
-                           SignOffKind::kRequestChanges,
-                           {{"check", key}, {"reason", "book 200 extra an hour in week 12"}})
+  ASSERT_TRUE(service_->process()
+                  .Review(As(Role::kOperations, "oscar"), "toy", "spring", "operations",
+                          SignOffKind::kRequestChanges,
+                          {{"check", key}, {"reason", "book 200 extra an hour in week 12"}})
                   .ok());
   for (Role role : {Role::kMarketing, Role::kService}) {
-    ASSERT_TRUE(
-        service_->SignOff(As(role), "toy", "spring", RoleName(role), json{{"check", key}}).ok());
+    ASSERT_TRUE(service_->process()
+                    .SignOff(As(role), "toy", "spring", RoleName(role), json{{"check", key}})
+                    .ok());
   }
   json process = Process();
   EXPECT_EQ(process["objections"]["finance"]["kind"], "refused");
@@ -569,7 +588,7 @@ TEST_P(ServiceTest, ARefusalAndARequestForChangesCarryAReasonTheOwnerAnswers) {
       "signoff-refused: Campaign spring: finance refuses to sign off: " + refusal));
   // No approval while they stand: each is named with what it is.
   Outcome<Reply> approve =
-      service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
+      service_->process().Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}});
   ASSERT_FALSE(approve.ok());
   EXPECT_EQ(approve.error().status, 409);
   ASSERT_EQ(approve.error().fields.size(), 2u);
@@ -580,25 +599,25 @@ TEST_P(ServiceTest, ARefusalAndARequestForChangesCarryAReasonTheOwnerAnswers) {
   // The owner answers; nobody else does, and an answer needs words.
   const std::string answer = "spend moved to the Q3 budget line";
   for (Role role : {Role::kFinance, Role::kOperations, Role::kService}) {
-    Outcome<Reply> other =
-        service_->AnswerObjection(As(role), "toy", "spring", "finance", {{"text", answer}});
+    Outcome<Reply> other = service_->process().AnswerObjection(As(role), "toy", "spring", "finance",
+                                                               {{"text", answer}});
     ASSERT_FALSE(other.ok());
     EXPECT_EQ(other.error().status, 403) << RoleName(role);
   }
-  Outcome<Reply> empty =
-      service_->AnswerObjection(As(Role::kMarketing), "toy", "spring", "finance", {{"text", ""}});
+  Outcome<Reply> empty = service_->process().AnswerObjection(As(Role::kMarketing), "toy", "spring",
+                                                             "finance", {{"text", ""}});
   ASSERT_FALSE(empty.ok());
   EXPECT_EQ(empty.error().fields.at(0).field, "text");
-  Outcome<Reply> nothing = service_->AnswerObjection(As(Role::kMarketing), "toy", "spring",
-                                                     "service", {{"text", answer}});
+  Outcome<Reply> nothing = service_->process().AnswerObjection(
+      As(Role::kMarketing), "toy", "spring", "service", {{"text", answer}});
   ASSERT_FALSE(nothing.ok());
   EXPECT_EQ(nothing.error().status, 409);
-  ASSERT_TRUE(service_
-                  ->AnswerObjection(As(Role::kMarketing, "maria"), "toy", "spring", "finance",
-                                    {{"text", answer}})
+  ASSERT_TRUE(service_->process()
+                  .AnswerObjection(As(Role::kMarketing, "maria"), "toy", "spring", "finance",
+                                   {{"text", answer}})
                   .ok());
-  Outcome<Reply> twice = service_->AnswerObjection(As(Role::kMarketing), "toy", "spring", "finance",
-                                                   {{"text", answer}});
+  Outcome<Reply> twice = service_->process().AnswerObjection(As(Role::kMarketing), "toy", "spring",
+                                                             "finance", {{"text", answer}});
   ASSERT_FALSE(twice.ok());
   EXPECT_EQ(twice.error().status, 409);
   process = Process();
@@ -619,7 +638,8 @@ TEST_P(ServiceTest, ARefusalAndARequestForChangesCarryAReasonTheOwnerAnswers) {
   SignAll(key);
   process = Process();
   EXPECT_TRUE(process["objections"].empty()) << process["objections"].dump();
-  ASSERT_TRUE(service_->Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}}).ok());
+  ASSERT_TRUE(
+      service_->process().Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}}).ok());
   const std::vector<std::string> audit = AuditActions();
   EXPECT_TRUE(Contains(audit, "refuse-signoff finance"));
   EXPECT_TRUE(Contains(audit, "request-changes operations"));
@@ -630,8 +650,8 @@ TEST_P(ServiceTest, ARefusalAndARequestForChangesCarryAReasonTheOwnerAnswers) {
 TEST_P(ServiceTest, ACampaignGoesLiveOnItsWindowStartNotBefore) {
   ApproveToy();
   // Today is 2027-01-01 (TestOptions); the toy window starts on 2027-03-15.
-  Outcome<Reply> early =
-      service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "live"}}, std::nullopt);
+  Outcome<Reply> early = service_->process().Transition(As(Role::kMarketing), "toy", "spring",
+                                                        {{"to", "live"}}, std::nullopt);
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().status, 409);
   EXPECT_EQ(early.error().fields.at(0).field, "window");
@@ -650,12 +670,12 @@ TEST_P(ServiceTest, ACampaignGoesLiveOnItsWindowStartNotBefore) {
   Outcome<std::unique_ptr<Service>> reopened = Service::Open(options);
   ASSERT_TRUE(reopened.ok());
   service_ = std::move(reopened.value());
+  ASSERT_TRUE(service_->process()
+                  .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "live"}}, std::nullopt)
+                  .ok());
   ASSERT_TRUE(
-      service_->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "live"}}, std::nullopt)
-          .ok());
-  ASSERT_TRUE(
-      service_
-          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "follow-up"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "follow-up"}}, std::nullopt)
           .ok());
   EXPECT_EQ(Process()["state"], "follow-up");
 }
@@ -686,7 +706,8 @@ TEST_P(ServiceTest, ACapabilityThatSupportsANewClaimAlertsMarketing) {
   json capability = EntityBody("capabilities", "gift-wrap");
   capability["from"] = "2027-03-01";  // now covers the campaign's window (15-28 March)
   ASSERT_TRUE(
-      service_->PutEntity(As(Role::kOperations), "toy", "capabilities", "gift-wrap", capability, 1)
+      service_->workspaces()
+          .PutEntity(As(Role::kOperations), "toy", "capabilities", "gift-wrap", capability, 1)
           .ok());
   std::vector<json> marketing = AlertsFor(Role::kMarketing);
   ASSERT_EQ(marketing.size(), 1u);
@@ -701,13 +722,15 @@ TEST_P(ServiceTest, AFasterResourceThatAllowsAStrongerTimePromiseAlertsMarketing
   // ladder that 95% reach (24h is not). With 13h of packing it is 37h: 48h.
   json packing = EntityBody("resources", "packing");
   packing["processing_time"] = "13h";
-  ASSERT_TRUE(
-      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1).ok());
+  ASSERT_TRUE(service_->workspaces()
+                  .PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1)
+                  .ok());
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
   EXPECT_TRUE(AlertsFor(Role::kMarketing).empty());  // slower: nothing stronger to promise
   packing["processing_time"] = "1h";
-  ASSERT_TRUE(
-      service_->PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 2).ok());
+  ASSERT_TRUE(service_->workspaces()
+                  .PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 2)
+                  .ok());
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
   std::vector<json> alerts = AlertsFor(Role::kMarketing);
   ASSERT_EQ(alerts.size(), 1u);
@@ -730,17 +753,17 @@ int64_t OptionNumber(const json& options, bool expand) {
 }
 
 TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
-  Outcome<Reply> imported =
-      service_->Import(As(Role::kAdmin), "toy", testing::NoGoToyScenario(), {}, "toy.yaml");
+  Outcome<Reply> imported = service_->workspaces().Import(
+      As(Role::kAdmin), "toy", testing::NoGoToyScenario(), {}, "toy.yaml");
   ASSERT_TRUE(imported.ok()) << imported.error().ToJson().dump();
   ASSERT_TRUE(
-      service_
-          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
           .ok());
   ConfirmAll();
   ASSERT_TRUE(
-      service_
-          ->Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
           .ok());
   // The check says no-go, which queues the counter-proposals by itself.
   const std::string check_key = WaitForCheck();
@@ -751,7 +774,7 @@ TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
   EXPECT_EQ(process["recommend"]["cause"], "check");
   EXPECT_TRUE(Contains(AuditActions(), "recommend-queued recommend"));
   EXPECT_TRUE(Contains(AuditActions(), "recommend-done recommend"));
-  Outcome<Reply> read = service_->GetRecommendations(As(Role::kFinance), "toy", "spring");
+  Outcome<Reply> read = service_->jobs().GetRecommendations(As(Role::kFinance), "toy", "spring");
   ASSERT_TRUE(read.ok()) << read.error().ToJson().dump();
   const json got = read.value().body;
   EXPECT_EQ(got["status"], "done");
@@ -767,7 +790,7 @@ TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
 
   // It is `tandem recommend --json` on the campaign's check scenario (here the whole workspace),
   // byte for byte, and every option's verdict is what a check of the option applied gives.
-  Outcome<Reply> exported = service_->Export(As(Role::kFinance), "toy", false);
+  Outcome<Reply> exported = service_->workspaces().Export(As(Role::kFinance), "toy", false);
   ASSERT_TRUE(exported.ok());
   Result<Scenario> scenario = ParseScenario(exported.value().text, "export", NoFiles());
   ASSERT_TRUE(scenario.ok());
@@ -799,21 +822,21 @@ TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
   ASSERT_GT(expand, 0) << options.dump();
   ASSERT_GT(other, 0) << options.dump();
   // Booking capacity is operations' (and admin's); changing the campaign marketing's.
-  Outcome<Reply> marketing_books = service_->AdoptOption(As(Role::kMarketing), "toy", "spring",
-                                                         {{"option", expand}, {"key", key}});
+  Outcome<Reply> marketing_books = service_->jobs().AdoptOption(
+      As(Role::kMarketing), "toy", "spring", {{"option", expand}, {"key", key}});
   ASSERT_FALSE(marketing_books.ok());
   EXPECT_EQ(marketing_books.error().status, 403);
   EXPECT_EQ(marketing_books.error().fields.at(0).field, "bookings");
-  Outcome<Reply> operations_caps = service_->AdoptOption(As(Role::kOperations), "toy", "spring",
-                                                         {{"option", other}, {"key", key}});
+  Outcome<Reply> operations_caps = service_->jobs().AdoptOption(
+      As(Role::kOperations), "toy", "spring", {{"option", other}, {"key", key}});
   ASSERT_FALSE(operations_caps.ok());
   EXPECT_EQ(operations_caps.error().status, 403);
-  Outcome<Reply> finance =
-      service_->AdoptOption(As(Role::kFinance), "toy", "spring", {{"option", other}, {"key", key}});
+  Outcome<Reply> finance = service_->jobs().AdoptOption(As(Role::kFinance), "toy", "spring",
+                                                        {{"option", other}, {"key", key}});
   ASSERT_FALSE(finance.ok());
   EXPECT_EQ(finance.error().status, 403);
-  Outcome<Reply> beyond =
-      service_->AdoptOption(As(Role::kAdmin), "toy", "spring", {{"option", 99}, {"key", key}});
+  Outcome<Reply> beyond = service_->jobs().AdoptOption(As(Role::kAdmin), "toy", "spring",
+                                                       {{"option", 99}, {"key", key}});
   ASSERT_FALSE(beyond.ok());
   EXPECT_EQ(beyond.error().status, 400);
   EXPECT_EQ(beyond.error().fields.at(0).field, "option");
@@ -823,8 +846,8 @@ TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
   // Operations books the capacity: one write changes the campaign's bookings, withdraws
   // operations' sign-off (bookings are its part, not marketing's) and queues the check.
   const json chosen = options[static_cast<size_t>(expand - 1)];
-  Outcome<Reply> adopted = service_->AdoptOption(As(Role::kOperations, "oscar"), "toy", "spring",
-                                                 {{"option", expand}, {"key", key}});
+  Outcome<Reply> adopted = service_->jobs().AdoptOption(
+      As(Role::kOperations, "oscar"), "toy", "spring", {{"option", expand}, {"key", key}});
   ASSERT_TRUE(adopted.ok()) << adopted.error().ToJson().dump();
   const json after = adopted.value().body;
   EXPECT_EQ(after["state"], "transfer");
@@ -844,7 +867,7 @@ TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
   EXPECT_EQ(bookings[0]["from"], chosen["params"]["from"]);
   EXPECT_EQ(bookings[0]["until"], chosen["params"]["until"]);
   bool audited = false;
-  Outcome<Reply> audit = service_->Audit(As(Role::kService), "toy", "spring");
+  Outcome<Reply> audit = service_->alerts().Audit(As(Role::kService), "toy", "spring");
   ASSERT_TRUE(audit.ok());
   for (const json& item : audit.value().body["items"]) {
     if (item["action"] != "adopt-option") continue;
@@ -858,8 +881,8 @@ TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
   EXPECT_TRUE(audited);
   EXPECT_TRUE(Contains(AuditActions(), "withdraw-signoff operations"));
   // The key read before the change is stale now.
-  Outcome<Reply> stale = service_->AdoptOption(As(Role::kMarketing), "toy", "spring",
-                                               {{"option", other}, {"key", key}});
+  Outcome<Reply> stale = service_->jobs().AdoptOption(As(Role::kMarketing), "toy", "spring",
+                                                      {{"option", other}, {"key", key}});
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.error().status, 409);
   EXPECT_EQ(stale.error().fields.at(0).field, "key");
@@ -870,49 +893,53 @@ TEST_P(ServiceTest, CounterProposalsRunInTransferAndAdoptingOneIsOneWrite) {
   EXPECT_EQ(process["check"]["verdict"], chosen["verdict"]);
   EXPECT_EQ(process["check"]["key"], after["check"]["key"]);
   EXPECT_EQ(process["missing_signoffs"].size(), 4u);
-  Outcome<Reply> now = service_->GetRecommendations(As(Role::kMarketing), "toy", "spring");
+  Outcome<Reply> now = service_->jobs().GetRecommendations(As(Role::kMarketing), "toy", "spring");
   ASSERT_TRUE(now.ok());
   EXPECT_EQ(now.value().body["status"], "superseded");
   EXPECT_NE(now.value().body["key"], key);
   EXPECT_FALSE(now.value().body.contains("result"));
   // Asked for explicitly, a go campaign's counter-proposals are empty.
-  Outcome<Reply> requested = service_->RequestRecommendations(As(Role::kService), "toy", "spring");
+  Outcome<Reply> requested =
+      service_->jobs().RequestRecommendations(As(Role::kService), "toy", "spring");
   ASSERT_TRUE(requested.ok());
   EXPECT_EQ(requested.value().status, 202);
   EXPECT_EQ(requested.value().body["status"], "queued");
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
-  now = service_->GetRecommendations(As(Role::kMarketing), "toy", "spring");
+  now = service_->jobs().GetRecommendations(As(Role::kMarketing), "toy", "spring");
   ASSERT_TRUE(now.ok());
   EXPECT_EQ(now.value().body["status"], "done");
   EXPECT_TRUE(now.value().body["result"]["campaigns"].empty());
 }
 
 TEST_P(ServiceTest, CounterProposalsAreCachedByContentAndSupersededByAChange) {
-  Outcome<Reply> imported =
-      service_->Import(As(Role::kAdmin), "toy", testing::NoGoToyScenario(), {}, "toy.yaml");
+  Outcome<Reply> imported = service_->workspaces().Import(
+      As(Role::kAdmin), "toy", testing::NoGoToyScenario(), {}, "toy.yaml");
   ASSERT_TRUE(imported.ok());
-  Outcome<Reply> none = service_->GetRecommendations(As(Role::kService), "toy", "spring");
+  Outcome<Reply> none = service_->jobs().GetRecommendations(As(Role::kService), "toy", "spring");
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none.value().body["status"], "none");
   EXPECT_EQ(none.value().body["progress"], 0.0);
   const std::string first_key = none.value().body["key"];
-  Outcome<Reply> requested = service_->RequestRecommendations(As(Role::kService), "toy", "spring");
+  Outcome<Reply> requested =
+      service_->jobs().RequestRecommendations(As(Role::kService), "toy", "spring");
   ASSERT_TRUE(requested.ok());
   EXPECT_EQ(requested.value().status, 202);
   EXPECT_EQ(requested.value().body["key"], first_key);
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
-  Outcome<Reply> again = service_->RequestRecommendations(As(Role::kFinance), "toy", "spring");
+  Outcome<Reply> again =
+      service_->jobs().RequestRecommendations(As(Role::kFinance), "toy", "spring");
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again.value().status, 200);
   EXPECT_EQ(again.value().body["status"], "done");
   // A change supersedes them; changing it back finds them in the cache without a search.
   ASSERT_TRUE(EditCampaign([](json& body) { body["spend"] = 6000; }).ok());
-  Outcome<Reply> changed = service_->GetRecommendations(As(Role::kService), "toy", "spring");
+  Outcome<Reply> changed = service_->jobs().GetRecommendations(As(Role::kService), "toy", "spring");
   ASSERT_TRUE(changed.ok());
   EXPECT_EQ(changed.value().body["status"], "superseded");
   EXPECT_NE(changed.value().body["key"], first_key);
   ASSERT_TRUE(EditCampaign([](json& body) { body["spend"] = 5000; }).ok());
-  Outcome<Reply> cached = service_->RequestRecommendations(As(Role::kService), "toy", "spring");
+  Outcome<Reply> cached =
+      service_->jobs().RequestRecommendations(As(Role::kService), "toy", "spring");
   ASSERT_TRUE(cached.ok());
   EXPECT_EQ(cached.value().status, 200);
   EXPECT_EQ(cached.value().body["key"], first_key);
@@ -923,10 +950,11 @@ TEST_P(ServiceTest, CounterProposalsAreCachedByContentAndSupersededByAChange) {
 
 TEST_P(ServiceTest, ASearchCutShortByAShutdownRunsAgainAtTheNextStart) {
   const std::string greenleaf = testing::ReadSourceFile("examples/greenleaf.yaml");
-  ASSERT_TRUE(
-      service_->Import(As(Role::kAdmin), "greenleaf", greenleaf, {}, "greenleaf.yaml").ok());
+  ASSERT_TRUE(service_->workspaces()
+                  .Import(As(Role::kAdmin), "greenleaf", greenleaf, {}, "greenleaf.yaml")
+                  .ok());
   Outcome<Reply> requested =
-      service_->RequestRecommendations(As(Role::kMarketing), "greenleaf", "spring-40");
+      service_->jobs().RequestRecommendations(As(Role::kMarketing), "greenleaf", "spring-40");
   ASSERT_TRUE(requested.ok()) << requested.error().ToJson().dump();
   ASSERT_EQ(requested.value().status, 202);
   const int64_t job = requested.value().body["job"];
@@ -934,7 +962,7 @@ TEST_P(ServiceTest, ASearchCutShortByAShutdownRunsAgainAtTheNextStart) {
   // failed nor lost. (Should it finish first, the rest holds all the same.)
   for (int i = 0; i < 4000; ++i) {
     Outcome<Reply> read =
-        service_->GetRecommendations(As(Role::kMarketing), "greenleaf", "spring-40");
+        service_->jobs().GetRecommendations(As(Role::kMarketing), "greenleaf", "spring-40");
     ASSERT_TRUE(read.ok());
     if (read.value().body["status"] != "queued") break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -945,11 +973,12 @@ TEST_P(ServiceTest, ASearchCutShortByAShutdownRunsAgainAtTheNextStart) {
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   service_ = std::move(reopened.value());
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
-  Outcome<Reply> finished = service_->GetJob(As(Role::kService), job);
+  Outcome<Reply> finished = service_->jobs().GetJob(As(Role::kService), job);
   ASSERT_TRUE(finished.ok());
   EXPECT_EQ(finished.value().body["status"], "done") << finished.value().body.dump();
   EXPECT_EQ(finished.value().body["kind"], "recommend");
-  Outcome<Reply> read = service_->GetRecommendations(As(Role::kService), "greenleaf", "spring-40");
+  Outcome<Reply> read =
+      service_->jobs().GetRecommendations(As(Role::kService), "greenleaf", "spring-40");
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read.value().body["status"], "done");
   EXPECT_EQ(read.value().body["result"]["campaigns"][0]["id"], "spring-40");

@@ -177,8 +177,8 @@ class WebhookTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     database_ = std::make_unique<TestDatabase>(GetParam());
     Open(true, true);
-    Outcome<Reply> imported =
-        service_->Import(As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml");
+    Outcome<Reply> imported = service_->workspaces().Import(As(Role::kAdmin), "toy",
+                                                            testing::kToyScenario, {}, "toy.yaml");
     ASSERT_TRUE(imported.ok()) << imported.error().ToJson().dump();
   }
   void TearDown() override { service_.reset(); }
@@ -213,9 +213,9 @@ class WebhookTest : public ::testing::TestWithParam<std::string> {
   // `stronger-promise` alert to marketing per new claim (process_rules.cc, CapabilityAlerts).
   void RaiseAlert(const std::string& claim) {
     Outcome<Reply> current =
-        service_->GetEntity(As(Role::kOperations), "toy", "capabilities", "gift-wrap");
+        service_->workspaces().GetEntity(As(Role::kOperations), "toy", "capabilities", "gift-wrap");
     ASSERT_TRUE(current.ok());
-    Outcome<Reply> changed = service_->PutEntity(
+    Outcome<Reply> changed = service_->workspaces().PutEntity(
         As(Role::kOperations), "toy", "capabilities", "gift-wrap",
         {{"id", "gift-wrap"}, {"claim", claim}, {"from", "2027-03-01"}}, current.value().version);
     ASSERT_TRUE(changed.ok()) << changed.error().ToJson().dump();
