@@ -42,12 +42,14 @@ add_library(tandem_server STATIC
   src/server/jobs.cc
   src/server/process.cc
   src/server/process_actions.cc
+  src/server/process_clock.cc
   src/server/process_rules.cc
   src/server/recommend.cc
   src/server/routes.cc
   src/server/scenario_doc.cc
   src/server/service.cc
   src/server/service_core.cc
+  src/server/ticker.cc
   src/server/user_service.cc
   src/server/webhook_delivery.cc
   src/server/webhooks.cc

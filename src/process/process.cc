@@ -13,6 +13,7 @@ using R = Role;
 const Who kOwner{{R::kMarketing, R::kAdmin}, false};
 const Who kOverrider{{R::kFinance, R::kAdmin}, false};
 const Who kOwnFunction{{R::kMarketing, R::kOperations, R::kFinance, R::kService}, true};
+const Who kClock{{}, false, true};
 
 bool Has(const std::vector<Role>& roles, Role role) {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
@@ -38,8 +39,6 @@ std::string TextField(Action action) {
   switch (action) {
     case A::kApproveOverride:
       return "override.reason";
-    case A::kMove:
-      return "review";
     case A::kAnswer:
       return "text";
     default:
@@ -99,6 +98,8 @@ Refusal WrongState(const ProcessFacts& facts, const ActionRequest& request) {
           "state");
     case A::kAnswer:
       return Conflict("answers are given in transfer (the campaign is " + state + ")", "state");
+    case A::kAdvance:
+      return Conflict("the clock does not move a campaign in " + state, "state");
   }
   return Conflict("not possible in " + state);
 }
@@ -162,9 +163,32 @@ std::optional<Refusal> Check(Guard guard, const ProcessFacts& facts, const Actio
                           ": it goes live on that day, not before (today is " +
                           facts.today->ToString() + ")",
                       "window");
-    case G::kReviewWritten:
-      if (skip_text || !request.text.empty()) return std::nullopt;
-      return Invalid("review", "closing needs the post-campaign review", "a text");
+    case G::kWindowEnded:
+      if (facts.today && facts.window_end && *facts.today > *facts.window_end) return std::nullopt;
+      if (!facts.today || !facts.window_end)
+        return Conflict("the window's end is not known", "window");
+      return Conflict("the campaign's window ends on " + facts.window_end->ToString() +
+                          ": it closes after that (today is " + facts.today->ToString() + ")",
+                      "window");
+    case G::kReturnsMatured:
+      if (facts.today && facts.returns_mature_on && *facts.today >= *facts.returns_mature_on)
+        return std::nullopt;
+      if (!facts.today || !facts.returns_mature_on)
+        return Conflict("the day its returns mature is not known", "returns");
+      return Conflict("its returns mature on " + facts.returns_mature_on->ToString() +
+                          " (the window's end plus the longest transit and return lag of its "
+                          "offerings): it closes on or after that day (today is " +
+                          facts.today->ToString() + ")",
+                      "returns");
+    case G::kReviewWritten: {
+      if (facts.review_missing.empty()) return std::nullopt;
+      std::string parts;
+      for (size_t i = 0; i < facts.review_missing.size(); ++i)
+        parts += (i ? ", " : "") + facts.review_missing[i];
+      return Conflict(
+          "the post-campaign review is not written: " + parts + " missing (PUT .../review)",
+          "review");
+    }
     case G::kObjectionOpen: {
       const Role function = request.function.value_or(R::kAdmin);
       auto objection = facts.objections.find(function);
@@ -182,8 +206,17 @@ bool RowApplies(const Transition& row, const ProcessFacts& facts, const ActionRe
   return request.action != A::kMove || row.to == request.to;
 }
 
+// The first guard of `row` that fails, or nullopt when all hold.
+std::optional<Refusal> FirstFailing(const Transition& row, const ProcessFacts& facts,
+                                    const ActionRequest& request, bool skip_text) {
+  for (Guard guard : row.guards) {
+    if (std::optional<Refusal> refusal = Check(guard, facts, request, skip_text)) return refusal;
+  }
+  return std::nullopt;
+}
+
 bool MayTake(const Who& who, const ActionRequest& request) {
-  if (!Has(who.roles, request.actor)) return false;
+  if (who.clock || !Has(who.roles, request.actor)) return false;
   return !who.own_function || (request.function && *request.function == request.actor);
 }
 
@@ -192,6 +225,7 @@ const std::vector<Transition>& RowsFor(Action action) {
     case A::kMove:
     case A::kApprove:
     case A::kApproveOverride:
+    case A::kAdvance:
       return Transitions();
     default:
       return FunctionActions();
@@ -222,11 +256,9 @@ Decision DecideImpl(const ProcessFacts& facts, const ActionRequest& request, boo
                         {}};
     return decision;
   }
-  for (Guard guard : row->guards) {
-    if (std::optional<Refusal> refusal = Check(guard, facts, request, skip_text)) {
-      decision.refusal = std::move(refusal);
-      return decision;
-    }
+  if (std::optional<Refusal> refusal = FirstFailing(*row, facts, request, skip_text)) {
+    decision.refusal = std::move(refusal);
+    return decision;
   }
   decision.allowed = true;
   decision.to = row->to;
@@ -347,6 +379,8 @@ const char* ActionName(Action action) {
       return "request-changes";
     case A::kAnswer:
       return "answer";
+    case A::kAdvance:
+      return "advance";
   }
   return "move";
 }
@@ -369,6 +403,10 @@ const char* GuardText(Guard guard) {
       return "today is on or before the announce date";
     case G::kWindowStarted:
       return "today is on or after the window's start";
+    case G::kWindowEnded:
+      return "the window has ended";
+    case G::kReturnsMatured:
+      return "its returns have matured";
     case G::kReviewWritten:
       return "the post-campaign review is written";
     case G::kObjectionOpen:
@@ -378,6 +416,7 @@ const char* GuardText(Guard guard) {
 }
 
 std::string WhoText(const Who& who) {
+  if (who.clock) return "the clock";
   if (who.own_function) return "the function itself";
   std::string out;
   for (size_t i = 0; i < who.roles.size(); ++i)
@@ -406,7 +445,20 @@ const std::vector<Transition>& Transitions() {
       {S::kApproved, S::kLive, A::kMove, kOwner, {G::kWindowStarted}},
       {S::kApproved, S::kTransfer, A::kMove, kOwner, {}},
       {S::kLive, S::kFollowUp, A::kMove, kOwner, {G::kWindowStarted}},
-      {S::kFollowUp, S::kClosed, A::kMove, kOwner, {G::kReviewWritten}},
+      {S::kFollowUp,
+       S::kClosed,
+       A::kMove,
+       kOwner,
+       {G::kWindowEnded, G::kReturnsMatured, G::kReviewWritten}},
+      // The clock (DecideClock): a campaign enters follow-up when its window opens and closes
+      // when the window has ended and its returns have matured, with the review written.
+      {S::kApproved, S::kLive, A::kAdvance, kClock, {G::kWindowStarted}},
+      {S::kLive, S::kFollowUp, A::kAdvance, kClock, {G::kWindowStarted}},
+      {S::kFollowUp,
+       S::kClosed,
+       A::kAdvance,
+       kClock,
+       {G::kWindowEnded, G::kReturnsMatured, G::kReviewWritten}},
   };
   return rows;
 }
@@ -425,6 +477,18 @@ const std::vector<Transition>& FunctionActions() {
       {S::kTransfer, S::kTransfer, A::kAnswer, kOwner, {G::kObjectionOpen, G::kReasonWritten}},
   };
   return rows;
+}
+
+Date ReturnsMatureOn(const Scenario& scenario, const Campaign& campaign) {
+  int64_t longest_minutes = 0;
+  for (const std::string& id : campaign.offerings) {
+    if (const Offering* offering = scenario.FindOffering(id))
+      longest_minutes =
+          std::max(longest_minutes, offering->transit.minutes + offering->return_lag.minutes);
+  }
+  const int64_t day = 24 * 60;
+  const auto days = static_cast<int32_t>((longest_minutes + day - 1) / day);
+  return campaign.window.end + 1 + days;
 }
 
 std::vector<ProcessState> NextStates(ProcessState state) {
@@ -464,6 +528,9 @@ Refusal RoleRefusal(Action action) {
     case A::kAnswer:
       refusal.message = "only marketing (the campaign owner) and admin answer a refusal";
       break;
+    case A::kAdvance:
+      refusal.message = "only the clock advances a campaign (on its window's dates)";
+      break;
     default:
       refusal.message = "only the function itself does that";
       break;
@@ -475,6 +542,20 @@ Decision Decide(const ProcessFacts& facts, const ActionRequest& request) {
   return DecideImpl(facts, request, false);
 }
 
+Decision DecideClock(const ProcessFacts& facts) {
+  const ActionRequest request{A::kAdvance, R::kAdmin, facts.state, std::nullopt, ""};
+  std::optional<Refusal> first_refusal;
+  for (const Transition& row : Transitions()) {
+    if (!row.who.clock || row.from != facts.state) continue;
+    std::optional<Refusal> refusal = FirstFailing(row, facts, request, false);
+    if (!refusal) return {true, std::nullopt, row.to};
+    if (!first_refusal) first_refusal = std::move(refusal);
+  }
+  Decision decision;
+  decision.refusal = first_refusal ? std::move(first_refusal) : WrongState(facts, request);
+  return decision;
+}
+
 std::vector<AvailableAction> AvailableActions(const ProcessFacts& facts, Role actor) {
   std::vector<AvailableAction> out;
   const auto offer = [&](const Transition& row, std::optional<Role> function) {
@@ -482,8 +563,7 @@ std::vector<AvailableAction> AvailableActions(const ProcessFacts& facts, Role ac
     if (!MayTake(row.who, request)) return;
     const Decision decision = DecideImpl(facts, request, true);
     const bool needs_text =
-        std::find(row.guards.begin(), row.guards.end(), G::kReasonWritten) != row.guards.end() ||
-        std::find(row.guards.begin(), row.guards.end(), G::kReviewWritten) != row.guards.end();
+        std::find(row.guards.begin(), row.guards.end(), G::kReasonWritten) != row.guards.end();
     out.push_back({row.action, row.to, function, decision.allowed, needs_text,
                    decision.refusal ? RefusalText(*decision.refusal) : ""});
   };

@@ -49,6 +49,10 @@ Outcome<Reply> WorkspaceService::PutActuals(const Actor& actor, const std::strin
   const std::vector<Role> uploaders = ActualsUploaders(upload.file);
   if (std::find(uploaders.begin(), uploaders.end(), actor.role) == uploaders.end())
     return ApiError::Forbidden("only " + RoleList(uploaders) + " upload " + upload.file);
+  // A campaign whose window opened since the last tick enters follow-up first, so that the
+  // follow-up this upload queues covers it.
+  Outcome<std::vector<json>> advanced = AdvanceWorkspaceByClock(core_, ws);
+  if (!advanced.ok()) return advanced.error();
   // Checked against the workspace's scenario before any write: a bad file is refused whole.
   std::optional<Scenario> scenario;
   std::optional<ApiError> failure;

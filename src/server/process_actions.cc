@@ -39,6 +39,18 @@ const json& Objections(const ProcessRow& process) {
              : none;
 }
 
+// The parts of the post-campaign review not written yet (all of them without a review).
+std::vector<std::string> ReviewMissing(const json& review) {
+  std::vector<std::string> missing;
+  for (const char* part : process::kReviewParts) {
+    const bool written =
+        review.is_object() && review.contains(part) && review[part].is_string() &&
+        review[part].get<std::string>().find_first_not_of(" \t\r\n") != std::string::npos;
+    if (!written) missing.push_back(part);
+  }
+  return missing;
+}
+
 json ActionsJson(const std::vector<process::AvailableAction>& actions) {
   json out = json::array();
   for (const process::AvailableAction& action : actions) {
@@ -55,8 +67,10 @@ json ActionsJson(const std::vector<process::AvailableAction>& actions) {
 
 }  // namespace
 
-process::ProcessFacts FactsFor(const ProcessRow& row, const json* campaign_body,
+process::ProcessFacts FactsFor(const ProcessRow& row, const Snapshot& snapshot,
                                const std::string& now) {
+  const Entity* entity = snapshot.Find("campaigns", row.campaign);
+  const json* campaign_body = entity ? &entity->body : nullptr;
   process::ProcessFacts facts;
   facts.state = row.state;
   facts.missing_confirmations = Missing(row.data["confirmations"]);
@@ -75,8 +89,18 @@ process::ProcessFacts FactsFor(const ProcessRow& row, const json* campaign_body,
   facts.today = Date::Parse(now.substr(0, 10));
   if (campaign_body && campaign_body->is_object() && campaign_body->contains("window")) {
     facts.window_start = DateAt((*campaign_body)["window"], "start");
+    facts.window_end = DateAt((*campaign_body)["window"], "end");
     facts.announce = DateAt(*campaign_body, "announce");
     if (!facts.announce) facts.announce = facts.window_start;  // as the scenario reader has it
+  }
+  facts.review_missing = ReviewMissing(row.data["review"]);
+  // Only closing asks when the returns mature; it needs the offerings, so the whole workspace
+  // is parsed for campaigns in follow-up only.
+  if (row.state == ProcessState::kFollowUp) {
+    Result<Scenario> scenario = ParseSnapshot(snapshot);
+    const Campaign* campaign =
+        scenario.ok() ? scenario.value().FindCampaign(row.campaign) : nullptr;
+    if (campaign) facts.returns_mature_on = process::ReturnsMatureOn(scenario.value(), *campaign);
   }
   return facts;
 }
@@ -95,21 +119,25 @@ ApiError RefusalError(const process::Refusal& refusal) {
 json ProcessView(const ProcessRow& process, const json* campaign_body,
                  const std::optional<JobRunner::Progress>& progress,
                  const process::ProcessFacts& facts, Role actor) {
-  json view = {{"campaign", process.campaign},
-               {"state", process::StateName(process.state)},
-               {"version", process.version},
-               {"confirmations", process.data["confirmations"]},
-               {"missing_confirmations", Names(facts.missing_confirmations)},
-               {"signoffs", process.data["signoffs"]},
-               {"missing_signoffs", Names(facts.missing_signoffs)},
-               {"objections", Objections(process)},
-               {"check", process.data["check"]},
-               {"override", process.data["override"]},
-               {"approved", process.data["approved"]},
-               {"handover_ready", !process.data["handover"].is_null()},
-               {"review", process.data["review"]},
-               {"recommend",
-                process.data.contains("recommend") ? process.data["recommend"] : json(nullptr)}};
+  json view = {
+      {"campaign", process.campaign},
+      {"state", process::StateName(process.state)},
+      {"version", process.version},
+      {"confirmations", process.data["confirmations"]},
+      {"missing_confirmations", Names(facts.missing_confirmations)},
+      {"signoffs", process.data["signoffs"]},
+      {"missing_signoffs", Names(facts.missing_signoffs)},
+      {"objections", Objections(process)},
+      {"check", process.data["check"]},
+      {"override", process.data["override"]},
+      {"approved", process.data["approved"]},
+      {"handover_ready", !process.data["handover"].is_null()},
+      {"review", process.data["review"]},
+      {"review_missing", facts.review_missing},
+      {"returns_mature_on",
+       facts.returns_mature_on ? json(facts.returns_mature_on->ToString()) : json(nullptr)},
+      {"recommend",
+       process.data.contains("recommend") ? process.data["recommend"] : json(nullptr)}};
   if (progress && view["check"].is_object()) {
     view["check"]["progress"] = {
         {"done", progress->done}, {"total", progress->total}, {"running", progress->running}};
@@ -127,9 +155,7 @@ json ProcessView(const ProcessRow& process, const json* campaign_body,
 }
 
 Reply ProcessReply(const ProcessRow& process, const json* view_body, const WriteContext& context) {
-  const Entity* entity = context.snapshot.Find("campaigns", process.campaign);
-  const process::ProcessFacts facts =
-      FactsFor(process, entity ? &entity->body : nullptr, context.now);
+  const process::ProcessFacts facts = FactsFor(process, context.snapshot, context.now);
   Reply reply;
   reply.body = ProcessView(process, view_body, std::nullopt, facts, context.actor.role);
   reply.version = process.version + 1;  // the version after this write
@@ -146,7 +172,7 @@ Outcome<Reply> ProcessService::ListProcesses(const Actor& actor, const std::stri
       if (entity->kind != "campaigns") continue;
       auto process = snapshot.processes.find(entity->key);
       if (process == snapshot.processes.end()) continue;
-      const process::ProcessFacts facts = FactsFor(process->second, &entity->body, now);
+      const process::ProcessFacts facts = FactsFor(process->second, snapshot, now);
       json view = ProcessView(process->second, &entity->body, std::nullopt, facts, actor.role);
       reply.body["items"].push_back(
           {{"campaign", view["campaign"]},
@@ -179,7 +205,7 @@ Outcome<Reply> ProcessService::GetProcess(const Actor& actor, const std::string&
     Reply reply;
     reply.version = process->second.version;
     reply.body = ProcessView(process->second, &entity->body, progress,
-                             FactsFor(process->second, &entity->body, now), actor.role);
+                             FactsFor(process->second, snapshot, now), actor.role);
     return reply;
   });
 }
@@ -217,9 +243,8 @@ Outcome<Role> FunctionFor(const Actor& actor, const std::string& function, const
 // Asks the core; the error to return when it refuses.
 std::optional<ApiError> Refused(const ProcessRow& process, const WriteContext& context,
                                 const process::ActionRequest& request) {
-  const Entity* entity = context.snapshot.Find("campaigns", process.campaign);
   const process::Decision decision =
-      process::Decide(FactsFor(process, entity ? &entity->body : nullptr, context.now), request);
+      process::Decide(FactsFor(process, context.snapshot, context.now), request);
   if (decision.allowed) return std::nullopt;
   return RefusalError(*decision.refusal);
 }
@@ -258,11 +283,8 @@ Outcome<Reply> ProcessService::Transition(const Actor& actor, const std::string&
     }
     const ProcessState from = process.state;
     if (std::optional<ApiError> refused =
-            Refused(process, context,
-                    {Action::kMove, actor.role, *to, std::nullopt, TextOf(body, "review")}))
+            Refused(process, context, {Action::kMove, actor.role, *to, std::nullopt, ""}))
       return *refused;
-    if (*to == ProcessState::kClosed)
-      process.data["review"] = {{"by", actor.name}, {"at", context.now}, {"text", body["review"]}};
     if (*to == ProcessState::kGroundwork && from == ProcessState::kTransfer)
       process.data["signoffs"] = json::object();
     if (from == ProcessState::kApproved && *to == ProcessState::kTransfer) {
@@ -589,6 +611,56 @@ Outcome<Reply> ProcessService::Handover(const Actor& actor, const std::string& w
                   {"override", process->second.data["override"]},
                   {"handover", parts}};
     return reply;
+  });
+}
+
+Outcome<Reply> ProcessService::PutReview(const Actor& actor, const std::string& ws,
+                                         const std::string& campaign, const json& body) {
+  if (actor.role != Role::kMarketing && actor.role != Role::kOperations &&
+      actor.role != Role::kAdmin) {
+    return ApiError::Forbidden(
+        "only marketing, operations and admin write the post-campaign review");
+  }
+  std::string allowed;
+  for (const char* part : process::kReviewParts)
+    allowed += std::string(allowed.empty() ? "" : ", ") + part;
+  if (!body.is_object()) return ApiError::Field("(body)", "must be a JSON object", allowed);
+  json review = json::object();
+  for (const auto& item : body.items()) {
+    const std::string key = item.key();
+    const json& value = item.value();
+    const auto part = std::find_if(process::kReviewParts.begin(), process::kReviewParts.end(),
+                                   [&](const char* name) { return key == name; });
+    if (part == process::kReviewParts.end())
+      return ApiError::Field(key, "unknown part of the review", allowed);
+    if (!value.is_string()) return ApiError::Field(key, "must be a text", "a string");
+    if (value.get<std::string>().size() > kMaxReviewPartBytes) {
+      return ApiError::Field(key, "too long",
+                             "at most " + std::to_string(kMaxReviewPartBytes) + " bytes");
+    }
+    review[key] = value;
+  }
+  return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
+    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
+    if (!found.ok()) return found.error();
+    ProcessRow& process = *found.value();
+    if (process.state != ProcessState::kLive && process.state != ProcessState::kFollowUp) {
+      return ApiError::Conflict(
+          std::string("the post-campaign review is written while the campaign is followed up "
+                      "(live or follow-up); it is ") +
+              process::StateName(process.state),
+          "state");
+    }
+    review["by"] = actor.name;
+    review["at"] = context.now;
+    process.data["review"] = review;
+    context.target = "review";
+    context.audit.push_back({.campaign = campaign,
+                             .actor = actor.name,
+                             .action = "review",
+                             .target = "review",
+                             .detail = {{"missing", ReviewMissing(review)}}});
+    return ProcessReply(process, nullptr, context);
   });
 }
 

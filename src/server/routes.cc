@@ -318,6 +318,13 @@ void ProcessRoutes(RouteList& add) {
       [](Service& s, const ApiRequest& r) {
         return s.process().Handover(r.actor, P(r, "ws"), P(r, "id"));
       });
+  add("PUT", "/api/workspaces/{ws}/campaigns/{id}/review", "process",
+      "save the post-campaign review (live or follow-up): what was promised, what was kept, the "
+      "forecast's error, lessons; closing needs every part",
+      {Role::kMarketing, Role::kOperations, Role::kAdmin}, "Review", "Process",
+      [](Service& s, const ApiRequest& r) {
+        return s.process().PutReview(r.actor, P(r, "ws"), P(r, "id"), r.body);
+      });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/audit", "audit", "read a campaign's audit log",
       kAll, "", "List", [](Service& s, const ApiRequest& r) {
         return s.alerts().Audit(r.actor, P(r, "ws"), P(r, "id"));
@@ -511,7 +518,14 @@ json WorkspaceSchemas() {
          "resource, capability, offering, standing promise or campaign, in its JSON form"}}},
       {"Entity",
        {{"type", "object"},
-        {"properties", {{"id", string}, {"version", integer}, {"body", Ref("ScenarioEntry")}}}}},
+        {"properties",
+         {{"id", string},
+          {"version", integer},
+          {"body", Ref("ScenarioEntry")},
+          {"review",
+           {{"type", "object"},
+            {"description",
+             "a campaign's post-campaign review (GET of one campaign; null until written)"}}}}}}},
       {"EntityList",
        {{"type", "object"},
         {"properties", {{"items", {{"type", "array"}, {"items", Ref("Entity")}}}}}}},
@@ -529,9 +543,18 @@ json ProcessSchemas() {
       {"Transition",
        {{"type", "object"},
         {"required", {"to"}},
+        {"properties", {{"to", {{"type", "string"}, {"enum", MoveTargets()}}}}}}},
+      {"Review",
+       {{"type", "object"},
+        {"description",
+         "the post-campaign review; a part left out is empty; closing needs every part written"},
+        {"additionalProperties", false},
         {"properties",
-         {{"to", {{"type", "string"}, {"enum", MoveTargets()}}},
-          {"review", {{"type", "string"}, {"description", "required when closing"}}}}}}},
+         {{"promised", {{"type", "string"}, {"description", "what was promised"}}},
+          {"kept", {{"type", "string"}, {"description", "what was kept"}}},
+          {"forecast_error",
+           {{"type", "string"}, {"description", "how far the forecast was from the actuals"}}},
+          {"lessons", {{"type", "string"}, {"description", "lessons for the next plan"}}}}}}},
       {"Note", {{"type", "object"}, {"properties", {{"note", string}}}}},
       {"SignOff",
        {{"type", "object"},
@@ -564,6 +587,20 @@ json ProcessSchemas() {
             {"description",
              "per function, an open refusal or request for changes: kind, reason, answer"}}},
           {"override", {{"type", "object"}}},
+          {"review",
+           {{"type", "object"},
+            {"description",
+             "the post-campaign review (promised, kept, forecast_error, lessons, by, at) or "
+             "null"}}},
+          {"review_missing",
+           {{"type", "array"},
+            {"items", string},
+            {"description", "the parts of the review not written yet"}}},
+          {"returns_mature_on",
+           {{"type", "string"},
+            {"description",
+             "in follow-up: the day the campaign's returns have matured (it closes on or after "
+             "it), else null"}}},
           {"next", {{"type", "array"}, {"items", string}}},
           {"actions",
            {{"type", "array"},

@@ -6,6 +6,7 @@
 
 #include "server/crypto.h"
 #include "server/service_core.h"
+#include "server/ticker.h"
 
 namespace tandem::server {
 
@@ -16,6 +17,7 @@ Service::Service(ServiceOptions options)
     : core_(std::make_unique<ServiceCore>(std::move(options))) {}
 
 Service::~Service() {
+  if (clock_) clock_->Stop();        // waits for a tick in progress (its writes end)
   if (webhooks_) webhooks_->Stop();  // bounded: tandem/server/webhooks.h
   // A running search gives up at its next stage (it is resumed at the next start).
   core_->stopping = true;
@@ -64,6 +66,13 @@ Outcome<std::unique_ptr<Service>> Service::Open(ServiceOptions options) {
     if (!status.ok()) return ApiError::Internal(status.error().ToString());
     std::sort(unfinished.begin(), unfinished.end());
     for (const auto& [job, kind] : unfinished) jobs->Submit(job, kind);
+    if (core.options.clock_interval.count() > 0) {
+      ProcessService* process = service->process_.get();
+      // A failed tick (the database away) is retried at the next one.
+      service->clock_ = std::make_unique<Ticker>(core.options.clock_interval,
+                                                 [process] { (void)process->AdvanceByClock(); });
+      service->clock_->Start();
+    }
   }
   return service;
 }

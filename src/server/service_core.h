@@ -220,10 +220,17 @@ Result<nlohmann::json> StoreJobResult(store::Connection& c, const JobResult& res
                                       const std::string& now);
 Outcome<ProcessRow*> FindProcess(Snapshot& snapshot, const std::string& ws,
                                  const std::string& campaign);
-// What the process core decides on: the stored process, the campaign's entry (its window and
-// announce date) and the time now (as ServiceCore::Now writes it; its date is "today").
-process::ProcessFacts FactsFor(const ProcessRow& process, const nlohmann::json* campaign_body,
+// What the process core decides on: the stored process, the campaign's entry in `snapshot` (its
+// window and announce date; for a campaign in follow-up, the day its returns mature, from the
+// parsed workspace) and the time now (as ServiceCore::Now writes it; its date is "today").
+process::ProcessFacts FactsFor(const ProcessRow& process, const Snapshot& snapshot,
                                const std::string& now);
+
+// The clock's moves in workspace `ws` now (the process core's DecideClock, repeated per campaign
+// until it refuses): one write, audited per move with actor "clock", when any is due; nothing
+// written otherwise. Returns the moves as {"campaign", "from", "to"}.
+Outcome<std::vector<nlohmann::json>> AdvanceWorkspaceByClock(ServiceCore& core,
+                                                             const std::string& ws);
 // The core's refusal as the API reports it (403, 409 with the fields, 400 for a missing text).
 ApiError RefusalError(const process::Refusal& refusal);
 // The process as GET .../process shows it to the writing actor (with the actions it may take),

@@ -278,6 +278,18 @@ Outcome<Reply> WorkspaceService::GetEntity(const Actor&, const std::string& ws,
     reply.version = row.Int(0);
     reply.body = {
         {"id", id}, {"version", row.Int(0)}, {"body", json::parse(row.Text(1), nullptr, false)}};
+    if (kind == "campaigns") {
+      // The post-campaign review is saved with the campaign's process (PUT .../review).
+      Result<Rows> process =
+          c.Query("SELECT data FROM processes WHERE workspace_id = $1 AND campaign = $2", {ws, id});
+      if (!process.ok()) return process.error();
+      json review = nullptr;
+      if (!process.value().empty()) {
+        const json data = json::parse(process.value().rows[0].Text(0), nullptr, false);
+        if (data.is_object() && data.contains("review")) review = data["review"];
+      }
+      reply.body["review"] = review;
+    }
     return OkStatus();
   });
   if (!status.ok()) return ApiError::Internal(status.error().ToString());

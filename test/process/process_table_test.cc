@@ -2,8 +2,10 @@
 // (with the guard's own field) when exactly one guard fails, refused for every role that may not
 // take it, and refused from every state it does not leave. The expected edges and roles are
 // written out by hand below from docs/server.md ("The process", "Roles") and issue 13 (refuse and
-// request changes, an override by another function, live from the window's start), so a table
-// that drifts from the spec fails here; docs/process.md must carry the table as rendered.
+// request changes, an override by another function, live from the window's start) and issue 12
+// item 7 (the clock: follow-up when the window opens, closed once the window has ended, the returns
+// have matured and the review is written), so a table that drifts from the spec fails here;
+// docs/process.md must carry the table as rendered.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -23,9 +25,20 @@ using R = Role;
 const std::vector<Role> kAllRoles = {R::kMarketing, R::kOperations, R::kFinance, R::kService,
                                      R::kAdmin};
 
-// Facts under which every guard holds: all confirmed and signed off, a go check done, today
-// between the window's start and the announce date is impossible (announce comes before the
-// start), so the date guards are satisfied separately per row (FactsFor).
+bool HasGuard(const Transition& row, Guard wanted) {
+  return std::find(row.guards.begin(), row.guards.end(), wanted) != row.guards.end();
+}
+
+// Who asks for a row in these tests: its first role; the clock's rows are asked by no role
+// (admin stands in, to be refused).
+Role AskerOf(const Transition& row) {
+  return row.who.clock ? R::kAdmin : row.who.roles.front();
+}
+
+// Facts under which every guard holds: all confirmed and signed off, a go check done, the review
+// written, today between the window's start and the announce date is impossible (announce comes
+// before the start), so the date guards are satisfied separately per row (FactsFor).
+// The window runs 2027-03-15..2027-03-31; its returns mature on 2027-04-11.
 ProcessFacts Holding(const Transition& row) {
   ProcessFacts facts;
   facts.state = row.from;
@@ -34,10 +47,13 @@ ProcessFacts Holding(const Transition& row) {
   for (Guard guard : row.guards) not_go = not_go || guard == Guard::kVerdictNotGo;
   facts.verdict = not_go ? Verdict::kNoGo : Verdict::kGo;
   facts.window_start = Date::FromCivil(2027, 3, 15);
+  facts.window_end = Date::FromCivil(2027, 3, 31);
   facts.announce = Date::FromCivil(2027, 3, 10);
-  bool window = false;
-  for (Guard guard : row.guards) window = window || guard == Guard::kWindowStarted;
-  facts.today = window ? Date::FromCivil(2027, 3, 15) : Date::FromCivil(2027, 3, 1);
+  facts.returns_mature_on = Date::FromCivil(2027, 4, 11);
+  facts.review_missing.clear();
+  facts.today = HasGuard(row, Guard::kReturnsMatured)  ? Date::FromCivil(2027, 4, 11)
+                : HasGuard(row, Guard::kWindowStarted) ? Date::FromCivil(2027, 3, 15)
+                                                       : Date::FromCivil(2027, 3, 1);
   if (row.action == Action::kAnswer) facts.objections[R::kFinance] = {SignOffKind::kRefuse, "x"};
   return facts;
 }
@@ -81,8 +97,14 @@ void Break(Guard guard, ProcessFacts& facts, ActionRequest& request) {
     case Guard::kWindowStarted:
       facts.today = Date::FromCivil(2027, 3, 14);  // the day before the window
       break;
+    case Guard::kWindowEnded:
+      facts.today = Date::FromCivil(2027, 3, 31);  // the window's last day
+      break;
+    case Guard::kReturnsMatured:
+      facts.today = Date::FromCivil(2027, 4, 10);  // the day before they mature
+      break;
     case Guard::kReviewWritten:
-      request.text.clear();
+      facts.review_missing = {"lessons"};
       break;
     case Guard::kObjectionOpen:
       facts.objections[R::kFinance].answered = true;
@@ -111,8 +133,12 @@ std::pair<Refusal::Kind, std::string> ExpectedRefusal(Guard guard, Action action
       return {K::kConflict, "announce"};
     case Guard::kWindowStarted:
       return {K::kConflict, "window"};
+    case Guard::kWindowEnded:
+      return {K::kConflict, "window"};
+    case Guard::kReturnsMatured:
+      return {K::kConflict, "returns"};
     case Guard::kReviewWritten:
-      return {K::kInvalid, "review"};
+      return {K::kConflict, "review"};
     case Guard::kObjectionOpen:
       return {K::kConflict, "function"};
   }
@@ -123,6 +149,11 @@ std::vector<Transition> AllRows() {
   std::vector<Transition> rows = Transitions();
   rows.insert(rows.end(), FunctionActions().begin(), FunctionActions().end());
   return rows;
+}
+
+// What the row's asker gets: Decide for a user's row, DecideClock for the clock's.
+Decision Ask(const Transition& row, const ProcessFacts& facts, const ActionRequest& request) {
+  return row.who.clock ? DecideClock(facts) : Decide(facts, request);
 }
 
 TEST(ProcessTable, TheEdgesAreTheDocumentedOnes) {
@@ -138,7 +169,10 @@ TEST(ProcessTable, TheEdgesAreTheDocumentedOnes) {
       {S::kApproved, S::kLive, Action::kMove},
       {S::kApproved, S::kTransfer, Action::kMove},
       {S::kLive, S::kFollowUp, Action::kMove},
-      {S::kFollowUp, S::kClosed, Action::kMove}};
+      {S::kFollowUp, S::kClosed, Action::kMove},
+      {S::kApproved, S::kLive, Action::kAdvance},
+      {S::kLive, S::kFollowUp, Action::kAdvance},
+      {S::kFollowUp, S::kClosed, Action::kAdvance}};
   std::set<std::tuple<S, S, Action>> actual;
   for (const Transition& row : Transitions()) actual.insert({row.from, row.to, row.action});
   EXPECT_EQ(actual, expected);
@@ -153,9 +187,10 @@ TEST(ProcessTable, TheEdgesAreTheDocumentedOnes) {
 TEST(ProcessTable, WhoMayIsTheDocumentedRoles) {
   // Moving and a plain approval: the campaign's owner (marketing) and admin. An override: another
   // function than the owner, finance or admin. Answers: the owner. A function's own actions:
-  // that function only, not even admin.
+  // that function only, not even admin. The clock's: no user.
   for (const Transition& row : AllRows()) {
     std::set<Role> expected;
+    EXPECT_EQ(row.who.clock, row.action == Action::kAdvance);
     switch (row.action) {
       case Action::kMove:
       case Action::kApprove:
@@ -164,6 +199,8 @@ TEST(ProcessTable, WhoMayIsTheDocumentedRoles) {
         break;
       case Action::kApproveOverride:
         expected = {R::kFinance, R::kAdmin};
+        break;
+      case Action::kAdvance:
         break;
       default:
         expected = {R::kMarketing, R::kOperations, R::kFinance, R::kService};
@@ -176,8 +213,8 @@ TEST(ProcessTable, WhoMayIsTheDocumentedRoles) {
 
 TEST(ProcessTable, EveryRowIsAllowedWhenItsGuardsHoldAndRefusedByEachGuardAlone) {
   for (const Transition& row : AllRows()) {
-    const Role actor = row.who.roles.front();
-    const Decision allowed = Decide(Holding(row), RequestFor(row, actor));
+    const Role actor = AskerOf(row);
+    const Decision allowed = Ask(row, Holding(row), RequestFor(row, actor));
     EXPECT_TRUE(allowed.allowed) << ActionName(row.action) << " from " << StateName(row.from)
                                  << ": " << (allowed.refusal ? allowed.refusal->message : "");
     EXPECT_EQ(allowed.to, row.to);
@@ -185,7 +222,7 @@ TEST(ProcessTable, EveryRowIsAllowedWhenItsGuardsHoldAndRefusedByEachGuardAlone)
       ProcessFacts facts = Holding(row);
       ActionRequest request = RequestFor(row, actor);
       Break(guard, facts, request);
-      const Decision refused = Decide(facts, request);
+      const Decision refused = Ask(row, facts, request);
       ASSERT_FALSE(refused.allowed) << GuardText(guard);
       const auto [kind, field] = ExpectedRefusal(guard, row.action);
       EXPECT_EQ(refused.refusal->kind, kind) << GuardText(guard);
@@ -198,7 +235,7 @@ TEST(ProcessTable, EveryRowIsAllowedWhenItsGuardsHoldAndRefusedByEachGuardAlone)
 TEST(ProcessTable, EveryRoleOutsideARowIsForbidden) {
   for (const Transition& row : AllRows()) {
     for (Role actor : kAllRoles) {
-      ActionRequest request = RequestFor(row, row.who.roles.front());
+      ActionRequest request = RequestFor(row, AskerOf(row));
       request.actor = actor;
       const bool may =
           std::find(row.who.roles.begin(), row.who.roles.end(), actor) != row.who.roles.end() &&
@@ -226,7 +263,7 @@ TEST(ProcessTable, NoRowFromAStateIsAConflictNamingTheState) {
       if (leaves) continue;
       ProcessFacts facts = Holding(row);
       facts.state = state;
-      const Decision decision = Decide(facts, RequestFor(row, row.who.roles.front()));
+      const Decision decision = Ask(row, facts, RequestFor(row, AskerOf(row)));
       ASSERT_FALSE(decision.allowed);
       EXPECT_EQ(decision.refusal->kind, Refusal::Kind::kConflict);
       EXPECT_NE(decision.refusal->message.find(StateName(state)), std::string::npos)
@@ -297,6 +334,96 @@ TEST(ProcessTable, RefusalsSayWhatIsMissingAndWhoActs) {
   facts.today = Date::FromCivil(2027, 3, 11);
   EXPECT_EQ(Decide(facts, {Action::kApprove, R::kMarketing, S::kApproved, {}, ""}).refusal->field,
             "announce");
+}
+
+// Issue 12 item 7: the clock moves a campaign into follow-up on its window's first day and closes
+// it once the window has ended, its returns have matured and the review is written; until then
+// it says why not, in the words the owner's close button shows.
+TEST(ProcessTable, TheClockEntersFollowUpWhenTheWindowOpensAndClosesWithTheReasonsWhyNot) {
+  ProcessFacts facts;
+  facts.state = S::kApproved;
+  facts.window_start = Date::FromCivil(2027, 3, 15);
+  facts.window_end = Date::FromCivil(2027, 3, 31);
+  facts.returns_mature_on = Date::FromCivil(2027, 4, 11);
+  facts.today = Date::FromCivil(2027, 3, 14);
+  Decision decision = DecideClock(facts);
+  ASSERT_FALSE(decision.allowed);
+  EXPECT_EQ(decision.refusal->message,
+            "the campaign's window starts on 2027-03-15: it goes live on that day, not before "
+            "(today is 2027-03-14)");
+  // The first day: approved -> live, then live -> follow-up (two moves of the same tick).
+  facts.today = Date::FromCivil(2027, 3, 15);
+  decision = DecideClock(facts);
+  ASSERT_TRUE(decision.allowed);
+  EXPECT_EQ(decision.to, S::kLive);
+  facts.state = S::kLive;
+  decision = DecideClock(facts);
+  ASSERT_TRUE(decision.allowed);
+  EXPECT_EQ(decision.to, S::kFollowUp);
+  // In follow-up, during the window: not closed, the window is not over.
+  facts.state = S::kFollowUp;
+  decision = DecideClock(facts);
+  ASSERT_FALSE(decision.allowed);
+  EXPECT_EQ(decision.refusal->message,
+            "the campaign's window ends on 2027-03-31: it closes after that (today is 2027-03-15)");
+  // After the window, before the returns mature.
+  facts.today = Date::FromCivil(2027, 4, 1);
+  decision = DecideClock(facts);
+  ASSERT_FALSE(decision.allowed);
+  EXPECT_EQ(decision.refusal->field, "returns");
+  EXPECT_NE(decision.refusal->message.find("its returns mature on 2027-04-11"), std::string::npos)
+      << decision.refusal->message;
+  // Matured, the review not written: the parts missing are named.
+  facts.today = Date::FromCivil(2027, 4, 11);
+  decision = DecideClock(facts);
+  ASSERT_FALSE(decision.allowed);
+  EXPECT_EQ(decision.refusal->message,
+            "the post-campaign review is not written: promised, kept, forecast_error, lessons "
+            "missing (PUT .../review)");
+  // The owner's close button gives the same reason.
+  bool close_offered = false;
+  for (const AvailableAction& action : AvailableActions(facts, R::kMarketing)) {
+    EXPECT_NE(action.action, Action::kAdvance);  // the clock's rows are nobody's buttons
+    if (action.to != S::kClosed) continue;
+    close_offered = true;
+    EXPECT_FALSE(action.allowed);
+    EXPECT_FALSE(action.needs_text);
+    EXPECT_EQ(action.reason, decision.refusal->message);
+  }
+  EXPECT_TRUE(close_offered);
+  facts.review_missing.clear();
+  decision = DecideClock(facts);
+  ASSERT_TRUE(decision.allowed);
+  EXPECT_EQ(decision.to, S::kClosed);
+  // Closed: the clock has nothing more to do; no user may advance.
+  facts.state = S::kClosed;
+  EXPECT_FALSE(DecideClock(facts).allowed);
+  EXPECT_EQ(Decide(facts, {Action::kAdvance, R::kAdmin, S::kClosed, {}, ""}).refusal->kind,
+            Refusal::Kind::kForbidden);
+}
+
+// The window's last day + 1 + the longest (transit + return lag) of the campaign's offerings,
+// in whole days rounded up. By hand: kites 36 h + 10 d = 11.5 d -> 12; mugs 0 + 14 d = 14 (the
+// longest); tents (not the campaign's) 30 d ignored. 2027-03-31 + 1 + 14 = 2027-04-15.
+TEST(ProcessTable, ReturnsMatureAfterTheLongestTransitAndReturnLagOfTheCampaignsOfferings) {
+  Scenario scenario;
+  Offering kites;
+  kites.id = "kites";
+  kites.transit = Duration::Hours(36);
+  Offering mugs;
+  mugs.id = "mugs";
+  mugs.return_lag = Duration::Days(14);
+  Offering tents;
+  tents.id = "tents";
+  tents.return_lag = Duration::Days(30);
+  scenario.offerings = {kites, mugs, tents};
+  Campaign campaign;
+  campaign.id = "spring";
+  campaign.window = {Date::FromCivil(2027, 3, 15), Date::FromCivil(2027, 3, 31)};
+  campaign.offerings = {"kites", "mugs"};
+  EXPECT_EQ(ReturnsMatureOn(scenario, campaign), Date::FromCivil(2027, 4, 15));
+  campaign.offerings = {"kites"};  // 11.5 days round up to 12: 2027-03-31 + 13
+  EXPECT_EQ(ReturnsMatureOn(scenario, campaign), Date::FromCivil(2027, 4, 13));
 }
 
 TEST(ProcessTable, AvailableActionsOfferWhatTheRoleMayWithTheReasonsWhyNot) {

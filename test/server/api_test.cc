@@ -798,6 +798,12 @@ TEST_P(ApiTest, AuthorisationMatrixCoversEveryRouteAndRole) {
        nullptr,
        {},
        all},
+      {"PUT",
+       "/api/workspaces/{ws}/campaigns/{id}/review",
+       w + "/campaigns/spring/review",
+       {{"lessons", "cap the sale earlier"}},
+       {},
+       {Role::kMarketing, Role::kOperations, Role::kAdmin}},
   };
   for (const std::string& kind : EntityKinds()) {
     rows.push_back({"GET", "/api/workspaces/{ws}/" + kind, w + "/" + kind, nullptr, {}, all});

@@ -170,13 +170,14 @@ TEST_P(FollowUpTest, AnUploadWhileLiveRaisesTheDriftAlertOnce) {
                     .ok());
   ASSERT_TRUE(
       service_->process().Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}}).ok());
-  // On the window's first day (2027-03-15 00:00 UTC) the campaign goes live.
+  // On the window's first day (2027-03-15 00:00 UTC), before the clock's first tick: the upload
+  // itself moves the campaign into follow-up (issue 12 item 7), so its follow-up runs.
   ServiceOptions options = testing::TestOptions(database_->url());
   options.clock = [] { return std::chrono::system_clock::from_time_t(1805068800); };
   Open(options);
-  ASSERT_TRUE(service_->process()
-                  .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "live"}}, std::nullopt)
-                  .ok());
+  ASSERT_EQ(
+      service_->process().GetProcess(As(Role::kMarketing), "toy", "spring").value().body["state"],
+      "approved");
   // 100 orders placed on the 15th and none delivered, and one placed on the 18th at noon (the
   // latest time, so the as-of): the 100 are past their 72h deadline unkept. The plan expects
   // 150 units a day, 2,100 over the window; even if every other unit were kept the share could
@@ -189,6 +190,9 @@ TEST_P(FollowUpTest, AnUploadWhileLiveRaisesTheDriftAlertOnce) {
   Outcome<Reply> uploaded = Upload("orders", orders);
   ASSERT_TRUE(uploaded.ok()) << uploaded.error().ToJson().dump();
   ASSERT_TRUE(uploaded.value().body["job"].is_number());
+  EXPECT_EQ(
+      service_->process().GetProcess(As(Role::kMarketing), "toy", "spring").value().body["state"],
+      "follow-up");
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
   const auto drift = [&](Role role) {
     int count = 0;

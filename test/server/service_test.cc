@@ -1,6 +1,8 @@
 // The service layer without HTTP, on both databases: the model (import, export, validation,
 // roles, versions) and the process (confirmations, checks, sign-offs, approval, override,
 // hand-over, withdrawals, alerts, audit) and counter-proposals.
+#include <atomic>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -677,6 +679,185 @@ TEST_P(ServiceTest, ACampaignGoesLiveOnItsWindowStartNotBefore) {
       service_->process()
           .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "follow-up"}}, std::nullopt)
           .ok());
+  EXPECT_EQ(Process()["state"], "follow-up");
+}
+
+// The same database, opened again with a clock the test sets (seconds since the epoch, UTC).
+std::shared_ptr<std::atomic<int64_t>> ReopenWithClock(std::unique_ptr<Service>& service,
+                                                      const std::string& url) {
+  auto now = std::make_shared<std::atomic<int64_t>>(1798761600);  // 2027-01-01
+  service.reset();
+  ServiceOptions options = testing::TestOptions(url);
+  options.clock = [now] { return std::chrono::system_clock::from_time_t(now->load()); };
+  Outcome<std::unique_ptr<Service>> reopened = Service::Open(options);
+  EXPECT_TRUE(reopened.ok());
+  if (reopened.ok()) service = std::move(reopened.value());
+  return now;
+}
+
+// Midnight UTC of a day of 2027, as seconds since the epoch (2027-03-15 is 1805068800).
+int64_t Day2027(int month, int day) {
+  return 1805068800 +
+         int64_t{86400} * (Date::FromCivil(2027, month, day) - Date::FromCivil(2027, 3, 15));
+}
+
+std::vector<std::string> Moves(const Outcome<Reply>& reply) {
+  std::vector<std::string> moves;
+  EXPECT_TRUE(reply.ok()) << (reply.ok() ? "" : reply.error().message);
+  if (!reply.ok()) return moves;
+  for (const json& move : reply.value().body["moves"]) {
+    moves.push_back(move["workspace"].get<std::string>() + "/" +
+                    move["campaign"].get<std::string>() + " " + move["from"].get<std::string>() +
+                    ">" + move["to"].get<std::string>());
+  }
+  return moves;
+}
+
+const json* CloseAction(const json& process) {
+  for (const json& action : process["actions"]) {
+    if (action["to"] == "closed") return &action;
+  }
+  return nullptr;
+}
+
+// Issue 12 item 7. The toy's window runs 2027-03-15..2027-03-28; the kite's transit is 24 h and
+// its return lag the default 10 d, so its returns mature on 03-28 + 1 + ceil(11 d) = 2027-04-09.
+TEST_P(ServiceTest,
+       TheClockEntersFollowUpWhenTheWindowOpensAndClosesOnceReturnsMaturedAndReviewed) {
+  ApproveToy();
+  std::shared_ptr<std::atomic<int64_t>> now = ReopenWithClock(service_, database_->url());
+  ASSERT_TRUE(service_);
+  // The day before the window: nothing moves.
+  *now = Day2027(3, 14);
+  EXPECT_TRUE(Moves(service_->process().AdvanceByClock()).empty());
+  EXPECT_EQ(Process()["state"], "approved");
+  // The window's first day: approved -> live -> follow-up in one tick, audited per move.
+  *now = Day2027(3, 15) + 60;  // 00:01
+  EXPECT_EQ(Moves(service_->process().AdvanceByClock()),
+            (std::vector<std::string>{"toy/spring approved>live", "toy/spring live>follow-up"}));
+  json process = Process();
+  EXPECT_EQ(process["state"], "follow-up");
+  EXPECT_EQ(process["returns_mature_on"], "2027-04-09");
+  Outcome<Reply> audit = service_->alerts().Audit(As(Role::kService), "toy", "spring");
+  ASSERT_TRUE(audit.ok());
+  int clock_moves = 0;
+  for (const json& item : audit.value().body["items"]) {
+    if (item["action"] == "transition" && item.dump().find("\"clock\"") != std::string::npos)
+      ++clock_moves;
+  }
+  EXPECT_EQ(clock_moves, 2) << audit.value().body.dump();
+  // A second tick the same day moves nothing.
+  EXPECT_TRUE(Moves(service_->process().AdvanceByClock()).empty());
+  // During the window the close button says the window is not over.
+  ASSERT_TRUE(CloseAction(process));
+  EXPECT_EQ((*CloseAction(process))["allowed"], false);
+  EXPECT_EQ((*CloseAction(process))["reason"],
+            "the campaign's window ends on 2027-03-28: it closes after that (today is 2027-03-15)");
+  // After the window, the day before the returns mature: the owner's close is refused (409
+  // returns), and so is the clock's.
+  *now = Day2027(4, 8);
+  Outcome<Reply> early = service_->process().Transition(As(Role::kMarketing), "toy", "spring",
+                                                        {{"to", "closed"}}, std::nullopt);
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().status, 409);
+  EXPECT_EQ(early.error().fields.at(0).field, "returns");
+  EXPECT_NE(early.error().message.find("2027-04-09"), std::string::npos) << early.error().message;
+  EXPECT_TRUE(Moves(service_->process().AdvanceByClock()).empty());
+  // A review without its lessons, saved meanwhile.
+  ASSERT_TRUE(service_->process()
+                  .PutReview(As(Role::kMarketing), "toy", "spring",
+                             {{"promised", "delivery within 72h for 95% of orders"},
+                              {"kept", "kept: 99% within 72h"},
+                              {"forecast_error", "demand 4% under plan"}})
+                  .ok());
+  // Matured: the clock still waits for the lessons, and says so.
+  *now = Day2027(4, 9);
+  EXPECT_TRUE(Moves(service_->process().AdvanceByClock()).empty());
+  process = Process();
+  EXPECT_EQ(process["review_missing"], json::array({"lessons"}));
+  EXPECT_EQ((*CloseAction(process))["reason"],
+            "the post-campaign review is not written: lessons missing (PUT .../review)");
+  // Written: the next tick closes it.
+  ASSERT_TRUE(service_->process()
+                  .PutReview(As(Role::kOperations), "toy", "spring",
+                             {{"promised", "delivery within 72h for 95% of orders"},
+                              {"kept", "kept: 99% within 72h"},
+                              {"forecast_error", "demand 4% under plan"},
+                              {"lessons", "packing had room for a 100% lift"}})
+                  .ok());
+  EXPECT_EQ(Moves(service_->process().AdvanceByClock()),
+            (std::vector<std::string>{"toy/spring follow-up>closed"}));
+  EXPECT_EQ(Process()["state"], "closed");
+  // The review is returned by the campaign's GET, and final once closed.
+  Outcome<Reply> campaign =
+      service_->workspaces().GetEntity(As(Role::kFinance), "toy", "campaigns", "spring");
+  ASSERT_TRUE(campaign.ok());
+  EXPECT_EQ(campaign.value().body["review"]["lessons"], "packing had room for a 100% lift");
+  EXPECT_EQ(campaign.value().body["review"]["by"], "operations-user");
+  Outcome<Reply> late = service_->process().PutReview(As(Role::kMarketing), "toy", "spring",
+                                                      {{"lessons", "rewritten"}});
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().status, 409);
+}
+
+// The review: marketing, operations and admin write it while the campaign is followed up; its
+// body is four texts and nothing else.
+TEST_P(ServiceTest, TheReviewIsWrittenByMarketingOperationsOrAdminWithItsFourParts) {
+  ApproveToy();
+  const json review = {{"lessons", "cap the sale earlier"}};
+  // Approved, before the window: not yet.
+  Outcome<Reply> approved =
+      service_->process().PutReview(As(Role::kMarketing), "toy", "spring", review);
+  ASSERT_FALSE(approved.ok());
+  EXPECT_EQ(approved.error().status, 409);
+  EXPECT_EQ(approved.error().fields.at(0).field, "state");
+  std::shared_ptr<std::atomic<int64_t>> now = ReopenWithClock(service_, database_->url());
+  ASSERT_TRUE(service_);
+  *now = Day2027(3, 15);
+  ASSERT_EQ(Moves(service_->process().AdvanceByClock()).size(), 2u);
+  for (Role role : {Role::kFinance, Role::kService}) {
+    Outcome<Reply> refused = service_->process().PutReview(As(role), "toy", "spring", review);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().status, 403) << RoleName(role);
+  }
+  const std::vector<std::pair<json, std::string>> bad = {
+      {json::array({"lessons"}), "(body)"},
+      {{{"lesons", "typo"}}, "lesons"},
+      {{{"kept", 95}}, "kept"},
+      {{{"promised", std::string(ProcessService::kMaxReviewPartBytes + 1, 'x')}}, "promised"}};
+  for (const auto& [body, field] : bad) {
+    Outcome<Reply> refused =
+        service_->process().PutReview(As(Role::kMarketing), "toy", "spring", body);
+    ASSERT_FALSE(refused.ok()) << body.dump().substr(0, 80);
+    EXPECT_EQ(refused.error().status, 400) << field;
+    EXPECT_EQ(refused.error().fields.at(0).field, field);
+  }
+  for (Role role : {Role::kMarketing, Role::kOperations, Role::kAdmin}) {
+    Outcome<Reply> saved = service_->process().PutReview(As(role), "toy", "spring", review);
+    ASSERT_TRUE(saved.ok()) << RoleName(role) << " " << saved.error().message;
+    EXPECT_EQ(saved.value().body["review"]["lessons"], "cap the sale earlier");
+    EXPECT_EQ(saved.value().body["review_missing"],
+              json::array({"promised", "kept", "forecast_error"}));
+  }
+  int reviews = 0;
+  for (const std::string& action : AuditActions()) reviews += action == "review review";
+  EXPECT_EQ(reviews, 3);
+}
+
+// The server's ticker runs AdvanceByClock by itself (every clock_interval, here 20 ms).
+TEST_P(ServiceTest, TheServersTickerMovesACampaignIntoFollowUpByItself) {
+  ApproveToy();
+  service_.reset();
+  ServiceOptions options = testing::TestOptions(database_->url());
+  options.clock = [] { return std::chrono::system_clock::from_time_t(1805068800); };  // 03-15
+  options.clock_interval = std::chrono::milliseconds(20);
+  Outcome<std::unique_ptr<Service>> reopened = Service::Open(options);
+  ASSERT_TRUE(reopened.ok());
+  service_ = std::move(reopened.value());
+  // Polled, not timed: the state is read until it changes or a minute has passed.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (Process()["state"] != "follow-up" && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(Process()["state"], "follow-up");
 }
 

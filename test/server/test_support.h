@@ -98,6 +98,7 @@ inline ServiceOptions TestOptions(const std::string& url) {
   options.pool_size = 6;
   // A fixed "today" well before the toy campaign's announcement.
   options.clock = [] { return std::chrono::system_clock::from_time_t(1798761600); };  // 2027-01-01
+  options.clock_interval = std::chrono::milliseconds(0);  // tests call AdvanceByClock themselves
   return options;
 }
 

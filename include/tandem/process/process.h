@@ -12,6 +12,7 @@
 #ifndef TANDEM_PROCESS_PROCESS_H_
 #define TANDEM_PROCESS_PROCESS_H_
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "tandem/common/date.h"
 #include "tandem/engine/check_result.h"
+#include "tandem/model/scenario.h"
 
 namespace tandem::process {
 
@@ -61,8 +63,10 @@ enum class Action {
   kRefuse,           // a function refuses to sign off, with a reason (transfer)
   kRequestChanges,   // a function asks for changes before it signs off, with a reason (transfer)
   kAnswer,           // the campaign owner answers a refusal or a request for changes
+  kAdvance,          // the clock moves the campaign (no user takes it): DecideClock()
 };
 const char* ActionName(Action action);  // "move", "approve", "approve-override", "confirm", ...
+                                        // "advance" (the clock)
 
 // Conditions a row of the tables needs; Decide() checks them in the row's order.
 enum class Guard {
@@ -74,16 +78,19 @@ enum class Guard {
   kReasonWritten,          // the request carries a reason of at least kMinReasonChars
   kBeforeAnnounce,         // today is on or before the campaign's announce date
   kWindowStarted,          // today is on or after the campaign's window start
-  kReviewWritten,          // the request carries the post-campaign review
+  kWindowEnded,            // today is after the campaign's window end
+  kReturnsMatured,         // today is on or after the day its returns mature (ReturnsMatureOn)
+  kReviewWritten,          // every part of the post-campaign review is written (kReviewParts)
   kObjectionOpen,          // the function named has an unanswered refusal or request
 };
 const char* GuardText(Guard guard);  // for the docs' table
 
 // Who may: a set of roles; for a function's own actions, only that function (not even admin
-// acts for another function).
+// acts for another function); for the clock's rows, no user (DecideClock takes them).
 struct Who {
   std::vector<Role> roles;
   bool own_function = false;  // the actor's role must be the function acted for
+  bool clock = false;         // the row is the clock's: it applies when its guards hold
 };
 std::string WhoText(const Who& who);
 
@@ -112,6 +119,17 @@ struct Objection {
   bool answered = false;
 };
 
+// The post-campaign review's parts (each a text, saved with the campaign): what was promised,
+// what was kept, the forecast's error, the lessons for the next plan.
+inline constexpr std::array<const char*, 4> kReviewParts = {"promised", "kept", "forecast_error",
+                                                            "lessons"};
+
+// The day a campaign's returns have matured: the window's last day, plus the longest transit and
+// return lag of its offerings (rounded up to whole days), plus one day. An order placed on the
+// last day reaches the customer `transit` later and a return of it arrives `return_lag` after
+// that (docs/process.md, "Time").
+Date ReturnsMatureOn(const Scenario& scenario, const Campaign& campaign);
+
 // What the server knows about a campaign's process when it asks.
 struct ProcessFacts {
   ProcessState state = ProcessState::kDraft;
@@ -122,11 +140,14 @@ struct ProcessFacts {
   std::optional<Verdict> verdict;  // of the current check, when done
   std::optional<Date> today;       // the server's date (UTC)
   std::optional<Date> window_start;
+  std::optional<Date> window_end;
   std::optional<Date> announce;
+  std::optional<Date> returns_mature_on;  // ReturnsMatureOn
+  std::vector<std::string> review_missing = {kReviewParts.begin(), kReviewParts.end()};
 };
 
 // What the user asks for. `to` for kMove; `function` for a function's actions and the answer;
-// `text` the reason, the answer or the review.
+// `text` the reason or the answer.
 struct ActionRequest {
   Action action = Action::kMove;
   Role actor = Role::kMarketing;
@@ -158,6 +179,12 @@ struct Decision {
 // (409) and then the row's guards in order. Refusal messages name what is missing and who acts.
 Decision Decide(const ProcessFacts& facts, const ActionRequest& request);
 
+// What the clock does now: the first of its rows from the current state whose guards hold
+// (allowed, with `to`), else the refusal of the first such row (why it does not move yet), else a
+// conflict naming the state (no clock row leaves it). Called repeatedly, it moves a campaign
+// approved -> live -> follow-up on its window's first day.
+Decision DecideClock(const ProcessFacts& facts);
+
 // Whether the role may ever take the action (some row lets it): for refusing early, before the
 // facts are read.
 bool RoleMayEver(Action action, Role role);
@@ -165,8 +192,8 @@ bool RoleMayEver(Action action, Role role);
 Refusal RoleRefusal(Action action);
 
 // What the UI offers `actor` now: every row from the current state that the role may take, with
-// whether it is allowed and, if not, why. Guards that depend on the request's text
-// (kReasonWritten, kReviewWritten) are reported as needs_text instead of refusing.
+// whether it is allowed and, if not, why. A guard that depends on the request's text
+// (kReasonWritten) is reported as needs_text instead of refusing. The clock's rows are not offered.
 struct AvailableAction {
   Action action;
   ProcessState to;

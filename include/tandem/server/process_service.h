@@ -33,7 +33,7 @@ class ProcessService {
 
   Outcome<Reply> ListProcesses(const Actor& actor, const std::string& ws);
   Outcome<Reply> GetProcess(const Actor& actor, const std::string& ws, const std::string& campaign);
-  // {"to": state, "review": text (closing)}.
+  // {"to": state}. Closing needs the review written (PutReview) and the dates (process.h).
   Outcome<Reply> Transition(const Actor& actor, const std::string& ws, const std::string& campaign,
                             const json& body, std::optional<int64_t> if_match);
   Outcome<Reply> Confirm(const Actor& actor, const std::string& ws, const std::string& campaign,
@@ -62,6 +62,20 @@ class ProcessService {
                          const json& body);
   // Each function's part of the hand-over of an approved campaign.
   Outcome<Reply> Handover(const Actor& actor, const std::string& ws, const std::string& campaign);
+  // The post-campaign review, saved with the campaign while it is live or in follow-up (marketing,
+  // operations, admin): {"promised", "kept", "forecast_error", "lessons"} (process::kReviewParts),
+  // each a text of at most kMaxReviewPartBytes; a part left out is empty. Replaces the review,
+  // audited. Closing needs every part written.
+  Outcome<Reply> PutReview(const Actor& actor, const std::string& ws, const std::string& campaign,
+                           const json& body);
+  static constexpr size_t kMaxReviewPartBytes = 20'000;
+
+  // The clock: moves every campaign of every workspace whose clock row applies now (approved ->
+  // live -> follow-up on the window's first day; follow-up -> closed once the window has ended,
+  // the returns have matured and the review is written), one audit entry per move with actor
+  // "clock". Run by the server's ticker (ServiceOptions::clock_interval) and before an actuals
+  // upload queues its follow-up. Body: {"moves": [{"workspace", "campaign", "from", "to"}]}.
+  Outcome<Reply> AdvanceByClock();
 
  private:
   ServiceCore& core_;

@@ -46,6 +46,7 @@
 namespace tandem::server {
 
 class ServiceCore;
+class Ticker;
 
 class Service {
  public:
@@ -85,6 +86,7 @@ class Service {
   std::unique_ptr<JobService> jobs_;
   std::unique_ptr<AlertService> alerts_;
   std::unique_ptr<Webhooks> webhooks_;  // alerts to webhooks (outbox, dispatcher)
+  std::unique_ptr<Ticker> clock_;       // ProcessService::AdvanceByClock every clock_interval
 };
 
 }  // namespace tandem::server

@@ -30,6 +30,10 @@ struct ServiceOptions {
   WebhookOptions webhooks;                     // delivery of alerts to webhooks (run when run_jobs)
   // The wall clock (tests set it); default std::chrono::system_clock::now.
   std::function<std::chrono::system_clock::time_point()> clock;
+  // How often the clock moves campaigns through the process (ProcessService::AdvanceByClock:
+  // follow-up when the window opens, closed when it has ended, returns matured, review written).
+  // Run when run_jobs; zero: never (tests call AdvanceByClock themselves).
+  std::chrono::milliseconds clock_interval{60'000};
 };
 
 // A secret shown once: a password or an API token.

@@ -41,7 +41,7 @@ export const STATE_MEANINGS = {
   transfer: 'the promise check runs and each function signs off on its result',
   approved: 'signed off by all four functions and approved; the hand-over is ready',
   live: 'the campaign is running',
-  'follow-up': 'the campaign has ended; the review is written',
+  'follow-up': 'its window has opened: the actuals are followed against the plan until the window has ended, the returns have matured and the review is written',
   closed: 'reviewed and closed',
 };
 

@@ -18,6 +18,7 @@ import { CheckEvidence, CheckSummary } from '../parts/check-result.js';
 import { ErrorBox, Loading, ownerText, ProcessVerdict, StageBadge, useOwners } from '../parts/common.js';
 import { CounterProposals } from '../parts/counter-proposals.js';
 import { ProcessPanel } from '../parts/process-panel.js';
+import { FollowUpPanel } from '../parts/follow-up-panel.js';
 import { BookingsEditor } from '../parts/bookings-editor.js';
 
 function liftText(lift) {
@@ -50,6 +51,9 @@ function CampaignFacts({ body, currency, offeringNames }) {
       ${body.bookings?.length ? html`<div class="facts-wide"><dt>Bookings</dt><dd><ul>${body.bookings.map((b) => html`<li>${b.resource}: +${b.extra} per open hour, ${fmtDateRange(b.from, b.until)}</li>`)}</ul></dd></div>` : null}
     </dl>`;
 }
+
+// The states in which the campaign page shows the Follow-up stage.
+const FOLLOWED_UP = new Set(['live', 'follow-up', 'closed']);
 
 function scrollToSection(id) {
   const element = document.getElementById(id);
@@ -176,7 +180,7 @@ export function CampaignPage({ ws, id, session, workspace }) {
       </header>
       <nav class="on-page" aria-label="On this page">
         <ul>
-          ${[['process', 'Process'], ['check', 'Verdict and promises'], ['counter-proposals', 'Counter-proposals'],
+          ${[['process', 'Process'], ...(FOLLOWED_UP.has(proc.state) ? [['follow-up', 'Follow-up']] : []), ['check', 'Verdict and promises'], ['counter-proposals', 'Counter-proposals'],
             ['settings', 'Campaign settings'], ...(result?.result ? [['evidence', 'Capacity and lead times']] : []),
             ...(can.editBookings(session.role) ? [['bookings', 'Bookings']] : []), ['audit', 'Audit trail']]
             .map(([target, label]) => html`<li><button type="button" class="link-button" onClick=${() => scrollToSection(target)}>${label}</button></li>`)}
@@ -188,6 +192,10 @@ export function CampaignPage({ ws, id, session, workspace }) {
         <${ProcessPanel} ws=${ws} id=${id} process=${proc} check=${check.status} session=${session}
           onChanged=${() => { check.restart(); return Promise.all([process.reload(), audit.reload()]); }} />
       </div>
+
+      ${FOLLOWED_UP.has(proc.state) ? html`
+        <${FollowUpPanel} ws=${ws} id=${id} process=${proc} session=${session} currency=${currency}
+          onChanged=${() => Promise.all([process.reload(), audit.reload(), entity.reload()])} />` : null}
 
       <section class="panel check-section" id="check" aria-labelledby="check-title">
         <h2 id="check-title" tabindex="-1">Promise check</h2>

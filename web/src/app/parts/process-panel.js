@@ -1,7 +1,7 @@
 // A campaign's place in the process and what each function does there: the stages as steps,
 // the confirmations (groundwork) and sign-offs (transfer) per function with the actions of the
 // signed-in function, approval (with an override and its reason when the verdict is not go),
-// and the other moves (back to groundwork, live, follow-up, closed with the review).
+// and the other moves (back to groundwork, live, follow-up, closed once the review is written).
 // What the signed-in user may do, and why not, comes from the server (`process.actions`, the
 // process core's table): the panel shows those reasons and does not repeat the rules.
 import { useState } from 'preact/hooks';
@@ -204,11 +204,10 @@ function ApprovePanel({ process, check, onApprove, busy }) {
     </div>`;
 }
 
-// Why a move cannot be made yet: the server's reason, or the review still to write.
-function blockedMove(move, review) {
-  if (!move.allowed) return move.reason;
-  if (move.needs_text && !review.trim()) return 'Write the review first.';
-  return null;
+// Why a move cannot be made yet: the server's reason (for closing: the window, the returns or
+// the review, as the clock would say).
+function blockedMove(move) {
+  return move.allowed ? null : move.reason;
 }
 
 function nextStepText(process, check, role) {
@@ -229,9 +228,11 @@ function nextStepText(process, check, role) {
       (objections.length ? ` ${functionList(objections)} refused or asked for changes: the campaign owner answers below.` : '') +
       (confirmations.length ? ` A change withdrew the confirmation of ${functionList(confirmations)}: they can confirm again below.` : '');
   }
-  if (state === 'approved') return 'Approved. Mark it live when it starts; a change that withdraws a sign-off returns it to transfer.';
-  if (state === 'live') return 'Live. Move it to follow-up when the window has ended.';
-  if (state === 'follow-up') return 'Write the post-campaign review to close it.';
+  if (state === 'approved') return 'Approved. It enters follow-up by itself on the window\u2019s first day; a change that withdraws a sign-off returns it to transfer.';
+  if (state === 'live') return 'Live. It enters follow-up by itself on the window\u2019s first day.';
+  if (state === 'follow-up') {
+    return `Upload the actuals as they come in and write the post-campaign review below. It closes by itself once the window has ended${process.returns_mature_on ? `, its returns have matured (${process.returns_mature_on})` : ' and its returns have matured'} and the review is written.`;
+  }
   return 'Closed.';
 }
 
@@ -242,7 +243,6 @@ export function ProcessPanel({ ws, id, process, check, session, onChanged }) {
   const [error, setError] = useState(null);
   const [what, setWhat] = useState('');
   const [message, setMessage] = useState(null);
-  const [review, setReview] = useState('');
   const role = session.role;
   const state = process.state;
   const checkDone = check?.status === 'done';
@@ -278,7 +278,7 @@ export function ProcessPanel({ ws, id, process, check, session, onChanged }) {
     }
   };
   const transition = (to) => run(`Moving to ${STATE_NAMES[to]}`,
-    () => post(campaignPath(ws, id, '/transition'), to === 'closed' ? { to, review } : { to }, { ifMatch: process.version }),
+    () => post(campaignPath(ws, id, '/transition'), { to }, { ifMatch: process.version }),
     `Moved to ${STATE_NAMES[to]}.`);
   const approve = (body) => run('Approving', () => post(campaignPath(ws, id, '/approve'), body), 'Approved.');
 
@@ -300,17 +300,13 @@ export function ProcessPanel({ ws, id, process, check, session, onChanged }) {
         <p class="approved-note" data-approved>Approved by <strong>${process.approved.by}</strong>, ${fmtTimestamp(process.approved.at)},
           on a <${VerdictBadge} verdict=${process.approved.verdict} /> check.${' '}
           ${process.override ? html`<br />Override by ${process.override.by}${process.override.role ? ` (${FUNCTION_NAMES[process.override.role] ?? process.override.role})` : ''}: “${process.override.reason}”` : null}</p>` : null}
-      ${process.review ? html`<p class="review-note">Review by ${process.review.by}: “${process.review.text}”</p>` : null}
 
       ${moves.length ? html`
         <div class="moves">
-          ${moves.some((m) => m.to === 'closed') ? html`
-            <label for="review-text">Post-campaign review (needed to close)</label>
-            <textarea id="review-text" rows="3" value=${review} onInput=${(e) => setReview(e.currentTarget.value)}></textarea>` : null}
           <div class="form-actions">
             ${moves.map((move) => {
               const to = move.to;
-              const blocked = blockedMove(move, review);
+              const blocked = blockedMove(move);
               return html`<button type="button" class=${to === 'draft' || (STATES.indexOf(to) < STATES.indexOf(state)) ? 'button-quiet' : 'button-primary'}
                 disabled=${busy || !!blocked} aria-describedby=${blocked ? `move-${to}-why` : undefined} data-to=${to}
                 onClick=${() => transition(to)}>${TRANSITION_LABELS[to]?.(state) ?? `Move to ${STATE_NAMES[to]}`}</button>
