@@ -228,11 +228,32 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
     await page.getByLabel('Window starts').fill('2027-06-01');
     await page.getByLabel('Window ends (inclusive)').fill('2027-06-10');
     await page.getByRole('checkbox', { name: /Bark mulch/ }).check();
-    await page.getByLabel('Expected lift (%)').fill('25');
+    await page.getByLabel('Expected lift (%)').fill('+25%');
     await page.getByLabel('Lift, low case (%)').fill('10');
     await page.getByLabel('Lift, high case (%)').fill('50');
     await page.getByLabel('Within').fill('72h');
     await page.getByLabel('For share (%)').fill('90');
+    // The lift in percent, and what it does to demand: +25% is demand × 1.25 (lift 0.25).
+    await expectText(page.locator('#cf-lift-meaning'), /25% more orders than the baseline: demand × 1\.25/);
+    // A bad value (a discount of 100%: the server refuses 1.0 and more) comes back as the
+    // field's error beside the field, named by its label, in percent, with no workspace key or
+    // file in it.
+    await page.getByLabel('Discount (%)').fill('100');
+    expectError('PUT', /\/campaigns\/june-mulch$/, 422);
+    await page.getByRole('button', { name: 'Create and check' }).click();
+    const discountError = page.locator('.field:has(#cf-discount) [data-field-error="cf-discount"]');
+    await discountError.waitFor();
+    await expectText(discountError, /a discount of 100% or more/);
+    assert.match(await discountError.textContent(), /allowed: 0 or more, below 100 \(%\)/);
+    assert.equal(await page.locator('#cf-discount').getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('#cf-discount').getAttribute('aria-describedby'), /cf-discount-error/);
+    const summary = await page.locator('[data-form-errors]').textContent();
+    assert.match(summary, /Discount: a discount of 100% or more/);
+    for (const text of [summary, await discountError.textContent()]) {
+      assert.doesNotMatch(text, /campaigns\[|workspace|\.ya?ml|\/tmp\/|:\d+:/, `a key or a file in "${text}"`);
+    }
+    await shot('new-campaign-invalid');
+    await page.getByLabel('Discount (%)').fill('10');
     await shot('new-campaign-form');
     await page.getByRole('button', { name: 'Create and check' }).click();
     await page.locator('.campaign-page[data-campaign="june-mulch"]').waitFor();

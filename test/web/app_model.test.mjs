@@ -10,6 +10,7 @@ import { busyUntil, campaignResources, campaignsByResource, collisions, overlap,
 import { fmtShortRange, ownersFromAudit } from '../../web/src/app/parts/common.js';
 import { adopterOf } from '../../web/src/app/parts/counter-proposals.js';
 import { changedFields } from '../../web/src/app/parts/audit-trail.js';
+import { campaignFieldErrors, keyInWords, liftText, parsePercent, withoutLocation } from '../../web/src/app/parts/form-errors.js';
 
 const spring = {
   id: 'spring-40', name: '40% off', announce: '2027-04-03', discount: 0.4, spend: 120000,
@@ -26,9 +27,10 @@ const spring = {
 test('campaign form: shares shown as percent, and an unedited form gives the campaign back', () => {
   const draft = campaignToDraft(spring);
   assert.equal(draft.discount, '40');
-  assert.equal(draft.liftExpected, '60');
-  assert.equal(draft.liftLow, '30');
-  assert.equal(draft.liftHigh, '120');
+  // A lift is shown as a signed percentage: 0.6 -> "+60%" (demand × 1.6).
+  assert.equal(draft.liftExpected, '+60%');
+  assert.equal(draft.liftLow, '+30%');
+  assert.equal(draft.liftHigh, '+120%');
   assert.equal(draft.promises[0].share, '95');
   assert.equal(draft.capMode, 'none');
   assert.deepEqual(draftToCampaign(draft, spring), spring);
@@ -55,7 +57,7 @@ test('campaign form: edits become scenario values; keys the form does not show a
 
 test('campaign form: a lift without low and high is a number; a cap per offering is a map', () => {
   const draft = campaignToDraft({ id: 'x', window: { start: '2027-05-01', end: '2027-05-02' }, lift: 0.5, cap: { mulch: 100 } });
-  assert.equal(draft.liftExpected, '50');
+  assert.equal(draft.liftExpected, '+50%');
   assert.equal(draft.capMode, 'by');
   draft.capBy = { mulch: '150', pavers: '' };
   const body = draftToCampaign(draft, {});
@@ -169,4 +171,44 @@ test('who adopts a counter-proposal: bookings are operations\', campaign changes
 test('audit: the fields a change touched', () => {
   assert.deepEqual(changedFields({ spend: 1, name: 'x', lift: 0.5 }, { spend: 2, name: 'x', cap: 10, lift: 0.5 }),
     [{ key: 'spend', before: 1, after: 2 }, { key: 'cap', before: undefined, after: 10 }]);
+});
+
+test('campaign form: a lift is typed in percent, "+30%" or 30 (lift 0.3: demand × 1.3, scenario-format.md)', () => {
+  assert.equal(parsePercent('+30%'), 0.3);
+  assert.equal(parsePercent('30'), 0.3);
+  assert.equal(parsePercent(' 30 % '), 0.3);
+  assert.equal(parsePercent('-20%'), -0.2);
+  assert.equal(parsePercent('12,5'), 0.125);
+  assert.equal(parsePercent(''), undefined);
+  assert.ok(Number.isNaN(parsePercent('thirty')));
+  assert.ok(Number.isNaN(parsePercent('1.3x')));
+  assert.equal(liftText(0.3), '+30%');
+  assert.equal(liftText(-0.1), '-10%');
+  assert.equal(liftText(0), '0%');
+  const draft = campaignToDraft({ id: 'x', window: { start: '2027-05-01', end: '2027-05-02' }, lift: 0 });
+  draft.liftExpected = '+30%';
+  assert.equal(draftToCampaign(draft, {}).lift, 0.3);
+});
+
+test('campaign form: the server\'s field errors go to the inputs, named by their labels, in percent, with no key or file', () => {
+  // The 422 the server gives for discount 1.0, within "abc" and lift -2 on the third campaign
+  // of the workspace (copied from a PUT to tandem demo).
+  const error = { fields: [
+    { field: 'discount', path: 'campaigns[2].discount', problem: 'a discount of 100% or more', allowed: 'a share off list price from 0 up to but not including 1, e.g. 0.4 for 40% off' },
+    { field: 'promises[0].within', path: 'campaigns[2].promises[0].within', problem: "'abc' is not a deadline", allowed: 'a duration such as 15m, 24h, 2d, or same_day, next_day' },
+    { field: 'lift', path: 'campaigns[2].lift', problem: 'a lift below -1 (less than no demand)', allowed: '-1 or more' },
+    { field: 'readiness.tasks[1].duration', problem: 'workspace:1:345: not a duration', allowed: '' },
+  ] };
+  const { items, byInput } = campaignFieldErrors(error);
+  assert.deepEqual(Object.keys(byInput).sort(), ['cf-discount', 'cf-lift', 'promise-0-within']);
+  assert.equal(byInput['cf-discount'][0].label, 'Discount');
+  assert.equal(byInput['cf-discount'][0].allowed, '0 or more, below 100 (%)');
+  assert.equal(byInput['promise-0-within'][0].label, 'Promise 1: Within');
+  assert.equal(byInput['promise-0-within'][0].allowed, 'a duration such as 15m, 24h, 2d, or same_day, next_day');
+  assert.match(byInput['cf-lift'][0].allowed, /^-100 or more \(%\)/);
+  assert.deepEqual(items[3], { input: null, label: 'readiness \u203A tasks 2 \u203A duration', problem: 'not a duration', allowed: '' });
+  for (const item of items) assert.doesNotMatch(JSON.stringify(item), /campaigns\[|workspace:|\/tmp/);
+  assert.equal(keyInWords('promises[0].cutoff'), 'promises 1 \u203A cutoff');
+  assert.equal(withoutLocation('/tmp/tandem-x/scenario.yaml:3:5: bad'), 'bad');
+  assert.equal(withoutLocation('history/mulch.csv: line 3 is short'), 'history/mulch.csv: line 3 is short');
 });

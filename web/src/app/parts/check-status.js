@@ -3,6 +3,7 @@
 import { html } from '../../lib/html.js';
 import { fmtNumber } from '../../lib/format.js';
 import { fmtTimestamp, ProcessVerdict } from './common.js';
+import { withoutLocation } from './form-errors.js';
 
 export function CheckStatus({ status, onRun, busy, stale }) {
   const s = status?.status;
@@ -13,7 +14,7 @@ export function CheckStatus({ status, onRun, busy, stale }) {
   else if (s === 'queued' || s === 'running') {
     text = progress?.total ? `Checking: ${fmtNumber(progress.done)} of ${fmtNumber(progress.total)} scenarios simulated.` : 'Checking…';
   } else if (s === 'done') text = html`Checked ${fmtTimestamp(status.finished_at)}${status.requested_by ? ` (requested by ${status.requested_by})` : ''}.`;
-  else if (s === 'failed') text = `The check failed${status.error ? `: ${status.error}` : ''}.`;
+  else if (s === 'failed') text = `The check failed${status.error ? `: ${withoutLocation(status.error)}` : ''}.`;
   else if (s === 'superseded') text = 'A newer check replaced this one.';
   else text = `Check: ${s}`;
   const active = s === 'queued' || s === 'running';
