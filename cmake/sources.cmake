@@ -39,15 +39,18 @@ set(TANDEM_FOLLOWUP_SOURCES
 )
 set(TANDEM_IO_SOURCES
   src/io/actuals_csv.cc
-  src/io/check_json.cc
-  src/io/check_text.cc
   src/io/csv_reader.cc
-  src/io/followup_json.cc
-  src/io/followup_text.cc
   src/io/history_csv.cc
   src/io/input_limits.cc
   src/io/scenario_writer.cc
   src/io/scenario_reader.cc
   src/io/yaml_edit.cc
 )
-
+set(TANDEM_RENDER_SOURCES
+  src/render/advise_output.cc
+  src/render/check_json.cc
+  src/render/check_text.cc
+  src/render/followup_json.cc
+  src/render/followup_text.cc
+  src/render/report_data.cc
+)

@@ -7,8 +7,8 @@
 
 #include "commands.h"
 #include "tandem/engine/check.h"
-#include "tandem/io/check_output.h"
 #include "tandem/io/scenario_reader.h"
+#include "tandem/render/check_output.h"
 
 namespace tandem::cli {
 namespace {

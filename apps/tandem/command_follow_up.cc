@@ -9,9 +9,9 @@
 #include "tandem/followup/calibrate.h"
 #include "tandem/followup/follow_up.h"
 #include "tandem/io/actuals_csv.h"
-#include "tandem/io/followup_output.h"
 #include "tandem/io/scenario_reader.h"
 #include "tandem/io/scenario_writer.h"
+#include "tandem/render/followup_output.h"
 
 namespace tandem::cli {
 namespace {

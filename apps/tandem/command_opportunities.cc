@@ -5,9 +5,9 @@
 #include <optional>
 
 #include "commands.h"
-#include "tandem/advise/advise_output.h"
 #include "tandem/advise/opportunities.h"
 #include "tandem/io/scenario_reader.h"
+#include "tandem/render/advise_output.h"
 
 namespace tandem::cli {
 namespace {

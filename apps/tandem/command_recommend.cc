@@ -6,11 +6,11 @@
 #include <optional>
 
 #include "commands.h"
-#include "tandem/advise/advise_output.h"
 #include "tandem/advise/recommend.h"
 #include "tandem/io/input_limits.h"
 #include "tandem/io/scenario_reader.h"
 #include "tandem/io/scenario_writer.h"
+#include "tandem/render/advise_output.h"
 
 namespace tandem::cli {
 namespace {

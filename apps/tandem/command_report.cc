@@ -15,6 +15,7 @@
 #include "tandem/engine/check.h"
 #include "tandem/io/scenario_reader.h"
 #include "tandem/io/scenario_writer.h"
+#include "tandem/render/report_data.h"
 #include "tandem/web/report_html.h"
 
 namespace tandem::cli {
@@ -53,10 +54,10 @@ int RunReportCommand(const ReportArgs& args) {
     PrintError(result.error());
     return ExitCodeFor(result.error());
   }
-  web::ReportMeta meta;
+  ReportMeta meta;
   meta.source = std::filesystem::path(args.file).filename().string();
   meta.generated = web::UtcTimestamp();
-  Result<std::string> data = web::ReportDataJson(scenario.value(), result.value(), meta);
+  Result<std::string> data = ReportDataJson(scenario.value(), result.value(), meta);
   if (!data.ok()) {
     PrintError(data.error());
     return ExitCodeFor(data.error());

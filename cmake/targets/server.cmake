@@ -58,7 +58,7 @@ add_library(tandem_server STATIC
 target_include_directories(tandem_server PUBLIC ${PROJECT_SOURCE_DIR}/include PRIVATE ${PROJECT_SOURCE_DIR}/src)
 target_compile_options(tandem_server PRIVATE ${TANDEM_WARNINGS})
 target_link_libraries(tandem_server
-  PUBLIC tandem_process tandem_store tandem_io tandem_core nlohmann_json::nlohmann_json Threads::Threads
+  PUBLIC tandem_process tandem_store tandem_render tandem_io tandem_core nlohmann_json::nlohmann_json Threads::Threads
   PRIVATE yaml-cpp PkgConfig::TANDEM_SODIUM PkgConfig::TANDEM_HTTPLIB)
 # Counter-proposals (cmake/targets/advise.cmake, included before this file). The fuzz build has
 # no tandem_advise, and nothing there links tandem_server.

@@ -1,7 +1,7 @@
 # The web front end (web/): npm + Vite build the report bundle and the web UI into the build
 # directory, web/scripts/embed.mjs turns them into a C++ source, and tandem_web (the embedded
-# files, the HTML report's composition) links into the CLI for `tandem report`. Browser tests
-# (playwright-core driving Debian's Chromium) and the JS unit tests are CTest tests here.
+# files, the HTML report's page around the data tandem_render gives) links into the CLI for
+# `tandem report`. Browser tests (playwright-core driving Debian's Chromium) and the JS unit tests are CTest tests here.
 # See docs/report.md.
 if(TANDEM_BUILD_FUZZ)
   return()  # the fuzz build has no CLI
@@ -47,8 +47,7 @@ add_library(tandem_web STATIC
   ${TANDEM_WEB_ASSETS_CC})
 target_include_directories(tandem_web PUBLIC ${PROJECT_SOURCE_DIR}/include)
 target_compile_options(tandem_web PRIVATE ${TANDEM_WARNINGS})
-target_compile_definitions(tandem_web PRIVATE TANDEM_VERSION="${PROJECT_VERSION}")
-target_link_libraries(tandem_web PUBLIC tandem_io tandem_core PRIVATE nlohmann_json::nlohmann_json)
+target_link_libraries(tandem_web PUBLIC tandem_core)
 list(APPEND TANDEM_CLI_LIBRARIES tandem_web)
 
 if(TANDEM_BUILD_TESTS)
@@ -68,7 +67,7 @@ if(TANDEM_BUILD_TESTS)
   include(GoogleTest)
   add_executable(tandem_web_tests ${PROJECT_SOURCE_DIR}/test/web/report_html_test.cc)
   target_compile_options(tandem_web_tests PRIVATE ${TANDEM_WARNINGS})
-  target_link_libraries(tandem_web_tests PRIVATE tandem_web tandem_io tandem_core nlohmann_json::nlohmann_json
+  target_link_libraries(tandem_web_tests PRIVATE tandem_web tandem_render tandem_io tandem_core nlohmann_json::nlohmann_json
                                                  GTest::gtest_main)
   gtest_discover_tests(tandem_web_tests TEST_PREFIX web/ DISCOVERY_TIMEOUT 60 PROPERTIES LABELS web)
 

@@ -6,7 +6,7 @@
 
 #include "server/service_core.h"
 #include "tandem/engine/check.h"
-#include "tandem/io/check_output.h"
+#include "tandem/render/check_output.h"
 #include "tandem/server/job_service.h"
 
 namespace tandem::server {

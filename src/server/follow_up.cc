@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "server/actuals_store.h"
-#include "tandem/io/followup_output.h"
+#include "tandem/render/followup_output.h"
 
 namespace tandem::server {
 namespace {

@@ -8,8 +8,8 @@
 #include "server/crypto.h"
 #include "server/service_core.h"
 #include "tandem/engine/check.h"
-#include "tandem/io/check_output.h"
 #include "tandem/io/scenario_writer.h"
+#include "tandem/render/check_output.h"
 
 namespace tandem::server {
 

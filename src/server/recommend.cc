@@ -16,9 +16,9 @@
 
 #include "server/crypto.h"
 #include "server/service_core.h"
-#include "tandem/advise/advise_output.h"
 #include "tandem/advise/recommend.h"
 #include "tandem/io/scenario_writer.h"
+#include "tandem/render/advise_output.h"
 #include "tandem/server/job_service.h"
 
 namespace tandem::server {

@@ -12,10 +12,10 @@
 #include "advise/search.h"
 #include "tandem/advise/opportunities.h"
 #include "tandem/engine/check.h"
-#include "tandem/io/check_output.h"
 #include "tandem/io/input_limits.h"
 #include "tandem/io/scenario_reader.h"
 #include "tandem/io/scenario_writer.h"
+#include "tandem/render/check_output.h"
 
 namespace tandem {
 namespace {

@@ -22,8 +22,8 @@
 #include <rapidcheck/gtest.h>
 
 #include "tandem/engine/check.h"
-#include "tandem/io/check_output.h"
 #include "tandem/model/validate.h"
+#include "tandem/render/check_output.h"
 
 namespace tandem {
 namespace {

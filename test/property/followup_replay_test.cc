@@ -13,8 +13,8 @@
 
 #include "tandem/engine/check.h"
 #include "tandem/followup/follow_up.h"
-#include "tandem/io/followup_output.h"
 #include "tandem/io/scenario_reader.h"
+#include "tandem/render/followup_output.h"
 
 namespace tandem {
 namespace {

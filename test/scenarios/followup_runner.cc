@@ -30,8 +30,8 @@
 #include "tandem/followup/calibrate.h"
 #include "tandem/followup/follow_up.h"
 #include "tandem/io/actuals_csv.h"
-#include "tandem/io/followup_output.h"
 #include "tandem/io/scenario_reader.h"
+#include "tandem/render/followup_output.h"
 
 namespace {
 

@@ -44,11 +44,11 @@
 #include <vector>
 
 #include "scenarios/expectations.h"
-#include "tandem/advise/advise_output.h"
 #include "tandem/advise/recommend.h"
 #include "tandem/engine/check.h"
-#include "tandem/io/check_output.h"
 #include "tandem/io/scenario_reader.h"
+#include "tandem/render/advise_output.h"
+#include "tandem/render/check_output.h"
 
 namespace {
 

@@ -6,11 +6,11 @@
 #include <set>
 #include <thread>
 
-#include "tandem/advise/advise_output.h"
 #include "tandem/advise/recommend.h"
 #include "tandem/engine/check.h"
 #include "tandem/io/scenario_reader.h"
 #include "tandem/io/scenario_writer.h"
+#include "tandem/render/advise_output.h"
 #include "test_support.h"
 
 namespace tandem::server {

@@ -18,8 +18,8 @@
 #include "engine/compiled_model.h"
 #include "engine/simulator.h"
 #include "tandem/engine/check.h"
-#include "tandem/io/check_output.h"
 #include "tandem/io/scenario_reader.h"
+#include "tandem/render/check_output.h"
 
 namespace tandem::engine {
 namespace {

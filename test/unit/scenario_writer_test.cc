@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "tandem/engine/check.h"
-#include "tandem/io/check_output.h"
 #include "tandem/io/scenario_reader.h"
+#include "tandem/render/check_output.h"
 
 namespace tandem {
 namespace {

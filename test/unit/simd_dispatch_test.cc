@@ -12,8 +12,8 @@
 
 #include "engine/flow_step.h"
 #include "tandem/engine/check.h"
-#include "tandem/io/check_output.h"
 #include "tandem/io/scenario_reader.h"
+#include "tandem/render/check_output.h"
 
 namespace tandem {
 namespace {

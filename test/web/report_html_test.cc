@@ -6,6 +6,7 @@
 
 #include "tandem/engine/check.h"
 #include "tandem/io/scenario_reader.h"
+#include "tandem/render/report_data.h"
 #include "tandem/web/assets.h"
 #include "tandem/web/report_html.h"
 

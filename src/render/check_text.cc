@@ -2,9 +2,9 @@
 
 #include <cmath>
 
-#include "io/text_style.h"
+#include "render/text_style.h"
 #include "tandem/common/format.h"
-#include "tandem/io/check_output.h"
+#include "tandem/render/check_output.h"
 
 namespace tandem {
 namespace {

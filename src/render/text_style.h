@@ -1,7 +1,7 @@
-// The look of the text reports: ANSI styles for terminals and word wrapping. Private to the io
+// The look of the text reports: ANSI styles for terminals and word wrapping. Private to the render
 // module (check and follow-up reports).
-#ifndef TANDEM_SRC_IO_TEXT_STYLE_H_
-#define TANDEM_SRC_IO_TEXT_STYLE_H_
+#ifndef TANDEM_SRC_RENDER_TEXT_STYLE_H_
+#define TANDEM_SRC_RENDER_TEXT_STYLE_H_
 
 #include <cctype>
 #include <string>
@@ -63,4 +63,4 @@ inline std::string Wrap(const std::string& text, size_t width, size_t indent) {
 
 }  // namespace tandem
 
-#endif  // TANDEM_SRC_IO_TEXT_STYLE_H_
+#endif  // TANDEM_SRC_RENDER_TEXT_STYLE_H_

@@ -1,8 +1,8 @@
 // Renderings of a follow-up (tandem/followup/follow_up.h): the JSON contract
 // (../shared/spec/follow-up.md, "Output") and the report a campaign owner reads in ten
 // seconds; and of a calibration (tandem/followup/calibrate.h). Pure functions; thread-safe.
-#ifndef TANDEM_IO_FOLLOWUP_OUTPUT_H_
-#define TANDEM_IO_FOLLOWUP_OUTPUT_H_
+#ifndef TANDEM_RENDER_FOLLOWUP_OUTPUT_H_
+#define TANDEM_RENDER_FOLLOWUP_OUTPUT_H_
 
 #include <string>
 
@@ -25,4 +25,4 @@ std::string CalibrationToText(const Calibration& calibration, const std::string&
 
 }  // namespace tandem
 
-#endif  // TANDEM_IO_FOLLOWUP_OUTPUT_H_
+#endif  // TANDEM_RENDER_FOLLOWUP_OUTPUT_H_

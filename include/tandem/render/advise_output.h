@@ -1,7 +1,7 @@
 // Renderings of recommendations and opportunities: the JSON contract (cli.md) and readable
 // reports. Pure functions; thread-safe.
-#ifndef TANDEM_ADVISE_ADVISE_OUTPUT_H_
-#define TANDEM_ADVISE_ADVISE_OUTPUT_H_
+#ifndef TANDEM_RENDER_ADVISE_OUTPUT_H_
+#define TANDEM_RENDER_ADVISE_OUTPUT_H_
 
 #include <string>
 
@@ -19,4 +19,4 @@ std::string OpportunitiesToText(const Opportunities& opportunities, bool color);
 
 }  // namespace tandem
 
-#endif  // TANDEM_ADVISE_ADVISE_OUTPUT_H_
+#endif  // TANDEM_RENDER_ADVISE_OUTPUT_H_

@@ -1,8 +1,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "io/json_numbers.h"
-#include "tandem/io/check_output.h"
+#include "render/json_numbers.h"
+#include "tandem/render/check_output.h"
 
 namespace tandem {
 namespace {

@@ -1,7 +1,7 @@
 // Renderings of a CheckResult: the JSON contract (scenario-format.md, "Output of tandem check")
 // and the human report a campaign owner reads. Pure functions; thread-safe.
-#ifndef TANDEM_IO_CHECK_OUTPUT_H_
-#define TANDEM_IO_CHECK_OUTPUT_H_
+#ifndef TANDEM_RENDER_CHECK_OUTPUT_H_
+#define TANDEM_RENDER_CHECK_OUTPUT_H_
 
 #include <string>
 
@@ -18,4 +18,4 @@ std::string CheckResultToText(const CheckResult& result, bool color);
 
 }  // namespace tandem
 
-#endif  // TANDEM_IO_CHECK_OUTPUT_H_
+#endif  // TANDEM_RENDER_CHECK_OUTPUT_H_

@@ -1,7 +1,7 @@
 #include <nlohmann/json.hpp>
 
-#include "io/json_numbers.h"
-#include "tandem/io/followup_output.h"
+#include "render/json_numbers.h"
+#include "tandem/render/followup_output.h"
 
 namespace tandem {
 namespace {

@@ -1,7 +1,7 @@
 // Numbers in the JSON renderings: rounded so that output is stable and free of float noise,
-// never "-0", null for what is not finite. Private to the io module.
-#ifndef TANDEM_SRC_IO_JSON_NUMBERS_H_
-#define TANDEM_SRC_IO_JSON_NUMBERS_H_
+// never "-0", null for what is not finite. Private to the render module.
+#ifndef TANDEM_SRC_RENDER_JSON_NUMBERS_H_
+#define TANDEM_SRC_RENDER_JSON_NUMBERS_H_
 
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -22,4 +22,4 @@ inline nlohmann::ordered_json Number(double value, int decimals) {
 
 }  // namespace tandem
 
-#endif  // TANDEM_SRC_IO_JSON_NUMBERS_H_
+#endif  // TANDEM_SRC_RENDER_JSON_NUMBERS_H_

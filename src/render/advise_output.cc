@@ -1,4 +1,4 @@
-#include "tandem/advise/advise_output.h"
+#include "tandem/render/advise_output.h"
 
 #include <fmt/format.h>
 
