@@ -39,6 +39,7 @@ set(TANDEM_FOLLOWUP_SOURCES
 )
 set(TANDEM_IO_SOURCES
   src/io/actuals_csv.cc
+  src/io/check_delta.cc
   src/io/csv_reader.cc
   src/io/history_csv.cc
   src/io/input_limits.cc

@@ -6,6 +6,7 @@
 
 #include "server/service_core.h"
 #include "tandem/engine/check.h"
+#include "tandem/io/check_delta.h"
 #include "tandem/render/check_output.h"
 #include "tandem/server/job_service.h"
 
@@ -21,6 +22,27 @@ using process::ProcessState;
 
 std::string JsonText(const json& value) {
   return value.is_string() ? value.get<std::string>() : std::string();
+}
+
+// What changed since the campaign's previous check (check_delta.h): null when there was none
+// (or its result is gone), else the delta with the previous check's key.
+Outcome<json> SincePreviousCheck(Connection& c, const json& check, const std::string& campaign,
+                                 const json& current) {
+  const std::string previous = JsonText(check.value("previous_key", json(nullptr)));
+  if (previous.empty() || previous == check.value("key", "")) return json(nullptr);
+  Outcome<std::optional<json>> old = LoadResult(c, previous);
+  if (!old.ok()) return old.error();
+  if (!old.value()) return json(nullptr);
+  const std::optional<CheckSummary> old_summary = SummaryFor(*old.value(), campaign);
+  if (!old_summary) return json(nullptr);
+  Outcome<json> inputs_before = LoadInputs(c, previous);
+  if (!inputs_before.ok()) return inputs_before.error();
+  Outcome<json> inputs_after = LoadInputs(c, check.value("key", ""));
+  if (!inputs_after.ok()) return inputs_after.error();
+  json delta =
+      CheckDelta(inputs_before.value(), inputs_after.value(), old_summary->campaign, current);
+  delta["previous_key"] = previous;
+  return delta;
 }
 
 }  // namespace
@@ -125,6 +147,14 @@ Outcome<Reply> JobService::GetCheck(const Actor&, const std::string& ws,
         for (const char* key :
              {"scenarios", "seed", "confidence", "currency", "messaging", "resources"}) {
           if (result.contains(key)) reply.body[key] = result[key];
+        }
+        if (summary) {
+          Outcome<json> delta = SincePreviousCheck(c, check, campaign, summary->campaign);
+          if (!delta.ok()) {
+            outcome = delta.error();
+            return OkStatus();
+          }
+          reply.body["since_previous"] = std::move(delta.value());
         }
       }
     }
@@ -404,6 +434,7 @@ void JobService::RunCheckJob(int64_t job, const JobRunner::ProgressFn& progress)
     body = CheckResultToJson(result.value());
     verdict = VerdictName(result.value().verdict);
   }
+  const std::string inputs = InputsText(check->scenario);
   std::vector<int64_t> recommend_jobs;
   Status completed = core_.database->Transaction([&](Connection& c) -> Status {
     recommend_jobs.clear();
@@ -415,7 +446,8 @@ void JobService::RunCheckJob(int64_t job, const JobRunner::ProgressFn& progress)
                                           .verdict = verdict,
                                           .body = body,
                                           .seconds = seconds,
-                                          .cached = cached},
+                                          .cached = cached,
+                                          .inputs = inputs},
                                          job, now);
     if (!result.ok()) return result.error();
     Result<Rows> processes = c.Query(

@@ -90,11 +90,17 @@ Result<json> StoreJobResult(Connection& c, const JobResult& result, int64_t job,
   Result<Rows> locked =
       c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {result.ws});
   if (!locked.ok()) return locked.error();
+  const Value inputs = result.inputs.empty() ? Value() : Value(result.inputs);
   if (!result.cached) {
     Result<Rows> stored = c.Query(
-        "INSERT INTO results (key, kind, verdict, body, seconds, created_at) VALUES ($1, $2, $3, "
-        "$4, $5, $6) ON CONFLICT (key) DO NOTHING",
-        {result.key, result.kind, result.verdict, result.body, result.seconds, now});
+        "INSERT INTO results (key, kind, verdict, body, seconds, created_at, inputs) VALUES ($1, "
+        "$2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING",
+        {result.key, result.kind, result.verdict, result.body, result.seconds, now, inputs});
+    if (!stored.ok()) return stored.error();
+  } else if (!result.inputs.empty()) {
+    // A result stored before inputs were kept gets them now.
+    Result<Rows> stored = c.Query(
+        "UPDATE results SET inputs = $1 WHERE key = $2 AND inputs IS NULL", {inputs, result.key});
     if (!stored.ok()) return stored.error();
   }
   Outcome<std::optional<json>> loaded = LoadResult(c, result.key);
@@ -103,6 +109,19 @@ Result<json> StoreJobResult(Connection& c, const JobResult& result, int64_t job,
       c.Query("UPDATE jobs SET status = 'done', finished_at = $1 WHERE id = $2", {now, job});
   if (!done.ok()) return done.error();
   return std::move(*loaded.value());
+}
+
+Outcome<json> LoadInputs(Connection& c, const std::string& key) {
+  Result<Rows> rows = c.Query("SELECT inputs FROM results WHERE key = $1", {key});
+  if (!rows.ok()) return ApiError::Internal(rows.error().ToString());
+  if (rows.value().empty() || rows.value().rows[0].IsNull(0)) return json(nullptr);
+  json inputs = json::parse(rows.value().rows[0].Text(0), nullptr, false);
+  return inputs.is_discarded() ? json(nullptr) : inputs;
+}
+
+std::string InputsText(const Scenario& scenario) {
+  Result<ordered_json> document = YamlToJson(WriteScenarioYaml(scenario), "scenario");
+  return document.ok() ? document.value().dump() : std::string();
 }
 
 json NewProcessData() {

@@ -745,7 +745,8 @@ void JobService::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progr
                                           .verdict = verdict,
                                           .body = body,
                                           .seconds = seconds,
-                                          .cached = cached},
+                                          .cached = cached,
+                                          .inputs = ""},
                                          job, now);
     if (!record.ok()) return record.error();
     Result<Rows> processes =

@@ -620,7 +620,32 @@ json ProcessSchemas() {
           {"progress", {{"type", "object"}}},
           {"result",
            {{"type", "object"},
-            {"description", "the campaign's part of the check JSON contract, with series"}}}}}}},
+            {"description", "the campaign's part of the check JSON contract, with series"}}},
+          {"since_previous", Ref("CheckDelta")}}}}},
+      {"CheckDelta",
+       {{"type", "object"},
+        {"nullable", true},
+        {"description",
+         "with ?result=1: what changed since the campaign's previous check (null for its first): "
+         "the inputs (keys of the checked scenario, lists of entries matched by id) and the "
+         "outcomes (tandem/io/check_delta.h; docs/server.md)"},
+        {"properties",
+         {{"previous_key", string},
+          {"changed", {{"type", "boolean"}}},
+          {"inputs",
+           {{"type", "array"},
+            {"nullable", true},
+            {"description",
+             "{key, before, after, added?, removed?}, e.g. resources[packing].capacity 100 -> "
+             "80; null when the previous check's inputs were not recorded"},
+            {"items", {{"type", "object"}}}}},
+          {"inputs_more", {{"type", "integer"}, {"description", "changes beyond the first 100"}}},
+          {"outcomes",
+           {{"type", "object"},
+            {"description",
+             "verdict {before, after} when it moved; promises and standing: [{index, text, "
+             "status_before, status, p_kept_before, p_kept, new?}] for those that moved; "
+             "economics: [{key, before, after}] for the medians that moved"}}}}}}},
   };
 }
 

@@ -211,6 +211,7 @@ struct JobResult {
   std::string body;     // the result's JSON text; unused when `cached`
   double seconds = 0;   // time spent computing it
   bool cached = false;  // already stored: nothing to insert
+  std::string inputs;   // a check's scenario document (JSON text; empty: not recorded)
 };
 // The first steps of a job's completing transaction: locks the workspace (the completion is
 // ordered with its writes), stores the result unless it was cached (a concurrent job may have
@@ -218,6 +219,12 @@ struct JobResult {
 // result. Errors are the store's (a serialization failure must reach the retrying transaction).
 Result<nlohmann::json> StoreJobResult(store::Connection& c, const JobResult& result, int64_t job,
                                       const std::string& now);
+// The inputs stored beside the result at `key` (the scenario document of a check, parsed);
+// null when there is no such result or it was stored without them.
+Outcome<nlohmann::json> LoadInputs(store::Connection& c, const std::string& key);
+// A check scenario as the document its inputs are compared on (the scenario's YAML export read
+// as JSON: what the check key hashes, with defaults written out), as JSON text.
+std::string InputsText(const Scenario& scenario);
 Outcome<ProcessRow*> FindProcess(Snapshot& snapshot, const std::string& ws,
                                  const std::string& campaign);
 // What the process core decides on: the stored process, the campaign's entry in `snapshot` (its

@@ -204,6 +204,10 @@ CREATE TABLE outbox_attempts (
 );
 )sql",
        "", ""},
+      // A check's inputs (the scenario document it ran on, JSON) beside its result, so that the
+      // next check can say which keys changed (check_delta.h). NULL for results stored before.
+      {5, "results keep the inputs of a check", "ALTER TABLE results ADD COLUMN inputs TEXT;", "",
+       ""},
   };
   return migrations;
 }

@@ -436,6 +436,45 @@ TEST_P(ServiceTest, TheCheckIsCachedByContent) {
   EXPECT_TRUE(series);
 }
 
+TEST_P(ServiceTest, ACheckSaysWhatChangedSinceThePreviousOne) {
+  ImportToy();
+  ASSERT_TRUE(service_->jobs().RequestCheck(As(Role::kService), "toy", "spring").ok());
+  const std::string first = WaitForCheck();
+  Outcome<Reply> read = service_->jobs().GetCheck(As(Role::kService), "toy", "spring", true);
+  ASSERT_TRUE(read.ok());
+  EXPECT_TRUE(read.value().body["since_previous"].is_null());  // the first check
+  // Packing 1,000 -> 1 order an hour: 24 a day against a baseline of 100 a day from the
+  // horizon's start (1 Mar), so by the window (15 Mar) some 14 x 76 = 1,064 orders wait, about
+  // 44 days of capacity: no order of the window is delivered within 72h (p_kept 1 -> 0, kept ->
+  // broken, go -> no-go). Before, 150 orders a day met 24,000 a day of capacity.
+  json packing = EntityBody("resources", "packing");
+  packing["capacity"] = 1;
+  ASSERT_TRUE(service_->workspaces()
+                  .PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1)
+                  .ok());
+  ASSERT_TRUE(service_->jobs().RequestCheck(As(Role::kService), "toy", "spring").ok());
+  const std::string second = WaitForCheck();
+  ASSERT_NE(second, first);
+  read = service_->jobs().GetCheck(As(Role::kService), "toy", "spring", true);
+  ASSERT_TRUE(read.ok());
+  const json& delta = read.value().body["since_previous"];
+  ASSERT_TRUE(delta.is_object()) << read.value().body.dump();
+  EXPECT_EQ(delta["previous_key"], first);
+  EXPECT_TRUE(delta["changed"].get<bool>());
+  // The inputs: exactly one key changed.
+  ASSERT_EQ(delta["inputs"].size(), 1u) << delta["inputs"].dump();
+  EXPECT_EQ(delta["inputs"][0]["key"], "resources[packing].capacity");
+  EXPECT_EQ(delta["inputs"][0]["before"], 1000);
+  EXPECT_EQ(delta["inputs"][0]["after"], 1);
+  EXPECT_EQ(delta["outcomes"]["verdict"], json({{"before", "go"}, {"after", "no-go"}}));
+  ASSERT_EQ(delta["outcomes"]["promises"].size(), 1u);
+  const json& promise = delta["outcomes"]["promises"][0];
+  EXPECT_EQ(promise["status_before"], "kept");
+  EXPECT_EQ(promise["status"], "broken");
+  EXPECT_DOUBLE_EQ(promise["p_kept_before"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(promise["p_kept"].get<double>(), 0.0);
+}
+
 TEST_P(ServiceTest, AResourceChangeWithdrawsOnlyTheSignOffsItInvalidates) {
   ApproveToy();
   json packing = EntityBody("resources", "packing");

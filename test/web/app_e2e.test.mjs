@@ -365,6 +365,15 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
     assert.equal(await page.evaluate(() => window.__noReload), 'still here', 'no page reload');
     await expectText(page.locator('.campaign-facts, .facts').first(), /\$90,000/);
     notes.push(`${CAMPAIGN} after the edit (lift 80%, spend 90,000): ${await verdictWord()}`);
+    // Beside the verdict, what changed since the previous check: the two inputs edited (lift
+    // 0.6 -> 0.8, spend 120,000 -> 90,000, as typed above) and the spend among the outcomes.
+    const since = page.locator('.since-last-check[data-changed="true"]');
+    await since.waitFor();
+    const sinceText = (await since.textContent()).replace(/\s+/g, ' ');
+    assert.match(sinceText, /spring-40: lift expected 0\.6 \u2192 0\.8/);
+    assert.match(sinceText, /spring-40: spend 120000 \u2192 90000/);
+    assert.match(sinceText, /marketing spend: \$120,000 \u2192 \$90,000/);
+    notes.push(`since the last check: ${sinceText}`);
     await shot('edited-rechecked');
   });
 

@@ -10,6 +10,7 @@ import { busyUntil, campaignResources, campaignsByResource, collisions, overlap,
 import { fmtShortRange, ownersFromAudit } from '../../web/src/app/parts/common.js';
 import { adopterOf } from '../../web/src/app/parts/counter-proposals.js';
 import { changedFields } from '../../web/src/app/parts/audit-trail.js';
+import { inputChangeText, inputKeyText, promiseMoveText } from '../../web/src/app/parts/since-last-check.js';
 import { campaignFieldErrors, keyInWords, liftText, parsePercent, withoutLocation } from '../../web/src/app/parts/form-errors.js';
 
 const spring = {
@@ -211,4 +212,16 @@ test('campaign form: the server\'s field errors go to the inputs, named by their
   assert.equal(keyInWords('promises[0].cutoff'), 'promises 1 \u203A cutoff');
   assert.equal(withoutLocation('/tmp/tandem-x/scenario.yaml:3:5: bad'), 'bad');
   assert.equal(withoutLocation('history/mulch.csv: line 3 is short'), 'history/mulch.csv: line 3 is short');
+});
+
+test('since the last check: inputs and promises that moved, in words', () => {
+  assert.equal(inputKeyText('resources[packing].capacity'), 'packing: capacity');
+  assert.equal(inputKeyText('calendars.warehouse.open[0]'), 'calendar warehouse: open 1');
+  assert.equal(inputKeyText('today'), 'today');
+  assert.equal(inputChangeText({ key: 'resources[packing].capacity', before: 100, after: 80 }), 'packing: capacity 100 \u2192 80');
+  assert.equal(inputChangeText({ key: 'resources[returns]', before: null, after: { id: 'returns' }, added: true }), 'returns: added');
+  assert.equal(inputChangeText({ key: 'campaigns[spring].discount', before: 0.2, after: null, removed: true }), 'spring: discount: removed (was 0.2)');
+  // The example of issue 13: next-day p_kept 0.97 -> 0.41, kept -> broken.
+  assert.equal(promiseMoveText({ text: 'delivered by the next day for 95% of orders', status_before: 'kept', status: 'broken', p_kept_before: 0.97, p_kept: 0.41 }),
+    'delivered by the next day for 95% of orders: kept in 97% \u2192 41% of scenarios (Kept \u2192 Broken)');
 });

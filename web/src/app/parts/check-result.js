@@ -11,6 +11,7 @@ import { ChecksTable } from '../../components/checks-table.js';
 import { EconomicsPanel } from '../../components/economics-panel.js';
 import { DemandCapacityChart } from '../../components/charts/demand-capacity-chart.js';
 import { LeadTimeChart } from '../../components/charts/lead-time-chart.js';
+import { SinceLastCheck } from './since-last-check.js';
 
 // Props: result (GET .../check?result=1: {result: campaign result, currency, confidence,
 // scenarios, ...}), offeringNames.
@@ -23,6 +24,7 @@ export function CheckSummary({ result, offeringNames }) {
         <p><strong>${info.word}</strong>${`: ${info.meaning}.`}</p>
         ${campaign.reasons?.length ? html`<ul class="reasons">${campaign.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : null}
       </div>
+      <${SinceLastCheck} delta=${result.since_previous} currency=${result.currency} />
       <h3>Promises</h3>
       <${PromiseTable} promises=${campaign.promises} confidence=${result.confidence}
         caption=${`Kept when the promised share is reached in at least ${fmtShare(result.confidence, 0)} of the ${result.scenarios} simulated scenarios`} />
