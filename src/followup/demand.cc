@@ -122,6 +122,8 @@ DemandFigures CampaignDemand(const Context& context, int k) {
     }
     return sum;
   };
+  DemandFollowUp& demand = out.figures;
+  demand.days.resize(static_cast<size_t>(window_days));
   for (int i = 0; i < window_days; ++i) {
     const int day = first_day + i;
     const WallSeconds day_start = WallSecondsOf(campaign.window.start + i);
@@ -129,11 +131,17 @@ DemandFigures CampaignDemand(const Context& context, int k) {
     const WallSeconds day_to = std::min(day_start + 86400, elapsed_to);
     const double weight = plan.weight[static_cast<size_t>(k)][static_cast<size_t>(i)];
     DayFigures& figures = days[static_cast<size_t>(i)];
+    DemandDay& chart = demand.days[static_cast<size_t>(i)];
+    chart.date = campaign.window.start + i;
+    // The plan's whole day, and the lift's part of it (the band moves with the lift alone).
+    double lift_part = 0;
     for (size_t o = 0; o < scenario.offerings.size(); ++o) {
       if (!covers[o]) continue;
       const double whole = plan.baseline[o][static_cast<size_t>(day)];
       const double others = other_lift(o, day);
       out.window_expected += whole * (1 + campaign.lift.expected * weight + others);
+      chart.p50 += whole * (1 + campaign.lift.expected * weight + others);
+      lift_part += whole * weight;
       if (day_to <= day_from) continue;
       const double base = whole * plan.DayShare(static_cast<int>(o), 0,
                                                 static_cast<double>(day_to - day_from) / 60);
@@ -145,16 +153,22 @@ DemandFigures CampaignDemand(const Context& context, int k) {
       figures.variance_extra += cv * cv * level * level;
     }
     figures.complete = day_from == day_start && day_to == day_start + 86400;
+    chart.complete = figures.complete;
+    if (!campaign.lift.certain) {
+      chart.p5 = chart.p50 + (campaign.lift.low - campaign.lift.expected) * lift_part;
+      chart.p95 = chart.p50 + (campaign.lift.high - campaign.lift.expected) * lift_part;
+    }
+    if (day_to > day_from) chart.units = 0.0;
   }
   for (const OrderRecord& order : context.actuals.orders) {
     if (!covers[static_cast<size_t>(order.offering)] || order.placed < measured_from ||
         order.placed >= elapsed_to)
       continue;
-    days[static_cast<size_t>(DateOfWallSeconds(order.placed) - campaign.window.start)].units +=
-        order.units;
+    const auto i = static_cast<size_t>(DateOfWallSeconds(order.placed) - campaign.window.start);
+    days[i].units += order.units;
+    *demand.days[i].units += order.units;
   }
 
-  DemandFollowUp& demand = out.figures;
   DayFigures total;
   double errors = 0;
   for (const DayFigures& day : days) {

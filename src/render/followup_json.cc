@@ -49,6 +49,17 @@ Json DemandJson(const DemandFollowUp& demand) {
   out["baseline"] = Round(demand.baseline, 1);
   out["elapsed_days"] = Round(demand.elapsed_days, 4);
   out["completed_days"] = demand.completed_days;
+  Json days = Json::array();
+  for (const DemandDay& day : demand.days) {
+    Json plan = {{"p50", Round(day.p50, 1)}};
+    if (day.p5) plan["p5"] = Round(*day.p5, 1);
+    if (day.p95) plan["p95"] = Round(*day.p95, 1);
+    days.push_back({{"date", day.date.ToString()},
+                    {"units", Optional(day.units, 1)},
+                    {"complete", day.complete},
+                    {"plan", plan}});
+  }
+  out["days"] = days;
   return out;
 }
 

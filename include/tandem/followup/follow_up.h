@@ -87,6 +87,18 @@ struct LiftFigures {
   double posterior_high = 0;
 };
 
+// One day of a campaign's window: the covered units placed on it (none after the measured part;
+// the day of as-of counts up to it) beside the plan's whole-day median and, for a lift with a
+// range, its 5th..95th percentile band from the lift's low and high (as the units metric).
+struct DemandDay {
+  Date date;
+  std::optional<double> units;
+  bool complete = false;  // the whole day is measured
+  double p50 = 0;
+  std::optional<double> p5;
+  std::optional<double> p95;
+};
+
 struct DemandFollowUp {
   double units = 0;            // covered units placed in the elapsed part of the window
   double expected = 0;         // the plan's median over the same time
@@ -96,6 +108,7 @@ struct DemandFollowUp {
   int completed_days = 0;
   double elapsed_days = 0;  // whole steps up to as-of, in days
   LiftFigures lift;
+  std::vector<DemandDay> days;  // every day of the window, in order
 };
 
 // A shared metric, actual beside the plan (p50, and p5..p95 where the plan has a band), over
