@@ -110,4 +110,7 @@ if(TANDEM_BUILD_TESTS)
   # check) serving the built UI, walked through by all four roles from draft to approved.
   # Screenshots in test-artefacts/web/app/ (docs/web.md describes them).
   tandem_browser_test(web-app app_e2e.test.mjs 300 "TANDEM_WEB_BUILD=${TANDEM_WEB_OUT}")
+  # The Follow-up stage end to end on `tandem serve`: upload (drop and file input), the drift
+  # warning, the review and the alert. Screenshots in test-artefacts/web/followup/.
+  tandem_browser_test(web-followup followup_e2e.test.mjs 300 "TANDEM_WEB_BUILD=${TANDEM_WEB_OUT}")
 endif()

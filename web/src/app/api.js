@@ -37,10 +37,14 @@ function versionOf(response) {
 
 // api('GET', '/workspaces') -> {status, data, version}. Options: body (JSON; POST with no body
 // sends {}), ifMatch (a version number), quiet401 (do not tell the listeners: the login page).
-export async function api(method, path, { body, ifMatch, quiet401 = false } = {}) {
+// text: a text body (an actuals CSV) sent as text/csv instead of JSON.
+export async function api(method, path, { body, text, ifMatch, quiet401 = false } = {}) {
   const headers = { Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
-  if (method === 'POST' || method === 'PUT') {
+  if (text !== undefined) {
+    headers['Content-Type'] = 'text/csv';
+    init.body = text;
+  } else if (method === 'POST' || method === 'PUT') {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body ?? {});
   }
@@ -73,6 +77,7 @@ export async function api(method, path, { body, ifMatch, quiet401 = false } = {}
 export const get = (path, options) => api('GET', path, options);
 export const post = (path, body, options = {}) => api('POST', path, { ...options, body });
 export const put = (path, body, ifMatch, options = {}) => api('PUT', path, { ...options, body, ifMatch });
+export const putText = (path, text) => api('PUT', path, { text });
 export const del = (path, ifMatch, options = {}) => api('DELETE', path, { ...options, ifMatch });
 
 export function wsPath(ws, rest = '') {

@@ -44,7 +44,7 @@ export function windowShading(window, label = 'campaign window') {
   };
 }
 
-function timeAxis() {
+export function timeAxis() {
   return {
     stroke: COLORS.axis,
     font: FONT,
@@ -54,7 +54,7 @@ function timeAxis() {
   };
 }
 
-function valueAxis(unit) {
+export function valueAxis(unit) {
   return {
     stroke: COLORS.axis,
     font: FONT,
@@ -69,7 +69,7 @@ function valueAxis(unit) {
 }
 
 // The day under the pointer in the interactive legend.
-const dayValue = (u, seconds) => (seconds == null ? '\u2014' : fmtDate(new Date(seconds * 1000).toISOString().slice(0, 10)));
+export const dayValue = (u, seconds) => (seconds == null ? '\u2014' : fmtDate(new Date(seconds * 1000).toISOString().slice(0, 10)));
 const line = (label, stroke, extra = {}) => ({ label, stroke, width: 2, spanGaps: true, points: { show: false }, ...extra });
 const hidden = (label) => ({ label, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } });
 
