@@ -18,9 +18,10 @@ const std::vector<AlertKind>& AlertKinds() {
        "withdrawn (an approved campaign returns to transfer)"},
       {"commitment-endangered",
        {R::kMarketing, R::kOperations},
-       "a capability or capacity change (resources, calendars, capabilities) whose impact preview "
-       "shows a committed campaign's promise endangered or broken (raised with the change, before "
-       "the re-check; issue 13 item 12)",
+       "a capacity, calendar or capability change after which the re-check of an approved or "
+       "live campaign finds a promise worse than before (kept to at risk or broken, at risk to "
+       "broken); once per change, naming each promise with its share of scenarios kept before "
+       "and after",
        "operations reconsiders the change or books capacity; marketing prepares to cap or reword "
        "the campaign"},
       {"verdict-overridden",

@@ -377,6 +377,10 @@ Status CompleteProcess(Connection& c, const CheckCompletion& done, const store::
   std::vector<AlertDraft> alerts =
       AlertsForResult(id, state_for_alerts, cause, Campaign{}, summary->campaign,
                       before ? &*before : nullptr, done.key);
+  std::vector<AlertDraft> endangered =
+      CommitmentAlerts(id, state_for_alerts, data["check"].value("change", ""), summary->campaign,
+                       before ? &*before : nullptr, done.key);
+  alerts.insert(alerts.end(), endangered.begin(), endangered.end());
   Result<Rows> updated = c.Query(
       "UPDATE processes SET state = $1, data = $2, version = version + 1, updated_at = $3 "
       "WHERE workspace_id = $4 AND campaign = $5 AND version = $6",

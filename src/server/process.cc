@@ -237,6 +237,7 @@ Outcome<bool> Reconcile(Connection& c, WriteContext& context, const Snapshot& be
     auto old = before.processes.find(id);
     process.data["check"]["state_at_change"] =
         process::StateName(old != before.processes.end() ? old->second.state : process.state);
+    process.data["check"]["change"] = context.target;  // "resources/packing" (alerts)
     context.audit.push_back(
         {.campaign = id,
          .actor = context.actor.name,

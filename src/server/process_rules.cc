@@ -1,5 +1,7 @@
 #include "server/process_rules.h"
 
+#include "tandem/io/check_delta.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -263,6 +265,47 @@ json BuildHandover(const json& campaign_result, const Campaign& campaign) {
         {"window",
          {{"start", campaign.window.start.ToString()}, {"end", campaign.window.end.ToString()}}}}},
       {"service", {{"promises", wording}}}};
+}
+
+std::vector<AlertDraft> CommitmentAlerts(const std::string& campaign_id,
+                                         process::ProcessState state, const std::string& change,
+                                         const json& now, const json* before,
+                                         const std::string& key) {
+  if (!before ||
+      (state != process::ProcessState::kApproved && state != process::ProcessState::kLive))
+    return {};
+  const std::string kind = change.substr(0, change.find('/'));
+  if (kind != "resources" && kind != "calendars" && kind != "capabilities") return {};
+  const auto rank = [](const json& status) {
+    const std::string text = status.is_string() ? status.get<std::string>() : "";
+    return text == "kept" ? 0 : text == "at-risk" ? 1 : text == "broken" ? 2 : -1;
+  };
+  const json outcomes = CompareCampaignOutcomes(*before, now);
+  std::string sentences;
+  json promises = json::array();
+  for (const char* list : {"promises", "standing"}) {
+    for (const json& move : outcomes[list]) {
+      if (move.value("new", false)) continue;
+      const int was = rank(move["status_before"]);
+      const int is = rank(move["status"]);
+      if (was < 0 || is <= was) continue;
+      const auto percent = [](const json& p) {
+        return p.is_number() ? std::to_string(static_cast<int>(p.get<double>() * 100 + 0.5)) + "%"
+                             : std::string("?");
+      };
+      sentences += std::string(sentences.empty() ? "" : "; ") + "\"" +
+                   move.value("text", std::string()) + "\" " + (is == 2 ? "broken" : "at risk") +
+                   " (kept in " + percent(move["p_kept_before"]) + " -> " +
+                   percent(move["p_kept"]) + " of scenarios)";
+      promises.push_back(move);
+    }
+  }
+  if (promises.empty()) return {};
+  return {{"commitment-endangered",
+           "The change to " + change + " endangers " + process::StateName(state) + " campaign " +
+               campaign_id + ": " + sentences,
+           {{"change", change}, {"promises", promises}},
+           "commitment-endangered:" + campaign_id + ":" + key.substr(0, 16)}};
 }
 
 std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, process::ProcessState state,

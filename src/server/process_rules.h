@@ -66,6 +66,15 @@ struct AlertDraft {
 };
 // `cause` is what triggered the re-check: "campaign", "resource", "capability", "settings",
 // "offering", "manual", "transfer". `state` the campaign's state.
+// "commitment-endangered": a re-check after an operations change (`change` is its target,
+// "resources/packing", "calendars/shop", "capabilities/x") of an approved or live campaign in
+// which a promise is worse than before (kept -> at risk or broken, at risk -> broken): one
+// alert naming each such promise with its p_kept before and after. `before` and `now` are the
+// campaign's entries of the previous and the new check.
+std::vector<AlertDraft> CommitmentAlerts(const std::string& campaign_id,
+                                         process::ProcessState state, const std::string& change,
+                                         const nlohmann::json& now, const nlohmann::json* before,
+                                         const std::string& key);
 std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, process::ProcessState state,
                                         const std::string& cause, const Campaign& campaign,
                                         const nlohmann::json& now, const nlohmann::json* before,

@@ -475,6 +475,41 @@ TEST_P(ServiceTest, ACheckSaysWhatChangedSinceThePreviousOne) {
   EXPECT_DOUBLE_EQ(promise["p_kept"].get<double>(), 0.0);
 }
 
+TEST_P(ServiceTest, ACapacityCutThatBreaksACommittedPromiseRaisesOneAlert) {
+  ApproveToy();
+  // Packing 1,000 -> 1 order an hour breaks the approved campaign's 72h delivery promise (kept
+  // in 100% -> 0% of scenarios: 24 orders a day of capacity against 100 a day of baseline, see
+  // ACheckSaysWhatChangedSinceThePreviousOne).
+  json packing = EntityBody("resources", "packing");
+  packing["capacity"] = 1;
+  ASSERT_TRUE(service_->workspaces()
+                  .PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1)
+                  .ok());
+  ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
+  for (Role role : {Role::kOperations, Role::kMarketing}) {
+    int raised = 0;
+    for (const json& alert : AlertsFor(role)) {
+      if (alert["kind"] != "commitment-endangered") continue;
+      ++raised;
+      const std::string message = alert["message"].get<std::string>();
+      EXPECT_NE(message.find("resources/packing"), std::string::npos) << message;
+      EXPECT_NE(message.find("broken (kept in 100% -> 0% of scenarios)"), std::string::npos)
+          << message;
+    }
+    EXPECT_EQ(raised, 1) << RoleName(role);
+  }
+  // Finance is not in the alert's audience.
+  for (const json& alert : AlertsFor(Role::kFinance))
+    EXPECT_NE(alert["kind"], "commitment-endangered");
+  // A second check of the same content raises nothing more.
+  ASSERT_TRUE(service_->jobs().RequestCheck(As(Role::kService), "toy", "spring").ok());
+  ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
+  int raised = 0;
+  for (const json& alert : AlertsFor(Role::kOperations))
+    raised += alert["kind"] == "commitment-endangered" ? 1 : 0;
+  EXPECT_EQ(raised, 1);
+}
+
 TEST_P(ServiceTest, AResourceChangeWithdrawsOnlyTheSignOffsItInvalidates) {
   ApproveToy();
   json packing = EntityBody("resources", "packing");
