@@ -4,14 +4,11 @@
 #include <cmath>
 #include <map>
 
-#include "advise/ladder.h"
 #include "advise/search.h"
+#include "tandem/common/format.h"
 
 namespace tandem {
 namespace {
-
-using advise::BoundMinutes;
-using advise::Ladder;
 
 // A capability change: from `date` on, operations can do something it could not before.
 struct Change {
@@ -20,12 +17,6 @@ struct Change {
   std::string capability;
   std::string because;
 };
-
-std::string Value(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%g", value);
-  return buffer;
-}
 
 std::vector<Change> ChangesOf(const Scenario& scenario) {
   std::vector<Change> changes;
@@ -38,7 +29,8 @@ std::vector<Change> ChangesOf(const Scenario& scenario) {
       std::string what;
       auto add = [&](const std::string& text) { what += (what.empty() ? "" : ", ") + text; };
       if (change.capacity && *change.capacity != capacity) {
-        add("capacity " + Value(capacity) + " -> " + Value(*change.capacity));
+        add("capacity " + FormatSignificant(capacity, 6) + " -> " +
+            FormatSignificant(*change.capacity, 6));
         capacity = *change.capacity;
       }
       if (change.processing_time && *change.processing_time != processing) {
@@ -117,8 +109,8 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
         if (window && change.date > window->end) continue;
         if (!window && !scenario.horizon.Contains(change.date)) continue;
         std::vector<Promise> levels;
-        for (const Duration& rung : Ladder()) {
-          if (rung.minutes >= BoundMinutes(promise.within)) break;
+        for (const Duration& rung : PromiseLadder()) {
+          if (rung.minutes >= promise.within.LongestMinutes()) break;
           Promise level = promise;
           level.within = Deadline::Within(rung);
           levels.push_back(level);

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <map>
 
-#include "advise/ladder.h"
 #include "advise/search.h"
 #include "tandem/advise/linear_program.h"
 #include "tandem/common/format.h"
@@ -77,13 +76,6 @@ namespace {
 // A relaxed time bound beyond this multiple of the written one no longer keeps the promise a
 // customer read ("by the next day" offered as "within 14d").
 constexpr int kDropsPromiseFactor = 3;
-
-std::string Money(double value, const std::string& currency) {
-  return FormatMoney(value, currency);
-}
-std::string Count(double value) {
-  return FormatCount(value);
-}
 
 // The promise in words, counting what it covers (a response promise counts its resource's unit).
 std::string Words(const Scenario& scenario, const Promise& promise) {
@@ -166,8 +158,8 @@ void Recommender::Relax(int k, const CampaignResult& base, std::vector<Changes>*
     if (!promise.IsTimePromise() && promise.type != PromiseType::kAvailability) continue;
     relaxable.push_back(static_cast<size_t>(result.index));
     if (!promise.IsTimePromise()) continue;
-    for (const Duration& rung : Ladder()) {
-      if (rung.minutes <= BoundMinutes(promise.within)) continue;
+    for (const Duration& rung : PromiseLadder()) {
+      if (rung.minutes <= promise.within.LongestMinutes()) continue;
       Promise variant = promise;
       variant.within = Deadline::Within(rung);
       levels.push_back({static_cast<size_t>(result.index), false, variant});
@@ -438,8 +430,8 @@ void Recommender::Expand(int k, const CampaignResult& base, std::vector<Changes>
     }
     Progress("searching the least extra capacity on " + id + " for " + campaign.id);
     if (!Holds(ApplyLever(scenario_, k, with_extra(std::floor(room))), k)) {
-      notes->push_back("expand: even all " + Count(std::floor(room)) + " extra per hour on " + id +
-                       " does not keep " + campaign.id + "'s promises");
+      notes->push_back("expand: even all " + FormatCount(std::floor(room)) + " extra per hour on " +
+                       id + " does not keep " + campaign.id + "'s promises");
       expand_max_[k].push_back(with_extra(std::floor(room)));
       continue;
     }
@@ -575,12 +567,13 @@ std::string Recommender::Describe(int k, const LeverChange& change) const {
     return Words(scenario_, campaign.promises[static_cast<size_t>(index)]);
   };
   if (change.lever == "cap") {
-    std::string text = "Run it as a limited sale of " + Count(change.units.value_or(0)) + " units";
+    std::string text =
+        "Run it as a limited sale of " + FormatCount(change.units.value_or(0)) + " units";
     if (!change.by_offering.empty()) {
       text += " (";
       for (size_t i = 0; i < change.by_offering.size(); ++i) {
         text += (i > 0 ? ", " : "") + change.by_offering[i].first + " " +
-                Count(change.by_offering[i].second);
+                FormatCount(change.by_offering[i].second);
       }
       text += ")";
     }
@@ -601,11 +594,11 @@ std::string Recommender::Describe(int k, const LeverChange& change) const {
     return "Move it to " + dates;
   }
   if (change.lever == "expand") {
-    std::string text = "Book " + Count(*change.extra) + " extra per open hour on " +
+    std::string text = "Book " + FormatCount(*change.extra) + " extra per open hour on " +
                        change.resource + " from " + ShortDate(*change.from) + " to " +
                        ShortDate(*change.until);
     if (change.cost)
-      text += " (about " + Money(*change.cost, scenario_.currency) + " more fulfilment cost)";
+      text += " (about " + FormatMoney(*change.cost, scenario_.currency) + " more fulfilment cost)";
     return text;
   }
   if (change.lever == "restrict") {
@@ -665,7 +658,7 @@ std::optional<RecommendOption> Recommender::Verify(int k, const Changes& changes
     const Promise& promise =
         scenario_.campaigns[static_cast<size_t>(k)].promises[static_cast<size_t>(*change.promise)];
     if (change.within &&
-        BoundMinutes(*change.within) > kDropsPromiseFactor * BoundMinutes(promise.within)) {
+        change.within->LongestMinutes() > kDropsPromiseFactor * promise.within.LongestMinutes()) {
       option.drops_promise = true;
       std::string written = promise.within.ToString();  // "next_day" -> "next day"
       std::replace(written.begin(), written.end(), '_', ' ');
@@ -692,7 +685,7 @@ std::optional<RecommendOption> Recommender::Verify(int k, const Changes& changes
     if (reason != option.reasons.end()) text += " (" + *reason + ")";
   }
   text += "; expected net contribution " +
-          Money(option.economics.expected_incremental_after_spend, scenario_.currency) +
+          FormatMoney(option.economics.expected_incremental_after_spend, scenario_.currency) +
           " after spend";
   option.summary = text;
   return option;
@@ -755,8 +748,8 @@ Result<Recommendations> Recommender::Run() {
       recommendation.notes.push_back(
           "every promise and check of " + campaign.id +
           " holds; it is at risk on economics alone: expected net " + "contribution " +
-          Money(base.economics.expected_incremental_after_spend, scenario_.currency) +
-          " after spend of " + Money(base.economics.spend, scenario_.currency) +
+          FormatMoney(base.economics.expected_incremental_after_spend, scenario_.currency) +
+          " after spend of " + FormatMoney(base.economics.spend, scenario_.currency) +
           ". Look at the unit contributions (discount, free returns) and the spend.");
       recommendations.campaigns.push_back(std::move(recommendation));
       continue;

@@ -55,6 +55,29 @@ std::string Duration::ToString() const {
   return std::to_string(minutes) + "m";
 }
 
+const std::vector<Duration>& PromiseLadder() {
+  static const std::vector<Duration> kLadder = {
+      Duration::Minutes(5), Duration::Minutes(10), Duration::Minutes(15), Duration::Minutes(30),
+      Duration::Hours(1),   Duration::Hours(2),    Duration::Hours(3),    Duration::Hours(4),
+      Duration::Hours(6),   Duration::Hours(8),    Duration::Hours(12),   Duration::Hours(24),
+      Duration::Hours(36),  Duration::Hours(48),   Duration::Days(3),     Duration::Days(4),
+      Duration::Days(5),    Duration::Days(7),     Duration::Days(10),    Duration::Days(14),
+      Duration::Days(21),   Duration::Days(28)};
+  return kLadder;
+}
+
+int64_t Deadline::LongestMinutes() const {
+  switch (kind) {
+    case Kind::kSameDay:
+      return 24 * 60;
+    case Kind::kNextDay:
+      return 48 * 60;
+    case Kind::kWithin:
+      break;
+  }
+  return within.minutes;
+}
+
 std::optional<Deadline> Deadline::Parse(std::string_view text) {
   if (text == "same_day") return SameDay();
   if (text == "next_day") return NextDay();

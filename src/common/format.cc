@@ -18,6 +18,7 @@ std::string FormatCount(double value) {
 }
 
 std::string FormatPercent(double share) {
+  if (!std::isfinite(share)) return "n/a";
   const double percent = share * 100.0;
   char buffer[32];
   if ((percent > 99 && percent < 100) || (percent > 0 && percent < 1)) {
@@ -32,6 +33,12 @@ std::string FormatMoney(double value, const std::string& currency) {
   const std::string amount = FormatCount(value);
   if (currency == "USD") return amount[0] == '-' ? "-$" + amount.substr(1) : "$" + amount;
   return amount + " " + currency;
+}
+
+std::string FormatSignificant(double value, int significant) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.*g", significant, value);
+  return buffer;
 }
 
 std::string FormatMoneyCents(double value, const std::string& currency) {

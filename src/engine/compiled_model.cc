@@ -15,15 +15,7 @@ constexpr int kMinTailDays = 7;
 constexpr int kMaxTailDays = 120;
 
 double DeadlineDays(const Promise& promise) {
-  switch (promise.within.kind) {
-    case Deadline::Kind::kSameDay:
-      return 1;
-    case Deadline::Kind::kNextDay:
-      return 2;
-    case Deadline::Kind::kWithin:
-      break;
-  }
-  return promise.within.within.days();
+  return Duration::Minutes(promise.within.LongestMinutes()).days();
 }
 
 // Intraday shape over the steps of a day, summing to 1.

@@ -15,12 +15,6 @@ constexpr double kReturnsMinimumUnits = 200;
 constexpr double kLoadsMinimumUnits = 200;
 constexpr double kLoadsMinimumTickets = 20;
 
-std::string Short(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.4g", value);
-  return text;
-}
-
 double Rounded(double value, double unit) {
   return std::round(value / unit) * unit;
 }
@@ -48,23 +42,27 @@ void CalibrateLifts(const FollowUpResult& result, Calibration* out) {
                                     std::to_string(kLiftMinimumDays) + " days");
     } else if (1 + record.observed <= 0.05) {
       out->not_calibrated.push_back("campaigns[" + followed.id + "].lift: the observed lift (" +
-                                    Short(record.observed) + ") leaves no demand; not written");
+                                    FormatSignificant(record.observed, 4) +
+                                    ") leaves no demand; not written");
     } else {
       Lift& lift = campaign->lift;
       const double observed = Rounded(record.observed, 0.001);
       CalibrationChange change;
       change.key = "campaigns[" + followed.id + "].lift.expected";
-      change.before = Short(lift.expected);
-      change.after = Short(observed);
-      change.evidence = FormatCount(demand.units) + " units over " + Short(demand.elapsed_days) +
-                        " days against a baseline of " + FormatCount(demand.baseline) +
-                        " (planned lift " + Short(lift.expected) + ")";
+      change.before = FormatSignificant(lift.expected, 4);
+      change.after = FormatSignificant(observed, 4);
+      change.evidence = FormatCount(demand.units) + " units over " +
+                        FormatSignificant(demand.elapsed_days, 4) + " days against a baseline of " +
+                        FormatCount(demand.baseline) + " (planned lift " +
+                        FormatSignificant(lift.expected, 4) + ")";
       if (!lift.certain) {
         // Low and high keep their ratios to the median (of 1 + lift, the log-normal's scale).
         const double low = (1 + observed) * (1 + lift.low) / (1 + lift.expected) - 1;
         const double high = (1 + observed) * (1 + lift.high) / (1 + lift.expected) - 1;
-        change.evidence += "; low " + Short(lift.low) + " -> " + Short(Rounded(low, 0.001)) +
-                           ", high " + Short(lift.high) + " -> " + Short(Rounded(high, 0.001));
+        change.evidence += "; low " + FormatSignificant(lift.low, 4) + " -> " +
+                           FormatSignificant(Rounded(low, 0.001), 4) + ", high " +
+                           FormatSignificant(lift.high, 4) + " -> " +
+                           FormatSignificant(Rounded(high, 0.001), 4);
         lift.low = std::max(Rounded(low, 0.001), -0.999);
         lift.high = Rounded(high, 0.001);
       }
@@ -122,7 +120,7 @@ void CalibrateReturns(const Scenario& scenario, const Actuals& actuals, WallSeco
     }
     const double rate = Rounded(returned[o] / matured[o], 0.0001);
     out->changes.push_back({"offerings[" + offering.id + "].return_rate",
-                            Short(offering.return_rate), Short(rate),
+                            FormatSignificant(offering.return_rate, 4), FormatSignificant(rate, 4),
                             FormatCount(returned[o]) + " of " + FormatCount(matured[o]) +
                                 " units delivered at least " + offering.return_lag.ToString() +
                                 " before as-of came back"});
@@ -165,10 +163,10 @@ void CalibrateLoads(const Scenario& scenario, const Actuals& actuals, WallSecond
         continue;
       }
       const double per_unit = Rounded(tickets / units, 0.0001);
-      out->changes.push_back({key, Short(load.per_unit), Short(per_unit),
-                              FormatCount(tickets) + " tickets at " + load.resource + " for " +
-                                  FormatCount(units) + " units placed at least " +
-                                  load.lag.ToString() + " before as-of"});
+      out->changes.push_back(
+          {key, FormatSignificant(load.per_unit, 4), FormatSignificant(per_unit, 4),
+           FormatCount(tickets) + " tickets at " + load.resource + " for " + FormatCount(units) +
+               " units placed at least " + load.lag.ToString() + " before as-of"});
       out->scenario.offerings[o].loads[l].per_unit = per_unit;
     }
   }

@@ -30,12 +30,6 @@ bool OpenAt(const Calendar* calendar, WallSeconds time, int minutes) {
   return calendar->OpenMinutes(date, minute, minute + minutes) >= minutes;
 }
 
-std::string Short(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.4g", value);
-  return text;
-}
-
 // Whether any campaign books extra capacity on `resource` on `date`.
 bool Booked(const Scenario& scenario, const std::string& resource, Date date) {
   for (const Campaign& campaign : scenario.campaigns) {
@@ -150,7 +144,8 @@ void CalibrateThroughput(const Scenario& scenario, const Actuals& actuals, WallS
     }
     const double capacity = std::round(work / busy * 10) / 10;
     if (std::fabs(capacity - resource.capacity) > 1e-9) {
-      out->changes.push_back({key + ".capacity", Short(resource.capacity), Short(capacity),
+      out->changes.push_back({key + ".capacity", FormatSignificant(resource.capacity, 4),
+                              FormatSignificant(capacity, 4),
                               FormatCount(work) + " " + resource.unit + " started in " +
                                   std::to_string(busy) + " open hours with a queue throughout"});
       written.capacity = capacity;

@@ -47,6 +47,18 @@ int32_t Calendar::OpenMinutes(Date date, MinuteOfDay minute_from, MinuteOfDay mi
   return total;
 }
 
+const char* ResourceKindName(ResourceKind kind) {
+  switch (kind) {
+    case ResourceKind::kThroughput:
+      return "throughput";
+    case ResourceKind::kSpace:
+      return "space";
+    case ResourceKind::kBudget:
+      return "budget";
+  }
+  return "?";
+}
+
 const char* PromiseTypeName(PromiseType type) {
   switch (type) {
     case PromiseType::kDelivery:

@@ -11,27 +11,10 @@
 #include <utility>
 #include <vector>
 
+#include "tandem/common/format.h"
+
 namespace tandem {
 namespace {
-
-// A number as a person would write it: 40, 40.5, 1e+20.
-std::string FormatNumber(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.10g", value);
-  return buffer;
-}
-
-const char* KindName(ResourceKind kind) {
-  switch (kind) {
-    case ResourceKind::kThroughput:
-      return "throughput";
-    case ResourceKind::kSpace:
-      return "space";
-    case ResourceKind::kBudget:
-      return "budget";
-  }
-  return "?";
-}
 
 std::string JoinIds(const std::vector<std::string>& ids) {
   std::string out;
@@ -101,15 +84,15 @@ class Validator {
   // A reference to a resource of `kind`; reports unknown ids and wrong kinds.
   bool ResourceOfKind(const std::string& id, ResourceKind kind, const std::string& key) {
     const Resource* resource = FindResource(id);
-    const std::string kind_name = KindName(kind);
+    const std::string kind_name = ResourceKindName(kind);
     if (resource == nullptr) {
       Problem(key, "no resource '" + id + "'", kind_name + " resources: " + ResourceIds(kind));
       return false;
     }
     if (resource->kind != kind) {
       Problem(key,
-              "'" + id + "' is a " + KindName(resource->kind) + " resource; a " + kind_name +
-                  " resource is needed here",
+              "'" + id + "' is a " + ResourceKindName(resource->kind) + " resource; a " +
+                  kind_name + " resource is needed here",
               kind_name + " resources: " + ResourceIds(kind));
       return false;
     }
@@ -270,7 +253,7 @@ void Validator::CheckOfferings() {
     }
     if (offering.supply && offering.supply->safety_days > kMaxHorizonDays) {
       Problem(key + ".supply.safety_days",
-              FormatNumber(offering.supply->safety_days) + " days of safety stock",
+              FormatSignificant(offering.supply->safety_days, 10) + " days of safety stock",
               "at most " + std::to_string(kMaxHorizonDays) + " days");
     }
     if (!offering.returns.empty()) {
@@ -484,8 +467,9 @@ void Validator::CheckCampaigns() {
         Problem(key + ".lift", "a lift below -1 (less than no demand)", "-1 or more");
     } else if (!(lift.low <= lift.expected && lift.expected <= lift.high)) {
       Problem(key + ".lift",
-              "expected (" + FormatNumber(lift.expected) + ") must lie between low (" +
-                  FormatNumber(lift.low) + ") and high (" + FormatNumber(lift.high) + ")",
+              "expected (" + FormatSignificant(lift.expected, 10) + ") must lie between low (" +
+                  FormatSignificant(lift.low, 10) + ") and high (" +
+                  FormatSignificant(lift.high, 10) + ")",
               "low <= expected <= high");
     } else if (lift.low <= -1) {
       Problem(key + ".lift.low", "1 + low must be above 0 for the log-normal", "low above -1");
@@ -516,10 +500,11 @@ void Validator::CheckCampaigns() {
       }
       if (booking.extra_per_hour > resource->expansion->extra_per_hour + 1e-9) {
         Problem(booking_key + ".extra",
-                FormatNumber(booking.extra_per_hour) +
+                FormatSignificant(booking.extra_per_hour, 10) +
                     " extra per hour is more than the expansion of '" + booking.resource +
                     "' allows",
-                "at most " + FormatNumber(resource->expansion->extra_per_hour) + " per open hour");
+                "at most " + FormatSignificant(resource->expansion->extra_per_hour, 10) +
+                    " per open hour");
       }
       if (booking.until < booking.from) {
         Problem(booking_key + ".until", "until is before from", "until on or after from");
@@ -592,8 +577,9 @@ void Validator::CheckBookingTotals() {
       const auto [campaign, booking] = event.starting.back();
       Problem(At(At("campaigns", campaign) + ".bookings", booking) + ".extra",
               "bookings on '" + id + "' (campaigns " + SomeIds(campaigns) + ") add up to " +
-                  FormatNumber(booked) + " extra per hour on " + Date::FromDays(day).ToString(),
-              "at most the expansion's extra (" + FormatNumber(limit) +
+                  FormatSignificant(booked, 10) + " extra per hour on " +
+                  Date::FromDays(day).ToString(),
+              "at most the expansion's extra (" + FormatSignificant(limit, 10) +
                   ") across all campaigns at any time");
       break;
     }

@@ -5,19 +5,14 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "render/json_numbers.h"
+#include "render/text_style.h"
 #include "tandem/common/format.h"
 
 namespace tandem {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-double Round(double value, int decimals) {
-  if (!std::isfinite(value)) return value;
-  const double scale = std::pow(10.0, decimals);
-  const double rounded = std::round(value * scale) / scale;
-  return rounded == 0 ? 0.0 : rounded;
-}
 
 Json Spread(const Percentiles& value, int decimals) {
   return Json{{"p5", Round(value.p5, decimals)},
@@ -165,19 +160,20 @@ std::string RecommendationsToJson(const Recommendations& recommendations,
 
 std::string RecommendationsToText(const Recommendations& recommendations,
                                   const std::string& currency, bool color) {
-  auto bold = [&](const std::string& text) { return color ? "\033[1m" + text + "\033[0m" : text; };
+  const Painter paint(color);
   std::string out;
   if (recommendations.campaigns.empty()) return "Every campaign is go: nothing to change.\n";
   for (const CampaignRecommendation& campaign : recommendations.campaigns) {
     std::string verdict = VerdictName(campaign.verdict);
     for (char& c : verdict) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     out +=
-        bold(fmt::format("Campaign {} \"{}\" is {}", campaign.id, campaign.name, verdict)) + "\n";
+        paint.Bold(fmt::format("Campaign {} \"{}\" is {}", campaign.id, campaign.name, verdict)) +
+        "\n";
     for (const std::string& reason : campaign.reasons) out += "  - " + reason + "\n";
     if (campaign.loss) out += Wrapped(" Loss: " + campaign.loss->text, 2, 98);
     if (!campaign.options.empty()) {
-      out +=
-          bold(" Options, best first") + " (each re-checked; apply one with --apply K -o FILE)\n";
+      out += paint.Bold(" Options, best first") +
+             " (each re-checked; apply one with --apply K -o FILE)\n";
       out += fmt::format("  {:<3}{:<18}{:<9}{:>16}   {}\n", "K", "lever", "verdict",
                          "net after spend", "what changes");
       for (size_t i = 0; i < campaign.options.size(); ++i) {
@@ -255,9 +251,9 @@ std::string OpportunitiesToJson(const Opportunities& opportunities) {
 }
 
 std::string OpportunitiesToText(const Opportunities& opportunities, bool color) {
-  auto bold = [&](const std::string& text) { return color ? "\033[1m" + text + "\033[0m" : text; };
+  const Painter paint(color);
   std::string out;
-  out += bold("Promises that understate what operations can do") + "\n";
+  out += paint.Bold("Promises that understate what operations can do") + "\n";
   if (opportunities.opportunities.empty())
     out += "  none: no capability change makes a stronger promise hold.\n";
   for (const Opportunity& opportunity : opportunities.opportunities) {
@@ -267,7 +263,7 @@ std::string OpportunitiesToText(const Opportunities& opportunities, bool color) 
         opportunity.from.ToString(), opportunity.strongest_text, FormatPercent(opportunity.p_kept),
         opportunity.because);
   }
-  out += "\n" + bold("Capacity campaigns need to keep their promises") + "\n";
+  out += "\n" + paint.Bold("Capacity campaigns need to keep their promises") + "\n";
   if (opportunities.requirements.empty())
     out += "  none: every campaign's promises hold with the capacity planned.\n";
   for (const Requirement& requirement : opportunities.requirements) {

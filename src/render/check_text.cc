@@ -9,33 +9,6 @@
 namespace tandem {
 namespace {
 
-std::string Count(double value) {
-  const bool negative = value < 0;
-  const long long whole = std::llround(std::fabs(value));
-  std::string digits = std::to_string(whole);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return negative && whole != 0 ? "-" + out : out;
-}
-
-std::string Money(double value, const std::string& currency) {
-  const std::string amount = Count(value);
-  if (currency == "USD") return value < 0 && amount != "0" ? "-$" + amount.substr(1) : "$" + amount;
-  return amount + " " + currency;
-}
-
-std::string Percent(double share) {
-  if (!std::isfinite(share)) return "n/a";
-  const double percent = share * 100.0;
-  if ((percent > 99 && percent < 100) || (percent > 0 && percent < 1)) {
-    return fmt::format("{:.1f}%", std::floor(percent * 10) / 10);
-  }
-  return fmt::format("{:.0f}%", std::round(percent));
-}
-
 void Promises(const std::vector<PromiseResult>& promises, const Painter& paint, std::string* out) {
   *out += paint.Dim(fmt::format("  {:<3}{:<50} {:<8} {:>8}   {}\n", "#", "promise", "status",
                                 "kept in", "achieved p5 / p50 / p95"));
@@ -45,12 +18,12 @@ void Promises(const std::vector<PromiseResult>& promises, const Painter& paint, 
     const std::string achieved =
         promise.type == PromiseType::kClaim
             ? (promise.achieved.p50 >= 1 ? "declared" : "not declared")
-            : fmt::format("{} / {} / {}", Percent(promise.achieved.p5),
-                          Percent(promise.achieved.p50), Percent(promise.achieved.p95));
+            : fmt::format("{} / {} / {}", FormatPercent(promise.achieved.p5),
+                          FormatPercent(promise.achieved.p50), FormatPercent(promise.achieved.p95));
     *out +=
         fmt::format("  {:<3}{:<50} {} {:>8}   {}\n", promise.index + 1, text,
                     paint.Status(promise.status, fmt::format("{:<8}", StatusName(promise.status))),
-                    Percent(promise.p_kept), achieved);
+                    FormatPercent(promise.p_kept), achieved);
     if (promise.text.size() > 50) *out += Wrap(promise.text, 90, 7);
     std::string why = promise.explanation;
     if (!promise.binding.empty() && promise.status != PromiseStatus::kKept) {
@@ -75,13 +48,13 @@ void CampaignSection(const CampaignResult& campaign, const std::string& currency
   for (const SpaceCheck& check : campaign.space) {
     *out += fmt::format(
         "  {:<11}{:<14}{:<11}planned peak {} {} on {} against {} ({}); {} without this campaign\n",
-        "space", check.resource, check.broken ? "BROKEN" : "ok", Count(check.peak), check.unit,
-        check.date.ToString(), Count(check.capacity), Percent(check.peak_ratio),
-        Count(check.peak_without));
+        "space", check.resource, check.broken ? "BROKEN" : "ok", FormatCount(check.peak),
+        check.unit, check.date.ToString(), FormatCount(check.capacity),
+        FormatPercent(check.peak_ratio), FormatCount(check.peak_without));
     if (check.refused_units.p95 > 0.5) {
-      *out +=
-          paint.Dim(fmt::format("{:37}receipts refused for lack of space: {} units (p95 {})\n", "",
-                                Count(check.refused_units.p50), Count(check.refused_units.p95)));
+      *out += paint.Dim(fmt::format("{:37}receipts refused for lack of space: {} units (p95 {})\n",
+                                    "", FormatCount(check.refused_units.p50),
+                                    FormatCount(check.refused_units.p95)));
     }
   }
   if (campaign.launch) {
@@ -95,49 +68,49 @@ void CampaignSection(const CampaignResult& campaign, const std::string& currency
   for (const BudgetCheck& check : campaign.budget) {
     *out += fmt::format("  {:<11}{:<14}{:<11}spend {} of {} left for it\n", "budget",
                         check.resource, check.broken ? "BROKEN" : "ok",
-                        Money(check.spend, currency), Money(check.available, currency));
+                        FormatMoney(check.spend, currency), FormatMoney(check.available, currency));
   }
   for (const ThroughputCheck& check : campaign.throughput) {
     *out += fmt::format(
         "  {:<11}{:<14}{:<11}peak backlog {} {} (p95 {}; {} without), busiest day {} of capacity "
         "({} without)\n",
         "throughput", check.resource, check.overloaded ? "OVERLOADED" : "ok",
-        Count(check.peak_backlog.p50), check.unit, Count(check.peak_backlog.p95),
-        Count(check.peak_backlog_without.p50), Percent(check.peak_utilisation),
-        Percent(check.peak_utilisation_without));
+        FormatCount(check.peak_backlog.p50), check.unit, FormatCount(check.peak_backlog.p95),
+        FormatCount(check.peak_backlog_without.p50), FormatPercent(check.peak_utilisation),
+        FormatPercent(check.peak_utilisation_without));
   }
   for (const SupplyShortfall& shortfall : campaign.supply) {
     *out += fmt::format(
         "  {:<11}{:<14}{:<11}the stock plan is {} units short between {} and {}: supply cannot "
         "arrive in time\n",
-        "supply", shortfall.offering, "SHORT", Count(shortfall.units),
+        "supply", shortfall.offering, "SHORT", FormatCount(shortfall.units),
         shortfall.first_date.ToString(), shortfall.last_date.ToString());
   }
   const Economics& economics = campaign.economics;
   *out += paint.Bold(" Economics") + paint.Dim(" (p50, and p5 .. p95 across scenarios)") + "\n";
   auto line = [&](const char* label, const Percentiles& value) {
-    *out += fmt::format("  {:<30}{:>14}   {} .. {}\n", label, Money(value.p50, currency),
-                        Money(value.p5, currency), Money(value.p95, currency));
+    *out += fmt::format("  {:<30}{:>14}   {} .. {}\n", label, FormatMoney(value.p50, currency),
+                        FormatMoney(value.p5, currency), FormatMoney(value.p95, currency));
   };
   line("revenue in window", economics.revenue);
   line("incremental contribution", economics.incremental_contribution);
-  *out += fmt::format("  {:<30}{:>14}\n", "spend", Money(economics.spend, currency));
+  *out += fmt::format("  {:<30}{:>14}\n", "spend", FormatMoney(economics.spend, currency));
   *out += fmt::format("  {:<30}{:>14}\n", "expected net of spend",
-                      Money(economics.expected_incremental_after_spend, currency));
+                      FormatMoney(economics.expected_incremental_after_spend, currency));
   *out += fmt::format("  {:<30}{:>14}   {} .. {}\n", "ROI",
-                      economics.roi_defined ? Percent(economics.roi.p50) : "n/a",
-                      economics.roi_defined ? Percent(economics.roi.p5) : "",
-                      economics.roi_defined ? Percent(economics.roi.p95) : "");
-  *out += fmt::format("  {:<30}{:>14}\n", "probability of a loss", Percent(economics.p_loss));
+                      economics.roi_defined ? FormatPercent(economics.roi.p50) : "n/a",
+                      economics.roi_defined ? FormatPercent(economics.roi.p5) : "",
+                      economics.roi_defined ? FormatPercent(economics.roi.p95) : "");
+  *out += fmt::format("  {:<30}{:>14}\n", "probability of a loss", FormatPercent(economics.p_loss));
   *out += fmt::format(
       "  {:<30}{:>14}   per extra unit sold ({} extra units)\n", "CAC incl. fulfilment",
       economics.cac_with_fulfilment ? FormatMoneyCents(*economics.cac_with_fulfilment, currency)
                                     : "n/a",
-      Count(economics.incremental_units.p50));
+      FormatCount(economics.incremental_units.p50));
   for (const OfferingEconomics& offering : economics.offerings) {
     *out += fmt::format(
         "  {:<30}{:>14}   after returns ({} returned): {}\n", "per unit of " + offering.offering,
-        FormatMoneyCents(offering.unit_contribution, currency), Percent(offering.return_rate),
+        FormatMoneyCents(offering.unit_contribution, currency), FormatPercent(offering.return_rate),
         FormatMoneyCents(offering.unit_contribution_after_returns, currency));
   }
   if (!campaign.reasons.empty()) {
@@ -156,8 +129,9 @@ std::string CheckResultToText(const CheckResult& result, bool color) {
   out += paint.Dim(fmt::format(
       "{} scenarios, seed {}, step {}, horizon {} to {}; a promise is kept when it holds in at "
       "least {} of them.\n",
-      Count(static_cast<double>(result.scenarios)), result.seed, result.step.ToString(),
-      result.horizon.start.ToString(), result.horizon.end.ToString(), Percent(result.confidence)));
+      FormatCount(static_cast<double>(result.scenarios)), result.seed, result.step.ToString(),
+      result.horizon.start.ToString(), result.horizon.end.ToString(),
+      FormatPercent(result.confidence)));
   for (const CampaignResult& campaign : result.campaigns)
     CampaignSection(campaign, result.currency, paint, &out);
   if (!result.supply.empty()) {
@@ -166,7 +140,7 @@ std::string CheckResultToText(const CheckResult& result, bool color) {
       out += fmt::format(
           "  {} is {} units short between {} and {}: with its lead time, supply cannot arrive "
           "sooner.\n",
-          shortfall.offering, Count(shortfall.units), shortfall.first_date.ToString(),
+          shortfall.offering, FormatCount(shortfall.units), shortfall.first_date.ToString(),
           shortfall.last_date.ToString());
     }
   }

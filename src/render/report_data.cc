@@ -16,18 +16,6 @@ namespace {
 // `tandem check --json` prints it.
 using json = nlohmann::ordered_json;
 
-const char* KindName(ResourceKind kind) {
-  switch (kind) {
-    case ResourceKind::kThroughput:
-      return "throughput";
-    case ResourceKind::kSpace:
-      return "space";
-    case ResourceKind::kBudget:
-      return "budget";
-  }
-  return "unknown";
-}
-
 json RangeJson(const DateRange& range) {
   return {{"start", range.start.ToString()}, {"end", range.end.ToString()}};
 }
@@ -59,7 +47,7 @@ json ContextJson(const Scenario& scenario) {
   json resources = json::array();
   for (const Resource& resource : scenario.resources) {
     resources.push_back(
-        {{"id", resource.id}, {"kind", KindName(resource.kind)}, {"unit", resource.unit}});
+        {{"id", resource.id}, {"kind", ResourceKindName(resource.kind)}, {"unit", resource.unit}});
   }
   return {{"horizon", RangeJson(scenario.horizon)},
           {"today", scenario.today.ToString()},

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "server/crypto.h"
+#include "tandem/common/duration.h"
 
 namespace tandem::server {
 namespace {
@@ -44,59 +46,28 @@ json AllBodies(const Document& document, const std::string& kind) {
   return out;
 }
 
-// Ladder of promise levels (hours), from cli.md.
-const std::vector<double>& LadderHours() {
-  static const std::vector<double> ladder = {5.0 / 60, 10.0 / 60, 0.25, 0.5, 1,   2,  3,  4,
-                                             6,        8,         12,   24,  36,  48, 72, 96,
-                                             120,      168,       240,  336, 504, 672};
-  return ladder;
-}
-
-std::string HoursText(double hours) {
-  if (hours < 1) return std::to_string(static_cast<int>(std::lround(hours * 60))) + "m";
-  if (hours <= 48) return std::to_string(static_cast<int>(std::lround(hours))) + "h";
-  return std::to_string(static_cast<int>(std::lround(hours / 24))) + "d";
-}
-
-// The smallest ladder level whose pooled share of covered units reaches `share`, or -1.
-double StrongestLevel(const json& promise) {
-  if (!promise.contains("lead_times") || !promise.contains("target")) return -1;
+// The smallest level of the promise ladder (tandem/common/duration.h) whose pooled share of
+// covered units reaches the promise's target, or nullopt.
+std::optional<Duration> StrongestLevel(const json& promise) {
+  if (!promise.contains("lead_times") || !promise.contains("target")) return std::nullopt;
   const json& lead = promise["lead_times"];
   const double bin = lead.value("bin_hours", 0.0);
   const double target = promise.value("target", 1.0);
-  if (bin <= 0 || !lead.contains("share")) return -1;
+  if (bin <= 0 || !lead.contains("share")) return std::nullopt;
   std::vector<double> cumulative;
   double sum = 0;
   for (const json& share : lead["share"]) {
     sum += share.get<double>();
     cumulative.push_back(sum);
   }
-  for (double level : LadderHours()) {
-    const double bins = level / bin;
+  for (const Duration& rung : PromiseLadder()) {
+    const double bins = rung.hours() / bin;
     if (bins < 1) continue;  // finer than the histogram can tell
     const size_t whole = static_cast<size_t>(std::floor(bins + 1e-9));
     if (whole == 0 || whole > cumulative.size()) break;
-    if (cumulative[whole - 1] >= target) return level;
+    if (cumulative[whole - 1] >= target) return rung;
   }
-  return -1;
-}
-
-double DurationHours(const std::string& text) {
-  if (text.size() < 2) return -1;
-  const char unit = text.back();
-  const double number = std::strtod(text.c_str(), nullptr);
-  switch (unit) {
-    case 'm':
-      return number / 60;
-    case 'h':
-      return number;
-    case 'd':
-      return number * 24;
-    case 'w':
-      return number * 168;
-    default:
-      return -1;
-  }
+  return std::nullopt;
 }
 
 const json* FindThroughput(const json& campaign, const std::string& resource) {
@@ -369,27 +340,33 @@ std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, process:
   if ((cause == "resource" || cause == "capability") && before && now.contains("promises")) {
     for (const json& promise : now["promises"]) {
       const std::string within = promise.value("within", "");
-      const double advertised = DurationHours(within);
+      // A calendar deadline (same_day, next_day) is no duration: no level to compare with.
+      const std::optional<Duration> written = Duration::Parse(within);
+      const double advertised = written ? written->hours() : -1;
       if (advertised <= 0) continue;
-      const double strongest = StrongestLevel(promise);
+      const std::optional<Duration> strongest_level = StrongestLevel(promise);
+      const double strongest = strongest_level ? strongest_level->hours() : -1;
       double old_strongest = -1;
       if (before->contains("promises")) {
         for (const json& old : (*before)["promises"]) {
-          if (old.value("index", -1) == promise.value("index", -2))
-            old_strongest = StrongestLevel(old);
+          if (old.value("index", -1) == promise.value("index", -2)) {
+            const std::optional<Duration> level = StrongestLevel(old);
+            old_strongest = level ? level->hours() : -1;
+          }
         }
       }
       if (strongest > 0 && strongest < advertised - 1e-9 &&
           (old_strongest < 0 || strongest < old_strongest - 1e-9)) {
+        const std::string strongest_text = strongest_level->ToString();
         alerts.push_back(
             {"stronger-promise",
              "Campaign " + campaign_id + ": after the change, about " +
                  std::to_string(static_cast<int>(std::lround(promise.value("target", 0.0) * 100))) +
-                 "% of covered units arrive within " + HoursText(strongest) +
-                 " (advertised: " + within + "); a stronger promise may hold",
+                 "% of covered units arrive within " + strongest_text + " (advertised: " + within +
+                 "); a stronger promise may hold",
              {{"promise", promise.value("index", 0)},
               {"advertised", within},
-              {"strongest", HoursText(strongest)}},
+              {"strongest", strongest_text}},
              "stronger-promise:" + tag + ":" + std::to_string(promise.value("index", 0))});
       }
     }

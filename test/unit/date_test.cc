@@ -1,6 +1,7 @@
 #include "tandem/common/date.h"
 
 #include <gtest/gtest.h>
+#include <string>
 
 #include "tandem/common/duration.h"
 
@@ -51,6 +52,22 @@ TEST(DurationTest, FormatsOnTheLadderNotation) {
   EXPECT_EQ(Duration::Days(3).ToString(), "3d");
   EXPECT_EQ(Duration::Minutes(30).ToString(), "30m");
   EXPECT_EQ(Deadline::Parse("next_day")->ToString(), "next_day");
+}
+
+// cli.md's ladder: 5m, 10m, 15m, 30m; 1, 2, 3, 4, 6, 8, 12, 24, 36, 48 hours; 3, 4, 5, 7, 10, 14,
+// 21, 28 days (22 rungs), ascending, each written on the ladder's notation.
+TEST(DurationTest, PromiseLadderIsCliMdsLadder) {
+  std::string written;
+  for (const Duration& rung : PromiseLadder()) written += rung.ToString() + " ";
+  EXPECT_EQ(written,
+            "5m 10m 15m 30m 1h 2h 3h 4h 6h 8h 12h 24h 36h 48h 3d 4d 5d 7d 10d 14d 21d 28d ");
+}
+
+// Same day: at most 24h (ordered just after midnight); next day: 48h; else as written.
+TEST(DurationTest, LongestMinutesOfADeadline) {
+  EXPECT_EQ(Deadline::SameDay().LongestMinutes(), 24 * 60);
+  EXPECT_EQ(Deadline::NextDay().LongestMinutes(), 48 * 60);
+  EXPECT_EQ(Deadline::Within(Duration::Hours(36)).LongestMinutes(), 36 * 60);
 }
 
 TEST(TimeOfDayTest, ParsesStrictly) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tandem {
 
@@ -29,6 +30,11 @@ struct Duration {
   std::string ToString() const;
 };
 
+// The ladder of time promises (cli.md): 5m, 10m, 15m, 30m, 1h ... 48h, 3d ... 28d, ascending. The
+// bounds recommend and opportunities try, and the levels the server's stronger-promise alert
+// names.
+const std::vector<Duration>& PromiseLadder();
+
 // What a time promise's `within` means: a fixed bound after the order, or a calendar deadline.
 struct Deadline {
   enum class Kind { kWithin, kSameDay, kNextDay };
@@ -43,6 +49,9 @@ struct Deadline {
   std::string ToString() const;  // "24h", "same_day", "next_day"
   // Words for a sentence: "within 24h", "the same day", "by the next day".
   std::string ToWords() const;
+  // The longest an order may take and keep the promise: 24h for the same day, 48h by the next
+  // day (an order placed just after midnight), else the written duration.
+  int64_t LongestMinutes() const;
   bool operator==(const Deadline&) const = default;
 };
 

@@ -10,12 +10,14 @@ namespace tandem {
 
 // "9,382"; "-12" (rounded to a whole number; never "-0").
 std::string FormatCount(double value);
-// "66%", "99.2%" (one decimal between 99% and 100%, and below 1%).
+// "66%", "99.2%" (one decimal between 99% and 100%, and below 1%); "n/a" when not finite.
 std::string FormatPercent(double share);
 // "$1,235" and "-$1,235" for USD, else "1,235 EUR" (whole units; never "-$" without digits).
 std::string FormatMoney(double value, const std::string& currency);
 // "$8.00", "-$1,234.50" for USD, else "8.00 EUR": money per unit, to the cent.
 std::string FormatMoneyCents(double value, const std::string& currency);
+// A figure to `significant` digits, as printf's %g writes it: "0.8333", "1.2e+04".
+std::string FormatSignificant(double value, int significant);
 
 }  // namespace tandem
 

@@ -159,6 +159,7 @@ struct Offering {
 enum class PromiseType { kDelivery, kProcessing, kResponse, kAvailability, kFreeReturns, kClaim };
 
 const char* PromiseTypeName(PromiseType type);
+const char* ResourceKindName(ResourceKind kind);  // "throughput", "space", "budget"
 
 struct Promise {
   PromiseType type = PromiseType::kDelivery;
