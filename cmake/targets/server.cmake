@@ -36,6 +36,7 @@ add_library(tandem_server STATIC
   src/server/crypto.cc
   src/server/demo.cc
   src/server/follow_up.cc
+  src/server/impact.cc
   src/server/http_limits.cc
   src/server/http_server.cc
   src/server/http_transport.cc

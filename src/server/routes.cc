@@ -178,6 +178,16 @@ void WorkspaceRoutes(RouteList& add) {
           return s.workspaces().DeleteEntity(r.actor, P(r, "ws"), kind, P(r, "id"), r.if_match);
         });
   }
+  for (const std::string kind : {"resources", "calendars", "capabilities"}) {
+    add("POST", "/api/workspaces/{ws}/" + kind + "/{id}/impact", kind,
+        "preview what saving this edit of " + kind +
+            " (the body: the entry as PUT would store it) does to each approved or live "
+            "campaign's check, without storing it: verdicts before and after, the promises it "
+            "endangers, the delta (checks not cached yet run here and are cached)",
+        EditorsOf(kind), "ScenarioEntry", "Impact", [kind](Service& s, const ApiRequest& r) {
+          return s.workspaces().PreviewImpact(r.actor, P(r, "ws"), kind, P(r, "id"), r.body);
+        });
+  }
   add("PUT", "/api/workspaces/{ws}/campaigns/{id}/bookings", "campaigns",
       "set a campaign's capacity bookings (operations; If-Match: the campaign's version)",
       {Role::kOperations, Role::kAdmin}, "List", "Entity", [](Service& s, const ApiRequest& r) {
@@ -622,6 +632,19 @@ json ProcessSchemas() {
            {{"type", "object"},
             {"description", "the campaign's part of the check JSON contract, with series"}}},
           {"since_previous", Ref("CheckDelta")}}}}},
+      {"Impact",
+       {{"type", "object"},
+        {"properties",
+         {{"kind", string},
+          {"id", string},
+          {"items",
+           {{"type", "array"},
+            {"description",
+             "one per approved or live campaign: {campaign, state, verdict_before, verdict, "
+             "endangers (a promise worse than in its stored check), message (the "
+             "commitment-endangered alert saving would raise, else null), checked_now, "
+             "since_stored (CheckDelta against the stored check)}"},
+            {"items", {{"type", "object"}}}}}}}}},
       {"CheckDelta",
        {{"type", "object"},
         {"nullable", true},

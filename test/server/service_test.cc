@@ -510,6 +510,54 @@ TEST_P(ServiceTest, ACapacityCutThatBreaksACommittedPromiseRaisesOneAlert) {
   EXPECT_EQ(raised, 1);
 }
 
+TEST_P(ServiceTest, TheImpactPreviewShowsWhatSavingWouldBreakWithoutStoringIt) {
+  ApproveToy();
+  json packing = EntityBody("resources", "packing");
+  packing["capacity"] = 1;  // breaks the 72h promise (see ACheckSaysWhatChangedSinceThePreviousOne)
+  Outcome<Reply> preview = service_->workspaces().PreviewImpact(As(Role::kOperations), "toy",
+                                                                "resources", "packing", packing);
+  ASSERT_TRUE(preview.ok()) << preview.error().ToJson().dump();
+  const json& items = preview.value().body["items"];
+  ASSERT_EQ(items.size(), 1u) << items.dump();
+  EXPECT_EQ(items[0]["campaign"], "spring");
+  EXPECT_EQ(items[0]["state"], "approved");
+  EXPECT_EQ(items[0]["verdict_before"], "go");
+  EXPECT_EQ(items[0]["verdict"], "no-go");
+  EXPECT_TRUE(items[0]["endangers"].get<bool>());
+  EXPECT_TRUE(items[0]["checked_now"].get<bool>());
+  ASSERT_EQ(items[0]["since_stored"]["inputs"].size(), 1u);
+  EXPECT_EQ(items[0]["since_stored"]["inputs"][0]["key"], "resources[packing].capacity");
+  const std::string message = items[0]["message"].get<std::string>();
+  EXPECT_NE(message.find("kept in 100% -> 0% of scenarios"), std::string::npos) << message;
+  // Nothing stored: the resource, the process and the alerts are as they were.
+  EXPECT_EQ(EntityBody("resources", "packing")["capacity"], 1000);
+  EXPECT_EQ(Process()["state"], "approved");
+  for (const json& alert : AlertsFor(Role::kOperations))
+    EXPECT_NE(alert["kind"], "commitment-endangered");
+  // An invalid edit is a 422 naming the field.
+  json invalid = packing;
+  invalid["capacity"] = -5;
+  Outcome<Reply> refused = service_->workspaces().PreviewImpact(As(Role::kOperations), "toy",
+                                                                "resources", "packing", invalid);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().status, 422);
+  EXPECT_EQ(refused.error().fields.at(0).field, "capacity");
+  // Saving the same edit: the re-check is answered from the preview's cached check and raises
+  // the alert the preview announced, word for word.
+  ASSERT_TRUE(service_->workspaces()
+                  .PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1)
+                  .ok());
+  ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
+  EXPECT_NE(service_->MetricsText().find("tandem_checks_cached_total 1\n"), std::string::npos);
+  int raised = 0;
+  for (const json& alert : AlertsFor(Role::kOperations)) {
+    if (alert["kind"] != "commitment-endangered") continue;
+    ++raised;
+    EXPECT_EQ(alert["message"], message);
+  }
+  EXPECT_EQ(raised, 1);
+}
+
 TEST_P(ServiceTest, AResourceChangeWithdrawsOnlyTheSignOffsItInvalidates) {
   ApproveToy();
   json packing = EntityBody("resources", "packing");

@@ -49,6 +49,14 @@ class WorkspaceService {
                            std::optional<int64_t> if_match);
   Outcome<Reply> DeleteEntity(const Actor& actor, const std::string& ws, const std::string& kind,
                               const std::string& id, std::optional<int64_t> if_match);
+  // The impact preview of an operations edit (kind resources, calendars or capabilities): the
+  // workspace with `body` as entry `id`, not stored, checked for each approved or live campaign
+  // and compared with its stored check (check_delta.h). {items: [{campaign, state, verdict_before,
+  // verdict, endangers, message, since_stored}]}. Checks not in the results cache are run here
+  // (synchronously) and cached, so the re-check after saving the same edit is answered from it.
+  // 422 with the fields when the edit makes the workspace invalid.
+  Outcome<Reply> PreviewImpact(const Actor& actor, const std::string& ws, const std::string& kind,
+                               const std::string& id, const json& body);
   // A part owned by another function: a campaign's `bookings` (operations), an offering's
   // `loads` (service, operations). The version is the entity's.
   Outcome<Reply> PutPart(const Actor& actor, const std::string& ws, const std::string& kind,
