@@ -566,6 +566,14 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
     const card = page.locator('.entity-card[data-resource="support"]');
     await card.getByRole('button', { name: 'Edit support' }).click();
     await card.getByLabel('Capacity per open hour').fill('60');
+    // Before saving, the impact preview re-checks the approved campaign with the edit (nothing
+    // stored): one line for spring-40, the only approved campaign.
+    await card.getByRole('button', { name: 'Preview the impact' }).click();
+    const impact = card.locator('[data-impact-campaign]');
+    await impact.first().waitFor({ timeout: 60000 });
+    assert.equal(await impact.count(), 1);
+    assert.equal(await impact.first().getAttribute('data-impact-campaign'), CAMPAIGN);
+    notes.push(`impact preview of support 35 -> 60: ${(await card.locator('[data-impact]').textContent()).trim()}`);
     await card.getByRole('button', { name: 'Save support' }).click();
     const saved = page.locator('[data-saved="support"]');
     await saved.waitFor();

@@ -6,7 +6,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../../lib/html.js';
 import { fmtDate, fmtMoney, fmtNumber, verdictInfo } from '../../lib/format.js';
-import { ApiError, get, put, wsPath } from '../api.js';
+import { ApiError, get, post, put, wsPath } from '../api.js';
 import { useLoad } from '../hooks.js';
 import { href } from '../router.js';
 import { can, functionList, STATE_NAMES } from '../roles.js';
@@ -136,7 +136,20 @@ function SaveOutcome({ state, what }) {
       : html`<${ErrorBox} error=${state.error} what=${`Saving ${what}`} />`}`;
 }
 
-function ResourceCard({ item, calendars, affects, processes, role, currency, save, state, reset }) {
+// The impact preview (POST .../impact): for each approved or live campaign, what saving the edit
+// would do to its verdict and promises, before anything is saved.
+function ImpactPreview({ impact }) {
+  if (!impact || impact.busy) return null;
+  if (impact.error) return html`<p class="notice tone-bad" role="alert">The impact preview failed: ${impact.error.message}</p>`;
+  if (!impact.items.length) return html`<p class="notice" data-impact="none">No approved or live campaign to re-check: saving changes no commitment.</p>`;
+  return html`<div class="notice" data-impact=${impact.items.some((i) => i.endangers) ? 'endangers' : 'safe'} role="status">
+    <p><strong>If you save this change:</strong></p>
+    <ul>${impact.items.map((i) => html`<li data-impact-campaign=${i.campaign}>${i.endangers ? html`<strong>${i.message}</strong>`
+      : html`${i.campaign} (${i.state}): its promises hold as before`}${i.verdict_before !== i.verdict ? ` (verdict ${i.verdict_before} \u2192 ${i.verdict})` : ''}.</li>`)}</ul>
+  </div>`;
+}
+
+function ResourceCard({ ws, item, calendars, affects, processes, role, currency, save, state, reset }) {
   const b = item.body;
   const [editing, setEditing] = useState(false);
   const [d, setD] = useState(() => resourceToDraft(b));
@@ -147,6 +160,16 @@ function ResourceCard({ item, calendars, affects, processes, role, currency, sav
   const submit = async (event) => {
     event.preventDefault();
     if (await save('resources', item.id, draftToResource(d, b), item.version, undefined, affects ?? [])) setEditing(false);
+  };
+  const [impact, setImpact] = useState(null);  // the impact preview of the edit, before saving
+  const preview = async () => {
+    setImpact({ busy: true });
+    try {
+      const { data } = await post(wsPath(ws, `/resources/${encodeURIComponent(item.id)}/impact`), draftToResource(d, b));
+      setImpact({ items: data.items });
+    } catch (e) {
+      setImpact({ error: e });
+    }
   };
   return html`
     <li class="entity-card" data-resource=${item.id} data-kind=${b.kind}>
@@ -203,10 +226,12 @@ function ResourceCard({ item, calendars, affects, processes, role, currency, sav
               </div>` : null}
             </fieldset>` : null}
           <div class="form-actions">
+            <button type="button" class="button-quiet" onClick=${preview} disabled=${impact?.busy}>${impact?.busy ? 'Checking the impact…' : 'Preview the impact'}</button>
             <button type="submit" class="button-primary" disabled=${state.busy}>${state.busy ? 'Saving…' : `Save ${item.id}`}</button>
-            <button type="button" class="button-quiet" onClick=${() => { setEditing(false); reset(); }}>Cancel</button>
+            <button type="button" class="button-quiet" onClick=${() => { setEditing(false); reset(); setImpact(null); }}>Cancel</button>
           </div>
-        </form>` : editable ? html`<button type="button" class="button-quiet" onClick=${() => { setD(resourceToDraft(b)); setEditing(true); reset(); }}>Edit ${item.id}</button>` : null}
+          <${ImpactPreview} impact=${impact} />
+        </form>` : editable ? html`<button type="button" class="button-quiet" onClick=${() => { setD(resourceToDraft(b)); setEditing(true); reset(); setImpact(null); }}>Edit ${item.id}</button>` : null}
     </li>`;
 }
 
@@ -329,7 +354,7 @@ export function OperationsPage({ ws, session, workspace }) {
       ${state.target === '(new)' && state.result ? html`<${SaveOutcome} state=${state} what=${`capability ${state.result.id}`} />` : null}
       ${!data.data ? html`<${Loading} />` : html`
         <section class="panel" aria-labelledby="ops-resources"><h2 id="ops-resources">Resources</h2>
-          <ul class="entity-list">${data.data.resources.map((item) => html`<${ResourceCard} key=${`${item.id}-${item.version}`} item=${item}
+          <ul class="entity-list">${data.data.resources.map((item) => html`<${ResourceCard} ws=${ws} key=${`${item.id}-${item.version}`} item=${item}
             calendars=${derived.calendars} affects=${derived.byResource[item.id]} processes=${data.data.processes} currency=${currency} ...${common} />`)}</ul>
         </section>
         <section class="panel" aria-labelledby="ops-calendars"><h2 id="ops-calendars">Shifts (calendars)</h2>
