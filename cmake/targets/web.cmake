@@ -113,4 +113,7 @@ if(TANDEM_BUILD_TESTS)
   # The Follow-up stage end to end on `tandem serve`: upload (drop and file input), the drift
   # warning, the review and the alert. Screenshots in test-artefacts/web/followup/.
   tandem_browser_test(web-followup followup_e2e.test.mjs 300 "TANDEM_WEB_BUILD=${TANDEM_WEB_OUT}")
+  # The impact preview of a calendar and a capability edit on `tandem serve`, the breaking case
+  # (issue 13 item 12). Screenshots in test-artefacts/web/impact/.
+  tandem_browser_test(web-impact impact_e2e.test.mjs 240 "TANDEM_WEB_BUILD=${TANDEM_WEB_OUT}")
 endif()

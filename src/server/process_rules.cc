@@ -264,10 +264,13 @@ std::vector<AlertDraft> CommitmentAlerts(const std::string& campaign_id,
         return p.is_number() ? std::to_string(static_cast<int>(p.get<double>() * 100 + 0.5)) + "%"
                              : std::string("?");
       };
-      sentences += std::string(sentences.empty() ? "" : "; ") + "\"" +
-                   move.value("text", std::string()) + "\" " + (is == 2 ? "broken" : "at risk") +
-                   " (kept in " + percent(move["p_kept_before"]) + " -> " +
-                   percent(move["p_kept"]) + " of scenarios)";
+      // A claim's text is already quoted ("\"gift wrapped\""): quote the others only.
+      const std::string text = move.value("text", std::string());
+      const std::string quoted = !text.empty() && text.front() == '"' ? text : "\"" + text + "\"";
+      sentences += std::string(sentences.empty() ? "" : "; ") + quoted + " " +
+                   (is == 2 ? "broken" : "at risk") + " (kept in " +
+                   percent(move["p_kept_before"]) + " -> " + percent(move["p_kept"]) +
+                   " of scenarios)";
       promises.push_back(move);
     }
   }

@@ -149,6 +149,26 @@ function ImpactPreview({ impact }) {
   </div>`;
 }
 
+// The impact preview's state and request for one kind of entry (resources, calendars,
+// capabilities): preview(id, body) posts the edited entry, nothing is saved.
+function useImpactPreview(ws, kind) {
+  const [impact, setImpact] = useState(null);
+  const preview = async (id, body) => {
+    setImpact({ busy: true });
+    try {
+      const { data } = await post(wsPath(ws, `/${kind}/${encodeURIComponent(id)}/impact`), body);
+      setImpact({ items: data.items });
+    } catch (e) {
+      setImpact({ error: e });
+    }
+  };
+  return [impact, preview, () => setImpact(null)];
+}
+
+function PreviewButton({ impact, onClick, disabled = false }) {
+  return html`<button type="button" class="button-quiet" onClick=${onClick} disabled=${disabled || impact?.busy}>${impact?.busy ? 'Checking the impact\u2026' : 'Preview the impact'}</button>`;
+}
+
 function ResourceCard({ ws, item, calendars, affects, processes, role, currency, save, state, reset }) {
   const b = item.body;
   const [editing, setEditing] = useState(false);
@@ -161,16 +181,7 @@ function ResourceCard({ ws, item, calendars, affects, processes, role, currency,
     event.preventDefault();
     if (await save('resources', item.id, draftToResource(d, b), item.version, undefined, affects ?? [])) setEditing(false);
   };
-  const [impact, setImpact] = useState(null);  // the impact preview of the edit, before saving
-  const preview = async () => {
-    setImpact({ busy: true });
-    try {
-      const { data } = await post(wsPath(ws, `/resources/${encodeURIComponent(item.id)}/impact`), draftToResource(d, b));
-      setImpact({ items: data.items });
-    } catch (e) {
-      setImpact({ error: e });
-    }
-  };
+  const [impact, preview, clearImpact] = useImpactPreview(ws, 'resources');
   return html`
     <li class="entity-card" data-resource=${item.id} data-kind=${b.kind}>
       <h3>${item.id} <span class="cell-note">${b.kind}, version ${item.version}</span></h3>
@@ -226,33 +237,38 @@ function ResourceCard({ ws, item, calendars, affects, processes, role, currency,
               </div>` : null}
             </fieldset>` : null}
           <div class="form-actions">
-            <button type="button" class="button-quiet" onClick=${preview} disabled=${impact?.busy}>${impact?.busy ? 'Checking the impact…' : 'Preview the impact'}</button>
+            <${PreviewButton} impact=${impact} onClick=${() => preview(item.id, draftToResource(d, b))} />
             <button type="submit" class="button-primary" disabled=${state.busy}>${state.busy ? 'Saving…' : `Save ${item.id}`}</button>
-            <button type="button" class="button-quiet" onClick=${() => { setEditing(false); reset(); setImpact(null); }}>Cancel</button>
+            <button type="button" class="button-quiet" onClick=${() => { setEditing(false); reset(); clearImpact(); }}>Cancel</button>
           </div>
           <${ImpactPreview} impact=${impact} />
-        </form>` : editable ? html`<button type="button" class="button-quiet" onClick=${() => { setD(resourceToDraft(b)); setEditing(true); reset(); setImpact(null); }}>Edit ${item.id}</button>` : null}
+        </form>` : editable ? html`<button type="button" class="button-quiet" onClick=${() => { setD(resourceToDraft(b)); setEditing(true); reset(); clearImpact(); }}>Edit ${item.id}</button>` : null}
     </li>`;
 }
 
-function CalendarCard({ item, affectsResources, affects, processes, role, save, state, reset }) {
+function CalendarCard({ ws, item, affectsResources, affects, processes, role, save, state, reset }) {
   const b = item.body;
   const [editing, setEditing] = useState(false);
   const [rows, setRows] = useState([]);
   const [closed, setClosed] = useState('');
+  const [impact, preview, clearImpact] = useImpactPreview(ws, 'calendars');
   const start = () => {
     setRows(Object.entries(b.open ?? {}).map(([days, hours]) => ({ days, hours })));
     setClosed((b.closed ?? []).join(', '));
     setEditing(true);
     reset();
+    clearImpact();
   };
-  const submit = async (event) => {
-    event.preventDefault();
+  const edited = () => {
     const body = { ...b, open: Object.fromEntries(rows.filter((r) => r.days.trim()).map((r) => [r.days.trim(), r.hours.trim()])) };
     const dates = closed.split(/[\s,]+/).filter(Boolean);
     if (dates.length) body.closed = dates;
     else delete body.closed;
-    if (await save('calendars', item.id, body, item.version, undefined, affects ?? [])) setEditing(false);
+    return body;
+  };
+  const submit = async (event) => {
+    event.preventDefault();
+    if (await save('calendars', item.id, edited(), item.version, undefined, affects ?? [])) setEditing(false);
   };
   const idp = (f) => `cal-${item.id}-${f}`;
   return html`
@@ -276,26 +292,32 @@ function CalendarCard({ item, affectsResources, affects, processes, role, save, 
           <div class="field field-wide"><label for=${idp('closed')}>Closed days (dates, separated by commas)</label>
             <input id=${idp('closed')} value=${closed} onInput=${(e) => setClosed(e.currentTarget.value)} placeholder="2027-05-31, 2027-12-25" /></div>
           <div class="form-actions">
+            <${PreviewButton} impact=${impact} onClick=${() => preview(item.id, edited())} />
             <button type="submit" class="button-primary" disabled=${state.busy}>Save ${item.id}</button>
-            <button type="button" class="button-quiet" onClick=${() => { setEditing(false); reset(); }}>Cancel</button>
+            <button type="button" class="button-quiet" onClick=${() => { setEditing(false); reset(); clearImpact(); }}>Cancel</button>
           </div>
+          <${ImpactPreview} impact=${impact} />
         </form>` : can.editOperations(role) ? html`<button type="button" class="button-quiet" onClick=${start}>Edit ${item.id}</button>` : null}
     </li>`;
 }
 
-function CapabilityCard({ item, role, save, state, reset, isNew = false, onDone }) {
+function CapabilityCard({ ws, item, role, save, state, reset, isNew = false, onDone }) {
   const b = item?.body ?? {};
   const [editing, setEditing] = useState(isNew);
   const [d, setD] = useState({ id: '', claim: b.claim ?? '', from: b.from ?? '', until: b.until ?? '' });
   const set = (k) => (e) => setD({ ...d, [k]: e.currentTarget.value });
   const idp = (f) => `cap-${item?.id ?? 'new'}-${f}`;
-  const submit = async (event) => {
-    event.preventDefault();
-    const id = isNew ? d.id.trim() : item.id;
+  const [impact, preview, clearImpact] = useImpactPreview(ws, 'capabilities');
+  const id = isNew ? d.id.trim() : item.id;
+  const edited = () => {
     const body = { ...b, id, claim: d.claim.trim() };
     setOrDelete(body, 'from', d.from);
     setOrDelete(body, 'until', d.until);
-    if (await save('capabilities', id, body, isNew ? undefined : item.version, isNew ? '(new)' : `capabilities/${id}`)) {
+    return body;
+  };
+  const submit = async (event) => {
+    event.preventDefault();
+    if (await save('capabilities', id, edited(), isNew ? undefined : item.version, isNew ? '(new)' : `capabilities/${id}`)) {
       setEditing(false);
       onDone?.();
     }
@@ -310,9 +332,11 @@ function CapabilityCard({ item, role, save, state, reset, isNew = false, onDone 
         <div class="field"><label for=${idp('until')}>Until (optional)</label><input id=${idp('until')} type="date" value=${d.until} onInput=${set('until')} /></div>
       </div>
       <div class="form-actions">
+        <${PreviewButton} impact=${impact} onClick=${() => preview(id, edited())} disabled=${!id || !d.claim.trim()} />
         <button type="submit" class="button-primary" disabled=${state.busy}>${isNew ? 'Add the capability' : `Save ${item.id}`}</button>
-        <button type="button" class="button-quiet" onClick=${() => { setEditing(false); reset(); onDone?.(); }}>Cancel</button>
+        <button type="button" class="button-quiet" onClick=${() => { setEditing(false); reset(); clearImpact(); onDone?.(); }}>Cancel</button>
       </div>
+      <${ImpactPreview} impact=${impact} />
     </form>`;
   if (isNew) return html`<li class="entity-card">${state.target === '(new)' ? html`<${SaveOutcome} state=${state} what="the capability" />` : null}${form}</li>`;
   return html`
@@ -320,7 +344,7 @@ function CapabilityCard({ item, role, save, state, reset, isNew = false, onDone 
       <h3>${item.id} <span class="cell-note">capability, version ${item.version}</span></h3>
       <p>“${b.claim}”${b.from || b.until ? ` — declared ${b.from ? `from ${fmtDate(b.from)}` : ''}${b.until ? ` until ${fmtDate(b.until)}` : ''}` : ' — declared for the whole horizon'}.</p>
       ${state.target === `capabilities/${item.id}` ? html`<${SaveOutcome} state=${state} what=${`capability ${item.id}`} />` : null}
-      ${editing ? form : can.editOperations(role) ? html`<button type="button" class="button-quiet" onClick=${() => { setEditing(true); reset(); }}>Edit ${item.id}</button>` : null}
+      ${editing ? form : can.editOperations(role) ? html`<button type="button" class="button-quiet" onClick=${() => { setEditing(true); reset(); clearImpact(); }}>Edit ${item.id}</button>` : null}
     </li>`;
 }
 
@@ -343,7 +367,7 @@ export function OperationsPage({ ws, session, workspace }) {
   }, [data.data]);
 
   const role = session.role;
-  const common = { role, save, state, reset };
+  const common = { ws, role, save, state, reset };
   return html`
     <div class="operations-page">
       <h1 tabindex="-1" data-page-title>Operations</h1>
@@ -354,7 +378,7 @@ export function OperationsPage({ ws, session, workspace }) {
       ${state.target === '(new)' && state.result ? html`<${SaveOutcome} state=${state} what=${`capability ${state.result.id}`} />` : null}
       ${!data.data ? html`<${Loading} />` : html`
         <section class="panel" aria-labelledby="ops-resources"><h2 id="ops-resources">Resources</h2>
-          <ul class="entity-list">${data.data.resources.map((item) => html`<${ResourceCard} ws=${ws} key=${`${item.id}-${item.version}`} item=${item}
+          <ul class="entity-list">${data.data.resources.map((item) => html`<${ResourceCard} key=${`${item.id}-${item.version}`} item=${item}
             calendars=${derived.calendars} affects=${derived.byResource[item.id]} processes=${data.data.processes} currency=${currency} ...${common} />`)}</ul>
         </section>
         <section class="panel" aria-labelledby="ops-calendars"><h2 id="ops-calendars">Shifts (calendars)</h2>
