@@ -33,8 +33,11 @@ bool Register(Registrar registrar);
 
 // Shared helpers.
 int ExitCodeFor(const Error& error);
-void PrintError(const Error& error);
-void Emit(const std::string& text);  // all of it to stdout in one go
+// What the CLI prints for an error: its text, after the flag of the option it is about
+// ("--campaign: no campaign 'x' in the scenario; campaigns: a, b").
+std::string ErrorText(const Error& error);
+void PrintError(const Error& error);  // ErrorText and a newline, to stderr
+void Emit(const std::string& text);   // all of it to stdout in one go
 bool StdoutIsTerminal();
 bool StderrIsTerminal();
 // The cap on each input file the command reads (--max-input, else TANDEM_MAX_INPUT_BYTES, else

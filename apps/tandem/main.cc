@@ -26,8 +26,18 @@ int ExitCodeFor(const Error& error) {
   return error.code == ErrorCode::kInternal ? kExitInternal : kExitBadInput;
 }
 
+std::string ErrorText(const Error& error) {
+  if (error.option.empty()) return error.ToString();
+  // The library names an option by its options field ("as_of"); the CLI by its flag.
+  std::string flag = error.option;
+  for (char& c : flag) {
+    if (c == '_') c = '-';
+  }
+  return "--" + flag + ": " + error.ToString();
+}
+
 void PrintError(const Error& error) {
-  std::fputs((error.ToString() + "\n").c_str(), stderr);
+  std::fputs((ErrorText(error) + "\n").c_str(), stderr);
 }
 
 void Emit(const std::string& text) {

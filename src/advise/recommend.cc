@@ -701,8 +701,9 @@ Result<Recommendations> Recommender::Run() {
       std::string known;
       for (const Campaign& campaign : scenario_.campaigns)
         known += (known.empty() ? "" : ", ") + campaign.id;
-      return Error::InvalidInput("--campaign: no campaign '" + *options_.campaign +
-                                 "'; campaigns: " + (known.empty() ? "(none)" : known));
+      return Error::InvalidOption(
+          "campaign", "no campaign '" + *options_.campaign +
+                          "' in the scenario; campaigns: " + (known.empty() ? "(none)" : known));
     }
   } else {
     for (size_t k = 0; k < scenario_.campaigns.size(); ++k) targets.push_back(static_cast<int>(k));

@@ -8,8 +8,8 @@
 #include <optional>
 #include <vector>
 
-#include "engine/evaluate.h"
 #include "tandem/advise/recommend.h"
+#include "tandem/engine/evaluate.h"
 
 namespace tandem::advise {
 

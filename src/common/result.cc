@@ -29,6 +29,12 @@ Error Error::InvalidInput(std::string message) {
   return error;
 }
 
+Error Error::InvalidOption(std::string option, std::string message) {
+  Error error = InvalidInput(std::move(message));
+  error.option = std::move(option);
+  return error;
+}
+
 Error Error::Io(std::string message) {
   Error error;
   error.code = ErrorCode::kIo;

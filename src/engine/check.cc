@@ -17,11 +17,11 @@
 
 #include "engine/check_runner.h"
 #include "engine/compiled_model.h"
-#include "engine/evaluate.h"
 #include "engine/explain.h"
 #include "engine/measure.h"
 #include "engine/order_simulator.h"
 #include "engine/simulator.h"
+#include "tandem/engine/evaluate.h"
 
 namespace tandem {
 
@@ -307,8 +307,9 @@ Result<CheckResult> CheckRunner::Run() {
   scenarios_ = options_.scenarios ? *options_.scenarios : scenario_.simulation.scenarios;
   seed_ = options_.seed ? *options_.seed : scenario_.simulation.seed;
   if (scenarios_ < 1 || scenarios_ > 1000000) {
-    return Error::InvalidInput("--scenarios: " + std::to_string(scenarios_) +
-                               " is out of range; allowed: 1 to 1,000,000");
+    return Error::InvalidOption("scenarios", "simulating " + std::to_string(scenarios_) +
+                                                 " scenarios is out of range; allowed: 1 to "
+                                                 "1,000,000");
   }
   std::vector<int> reported_ids;
   if (options_.campaign) {
@@ -322,8 +323,9 @@ Result<CheckResult> CheckRunner::Run() {
       std::string known;
       for (const Campaign& campaign : scenario_.campaigns)
         known += (known.empty() ? "" : ", ") + campaign.id;
-      return Error::InvalidInput("--campaign: no campaign '" + *options_.campaign +
-                                 "'; campaigns: " + (known.empty() ? "(none)" : known));
+      return Error::InvalidOption(
+          "campaign", "no campaign '" + *options_.campaign +
+                          "' in the scenario; campaigns: " + (known.empty() ? "(none)" : known));
     }
     reported_ids.push_back(index);
   } else {

@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "engine/compiled_model.h"
-#include "engine/evaluate.h"
 #include "engine/measure.h"
 #include "engine/order_simulator.h"
 #include "engine/simulator.h"
 #include "tandem/engine/check.h"
+#include "tandem/engine/evaluate.h"
 
 namespace tandem::engine {
 

@@ -433,12 +433,14 @@ Result<FollowUpResult> RunFollowUp(const Scenario& scenario, const Actuals& actu
                                    const FollowUpOptions& options) {
   using namespace followup;
   if (options.campaign && scenario.FindCampaign(*options.campaign) == nullptr)
-    return Error::InvalidInput("--campaign: no campaign '" + *options.campaign +
-                               "' in the scenario");
+    return Error::InvalidOption("campaign",
+                                "no campaign '" + *options.campaign + "' in the scenario");
   const WallSeconds horizon_start = WallSecondsOf(scenario.horizon.start);
   const WallSeconds horizon_end = WallSecondsOf(scenario.horizon.end + 1);
   std::optional<WallSeconds> as_of = options.as_of ? options.as_of : actuals.Latest();
-  if (!as_of) return Error::InvalidInput("no time in the actuals: give the as-of time (--as-of)");
+  if (!as_of) {
+    return Error::InvalidOption("as_of", "no time in the actuals: give the as-of time");
+  }
   if (*as_of < horizon_start) {
     return Error::InvalidInput("as-of " + FormatWallSeconds(*as_of) +
                                " is before the scenario's horizon (" +

@@ -58,4 +58,12 @@ nlohmann::json ApiError::ToJson() const {
   return {{"error", {{"status", status}, {"code", code}, {"message", message}, {"fields", list}}}};
 }
 
+std::string JobErrorText(const Error& error) {
+  if (error.option.empty()) return error.ToString();
+  // The server passes the check's scenario count from `tandem serve --check-scenarios`; the
+  // other options are the request's, under the library's names.
+  const std::string field = error.option == "scenarios" ? "check_scenarios" : error.option;
+  return field + ": " + error.ToString();
+}
+
 }  // namespace tandem::server

@@ -431,7 +431,7 @@ void JobService::RunCheckJob(int64_t job, const JobRunner::ProgressFn& progress)
     core_.metrics.check_millis += static_cast<int64_t>(seconds * 1000);
     if (!result.ok()) {
       ++core_.metrics.checks_failed;
-      FinishCheckJob(core_, job, ws, key, "failed", result.error().ToString());
+      FinishCheckJob(core_, job, ws, key, "failed", JobErrorText(result.error()));
       return;
     }
     ++core_.metrics.checks_run;

@@ -181,7 +181,7 @@ void JobService::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progre
     Result<FollowUpResult> result = RunFollowUp(in.scenario, in.actuals, options);
     seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!result.ok()) {
-      finish("failed", result.error().ToString());
+      finish("failed", JobErrorText(result.error()));
       return;
     }
     ++core_.metrics.followups_run;

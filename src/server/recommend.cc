@@ -724,7 +724,7 @@ void JobService::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progr
     if (!result.ok()) {
       if (core_.stopping) return;  // abandoned, not failed
       ++core_.metrics.recommends_failed;
-      FinishRecommendJob(core_, job, ws, "failed", result.error().ToString());
+      FinishRecommendJob(core_, job, ws, "failed", JobErrorText(result.error()));
       return;
     }
     Result<json> record = RecommendRecord(result.value(), queued, check_tag, &verdict);

@@ -39,8 +39,14 @@ grep -q "bad.yaml:5:.*offerings\[0\].price: must not be negative" "$tmp/bad.err"
 "$tandem" check "$source/examples/greenleaf.yaml" --no-such-flag > /dev/null 2>&1; code=$?
 [ $code -eq 3 ] || fail "unknown flag: exit $code, expected 3"
 # --campaign with an unknown id.
-"$tandem" check "$source/examples/greenleaf.yaml" --campaign nope > /dev/null 2>&1; code=$?
+"$tandem" check "$source/examples/greenleaf.yaml" --campaign nope > /dev/null 2> "$tmp/campaign.err"; code=$?
 [ $code -eq 3 ] || fail "unknown campaign: exit $code, expected 3"
+# The engine names the option (campaign) apart from its scenario-worded text; the CLI prints its
+# flag before it. The campaigns are the example's, in file order.
+expected="--campaign: no campaign 'nope' in the scenario; campaigns: spring-40, seed-club"
+[ "$(cat "$tmp/campaign.err")" = "$expected" ] || fail "unknown campaign message: $(cat "$tmp/campaign.err")"
+"$tandem" recommend "$source/examples/greenleaf.yaml" --campaign nope > /dev/null 2> "$tmp/campaign.err"
+[ "$(cat "$tmp/campaign.err")" = "$expected" ] || fail "recommend: unknown campaign message: $(cat "$tmp/campaign.err")"
 
 # recommend --apply writes a scenario whose check gives the option's verdict.
 cat > "$tmp/relax.yaml" <<'YAML'

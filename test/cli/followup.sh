@@ -89,8 +89,11 @@ grep -q "orders.csv:4: processed: 2027-04-10T09:00 is before placed" "$tmp/bad.e
 [ $code -eq 3 ] || fail "as-of before the horizon: exit $code, expected 3"
 "$tandem" follow-up "$scenario" --actuals "$actuals" --as-of 2027-04-31T00:00 > /dev/null 2>&1; code=$?
 [ $code -eq 3 ] || fail "as-of that is no time: exit $code, expected 3"
-"$tandem" follow-up "$scenario" --actuals "$actuals" --campaign nope > /dev/null 2>&1; code=$?
+"$tandem" follow-up "$scenario" --actuals "$actuals" --campaign nope > /dev/null 2> "$tmp/campaign.err"; code=$?
 [ $code -eq 3 ] || fail "unknown campaign: exit $code, expected 3"
+# The follow-up names the option (campaign); the CLI prints its flag before the text.
+[ "$(cat "$tmp/campaign.err")" = "--campaign: no campaign 'nope' in the scenario" ] ||
+  fail "unknown campaign message: $(cat "$tmp/campaign.err")"
 
 if [ $failures -gt 0 ]; then
   echo "$failures failure(s)"

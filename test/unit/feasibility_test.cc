@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/evaluate.h"
+#include "tandem/engine/evaluate.h"
 #include "tandem/io/scenario_reader.h"
 
 namespace tandem::engine {

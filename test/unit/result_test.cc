@@ -49,6 +49,15 @@ TEST(ErrorTest, FactoriesSetCodeAndMessage) {
   EXPECT_EQ(Error{}.ToString(), "");
 }
 
+// An error about an option names it apart from its text, so that each front end can spell it.
+TEST(ErrorTest, InvalidOptionNamesTheOptionApartFromTheText) {
+  const Error error = Error::InvalidOption("as_of", "no time in the actuals");
+  EXPECT_EQ(error.code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(error.option, "as_of");
+  EXPECT_EQ(error.ToString(), "no time in the actuals");
+  EXPECT_EQ(Error::InvalidInput("bad").option, "");
+}
+
 TEST(ErrorTest, ToStringJoinsLines) {
   const Error error =
       Error::InvalidInput(std::vector<Diagnostic>{Make(1, 2, "a", ""), Make(3, 0, "b", "x")});

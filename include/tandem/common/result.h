@@ -42,9 +42,16 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;                  // one line, for errors without diagnostics
   std::vector<Diagnostic> diagnostics;  // one per problem, in input order
+  // The option of the call the error is about, as the library names it (the field of its
+  // options struct: "scenarios", "campaign", "as_of"); empty when the error is about no option.
+  // `message` then speaks of the scenario ("no campaign 'x' in the scenario"), never of a front
+  // end's spelling: the CLI names its flag (--as-of), the server its field.
+  std::string option;
 
   static Error InvalidInput(std::vector<Diagnostic> diagnostics);
   static Error InvalidInput(std::string message);
+  // Bad input given as the option `option` (kInvalidInput).
+  static Error InvalidOption(std::string option, std::string message);
   static Error Io(std::string message);
   static Error Internal(std::string message);
 

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "tandem/common/result.h"
 #include "tandem/process/process.h"
 
 namespace tandem::server {
@@ -76,6 +77,12 @@ class [[nodiscard]] Outcome {
  private:
   std::variant<T, ApiError> state_;
 };
+
+// An error of the engine, the follow-up or the searches (RunCheck, RunFollowUp, Recommend) as a
+// failed job reports it: its text after the name the API gives the option it is about (the
+// query parameter as_of, the campaign of the path, the server's check_scenarios setting), e.g.
+// "as_of: no time in the actuals: give the as-of time". Errors about no option: their text.
+std::string JobErrorText(const Error& error);
 
 // What a successful call returns. `version` becomes the ETag; `text` (with `content_type`)
 // replaces the JSON body for non-JSON replies (the YAML export, a history file).

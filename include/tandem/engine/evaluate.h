@@ -1,9 +1,10 @@
 // Evaluations for searches (recommend, opportunities): the check of a scenario with extra
 // promise variants measured in the same simulation, and optionally without the "without the
-// campaign" runs when only promises and implicit checks matter. Private to the library
-// (tandem_core and tandem_advise).
-#ifndef TANDEM_SRC_ENGINE_EVALUATE_H_
-#define TANDEM_SRC_ENGINE_EVALUATE_H_
+// campaign" runs when only promises and implicit checks matter. The engine's public API for
+// searches over re-checks (tandem_advise uses it; nothing outside src/engine includes the
+// engine's private headers). Thread safety: as RunCheck (tandem/engine/check.h).
+#ifndef TANDEM_ENGINE_EVALUATE_H_
+#define TANDEM_ENGINE_EVALUATE_H_
 
 #include <optional>
 #include <vector>
@@ -65,4 +66,4 @@ Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& optio
 
 }  // namespace tandem::engine
 
-#endif  // TANDEM_SRC_ENGINE_EVALUATE_H_
+#endif  // TANDEM_ENGINE_EVALUATE_H_
