@@ -13,8 +13,9 @@ TEST(JobErrorTextTest, NamesTheOptionAsTheApiDoes) {
   EXPECT_EQ(JobErrorText(Error::InvalidOption("campaign", "no campaign 'x' in the scenario")),
             "campaign: no campaign 'x' in the scenario");
   // The scenario count comes from `tandem serve --check-scenarios`, not from the request.
-  EXPECT_EQ(JobErrorText(Error::InvalidOption("scenarios", "simulating 0 scenarios is out of range")),
-            "check_scenarios: simulating 0 scenarios is out of range");
+  EXPECT_EQ(
+      JobErrorText(Error::InvalidOption("scenarios", "simulating 0 scenarios is out of range")),
+      "check_scenarios: simulating 0 scenarios is out of range");
   EXPECT_EQ(JobErrorText(Error::Internal("disk full")), "disk full");
 }
 
