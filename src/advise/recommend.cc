@@ -124,8 +124,10 @@ class Recommender {
   // An expansion found with fewer scenarios may miss with all of them: the least extra, to the
   // whole unit per hour, whose full check is go (kept as it is when even all the room is not).
   void RefineExpand(int k, RecommendOption* option);
-  // Verifies changes by a full check and describes the option; nullopt when invalid.
-  std::optional<RecommendOption> Verify(int k, const Changes& changes);
+  // Verifies changes by a full check and describes the option; nullopt when invalid. `known`:
+  // the check of the changed scenario when already run (Search::VerifyVariants).
+  std::optional<RecommendOption> Verify(int k, const Changes& changes,
+                                        const CheckResult* known = nullptr);
   std::string Describe(int k, const LeverChange& change) const;
 
   const Scenario& scenario_;
@@ -613,11 +615,13 @@ std::string Recommender::Describe(int k, const LeverChange& change) const {
   return change.lever;
 }
 
-std::optional<RecommendOption> Recommender::Verify(int k, const Changes& changes) {
+std::optional<RecommendOption> Recommender::Verify(int k, const Changes& changes,
+                                                   const CheckResult* known) {
   Scenario applied = scenario_;
   for (const LeverChange& change : changes) applied = ApplyLever(applied, k, change);
   if (!ValidateScenario(applied).empty()) return std::nullopt;
-  std::optional<CheckResult> check = search_.Verify(applied, k);
+  std::optional<CheckResult> check =
+      known ? std::optional<CheckResult>(*known) : search_.Verify(applied, k);
   if (!check) return std::nullopt;
   const CampaignResult& result = check->campaigns.front();
   RecommendOption option;
@@ -762,10 +766,36 @@ Result<Recommendations> Recommender::Run() {
     Expand(k, base, &candidates, &recommendation.notes);
     Reschedule(k, &candidates, &recommendation.notes);
 
+    // Candidates that only relax promises simulate as the scenario does: their checks come
+    // from one simulation (Search::VerifyVariants), the others' from one check each.
+    std::vector<std::vector<Promise>> relaxed;
+    std::vector<size_t> relaxed_candidate;
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      const bool only_relax =
+          std::all_of(candidates[c].begin(), candidates[c].end(),
+                      [](const LeverChange& change) { return change.lever == "relax"; });
+      if (!only_relax) continue;
+      Scenario applied = scenario_;
+      for (const LeverChange& change : candidates[c]) applied = ApplyLever(applied, k, change);
+      if (!ValidateScenario(applied).empty()) continue;
+      relaxed.push_back(applied.campaigns[static_cast<size_t>(k)].promises);
+      relaxed_candidate.push_back(c);
+    }
+    std::map<size_t, CheckResult> known_checks;  // by candidate
+    if (relaxed.size() > 1) {
+      std::vector<std::optional<CheckResult>> checks =
+          search_.VerifyVariants(scenario_, k, relaxed);
+      for (size_t j = 0; j < checks.size(); ++j) {
+        if (checks[j]) known_checks[relaxed_candidate[j]] = std::move(*checks[j]);
+      }
+    }
     std::vector<RecommendOption> options;
-    for (const Changes& changes : candidates) {
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      const Changes& changes = candidates[c];
       Progress("re-checking: " + Describe(k, changes.front()));
-      std::optional<RecommendOption> option = Verify(k, changes);
+      auto known = known_checks.find(c);
+      std::optional<RecommendOption> option =
+          Verify(k, changes, known == known_checks.end() ? nullptr : &known->second);
       if (option) options.push_back(std::move(*option));
     }
     // A cap found with fewer scenarios may just miss with all of them: step down until it holds.

@@ -101,6 +101,67 @@ std::optional<CheckResult> Search::Verify(const Scenario& scenario, int k) {
   return result.value();
 }
 
+namespace {
+
+// Whether `variant` is `promises` with other bounds, shares or cut-offs of time and availability
+// promises only (the relax lever's changes).
+bool OnlyLevelsDiffer(const std::vector<Promise>& promises, const std::vector<Promise>& variant) {
+  if (variant.size() != promises.size()) return false;
+  for (size_t i = 0; i < promises.size(); ++i) {
+    const Promise& original = promises[i];
+    Promise levelled = variant[i];  // with the original's levels
+    if (original.IsTimePromise() || original.type == PromiseType::kAvailability) {
+      levelled.within = original.within;
+      levelled.share = original.share;
+      levelled.cutoff = original.cutoff;
+    }
+    if (levelled.type != original.type || levelled.within != original.within ||
+        levelled.cutoff != original.cutoff || levelled.share != original.share ||
+        levelled.resource != original.resource || levelled.offerings != original.offerings ||
+        levelled.return_rate != original.return_rate || levelled.cost != original.cost ||
+        levelled.text != original.text ||
+        levelled.requires_capabilities != original.requires_capabilities)
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::optional<CheckResult>> Search::VerifyVariants(
+    const Scenario& scenario, int k, const std::vector<std::vector<Promise>>& variants) {
+  std::vector<std::optional<CheckResult>> checks(variants.size());
+  const CheckOptions options = VerifyOptions(scenario, k);
+  const int grid_days = engine::GridDays(scenario, options);
+  const std::vector<Promise>& own = scenario.campaigns[static_cast<size_t>(k)].promises;
+  engine::EvaluateOptions evaluate;
+  std::vector<size_t> answered;
+  Scenario applied = scenario;
+  for (size_t i = 0; i < variants.size(); ++i) {
+    if (!OnlyLevelsDiffer(own, variants[i])) continue;
+    applied.campaigns[static_cast<size_t>(k)].promises = variants[i];
+    if (engine::GridDays(applied, options) != grid_days) continue;
+    answered.push_back(i);
+    evaluate.promise_variants.push_back(variants[i]);
+  }
+  if (answered.empty()) return checks;
+  checks_run_ += static_cast<int>(answered.size());
+  // As Verify: the statuses without campaign k are known when measured on this grid.
+  auto known = standing_without_.find(k);
+  if (known != standing_without_.end() && known->second.grid_days == grid_days)
+    evaluate.standing_without = known->second.statuses;
+  std::vector<CheckResult> results;
+  Result<CheckResult> check = engine::Evaluate(scenario, options, evaluate, nullptr, &results);
+  if (!check.ok() || results.size() != answered.size()) {
+    checks_run_ -= static_cast<int>(answered.size());
+    return std::vector<std::optional<CheckResult>>(variants.size());
+  }
+  for (size_t j = 0; j < answered.size(); ++j) {
+    if (!results[j].campaigns.empty()) checks[answered[j]] = std::move(results[j]);
+  }
+  return checks;
+}
+
 std::vector<std::optional<CheckResult>> Search::VerifyEach(const Scenario& scenario,
                                                            const std::vector<int>& campaigns) {
   std::vector<std::optional<CheckResult>> checks;

@@ -45,6 +45,14 @@ class Search {
   // per campaign, as before.
   std::vector<std::optional<CheckResult>> VerifyEach(const Scenario& scenario,
                                                      const std::vector<int>& campaigns);
+  // Verify of `scenario` with campaign k's promises replaced by each list of `variants`, for
+  // those that differ from its own only in the bounds, shares or cut-offs of time and
+  // availability promises (the relax lever's changes) and simulate the same days (GridDays):
+  // all from one check of `scenario` (EvaluateOptions::promise_variants), as promises do not
+  // change what is simulated. Nullopt for the others, which the caller verifies on their own.
+  // Counted as one check per variant answered, as Verify counts them.
+  std::vector<std::optional<CheckResult>> VerifyVariants(
+      const Scenario& scenario, int k, const std::vector<std::vector<Promise>>& variants);
 
   int checks_run() const { return checks_run_; }
   // The standing promises' statuses without campaign k (from its full check in `scenario`):

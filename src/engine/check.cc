@@ -196,6 +196,16 @@ int CheckRunner::ForkDay(const RunPlan& without, const CompiledCampaign& campaig
   return std::clamp(day, 0, grid.total_days - 1);
 }
 
+namespace {
+
+// Whether two time or availability promises are measured the same way.
+bool SameMeasurement(const Promise& a, const Promise& b) {
+  return a.type == b.type && a.within == b.within && a.cutoff == b.cutoff && a.share == b.share &&
+         a.resource == b.resource && a.offerings == b.offerings;
+}
+
+}  // namespace
+
 void CheckRunner::BuildSpecs() {
   const int horizon_days = model_.grid.horizon_days;
   auto make = [&](const Promise& promise, int campaign, int index,
@@ -253,6 +263,22 @@ void CheckRunner::BuildSpecs() {
       }
       campaign_specs_[k].push_back(make(promise, static_cast<int>(k), static_cast<int>(i),
                                         campaign.offerings, compiled.first_day, compiled.last_day));
+    }
+  }
+  // Promise variants of the reported campaign: a spec for each promise that is not the
+  // campaign's own (the same measurement otherwise), measured and explained like its own.
+  if (!evaluate_.promise_variants.empty() && options_.campaign && evaluate_.report_campaigns) {
+    size_t k = 0;
+    while (k < scenario_.campaigns.size() && scenario_.campaigns[k].id != *options_.campaign) ++k;
+    const Campaign& campaign = scenario_.campaigns[k];
+    const CompiledCampaign& compiled = model_.campaigns[k];
+    for (const std::vector<Promise>& variant : evaluate_.promise_variants) {
+      std::vector<int>& specs = variant_specs_.emplace_back(campaign_specs_[k]);
+      for (size_t i = 0; i < specs.size() && i < variant.size(); ++i) {
+        if (specs[i] < 0 || SameMeasurement(variant[i], campaign.promises[i])) continue;
+        specs[i] = make(variant[i], static_cast<int>(k), static_cast<int>(i), campaign.offerings,
+                        compiled.first_day, compiled.last_day);
+      }
     }
   }
   own_specs_ = specs_.size();
@@ -444,7 +470,8 @@ Result<CheckResult> CheckRunner::Run() {
   result.horizon = scenario_.horizon;
   std::vector<PromiseResult> messaging = SummariseMessaging();
   for (const ReportedCampaign& reported : reported_) {
-    CampaignResult campaign = SummariseCampaign(reported);
+    CampaignResult campaign =
+        SummariseCampaign(reported, scenario_.campaigns[static_cast<size_t>(reported.campaign)]);
     AnswerForStanding(reported.campaign, messaging, &campaign);
     result.verdict = Worse(result.verdict, campaign.verdict);
     result.campaigns.push_back(std::move(campaign));
@@ -478,11 +505,38 @@ Result<CheckResult> CheckRunner::Run() {
     SupplyShortfall shortfall = ShortfallOf(static_cast<int>(o), 0, model_.grid.horizon_days - 1);
     if (shortfall.units > 0.5) result.supply.push_back(std::move(shortfall));
   }
-  for (PromiseResult& promise : messaging) {
+  for (const PromiseResult& promise : messaging) {
     result.verdict = Worse(result.verdict, VerdictFor(promise.status));
-    result.messaging.push_back(std::move(promise));
+    result.messaging.push_back(promise);
   }
+  if (!variant_specs_.empty() && reported_.size() == 1) SummariseVariants(result, messaging);
   return result;
+}
+
+// Each variant's check is the check's with its campaign summarised from the variant's specs
+// (the same runs, columns and stories) and the verdict recomputed from it and the standing
+// promises, as Run computes it.
+void CheckRunner::SummariseVariants(const CheckResult& check,
+                                    const std::vector<PromiseResult>& messaging) {
+  const ReportedCampaign& reported = reported_.front();
+  const size_t k = static_cast<size_t>(reported.campaign);
+  const std::vector<StandingStatus>& known = check.campaigns.front().standing_without;
+  for (size_t v = 0; v < variant_specs_.size(); ++v) {
+    Campaign campaign = scenario_.campaigns[k];
+    campaign.promises = evaluate_.promise_variants[v];
+    std::swap(campaign_specs_[k], variant_specs_[v]);
+    CampaignResult summary = SummariseCampaign(reported, campaign);
+    std::swap(campaign_specs_[k], variant_specs_[v]);
+    AnswerForStanding(reported.campaign, messaging, &summary, &known);
+    CheckResult result = check;
+    result.campaigns.clear();
+    result.verdict = Verdict::kGo;
+    result.verdict = Worse(result.verdict, summary.verdict);
+    result.campaigns.push_back(std::move(summary));
+    for (const PromiseResult& promise : messaging)
+      result.verdict = Worse(result.verdict, VerdictFor(promise.status));
+    variant_results_.push_back(std::move(result));
+  }
 }
 
 std::vector<PromiseResult> CheckRunner::SummariseMessaging() {
@@ -531,14 +585,17 @@ std::vector<StandingStatus> CheckRunner::StandingWithout(int campaign) const {
 // scenario-format.md, Verdict: a campaign answers for the standing promises it endangers, those
 // whose status is worse with it than in its "without" case (the same seed and scenarios).
 void CheckRunner::AnswerForStanding(int campaign, const std::vector<PromiseResult>& messaging,
-                                    CampaignResult* result) const {
+                                    CampaignResult* result,
+                                    const std::vector<StandingStatus>* known) const {
   bool short_of_kept = false;
   for (size_t i = 0; i < messaging.size(); ++i) {
     short_of_kept =
         short_of_kept || (standing_specs_[i] >= 0 && messaging[i].status != PromiseStatus::kKept);
   }
   if (!short_of_kept) return;
-  if (evaluate_.standing_without && reported_.size() == 1) {
+  if (known != nullptr) {
+    result->standing_without = *known;
+  } else if (evaluate_.standing_without && reported_.size() == 1) {
     result->standing_without = *evaluate_.standing_without;
   } else if (options_.start == nullptr) {
     result->standing_without = StandingWithout(campaign);
@@ -592,12 +649,14 @@ Result<T> Guarded(Body body) {
 
 Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options,
                              const EvaluateOptions& evaluate,
-                             std::vector<ExtraResult>* extra_results) {
+                             std::vector<ExtraResult>* extra_results,
+                             std::vector<CheckResult>* variant_results) {
   if (std::optional<Error> problem = StartProblem(scenario, options)) return *problem;
   return Guarded<CheckResult>([&]() -> Result<CheckResult> {
     CheckRunner runner(scenario, options, evaluate);
     Result<CheckResult> result = runner.Run();
     if (result.ok() && extra_results != nullptr) runner.ExtraResults(extra_results);
+    if (result.ok() && variant_results != nullptr) *variant_results = runner.TakeVariantResults();
     return result;
   });
 }

@@ -131,6 +131,8 @@ class CheckRunner {
         evaluate_(evaluate),
         model_(Compile(scenario, options)) {}
   void ExtraResults(std::vector<ExtraResult>* out) const;
+  // The checks of EvaluateOptions::promise_variants (after Run).
+  std::vector<CheckResult> TakeVariantResults() { return std::move(variant_results_); }
 
   Result<CheckResult> Run();
   // EvaluateFeasibility: stop once a reported campaign's promise cannot be kept; whether it did.
@@ -161,13 +163,18 @@ class CheckRunner {
   PromiseResult FreeReturnsResult(const std::vector<std::string>& ids, double discount,
                                   int first_day, int last_day, Date price_date, int index,
                                   const Promise& promise, bool in_campaign);
-  CampaignResult SummariseCampaign(const ReportedCampaign& reported);
+  // `campaign`: the scenario's, or a version of it with other promises (promise_variants).
+  CampaignResult SummariseCampaign(const ReportedCampaign& reported, const Campaign& campaign);
   std::vector<PromiseResult> SummariseMessaging();  // the standing promises, in messaging order
   // The standing promises' statuses in a run without campaign `campaign` (empty on failure).
   std::vector<StandingStatus> StandingWithout(int campaign) const;
   // Counts the standing promises campaign `campaign` endangers in its verdict and reasons.
+  // `known`: the standing statuses without it, when already computed.
   void AnswerForStanding(int campaign, const std::vector<PromiseResult>& messaging,
-                         CampaignResult* result) const;
+                         CampaignResult* result,
+                         const std::vector<StandingStatus>* known = nullptr) const;
+  // The checks of promise_variants, from the summaries of this run.
+  void SummariseVariants(const CheckResult& check, const std::vector<PromiseResult>& messaging);
   double RouteCost(int offering, Date date) const;
   // The stock plan's shortfall of a stocked offering over horizon days [first_day, last_day].
   SupplyShortfall ShortfallOf(int offering, int first_day, int last_day) const;
@@ -184,6 +191,10 @@ class CheckRunner {
   RunPlan with_;
   std::vector<PromiseSpec> specs_;
   std::vector<std::vector<int>> campaign_specs_;  // per campaign: spec indices in promise order
+  // Per promise variant: its specs in promise order (the campaign's own where a promise is
+  // unchanged), and its check.
+  std::vector<std::vector<int>> variant_specs_;
+  std::vector<CheckResult> variant_results_;
   std::vector<int> standing_specs_;
   std::vector<ReportedCampaign> reported_;
   std::vector<char> measured_resources_;

@@ -370,9 +370,9 @@ PromiseResult CheckRunner::FreeReturnsResult(const std::vector<std::string>& sco
   return result;
 }
 
-CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported) {
+CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported,
+                                              const Campaign& campaign) {
   const int k = reported.campaign;
-  const Campaign& campaign = scenario_.campaigns[static_cast<size_t>(k)];
   const CompiledCampaign& compiled = model_.campaigns[static_cast<size_t>(k)];
   CampaignResult result;
   result.id = campaign.id;

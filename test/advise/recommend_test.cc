@@ -346,6 +346,62 @@ TEST(RecommendTest, EveryCampaignCheckedAtOnceIsEachCheckedAlone) {
   EXPECT_TRUE(verdicts_differ);  // the per-campaign verdict is exercised
 }
 
+// Recommend checks the options that only relax promises from one simulation
+// (Search::VerifyVariants): promises do not change demand or capacity, so the scenario with
+// relaxed promises simulates exactly as the scenario does when its grid has the same days. The
+// JSON of each variant's check against Verify's of the relaxed scenario (`tandem check
+// --campaign` of it), byte for byte, at 1 and 2 threads. Greenleaf's spring-40 promises
+// delivery within 48h, 97% availability and support within 8h. Its tail is 22 + 7 days: the
+// longest of its consequences is mulch's supply lead time of 21d (+1 day); return lag 14d plus
+// the route and 48h of transit is less. So a delivery bound of 21d keeps the grid, 60d lengthens
+// the tail (60 > 22 days: answered by Verify alone), and narrowing the offerings is not a level.
+// The standing promise is broken on Greenleaf: each variant also reuses the base check's
+// statuses without spring-40.
+TEST(RecommendTest, RelaxedPromisesCheckedFromOneSimulation) {
+  const std::filesystem::path path =
+      std::filesystem::path(TANDEM_SOURCE_DIR) / "examples" / "greenleaf.yaml";
+  Result<Scenario> read = ReadScenarioFile(path.string());
+  ASSERT_TRUE(read.ok());
+  const Scenario& scenario = read.value();
+  const std::vector<Promise>& own = scenario.campaigns[0].promises;
+  ASSERT_EQ(own.size(), 3u);
+  auto variant = [&](auto change) {
+    std::vector<Promise> promises = own;
+    change(promises);
+    return promises;
+  };
+  const std::vector<std::vector<Promise>> variants = {
+      variant([](auto& p) { p[0].within = Deadline::Within(Duration::Days(21)); }),
+      variant([](auto& p) { p[2].within = Deadline::Within(Duration::Hours(12)); }),
+      variant([](auto& p) {
+        p[0].within = Deadline::Within(Duration::Days(21));
+        p[1].share = 0.9;
+        p[2].within = Deadline::Within(Duration::Hours(12));
+      }),
+      variant([](auto& p) { p[0].within = Deadline::Within(Duration::Days(60)); }),
+      variant([](auto& p) { p[0].offerings = {"mulch"}; }),
+      own,
+  };
+  const std::vector<bool> answered = {true, true, true, false, false, true};
+  for (int threads : {1, 2}) {
+    advise::Search search(64, std::nullopt, threads, 64, 0);
+    const std::vector<std::optional<CheckResult>> checks =
+        search.VerifyVariants(scenario, 0, variants);
+    ASSERT_EQ(checks.size(), variants.size());
+    EXPECT_EQ(search.checks_run(), 4);  // one per variant answered
+    for (size_t v = 0; v < variants.size(); ++v) {
+      ASSERT_EQ(checks[v].has_value(), answered[v]) << "variant " << v;
+      if (!answered[v]) continue;
+      Scenario applied = scenario;
+      applied.campaigns[0].promises = variants[v];
+      const std::optional<CheckResult> alone = search.Verify(applied, 0);
+      ASSERT_TRUE(alone);
+      EXPECT_EQ(CheckResultToJson(*checks[v]), CheckResultToJson(*alone))
+          << "variant " << v << ", " << threads << " threads";
+    }
+  }
+}
+
 // Opportunities: sorting takes 60h until 2027-06-14, then 10h (ample capacity). The standing
 // promise "processed within 3d" understates what holds from 06-14: every order is processed
 // in 10h, and the strongest rung at or above 10h is 12h.

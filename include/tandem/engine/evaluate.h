@@ -40,6 +40,14 @@ struct EvaluateOptions {
   // campaign reported).
   int exclude_campaign = -1;
   bool report_campaigns = true;
+  // Other versions of the reported campaign's (CheckOptions::campaign, REQUIRES: set) promise
+  // list, each as long as its own, that simulate as its own do: other bounds, shares or
+  // cut-offs of its time and availability promises, no change to its claims and free returns,
+  // and the same GridDays as the scenario (a longer bound can lengthen the tail). Promises do
+  // not change demand or capacity, so one simulation measures them all; per variant, Evaluate's
+  // `variant_results` receives the check of the scenario with those promises, as Evaluate of
+  // that scenario gives it.
+  std::vector<std::vector<Promise>> promise_variants;
 };
 
 // A search's feasibility trial of the campaign `options.campaign` names (REQUIRES: set), without
@@ -59,10 +67,12 @@ Result<std::optional<CampaignResult>> EvaluateFeasibility(
 // agree (the tail follows every promise's deadline, so relaxing a bound can lengthen it).
 int GridDays(const Scenario& scenario, const CheckOptions& options);
 
-// Like RunCheck; `extra_results` (when not null) receives one result per extra promise.
+// Like RunCheck; `extra_results` (when not null) receives one result per extra promise, and
+// `variant_results` one check per promise variant (EvaluateOptions::promise_variants).
 Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options,
                              const EvaluateOptions& evaluate,
-                             std::vector<ExtraResult>* extra_results);
+                             std::vector<ExtraResult>* extra_results,
+                             std::vector<CheckResult>* variant_results = nullptr);
 
 }  // namespace tandem::engine
 
