@@ -86,6 +86,26 @@ std::string Words(const Scenario& scenario, const Promise& promise) {
   return promise.Describe("orders");
 }
 
+// The option's figures less the filed campaign's, and the promises it words differently.
+OptionDelta Against(const Scenario& filed, int k, const Economics& base,
+                    const RecommendOption& option) {
+  const Economics& now = option.economics;
+  OptionDelta delta;
+  delta.net_after_spend =
+      now.expected_incremental_after_spend - base.expected_incremental_after_spend;
+  delta.incremental_units = now.incremental_units.mean - base.incremental_units.mean;
+  delta.fulfilment_cost =
+      now.incremental_fulfilment_cost.mean - base.incremental_fulfilment_cost.mean;
+  delta.spend = now.spend - base.spend;
+  const std::vector<Promise>& was = filed.campaigns[static_cast<size_t>(k)].promises;
+  const std::vector<Promise>& is = option.applied.campaigns[static_cast<size_t>(k)].promises;
+  for (size_t i = 0; i < was.size() && i < is.size(); ++i) {
+    WordingChange change{static_cast<int>(i), Words(filed, was[i]), Words(option.applied, is[i])};
+    if (change.was != change.now) delta.wording.push_back(std::move(change));
+  }
+  return delta;
+}
+
 std::string ShortDate(Date date) {
   const std::string text = date.ToShortString();  // "Sat 10 Apr"
   return text.substr(4);
@@ -653,6 +673,7 @@ std::optional<RecommendOption> Recommender::Verify(int k, const Changes& changes
                                       base.economics.incremental_fulfilment_cost.mean);
     }
   }
+  option.against_filed = Against(scenario_, k, base.economics, option);
   std::string text;
   for (size_t i = 0; i < option.changes.size(); ++i) {
     const LeverChange& change = option.changes[i];
@@ -743,6 +764,7 @@ Result<Recommendations> Recommender::Run() {
     recommendation.name = campaign.name.empty() ? campaign.id : campaign.name;
     recommendation.verdict = base.verdict;
     recommendation.reasons = base.reasons;
+    recommendation.economics = base.economics;
     if (base.economics.expected_incremental_after_spend < 0)
       recommendation.loss = ExplainLoss(scenario_, k, base);
 

@@ -76,7 +76,8 @@ std::string ExplainPromise(const ExplainInput& input) {
     unreachable = " No capacity keeps it for " + names + ": processing" +
                   (spec.promise.type == PromiseType::kDelivery ? " and transit" : "") +
                   (spec.promise.type == PromiseType::kDelivery ? " alone take " : " alone takes ") +
-                  result.unreachable_lead + " against " + spec.promise.within.ToWords() + ".";
+                  result.unreachable_lead + ", and the promise is " +
+                  spec.promise.within.ToWords() + ".";
   }
   if (result.status == PromiseStatus::kKept || !result.detail) {
     std::string out = kept_in + " " + typical + unreachable;

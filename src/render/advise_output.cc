@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -106,6 +107,42 @@ Json LossJson(const LossExplanation& loss) {
           {"text", loss.text}};
 }
 
+// An option against the campaign as filed (recommend.h, OptionDelta).
+Json DeltaJson(const OptionDelta& delta) {
+  Json wording = Json::array();
+  for (const WordingChange& change : delta.wording)
+    wording.push_back({{"promise", change.promise}, {"was", change.was}, {"now", change.now}});
+  return {{"expected_incremental_after_spend", Round(delta.net_after_spend, 2)},
+          {"incremental_units", Round(delta.incremental_units, 1)},
+          {"incremental_fulfilment_cost", Round(delta.fulfilment_cost, 2)},
+          {"spend", Round(delta.spend, 2)},
+          {"wording", wording}};
+}
+
+// "+$548", "-$2,100", "unchanged" (under half a unit of money or of units).
+std::string Signed(double value, const std::string& text) {
+  if (std::fabs(value) < 0.5) return "unchanged";
+  return (value > 0 ? "+" : "") + text;
+}
+
+// One line of what an option changes against the campaign as filed.
+std::string DeltaText(const OptionDelta& delta, const std::string& currency) {
+  std::string text = "Against the campaign as filed: net after spend " +
+                     Signed(delta.net_after_spend, FormatMoney(delta.net_after_spend, currency)) +
+                     "; extra units " +
+                     Signed(delta.incremental_units, FormatCount(delta.incremental_units)) +
+                     "; fulfilment cost " +
+                     Signed(delta.fulfilment_cost, FormatMoney(delta.fulfilment_cost, currency));
+  if (std::fabs(delta.spend) >= 0.5)
+    text += "; spend " + Signed(delta.spend, FormatMoney(delta.spend, currency));
+  if (delta.wording.empty()) return text + "; every promise reads as filed.";
+  text += "; wording:";
+  for (size_t i = 0; i < delta.wording.size(); ++i)
+    text += std::string(i > 0 ? ";" : "") + " \"" + delta.wording[i].now + "\" (was \"" +
+            delta.wording[i].was + "\")";
+  return text + ".";
+}
+
 }  // namespace
 
 std::string RecommendationsToJson(const Recommendations& recommendations,
@@ -120,6 +157,12 @@ std::string RecommendationsToJson(const Recommendations& recommendations,
     entry["name"] = campaign.name;
     entry["verdict"] = VerdictName(campaign.verdict);
     entry["reasons"] = campaign.reasons;
+    entry["as_filed"] = {{"expected_incremental_after_spend",
+                          Round(campaign.economics.expected_incremental_after_spend, 2)},
+                         {"incremental_units", Round(campaign.economics.incremental_units.mean, 1)},
+                         {"incremental_fulfilment_cost",
+                          Round(campaign.economics.incremental_fulfilment_cost.mean, 2)},
+                         {"spend", Round(campaign.economics.spend, 2)}};
     Json options = Json::array();
     for (const RecommendOption& option : campaign.options) {
       Json item;
@@ -146,6 +189,7 @@ std::string RecommendationsToJson(const Recommendations& recommendations,
           {"expected_incremental_after_spend",
            Round(economics.expected_incremental_after_spend, 2)},
           {"revenue", Spread(economics.revenue, 2)}};
+      item["against_filed"] = DeltaJson(option.against_filed);
       options.push_back(item);
     }
     entry["options"] = options;
@@ -174,23 +218,25 @@ std::string RecommendationsToText(const Recommendations& recommendations,
     if (!campaign.options.empty()) {
       out += paint.Bold(" Options, best first") +
              " (each re-checked; apply one with --apply K -o FILE)\n";
-      out += fmt::format("  {:<3}{:<18}{:<9}{:>16}   {}\n", "K", "lever", "verdict",
-                         "net after spend", "what changes");
-      for (size_t i = 0; i < campaign.options.size(); ++i) {
-        const RecommendOption& option = campaign.options[i];
-        out += fmt::format(
-            "  {:<3}{:<18}{:<9}{:>16}   ", i + 1, option.lever, VerdictName(option.verdict),
-            FormatMoney(option.economics.expected_incremental_after_spend, currency));
-        // Wrap the summary under its column.
-        const std::string& summary = option.summary;
+      // The money column is as wide as its widest figure (never cut, always aligned); the
+      // summary wraps under its own column.
+      size_t money_width = 16;
+      for (const RecommendOption& option : campaign.options)
+        money_width = std::max(
+            money_width,
+            FormatMoney(option.economics.expected_incremental_after_spend, currency).size());
+      const size_t indent = 2 + 3 + 18 + 9 + money_width + 3;
+      out += fmt::format("  {:<3}{:<18}{:<9}{:>{}}   {}\n", "K", "lever", "verdict",
+                         "net after spend", money_width, "what changes");
+      const auto wrap = [&](const std::string& text) {
         size_t column = 0;
         size_t position = 0;
-        while (position < summary.size()) {
-          size_t next = summary.find(' ', position);
-          if (next == std::string::npos) next = summary.size();
-          const std::string word = summary.substr(position, next - position);
+        while (position < text.size()) {
+          size_t next = text.find(' ', position);
+          if (next == std::string::npos) next = text.size();
+          const std::string word = text.substr(position, next - position);
           if (column > 0 && column + word.size() > 60) {
-            out += "\n" + std::string(51, ' ');
+            out += "\n" + std::string(indent, ' ');
             column = 0;
           }
           out += (column > 0 ? " " : "") + word;
@@ -198,6 +244,16 @@ std::string RecommendationsToText(const Recommendations& recommendations,
           position = next + 1;
         }
         out += "\n";
+      };
+      for (size_t i = 0; i < campaign.options.size(); ++i) {
+        const RecommendOption& option = campaign.options[i];
+        out += fmt::format(
+            "  {:<3}{:<18}{:<9}{:>{}}   ", i + 1, option.lever, VerdictName(option.verdict),
+            FormatMoney(option.economics.expected_incremental_after_spend, currency), money_width);
+        wrap(option.summary);
+        // What it changes against the campaign as filed (issue 13 item 6), under the summary.
+        out += std::string(indent, ' ');
+        wrap(DeltaText(option.against_filed, currency));
       }
     }
     for (const std::string& note : campaign.notes) out += "  note: " + note + "\n";

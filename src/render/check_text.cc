@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "render/text_style.h"
@@ -88,30 +89,46 @@ void CampaignSection(const CampaignResult& campaign, const std::string& currency
   }
   const Economics& economics = campaign.economics;
   *out += paint.Bold(" Economics") + paint.Dim(" (p50, and p5 .. p95 across scenarios)") + "\n";
-  auto line = [&](const char* label, const Percentiles& value) {
-    *out += fmt::format("  {:<30}{:>14}   {} .. {}\n", label, FormatMoney(value.p50, currency),
-                        FormatMoney(value.p5, currency), FormatMoney(value.p95, currency));
+  // Rows of label, figure and note. The label and figure columns are as wide as their widest
+  // entry (at least 30 and 14): a long offering id or a large sum is never cut or misaligned.
+  struct Row {
+    std::string label, figure, note;
   };
-  line("revenue in window", economics.revenue);
-  line("incremental contribution", economics.incremental_contribution);
-  *out += fmt::format("  {:<30}{:>14}\n", "spend", FormatMoney(economics.spend, currency));
-  *out += fmt::format("  {:<30}{:>14}\n", "expected net of spend",
-                      FormatMoney(economics.expected_incremental_after_spend, currency));
-  *out += fmt::format("  {:<30}{:>14}   {} .. {}\n", "ROI",
-                      economics.roi_defined ? FormatPercent(economics.roi.p50) : "n/a",
-                      economics.roi_defined ? FormatPercent(economics.roi.p5) : "",
-                      economics.roi_defined ? FormatPercent(economics.roi.p95) : "");
-  *out += fmt::format("  {:<30}{:>14}\n", "probability of a loss", FormatPercent(economics.p_loss));
-  *out += fmt::format(
-      "  {:<30}{:>14}   per extra unit sold ({} extra units)\n", "CAC incl. fulfilment",
-      economics.cac_with_fulfilment ? FormatMoneyCents(*economics.cac_with_fulfilment, currency)
-                                    : "n/a",
-      FormatCount(economics.incremental_units.p50));
+  std::vector<Row> rows;
+  auto range = [&](const std::string& label, const Percentiles& value) {
+    rows.push_back({label, FormatMoney(value.p50, currency),
+                    FormatMoney(value.p5, currency) + " .. " + FormatMoney(value.p95, currency)});
+  };
+  range("revenue in window", economics.revenue);
+  range("incremental contribution", economics.incremental_contribution);
+  rows.push_back({"spend", FormatMoney(economics.spend, currency), ""});
+  rows.push_back({"expected net of spend",
+                  FormatMoney(economics.expected_incremental_after_spend, currency), ""});
+  rows.push_back({"ROI", economics.roi_defined ? FormatPercent(economics.roi.p50) : "n/a",
+                  economics.roi_defined
+                      ? FormatPercent(economics.roi.p5) + " .. " + FormatPercent(economics.roi.p95)
+                      : " .. "});
+  rows.push_back({"probability of a loss", FormatPercent(economics.p_loss), ""});
+  rows.push_back(
+      {"CAC incl. fulfilment",
+       economics.cac_with_fulfilment ? FormatMoneyCents(*economics.cac_with_fulfilment, currency)
+                                     : "n/a",
+       "per extra unit sold (" + FormatCount(economics.incremental_units.p50) + " extra units)"});
   for (const OfferingEconomics& offering : economics.offerings) {
-    *out += fmt::format(
-        "  {:<30}{:>14}   after returns ({} returned): {}\n", "per unit of " + offering.offering,
-        FormatMoneyCents(offering.unit_contribution, currency), FormatPercent(offering.return_rate),
-        FormatMoneyCents(offering.unit_contribution_after_returns, currency));
+    rows.push_back({"per unit of " + offering.offering,
+                    FormatMoneyCents(offering.unit_contribution, currency),
+                    "after returns (" + FormatPercent(offering.return_rate) + " returned): " +
+                        FormatMoneyCents(offering.unit_contribution_after_returns, currency)});
+  }
+  size_t label_width = 30;
+  size_t figure_width = 14;
+  for (const Row& row : rows) {
+    if (row.label.size() > 30) label_width = std::max(label_width, row.label.size() + 1);
+    figure_width = std::max(figure_width, row.figure.size());
+  }
+  for (const Row& row : rows) {
+    *out += fmt::format("  {:<{}}{:>{}}", row.label, label_width, row.figure, figure_width);
+    *out += row.note.empty() ? "\n" : "   " + row.note + "\n";
   }
   if (!campaign.reasons.empty()) {
     *out += paint.Bold(" Why " + std::string(VerdictName(campaign.verdict))) + "\n";

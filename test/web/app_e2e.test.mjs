@@ -418,9 +418,21 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
     }
     const find = section.getByRole('button', { name: /Find (counter-proposals|them again)/ });
     if (await find.count()) await find.click();
-    await section.locator('ul.options, [data-recommend="empty"], [data-recommend="failed"]').first().waitFor({ timeout: 180000 });
+    // The options of the current campaign (done), not those of an earlier version still shown
+    // (superseded) while the new search runs.
+    await section.locator('ul.options[data-recommend="done"], [data-recommend="empty"], [data-recommend="failed"]').first().waitFor({ timeout: 180000 });
     assert.equal(await section.locator('[data-recommend="failed"]').count(), 0, 'the search failed');
+    // spring-40 loses money (expected net after spend below zero at every step of this walk):
+    // the section says where the loss comes from and the break-even (issue 13 item 3). Waiting
+    // for it also waits out a search the server queued again after the edit's check.
+    const loss = section.locator('[data-loss]');
+    await loss.waitFor({ timeout: 180000 });
+    await section.locator('ul.options[data-recommend="done"]').waitFor({ timeout: 180000 });
     await shot('counter-proposals', false, section);
+    assert.equal(await loss.count(), 1, 'one loss explanation');
+    assert.ok(await loss.locator('tr[data-source]').count() >= 3);
+    await loss.locator('[data-break-even="discount"]').waitFor();
+    notes.push(`why spring-40 loses money: ${(await loss.textContent()).replace(/\s+/g, ' ').trim()}`);
     const adopt = section.locator('li.option-card button.adopt').first();
     if (!(await adopt.count())) {
       notes.push('recommend: no option to adopt');
@@ -430,7 +442,11 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
     const name = (await adopt.textContent()).trim();
     await adopt.click();
     await section.getByRole('button', { name: /^Yes, adopt/ }).click();
-    await page.locator('[data-notice]').filter({ hasText: 'adopted' }).waitFor();
+    // One message after the adoption (issue 13 item 6): the section's, not also the page's or a
+    // "superseded" one beside it.
+    await section.locator('[data-adopted]').waitFor();
+    assert.equal(await section.locator('[data-adopted]').count(), 1);
+    assert.equal(await page.locator('[data-notice]').count(), 0, 'no second adoption message on the page');
     notes.push(`recommend: ${name}`);
     if (adopted) {
       // Mocked: the request names the option (counting from 1, as \`tandem recommend --apply\`) and the key.
@@ -447,6 +463,9 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
         result.dataset.resultKey !== key && result.getAttribute('aria-busy') === 'false';
     }, before, { timeout: 60000 });
     notes.push(`${CAMPAIGN} after adopting: ${await verdictWord()}`);
+    assert.equal(await section.locator('[data-recommend="superseded"]').count(), 0, 'no "superseded" beside the adoption');
+    assert.ok(await section.locator('[data-adopted]').count() <= 1, 'at most one adoption message');
+    notes.push(`after adopting, the section says: ${(await section.locator('[data-adopted], [data-recommend]').first().textContent()).trim()}`);
     await shot('counter-proposal-adopted');
   });
 

@@ -8,7 +8,8 @@ import { campaignToDraft, draftToCampaign } from '../../web/src/app/parts/campai
 import { parseHash, href } from '../../web/src/app/router.js';
 import { busyUntil, campaignResources, campaignsByResource, collisions, overlap, quarters, sliceResource } from '../../web/src/app/model.js';
 import { fmtShortRange, ownersFromAudit } from '../../web/src/app/parts/common.js';
-import { adopterOf } from '../../web/src/app/parts/counter-proposals.js';
+import { adopterOf, lossRows, signedDelta } from '../../web/src/app/parts/counter-proposals.js';
+import { fmtMoney, fmtNumber } from '../../web/src/lib/format.js';
 import { changedFields } from '../../web/src/app/parts/audit-trail.js';
 import { inputChangeText, inputKeyText, promiseMoveText } from '../../web/src/app/parts/since-last-check.js';
 import { campaignFieldErrors, keyInWords, liftText, parsePercent, withoutLocation } from '../../web/src/app/parts/form-errors.js';
@@ -224,4 +225,33 @@ test('since the last check: inputs and promises that moved, in words', () => {
   // The example of issue 13: next-day p_kept 0.97 -> 0.41, kept -> broken.
   assert.equal(promiseMoveText({ text: 'delivered by the next day for 95% of orders', status_before: 'kept', status: 'broken', p_kept_before: 0.97, p_kept: 0.41 }),
     'delivered by the next day for 95% of orders: kept in 97% \u2192 41% of scenarios (Kept \u2192 Broken)');
+});
+
+test('an option against the campaign as filed: signed changes, "unchanged" under half a unit (issue 13 item 6)', () => {
+  const money = (v) => fmtMoney(v, 'USD');
+  // The cap of test/scenarios/advise/option_deltas.test: 300 fewer extra units at $7 each.
+  assert.equal(signedDelta(-2100, money), '\u2212\u2060$2,100');
+  assert.equal(signedDelta(-300, (v) => fmtNumber(v)), '\u2212300');
+  assert.equal(signedDelta(548, money), '+$548');
+  assert.equal(signedDelta(0.4, money), 'unchanged');
+  assert.equal(signedDelta(null, money), '\u2014');
+});
+
+test('where a loss comes from: the losses largest first, then the gains (issue 13 item 3)', () => {
+  // Greenleaf's seed-club, by hand: 9,300 seed boxes sell anyway in March (300 a day, 31 days),
+  // lift 0.5 adds 4,650; a box is $29 - $13 = $16 of margin, $2.40 of pick-pack, a return costs
+  // the margin and $12. Free returns raise the rate from 0% to 20%:
+  // baseline returns 9,300 x 0.2 x 28 = 52,080; extra returns 4,650 x 0.2 x 28 = 26,040;
+  // extra fulfilment 4,650 x 2.40 = 11,160; extra margin 4,650 x 16 = 74,400; spend 25,000.
+  // `other` is the engine's remainder (capacity, timing): +2,121 for an expected net of -37,759.
+  const loss = {
+    expected_net: -37759,
+    sources: { extra_margin: 74400, extra_fulfilment: -11160, extra_returns: -26040, baseline_discount: 0,
+      baseline_returns: -52080, spend: -25000, other: 2121 },
+  };
+  const rows = lossRows(loss);
+  assert.deepEqual(rows.map((r) => r.key), ['baseline_returns', 'extra_returns', 'spend', 'extra_fulfilment', 'extra_margin', 'other']);
+  assert.equal(rows[0].label, 'Higher return rate on the sales that would happen anyway');
+  // No discount: no row for it. The rows add up to the expected net.
+  assert.equal(rows.reduce((sum, r) => sum + r.amount, 0), loss.expected_net);
 });

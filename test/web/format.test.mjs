@@ -36,11 +36,13 @@ test('shares: exact ends, one decimal, never rounded to 0% or 100%', () => {
 
 test('money: ISO currencies with their symbol, other currencies named after the figure', () => {
   assert.equal(fmtMoney(553273.22, 'USD'), '$553,273');
-  assert.equal(fmtMoney(-253293.66, 'USD'), `${MINUS}$253,294`);
+  // The minus and the symbol are joined (U+2060): a narrow column never ends a line on "−".
+  assert.equal(fmtMoney(-253293.66, 'USD'), `${MINUS}\u2060$253,294`);
+  assert.equal(fmtMoney(-1234.4, 'points'), `${MINUS}1,234 points`);
   assert.equal(fmtMoney(1234, 'EUR'), '\u20ac1,234');
   assert.equal(fmtMoney(1234.4, 'points'), '1,234 points');
   assert.equal(fmtMoney(-0.2, 'USD'), '$0');
-  assert.equal(fmtUnitMoney(-1.11, 'USD'), `${MINUS}$1.11`);
+  assert.equal(fmtUnitMoney(-1.11, 'USD'), `${MINUS}\u2060$1.11`);
   assert.equal(fmtUnitMoney(35, 'points'), '35.00 points');
 });
 

@@ -58,6 +58,23 @@ struct LeverChange {
 // written as scenario keys). REQUIRES: campaign < scenario.campaigns.size().
 Scenario ApplyLever(const Scenario& scenario, int campaign, const LeverChange& change);
 
+// A promise whose customer-facing wording an option changes (relax, reword, restrict).
+struct WordingChange {
+  int promise = 0;  // index in the campaign's promises
+  std::string was;  // the promise as filed, in words
+  std::string now;  // with the option applied
+};
+
+// An option against the campaign as filed (issue 13 item 6): each figure is the option's less
+// the filed campaign's, from the two checks (same seed and scenarios), expected values.
+struct OptionDelta {
+  double net_after_spend = 0;          // expected incremental contribution after spend, money
+  double incremental_units = 0;        // mean extra units sold
+  double fulfilment_cost = 0;          // mean incremental route, return, side-load and booked cost
+  double spend = 0;                    // money
+  std::vector<WordingChange> wording;  // empty: every promise reads as filed
+};
+
 struct RecommendOption {
   std::string lever;                 // "cap", ..., or "cap+relax" for a combination
   std::vector<LeverChange> changes;  // one, or two for a combination
@@ -71,6 +88,7 @@ struct RecommendOption {
   // (that drops the promise rather than relaxing it).
   bool keeps_wording = true;
   bool drops_promise = false;
+  OptionDelta against_filed;  // against the campaign's check as filed
 };
 
 // The scenario text `text` (the file `scenario` was read from) with `option` of campaign
@@ -117,6 +135,7 @@ struct CampaignRecommendation {
   std::string name;
   Verdict verdict = Verdict::kGo;  // before any change
   std::vector<std::string> reasons;
+  Economics economics;  // as filed (the check the options are measured against)
   // Best first: options that drop a promise last; then by verdict; options that keep every
   // promise's wording before those that weaken one; then expected net contribution.
   std::vector<RecommendOption> options;

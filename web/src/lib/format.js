@@ -68,7 +68,11 @@ export function fmtMoney(value, currency = 'USD', digits = 0) {
   }
   const text = format.format(Math.abs(value));
   const zero = Math.abs(value) < 0.5 * 10 ** -digits;
-  return value < 0 && !zero ? `\u2212${text}` : text;
+  // A word joiner (U+2060) between the minus and a currency symbol: a line may break between
+  // two prefix signs ("−" and "$"), which left "−" at the end of a narrow column's line and the
+  // figure on the next (issue 13 item 8).
+  const joiner = /^\d/.test(text) ? '' : '\u2060';
+  return value < 0 && !zero ? `\u2212${joiner}${text}` : text;
 }
 
 // Unit money (prices, unit contributions, CAC): always two decimals.

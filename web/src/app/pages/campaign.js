@@ -209,8 +209,7 @@ export function CampaignPage({ ws, id, session, workspace }) {
 
       <${CounterProposals} ws=${ws} id=${id} verdict=${verdict} economics=${result?.result?.economics}
         promises=${result?.result?.promises ?? body.promises} currency=${currency} session=${session} checkKey=${check.status?.key}
-        onAdopted=${() => { setNotice({ text: 'Counter-proposal adopted: the campaign changed and its check is running again.',
-          done: 'Counter-proposal adopted: the verdict and the charts below are from the new check.', after: check.result?.key ?? null }); refreshAll(); }} />
+        onAdopted=${() => { setNotice(null); refreshAll(); }} />
 
       <section class="panel" id="settings" aria-labelledby="settings-title">
         <h2 id="settings-title" tabindex="-1">Campaign settings</h2>

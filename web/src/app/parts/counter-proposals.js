@@ -72,6 +72,80 @@ function Figures({ economics, currency }) {
     </dl>`;
 }
 
+// "+$548", "−$2,100" or "unchanged" (under half a unit).
+export function signedDelta(value, format) {
+  if (value == null || Number.isNaN(value)) return '\u2014';
+  if (Math.abs(value) < 0.5) return 'unchanged';
+  return `${value > 0 ? '+' : ''}${format(value)}`;
+}
+
+// What an option changes against the campaign as filed (recommend's against_filed, issue 13
+// item 6): contribution after spend, extra units, fulfilment cost, spend, and the promises whose
+// wording changes. Options whose figures are alike differ here in what they change.
+export function AgainstFiled({ delta, currency }) {
+  if (!delta) return null;
+  const money = (v) => fmtMoney(v, currency);
+  return html`
+    <h4>Against the campaign as filed</h4>
+    <dl class="option-figures option-delta" data-field="against-filed">
+      <div data-delta="net"><dt>Contribution after spend</dt>
+        <dd class=${delta.expected_incremental_after_spend <= -0.5 ? 'negative' : ''}>${signedDelta(delta.expected_incremental_after_spend, money)}</dd></div>
+      <div data-delta="units"><dt>Extra units</dt><dd>${signedDelta(delta.incremental_units, (v) => fmtNumber(v))}</dd></div>
+      <div data-delta="cost"><dt>Fulfilment cost</dt><dd>${signedDelta(delta.incremental_fulfilment_cost, money)}</dd></div>
+      ${Math.abs(delta.spend ?? 0) >= 0.5 ? html`<div data-delta="spend"><dt>Spend</dt><dd>${signedDelta(delta.spend, money)}</dd></div>` : null}
+      <div data-delta="wording"><dt>Promise wording</dt>
+        <dd>${delta.wording?.length ? html`<ul class="wording">${delta.wording.map((w) => html`<li>“${w.now}” (was “${w.was}”)</li>`)}</ul>`
+          : 'every promise reads as filed'}</dd></div>
+    </dl>`;
+}
+
+// Where a money-losing campaign's loss comes from (recommend's `loss`, issue 13 item 3;
+// docs/advise.md, "A campaign that loses money"): the losses largest first, then what it earns.
+const LOSS_SOURCES = {
+  baseline_discount: 'Discount on the sales that would happen anyway',
+  baseline_returns: 'Higher return rate on the sales that would happen anyway',
+  extra_fulfilment: 'Fulfilment of the extra units',
+  extra_returns: 'Returns of the extra units',
+  spend: 'Marketing spend',
+  extra_margin: 'Margin on the extra units',
+  other: 'Capacity, stock, side loads and timing',
+};
+
+export function lossRows(loss) {
+  const rows = Object.entries(loss?.sources ?? {})
+    .filter(([, amount]) => Math.abs(amount) >= 0.5)
+    .map(([key, amount]) => ({ key, label: LOSS_SOURCES[key] ?? humanize(key), amount }));
+  const losses = rows.filter((r) => r.amount < 0).sort((a, b) => a.amount - b.amount);
+  const gains = rows.filter((r) => r.amount > 0).sort((a, b) => b.amount - a.amount);
+  return [...losses, ...gains];
+}
+
+function LossExplanation({ loss, currency }) {
+  if (!loss) return null;
+  const money = (v) => fmtMoney(v, currency);
+  const be = loss.break_even ?? {};
+  return html`
+    <div class="loss-explanation" data-loss=${loss.largest}>
+      <h3>Why it loses money</h3>
+      <div class="table-scroll"><table class="loss-sources">
+        <caption>Expected, at the planned lift, against the campaign not running</caption>
+        <tbody>
+          ${lossRows(loss).map((r) => html`<tr data-source=${r.key}><th scope="row">${r.label}</th>
+            <td class=${`num${r.amount < 0 ? ' negative' : ''}`}>${money(r.amount)}</td></tr>`)}
+        </tbody>
+        <tfoot><tr><th scope="row">Expected net after spend</th><td class="num negative">${money(loss.expected_net)}</td></tr></tfoot>
+      </table></div>
+      <dl class="option-figures break-even" aria-label="Break-even, everything else as filed">
+        <div data-break-even="discount"><dt>Discount at which it breaks even (planned ${fmtShare(be.planned_discount, 0)})</dt>
+          <dd>${be.discount != null ? fmtShare(be.discount, 1) : 'none: it loses even at list price'}</dd></div>
+        <div data-break-even="spend"><dt>Spend at which it breaks even</dt>
+          <dd>${be.spend > 0 ? `${money(be.spend)} or less` : `none: it loses ${money(-be.spend)} before any spend`}</dd></div>
+        <div data-break-even="lift"><dt>Lift it would need (planned ${fmtShare(be.planned_lift, 0)})</dt>
+          <dd>${be.lift != null ? fmtShare(be.lift, 0) : 'none: every extra unit loses money after returns'}</dd></div>
+      </dl>
+    </div>`;
+}
+
 // Identical options (same changes) are shown once; the first one's number is adopted.
 function distinctOptions(options) {
   const seen = new Set();
@@ -106,6 +180,8 @@ function OptionCard({ entry, promises, currency, adoptable, role, onAdopt, busy 
       <h4>What changes</h4>
       <ul class="option-changes">${changes.map((c) => html`<li>${describeChange(c, promises, currency)}</li>`)}</ul>
       ${option.reasons?.length ? html`<h4>Still open</h4><ul class="option-reasons">${option.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : null}
+      <${AgainstFiled} delta=${option.against_filed} currency=${currency} />
+      <h4>If adopted</h4>
       <${Figures} economics=${option.economics} currency=${currency} />
       ${adoptable && !mayAdopt ? html`<p class="hint adopt-who">${adopter === 'operations'
         ? 'Operations adopts this one: it books capacity.' : 'Marketing (the campaign owner) adopts this one.'}</p>` : null}
@@ -170,7 +246,7 @@ export function CounterProposals({ ws, id, verdict, economics, promises, currenc
     setError(null);
     try {
       const { data } = await post(campaignPath(ws, id, '/recommend/adopt'), { option: entry.number, key: state.data.key });
-      setAdopted(entry.shown);
+      setAdopted({ shown: entry.shown, number: entry.number, summary: entry.option.summary });
       onAdopted(data);
       setTick((t) => t + 1);
     } catch (e) {
@@ -214,12 +290,18 @@ export function CounterProposals({ ws, id, verdict, economics, promises, currenc
       <button type="button" class="button-primary" onClick=${find} disabled=${busy}>Try again</button>`;
   } else {
     const superseded = status === 'superseded';
+    // After an adoption, one message: what was adopted, that the campaign and its check changed,
+    // and that the options below were for the campaign before (not also "superseded").
+    const adoption = adopted || data.adopted;
     body = html`
-      ${superseded ? html`<div class="notice" data-recommend="superseded">The campaign has changed since these were found, so they
+      ${adoption ? html`<div class="notice tone-good" role="status" data-adopted=${adopted ? adopted.number : data.adopted.option}>
+        <p>${adopted ? `Option ${adopted.shown} adopted` : `Option ${data.adopted.option} was adopted by ${data.adopted.by}, ${fmtTimestamp(data.adopted.at)}`}:${' '}
+          ${adopted?.summary ?? data.adopted.summary}.</p>
+        <p>The campaign changed: ${adopted ? 'its check is running again, and the verdict above follows it' : 'the verdict above is from its check'}.${superseded ? ' The options below were found for the campaign before this change.' : ''}</p>
+        ${superseded ? html`<button type="button" class="button-primary" onClick=${find} disabled=${busy}>Find counter-proposals for the changed campaign</button>` : null}
+      </div>` : superseded ? html`<div class="notice" data-recommend="superseded">The campaign has changed since these were found, so they
         cannot be adopted as they are. <button type="button" class="button-primary" onClick=${find} disabled=${busy}>Find them again</button></div>` : null}
-      ${adopted ? html`<p class="notice tone-good" role="status">Option ${adopted} adopted: the campaign changed and its check is running again.</p>` : null}
-      ${data.adopted && !adopted ? html`<p class="notice" data-adopted=${data.adopted.option}>Option ${data.adopted.option} was adopted by ${data.adopted.by},
-        ${fmtTimestamp(data.adopted.at)}: ${data.adopted.summary}</p>` : null}
+      <${LossExplanation} loss=${campaign?.loss} currency=${currency} />
       ${!entries.length ? html`<p data-recommend="empty">No change within the levers makes this campaign hold${campaign?.verdict === 'go' ? ' (it already holds)' : ''}.</p>` : html`
         <ul class="options" data-recommend=${status} aria-label="The current plan and the counter-proposals">
           <li class=${`option-card current tone-${verdict === 'go' ? 'good' : verdict === 'at-risk' ? 'warn' : 'bad'}`} data-option="current">
