@@ -122,3 +122,12 @@ test('lead-time hover legend shows shares as percentages (issue 13 item 8)', asy
   assert.equal(shareValue(null, 0.5), '50.0%');
   assert.equal(shareValue(null, null), '\u2014');
 });
+
+test('demand and actuals hover legends show quantities as the tables do (issue 13 item 8)', async () => {
+  const { quantityValue } = await import('../../web/src/components/charts/demand-capacity-chart.js');
+  // fmtQuantity: whole above 100, one decimal above 10, two below; no value is a dash.
+  assert.equal(quantityValue(null, 4045.123456), '4,045');
+  assert.equal(quantityValue(null, 12.345), '12.3');
+  assert.equal(quantityValue(null, 0.5), '0.50');
+  assert.equal(quantityValue(null, null), '\u2014');
+});

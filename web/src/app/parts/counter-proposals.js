@@ -264,6 +264,18 @@ export function CounterProposals({ ws, id, verdict, economics, promises, currenc
   const entries = distinctOptions(options);
   const progress = data?.progress;
 
+  // After an adoption, one message (above whatever the section shows next, a new search
+  // included): what was adopted, that the campaign and its check changed, and, while the options
+  // shown are the earlier ones, that they were for the campaign before the change.
+  const superseded = status === 'superseded';
+  const adoption = adopted || data?.adopted;
+  const adoptionNotice = adoption ? html`<div class="notice tone-good" role="status" data-adopted=${adopted ? adopted.number : data.adopted.option}>
+    <p>${adopted ? `Option ${adopted.shown} adopted` : `Option ${data.adopted.option} was adopted by ${data.adopted.by}, ${fmtTimestamp(data.adopted.at)}`}:${' '}
+      ${adopted?.summary ?? data.adopted.summary}.</p>
+    <p>The campaign changed: ${adopted ? 'its check is running again, and the verdict above follows it' : 'the verdict above is from its check'}.${superseded ? ' The options below were found for the campaign before this change.' : ''}</p>
+    ${superseded ? html`<button type="button" class="button-primary" onClick=${find} disabled=${busy}>Find counter-proposals for the changed campaign</button>` : null}
+  </div>` : null;
+
   let body;
   if (state.loading) body = html`<p role="status">Loading…</p>`;
   else if (state.unavailable) {
@@ -289,17 +301,8 @@ export function CounterProposals({ ws, id, verdict, economics, promises, currenc
     body = html`<div class="notice tone-bad" role="alert" data-recommend="failed">The search failed${data.error ? `: ${data.error}` : '.'}</div>
       <button type="button" class="button-primary" onClick=${find} disabled=${busy}>Try again</button>`;
   } else {
-    const superseded = status === 'superseded';
-    // After an adoption, one message: what was adopted, that the campaign and its check changed,
-    // and that the options below were for the campaign before (not also "superseded").
-    const adoption = adopted || data.adopted;
     body = html`
-      ${adoption ? html`<div class="notice tone-good" role="status" data-adopted=${adopted ? adopted.number : data.adopted.option}>
-        <p>${adopted ? `Option ${adopted.shown} adopted` : `Option ${data.adopted.option} was adopted by ${data.adopted.by}, ${fmtTimestamp(data.adopted.at)}`}:${' '}
-          ${adopted?.summary ?? data.adopted.summary}.</p>
-        <p>The campaign changed: ${adopted ? 'its check is running again, and the verdict above follows it' : 'the verdict above is from its check'}.${superseded ? ' The options below were found for the campaign before this change.' : ''}</p>
-        ${superseded ? html`<button type="button" class="button-primary" onClick=${find} disabled=${busy}>Find counter-proposals for the changed campaign</button>` : null}
-      </div>` : superseded ? html`<div class="notice" data-recommend="superseded">The campaign has changed since these were found, so they
+      ${adoption ? null : superseded ? html`<div class="notice" data-recommend="superseded">The campaign has changed since these were found, so they
         cannot be adopted as they are. <button type="button" class="button-primary" onClick=${find} disabled=${busy}>Find them again</button></div>` : null}
       <${LossExplanation} loss=${campaign?.loss} currency=${currency} />
       ${!entries.length ? html`<p data-recommend="empty">No change within the levers makes this campaign hold${campaign?.verdict === 'go' ? ' (it already holds)' : ''}.</p>` : html`
@@ -319,6 +322,7 @@ export function CounterProposals({ ws, id, verdict, economics, promises, currenc
   return html`
     <section class="panel counter-proposals" id="counter-proposals" aria-labelledby="cp-title">
       <h2 id="cp-title" tabindex="-1">Counter-proposals</h2>
+      ${state.data ? adoptionNotice : null}
       ${body}
       <${ErrorBox} error=${error} what="That" />
     </section>`;

@@ -8,7 +8,7 @@ import { COLORS } from '../../lib/theme.js';
 import { fmtDate, fmtQuantity } from '../../lib/format.js';
 import { dateToSeconds } from '../../lib/series.js';
 import { UPlotChart, tzUtc } from './uplot-chart.js';
-import { dayValue, timeAxis, valueAxis } from './demand-capacity-chart.js';
+import { dayValue, quantityValue, timeAxis, valueAxis } from './demand-capacity-chart.js';
 import { DataTable } from './data-table.js';
 import { Legend } from './legend.js';
 
@@ -32,10 +32,10 @@ function options(interactive) {
     axes: [timeAxis(), valueAxis('units per day')],
     series: [
       { value: dayValue },
-      { label: 'Plan, p5', stroke: 'transparent', width: 0, points: { show: false } },
-      { label: 'Plan (median)', stroke: COLORS.campaign, width: 2, dash: [6, 4], points: { show: false } },
-      { label: 'Plan, p95', stroke: 'transparent', width: 0, points: { show: false } },
-      { label: 'Actual', stroke: ACTUAL_COLOR, width: 2.5, points: { show: true, size: 7, fill: ACTUAL_COLOR } },
+      { label: 'Plan, p5', stroke: 'transparent', width: 0, points: { show: false }, value: quantityValue },
+      { label: 'Plan (median)', stroke: COLORS.campaign, width: 2, dash: [6, 4], points: { show: false }, value: quantityValue },
+      { label: 'Plan, p95', stroke: 'transparent', width: 0, points: { show: false }, value: quantityValue },
+      { label: 'Actual', stroke: ACTUAL_COLOR, width: 2.5, points: { show: true, size: 7, fill: ACTUAL_COLOR }, value: quantityValue },
     ],
     bands: [{ series: [3, 1], fill: COLORS.campaignBand }],
   };

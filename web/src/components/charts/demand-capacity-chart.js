@@ -70,8 +70,13 @@ export function valueAxis(unit) {
 
 // The day under the pointer in the interactive legend.
 export const dayValue = (u, seconds) => (seconds == null ? '\u2014' : fmtDate(new Date(seconds * 1000).toISOString().slice(0, 10)));
-const line = (label, stroke, extra = {}) => ({ label, stroke, width: 2, spanGaps: true, points: { show: false }, ...extra });
-const hidden = (label) => ({ label, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } });
+// The hover legend's value of a work series: a quantity as the tables show it ("4,045"; uPlot's
+// default would show "4,045.123").
+export function quantityValue(u, value) {
+  return value == null ? '\u2014' : fmtQuantity(value);
+}
+const line = (label, stroke, extra = {}) => ({ label, stroke, width: 2, spanGaps: true, points: { show: false }, value: quantityValue, ...extra });
+const hidden = (label) => ({ label, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false }, value: quantityValue });
 
 export function demandOptions({ unit, window, interactive = false }) {
   const shading = windowShading(window);
