@@ -47,10 +47,15 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
     measurer.Reset(demand[l], lane);
     for (size_t p = 0; p < specs_.size(); ++p) {
       LeadHistogram* histogram = sums->histograms[p].mass.empty() ? nullptr : &sums->histograms[p];
-      const Measurement measurement = measurer.Measure(specs_[p], &(*attribution)[p], histogram);
+      // Where late units waited (a walk of the route per late step) is read only for the
+      // reported promises' binding resources: not for extra promises, whose shares alone a
+      // search reads, nor in the run for the standing statuses alone.
+      const bool attribute = evaluate_.report_campaigns && p < own_specs_;
+      Attribution* late_waits = attribute ? &(*attribution)[p] : nullptr;
+      const Measurement measurement = measurer.Measure(specs_[p], late_waits, histogram);
       columns_->Set(achieved_column_[p], scenario, measurement.achieved);
       columns_->Set(covered_column_[p], scenario, measurement.covered);
-      if (specs_[p].promise.type == PromiseType::kAvailability) {
+      if (attribute && specs_[p].promise.type == PromiseType::kAvailability) {
         for (int o : specs_[p].offerings) {
           for (int day = specs_[p].first_day; day <= specs_[p].last_day; ++day) {
             const double missing =
