@@ -45,7 +45,12 @@ set(TANDEM_IO_SOURCES
   src/io/input_limits.cc
   src/io/scenario_writer.cc
   src/io/scenario_reader.cc
+  src/io/scenario_reader_campaigns.cc
+  src/io/scenario_reader_offerings.cc
+  src/io/scenario_reader_operations.cc
+  src/io/yaml_document.cc
   src/io/yaml_edit.cc
+  src/io/yaml_reader.cc
 )
 set(TANDEM_RENDER_SOURCES
   src/render/advise_output.cc
