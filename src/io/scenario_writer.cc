@@ -80,6 +80,12 @@ class Writer {
   void Line(int indent, const std::string& text) {
     out_ += std::string(static_cast<size_t>(indent), ' ') + text + "\n";
   }
+  void WriteHeader(const Scenario& scenario);
+  void WriteCalendar(const Calendar& calendar);
+  void WriteResource(const Resource& resource);
+  void WriteOffering(const Offering& offering);
+  void WriteBaseline(const Baseline& baseline);
+  void WriteCampaign(const Campaign& campaign);
   void WritePromise(int indent, const Promise& promise);
 
   std::string out_;
@@ -106,86 +112,15 @@ void Writer::WritePromise(int indent, const Promise& promise) {
 }
 
 std::string Writer::Run(const Scenario& scenario) {
-  static constexpr std::array<const char*, 7> kDays = {"mon", "tue", "wed", "thu",
-                                                       "fri", "sat", "sun"};
-  Line(0, "tandem: 1");
-  Line(0, "name: " + Quote(scenario.name));
-  Line(0, "currency: " + Quote(scenario.currency));
-  Line(0, "horizon: " + Range(scenario.horizon));
-  Line(0, "today: " + scenario.today.ToString());
-  const SimulationSettings& simulation = scenario.simulation;
-  Line(0, "simulation: {step: " + simulation.step.ToString() + ", scenarios: " +
-              std::to_string(simulation.scenarios) + ", seed: " + std::to_string(simulation.seed) +
-              ", confidence: " + Number(simulation.confidence) + "}");
-
+  WriteHeader(scenario);
   if (!scenario.calendars.empty()) {
     Line(0, "calendars:");
-    for (const Calendar& calendar : scenario.calendars) {
-      Line(2, calendar.id + ":");
-      std::string open;
-      for (size_t day = 0; day < 7; ++day) {
-        const std::vector<OpenInterval>& intervals = calendar.open[day];
-        if (intervals.empty()) continue;
-        open += std::string(open.empty() ? "" : ", ") + kDays[day] + ": ";
-        if (intervals.size() == 1) {
-          open += Hours(intervals.front());
-        } else {
-          open += "[";
-          for (size_t i = 0; i < intervals.size(); ++i)
-            open += (i > 0 ? ", " : "") + Hours(intervals[i]);
-          open += "]";
-        }
-      }
-      Line(4, "open: {" + open + "}");
-      if (!calendar.closed.empty()) {
-        std::string closed;
-        for (size_t i = 0; i < calendar.closed.size(); ++i)
-          closed += (i > 0 ? ", " : "") + calendar.closed[i].ToString();
-        Line(4, "closed: [" + closed + "]");
-      }
-    }
+    for (const Calendar& calendar : scenario.calendars) WriteCalendar(calendar);
   }
-
   if (!scenario.resources.empty()) {
     Line(0, "resources:");
-    for (const Resource& resource : scenario.resources) {
-      const char* kind = resource.kind == ResourceKind::kThroughput ? "throughput"
-                         : resource.kind == ResourceKind::kSpace    ? "space"
-                                                                    : "budget";
-      Line(2, "- id: " + resource.id);
-      Line(4, std::string("kind: ") + kind);
-      Line(4, "unit: " + Quote(resource.unit));
-      Line(4, "capacity: " + Number(resource.capacity));
-      if (resource.kind == ResourceKind::kThroughput) {
-        if (!resource.calendar.empty()) Line(4, "calendar: " + resource.calendar);
-        if (resource.processing_time.minutes != 0)
-          Line(4, "processing_time: " + resource.processing_time.ToString());
-        if (resource.cost_per_unit != 0)
-          Line(4, "cost_per_unit: " + Number(resource.cost_per_unit));
-        if (!resource.changes.empty()) {
-          Line(4, "changes:");
-          for (const ResourceChange& change : resource.changes) {
-            std::string text = "- {from: " + change.from.ToString();
-            if (change.capacity) text += ", capacity: " + Number(*change.capacity);
-            if (change.calendar && !change.calendar->empty())
-              text += ", calendar: " + *change.calendar;
-            if (change.processing_time)
-              text += ", processing_time: " + change.processing_time->ToString();
-            if (change.cost_per_unit) text += ", cost_per_unit: " + Number(*change.cost_per_unit);
-            Line(6, text + "}");
-          }
-        }
-        if (resource.expansion) {
-          const Expansion& expansion = *resource.expansion;
-          Line(4, "expansion: {extra: " + Number(expansion.extra_per_hour) +
-                      ", cost_per_unit: " + Number(expansion.cost_per_unit) +
-                      ", lead_time: " + expansion.lead_time.ToString() + "}");
-        }
-      }
-      if (resource.period) Line(4, "period: " + Range(*resource.period));
-    }
+    for (const Resource& resource : scenario.resources) WriteResource(resource);
   }
-
   if (!scenario.capabilities.empty()) {
     Line(0, "capabilities:");
     for (const Capability& capability : scenario.capabilities) {
@@ -197,78 +132,7 @@ std::string Writer::Run(const Scenario& scenario) {
   }
 
   Line(0, "offerings:");
-  for (const Offering& offering : scenario.offerings) {
-    Line(2, "- id: " + offering.id);
-    if (!offering.name.empty()) Line(4, "name: " + Quote(offering.name));
-    Line(4, "price: " + Number(offering.price));
-    if (offering.unit_cost != 0) Line(4, "unit_cost: " + Number(offering.unit_cost));
-    if (offering.volume != 0) Line(4, "volume: " + Number(offering.volume));
-    if (offering.stocked) {
-      Line(4, "stocked: true");
-      Line(4, "stock: " + Number(offering.stock));
-    } else {
-      Line(4, "stocked: false");
-    }
-    if (!offering.space.empty()) Line(4, "space: " + offering.space);
-    if (offering.supply) {
-      Line(4, "supply: {per_day: " + Number(offering.supply->per_day) +
-                  ", lead_time: " + offering.supply->lead_time.ToString() +
-                  ", safety_days: " + Number(offering.supply->safety_days) + "}");
-    }
-    if (offering.return_rate != 0) Line(4, "return_rate: " + Number(offering.return_rate));
-    Line(4, "return_lag: " + offering.return_lag.ToString());
-    if (!offering.returns.empty()) Line(4, "returns: " + offering.returns);
-    if (!offering.route.empty()) {
-      std::string route = "[";
-      for (size_t i = 0; i < offering.route.size(); ++i) {
-        const RouteStep& step = offering.route[i];
-        route += i > 0 ? ", " : "";
-        route += step.per_unit == 1
-                     ? step.resource
-                     : "{resource: " + step.resource + ", per_unit: " + Number(step.per_unit) + "}";
-      }
-      Line(4, "route: " + route + "]");
-    }
-    if (offering.transit.minutes != 0) Line(4, "transit: " + offering.transit.ToString());
-    if (!offering.loads.empty()) {
-      Line(4, "loads:");
-      for (const Load& load : offering.loads) {
-        Line(6, "- {resource: " + load.resource + ", per_unit: " + Number(load.per_unit) +
-                    ", lag: " + load.lag.ToString() + "}");
-      }
-    }
-    const Baseline& baseline = offering.baseline;
-    Line(4, "baseline:");
-    if (baseline.per_day) Line(6, "per_day: " + Number(*baseline.per_day));
-    if (!baseline.history_path.empty()) Line(6, "history: " + Quote(baseline.history_path));
-    if (baseline.weekly) {
-      std::string weekly = "[";
-      for (size_t i = 0; i < 7; ++i) weekly += (i > 0 ? ", " : "") + Number((*baseline.weekly)[i]);
-      Line(6, "weekly: " + weekly + "]");
-    }
-    switch (baseline.intraday) {
-      case IntradayShape::kFlat:
-        break;
-      case IntradayShape::kOffice:
-        Line(6, "intraday: office");
-        break;
-      case IntradayShape::kEvening:
-        Line(6, "intraday: evening");
-        break;
-      case IntradayShape::kWeights: {
-        std::string weights = "[";
-        for (size_t i = 0; i < 24; ++i)
-          weights += (i > 0 ? ", " : "") + Number(baseline.intraday_weights[i]);
-        Line(6, "intraday: " + weights + "]");
-        break;
-      }
-    }
-    if (baseline.noise_none) {
-      Line(6, "noise: none");
-    } else if (baseline.noise_cv > 0) {
-      Line(6, "noise: {cv: " + Number(baseline.noise_cv) + "}");
-    }
-  }
+  for (const Offering& offering : scenario.offerings) WriteOffering(offering);
 
   if (!scenario.messaging.empty()) {
     Line(0, "messaging:");
@@ -277,61 +141,214 @@ std::string Writer::Run(const Scenario& scenario) {
 
   if (!scenario.campaigns.empty()) {
     Line(0, "campaigns:");
-    for (const Campaign& campaign : scenario.campaigns) {
-      Line(2, "- id: " + campaign.id);
-      if (!campaign.name.empty()) Line(4, "name: " + Quote(campaign.name));
-      Line(4, "window: " + Range(campaign.window));
-      Line(4, "announce: " + campaign.announce.ToString());
-      Line(4, "offerings: " + IdList(campaign.offerings));
-      if (campaign.discount != 0) Line(4, "discount: " + Number(campaign.discount));
-      if (campaign.spend != 0) Line(4, "spend: " + Number(campaign.spend));
-      if (campaign.lift.certain) {
-        Line(4, "lift: " + Number(campaign.lift.expected));
-      } else {
-        Line(4, "lift: {expected: " + Number(campaign.lift.expected) + ", low: " +
-                    Number(campaign.lift.low) + ", high: " + Number(campaign.lift.high) + "}");
-      }
-      if (!campaign.profile.empty()) {
-        std::string profile = "[";
-        for (size_t i = 0; i < campaign.profile.size(); ++i)
-          profile += (i > 0 ? ", " : "") + Number(campaign.profile[i]);
-        Line(4, "profile: " + profile + "]");
-      }
-      if (!campaign.cap.by_offering.empty()) {
-        std::string cap = "{";
-        for (size_t i = 0; i < campaign.cap.by_offering.size(); ++i) {
-          cap += (i > 0 ? ", " : "") + campaign.cap.by_offering[i].first + ": " +
-                 Number(campaign.cap.by_offering[i].second);
-        }
-        Line(4, "cap: " + cap + "}");
-      } else if (campaign.cap.total) {
-        Line(4, "cap: " + Number(*campaign.cap.total));
-      }
-      if (!campaign.bookings.empty()) {
-        Line(4, "bookings:");
-        for (const Booking& booking : campaign.bookings) {
-          Line(6, "- {resource: " + booking.resource + ", extra: " +
-                      Number(booking.extra_per_hour) + ", from: " + booking.from.ToString() +
-                      ", until: " + booking.until.ToString() + "}");
-        }
-      }
-      if (!campaign.promises.empty()) {
-        Line(4, "promises:");
-        for (const Promise& promise : campaign.promises) WritePromise(6, promise);
-      }
-      if (campaign.readiness) {
-        Line(4, "readiness:");
-        Line(6, "start: " + campaign.readiness->start.ToString());
-        Line(6, "tasks:");
-        for (const ReadinessTask& task : campaign.readiness->tasks) {
-          std::string text = "- {id: " + task.id + ", duration: " + task.duration.ToString();
-          if (!task.after.empty()) text += ", after: " + IdList(task.after);
-          Line(8, text + "}");
-        }
-      }
-    }
+    for (const Campaign& campaign : scenario.campaigns) WriteCampaign(campaign);
   }
   return out_;
+}
+
+// tandem, name, currency, horizon, today, simulation.
+void Writer::WriteHeader(const Scenario& scenario) {
+  Line(0, "tandem: 1");
+  Line(0, "name: " + Quote(scenario.name));
+  Line(0, "currency: " + Quote(scenario.currency));
+  Line(0, "horizon: " + Range(scenario.horizon));
+  Line(0, "today: " + scenario.today.ToString());
+  const SimulationSettings& simulation = scenario.simulation;
+  Line(0, "simulation: {step: " + simulation.step.ToString() + ", scenarios: " +
+              std::to_string(simulation.scenarios) + ", seed: " + std::to_string(simulation.seed) +
+              ", confidence: " + Number(simulation.confidence) + "}");
+}
+
+void Writer::WriteCalendar(const Calendar& calendar) {
+  static constexpr std::array<const char*, 7> kDays = {"mon", "tue", "wed", "thu",
+                                                       "fri", "sat", "sun"};
+  Line(2, calendar.id + ":");
+  std::string open;
+  for (size_t day = 0; day < 7; ++day) {
+    const std::vector<OpenInterval>& intervals = calendar.open[day];
+    if (intervals.empty()) continue;
+    open += std::string(open.empty() ? "" : ", ") + kDays[day] + ": ";
+    if (intervals.size() == 1) {
+      open += Hours(intervals.front());
+    } else {
+      open += "[";
+      for (size_t i = 0; i < intervals.size(); ++i)
+        open += (i > 0 ? ", " : "") + Hours(intervals[i]);
+      open += "]";
+    }
+  }
+  Line(4, "open: {" + open + "}");
+  if (!calendar.closed.empty()) {
+    std::string closed;
+    for (size_t i = 0; i < calendar.closed.size(); ++i)
+      closed += (i > 0 ? ", " : "") + calendar.closed[i].ToString();
+    Line(4, "closed: [" + closed + "]");
+  }
+}
+
+void Writer::WriteResource(const Resource& resource) {
+  const char* kind = resource.kind == ResourceKind::kThroughput ? "throughput"
+                     : resource.kind == ResourceKind::kSpace    ? "space"
+                                                                : "budget";
+  Line(2, "- id: " + resource.id);
+  Line(4, std::string("kind: ") + kind);
+  Line(4, "unit: " + Quote(resource.unit));
+  Line(4, "capacity: " + Number(resource.capacity));
+  if (resource.kind == ResourceKind::kThroughput) {
+    if (!resource.calendar.empty()) Line(4, "calendar: " + resource.calendar);
+    if (resource.processing_time.minutes != 0)
+      Line(4, "processing_time: " + resource.processing_time.ToString());
+    if (resource.cost_per_unit != 0) Line(4, "cost_per_unit: " + Number(resource.cost_per_unit));
+    if (!resource.changes.empty()) {
+      Line(4, "changes:");
+      for (const ResourceChange& change : resource.changes) {
+        std::string text = "- {from: " + change.from.ToString();
+        if (change.capacity) text += ", capacity: " + Number(*change.capacity);
+        if (change.calendar && !change.calendar->empty()) text += ", calendar: " + *change.calendar;
+        if (change.processing_time)
+          text += ", processing_time: " + change.processing_time->ToString();
+        if (change.cost_per_unit) text += ", cost_per_unit: " + Number(*change.cost_per_unit);
+        Line(6, text + "}");
+      }
+    }
+    if (resource.expansion) {
+      const Expansion& expansion = *resource.expansion;
+      Line(4, "expansion: {extra: " + Number(expansion.extra_per_hour) +
+                  ", cost_per_unit: " + Number(expansion.cost_per_unit) +
+                  ", lead_time: " + expansion.lead_time.ToString() + "}");
+    }
+  }
+  if (resource.period) Line(4, "period: " + Range(*resource.period));
+}
+
+void Writer::WriteOffering(const Offering& offering) {
+  Line(2, "- id: " + offering.id);
+  if (!offering.name.empty()) Line(4, "name: " + Quote(offering.name));
+  Line(4, "price: " + Number(offering.price));
+  if (offering.unit_cost != 0) Line(4, "unit_cost: " + Number(offering.unit_cost));
+  if (offering.volume != 0) Line(4, "volume: " + Number(offering.volume));
+  if (offering.stocked) {
+    Line(4, "stocked: true");
+    Line(4, "stock: " + Number(offering.stock));
+  } else {
+    Line(4, "stocked: false");
+  }
+  if (!offering.space.empty()) Line(4, "space: " + offering.space);
+  if (offering.supply) {
+    Line(4, "supply: {per_day: " + Number(offering.supply->per_day) +
+                ", lead_time: " + offering.supply->lead_time.ToString() +
+                ", safety_days: " + Number(offering.supply->safety_days) + "}");
+  }
+  if (offering.return_rate != 0) Line(4, "return_rate: " + Number(offering.return_rate));
+  Line(4, "return_lag: " + offering.return_lag.ToString());
+  if (!offering.returns.empty()) Line(4, "returns: " + offering.returns);
+  if (!offering.route.empty()) {
+    std::string route = "[";
+    for (size_t i = 0; i < offering.route.size(); ++i) {
+      const RouteStep& step = offering.route[i];
+      route += i > 0 ? ", " : "";
+      route += step.per_unit == 1
+                   ? step.resource
+                   : "{resource: " + step.resource + ", per_unit: " + Number(step.per_unit) + "}";
+    }
+    Line(4, "route: " + route + "]");
+  }
+  if (offering.transit.minutes != 0) Line(4, "transit: " + offering.transit.ToString());
+  if (!offering.loads.empty()) {
+    Line(4, "loads:");
+    for (const Load& load : offering.loads) {
+      Line(6, "- {resource: " + load.resource + ", per_unit: " + Number(load.per_unit) +
+                  ", lag: " + load.lag.ToString() + "}");
+    }
+  }
+  WriteBaseline(offering.baseline);
+}
+
+void Writer::WriteBaseline(const Baseline& baseline) {
+  Line(4, "baseline:");
+  if (baseline.per_day) Line(6, "per_day: " + Number(*baseline.per_day));
+  if (!baseline.history_path.empty()) Line(6, "history: " + Quote(baseline.history_path));
+  if (baseline.weekly) {
+    std::string weekly = "[";
+    for (size_t i = 0; i < 7; ++i) weekly += (i > 0 ? ", " : "") + Number((*baseline.weekly)[i]);
+    Line(6, "weekly: " + weekly + "]");
+  }
+  switch (baseline.intraday) {
+    case IntradayShape::kFlat:
+      break;
+    case IntradayShape::kOffice:
+      Line(6, "intraday: office");
+      break;
+    case IntradayShape::kEvening:
+      Line(6, "intraday: evening");
+      break;
+    case IntradayShape::kWeights: {
+      std::string weights = "[";
+      for (size_t i = 0; i < 24; ++i)
+        weights += (i > 0 ? ", " : "") + Number(baseline.intraday_weights[i]);
+      Line(6, "intraday: " + weights + "]");
+      break;
+    }
+  }
+  if (baseline.noise_none) {
+    Line(6, "noise: none");
+  } else if (baseline.noise_cv > 0) {
+    Line(6, "noise: {cv: " + Number(baseline.noise_cv) + "}");
+  }
+}
+
+void Writer::WriteCampaign(const Campaign& campaign) {
+  Line(2, "- id: " + campaign.id);
+  if (!campaign.name.empty()) Line(4, "name: " + Quote(campaign.name));
+  Line(4, "window: " + Range(campaign.window));
+  Line(4, "announce: " + campaign.announce.ToString());
+  Line(4, "offerings: " + IdList(campaign.offerings));
+  if (campaign.discount != 0) Line(4, "discount: " + Number(campaign.discount));
+  if (campaign.spend != 0) Line(4, "spend: " + Number(campaign.spend));
+  if (campaign.lift.certain) {
+    Line(4, "lift: " + Number(campaign.lift.expected));
+  } else {
+    Line(4, "lift: {expected: " + Number(campaign.lift.expected) + ", low: " +
+                Number(campaign.lift.low) + ", high: " + Number(campaign.lift.high) + "}");
+  }
+  if (!campaign.profile.empty()) {
+    std::string profile = "[";
+    for (size_t i = 0; i < campaign.profile.size(); ++i)
+      profile += (i > 0 ? ", " : "") + Number(campaign.profile[i]);
+    Line(4, "profile: " + profile + "]");
+  }
+  if (!campaign.cap.by_offering.empty()) {
+    std::string cap = "{";
+    for (size_t i = 0; i < campaign.cap.by_offering.size(); ++i) {
+      cap += (i > 0 ? ", " : "") + campaign.cap.by_offering[i].first + ": " +
+             Number(campaign.cap.by_offering[i].second);
+    }
+    Line(4, "cap: " + cap + "}");
+  } else if (campaign.cap.total) {
+    Line(4, "cap: " + Number(*campaign.cap.total));
+  }
+  if (!campaign.bookings.empty()) {
+    Line(4, "bookings:");
+    for (const Booking& booking : campaign.bookings) {
+      Line(6, "- {resource: " + booking.resource + ", extra: " + Number(booking.extra_per_hour) +
+                  ", from: " + booking.from.ToString() + ", until: " + booking.until.ToString() +
+                  "}");
+    }
+  }
+  if (!campaign.promises.empty()) {
+    Line(4, "promises:");
+    for (const Promise& promise : campaign.promises) WritePromise(6, promise);
+  }
+  if (campaign.readiness) {
+    Line(4, "readiness:");
+    Line(6, "start: " + campaign.readiness->start.ToString());
+    Line(6, "tasks:");
+    for (const ReadinessTask& task : campaign.readiness->tasks) {
+      std::string text = "- {id: " + task.id + ", duration: " + task.duration.ToString();
+      if (!task.after.empty()) text += ", after: " + IdList(task.after);
+      Line(8, text + "}");
+    }
+  }
 }
 
 }  // namespace
