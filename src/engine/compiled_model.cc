@@ -122,32 +122,106 @@ TimeGrid MakeGrid(const Scenario& scenario, const CheckOptions& options) {
   return grid;
 }
 
-CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
-  CompiledModel model;
-  model.scenario = &scenario;
-  model.grid = MakeGrid(scenario, options);
-  const TimeGrid& grid = model.grid;
+namespace {
+
+// Which throughput resource (index into model.resources) the scenario's resource `id` is.
+int ThroughputIndex(const CompiledModel& model, const Scenario& scenario, const std::string& id) {
+  return model.throughput_index[static_cast<size_t>(scenario.ResourceIndex(id))];
+}
+
+// The index of `shape` in model.shapes, added when new.
+int ShapeId(CompiledModel* model, const std::vector<double>& shape) {
+  for (size_t i = 0; i < model->shapes.size(); ++i) {
+    if (model->shapes[i] == shape) return static_cast<int>(i);
+  }
+  model->shapes.push_back(shape);
+  return static_cast<int>(model->shapes.size()) - 1;
+}
+
+// The ISO weeks of the horizon: where each starts, and each day's week.
+void CompileWeeks(CompiledModel* model) {
+  CompiledModel& m = *model;
+  const TimeGrid& grid = m.grid;
+  int last_key = -1;
+  for (int32_t day = 0; day < grid.horizon_days; ++day) {
+    const Date date = grid.DateOfDay(day);
+    const int key = date.iso_week_key();
+    if (key != last_key) {
+      m.week_start.push_back(date);
+      last_key = key;
+    }
+    m.week_of_day.push_back(static_cast<int>(m.week_start.size()) - 1);
+  }
+  m.num_weeks = static_cast<int>(m.week_start.size());
+}
+
+// A throughput resource's per-step capacity, cost, processing time and open hours, following
+// its changes day by day.
+ThroughputResource CompileThroughput(const Scenario& scenario, const Resource& resource,
+                                     const TimeGrid& grid) {
   const size_t total_steps = static_cast<size_t>(grid.total_steps);
   const int spd = grid.steps_per_day;
-
-  // --- weeks ----------------------------------------------------------------------------------
-  {
-    int last_key = -1;
-    for (int32_t day = 0; day < grid.horizon_days; ++day) {
-      const Date date = grid.DateOfDay(day);
-      const int key = date.iso_week_key();
-      if (key != last_key) {
-        model.week_start.push_back(date);
-        last_key = key;
-      }
-      model.week_of_day.push_back(static_cast<int>(model.week_start.size()) - 1);
-    }
-    model.num_weeks = static_cast<int>(model.week_start.size());
+  ThroughputResource compiled;
+  compiled.id = resource.id;
+  compiled.unit = resource.unit;
+  compiled.base_capacity.assign(total_steps, 0.0);
+  compiled.cost_per_unit.assign(total_steps, 0.0);
+  compiled.processing_steps.assign(total_steps, 0.0f);
+  compiled.open_hours.assign(total_steps, 0.0);
+  compiled.day_capacity.assign(static_cast<size_t>(grid.total_days), 0.0);
+  if (resource.expansion) {
+    compiled.has_expansion = true;
+    compiled.expansion_cost_per_unit = resource.expansion->cost_per_unit;
+    compiled.expansion_extra_per_hour = resource.expansion->extra_per_hour;
   }
+  InForce in_force{resource.capacity,
+                   resource.calendar.empty() ? nullptr : scenario.FindCalendar(resource.calendar),
+                   resource.processing_time, resource.cost_per_unit};
+  size_t next_change = 0;
+  for (int32_t day = 0; day < grid.total_days; ++day) {
+    const Date date = grid.DateOfDay(day);
+    while (next_change < resource.changes.size() && resource.changes[next_change].from <= date) {
+      const ResourceChange& change = resource.changes[next_change];
+      if (change.capacity) in_force.capacity_per_hour = *change.capacity;
+      if (change.calendar) {
+        in_force.calendar =
+            change.calendar->empty() ? nullptr : scenario.FindCalendar(*change.calendar);
+      }
+      if (change.processing_time) in_force.processing_time = *change.processing_time;
+      if (change.cost_per_unit) in_force.cost_per_unit = *change.cost_per_unit;
+      ++next_change;
+    }
+    const float processing = static_cast<float>(grid.StepsFrom(in_force.processing_time));
+    for (int step = 0; step < spd; ++step) {
+      const size_t t =
+          static_cast<size_t>(day) * static_cast<size_t>(spd) + static_cast<size_t>(step);
+      const MinuteOfDay from = static_cast<MinuteOfDay>(step * grid.step_minutes);
+      const MinuteOfDay to = static_cast<MinuteOfDay>(from + grid.step_minutes);
+      const double open_minutes =
+          in_force.calendar == nullptr
+              ? static_cast<double>(to - from)
+              : static_cast<double>(in_force.calendar->OpenMinutes(date, from, to));
+      compiled.open_hours[t] = open_minutes / 60.0;
+      compiled.base_capacity[t] = in_force.capacity_per_hour * open_minutes / 60.0;
+      compiled.cost_per_unit[t] = in_force.cost_per_unit;
+      compiled.processing_steps[t] = processing;
+      compiled.day_capacity[static_cast<size_t>(day)] += compiled.base_capacity[t];
+    }
+  }
+  compiled.next_open.assign(total_steps + 1, static_cast<int32_t>(total_steps));
+  for (int64_t t = grid.total_steps - 1; t >= 0; --t) {
+    const size_t index = static_cast<size_t>(t);
+    compiled.next_open[index] =
+        compiled.base_capacity[index] > 0 ? static_cast<int32_t>(t) : compiled.next_open[index + 1];
+  }
+  return compiled;
+}
 
-  // --- throughput and space resources ---------------------------------------------------------
-  model.throughput_index.assign(scenario.resources.size(), -1);
-  model.space_index.assign(scenario.resources.size(), -1);
+// Space resources as they are; throughput resources step by step (CompileThroughput).
+void CompileResources(const Scenario& scenario, CompiledModel* model) {
+  CompiledModel& m = *model;
+  m.throughput_index.assign(scenario.resources.size(), -1);
+  m.space_index.assign(scenario.resources.size(), -1);
   for (size_t i = 0; i < scenario.resources.size(); ++i) {
     const Resource& resource = scenario.resources[i];
     if (resource.kind == ResourceKind::kSpace) {
@@ -156,78 +230,29 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
       space.id = resource.id;
       space.unit = resource.unit;
       space.capacity = resource.capacity;
-      model.space_index[i] = static_cast<int>(model.spaces.size());
-      model.spaces.push_back(space);
+      m.space_index[i] = static_cast<int>(m.spaces.size());
+      m.spaces.push_back(space);
       continue;
     }
     if (resource.kind != ResourceKind::kThroughput) continue;
-    ThroughputResource compiled;
+    ThroughputResource compiled = CompileThroughput(scenario, resource, m.grid);
     compiled.scenario_index = static_cast<int>(i);
-    compiled.id = resource.id;
-    compiled.unit = resource.unit;
-    compiled.base_capacity.assign(total_steps, 0.0);
-    compiled.cost_per_unit.assign(total_steps, 0.0);
-    compiled.processing_steps.assign(total_steps, 0.0f);
-    compiled.open_hours.assign(total_steps, 0.0);
-    compiled.day_capacity.assign(static_cast<size_t>(grid.total_days), 0.0);
-    if (resource.expansion) {
-      compiled.has_expansion = true;
-      compiled.expansion_cost_per_unit = resource.expansion->cost_per_unit;
-      compiled.expansion_extra_per_hour = resource.expansion->extra_per_hour;
-    }
-    InForce in_force{resource.capacity,
-                     resource.calendar.empty() ? nullptr : scenario.FindCalendar(resource.calendar),
-                     resource.processing_time, resource.cost_per_unit};
-    size_t next_change = 0;
-    for (int32_t day = 0; day < grid.total_days; ++day) {
-      const Date date = grid.DateOfDay(day);
-      while (next_change < resource.changes.size() && resource.changes[next_change].from <= date) {
-        const ResourceChange& change = resource.changes[next_change];
-        if (change.capacity) in_force.capacity_per_hour = *change.capacity;
-        if (change.calendar) {
-          in_force.calendar =
-              change.calendar->empty() ? nullptr : scenario.FindCalendar(*change.calendar);
-        }
-        if (change.processing_time) in_force.processing_time = *change.processing_time;
-        if (change.cost_per_unit) in_force.cost_per_unit = *change.cost_per_unit;
-        ++next_change;
-      }
-      const float processing = static_cast<float>(grid.StepsFrom(in_force.processing_time));
-      for (int step = 0; step < spd; ++step) {
-        const size_t t =
-            static_cast<size_t>(day) * static_cast<size_t>(spd) + static_cast<size_t>(step);
-        const MinuteOfDay from = static_cast<MinuteOfDay>(step * grid.step_minutes);
-        const MinuteOfDay to = static_cast<MinuteOfDay>(from + grid.step_minutes);
-        const double open_minutes =
-            in_force.calendar == nullptr
-                ? static_cast<double>(to - from)
-                : static_cast<double>(in_force.calendar->OpenMinutes(date, from, to));
-        compiled.open_hours[t] = open_minutes / 60.0;
-        compiled.base_capacity[t] = in_force.capacity_per_hour * open_minutes / 60.0;
-        compiled.cost_per_unit[t] = in_force.cost_per_unit;
-        compiled.processing_steps[t] = processing;
-        compiled.day_capacity[static_cast<size_t>(day)] += compiled.base_capacity[t];
-      }
-    }
-    compiled.next_open.assign(total_steps + 1, static_cast<int32_t>(total_steps));
-    for (int64_t t = grid.total_steps - 1; t >= 0; --t) {
-      const size_t index = static_cast<size_t>(t);
-      compiled.next_open[index] = compiled.base_capacity[index] > 0 ? static_cast<int32_t>(t)
-                                                                    : compiled.next_open[index + 1];
-    }
     compiled.booked_extra.resize(scenario.campaigns.size());
-    model.throughput_index[i] = static_cast<int>(model.resources.size());
-    model.resources.push_back(std::move(compiled));
+    m.throughput_index[i] = static_cast<int>(m.resources.size());
+    m.resources.push_back(std::move(compiled));
   }
-  auto throughput = [&](const std::string& id) {
-    return model.throughput_index[static_cast<size_t>(scenario.ResourceIndex(id))];
-  };
+}
 
-  // Bookings: extra capacity per open hour of the resource's calendar.
+// Bookings: extra capacity per open hour of the resource's calendar.
+void CompileBookings(const Scenario& scenario, CompiledModel* model) {
+  const TimeGrid& grid = model->grid;
+  const size_t total_steps = static_cast<size_t>(grid.total_steps);
+  const int spd = grid.steps_per_day;
   for (size_t k = 0; k < scenario.campaigns.size(); ++k) {
     for (const Booking& booking : scenario.campaigns[k].bookings) {
       ThroughputResource& resource =
-          model.resources[static_cast<size_t>(throughput(booking.resource))];
+          model
+              ->resources[static_cast<size_t>(ThroughputIndex(*model, scenario, booking.resource))];
       std::vector<double>& extra = resource.booked_extra[k];
       if (extra.empty()) extra.assign(total_steps, 0.0);
       const int32_t first = booking.from - grid.start;
@@ -241,219 +266,243 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
       }
     }
   }
+}
 
-  // --- shapes and offerings -------------------------------------------------------------------
-  auto shape_id = [&](const std::vector<double>& shape) {
-    for (size_t i = 0; i < model.shapes.size(); ++i) {
-      if (model.shapes[i] == shape) return static_cast<int>(i);
+// Expected baseline per day over the whole grid (the tail continues the pattern, for stock
+// planning; no demand is drawn there).
+std::vector<double> ExpectedPerDay(const Baseline& baseline, const TimeGrid& grid) {
+  std::vector<double> expected_per_day(static_cast<size_t>(grid.total_days), 0.0);
+  std::array<double, 7> weekly{1, 1, 1, 1, 1, 1, 1};
+  if (baseline.weekly) {
+    double mean = 0;
+    for (double weight : *baseline.weekly) mean += weight / 7.0;
+    for (size_t i = 0; i < 7; ++i) weekly[i] = (*baseline.weekly)[i] / mean;
+  }
+  if (baseline.per_day) {
+    for (int32_t day = 0; day < grid.total_days; ++day) {
+      expected_per_day[static_cast<size_t>(day)] =
+          *baseline.per_day * weekly[static_cast<size_t>(grid.DateOfDay(day).weekday())];
     }
-    model.shapes.push_back(shape);
-    return static_cast<int>(model.shapes.size()) - 1;
-  };
+  } else {
+    HistoryForecast forecast = ForecastFromHistory(baseline.history);
+    if (baseline.weekly) forecast.weekly = weekly;
+    for (int32_t day = 0; day < grid.total_days; ++day) {
+      expected_per_day[static_cast<size_t>(day)] = forecast.At(grid.DateOfDay(day));
+    }
+  }
+  return expected_per_day;
+}
+
+CompiledOffering CompileOffering(const Scenario& scenario, const Offering& offering,
+                                 CompiledModel* model) {
+  const TimeGrid& grid = model->grid;
+  const int spd = grid.steps_per_day;
+  CompiledOffering compiled;
+  compiled.id = offering.id;
+  compiled.name = offering.name.empty() ? offering.id : offering.name;
+  compiled.price = offering.price;
+  compiled.unit_cost = offering.unit_cost;
+  compiled.volume = offering.volume;
+  compiled.stocked = offering.stocked;
+  compiled.initial_stock = offering.stock;
+  compiled.start_stock = offering.stock;
+  if (!offering.space.empty()) {
+    compiled.space =
+        model->space_index[static_cast<size_t>(scenario.ResourceIndex(offering.space))];
+  }
+  if (offering.supply) {
+    compiled.supply_per_day = offering.supply->per_day;
+    compiled.first_receipt_day =
+        static_cast<int>(std::ceil(offering.supply->lead_time.days() - 1e-9));
+    compiled.safety_days = offering.supply->safety_days;
+  }
+  compiled.base_return_rate = offering.return_rate;
+  compiled.return_lag_steps = grid.StepsFrom(offering.return_lag);
+  if (!offering.returns.empty())
+    compiled.returns_resource = ThroughputIndex(*model, scenario, offering.returns);
+  for (const RouteStep& step : offering.route) {
+    RouteStage stage;
+    stage.resource = ThroughputIndex(*model, scenario, step.resource);
+    stage.per_unit = step.per_unit;
+    compiled.route_processing_steps += static_cast<double>(
+        model->resources[static_cast<size_t>(stage.resource)].processing_steps[0]);
+    compiled.route.push_back(stage);
+  }
+  compiled.transit_steps = grid.StepsFrom(offering.transit);
+  for (const Load& load : offering.loads) {
+    SideLoad side;
+    side.resource = ThroughputIndex(*model, scenario, load.resource);
+    side.per_unit = load.per_unit;
+    side.lag_steps = grid.StepsFrom(load.lag);
+    compiled.loads.push_back(side);
+  }
+  compiled.expected_per_day = ExpectedPerDay(offering.baseline, grid);
+  compiled.shape = ShapeId(model, ShapeFor(offering.baseline, spd, grid.step_minutes));
+  compiled.noise_cv = offering.baseline.noise_cv;
+  compiled.noise_none = offering.baseline.noise_none;
+  return compiled;
+}
+
+void CompileOfferings(const Scenario& scenario, CompiledModel* model) {
   for (const Offering& offering : scenario.offerings) {
-    CompiledOffering compiled;
-    compiled.id = offering.id;
-    compiled.name = offering.name.empty() ? offering.id : offering.name;
-    compiled.price = offering.price;
-    compiled.unit_cost = offering.unit_cost;
-    compiled.volume = offering.volume;
-    compiled.stocked = offering.stocked;
-    compiled.initial_stock = offering.stock;
-    compiled.start_stock = offering.stock;
-    if (!offering.space.empty()) {
-      compiled.space =
-          model.space_index[static_cast<size_t>(scenario.ResourceIndex(offering.space))];
-    }
-    if (offering.supply) {
-      compiled.supply_per_day = offering.supply->per_day;
-      compiled.first_receipt_day =
-          static_cast<int>(std::ceil(offering.supply->lead_time.days() - 1e-9));
-      compiled.safety_days = offering.supply->safety_days;
-    }
-    compiled.base_return_rate = offering.return_rate;
-    compiled.return_lag_steps = grid.StepsFrom(offering.return_lag);
-    if (!offering.returns.empty()) compiled.returns_resource = throughput(offering.returns);
-    for (const RouteStep& step : offering.route) {
-      RouteStage stage;
-      stage.resource = throughput(step.resource);
-      stage.per_unit = step.per_unit;
-      compiled.route_processing_steps += static_cast<double>(
-          model.resources[static_cast<size_t>(stage.resource)].processing_steps[0]);
-      compiled.route.push_back(stage);
-    }
-    compiled.transit_steps = grid.StepsFrom(offering.transit);
-    for (const Load& load : offering.loads) {
-      SideLoad side;
-      side.resource = throughput(load.resource);
-      side.per_unit = load.per_unit;
-      side.lag_steps = grid.StepsFrom(load.lag);
-      compiled.loads.push_back(side);
-    }
-    // Expected baseline per day over the whole grid (the tail continues the pattern, for stock
-    // planning; no demand is drawn there).
-    compiled.expected_per_day.assign(static_cast<size_t>(grid.total_days), 0.0);
-    std::array<double, 7> weekly{1, 1, 1, 1, 1, 1, 1};
-    if (offering.baseline.weekly) {
-      double mean = 0;
-      for (double weight : *offering.baseline.weekly) mean += weight / 7.0;
-      for (size_t i = 0; i < 7; ++i) weekly[i] = (*offering.baseline.weekly)[i] / mean;
-    }
-    if (offering.baseline.per_day) {
-      for (int32_t day = 0; day < grid.total_days; ++day) {
-        compiled.expected_per_day[static_cast<size_t>(day)] =
-            *offering.baseline.per_day * weekly[static_cast<size_t>(grid.DateOfDay(day).weekday())];
-      }
-    } else {
-      HistoryForecast forecast = ForecastFromHistory(offering.baseline.history);
-      if (offering.baseline.weekly) forecast.weekly = weekly;
-      for (int32_t day = 0; day < grid.total_days; ++day) {
-        compiled.expected_per_day[static_cast<size_t>(day)] = forecast.At(grid.DateOfDay(day));
-      }
-    }
-    compiled.shape = shape_id(ShapeFor(offering.baseline, spd, grid.step_minutes));
-    compiled.noise_cv = offering.baseline.noise_cv;
-    compiled.noise_none = offering.baseline.noise_none;
-    model.offerings.push_back(std::move(compiled));
+    model->offerings.push_back(CompileOffering(scenario, offering, model));
   }
-  for (size_t s = 0; s < model.spaces.size(); ++s) {
-    for (size_t o = 0; o < model.offerings.size(); ++o) {
-      if (model.offerings[o].space == static_cast<int>(s))
-        model.spaces[s].offerings.push_back(static_cast<int>(o));
+  CompiledModel& m = *model;
+  for (size_t s = 0; s < m.spaces.size(); ++s) {
+    for (size_t o = 0; o < m.offerings.size(); ++o) {
+      if (m.offerings[o].space == static_cast<int>(s))
+        m.spaces[s].offerings.push_back(static_cast<int>(o));
     }
   }
+}
 
-  // --- campaigns ------------------------------------------------------------------------------
-  for (const Campaign& campaign : scenario.campaigns) {
-    CompiledCampaign compiled;
-    compiled.id = campaign.id;
-    compiled.first_day = campaign.window.start - grid.start;
-    compiled.last_day = campaign.window.end - grid.start;
-    compiled.covers.assign(model.offerings.size(), 0);
-    for (const std::string& id : campaign.offerings) {
-      const int index = scenario.OfferingIndex(id);
-      compiled.offerings.push_back(index);
-      compiled.covers[static_cast<size_t>(index)] = 1;
-    }
-    compiled.discount = campaign.discount;
-    compiled.spend = campaign.spend;
-    compiled.lift_certain = campaign.lift.certain;
-    if (campaign.lift.certain) {
-      compiled.lift_value = campaign.lift.expected;
-      compiled.lift_mean = std::max(-1.0, campaign.lift.expected);
-    } else {
-      compiled.lift_log_median = std::log(1 + campaign.lift.expected);
-      compiled.lift_sigma =
-          (std::log(1 + campaign.lift.high) - std::log(1 + campaign.lift.low)) / (2 * 1.645);
-      compiled.lift_mean =
-          (1 + campaign.lift.expected) * std::exp(0.5 * compiled.lift_sigma * compiled.lift_sigma) -
-          1;
-    }
-    // Profile: the weights stretched over the window, area-preserving, normalised to mean 1.
-    const int window_days = compiled.last_day - compiled.first_day + 1;
-    compiled.weight_by_day.assign(static_cast<size_t>(window_days), 1.0);
-    if (!campaign.profile.empty()) {
-      const double parts = static_cast<double>(campaign.profile.size());
-      double mean = 0;
-      for (int day = 0; day < window_days; ++day) {
-        const double from = day * parts / window_days;
-        const double to = (day + 1) * parts / window_days;
-        double area = 0;
-        for (size_t part = static_cast<size_t>(std::floor(from));
-             part < campaign.profile.size() && static_cast<double>(part) < to; ++part) {
-          const double overlap = std::min(to, static_cast<double>(part + 1)) -
-                                 std::max(from, static_cast<double>(part));
-          if (overlap > 0) area += overlap * campaign.profile[part];
-        }
-        compiled.weight_by_day[static_cast<size_t>(day)] = area / (to - from);
-        mean += compiled.weight_by_day[static_cast<size_t>(day)] / window_days;
+// A campaign's profile: the weights stretched over the window's days, area-preserving,
+// normalised to mean 1 (all 1 without a profile).
+std::vector<double> WeightByDay(const std::vector<double>& profile, int window_days) {
+  std::vector<double> weight_by_day(static_cast<size_t>(window_days), 1.0);
+  if (!profile.empty()) {
+    const double parts = static_cast<double>(profile.size());
+    double mean = 0;
+    for (int day = 0; day < window_days; ++day) {
+      const double from = day * parts / window_days;
+      const double to = (day + 1) * parts / window_days;
+      double area = 0;
+      for (size_t part = static_cast<size_t>(std::floor(from));
+           part < profile.size() && static_cast<double>(part) < to; ++part) {
+        const double overlap =
+            std::min(to, static_cast<double>(part + 1)) - std::max(from, static_cast<double>(part));
+        if (overlap > 0) area += overlap * profile[part];
       }
-      for (double& weight : compiled.weight_by_day) weight = mean > 0 ? weight / mean : 1.0;
+      weight_by_day[static_cast<size_t>(day)] = area / (to - from);
+      mean += weight_by_day[static_cast<size_t>(day)] / window_days;
     }
-    compiled.cap_by_offering.assign(model.offerings.size(), -1.0);
-    if (campaign.cap.total) {
-      compiled.has_cap = true;
-      compiled.cap_total = *campaign.cap.total;
-    }
-    for (const auto& [id, units] : campaign.cap.by_offering) {
-      compiled.has_cap = true;
-      compiled.cap_by_offering[static_cast<size_t>(scenario.OfferingIndex(id))] = units;
-    }
-    for (const Promise& promise : campaign.promises) {
-      if (promise.type != PromiseType::kFreeReturns) continue;
-      const std::vector<std::string>& ids =
-          promise.offerings.empty() ? campaign.offerings : promise.offerings;
-      for (const std::string& id : ids) {
-        compiled.free_returns.push_back(
-            {scenario.OfferingIndex(id), promise.return_rate, promise.cost ? *promise.cost : -1.0});
-      }
-    }
-    model.campaigns.push_back(std::move(compiled));
+    for (double& weight : weight_by_day) weight = mean > 0 ? weight / mean : 1.0;
   }
-  for (size_t o = 0; o < model.offerings.size(); ++o) {
-    CompiledOffering& offering = model.offerings[o];
+  return weight_by_day;
+}
+
+CompiledCampaign CompileCampaign(const Scenario& scenario, const Campaign& campaign,
+                                 const CompiledModel* model) {
+  const TimeGrid& grid = model->grid;
+  CompiledCampaign compiled;
+  compiled.id = campaign.id;
+  compiled.first_day = campaign.window.start - grid.start;
+  compiled.last_day = campaign.window.end - grid.start;
+  compiled.covers.assign(model->offerings.size(), 0);
+  for (const std::string& id : campaign.offerings) {
+    const int index = scenario.OfferingIndex(id);
+    compiled.offerings.push_back(index);
+    compiled.covers[static_cast<size_t>(index)] = 1;
+  }
+  compiled.discount = campaign.discount;
+  compiled.spend = campaign.spend;
+  compiled.lift_certain = campaign.lift.certain;
+  if (campaign.lift.certain) {
+    compiled.lift_value = campaign.lift.expected;
+    compiled.lift_mean = std::max(-1.0, campaign.lift.expected);
+  } else {
+    compiled.lift_log_median = std::log(1 + campaign.lift.expected);
+    compiled.lift_sigma =
+        (std::log(1 + campaign.lift.high) - std::log(1 + campaign.lift.low)) / (2 * 1.645);
+    compiled.lift_mean =
+        (1 + campaign.lift.expected) * std::exp(0.5 * compiled.lift_sigma * compiled.lift_sigma) -
+        1;
+  }
+  compiled.weight_by_day =
+      WeightByDay(campaign.profile, compiled.last_day - compiled.first_day + 1);
+  compiled.cap_by_offering.assign(model->offerings.size(), -1.0);
+  if (campaign.cap.total) {
+    compiled.has_cap = true;
+    compiled.cap_total = *campaign.cap.total;
+  }
+  for (const auto& [id, units] : campaign.cap.by_offering) {
+    compiled.has_cap = true;
+    compiled.cap_by_offering[static_cast<size_t>(scenario.OfferingIndex(id))] = units;
+  }
+  for (const Promise& promise : campaign.promises) {
+    if (promise.type != PromiseType::kFreeReturns) continue;
+    const std::vector<std::string>& ids =
+        promise.offerings.empty() ? campaign.offerings : promise.offerings;
+    for (const std::string& id : ids) {
+      compiled.free_returns.push_back(
+          {scenario.OfferingIndex(id), promise.return_rate, promise.cost ? *promise.cost : -1.0});
+    }
+  }
+  return compiled;
+}
+
+// An offering may return units when it has a return rate or a campaign's free returns do.
+void MarkReturningOfferings(CompiledModel* model) {
+  CompiledModel& m = *model;
+  for (size_t o = 0; o < m.offerings.size(); ++o) {
+    CompiledOffering& offering = m.offerings[o];
     offering.may_return = offering.base_return_rate > 0;
-    for (const CompiledCampaign& campaign : model.campaigns) {
+    for (const CompiledCampaign& campaign : m.campaigns) {
       for (const CompiledCampaign::FreeReturns& policy : campaign.free_returns) {
         if (policy.offering == static_cast<int>(o) && policy.rate > 0) offering.may_return = true;
       }
     }
   }
+}
 
-  // --- step order of resources (topological over route and return edges) ----------------------
-  const size_t num_resources = model.resources.size();
-  {
-    std::vector<std::vector<int>> successors(num_resources);
-    std::vector<int> indegree(num_resources, 0);
-    auto add_edge = [&](int from, int to) {
-      if (from == to) return;
-      std::vector<int>& next = successors[static_cast<size_t>(from)];
-      if (std::find(next.begin(), next.end(), to) != next.end()) return;
-      next.push_back(to);
-      indegree[static_cast<size_t>(to)] += 1;
-    };
-    for (const CompiledOffering& offering : model.offerings) {
-      for (size_t j = 0; j + 1 < offering.route.size(); ++j) {
-        add_edge(offering.route[j].resource, offering.route[j + 1].resource);
-      }
-      if (offering.may_return && offering.returns_resource >= 0 && !offering.route.empty()) {
-        add_edge(offering.route.back().resource, offering.returns_resource);
-      }
+// The step order of resources: topological over route and return edges.
+void OrderResources(CompiledModel* model) {
+  CompiledModel& m = *model;
+  const size_t num_resources = m.resources.size();
+  std::vector<std::vector<int>> successors(num_resources);
+  std::vector<int> indegree(num_resources, 0);
+  auto add_edge = [&](int from, int to) {
+    if (from == to) return;
+    std::vector<int>& next = successors[static_cast<size_t>(from)];
+    if (std::find(next.begin(), next.end(), to) != next.end()) return;
+    next.push_back(to);
+    indegree[static_cast<size_t>(to)] += 1;
+  };
+  for (const CompiledOffering& offering : m.offerings) {
+    for (size_t j = 0; j + 1 < offering.route.size(); ++j) {
+      add_edge(offering.route[j].resource, offering.route[j + 1].resource);
     }
-    std::vector<char> placed(num_resources, 0);
-    while (model.order.size() < num_resources) {
-      int pick = -1;
-      for (size_t r = 0; r < num_resources && pick < 0; ++r) {
-        if (!placed[r] && indegree[r] == 0) pick = static_cast<int>(r);
-      }
-      for (size_t r = 0; r < num_resources && pick < 0; ++r) {
-        if (!placed[r]) pick = static_cast<int>(r);  // a cycle: break it in file order
-      }
-      placed[static_cast<size_t>(pick)] = 1;
-      model.order.push_back(pick);
-      for (int next : successors[static_cast<size_t>(pick)])
-        indegree[static_cast<size_t>(next)] -= 1;
-    }
-    model.order_position.assign(num_resources, 0);
-    for (size_t position = 0; position < model.order.size(); ++position) {
-      model.order_position[static_cast<size_t>(model.order[position])] = static_cast<int>(position);
+    if (offering.may_return && offering.returns_resource >= 0 && !offering.route.empty()) {
+      add_edge(offering.route.back().resource, offering.returns_resource);
     }
   }
+  std::vector<char> placed(num_resources, 0);
+  while (m.order.size() < num_resources) {
+    int pick = -1;
+    for (size_t r = 0; r < num_resources && pick < 0; ++r) {
+      if (!placed[r] && indegree[r] == 0) pick = static_cast<int>(r);
+    }
+    for (size_t r = 0; r < num_resources && pick < 0; ++r) {
+      if (!placed[r]) pick = static_cast<int>(r);  // a cycle: break it in file order
+    }
+    placed[static_cast<size_t>(pick)] = 1;
+    m.order.push_back(pick);
+    for (int next : successors[static_cast<size_t>(pick)]) indegree[static_cast<size_t>(next)] -= 1;
+  }
+  m.order_position.assign(num_resources, 0);
+  for (size_t position = 0; position < m.order.size(); ++position) {
+    m.order_position[static_cast<size_t>(m.order[position])] = static_cast<int>(position);
+  }
+}
 
-  // --- flow classes: per resource, the arrivals that go on to the same next resource --------
+// Flow classes: per resource, the arrivals that go on to the same next resource.
+void CompileFlowClasses(CompiledModel* model) {
+  CompiledModel& m = *model;
+  const size_t num_resources = m.resources.size();
   std::map<std::tuple<int, int, int, double>, int> class_ids;
   auto make_class = [&](FlowClass flow_class) {
     const auto key = std::make_tuple(flow_class.resource, flow_class.next_resource,
                                      flow_class.next_class, flow_class.ratio);
     auto found = class_ids.find(key);
     if (found != class_ids.end()) return found->second;
-    const int id = static_cast<int>(model.classes.size());
-    flow_class.back_edge = model.order_position[static_cast<size_t>(flow_class.next_resource)] <=
-                           model.order_position[static_cast<size_t>(flow_class.resource)];
-    model.classes.push_back(flow_class);
+    const int id = static_cast<int>(m.classes.size());
+    flow_class.back_edge = m.order_position[static_cast<size_t>(flow_class.next_resource)] <=
+                           m.order_position[static_cast<size_t>(flow_class.resource)];
+    m.classes.push_back(flow_class);
     class_ids.emplace(key, id);
     return id;
   };
-  for (CompiledOffering& offering : model.offerings) {
+  for (CompiledOffering& offering : m.offerings) {
     if (offering.route.empty()) continue;
     offering.route.back().flow_class = -1;
     for (size_t j = offering.route.size() - 1; j-- > 0;) {
@@ -465,57 +514,67 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
       offering.route[j].flow_class = make_class(forward);
     }
   }
-  model.classes_at.assign(num_resources, {});
-  for (size_t c = 0; c < model.classes.size(); ++c) {
-    model.classes_at[static_cast<size_t>(model.classes[c].resource)].push_back(static_cast<int>(c));
+  m.classes_at.assign(num_resources, {});
+  for (size_t c = 0; c < m.classes.size(); ++c) {
+    m.classes_at[static_cast<size_t>(m.classes[c].resource)].push_back(static_cast<int>(c));
   }
-  // A resource whose every arrival belongs to one class: its departures are that class's.
-  {
-    std::vector<std::vector<int>> inflow(num_resources);  // class ids of flows in; -1 untracked
-    for (const CompiledOffering& offering : model.offerings) {
-      for (const RouteStage& stage : offering.route)
-        inflow[static_cast<size_t>(stage.resource)].push_back(stage.flow_class);
-      for (const SideLoad& load : offering.loads)
-        inflow[static_cast<size_t>(load.resource)].push_back(-1);
-      if (offering.may_return && offering.returns_resource >= 0) {
-        inflow[static_cast<size_t>(offering.returns_resource)].push_back(-1);
-      }
-    }
-    model.single_class.assign(num_resources, 0);
-    for (size_t r = 0; r < num_resources; ++r) {
-      const std::vector<int>& flows = inflow[r];
-      bool single = !flows.empty() && flows.front() >= 0;
-      for (int flow : flows) single = single && flow == flows.front();
-      model.single_class[r] = single ? 1 : 0;
-    }
-  }
+}
 
-  // --- step-major tables ---------------------------------------------------------------------
-  model.step_base_capacity.assign(total_steps * num_resources, 0.0);
-  model.step_cost_per_unit.assign(total_steps * num_resources, 0.0);
-  model.step_processing.assign(total_steps * num_resources, 0.0);
+// A resource whose every arrival belongs to one class: its departures are that class's.
+void MarkSingleClassResources(CompiledModel* model) {
+  CompiledModel& m = *model;
+  const size_t num_resources = m.resources.size();
+  std::vector<std::vector<int>> inflow(num_resources);  // class ids of flows in; -1 untracked
+  for (const CompiledOffering& offering : m.offerings) {
+    for (const RouteStage& stage : offering.route)
+      inflow[static_cast<size_t>(stage.resource)].push_back(stage.flow_class);
+    for (const SideLoad& load : offering.loads)
+      inflow[static_cast<size_t>(load.resource)].push_back(-1);
+    if (offering.may_return && offering.returns_resource >= 0) {
+      inflow[static_cast<size_t>(offering.returns_resource)].push_back(-1);
+    }
+  }
+  m.single_class.assign(num_resources, 0);
   for (size_t r = 0; r < num_resources; ++r) {
-    const ThroughputResource& resource = model.resources[r];
+    const std::vector<int>& flows = inflow[r];
+    bool single = !flows.empty() && flows.front() >= 0;
+    for (int flow : flows) single = single && flow == flows.front();
+    m.single_class[r] = single ? 1 : 0;
+  }
+}
+
+// Step-major copies of the resources' per-step tables.
+void FillStepTables(CompiledModel* model) {
+  CompiledModel& m = *model;
+  const size_t num_resources = m.resources.size();
+  const size_t total_steps = static_cast<size_t>(m.grid.total_steps);
+  m.step_base_capacity.assign(total_steps * num_resources, 0.0);
+  m.step_cost_per_unit.assign(total_steps * num_resources, 0.0);
+  m.step_processing.assign(total_steps * num_resources, 0.0);
+  for (size_t r = 0; r < num_resources; ++r) {
+    const ThroughputResource& resource = m.resources[r];
     for (size_t t = 0; t < total_steps; ++t) {
-      model.step_base_capacity[t * num_resources + r] = resource.base_capacity[t];
-      model.step_cost_per_unit[t * num_resources + r] = resource.cost_per_unit[t];
-      model.step_processing[t * num_resources + r] =
-          static_cast<double>(resource.processing_steps[t]);
+      m.step_base_capacity[t * num_resources + r] = resource.base_capacity[t];
+      m.step_cost_per_unit[t * num_resources + r] = resource.cost_per_unit[t];
+      m.step_processing[t * num_resources + r] = static_cast<double>(resource.processing_steps[t]);
     }
   }
+}
 
-  // --- arrival groups: route entries (no delay) and side loads (delayed) ----------------------
+// Arrival groups: route entries (no delay) and side loads (delayed).
+void CompileArrivalGroups(CompiledModel* model) {
+  CompiledModel& m = *model;
   std::map<std::tuple<int, int, int, double>, int> group_ids;
   auto make_group = [&](int resource, int flow_class, int shape, double shift) {
     const auto key = std::make_tuple(resource, flow_class, shape, shift);
     auto found = group_ids.find(key);
     if (found != group_ids.end()) return found->second;
-    const int id = static_cast<int>(model.groups.size());
-    model.groups.push_back({resource, flow_class, shape, shift});
+    const int id = static_cast<int>(m.groups.size());
+    m.groups.push_back({resource, flow_class, shape, shift});
     group_ids.emplace(key, id);
     return id;
   };
-  for (CompiledOffering& offering : model.offerings) {
+  for (CompiledOffering& offering : m.offerings) {
     if (!offering.route.empty()) {
       offering.entry_group =
           make_group(offering.route[0].resource, offering.route[0].flow_class, offering.shape, 0.0);
@@ -523,6 +582,27 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
     for (SideLoad& load : offering.loads)
       load.group = make_group(load.resource, -1, offering.shape, load.lag_steps);
   }
+}
+
+}  // namespace
+
+CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
+  CompiledModel model;
+  model.scenario = &scenario;
+  model.grid = MakeGrid(scenario, options);
+  CompileWeeks(&model);
+  CompileResources(scenario, &model);
+  CompileBookings(scenario, &model);
+  CompileOfferings(scenario, &model);
+  for (const Campaign& campaign : scenario.campaigns) {
+    model.campaigns.push_back(CompileCampaign(scenario, campaign, &model));
+  }
+  MarkReturningOfferings(&model);
+  OrderResources(&model);
+  CompileFlowClasses(&model);
+  MarkSingleClassResources(&model);
+  FillStepTables(&model);
+  CompileArrivalGroups(&model);
   if (options.start != nullptr) ApplyStart(*options.start, &model);
   return model;
 }
