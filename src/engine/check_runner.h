@@ -165,6 +165,12 @@ class CheckRunner {
                                   const Promise& promise, bool in_campaign);
   // `campaign`: the scenario's, or a version of it with other promises (promise_variants).
   CampaignResult SummariseCampaign(const ReportedCampaign& reported, const Campaign& campaign);
+  // The parts of a campaign's summary (check_summary.cc).
+  std::vector<SpaceCheck> SpaceChecks(const ReportedCampaign& reported,
+                                      const CompiledCampaign& compiled);
+  std::vector<ThroughputCheck> ThroughputChecks(const ReportedCampaign& reported);
+  Economics EconomicsOf(const ReportedCampaign& reported, const Campaign& campaign,
+                        const CompiledCampaign& compiled);
   std::vector<PromiseResult> SummariseMessaging();  // the standing promises, in messaging order
   // The standing promises' statuses in a run without campaign `campaign` (empty on failure).
   std::vector<StandingStatus> StandingWithout(int campaign) const;

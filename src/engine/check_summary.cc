@@ -8,12 +8,127 @@
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 #include "engine/check_runner.h"
 #include "engine/explain.h"
 
 namespace tandem::engine {
+namespace {
+
+// Launch readiness: the critical path through the tasks; none without readiness.
+std::optional<LaunchCheck> LaunchCheckOf(const Campaign& campaign) {
+  if (!campaign.readiness) return std::nullopt;
+  const Readiness& readiness = *campaign.readiness;
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < readiness.tasks.size(); ++i) index[readiness.tasks[i].id] = i;
+  std::vector<double> finish(readiness.tasks.size(), -1);
+  std::vector<int> previous(readiness.tasks.size(), -1);
+  std::function<double(size_t)> finish_of = [&](size_t i) -> double {
+    if (finish[i] >= 0) return finish[i];
+    double start = 0;
+    for (const std::string& before : readiness.tasks[i].after) {
+      const size_t j = index[before];
+      const double end = finish_of(j);
+      if (end > start) {
+        start = end;
+        previous[i] = static_cast<int>(j);
+      }
+    }
+    finish[i] = start + readiness.tasks[i].duration.days();
+    return finish[i];
+  };
+  double longest = 0;
+  int last = -1;
+  for (size_t i = 0; i < readiness.tasks.size(); ++i) {
+    if (finish_of(i) > longest) {
+      longest = finish_of(i);
+      last = static_cast<int>(i);
+    }
+  }
+  LaunchCheck check;
+  check.start = campaign.window.start;
+  check.ready = readiness.start + static_cast<int32_t>(std::ceil(longest - 1e-9));
+  check.broken = check.ready > check.start;
+  for (int i = last; i >= 0; i = previous[static_cast<size_t>(i)]) {
+    check.critical_path.insert(check.critical_path.begin(),
+                               readiness.tasks[static_cast<size_t>(i)].id);
+  }
+  return check;
+}
+
+// Budget: campaigns charged in order of window start, then file order.
+std::vector<BudgetCheck> BudgetChecks(const Scenario& scenario, size_t k,
+                                      const Campaign& campaign) {
+  std::vector<BudgetCheck> checks;
+  for (const Resource& resource : scenario.resources) {
+    if (resource.kind != ResourceKind::kBudget) continue;
+    const DateRange period = resource.period ? *resource.period : scenario.horizon;
+    if (!period.Contains(campaign.window.start)) continue;
+    std::vector<size_t> charged;
+    for (size_t j = 0; j < scenario.campaigns.size(); ++j) {
+      if (period.Contains(scenario.campaigns[j].window.start)) charged.push_back(j);
+    }
+    std::stable_sort(charged.begin(), charged.end(), [&](size_t a, size_t b) {
+      return scenario.campaigns[a].window.start < scenario.campaigns[b].window.start;
+    });
+    double available = resource.capacity;
+    for (size_t j : charged) {
+      if (j == k) break;
+      available -= scenario.campaigns[j].spend;
+    }
+    BudgetCheck check;
+    check.resource = resource.id;
+    check.spend = campaign.spend;
+    check.available = available;
+    check.broken = campaign.spend > available + 1e-9;
+    checks.push_back(check);
+  }
+
+  return checks;
+}
+
+// The verdict and its reasons: broken promises, space, launch and budget make it no-go; promises
+// at risk and an expected loss after spend make it at risk.
+void DecideVerdict(CampaignResult* campaign_result) {
+  CampaignResult& result = *campaign_result;
+  const Economics& economics = result.economics;
+  Verdict verdict = Verdict::kGo;
+  for (const PromiseResult& promise : result.promises) {
+    if (promise.status == PromiseStatus::kBroken) {
+      verdict = Worse(verdict, Verdict::kNoGo);
+      result.reasons.push_back("promise broken: " + promise.text);
+    } else if (promise.status == PromiseStatus::kAtRisk) {
+      verdict = Worse(verdict, Verdict::kAtRisk);
+      result.reasons.push_back("promise at risk: " + promise.text);
+    }
+  }
+  for (const SpaceCheck& check : result.space) {
+    if (check.broken) {
+      verdict = Worse(verdict, Verdict::kNoGo);
+      result.reasons.push_back("space: " + check.resource + " over capacity");
+    }
+  }
+  if (result.launch && result.launch->broken) {
+    verdict = Worse(verdict, Verdict::kNoGo);
+    result.reasons.push_back("launch: not ready before the window starts");
+  }
+  for (const BudgetCheck& check : result.budget) {
+    if (check.broken) {
+      verdict = Worse(verdict, Verdict::kNoGo);
+      result.reasons.push_back("budget: " + check.resource + " has not enough left");
+    }
+  }
+  if (economics.expected_incremental_after_spend < 0) {
+    verdict = Worse(verdict, Verdict::kAtRisk);
+    result.reasons.push_back(
+        "economics: expected incremental contribution after spend is negative");
+  }
+  result.verdict = verdict;
+}
+
+}  // namespace
 
 double CheckRunner::RouteCost(int offering, Date date) const {
   const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
@@ -377,7 +492,6 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported,
   CampaignResult result;
   result.id = campaign.id;
   result.name = campaign.name.empty() ? campaign.id : campaign.name;
-
   for (size_t i = 0; i < campaign.promises.size(); ++i) {
     const Promise& promise = campaign.promises[i];
     if (promise.type == PromiseType::kClaim) {
@@ -392,7 +506,25 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported,
     }
   }
 
-  // Space: the stock plan's peak with every campaign, against capacity.
+  result.space = SpaceChecks(reported, compiled);
+  result.launch = LaunchCheckOf(campaign);
+  result.budget = BudgetChecks(scenario_, static_cast<size_t>(k), campaign);
+  result.throughput = ThroughputChecks(reported);
+  for (int o : compiled.offerings) {
+    if (!model_.offerings[static_cast<size_t>(o)].stocked) continue;
+    SupplyShortfall shortfall = ShortfallOf(o, compiled.first_day, compiled.last_day);
+    if (shortfall.units > 0.5) result.supply.push_back(std::move(shortfall));
+  }
+
+  result.economics = EconomicsOf(reported, campaign, compiled);
+  DecideVerdict(&result);
+  return result;
+}
+
+// Space: the stock plan's peak with every campaign, against capacity.
+std::vector<SpaceCheck> CheckRunner::SpaceChecks(const ReportedCampaign& reported,
+                                                 const CompiledCampaign& compiled) {
+  std::vector<SpaceCheck> checks;
   for (size_t s = 0; s < model_.spaces.size(); ++s) {
     const SpaceResource& space = model_.spaces[s];
     bool touches = false;
@@ -427,75 +559,15 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported,
         space.capacity > 0 ? check.peak / space.capacity : (check.peak > 0 ? kNever : 0.0);
     check.broken = check.peak > space.capacity + 1e-9;
     check.refused_units = Summarise(columns_->Get(refused_column_[s]));
-    result.space.push_back(check);
+    checks.push_back(check);
   }
 
-  // Launch readiness: the critical path through the tasks.
-  if (campaign.readiness) {
-    const Readiness& readiness = *campaign.readiness;
-    std::map<std::string, size_t> index;
-    for (size_t i = 0; i < readiness.tasks.size(); ++i) index[readiness.tasks[i].id] = i;
-    std::vector<double> finish(readiness.tasks.size(), -1);
-    std::vector<int> previous(readiness.tasks.size(), -1);
-    std::function<double(size_t)> finish_of = [&](size_t i) -> double {
-      if (finish[i] >= 0) return finish[i];
-      double start = 0;
-      for (const std::string& before : readiness.tasks[i].after) {
-        const size_t j = index[before];
-        const double end = finish_of(j);
-        if (end > start) {
-          start = end;
-          previous[i] = static_cast<int>(j);
-        }
-      }
-      finish[i] = start + readiness.tasks[i].duration.days();
-      return finish[i];
-    };
-    double longest = 0;
-    int last = -1;
-    for (size_t i = 0; i < readiness.tasks.size(); ++i) {
-      if (finish_of(i) > longest) {
-        longest = finish_of(i);
-        last = static_cast<int>(i);
-      }
-    }
-    LaunchCheck check;
-    check.start = campaign.window.start;
-    check.ready = readiness.start + static_cast<int32_t>(std::ceil(longest - 1e-9));
-    check.broken = check.ready > check.start;
-    for (int i = last; i >= 0; i = previous[static_cast<size_t>(i)]) {
-      check.critical_path.insert(check.critical_path.begin(),
-                                 readiness.tasks[static_cast<size_t>(i)].id);
-    }
-    result.launch = check;
-  }
+  return checks;
+}
 
-  // Budget: campaigns charged in order of window start, then file order.
-  for (const Resource& resource : scenario_.resources) {
-    if (resource.kind != ResourceKind::kBudget) continue;
-    const DateRange period = resource.period ? *resource.period : scenario_.horizon;
-    if (!period.Contains(campaign.window.start)) continue;
-    std::vector<size_t> charged;
-    for (size_t j = 0; j < scenario_.campaigns.size(); ++j) {
-      if (period.Contains(scenario_.campaigns[j].window.start)) charged.push_back(j);
-    }
-    std::stable_sort(charged.begin(), charged.end(), [&](size_t a, size_t b) {
-      return scenario_.campaigns[a].window.start < scenario_.campaigns[b].window.start;
-    });
-    double available = resource.capacity;
-    for (size_t j : charged) {
-      if (j == static_cast<size_t>(k)) break;
-      available -= scenario_.campaigns[j].spend;
-    }
-    BudgetCheck check;
-    check.resource = resource.id;
-    check.spend = campaign.spend;
-    check.available = available;
-    check.broken = campaign.spend > available + 1e-9;
-    result.budget.push_back(check);
-  }
-
-  // Throughput, with and without the campaign.
+// Throughput, with and without the campaign.
+std::vector<ThroughputCheck> CheckRunner::ThroughputChecks(const ReportedCampaign& reported) {
+  std::vector<ThroughputCheck> checks;
   for (size_t i = 0; i < reported.resources.resources.size(); ++i) {
     const int r = reported.resources.resources[i];
     ThroughputCheck check;
@@ -525,17 +597,14 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported,
         check.days.push_back(point);
       }
     }
-    result.throughput.push_back(check);
+    checks.push_back(check);
   }
+  return checks;
+}
 
-  for (int o : compiled.offerings) {
-    if (!model_.offerings[static_cast<size_t>(o)].stocked) continue;
-    SupplyShortfall shortfall = ShortfallOf(o, compiled.first_day, compiled.last_day);
-    if (shortfall.units > 0.5) result.supply.push_back(std::move(shortfall));
-  }
-
-  // Economics.
-  Economics& economics = result.economics;
+Economics CheckRunner::EconomicsOf(const ReportedCampaign& reported, const Campaign& campaign,
+                                   const CompiledCampaign& compiled) {
+  Economics economics;
   economics.spend = campaign.spend;
   economics.revenue = Summarise(columns_->Get(reported.revenue));
   const std::vector<float>& incremental = columns_->Get(reported.incremental);
@@ -582,40 +651,7 @@ CampaignResult CheckRunner::SummariseCampaign(const ReportedCampaign& reported,
     economics.offerings.push_back(figures);
   }
 
-  // Verdict.
-  Verdict verdict = Verdict::kGo;
-  for (const PromiseResult& promise : result.promises) {
-    if (promise.status == PromiseStatus::kBroken) {
-      verdict = Worse(verdict, Verdict::kNoGo);
-      result.reasons.push_back("promise broken: " + promise.text);
-    } else if (promise.status == PromiseStatus::kAtRisk) {
-      verdict = Worse(verdict, Verdict::kAtRisk);
-      result.reasons.push_back("promise at risk: " + promise.text);
-    }
-  }
-  for (const SpaceCheck& check : result.space) {
-    if (check.broken) {
-      verdict = Worse(verdict, Verdict::kNoGo);
-      result.reasons.push_back("space: " + check.resource + " over capacity");
-    }
-  }
-  if (result.launch && result.launch->broken) {
-    verdict = Worse(verdict, Verdict::kNoGo);
-    result.reasons.push_back("launch: not ready before the window starts");
-  }
-  for (const BudgetCheck& check : result.budget) {
-    if (check.broken) {
-      verdict = Worse(verdict, Verdict::kNoGo);
-      result.reasons.push_back("budget: " + check.resource + " has not enough left");
-    }
-  }
-  if (economics.expected_incremental_after_spend < 0) {
-    verdict = Worse(verdict, Verdict::kAtRisk);
-    result.reasons.push_back(
-        "economics: expected incremental contribution after spend is negative");
-  }
-  result.verdict = verdict;
-  return result;
+  return economics;
 }
 
 }  // namespace tandem::engine
