@@ -337,6 +337,57 @@ Result<CheckResult> CheckRunner::Run() {
                                                  " scenarios is out of range; allowed: 1 to "
                                                  "1,000,000");
   }
+  Result<std::vector<int>> reported_ids = ReportedIds();
+  if (!reported_ids.ok()) return reported_ids.error();
+  if (!evaluate_.report_campaigns) reported_ids.value().clear();
+  BuildSpecs();
+  std::vector<char> all(model_.campaigns.size(), 1);
+  if (evaluate_.exclude_campaign >= 0) all[static_cast<size_t>(evaluate_.exclude_campaign)] = 0;
+  with_ = MakeRunPlan(model_, all);
+  AddReported(reported_ids.value(), all);
+  PlanForks();
+  if (stop_when_broken_) WatchReportedSpecs();
+  SimulateAll();
+  if (stopped_) return CheckResult{};  // EvaluateFeasibility reads only stopped()
+  if (evaluate_.report_campaigns) {
+    ComputeStories();
+  } else {  // the run for standing statuses only: no explanation is read
+    stories_.assign(specs_.size(), {});
+    story_binding_.assign(specs_.size(), -1);
+  }
+
+  CheckResult result;
+  result.name = scenario_.name;
+  result.currency = scenario_.currency;
+  result.scenarios = scenarios_;
+  result.seed = seed_;
+  result.confidence = scenario_.simulation.confidence;
+  result.step = scenario_.simulation.step;
+  result.horizon = scenario_.horizon;
+  std::vector<PromiseResult> messaging = SummariseMessaging();
+  for (const ReportedCampaign& reported : reported_) {
+    CampaignResult campaign =
+        SummariseCampaign(reported, scenario_.campaigns[static_cast<size_t>(reported.campaign)]);
+    AnswerForStanding(reported.campaign, messaging, &campaign);
+    result.verdict = Worse(result.verdict, campaign.verdict);
+    result.campaigns.push_back(std::move(campaign));
+  }
+  if (options_.collect_series) result.resources = ResourceCalendars();
+  for (size_t o = 0; o < model_.offerings.size(); ++o) {
+    if (!model_.offerings[o].stocked) continue;
+    SupplyShortfall shortfall = ShortfallOf(static_cast<int>(o), 0, model_.grid.horizon_days - 1);
+    if (shortfall.units > 0.5) result.supply.push_back(std::move(shortfall));
+  }
+  for (const PromiseResult& promise : messaging) {
+    result.verdict = Worse(result.verdict, VerdictFor(promise.status));
+    result.messaging.push_back(promise);
+  }
+  if (!variant_specs_.empty() && reported_.size() == 1) SummariseVariants(result, messaging);
+  return result;
+}
+
+// The campaigns the check reports on: the one of options.campaign, else all of them.
+Result<std::vector<int>> CheckRunner::ReportedIds() const {
   std::vector<int> reported_ids;
   if (options_.campaign) {
     const int index = [&] {
@@ -358,12 +409,12 @@ Result<CheckResult> CheckRunner::Run() {
     for (size_t k = 0; k < scenario_.campaigns.size(); ++k)
       reported_ids.push_back(static_cast<int>(k));
   }
+  return reported_ids;
+}
 
-  if (!evaluate_.report_campaigns) reported_ids.clear();
-  BuildSpecs();
-  std::vector<char> all(model_.campaigns.size(), 1);
-  if (evaluate_.exclude_campaign >= 0) all[static_cast<size_t>(evaluate_.exclude_campaign)] = 0;
-  with_ = MakeRunPlan(model_, all);
+// The columns of per-scenario figures, and per reported campaign its resources, its run without
+// it and its columns. `all`: the campaigns of the "with" run.
+void CheckRunner::AddReported(const std::vector<int>& reported_ids, const std::vector<char>& all) {
   columns_ = std::make_unique<Columns>(scenarios_);
   for (size_t p = 0; p < specs_.size(); ++p) {
     achieved_column_.push_back(columns_->Add());
@@ -405,9 +456,11 @@ Result<CheckResult> CheckRunner::Run() {
     reported.incremental_cost = columns_->Add();
     reported_.push_back(std::move(reported));
   }
+}
 
-  // Snapshots of the "with" run: where each "without" run forks from it, and where it may stop
-  // early once it has caught up with it (after the campaign's period and once the plans agree).
+// Snapshots of the "with" run: where each "without" run forks from it, and where it may stop
+// early once it has caught up with it (after the campaign's period and once the plans agree).
+void CheckRunner::PlanForks() {
   for (ReportedCampaign& reported : reported_) {
     fork_days_.push_back(reported.fork_day);
     const int agree_from = std::max(reported.resources.last_day + 1, AgreeFrom(reported.without));
@@ -443,74 +496,43 @@ Result<CheckResult> CheckRunner::Run() {
                          order_fork_days_.end());
   if (!order_fork_days_.empty() && order_fork_days_.front() == 0)
     order_fork_days_.erase(order_fork_days_.begin());
+}
 
-  if (stop_when_broken_) {
-    for (const ReportedCampaign& reported : reported_) {
-      for (int spec : campaign_specs_[static_cast<size_t>(reported.campaign)])
-        if (spec >= 0) watched_specs_.push_back(spec);
-    }
-    watched_kept_.assign(watched_specs_.size(), 0);
-  }
-  SimulateAll();
-  if (stopped_) return CheckResult{};  // EvaluateFeasibility reads only stopped()
-  if (evaluate_.report_campaigns) {
-    ComputeStories();
-  } else {  // the run for standing statuses only: no explanation is read
-    stories_.assign(specs_.size(), {});
-    story_binding_.assign(specs_.size(), -1);
-  }
-
-  CheckResult result;
-  result.name = scenario_.name;
-  result.currency = scenario_.currency;
-  result.scenarios = scenarios_;
-  result.seed = seed_;
-  result.confidence = scenario_.simulation.confidence;
-  result.step = scenario_.simulation.step;
-  result.horizon = scenario_.horizon;
-  std::vector<PromiseResult> messaging = SummariseMessaging();
+// StopWhenBroken: the reported campaigns' measured promises.
+void CheckRunner::WatchReportedSpecs() {
   for (const ReportedCampaign& reported : reported_) {
-    CampaignResult campaign =
-        SummariseCampaign(reported, scenario_.campaigns[static_cast<size_t>(reported.campaign)]);
-    AnswerForStanding(reported.campaign, messaging, &campaign);
-    result.verdict = Worse(result.verdict, campaign.verdict);
-    result.campaigns.push_back(std::move(campaign));
+    for (int spec : campaign_specs_[static_cast<size_t>(reported.campaign)])
+      if (spec >= 0) watched_specs_.push_back(spec);
   }
-  if (options_.collect_series) {
-    const size_t days = static_cast<size_t>(model_.grid.horizon_days);
-    const size_t all_days = static_cast<size_t>(model_.grid.total_days);
-    for (size_t r = 0; r < model_.resources.size(); ++r) {
-      ResourceCalendar calendar;
-      calendar.resource = model_.resources[r].id;
-      calendar.unit = model_.resources[r].unit;
-      calendar.first = model_.grid.start;
-      calendar.capacity.assign(with_.day_capacity[r].begin(),
-                               with_.day_capacity[r].begin() + static_cast<int64_t>(days));
-      calendar.arrivals.assign(days, 0.0);
-      calendar.backlog.assign(days, 0.0);
-      for (const ChunkSums& chunk : chunk_sums_) {
-        if (chunk.daily_arrivals.empty()) continue;
-        for (size_t day = 0; day < days; ++day) {
-          calendar.arrivals[day] += chunk.daily_arrivals[r * all_days + day];
-          calendar.backlog[day] += chunk.daily_backlog[r * all_days + day];
-        }
+  watched_kept_.assign(watched_specs_.size(), 0);
+}
+
+// Per resource: the horizon's day capacities and mean arrivals and backlog per day.
+std::vector<ResourceCalendar> CheckRunner::ResourceCalendars() const {
+  std::vector<ResourceCalendar> calendars;
+  const size_t days = static_cast<size_t>(model_.grid.horizon_days);
+  const size_t all_days = static_cast<size_t>(model_.grid.total_days);
+  for (size_t r = 0; r < model_.resources.size(); ++r) {
+    ResourceCalendar calendar;
+    calendar.resource = model_.resources[r].id;
+    calendar.unit = model_.resources[r].unit;
+    calendar.first = model_.grid.start;
+    calendar.capacity.assign(with_.day_capacity[r].begin(),
+                             with_.day_capacity[r].begin() + static_cast<int64_t>(days));
+    calendar.arrivals.assign(days, 0.0);
+    calendar.backlog.assign(days, 0.0);
+    for (const ChunkSums& chunk : chunk_sums_) {
+      if (chunk.daily_arrivals.empty()) continue;
+      for (size_t day = 0; day < days; ++day) {
+        calendar.arrivals[day] += chunk.daily_arrivals[r * all_days + day];
+        calendar.backlog[day] += chunk.daily_backlog[r * all_days + day];
       }
-      for (double& value : calendar.arrivals) value /= static_cast<double>(scenarios_);
-      for (double& value : calendar.backlog) value /= static_cast<double>(scenarios_);
-      result.resources.push_back(std::move(calendar));
     }
+    for (double& value : calendar.arrivals) value /= static_cast<double>(scenarios_);
+    for (double& value : calendar.backlog) value /= static_cast<double>(scenarios_);
+    calendars.push_back(std::move(calendar));
   }
-  for (size_t o = 0; o < model_.offerings.size(); ++o) {
-    if (!model_.offerings[o].stocked) continue;
-    SupplyShortfall shortfall = ShortfallOf(static_cast<int>(o), 0, model_.grid.horizon_days - 1);
-    if (shortfall.units > 0.5) result.supply.push_back(std::move(shortfall));
-  }
-  for (const PromiseResult& promise : messaging) {
-    result.verdict = Worse(result.verdict, VerdictFor(promise.status));
-    result.messaging.push_back(promise);
-  }
-  if (!variant_specs_.empty() && reported_.size() == 1) SummariseVariants(result, messaging);
-  return result;
+  return calendars;
 }
 
 // Each variant's check is the check's with its campaign summarised from the variant's specs

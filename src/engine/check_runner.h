@@ -141,6 +141,12 @@ class CheckRunner {
 
  private:
   void BuildSpecs();
+  // The steps of Run before the simulation (check.cc).
+  Result<std::vector<int>> ReportedIds() const;
+  void AddReported(const std::vector<int>& reported_ids, const std::vector<char>& all);
+  void PlanForks();
+  void WatchReportedSpecs();
+  std::vector<ResourceCalendar> ResourceCalendars() const;
   void SimulateAll();
   // Simulates scenarios [first, first + count) as one batch of kLanes lanes (lanes past
   // `count` repeat the last scenario and are ignored).
