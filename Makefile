@@ -24,8 +24,9 @@ DEBS += python3-simpy3 python3-numpy
 DEBS += nodejs chromium fonts-dejavu-core $(if $(shell command -v npm 2>/dev/null),,npm)
 
 # The server (cmake/targets/server.cmake): HTTP, SQLite, PostgreSQL (client library, and the
-# server itself for the tests' throwaway cluster), libsodium (Argon2id), wrk (load figures).
-DEBS += libcpp-httplib-dev libsqlite3-dev libpq-dev postgresql libsodium-dev wrk
+# server itself for the tests' throwaway cluster), libsodium (Argon2id), wrk (load figures),
+# libcurl (e-mail of alerts through an SMTP relay, tandem serve --smtp).
+DEBS += libcpp-httplib-dev libsqlite3-dev libpq-dev postgresql libsodium-dev wrk libcurl4-openssl-dev
 
 # `make sizes` (.ci/sizes.sh): Universal Ctags finds where each function ends.
 DEBS += universal-ctags

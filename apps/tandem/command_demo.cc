@@ -16,6 +16,7 @@
 #include "tandem/common/date.h"
 #include "tandem/server/demo.h"
 #include "tandem/server/service.h"
+#include "tandem/web/report_html.h"
 
 namespace tandem::cli {
 namespace {
@@ -40,6 +41,7 @@ int RunDemo(const DemoArgs& args) {
   server::ServiceOptions options;
   options.database = args.db;
   options.check_scenarios = args.check_scenarios;
+  options.render_report_html = web::RenderReportHtml;  // GET .../campaigns/{id}/report
   std::smatch today;
   const std::string& yaml = server::DemoScenarioYaml();
   std::optional<Date> scenario_today;

@@ -17,6 +17,7 @@
 #include "serve_common.h"
 #include "tandem/server/http_server.h"
 #include "tandem/server/service.h"
+#include "tandem/web/report_html.h"
 
 namespace tandem::cli {
 
@@ -92,6 +93,8 @@ struct ServeArgs {
   std::vector<std::string> trusted_proxies;
   bool secure_cookies = false;
   bool allow_private_webhooks = false;
+  std::string smtp;
+  std::string smtp_from = "tandem@localhost";
   bool quiet = false;
 };
 
@@ -102,6 +105,9 @@ int RunServe(const ServeArgs& args) {
   options.check_threads = args.check_threads;
   options.check_scenarios = args.check_scenarios;
   options.webhooks.allow_private = args.allow_private_webhooks;
+  options.webhooks.smtp_url = args.smtp;
+  options.webhooks.mail_from = args.smtp_from;
+  options.render_report_html = web::RenderReportHtml;  // GET .../campaigns/{id}/report
   options.pool_size = std::max(4, args.workers + 4);
   server::Outcome<std::unique_ptr<server::Service>> service = server::Service::Open(options);
   if (!service.ok()) {
@@ -178,6 +184,11 @@ Command MakeServe(CLI::App& app) {
                       "client (repeatable)");
   command->add_flag("--allow-private-webhooks", args->allow_private_webhooks,
                     "let webhooks reach loopback and private addresses (tests, closed networks)");
+  command->add_option("--smtp", args->smtp,
+                      "SMTP relay for e-mail of alerts (smtp://[user:password@]host[:port] or "
+                      "smtps://...): webhooks with a mailto: URL are sent through it");
+  command->add_option("--smtp-from", args->smtp_from,
+                      "the sender address of alert e-mail (default tandem@localhost)");
   command->add_flag("--secure-cookies", args->secure_cookies,
                     "mark the session cookie Secure (behind TLS)");
   command->add_flag("--quiet", args->quiet, "no request log on standard error");

@@ -6,6 +6,8 @@ pkg_check_modules(TANDEM_SQLITE REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(TANDEM_PQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(TANDEM_SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(TANDEM_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# E-mail of alerts through an SMTP relay (tandem serve --smtp): libcurl (libcurl4-openssl-dev).
+pkg_check_modules(TANDEM_CURL REQUIRED IMPORTED_TARGET libcurl)
 
 # Storage: one Database interface, one implementation per database, versioned migrations.
 add_library(tandem_store STATIC
@@ -29,6 +31,7 @@ configure_file(${PROJECT_SOURCE_DIR}/src/server/demo_scenario.cc.in ${CMAKE_BINA
 add_library(tandem_server STATIC
   ${CMAKE_BINARY_DIR}/generated/demo_scenario.cc
   src/server/actuals.cc
+  src/server/alert_mail.cc
   src/server/alert_service.cc
   src/server/actuals_store.cc
   src/server/api.cc
@@ -46,6 +49,7 @@ add_library(tandem_server STATIC
   src/server/process_clock.cc
   src/server/process_rules.cc
   src/server/recommend.cc
+  src/server/report.cc
   src/server/routes.cc
   src/server/scenario_doc.cc
   src/server/service.cc
@@ -60,7 +64,7 @@ target_include_directories(tandem_server PUBLIC ${PROJECT_SOURCE_DIR}/include PR
 target_compile_options(tandem_server PRIVATE ${TANDEM_WARNINGS})
 target_link_libraries(tandem_server
   PUBLIC tandem_process tandem_store tandem_render tandem_io tandem_core nlohmann_json::nlohmann_json Threads::Threads
-  PRIVATE yaml-cpp PkgConfig::TANDEM_SODIUM PkgConfig::TANDEM_HTTPLIB)
+  PRIVATE yaml-cpp PkgConfig::TANDEM_SODIUM PkgConfig::TANDEM_HTTPLIB PkgConfig::TANDEM_CURL)
 # Counter-proposals (cmake/targets/advise.cmake, included before this file). The fuzz build has
 # no tandem_advise, and nothing there links tandem_server.
 if(TARGET tandem_advise)
@@ -78,7 +82,7 @@ if(TANDEM_BUILD_TESTS AND NOT TANDEM_BUILD_FUZZ)
   target_include_directories(tandem_server_tests PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/test/server)
   target_compile_options(tandem_server_tests PRIVATE ${TANDEM_WARNINGS})
   target_compile_definitions(tandem_server_tests PRIVATE TANDEM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-  target_link_libraries(tandem_server_tests PRIVATE tandem_server tandem_store tandem_io tandem_core
+  target_link_libraries(tandem_server_tests PRIVATE tandem_server tandem_store tandem_web tandem_io tandem_core
                         PkgConfig::TANDEM_HTTPLIB PkgConfig::TANDEM_SODIUM PkgConfig::TANDEM_PQ PkgConfig::TANDEM_SQLITE GTest::gtest_main)
   add_test(NAME server/sqlite COMMAND tandem_server_tests --gtest_filter=Sqlite/*:JobErrorTextTest.*:-*Crash*:StoreUrlTest.*)
   add_test(NAME server/postgresql

@@ -41,6 +41,24 @@ const std::vector<AlertKind>& AlertKinds() {
        {},
        "the campaign owner answers a function's refusal or request for changes",
        "the function that objected reads the answer and signs off, or objects again"},
+      {"signoff-waiting",
+       {},
+       "a check of a campaign in transfer finishes: each function that has not signed off on it "
+       "(and has no refusal or request open) is asked, once per check",
+       "read the check (verdict, promises, the part your function answers for), then sign off, "
+       "refuse or request changes"},
+      {"handover-ready",
+       {},
+       "a campaign is approved: its hand-over goes to operations (the capacity plan), marketing "
+       "and service (the approved wording), once per approval",
+       "operations books the capacity of the plan; marketing and service use the approved "
+       "wording and no other"},
+      {"announcement-near",
+       {R::kMarketing, R::kOperations, R::kFinance, R::kService},
+       "the clock (every minute): a campaign in groundwork or transfer is 3 days or less before "
+       "its announce date; once per campaign and announce date, naming what is missing",
+       "give the missing confirmation or sign-off, or move the announcement: an unapproved "
+       "campaign must not be announced"},
       {"capacity-needed",
        {R::kOperations},
        "a check after a campaign change needs more capacity at a resource than before",

@@ -556,6 +556,14 @@ Decision DecideClock(const ProcessFacts& facts) {
   return decision;
 }
 
+std::optional<int> DaysToUnapprovedAnnouncement(const ProcessFacts& facts) {
+  if (facts.state != S::kGroundwork && facts.state != S::kTransfer) return std::nullopt;
+  if (!facts.today || !facts.announce) return std::nullopt;
+  const int days = *facts.announce - *facts.today;
+  if (days < 0 || days > kAnnouncementWarningDays) return std::nullopt;
+  return days;
+}
+
 std::vector<AvailableAction> AvailableActions(const ProcessFacts& facts, Role actor) {
   std::vector<AvailableAction> out;
   const auto offer = [&](const Transition& row, std::optional<Role> function) {

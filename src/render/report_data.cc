@@ -59,6 +59,27 @@ json ContextJson(const Scenario& scenario) {
 
 }  // namespace
 
+namespace {
+
+std::string ReportData(const Scenario& scenario, json check, const ReportMeta& meta) {
+  json data = {{"report", 1}, {"version", TANDEM_VERSION}, {"source", meta.source}};
+  if (!meta.generated.empty()) data["generated"] = meta.generated;
+  data["check"] = std::move(check);
+  data["context"] = ContextJson(scenario);
+  if (meta.review) {
+    json review = {{"campaign", meta.review->campaign}};
+    for (const auto& [part, text] : meta.review->parts) review[part] = text;
+    review["by"] = meta.review->by;
+    review["at"] = meta.review->at;
+    data["review"] = std::move(review);
+  }
+  // Compact, and invalid UTF-8 (which the scenario reader should never let through) replaced
+  // rather than thrown.
+  return data.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
 Result<std::string> ReportDataJson(const Scenario& scenario, const CheckResult& result,
                                    const ReportMeta& meta) {
   json check;
@@ -67,13 +88,15 @@ Result<std::string> ReportDataJson(const Scenario& scenario, const CheckResult& 
   } catch (const std::exception& error) {
     return Error::Internal(std::string("the check result's JSON does not parse: ") + error.what());
   }
-  json data = {{"report", 1}, {"version", TANDEM_VERSION}, {"source", meta.source}};
-  if (!meta.generated.empty()) data["generated"] = meta.generated;
-  data["check"] = std::move(check);
-  data["context"] = ContextJson(scenario);
-  // Compact, and invalid UTF-8 (which the scenario reader should never let through) replaced
-  // rather than thrown.
-  return data.dump(-1, ' ', false, json::error_handler_t::replace);
+  return ReportData(scenario, std::move(check), meta);
+}
+
+Result<std::string> ReportDataJson(const Scenario& scenario, std::string_view check_json,
+                                   const ReportMeta& meta) {
+  json check = json::parse(check_json, nullptr, false);
+  if (check.is_discarded() || !check.is_object())
+    return Error::InvalidInput("the check result is not a JSON object");
+  return ReportData(scenario, std::move(check), meta);
 }
 
 }  // namespace tandem

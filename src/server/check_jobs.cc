@@ -381,6 +381,11 @@ Status CompleteProcess(Connection& c, const CheckCompletion& done, const store::
       CommitmentAlerts(id, state_for_alerts, data["check"].value("change", ""), summary->campaign,
                        before ? &*before : nullptr, done.key);
   alerts.insert(alerts.end(), endangered.begin(), endangered.end());
+  if (state == ProcessState::kTransfer) {
+    // The sign-offs this check asks for (after the withdrawals above).
+    std::vector<AlertDraft> waiting = SignOffWaitingAlerts(id, data, summary->verdict, done.key);
+    alerts.insert(alerts.end(), waiting.begin(), waiting.end());
+  }
   Result<Rows> updated = c.Query(
       "UPDATE processes SET state = $1, data = $2, version = version + 1, updated_at = $3 "
       "WHERE workspace_id = $4 AND campaign = $5 AND version = $6",

@@ -227,6 +227,11 @@ Outcome<bool> Reconcile(Connection& c, WriteContext& context, const Snapshot& be
             QueueRecommendAfterCheck(c, snapshot.workspace, id, process.data, check.key, verdict,
                                      context.now, &context.queued_recommend_jobs, &context.audit);
         if (!recommend.ok()) return recommend.error();
+        // ... and the sign-offs it asks for (once per content: the dedupe key has it).
+        std::vector<AlertDraft> waiting =
+            SignOffWaitingAlerts(id, process.data, verdict, check.key);
+        auto& list = context.alerts[id];
+        list.insert(list.end(), waiting.begin(), waiting.end());
       }
       continue;
     }

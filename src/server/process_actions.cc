@@ -577,6 +577,10 @@ Outcome<Reply> ProcessService::Approve(const Actor& actor, const std::string& ws
            "verdict-overridden:" + campaign + ":" + key});
     }
     process.data["handover"] = BuildHandover(summary->campaign, *item);
+    const std::string approved_key =
+        check["key"].is_string() ? check["key"].get<std::string>() : "";
+    for (AlertDraft& alert : HandoverAlerts(campaign, approved_key))
+      context.alerts[campaign].push_back(std::move(alert));
     context.audit.push_back(
         {.campaign = campaign,
          .actor = actor.name,

@@ -1,7 +1,8 @@
 // The clock's part of the process (docs/process.md, "Time"): a campaign enters follow-up when its
 // window opens and closes when the window has ended, its returns have matured and its review is
 // written. The rules are the process core's clock rows (DecideClock); this file finds the
-// campaigns they apply to and moves them, one write per workspace that has a move due.
+// campaigns they apply to and moves them, one write per workspace that has a move due. The clock
+// also warns of an announcement near without approval (the "announcement-near" alert).
 #include "server/service_core.h"
 #include "tandem/server/process_service.h"
 
@@ -68,6 +69,54 @@ Outcome<std::vector<json>> AdvanceWorkspaceByClock(ServiceCore& core, const std:
   return moves;
 }
 
+namespace {
+
+// The clock's "announcement-near" alerts in workspace `ws` (process::DaysToUnapprovedAnnouncement):
+// raised once per campaign and announce date; returns the campaigns alerted now.
+Outcome<std::vector<std::string>> RaiseAnnouncementAlerts(ServiceCore& core,
+                                                          const std::string& ws) {
+  std::map<std::string, AlertDraft> drafts;  // by campaign
+  Outcome<Reply> read = core.ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
+    const std::string now = core.Now();
+    for (const auto& [campaign, process] : snapshot.processes) {
+      const process::ProcessFacts facts = FactsFor(process, snapshot, now);
+      if (const std::optional<int> days = process::DaysToUnapprovedAnnouncement(facts))
+        drafts.emplace(campaign, AnnouncementAlert(campaign, facts, *days));
+    }
+    return Reply{};
+  });
+  if (!read.ok()) return read.error();
+  std::vector<std::string> raised;
+  if (drafts.empty()) return raised;
+  // Most ticks find the alert already raised: look before opening a write transaction. The
+  // stored dedupe key is the workspace's, then the draft's (one feed: "all").
+  Status looked = core.database->Read([&](Connection& c) -> Status {
+    for (auto it = drafts.begin(); it != drafts.end();) {
+      Result<Rows> rows =
+          c.Query("SELECT 1 FROM alerts WHERE dedupe = $1", {ws + ":" + it->second.dedupe});
+      if (!rows.ok()) return rows.error();
+      it = rows.value().empty() ? std::next(it) : drafts.erase(it);
+    }
+    return OkStatus();
+  });
+  if (!looked.ok()) return ApiError::Internal(looked.error().ToString());
+  if (drafts.empty()) return raised;
+  Status written = core.database->Transaction([&](Connection& c) -> Status {
+    raised.clear();
+    for (const auto& [campaign, draft] : drafts) {
+      // ON CONFLICT (dedupe) DO NOTHING: a tick of another server raising it first wins.
+      Outcome<bool> alerted = AppendAlerts(c, ws, campaign, {draft}, core.Now());
+      if (!alerted.ok()) return Error::Internal(alerted.error().message);
+      raised.push_back(campaign);
+    }
+    return OkStatus();
+  });
+  if (!written.ok()) return ApiError::Internal(written.error().ToString());
+  return raised;
+}
+
+}  // namespace
+
 Outcome<Reply> ProcessService::AdvanceByClock() {
   std::vector<std::string> workspaces;
   Status status = core_.database->Read([&](Connection& c) -> Status {
@@ -79,7 +128,7 @@ Outcome<Reply> ProcessService::AdvanceByClock() {
   });
   if (!status.ok()) return ApiError::Internal(status.error().ToString());
   Reply reply;
-  reply.body = {{"moves", json::array()}};
+  reply.body = {{"moves", json::array()}, {"announcements", json::array()}};
   for (const std::string& ws : workspaces) {
     Outcome<std::vector<json>> moves = AdvanceWorkspaceByClock(core_, ws);
     // A workspace deleted meanwhile has nothing to move; other errors stop this tick.
@@ -89,6 +138,11 @@ Outcome<Reply> ProcessService::AdvanceByClock() {
       move["workspace"] = ws;
       reply.body["moves"].push_back(std::move(move));
     }
+    Outcome<std::vector<std::string>> announced = RaiseAnnouncementAlerts(core_, ws);
+    if (!announced.ok() && announced.error().status == 404) continue;
+    if (!announced.ok()) return announced.error();
+    for (const std::string& campaign : announced.value())
+      reply.body["announcements"].push_back({{"workspace", ws}, {"campaign", campaign}});
   }
   return reply;
 }

@@ -378,6 +378,78 @@ std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, process:
   return alerts;
 }
 
+std::vector<AlertDraft> SignOffWaitingAlerts(const std::string& campaign_id, const json& data,
+                                             const std::string& verdict, const std::string& key) {
+  std::vector<AlertDraft> alerts;
+  const json& signoffs = data.contains("signoffs") ? data["signoffs"] : json();
+  const json& objections = data.contains("objections") ? data["objections"] : json();
+  for (Role role : Functions()) {
+    const char* function = RoleName(role);
+    if (signoffs.is_object() && signoffs.contains(function)) continue;
+    // A refusal or request not answered yet: the campaign owner acts next, not the function.
+    if (objections.is_object() && objections.contains(function) &&
+        objections[function].is_object() &&
+        !(objections[function].contains("answer") && objections[function]["answer"].is_object()))
+      continue;
+    alerts.push_back({"signoff-waiting",
+                      "Campaign " + campaign_id + " waits on " + function +
+                          "'s sign-off: its check says " + verdict,
+                      {{"function", function}, {"verdict", verdict}, {"check", key}},
+                      "signoff-waiting:" + campaign_id + ":" + function + ":" + key.substr(0, 16)});
+  }
+  return alerts;
+}
+
+std::vector<AlertDraft> HandoverAlerts(const std::string& campaign_id, const std::string& key) {
+  std::vector<AlertDraft> alerts;
+  const std::pair<Role, const char*> parts[] = {
+      {Role::kOperations, "the capacity plan to book"},
+      {Role::kMarketing, "the approved wording of every promise"},
+      {Role::kService, "the approved wording of every promise"}};
+  for (const auto& [role, part] : parts) {
+    const char* function = RoleName(role);
+    alerts.push_back({"handover-ready",
+                      "Campaign " + campaign_id + " is approved: its hand-over for " + function +
+                          " is ready (" + part + ")",
+                      {{"function", function}, {"check", key}},
+                      "handover-ready:" + campaign_id + ":" + function + ":" + key.substr(0, 16)});
+  }
+  return alerts;
+}
+
+AlertDraft AnnouncementAlert(const std::string& campaign_id, const process::ProcessFacts& facts,
+                             int days) {
+  const std::string announce = facts.announce ? facts.announce->ToString() : "";
+  const auto names = [](const std::vector<Role>& roles) {
+    json list = json::array();
+    for (Role role : roles) list.push_back(RoleName(role));
+    return list;
+  };
+  const std::vector<Role>& missing = facts.state == process::ProcessState::kGroundwork
+                                         ? facts.missing_confirmations
+                                         : facts.missing_signoffs;
+  const char* what =
+      facts.state == process::ProcessState::kGroundwork ? "confirmations" : "sign-offs";
+  std::string missing_text;
+  for (size_t i = 0; i < missing.size(); ++i)
+    missing_text += std::string(i ? ", " : "") + RoleName(missing[i]);
+  const std::string when = days == 0   ? "today"
+                           : days == 1 ? "tomorrow"
+                                       : "in " + std::to_string(days) + " days";
+  return {"announcement-near",
+          "Campaign " + campaign_id + " is announced " + when + " (" + announce +
+              ") and is not "
+              "approved: it is in " +
+              process::StateName(facts.state) +
+              (missing.empty() ? std::string(", waiting for its approval")
+                               : ", missing " + std::string(what) + ": " + missing_text),
+          {{"announce", announce},
+           {"days", days},
+           {"state", process::StateName(facts.state)},
+           {"missing", names(missing)}},
+          "announcement-near:" + campaign_id + ":" + announce};
+}
+
 std::vector<AlertDraft> CapabilityAlerts(const Capability* before, const Capability& after,
                                          const Campaign& campaign,
                                          const std::string& revision_tag) {

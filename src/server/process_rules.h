@@ -80,6 +80,22 @@ std::vector<AlertDraft> AlertsForResult(const std::string& campaign_id, process:
                                         const nlohmann::json& now, const nlohmann::json* before,
                                         const std::string& key);
 
+// "signoff-waiting": a check of a campaign in transfer has finished (`key`, its verdict): one
+// alert to each function that has not signed off on it (`data` is the process's data: its
+// "signoffs" and "objections"), except a function whose refusal or request is still unanswered
+// (the owner acts next). Deduplicated per campaign, function and check.
+std::vector<AlertDraft> SignOffWaitingAlerts(const std::string& campaign_id,
+                                             const nlohmann::json& data, const std::string& verdict,
+                                             const std::string& key);
+// "handover-ready": the campaign was approved on check `key`: one alert to each function with a
+// part of the hand-over (operations, marketing, service).
+std::vector<AlertDraft> HandoverAlerts(const std::string& campaign_id, const std::string& key);
+// "announcement-near": `days` (process::DaysToUnapprovedAnnouncement) before the announce date
+// of a campaign in `facts.state`; the message names the missing confirmations and sign-offs.
+// Deduplicated per campaign and announce date.
+AlertDraft AnnouncementAlert(const std::string& campaign_id, const process::ProcessFacts& facts,
+                             int days);
+
 // Claims a capability newly supports for a campaign's window (capability created or changed).
 std::vector<AlertDraft> CapabilityAlerts(const Capability* before, const Capability& after,
                                          const Campaign& campaign, const std::string& revision_tag);

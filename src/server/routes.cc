@@ -328,6 +328,12 @@ void ProcessRoutes(RouteList& add) {
       [](Service& s, const ApiRequest& r) {
         return s.process().Handover(r.actor, P(r, "ws"), P(r, "id"));
       });
+  add("GET", "/api/workspaces/{ws}/campaigns/{id}/report", "process",
+      "the campaign's HTML report: its current check as `tandem report` draws it, with the "
+      "post-campaign review saved with the campaign",
+      kAll, "", "html", [](Service& s, const ApiRequest& r) {
+        return s.process().Report(r.actor, P(r, "ws"), P(r, "id"));
+      });
   add("PUT", "/api/workspaces/{ws}/campaigns/{id}/review", "process",
       "save the post-campaign review (live or follow-up): what was promised, what was kept, the "
       "forecast's error, lessons; closing needs every part",
@@ -844,6 +850,9 @@ json OpenApiDocument() {
         route.response == "text"
             ? json{{"description", "text"},
                    {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}}
+        : route.response == "html"
+            ? json{{"description", "an HTML page"},
+                   {"content", {{"text/html", {{"schema", {{"type", "string"}}}}}}}}
             : json{{"description", "success"},
                    {"content", {{"application/json", {{"schema", Ref(route.response)}}}}}};
     const json error = {{"description", "error"},

@@ -126,6 +126,24 @@ std::string Service::MetricsText() const {
   counter("tandem_write_conflicts_total", "Writes refused for a stale version.",
           metrics.conflicts.load());
   counter("tandem_logins_failed_total", "Failed password logins.", metrics.logins_failed.load());
+  // Alert deliveries per channel (webhooks.h, Webhooks::Counters): delivered, attempts that
+  // failed and are retried, deliveries given up.
+  const Webhooks::Counters deliveries = webhooks_->counters();
+  text +=
+      "# HELP tandem_alert_deliveries_total Alert deliveries by channel (webhook, email) and "
+      "outcome (delivered; retrying: an attempt failed and is retried; failed: given up).\n# TYPE "
+      "tandem_alert_deliveries_total counter\n";
+  const std::pair<const char*, const Webhooks::ChannelCounters*> channels[] = {
+      {"webhook", &deliveries.webhook}, {"email", &deliveries.email}};
+  for (const auto& [channel, counted] : channels) {
+    const std::pair<const char*, int64_t> outcomes[] = {{"delivered", counted->delivered},
+                                                        {"retrying", counted->retrying},
+                                                        {"failed", counted->failed}};
+    for (const auto& [outcome, value] : outcomes) {
+      text += std::string("tandem_alert_deliveries_total{channel=\"") + channel + "\",outcome=\"" +
+              outcome + "\"} " + std::to_string(value) + "\n";
+    }
+  }
   text +=
       "# HELP tandem_jobs_pending Background jobs queued or running.\n# TYPE tandem_jobs_pending "
       "gauge\n";

@@ -4,6 +4,7 @@
 #include <httplib.h>
 #include <sodium.h>
 
+#include "server/alert_mail.h"
 #include "tandem/server/webhooks.h"
 
 namespace tandem::server {
@@ -149,19 +150,15 @@ int Webhooks::DeliverDue() {
 
 void Webhooks::DeliverOne(const Due& due) {
   const auto started = std::chrono::steady_clock::now();
-  // Plain names, not a structured binding: clang 14 (the fuzz build) cannot capture those.
-  const std::pair<int, std::string> sent = Send(due);
-  const int http_status = sent.first;
-  const std::string& error = sent.second;
+  const Attempt sent = Send(due);
+  const int http_status = sent.status;
+  const std::string& error = sent.error;
   const int64_t millis = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::steady_clock::now() - started)
                              .count();
   const int attempt = due.attempts + 1;
-  // 2xx: delivered. 408, 429, 5xx and no answer: retried. Other answers (3xx, 4xx): the
-  // receiver refuses it; sending it again would not help.
   const bool delivered = error.empty();
-  const bool retry = !delivered && (http_status == 0 || http_status == 408 || http_status == 429 ||
-                                    http_status >= 500);
+  const bool retry = !delivered && sent.retry;
   std::string state = "delivered";
   int64_t next_at = 0;
   if (!delivered) {
@@ -192,25 +189,47 @@ void Webhooks::DeliverOne(const Due& due) {
   });
   (void)status;  // a failed record leaves the lease: the delivery is tried again after it
   MutexLock lock(&mutex_);
+  ChannelCounters& counted =
+      std::string_view(DeliveryChannel(due.url)) == "email" ? counters_.email : counters_.webhook;
   if (delivered) {
-    ++counters_.delivered;
+    ++counted.delivered;
+  } else if (state == "failed") {
+    ++counted.failed;
   } else {
-    ++counters_.failed_attempts;
-    if (state == "failed") ++counters_.given_up;
+    ++counted.retrying;
   }
 }
 
-std::pair<int, std::string> Webhooks::Send(const Due& due) {
+Webhooks::Attempt Webhooks::SendMail(const Due& due) {
+  std::string problem;
+  const std::optional<std::string> to = ParseMailto(due.url, &problem);
+  if (!to) return {0, "bad address: " + problem, false};
+  if (options_.smtp_url.empty())
+    return {0, "no SMTP relay: the server runs without --smtp", true};  // may be configured later
+  const json body = json::parse(due.body, nullptr, false);
+  const std::string text = AlertMailText(body, options_.mail_from, *to,
+                                         MailDate(std::chrono::system_clock::now()), due.id);
+  const MailOutcome sent =
+      SendAlertMail(options_.smtp_url, options_.mail_from, *to, text, options_.connect_timeout,
+                    options_.delivery_timeout, [this] {
+                      MutexLock lock(&mutex_);
+                      return stopping_;
+                    });
+  return {sent.code, sent.error, sent.retry};
+}
+
+Webhooks::Attempt Webhooks::Send(const Due& due) {
+  if (std::string_view(DeliveryChannel(due.url)) == "email") return SendMail(due);
   std::string problem;
   const std::optional<WebhookUrl> url = ParseWebhookUrl(due.url, &problem);
-  if (!url) return {0, "bad URL: " + problem};
+  if (!url) return {0, "bad URL: " + problem, true};
   // Resolve now and connect to the address checked: the name may point elsewhere than when
   // the webhook was stored (DNS rebinding).
   Outcome<std::vector<std::string>> addresses = ResolveHost(url->host);
-  if (!addresses.ok()) return {0, addresses.error().message};
+  if (!addresses.ok()) return {0, addresses.error().message, true};
   if (!options_.allow_private) {
     if (std::optional<std::string> internal = InternalAddress(url->host, addresses.value()))
-      return {0, "refused: " + *internal + "; requests to internal addresses are not sent"};
+      return {0, "refused: " + *internal + "; requests to internal addresses are not sent", true};
   }
   std::unique_ptr<httplib::ClientImpl> client;
   if (url->scheme == "https") {
@@ -247,7 +266,7 @@ std::pair<int, std::string> Webhooks::Send(const Due& due) {
   };
   {
     MutexLock lock(&mutex_);
-    if (stopping_) return {0, "the server stopped before sending"};
+    if (stopping_) return {0, "the server stopped before sending", true};
     in_flight_ = client.get();
     in_flight_since_ = std::chrono::steady_clock::now();
   }
@@ -259,9 +278,12 @@ std::pair<int, std::string> Webhooks::Send(const Due& due) {
     in_flight_ = nullptr;
   }
   const int status = response.status > 0 ? response.status : 0;
-  if (status >= 200 && status < 300) return {status, ""};
-  if (status > 0) return {status, "the receiver answered " + std::to_string(status)};
-  return {0, "no answer: " + httplib::to_string(error)};
+  if (status >= 200 && status < 300) return {status, "", false};
+  // 408, 429, 5xx and no answer: retried. Other answers (3xx, 4xx): the receiver refuses it;
+  // sending it again would not help.
+  const bool retry = status == 408 || status == 429 || status >= 500;
+  if (status > 0) return {status, "the receiver answered " + std::to_string(status), retry};
+  return {0, "no answer: " + httplib::to_string(error), true};
 }
 
 }  // namespace tandem::server

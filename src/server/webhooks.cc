@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 
+#include "server/alert_mail.h"
 #include "server/crypto.h"
 #include "server/service_core.h"
 #include "tandem/process/alerts.h"
@@ -129,7 +130,8 @@ struct WebhookBody {
   json events;  // sorted, without duplicates
   std::optional<std::string> secret;
 };
-WebhookBody ReadWebhookBody(const json& body, bool allow_private, std::vector<FieldError>* out) {
+WebhookBody ReadWebhookBody(const json& body, const WebhookOptions& options,
+                            std::vector<FieldError>* out) {
   std::vector<FieldError>& problems = *out;
   for (const auto& [key, value] : body.items()) {
     if (key != "url" && key != "events" && key != "secret")
@@ -138,6 +140,15 @@ WebhookBody ReadWebhookBody(const json& body, bool allow_private, std::vector<Fi
   std::optional<WebhookUrl> url;
   if (!body.contains("url") || !body["url"].is_string()) {
     problems.push_back({"url", "missing or not text", "an http or https URL", ""});
+  } else if (std::string_view(DeliveryChannel(body["url"].get<std::string>())) == "email") {
+    // E-mail through the server's relay: no address check (the relay is the operator's).
+    std::string problem;
+    if (!ParseMailto(body["url"].get<std::string>(), &problem)) {
+      problems.push_back({"url", problem, "mailto:name@domain.example", ""});
+    } else if (options.smtp_url.empty()) {
+      problems.push_back({"url", "e-mail needs an SMTP relay and this server has none",
+                          "an http(s) URL, or mailto: on a server run with --smtp URL", ""});
+    }
   } else {
     std::string problem;
     url = ParseWebhookUrl(body["url"].get<std::string>(), &problem);
@@ -171,7 +182,7 @@ WebhookBody ReadWebhookBody(const json& body, bool allow_private, std::vector<Fi
     }
   }
   if (problems.empty() && url) {
-    std::optional<FieldError> refused = CheckDestination(*url, allow_private);
+    std::optional<FieldError> refused = CheckDestination(*url, options.allow_private);
     if (refused) problems.push_back(*refused);
   }
   return {json(std::vector<std::string>(kinds.begin(), kinds.end())), secret};
@@ -184,10 +195,20 @@ json WebhookJson(const store::Row& row) {
           {"version", row.Int(3)},
           {"updated_at", row.Text(4)},
           {"updated_by", row.Text(5)},
-          {"secret_set", true}};
+          {"channel", DeliveryChannel(row.Text(1))},
+          {"secret_set", !row.Text(6).empty()}};
 }
 
 }  // namespace
+
+const char* DeliveryChannel(std::string_view url) {
+  constexpr std::string_view kMailto = "mailto:";
+  const bool mail = url.size() >= kMailto.size() &&
+                    std::equal(kMailto.begin(), kMailto.end(), url.begin(), [](char a, char b) {
+                      return a == std::tolower(static_cast<unsigned char>(b));
+                    });
+  return mail ? "email" : "webhook";
+}
 
 std::optional<std::string> NonPublicAddress(const std::string& ip) {
   in_addr v4{};
@@ -335,8 +356,8 @@ Outcome<Reply> Webhooks::List(const Actor& actor, const std::string& ws) {
       return OkStatus();
     }
     Result<Rows> rows = c.Query(
-        "SELECT id, url, events, version, updated_at, updated_by FROM webhooks WHERE workspace_id "
-        "= $1 ORDER BY id",
+        "SELECT id, url, events, version, updated_at, updated_by, secret FROM webhooks WHERE "
+        "workspace_id = $1 ORDER BY id",
         {ws});
     if (!rows.ok()) return rows.error();
     for (const store::Row& row : rows.value().rows) reply.body["items"].push_back(WebhookJson(row));
@@ -355,11 +376,12 @@ Outcome<Reply> Webhooks::Put(const Actor& actor, const std::string& ws, const st
   if (!body.is_object())
     return ApiError::Field("(body)", "not a JSON object", "{url, events, secret}");
   std::vector<FieldError> problems;
-  const WebhookBody read = ReadWebhookBody(body, options_.allow_private, &problems);
+  const WebhookBody read = ReadWebhookBody(body, options_, &problems);
   if (!problems.empty()) return ApiError::Invalid("the webhook is not valid", std::move(problems));
   // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture those.
   const json& events = read.events;
   const std::optional<std::string>& secret = read.secret;
+  const bool mail = std::string_view(DeliveryChannel(body["url"].get<std::string>())) == "email";
   std::optional<ApiError> failure;
   Reply reply;
   Status status = database_.Transaction([&](Connection& c) -> Status {
@@ -377,13 +399,14 @@ Outcome<Reply> Webhooks::Put(const Actor& actor, const std::string& ws, const st
     if (current.value().empty()) {
       if (if_match)
         return abort(ApiError::PreconditionFailed("no webhook '" + id + "' to replace"));
-      if (!secret)
+      // An e-mail is not signed: a mailto: webhook needs no secret.
+      if (!secret && !mail)
         return abort(ApiError::Invalid("a new webhook needs a secret",
                                        {{"secret", "missing", "16 to 256 characters", ""}}));
       Result<Rows> inserted = c.Query(
           "INSERT INTO webhooks (workspace_id, id, url, events, secret, version, updated_at, "
           "updated_by) VALUES ($1, $2, $3, $4, $5, 1, $6, $7)",
-          {ws, id, body["url"].get<std::string>(), events.dump(), *secret, now_text_(),
+          {ws, id, body["url"].get<std::string>(), events.dump(), secret.value_or(""), now_text_(),
            actor.name});
       if (!inserted.ok()) return inserted.error();
       reply.status = 201;
@@ -416,7 +439,8 @@ Outcome<Reply> Webhooks::Put(const Actor& actor, const std::string& ws, const st
                   {"url", body["url"]},
                   {"events", events},
                   {"version", version},
-                  {"secret_set", true}};
+                  {"channel", mail ? "email" : "webhook"},
+                  {"secret_set", secret.has_value() || (reply.status != 201 && !mail)}};
     return OkStatus();
   });
   if (failure) return *failure;

@@ -491,6 +491,30 @@ TEST(ProcessTable, DocsCarryTheTableAsRendered) {
       << RenderTransitionTable();
 }
 
+// The clock's announcement warning: announce 2027-03-15, kAnnouncementWarningDays = 3, so the
+// days from 03-12 (15 - 12 = 3) to 03-15 (0) warn, 03-11 (4) and 03-16 (after) do not; only in
+// groundwork and transfer.
+TEST(ProcessTable, AnAnnouncementWarnsThreeDaysAheadUntilApproved) {
+  ProcessFacts facts;
+  facts.state = S::kTransfer;
+  facts.announce = Date::FromCivil(2027, 3, 15);
+  const std::vector<std::pair<int, std::optional<int>>> days = {
+      {11, std::nullopt}, {12, 3}, {13, 2}, {14, 1}, {15, 0}, {16, std::nullopt}};
+  for (const auto& [day, expected] : days) {
+    facts.today = Date::FromCivil(2027, 3, day);
+    EXPECT_EQ(DaysToUnapprovedAnnouncement(facts), expected) << day;
+  }
+  facts.today = Date::FromCivil(2027, 3, 13);
+  for (S state : AllStates()) {
+    facts.state = state;
+    const bool warns = state == S::kGroundwork || state == S::kTransfer;
+    EXPECT_EQ(DaysToUnapprovedAnnouncement(facts).has_value(), warns) << StateName(state);
+  }
+  facts.state = S::kGroundwork;
+  facts.announce.reset();
+  EXPECT_EQ(DaysToUnapprovedAnnouncement(facts), std::nullopt);
+}
+
 // The alert kinds: one row each, an audience each, and docs/server.md carries the table.
 TEST(AlertTable, EveryKindHasAnAudienceAndTheDocsCarryTheTable) {
   std::set<std::string> names;

@@ -16,6 +16,7 @@
 #include "tandem/io/scenario_writer.h"
 #include "tandem/server/http_server.h"
 #include "tandem/store/database.h"
+#include "tandem/web/report_html.h"
 #include "test_support.h"
 
 namespace tandem::server {
@@ -39,8 +40,9 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     database_ = std::make_unique<TestDatabase>(GetParam());
-    Outcome<std::unique_ptr<Service>> opened =
-        Service::Open(testing::TestOptions(database_->url()));
+    ServiceOptions options = testing::TestOptions(database_->url());
+    options.render_report_html = web::RenderReportHtml;  // as tandem serve has it
+    Outcome<std::unique_ptr<Service>> opened = Service::Open(options);
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     service_ = std::move(opened.value());
     for (Role role :
@@ -228,6 +230,14 @@ TEST_P(ApiTest, FourRolesTakeGreenleafFromDraftToApprovedThroughTheApiAlone) {
     Response handover = As(Role::kOperations, "GET", base + "/handover");
     ASSERT_EQ(handover.status, 200);
     EXPECT_FALSE(handover.body["handover"]["operations"]["capacity_plan"].empty());
+    // The campaign's HTML report: the page of `tandem report`, allowed its one inline script.
+    Response report = As(Role::kService, "GET", base + "/report");
+    ASSERT_EQ(report.status, 200) << report.text.substr(0, 300);
+    EXPECT_EQ(report.Header("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_NE(report.Header("Content-Security-Policy").find("script-src 'unsafe-inline'"),
+              std::string::npos);
+    EXPECT_EQ(report.headers.count("Content-Security-Policy"), 1u);
+    EXPECT_NE(report.text.find("id=\"tandem-data\""), std::string::npos);
   }
   // spring-40 is the example's overloaded campaign (docs and README): its approval was an override.
   Response spring =
@@ -758,6 +768,12 @@ TEST_P(ApiTest, AuthorisationMatrixCoversEveryRouteAndRole) {
       {"GET",
        "/api/workspaces/{ws}/campaigns/{id}/handover",
        w + "/campaigns/spring/handover",
+       nullptr,
+       {},
+       all},
+      {"GET",
+       "/api/workspaces/{ws}/campaigns/{id}/report",
+       w + "/campaigns/spring/report",
        nullptr,
        {},
        all},

@@ -2,6 +2,7 @@
 // roles, versions) and the process (confirmations, checks, sign-offs, approval, override,
 // hand-over, withdrawals, alerts, audit) and counter-proposals.
 #include <atomic>
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
@@ -966,6 +967,53 @@ TEST_P(ServiceTest, TheReviewIsWrittenByMarketingOperationsOrAdminWithItsFourPar
   EXPECT_EQ(reviews, 3);
 }
 
+// Issue 12 item 6: the campaign's report is its stored check with the review saved with it. The
+// page around the data is the CLI's (web::RenderReportHtml, browser-tested); here a renderer that
+// returns the title and the data shows what the page is given.
+TEST_P(ServiceTest, TheCampaignReportCarriesTheStoredCheckAndTheReview) {
+  ApproveToy();
+  // Without a renderer (the server library alone): 501.
+  Outcome<Reply> none = service_->process().Report(As(Role::kFinance), "toy", "spring");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().status, 501);
+  service_.reset();
+  ServiceOptions options = testing::TestOptions(database_->url());
+  options.clock = [] { return std::chrono::system_clock::from_time_t(1805068800); };  // 03-15
+  options.render_report_html = [](std::string_view title, std::string_view data) {
+    return std::string(title) + "\n" + std::string(data);
+  };
+  Outcome<std::unique_ptr<Service>> reopened = Service::Open(options);
+  ASSERT_TRUE(reopened.ok());
+  service_ = std::move(reopened.value());
+  ASSERT_EQ(Moves(service_->process().AdvanceByClock()).size(), 2u);  // live, follow-up
+  ASSERT_TRUE(service_->process()
+                  .PutReview(As(Role::kMarketing), "toy", "spring",
+                             {{"promised", "delivery within 72h for 95% of orders"},
+                              {"kept", "kept: 99% within 72h"},
+                              {"forecast_error", "demand 4% under plan"},
+                              {"lessons", "packing had room for a 100% lift"}})
+                  .ok());
+  Outcome<Reply> report = service_->process().Report(As(Role::kFinance), "toy", "spring");
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report.value().content_type, "text/html; charset=utf-8");
+  const std::string& text = report.value().text;
+  const size_t newline = text.find('\n');
+  ASSERT_NE(newline, std::string::npos);
+  EXPECT_EQ(text.substr(0, newline), "Spring kites — tandem report");
+  const json data = json::parse(text.substr(newline + 1));
+  EXPECT_EQ(data["review"]["campaign"], "spring");
+  EXPECT_EQ(data["review"]["lessons"], "packing had room for a 100% lift");
+  EXPECT_EQ(data["review"]["by"], "marketing-user");
+  EXPECT_EQ(data["generated"], "2027-03-15 00:00 UTC");
+  // The stored check the campaign was approved on, and its context.
+  EXPECT_EQ(data["check"]["verdict"], "go");
+  ASSERT_EQ(data["check"]["campaigns"].size(), 1u);
+  EXPECT_EQ(data["check"]["campaigns"][0]["id"], "spring");
+  EXPECT_EQ(data["context"]["campaigns"][0]["window"]["start"], "2027-03-15");
+  // An unknown campaign: 404.
+  EXPECT_EQ(service_->process().Report(As(Role::kFinance), "toy", "nope").error().status, 404);
+}
+
 // The server's ticker runs AdvanceByClock by itself (every clock_interval, here 20 ms).
 TEST_P(ServiceTest, TheServersTickerMovesACampaignIntoFollowUpByItself) {
   ApproveToy();
@@ -981,6 +1029,128 @@ TEST_P(ServiceTest, TheServersTickerMovesACampaignIntoFollowUpByItself) {
   while (Process()["state"] != "follow-up" && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(Process()["state"], "follow-up");
+}
+
+// The kinds of a function's feed, counted.
+std::map<std::string, int> KindCounts(const std::vector<json>& alerts) {
+  std::map<std::string, int> counts;
+  for (const json& alert : alerts) ++counts[alert["kind"].get<std::string>()];
+  return counts;
+}
+
+// Issue 12 item 5: "a sign-off waiting on your function" is raised once per function and check
+// content, in that function's feed only.
+TEST_P(ServiceTest, ACheckInTransferAsksEachFunctionThatHasNotSignedOnceForItsContent) {
+  ImportToy();
+  ASSERT_TRUE(
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+          .ok());
+  ConfirmAll();
+  ASSERT_TRUE(
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
+          .ok());
+  const std::string first = WaitForCheck();
+  // The first check (spend 5,000): none of the four has signed, so each is asked once.
+  for (Role role : Functions()) {
+    const std::vector<json> feed = AlertsFor(role);
+    EXPECT_EQ(KindCounts(feed)["signoff-waiting"], 1) << RoleName(role);
+    for (const json& alert : feed) {
+      if (alert["kind"] != "signoff-waiting") continue;
+      EXPECT_EQ(alert["audience"], RoleName(role));
+      EXPECT_EQ(alert["data"]["check"], first);
+    }
+  }
+  EXPECT_EQ(KindCounts(AlertsFor(Role::kAdmin))["signoff-waiting"], 4);
+  ASSERT_TRUE(service_->process()
+                  .SignOff(As(Role::kFinance), "toy", "spring", "finance", {{"check", first}})
+                  .ok());
+  // Spend 6,000: new content, a new check; finance's sign-off (its basis has the spend) is
+  // withdrawn, so all four are asked again: 2 each. Spend back to 5,000: the first content again,
+  // its check answered from the cache, a second identical event: each was already asked about
+  // this content, nothing more. 4 functions x 2 contents = 8 alerts in all.
+  ASSERT_TRUE(EditCampaign([](json& body) { body["spend"] = 6000; }).ok());
+  EXPECT_NE(WaitForCheck(), first);
+  ASSERT_TRUE(EditCampaign([](json& body) { body["spend"] = 5000; }).ok());
+  EXPECT_EQ(WaitForCheck(), first);
+  for (Role role : Functions())
+    EXPECT_EQ(KindCounts(AlertsFor(role))["signoff-waiting"], 2) << RoleName(role);
+  EXPECT_EQ(KindCounts(AlertsFor(Role::kAdmin))["signoff-waiting"], 8);
+}
+
+// Issue 12 item 5: "a hand-over waiting on your function" goes, on approval, to the three
+// functions with a part of it; finance has none.
+TEST_P(ServiceTest, ApprovalHandsOverToOperationsMarketingAndServiceOnce) {
+  ApproveToy();
+  for (Role role : {Role::kOperations, Role::kMarketing, Role::kService}) {
+    int raised = 0;
+    for (const json& alert : AlertsFor(role)) {
+      if (alert["kind"] != "handover-ready") continue;
+      ++raised;
+      EXPECT_EQ(alert["audience"], RoleName(role));
+      EXPECT_EQ(alert["campaign"], "spring");
+    }
+    EXPECT_EQ(raised, 1) << RoleName(role);
+  }
+  EXPECT_EQ(KindCounts(AlertsFor(Role::kFinance))["handover-ready"], 0);
+}
+
+// Issue 12 item 5: "an announcement date near without approval", raised by the clock. The toy
+// announces on 2027-03-10. The warning comes kAnnouncementWarningDays = 3 days before: 03-07 is
+// the first day (10 - 7 = 3), 03-06 is too early (4 days).
+TEST_P(ServiceTest, TheClockWarnsOnceOfAnAnnouncementThreeDaysAwayWithoutApproval) {
+  ImportToy();
+  std::shared_ptr<std::atomic<int64_t>> now = ReopenWithClock(service_, database_->url());
+  ASSERT_TRUE(service_);
+  *now = Day2027(3, 1);
+  ASSERT_TRUE(
+      service_->process()
+          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
+          .ok());
+  ASSERT_TRUE(service_->process()
+                  .Confirm(As(Role::kFinance), "toy", "spring", "finance", json{{"note", "ok"}})
+                  .ok());
+  *now = Day2027(3, 6) + 23 * 3600;  // 23:00 on the 6th: still 4 days
+  Outcome<Reply> tick = service_->process().AdvanceByClock();
+  ASSERT_TRUE(tick.ok());
+  EXPECT_TRUE(tick.value().body["announcements"].empty());
+  *now = Day2027(3, 7);
+  tick = service_->process().AdvanceByClock();
+  ASSERT_TRUE(tick.ok());
+  EXPECT_EQ(tick.value().body["announcements"],
+            json::array({{{"workspace", "toy"}, {"campaign", "spring"}}}));
+  // For everyone: each function's feed has it, with what is missing (finance confirmed).
+  for (Role role : Functions()) {
+    std::vector<json> near;
+    for (const json& alert : AlertsFor(role))
+      if (alert["kind"] == "announcement-near") near.push_back(alert);
+    ASSERT_EQ(near.size(), 1u) << RoleName(role);
+    EXPECT_EQ(near[0]["audience"], "all");
+    EXPECT_EQ(near[0]["message"],
+              "Campaign spring is announced in 3 days (2027-03-10) and is not approved: it is in "
+              "groundwork, missing confirmations: marketing, operations, service");
+    EXPECT_EQ(near[0]["data"]["days"], 3);
+  }
+  // Later ticks, the same day and the next two, raise nothing more.
+  for (int day : {7, 8, 10}) {
+    *now = Day2027(3, day) + 3600;
+    tick = service_->process().AdvanceByClock();
+    ASSERT_TRUE(tick.ok());
+    EXPECT_TRUE(tick.value().body["announcements"].empty()) << day;
+  }
+  EXPECT_EQ(KindCounts(AlertsFor(Role::kAdmin))["announcement-near"], 1);
+}
+
+TEST_P(ServiceTest, AnApprovedCampaignRaisesNoAnnouncementWarning) {
+  ApproveToy();
+  std::shared_ptr<std::atomic<int64_t>> now = ReopenWithClock(service_, database_->url());
+  ASSERT_TRUE(service_);
+  *now = Day2027(3, 8);  // 2 days before the announcement, approved
+  Outcome<Reply> tick = service_->process().AdvanceByClock();
+  ASSERT_TRUE(tick.ok());
+  EXPECT_TRUE(tick.value().body["announcements"].empty());
+  EXPECT_EQ(KindCounts(AlertsFor(Role::kAdmin))["announcement-near"], 0);
 }
 
 TEST_P(ServiceTest, AWorseVerdictAfterApprovalAlertsEveryoneAndOperationsGetsTheCapacityNeed) {
@@ -1029,18 +1199,25 @@ TEST_P(ServiceTest, AFasterResourceThatAllowsAStrongerTimePromiseAlertsMarketing
                   .PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 1)
                   .ok());
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
-  EXPECT_TRUE(AlertsFor(Role::kMarketing).empty());  // slower: nothing stronger to promise
+  // Slower: nothing stronger to promise. (The process's own alerts, sign-offs asked for and the
+  // hand-over, are in the feeds too.)
+  EXPECT_EQ(KindCounts(AlertsFor(Role::kMarketing))["stronger-promise"], 0);
   packing["processing_time"] = "1h";
   ASSERT_TRUE(service_->workspaces()
                   .PutEntity(As(Role::kOperations), "toy", "resources", "packing", packing, 2)
                   .ok());
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
-  std::vector<json> alerts = AlertsFor(Role::kMarketing);
+  std::vector<json> alerts;
+  for (const json& alert : AlertsFor(Role::kMarketing))
+    if (alert["kind"] == "stronger-promise") alerts.push_back(alert);
   ASSERT_EQ(alerts.size(), 1u);
-  EXPECT_EQ(alerts[0]["kind"], "stronger-promise");
   EXPECT_EQ(alerts[0]["data"]["advertised"], "3d");
   EXPECT_EQ(alerts[0]["data"]["strongest"], "36h");
-  EXPECT_TRUE(AlertsFor(Role::kService).empty());
+  // Service is told of no opportunity: only the process's own alerts reach it.
+  for (const json& alert : AlertsFor(Role::kService)) {
+    EXPECT_TRUE(alert["kind"] == "signoff-waiting" || alert["kind"] == "handover-ready")
+        << alert.dump();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { campaignToDraft, draftToCampaign } from '../../web/src/app/parts/campaign-form.js';
 import { parseHash, href } from '../../web/src/app/router.js';
+import { nextRetryText } from '../../web/src/app/pages/webhooks.js';
 import { busyUntil, campaignResources, campaignsByResource, collisions, overlap, quarters, sliceResource } from '../../web/src/app/model.js';
 import { fmtShortRange, ownersFromAudit } from '../../web/src/app/parts/common.js';
 import { adopterOf, lossRows, signedDelta } from '../../web/src/app/parts/counter-proposals.js';
@@ -76,6 +77,16 @@ test('hash routes', () => {
   assert.equal(parseHash('#/nowhere').name, 'not-found');
   assert.equal(href('campaign', { id: 'a b' }), '#/campaigns/a%20b');
   assert.equal(parseHash(href('campaign', { id: 'a b' })).params.id, 'a b');
+  assert.deepEqual(parseHash(href('handover', { id: 'spring-40' })), { name: 'handover', params: { id: 'spring-40' }, path: '/campaigns/spring-40/handover' });
+  assert.equal(parseHash('#/webhooks').name, 'webhooks');
+});
+
+test('the next retry of a delivery, in words', () => {
+  // 2027-03-15T09:30:00Z is 1805103000000 ms (1805068800 s + 9.5 h).
+  const now = 1805103000000;
+  assert.equal(nextRetryText({ status: 'pending', attempts: 1, next_attempt_ms: now + 22400 }, now), 'in 22 s (15 Mar 2027, 09:30:22 UTC)');
+  assert.equal(nextRetryText({ status: 'pending', attempts: 1, next_attempt_ms: now - 5 }, now), 'due now (15 Mar 2027, 09:29:59 UTC)');
+  assert.equal(nextRetryText({ status: 'delivered', attempts: 2 }, now), '\u2014');
 });
 
 const offerings = [

@@ -5,7 +5,11 @@
 // uploads the real one with the file input (the upload moves the campaign into follow-up and
 // computes its follow-up), sees the drifting promise highlighted and warned about, the metrics
 // and the chart, writes the review, and finds the drift alert in the feed; operations sees the
-// alert too. Screenshots go to TANDEM_ARTEFACTS/followup/.
+// alert too. Then (issue 12 items 5 and 6) the hand-over has its own page linked from the
+// campaign, the campaign's HTML report carries the review, and the admin's Deliveries page shows
+// the drift alert's webhook delivery retrying against a receiver that answers 503 (a local HTTP
+// server in this test; the server runs with --allow-private-webhooks), as /metrics counts it.
+// Screenshots go to TANDEM_ARTEFACTS/followup/.
 //
 // The actuals are the server test's drifting case (test/server/follow_up_test.cc): 100 orders
 // placed on the window's first day at 08:00 and never delivered, one on the fourth day at noon
@@ -14,6 +18,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +77,8 @@ function cli(args) {
 
 function startServe(db) {
   return new Promise((resolve, reject) => {
-    const child = spawn(env.bin, ['serve', '--db', db, '--port', '0', '--check-scenarios', '40', '--web-root', appDir],
+    const child = spawn(env.bin, ['serve', '--db', db, '--port', '0', '--check-scenarios', '40', '--web-root', appDir,
+      '--allow-private-webhooks'],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -97,6 +103,9 @@ describe('the Follow-up stage on tandem serve', { timeout: 280000 }, () => {
   let page;
   const tokens = {};
   let password;
+  let adminPassword;
+  let receiver;  // the webhook's receiver: answers every POST with 503
+  const received = [];
   const problems = [];
   const shots = [];
   const outDir = () => {
@@ -146,9 +155,21 @@ describe('the Follow-up stage on tandem serve', { timeout: 280000 }, () => {
     // The database and its users before the server starts (the CLI writes the same file).
     password = /password[^:]*: (\S+)/.exec(cli(['user', 'add', 'maria', '--role', 'marketing', '--db', db]))[1];
     tokens.maria = /(tdt_\w+)/.exec(cli(['user', 'token', 'maria', '--db', db]))[1];
-    for (const [user, role] of [['oscar', 'operations'], ['fiona', 'finance'], ['sam', 'service'], ['ada', 'admin']]) {
+    for (const [user, role] of [['oscar', 'operations'], ['fiona', 'finance'], ['sam', 'service']]) {
       tokens[user] = /(tdt_\w+)/.exec(cli(['user', 'add', user, '--role', role, '--token', '--db', db]))[1];
     }
+    adminPassword = /password[^:]*: (\S+)/.exec(cli(['user', 'add', 'ada', '--role', 'admin', '--db', db]))[1];
+    tokens.ada = /(tdt_\w+)/.exec(cli(['user', 'token', 'ada', '--db', db]))[1];
+    receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => { body += chunk; });
+      request.on('end', () => {
+        received.push({ event: request.headers['x-tandem-event'], body });
+        response.writeHead(503);
+        response.end();
+      });
+    });
+    await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     server = await startServe(db);
     browser = await launch({ offline: false });
     page = await browser.context.newPage();
@@ -167,12 +188,17 @@ describe('the Follow-up stage on tandem serve', { timeout: 280000 }, () => {
       server.child.kill('SIGTERM');
       await new Promise((resolve) => { server.child.once('exit', resolve); setTimeout(resolve, 5000); });
     }
+    receiver?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   step('setup: the campaign is approved through the API', async () => {
     await call('maria', 'POST', '/workspaces', { id: 'shop', settings: { name: 'Toy shop', horizon: { start: isoDay(-14), end: isoDay(60) } } });
     await call('ada', 'POST', '/workspaces/shop/import', SCENARIO, 'text/yaml');
+    // A webhook for the drift alert only, to a receiver that always answers 503.
+    await call('ada', 'PUT', '/workspaces/shop/webhooks/ops-hook', {
+      url: `http://127.0.0.1:${receiver.address().port}/hook`, events: ['promise-drifting'], secret: 'a-secret-of-some-length',
+    });
     await call('maria', 'POST', '/workspaces/shop/campaigns/spring/transition', { to: 'groundwork' });
     for (const [user, fn] of [['maria', 'marketing'], ['oscar', 'operations'], ['fiona', 'finance'], ['sam', 'service']]) {
       await call(user, 'POST', `/workspaces/shop/campaigns/spring/confirmations/${fn}`, {});
@@ -257,6 +283,85 @@ describe('the Follow-up stage on tandem serve', { timeout: 280000 }, () => {
     await shot('alert-feed');
     const feed = await call('oscar', 'GET', '/workspaces/shop/alerts');
     assert.equal(feed.items.filter((a) => a.kind === 'promise-drifting').length, 1);
+    // Raised once each, in the function's own feed: the one check in transfer asked each of the
+    // four for its sign-off (1 each), the approval handed over to operations, marketing and
+    // service (1 each, finance none).
+    const count = (items, kind) => items.filter((a) => a.kind === kind).length;
+    for (const user of ['maria', 'oscar', 'fiona', 'sam']) {
+      const items = (await call(user, 'GET', '/workspaces/shop/alerts')).items;
+      assert.equal(count(items, 'signoff-waiting'), 1, user);
+      assert.equal(count(items, 'handover-ready'), user === 'fiona' ? 0 : 1, user);
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  step('the hand-over has its own page, linked from the campaign and the alert', async () => {
+    await page.locator('[data-kind="handover-ready"] [data-alert-handover]').click();
+    await page.locator('[data-handover-part="marketing"]').waitFor();
+    // Marketing reads its part (the approved wording of the one 72h promise, "3d"), not operations'.
+    assert.equal(await page.locator('[data-handover-part="operations"]').count(), 0);
+    assert.equal(await page.locator('[data-handover-part="marketing"] tr[data-wording]').count(), 1);
+    // The 72h promise, in the words of the ladder (Duration::ToString): 3d.
+    assert.match(await page.locator('[data-handover-part="marketing"]').textContent(), /delivered within 3d for 95% of orders/);
+    await shot('handover-marketing', page.locator('.handover-page'));
+    await page.goto(`${server.origin}/#/campaigns/spring`);
+    await page.locator('[data-handover-link]').click();
+    await page.locator('.handover-page[data-handover="spring"] [data-approved]').waitFor();
+    // Operations' part, through the API: the packing resource's plan by ISO week.
+    const ops = await call('oscar', 'GET', '/workspaces/shop/campaigns/spring/handover');
+    assert.ok(ops.handover.operations.capacity_plan.some((r) => r.resource === 'packing'));
+    assert.equal(ops.handover.marketing, undefined);
+  });
+
+  step('the campaign\'s HTML report carries the review', async () => {
+    const href = await page.locator('[data-report-link]').getAttribute('href');
+    assert.equal(href, '/api/workspaces/shop/campaigns/spring/report');
+    await page.goto(`${server.origin}${href}`);
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 30000 });
+    const review = page.locator('[data-report-review]');
+    assert.match(await review.locator('[data-review-part="lessons"]').textContent(), /carrier backlog/);
+    assert.match(await review.textContent(), /Written by maria/);
+    assert.equal(await page.locator('.contents a[href="#review"]').count(), 1);
+    await shot('report-review', review);
+    assert.deepEqual(problems, []);  // no script or style refused by the page's policy
+  });
+
+  step('the admin\'s Deliveries page shows the drift alert\'s webhook retrying', async () => {
+    // The receiver answers 503 to every POST: the one delivery is retried, never delivered.
+    const log = await call('ada', 'GET', '/workspaces/shop/webhooks/ops-hook/deliveries');
+    assert.equal(log.items.length, 1);
+    const delivery = log.items[0];
+    assert.equal(delivery.kind, 'promise-drifting');
+    assert.equal(delivery.status, 'pending');
+    assert.ok(delivery.attempts >= 1);
+    assert.ok(delivery.log.every((a) => a.status === 503));
+    // The wait after attempt n is a share between 1/2 and 1 of 30 s x 2^(n-1) (docs/server.md,
+    // "Retries"): after the first, 15 to 30 s. `at` is stored to the second: 1 s of slack.
+    const n = delivery.attempts;
+    const wait = delivery.next_attempt_ms - Date.parse(delivery.log[n - 1].at);
+    assert.ok(wait >= 15000 * 2 ** (n - 1) - 1000 && wait <= 30000 * 2 ** (n - 1) + 1000, `wait ${wait} ms after attempt ${n}`);
+    assert.ok(received.length >= 1 && received.every((r) => r.event === 'promise-drifting'));
+    await page.goto(`${server.origin}/#/board`);
+    await page.locator('.who button', { hasText: 'Log out' }).click();
+    await page.getByLabel('Name').fill('ada');
+    await page.getByLabel('Password').fill(adminPassword);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('.who[data-user="ada"]').waitFor();
+    await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Deliveries' }).click();
+    const row = page.locator('[data-webhook="ops-hook"] tr[data-delivery]');
+    await row.first().waitFor();
+    assert.equal(await row.count(), 1);
+    assert.match(await row.textContent(), /promise-drifting/);
+    assert.match(await row.textContent(), /Retrying/);
+    assert.match(await row.locator('[data-answer]').textContent(), /HTTP 503/);
+    assert.match(await row.locator('[data-next-retry]').textContent(), /^(in \d+ s|due now)/);
+    await shot('deliveries', page.locator('.webhooks-page'));
+    // /metrics counts the failed attempts as retrying, none delivered or given up.
+    const metrics = await (await fetch(`${server.origin}/metrics`)).text();
+    const value = (outcome) => Number(new RegExp(`tandem_alert_deliveries_total\\{channel="webhook",outcome="${outcome}"\\} (\\d+)`).exec(metrics)?.[1]);
+    assert.ok(value('retrying') >= 1, metrics);
+    assert.equal(value('delivered'), 0);
+    assert.equal(value('failed'), 0);
     assert.deepEqual(problems, []);
   });
 });

@@ -108,7 +108,7 @@ campaigns:
   Result<CheckResult> result = RunCheck(scenario.value(), options);
   ASSERT_TRUE(result.ok());
   Result<std::string> data =
-      ReportDataJson(scenario.value(), result.value(), {"tiny.yaml", "2027-02-01 09:30 UTC"});
+      ReportDataJson(scenario.value(), result.value(), {"tiny.yaml", "2027-02-01 09:30 UTC", {}});
   ASSERT_TRUE(data.ok());
   const nlohmann::json json = nlohmann::json::parse(data.value());
   EXPECT_EQ(json["report"], 1);
@@ -128,9 +128,28 @@ campaigns:
   EXPECT_EQ(context["resources"][0]["kind"], "throughput");
   EXPECT_EQ(context["resources"][0]["unit"], "requests");
   // Without a timestamp there is no "generated" key.
-  Result<std::string> bare = ReportDataJson(scenario.value(), result.value(), {"tiny.yaml", ""});
+  Result<std::string> bare =
+      ReportDataJson(scenario.value(), result.value(), {"tiny.yaml", "", {}});
   ASSERT_TRUE(bare.ok());
   EXPECT_FALSE(nlohmann::json::parse(bare.value()).contains("generated"));
+  EXPECT_FALSE(json.contains("review"));  // the CLI's reports have none
+  // The server's report: the same data from the check's JSON text, with the review's parts in
+  // their order.
+  const ReportReview review{.campaign = "push",
+                            .parts = {{"promised", "quotes within 2h"}, {"lessons", "book more"}},
+                            .by = "maria",
+                            .at = "2027-03-20T10:00:00Z"};
+  Result<std::string> served =
+      ReportDataJson(scenario.value(), json["check"].dump(), {"workspace w", "", review});
+  ASSERT_TRUE(served.ok());
+  const nlohmann::json with_review = nlohmann::json::parse(served.value());
+  EXPECT_EQ(with_review["check"], json["check"]);
+  EXPECT_EQ(with_review["review"], nlohmann::json({{"campaign", "push"},
+                                                   {"promised", "quotes within 2h"},
+                                                   {"lessons", "book more"},
+                                                   {"by", "maria"},
+                                                   {"at", "2027-03-20T10:00:00Z"}}));
+  EXPECT_FALSE(ReportDataJson(scenario.value(), "not json", {"w", "", {}}).ok());
 }
 
 }  // namespace

@@ -185,6 +185,15 @@ Decision Decide(const ProcessFacts& facts, const ActionRequest& request);
 // approved -> live -> follow-up on its window's first day.
 Decision DecideClock(const ProcessFacts& facts);
 
+// The clock's warning of an announcement near without approval (the "announcement-near" alert):
+// the days from today to the announce date when the campaign is in groundwork or transfer (in the
+// process but not approved; a draft is no proposal yet), today is on or before the announce date
+// and at most kAnnouncementWarningDays before it. nullopt otherwise, and when a date is unknown.
+// Three days: a function that has not signed off still has working days to do it, or marketing
+// to move the announcement.
+inline constexpr int kAnnouncementWarningDays = 3;
+std::optional<int> DaysToUnapprovedAnnouncement(const ProcessFacts& facts);
+
 // Whether the role may ever take the action (some row lets it): for refusing early, before the
 // facts are read.
 bool RoleMayEver(Action action, Role role);

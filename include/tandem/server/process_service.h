@@ -62,6 +62,10 @@ class ProcessService {
                          const json& body);
   // Each function's part of the hand-over of an approved campaign.
   Outcome<Reply> Handover(const Actor& actor, const std::string& ws, const std::string& campaign);
+  // The campaign's HTML report (text/html): the stored result of its current check drawn as
+  // `tandem report` draws a check, with the post-campaign review when one is saved. 404 without a
+  // finished check; 501 when ServiceOptions::render_report_html is unset.
+  Outcome<Reply> Report(const Actor& actor, const std::string& ws, const std::string& campaign);
   // The post-campaign review, saved with the campaign while it is live or in follow-up (marketing,
   // operations, admin): {"promised", "kept", "forecast_error", "lessons"} (process::kReviewParts),
   // each a text of at most kMaxReviewPartBytes; a part left out is empty. Replaces the review,

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tandem/server/api.h"
@@ -34,6 +35,10 @@ struct ServiceOptions {
   // follow-up when the window opens, closed when it has ended, returns matured, review written).
   // Run when run_jobs; zero: never (tests call AdvanceByClock themselves).
   std::chrono::milliseconds clock_interval{60'000};
+  // The HTML page around a report's data (`title`, the data JSON of tandem/render/report_data.h):
+  // web::RenderReportHtml, set by the CLI (the server library does not embed the web bundle).
+  // Unset: GET .../campaigns/{id}/report answers 501.
+  std::function<std::string(std::string_view title, std::string_view data_json)> render_report_html;
 };
 
 // A secret shown once: a password or an API token.

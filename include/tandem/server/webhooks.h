@@ -59,7 +59,15 @@ struct WebhookOptions {
   std::chrono::milliseconds connect_timeout{3'000};
   std::chrono::milliseconds io_timeout{5'000};         // each read or write of a delivery
   std::chrono::milliseconds delivery_timeout{15'000};  // one delivery in all
+  // E-mail (`tandem serve --smtp URL`): a webhook whose URL is mailto:ADDRESS is sent through
+  // this relay (smtp:// or smtps://, optional user:password@ and port) from `mail_from`. Empty:
+  // no e-mail, and mailto: webhooks are refused.
+  std::string smtp_url;
+  std::string mail_from = "tandem@localhost";
 };
+
+// The channel of a webhook URL: "email" for mailto:, else "webhook".
+const char* DeliveryChannel(std::string_view url);
 
 // Why `ip` (an IPv4 or IPv6 address in text) is not a public address — "loopback", "private",
 // "link-local", "unique-local", "unspecified", "multicast", "reserved", "carrier-grade NAT",
@@ -128,8 +136,13 @@ class Webhooks {
   // One pass of the dispatcher: attempts every delivery due now; returns how many it attempted.
   int DeliverDue();
 
+  // Per channel (webhook, email): deliveries delivered, attempts that failed and will be retried,
+  // deliveries given up (failed for good). Since the start; /metrics shows them.
+  struct ChannelCounters {
+    int64_t delivered = 0, retrying = 0, failed = 0;
+  };
   struct Counters {
-    int64_t delivered = 0, failed_attempts = 0, given_up = 0;
+    ChannelCounters webhook, email;
   };
   Counters counters() const;
 
@@ -138,8 +151,16 @@ class Webhooks {
   void Loop();
   void Watchdog();
   void DeliverOne(const Due& due);
-  // Sends the POST; returns the HTTP status (0: none) and the error ("" when 2xx).
-  std::pair<int, std::string> Send(const Due& due);
+  // One attempt: the HTTP status or SMTP reply code (0: none), the error ("" when delivered)
+  // and whether a failure may be retried.
+  struct Attempt {
+    int status = 0;
+    std::string error;
+    bool retry = false;
+  };
+  // Sends the POST (http, https) or the e-mail (mailto:).
+  Attempt Send(const Due& due);
+  Attempt SendMail(const Due& due);
 
   store::Database& database_;
   const WebhookOptions options_;

@@ -13,12 +13,15 @@ import { NewCampaignPage } from './pages/new-campaign.js';
 import { CalendarPage } from './pages/calendar.js';
 import { OperationsPage } from './pages/operations.js';
 import { AlertsPage, seenAlert } from './pages/alerts.js';
+import { HandoverPage } from './pages/handover.js';
+import { WebhooksPage } from './pages/webhooks.js';
 
 const NAV = [
-  { name: 'board', label: 'Campaign board', match: ['board', 'campaign', 'new-campaign'] },
+  { name: 'board', label: 'Campaign board', match: ['board', 'campaign', 'new-campaign', 'handover'] },
   { name: 'calendar', label: 'Capacity calendar', match: ['calendar'] },
   { name: 'operations', label: 'Operations', match: ['operations'] },
   { name: 'alerts', label: 'Alerts', match: ['alerts'] },
+  { name: 'webhooks', label: 'Deliveries', match: ['webhooks'], admin: true },
 ];
 
 function useSession() {
@@ -159,6 +162,8 @@ export function App() {
       case 'calendar': page = html`<${CalendarPage} ...${props} />`; break;
       case 'operations': page = html`<${OperationsPage} ...${props} />`; break;
       case 'alerts': page = html`<${AlertsPage} ...${props} onSeen=${() => setAlertCount(0)} />`; break;
+      case 'handover': page = html`<${HandoverPage} key=${route.params.id} id=${route.params.id} ...${props} />`; break;
+      case 'webhooks': page = html`<${WebhooksPage} ...${props} />`; break;
       default: page = html`<div><h1 tabindex="-1" data-page-title>Not found</h1><p>No page at ${route.path}. <a href=${href('board')}>Go to the campaign board</a>.</p></div>`;
     }
   }
@@ -177,7 +182,7 @@ export function App() {
       </div>
       <nav aria-label="Main">
         <ul>
-          ${NAV.map((n) => html`<li>
+          ${NAV.filter((n) => !n.admin || session.role === 'admin').map((n) => html`<li>
             <a href=${href(n.name)} aria-current=${active === n.name ? 'page' : undefined}>
               ${n.label}${n.name === 'alerts' && alertCount > 0
                 ? html` <span class="count" aria-label=${`${alertCount} new`}>${alertCount}</span>` : null}

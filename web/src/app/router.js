@@ -6,9 +6,11 @@ export const ROUTES = [
   { name: 'board', pattern: /^\/?(board)?$/ },
   { name: 'new-campaign', pattern: /^\/campaigns\/new$/ },
   { name: 'campaign', pattern: /^\/campaigns\/([^/]+)$/, params: ['id'] },
+  { name: 'handover', pattern: /^\/campaigns\/([^/]+)\/handover$/, params: ['id'] },
   { name: 'calendar', pattern: /^\/calendar$/ },
   { name: 'operations', pattern: /^\/operations$/ },
   { name: 'alerts', pattern: /^\/alerts$/ },
+  { name: 'webhooks', pattern: /^\/webhooks$/ },
 ];
 
 export function parseHash(hash) {
@@ -27,6 +29,7 @@ export function parseHash(hash) {
 export function href(name, params = {}) {
   switch (name) {
     case 'campaign': return `#/campaigns/${encodeURIComponent(params.id)}`;
+    case 'handover': return `#/campaigns/${encodeURIComponent(params.id)}/handover`;
     case 'new-campaign': return '#/campaigns/new';
     case 'board': return '#/board';
     default: return `#/${name}`;

@@ -36,6 +36,26 @@ function verdictSummary(check) {
   return text;
 }
 
+// The post-campaign review saved with the campaign (reports made by the server carry it:
+// data.review = {campaign, promised, kept, forecast_error, lessons, by, at}).
+export const REVIEW_PARTS = [
+  ['promised', 'What was promised'],
+  ['kept', 'What was kept'],
+  ['forecast_error', 'How far the forecast was off'],
+  ['lessons', 'Lessons for the next plan'],
+];
+
+function ReviewSection({ review, name }) {
+  return html`
+    <section id="review" class="review" aria-labelledby="review-title" data-report-review>
+      <h2 id="review-title">Post-campaign review${name ? `: ${name}` : ''}</h2>
+      <dl class="review-read">
+        ${REVIEW_PARTS.map(([part, label]) => html`<div data-review-part=${part}><dt>${label}</dt><dd>${review[part] || '\u2014'}</dd></div>`)}
+      </dl>
+      ${review.by ? html`<p class="review-by">Written by ${review.by}${review.at ? `, ${review.at.replace('T', ' ').replace(/:\d\dZ$/, ' UTC')}` : ''}.</p>` : null}
+    </section>`;
+}
+
 export function CheckReport({ data, interactive = false }) {
   const check = data.check;
   const context = data.context ?? {};
@@ -75,6 +95,7 @@ export function CheckReport({ data, interactive = false }) {
         ${messaging.length ? html`<li><a href="#standing">Standing promises</a></li>` : null}
         ${supply.length ? html`<li><a href="#supply">Planned supply shortfalls</a></li>` : null}
         ${resources.length ? html`<li><a href="#calendar">Resource utilisation calendar</a></li>` : null}
+        ${data.review ? html`<li><a href="#review">Post-campaign review</a></li>` : null}
         <li><a href="#method">How to read this report</a></li>
       </ol>
     </nav>
@@ -112,6 +133,8 @@ export function CheckReport({ data, interactive = false }) {
           <h2 id="calendar-title">Resource utilisation calendar</h2>
           <${UtilisationCalendar} resources=${resources} campaigns=${calendarCampaigns} />
         </section>` : null}
+
+      ${data.review ? html`<${ReviewSection} review=${data.review} name=${contextOf[data.review.campaign]?.name} />` : null}
 
       <section id="method" class="method" aria-labelledby="method-title">
         <h2 id="method-title">How to read this report</h2>

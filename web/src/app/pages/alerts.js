@@ -13,6 +13,15 @@ const KINDS = {
   'verdict-worsened': 'Verdict worsened',
   'budget-overrun': 'Budget overrun',
   'stronger-promise': 'A stronger promise now holds',
+  'promise-drifting': 'A promise is drifting',
+  'commitment-endangered': 'A committed promise is endangered',
+  'verdict-overridden': 'Approved over the check',
+  'signoff-refused': 'Sign-off refused',
+  'changes-requested': 'Changes requested',
+  'objection-answered': 'Your objection was answered',
+  'signoff-waiting': 'Your sign-off is waiting',
+  'handover-ready': 'Your hand-over is ready',
+  'announcement-near': 'Announcement near, not approved',
 };
 
 const key = (user, ws) => `tandem.alerts.seen.${user}.${ws}`;
@@ -50,6 +59,7 @@ export function AlertsPage({ ws, session, onSeen }) {
               </div>
               <p>${a.message}</p>
               ${a.campaign ? html`<a href=${href('campaign', { id: a.campaign })}>Open campaign ${a.campaign}</a>` : null}
+              ${a.kind === 'handover-ready' && a.campaign ? html` · <a href=${href('handover', { id: a.campaign })} data-alert-handover>Read the hand-over</a>` : null}
             </li>`)}
         </ul>` : html`<p class="empty">No alerts for ${roleName(session.role)}. Alerts appear here when a change affects what your function looks after.</p>`}
     </div>`;

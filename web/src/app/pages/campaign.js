@@ -10,7 +10,7 @@ import { chartsSettled } from '../../components/charts/uplot-chart.js';
 import { ApiError, campaignPath, get, post, put, wsPath } from '../api.js';
 import { useCheck, useLoad } from '../hooks.js';
 import { href } from '../router.js';
-import { can } from '../roles.js';
+import { can, COMMITTED_STATES } from '../roles.js';
 import { AuditTrail } from '../parts/audit-trail.js';
 import { CampaignForm } from '../parts/campaign-form.js';
 import { CheckStatus } from '../parts/check-status.js';
@@ -20,6 +20,7 @@ import { CounterProposals } from '../parts/counter-proposals.js';
 import { ProcessPanel } from '../parts/process-panel.js';
 import { FollowUpPanel } from '../parts/follow-up-panel.js';
 import { BookingsEditor } from '../parts/bookings-editor.js';
+import { reportUrl } from './handover.js';
 
 function liftText(lift) {
   if (lift === undefined || lift === null) return '—';
@@ -177,6 +178,10 @@ export function CampaignPage({ ws, id, session, workspace }) {
           <span>Window: ${fmtDateRange(body.window?.start, body.window?.end)}</span>
           <span>Owner: ${ownerText(owners, id)}</span>
         </div>
+        <p class="campaign-links">
+          ${COMMITTED_STATES.has(proc.state) ? html`<a href=${href('handover', { id })} data-handover-link>Hand-over</a>` : null}
+          ${checkStatus === 'done' || result ? html`<a href=${reportUrl(ws, id)} target="_blank" rel="noopener" data-report-link>Report (HTML, with the review)</a>` : null}
+        </p>
       </header>
       <nav class="on-page" aria-label="On this page">
         <ul>

@@ -7,14 +7,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../lib/html.js';
 import { campaignPath, put } from '../api.js';
+import { REVIEW_PARTS } from '../../components/check-report.js';
 import { ErrorBox, fmtTimestamp } from './common.js';
-
-export const REVIEW_PARTS = [
-  ['promised', 'What was promised'],
-  ['kept', 'What was kept'],
-  ['forecast_error', 'How far the forecast was off'],
-  ['lessons', 'Lessons for the next plan'],
-];
 
 const WRITERS = new Set(['marketing', 'operations', 'admin']);
 
