@@ -13,6 +13,8 @@ set(TANDEM_CORE_SOURCES
   src/engine/flow_step.cc
   src/engine/measure.cc
   src/engine/order_simulator.cc
+  src/engine/order_simulator_measure.cc
+  src/engine/order_simulator_stock.cc
   src/engine/plan_demand.cc
   src/engine/window_demand.cc
   src/engine/random.cc

@@ -50,6 +50,9 @@
 
 namespace tandem::engine {
 
+// Units below this are rounding, not units (order_simulator*.cc).
+inline constexpr double kUnitTolerance = 1e-9;
+
 class OrderSimulator {
  public:
   // One order (a unit of an offering) and what happened to it; times in steps.
