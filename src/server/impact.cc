@@ -27,6 +27,27 @@ struct Preview {
   bool run = false;
 };
 
+// `document` with the entity (kind, id) given `body`: replaced where it exists, else added
+// after the last of its kind.
+Document WithEntity(Document document, const std::string& kind, const std::string& id,
+                    const json& body) {
+  bool replaced = false;
+  for (Entity& entity : document.entities) {
+    if (entity.kind == kind && entity.key == id) {
+      entity.body = body;
+      replaced = true;
+    }
+  }
+  if (!replaced) {
+    int64_t position = 0;
+    for (const Entity& entity : document.entities)
+      if (entity.kind == kind) position = std::max(position, entity.position + 1);
+    document.entities.push_back(
+        {.kind = kind, .key = id, .position = position, .version = 1, .body = body});
+  }
+  return document;
+}
+
 }  // namespace
 
 Outcome<Reply> WorkspaceService::PreviewImpact(const Actor& actor, const std::string& ws,
@@ -42,21 +63,7 @@ Outcome<Reply> WorkspaceService::PreviewImpact(const Actor& actor, const std::st
   if (KindHasIdField(kind)) body["id"] = id;
   std::vector<Preview> previews;
   Outcome<Reply> read = core_.ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
-    Document document = snapshot.doc;
-    bool replaced = false;
-    for (Entity& entity : document.entities) {
-      if (entity.kind == kind && entity.key == id) {
-        entity.body = body;
-        replaced = true;
-      }
-    }
-    if (!replaced) {
-      int64_t position = 0;
-      for (const Entity& entity : document.entities)
-        if (entity.kind == kind) position = std::max(position, entity.position + 1);
-      document.entities.push_back(
-          {.kind = kind, .key = id, .position = position, .version = 1, .body = body});
-    }
+    const Document document = WithEntity(snapshot.doc, kind, id, body);
     Result<Scenario> scenario = ParseDocument(document, AssembleScenario(document));
     if (!scenario.ok()) {
       if (scenario.error().code == ErrorCode::kInternal)
