@@ -224,9 +224,8 @@ void WorkspaceRoutes(RouteList& add) {
       });
 }
 
-// The process (ProcessService) and its jobs (JobService).
-void ProcessRoutes(RouteList& add) {
-  // The process.
+// The process (ProcessService): states, confirmations, sign-offs, objections, approval.
+void ProcessStateRoutes(RouteList& add) {
   add("GET", "/api/workspaces/{ws}/processes", "process",
       "list every campaign's state, verdict and missing confirmations or sign-offs (the planning "
       "calendar)",
@@ -288,6 +287,10 @@ void ProcessRoutes(RouteList& add) {
       [](Service& s, const ApiRequest& r) {
         return s.process().Approve(r.actor, P(r, "ws"), P(r, "id"), r.body);
       });
+}
+
+// A campaign's jobs (JobService): its check and its counter-proposals.
+void CheckAndRecommendRoutes(RouteList& add) {
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/check", "checks",
       "run the campaign's check in the background (answered from the cache when the content is "
       "unchanged)",
@@ -323,6 +326,10 @@ void ProcessRoutes(RouteList& add) {
       [](Service& s, const ApiRequest& r) {
         return s.jobs().AdoptOption(r.actor, P(r, "ws"), P(r, "id"), r.body);
       });
+}
+
+// What a campaign leaves behind: hand-over, report, review, audit log, alerts.
+void CampaignRecordRoutes(RouteList& add) {
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/handover", "process",
       "read the hand-over of an approved campaign (each function its part)", kAll, "", "object",
       [](Service& s, const ApiRequest& r) {
@@ -355,6 +362,13 @@ void ProcessRoutes(RouteList& add) {
         if (!after.ok()) return after.error();
         return s.alerts().Alerts(r.actor, P(r, "ws"), after.value());
       });
+}
+
+// The process (ProcessService) and its jobs (JobService), in this order.
+void ProcessRoutes(RouteList& add) {
+  ProcessStateRoutes(add);
+  CheckAndRecommendRoutes(add);
+  CampaignRecordRoutes(add);
 }
 
 // Follow-up: actuals and the campaign's follow-up (docs/follow-up.md, "The server").
