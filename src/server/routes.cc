@@ -565,8 +565,8 @@ json WorkspaceSchemas() {
   };
 }
 
-// The process.
-json ProcessSchemas() {
+// The process: its actions' bodies and the process itself.
+json ProcessStateSchemas() {
   [[maybe_unused]] const json string = {{"type", "string"}};
   [[maybe_unused]] const json integer = {{"type", "integer"}};
   return {
@@ -638,6 +638,14 @@ json ProcessSchemas() {
              "what the reader may do now (the process core's table): action, to, function, "
              "allowed, needs_text and, when not allowed, the reason"},
             {"items", {{"type", "object"}}}}}}}}},
+  };
+}
+
+// A check, the impact of an edit and what changed since the previous check.
+json CheckSchemas() {
+  [[maybe_unused]] const json string = {{"type", "string"}};
+  [[maybe_unused]] const json integer = {{"type", "integer"}};
+  return {
       {"Check",
        {{"type", "object"},
         {"properties",
@@ -690,6 +698,13 @@ json ProcessSchemas() {
              "status_before, status, p_kept_before, p_kept, new?}] for those that moved; "
              "economics: [{key, before, after}] for the medians that moved"}}}}}}},
   };
+}
+
+// The process.
+json ProcessSchemas() {
+  json schemas = ProcessStateSchemas();
+  schemas.update(CheckSchemas());
+  return schemas;
 }
 
 // Follow-up, counter-proposals and the generic object.
