@@ -176,9 +176,9 @@ Result<Opportunities> FindOpportunities(const Scenario& scenario, const Recommen
         Opportunity opportunity;
         opportunity.source = candidate.source;
         opportunity.type = candidate.promise.type;
-        opportunity.advertised = candidate.promise.Describe("orders");
+        opportunity.advertised = candidate.promise.Describe("orders", scenario.currency);
         opportunity.strongest = candidate.level;
-        opportunity.strongest_text = candidate.level.Describe("orders");
+        opportunity.strongest_text = candidate.level.Describe("orders", scenario.currency);
         opportunity.p_kept = results[candidate.extra].p_kept;
         opportunity.from = changes[candidate.change].date;
         opportunity.because = changes[candidate.change].because;

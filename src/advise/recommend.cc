@@ -81,9 +81,9 @@ constexpr int kDropsPromiseFactor = 3;
 std::string Words(const Scenario& scenario, const Promise& promise) {
   if (promise.type == PromiseType::kResponse) {
     const Resource* resource = scenario.FindResource(promise.resource);
-    return promise.Describe(resource ? resource->unit : "units");
+    return promise.Describe(resource ? resource->unit : "units", scenario.currency);
   }
-  return promise.Describe("orders");
+  return promise.Describe("orders", scenario.currency);
 }
 
 // The option's figures less the filed campaign's, and the promises it words differently.

@@ -51,4 +51,10 @@ std::string FormatMoneyCents(double value, const std::string& currency) {
   return sign + amount + " " + currency;
 }
 
+std::string FormatMultiple(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.1fx", value);
+  return buffer;
+}
+
 }  // namespace tandem

@@ -369,7 +369,8 @@ PromiseResult CheckRunner::SummariseTimedPromise(size_t spec_index) {
   result.text =
       spec.promise.Describe(spec.promise.type == PromiseType::kResponse
                                 ? model_.resources[static_cast<size_t>(spec.resource)].unit
-                                : "orders");
+                                : "orders",
+                            scenario_.currency);
   result.explanation = ExplainPromise(input);
   if (options_.collect_series && spec.promise.IsTimePromise()) {
     LeadHistogram total = EmptyHistogram(spec);
@@ -412,7 +413,7 @@ PromiseResult CheckRunner::ClaimResult(const Campaign& campaign, int index,
   result.type = promise.type;
   result.promise = promise;
   result.target = 1;
-  result.text = promise.Describe("orders");
+  result.text = promise.Describe("orders", scenario_.currency);
   for (const std::string& id : promise.requires_capabilities) {
     const Capability* capability = scenario_.FindCapability(id);
     if (capability == nullptr || !capability->Covers(campaign.window))
@@ -437,7 +438,7 @@ PromiseResult CheckRunner::FreeReturnsResult(const std::vector<std::string>& sco
   result.type = promise.type;
   result.promise = promise;
   result.target = 1;
-  result.text = promise.Describe("orders");
+  result.text = promise.Describe("orders", scenario_.currency);
   const std::vector<std::string>& ids = promise.offerings.empty() ? scope : promise.offerings;
   std::vector<char> pays;
   std::vector<int> covered;

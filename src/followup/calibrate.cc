@@ -19,6 +19,11 @@ double Rounded(double value, double unit) {
   return std::round(value / unit) * unit;
 }
 
+bool EnoughDaysForLift(const CampaignFollowUp& followed) {
+  return followed.phase == CampaignPhase::kEnded ||
+         followed.demand.completed_days >= kLiftMinimumDays;
+}
+
 void CalibrateLifts(const FollowUpResult& result, Calibration* out) {
   for (const CampaignFollowUp& followed : result.campaigns) {
     const DemandFollowUp& demand = followed.demand;
@@ -33,9 +38,7 @@ void CalibrateLifts(const FollowUpResult& result, Calibration* out) {
     for (Campaign& candidate : out->scenario.campaigns) {
       if (candidate.id == followed.id) campaign = &candidate;
     }
-    const bool enough =
-        followed.phase == CampaignPhase::kEnded || demand.completed_days >= kLiftMinimumDays;
-    if (!enough) {
+    if (!EnoughDaysForLift(followed)) {
       out->not_calibrated.push_back("campaigns[" + followed.id +
                                     "].lift: " + std::to_string(demand.completed_days) +
                                     " whole days observed; needs the window ended or " +
@@ -177,6 +180,44 @@ void CalibrateLoads(const Scenario& scenario, const Actuals& actuals, WallSecond
 // calibrate_throughput.cc
 void CalibrateThroughput(const Scenario& scenario, const Actuals& actuals, WallSeconds as_of,
                          Calibration* out);
+
+std::vector<LiftRecord> LiftRecordsOf(const FollowUpResult& result) {
+  std::vector<LiftRecord> records;
+  for (const CampaignFollowUp& followed : result.campaigns) {
+    const DemandFollowUp& demand = followed.demand;
+    if (!demand.lift.observed) continue;
+    LiftRecord record;
+    record.campaign = followed.id;
+    record.planned = demand.lift.planned;
+    record.observed = *demand.lift.observed;
+    record.ratio = demand.lift.ratio;
+    record.elapsed_days = demand.elapsed_days;
+    record.calibrated = EnoughDaysForLift(followed) && 1 + record.observed > 0.05;
+    records.push_back(record);
+  }
+  return records;
+}
+
+PastLifts SummarisePastLifts(const std::vector<LiftRecord>& records) {
+  std::vector<double> ratios;
+  for (const LiftRecord& record : records) {
+    if (record.calibrated && record.ratio) ratios.push_back(*record.ratio);
+  }
+  PastLifts past;
+  past.campaigns = static_cast<int>(ratios.size());
+  if (ratios.empty()) return past;
+  std::sort(ratios.begin(), ratios.end());
+  const size_t middle = ratios.size() / 2;
+  past.median_ratio =
+      ratios.size() % 2 == 1 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2;
+  const std::string ratio = FormatMultiple(*past.median_ratio);
+  past.text =
+      past.campaigns == 1
+          ? "The one past campaign with enough actuals ran at " + ratio + " its planned lift."
+          : "Past campaigns ran at " + ratio + " their planned lift (median of " +
+                std::to_string(past.campaigns) + " campaigns).";
+  return past;
+}
 
 Result<Calibration> Calibrate(const Scenario& scenario, const Actuals& actuals,
                               const FollowUpResult& result) {

@@ -40,12 +40,6 @@ int FollowUpExitCode(const FollowUpResult& result) {
 namespace followup {
 namespace {
 
-std::string Multiple(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.1fx", value);
-  return text;
-}
-
 std::string Days(double value) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.1f", value);
@@ -186,7 +180,7 @@ PromiseFollowUp Assess(const Inputs& in, int index) {
   PromiseFollowUp out;
   out.index = index;
   out.type = promise.type;
-  out.text = in.plan ? in.plan->text : promise.Describe(UnitOf(promise.type));
+  out.text = in.plan ? in.plan->text : promise.Describe(UnitOf(promise.type), in.currency);
   out.share = promise.type == PromiseType::kClaim ? 1.0 : promise.share;
   out.signed_off = in.baseline;
   if (!in.not_in_actuals.empty() && promise.type != PromiseType::kClaim) {
@@ -209,8 +203,8 @@ PromiseFollowUp Assess(const Inputs& in, int index) {
 // "demand is running at 2.5x baseline against a plan of 1.3x"
 std::string DemandEvidence(const DemandFollowUp& demand) {
   if (demand.elapsed_days <= 0 || demand.baseline <= 0) return "";
-  return "demand is running at " + Multiple(demand.units / demand.baseline) +
-         " baseline against a plan of " + Multiple(demand.expected / demand.baseline);
+  return "demand is running at " + FormatMultiple(demand.units / demand.baseline) +
+         " baseline against a plan of " + FormatMultiple(demand.expected / demand.baseline);
 }
 
 std::string BacklogEvidence(const PromiseResult* forecast) {

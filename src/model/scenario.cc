@@ -1,5 +1,7 @@
 #include "tandem/model/scenario.h"
 
+#include "tandem/common/format.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -77,7 +79,7 @@ const char* PromiseTypeName(PromiseType type) {
   return "unknown";
 }
 
-std::string Promise::Describe(const std::string& unit) const {
+std::string Promise::Describe(const std::string& unit, const std::string& currency) const {
   std::string cutoff_words;
   if (cutoff) cutoff_words = " placed before " + FormatTimeOfDay(*cutoff);
   switch (type) {
@@ -94,11 +96,7 @@ std::string Promise::Describe(const std::string& unit) const {
       return "in stock for " + Percent(share) + " of " + unit;
     case PromiseType::kFreeReturns: {
       std::string out = "free returns (expecting " + Percent(return_rate) + " returned";
-      if (cost) {
-        char buffer[48];
-        std::snprintf(buffer, sizeof(buffer), ", %.2f per return", *cost);
-        out += buffer;
-      }
+      if (cost) out += ", " + FormatMoneyCents(*cost, currency) + " per return";
       return out + ")";
     }
     case PromiseType::kClaim:

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "server/actuals_store.h"
+#include "tandem/followup/calibrate.h"
 #include "tandem/render/followup_output.h"
 
 namespace tandem::server {
@@ -57,7 +58,75 @@ std::vector<AlertDraft> DriftAlerts(const json& result, const FollowUpInputs& in
   return drafts;
 }
 
+// Keeps each campaign's planned against observed lift at the latest as-of seen (a follow-up
+// asked for at an earlier as-of does not overwrite a later one).
+Status KeepLifts(Connection& c, const std::string& ws, const std::vector<LiftRecord>& lifts,
+                 const std::string& as_of, const std::string& now) {
+  for (const LiftRecord& lift : lifts) {
+    Result<Rows> kept = c.Query(
+        "INSERT INTO lift_history (workspace_id, campaign, planned, observed, ratio, "
+        "elapsed_days, counted, as_of, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+        "ON CONFLICT (workspace_id, campaign) DO UPDATE SET planned = excluded.planned, "
+        "observed = excluded.observed, ratio = excluded.ratio, elapsed_days = "
+        "excluded.elapsed_days, counted = excluded.counted, as_of = excluded.as_of, updated_at = "
+        "excluded.updated_at WHERE lift_history.as_of <= excluded.as_of",
+        {ws, lift.campaign, lift.planned, lift.observed, lift.ratio ? Value(*lift.ratio) : Value(),
+         lift.elapsed_days, lift.calibrated ? 1 : 0, as_of, now});
+    if (!kept.ok()) return kept.error();
+  }
+  return OkStatus();
+}
+
 }  // namespace
+
+Outcome<Reply> JobService::GetLiftHistory(const Actor& actor, const std::string& ws) {
+  (void)actor;  // every role of the workspace reads it
+  std::vector<LiftRecord> records;
+  std::vector<std::string> as_of;
+  bool found = false;
+  Status read = core_.database->Read([&](Connection& c) -> Status {
+    Result<Rows> workspace = c.Query("SELECT 1 FROM workspaces WHERE id = $1", {ws});
+    if (!workspace.ok()) return workspace.error();
+    found = !workspace.value().empty();
+    Result<Rows> rows = c.Query(
+        "SELECT campaign, planned, observed, ratio, elapsed_days, counted, as_of FROM "
+        "lift_history WHERE workspace_id = $1 ORDER BY as_of, campaign",
+        {ws});
+    if (!rows.ok()) return rows.error();
+    for (const store::Row& row : rows.value().rows) {
+      LiftRecord record;
+      record.campaign = row.Text(0);
+      record.planned = row.Real(1);
+      record.observed = row.Real(2);
+      if (!row.IsNull(3)) record.ratio = row.Real(3);
+      record.elapsed_days = row.Real(4);
+      record.calibrated = row.Int(5) != 0;
+      records.push_back(record);
+      as_of.push_back(row.Text(6));
+    }
+    return OkStatus();
+  });
+  if (!read.ok()) return ApiError::Internal(read.error().ToString());
+  if (!found) return ApiError::NotFound("no workspace '" + ws + "'");
+  const PastLifts past = SummarisePastLifts(records);
+  Reply reply;
+  reply.body = {{"campaigns", json::array()},
+                {"summary",
+                 {{"campaigns", past.campaigns},
+                  {"median_ratio", past.median_ratio ? json(*past.median_ratio) : json()},
+                  {"text", past.text}}}};
+  for (size_t i = 0; i < records.size(); ++i) {
+    const LiftRecord& record = records[i];
+    reply.body["campaigns"].push_back({{"campaign", record.campaign},
+                                       {"planned", record.planned},
+                                       {"observed", record.observed},
+                                       {"ratio", record.ratio ? json(*record.ratio) : json()},
+                                       {"elapsed_days", record.elapsed_days},
+                                       {"counted", record.calibrated},
+                                       {"as_of", as_of[i]}});
+  }
+  return reply;
+}
 
 Outcome<Reply> JobService::GetFollowUp(const Actor& actor, const std::string& ws,
                                        const FollowUpQuery& query) {
@@ -169,6 +238,7 @@ void JobService::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progre
   }
   std::string body;
   double seconds = 0;
+  std::vector<LiftRecord> lifts;
   if (!cached) {
     MarkJobRunning(*core_.database, job);
     FollowUpOptions options;
@@ -186,6 +256,7 @@ void JobService::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progre
     }
     ++core_.metrics.followups_run;
     body = FollowUpResultToJson(result.value(), nullptr);
+    lifts = LiftRecordsOf(result.value());
   }
   Status completed = core_.database->Transaction([&](Connection& c) -> Status {
     const std::string now = core_.Now();
@@ -195,6 +266,8 @@ void JobService::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progre
           "'followup', NULL, $2, $3, $4) ON CONFLICT (key) DO NOTHING",
           {in.key, body, seconds, now});
       if (!stored.ok()) return stored.error();
+      Status kept = KeepLifts(c, row.ws, lifts, FormatWallSeconds(in.as_of), now);
+      if (!kept.ok()) return kept;
     }
     Outcome<std::optional<json>> result = LoadResult(c, in.key);
     if (!result.ok() || !result.value()) return Error::Internal("the follow-up result vanished");

@@ -373,7 +373,6 @@ void ProcessRoutes(RouteList& add) {
 
 // Follow-up: actuals and the campaign's follow-up (docs/follow-up.md, "The server").
 void FollowUpRoutes(RouteList& add) {
-  // Follow-up: actuals and the campaign's follow-up (docs/follow-up.md, "The server").
   for (const char* file : {"orders", "tickets", "spend"}) {
     const std::string name = file;
     add("PUT", "/api/workspaces/{ws}/actuals/" + name, "follow-up",
@@ -392,6 +391,11 @@ void FollowUpRoutes(RouteList& add) {
         if (auto found = r.query.find("as_of"); found != r.query.end()) query.as_of = found->second;
         return s.jobs().GetFollowUp(r.actor, P(r, "ws"), query);
       });
+  add("GET", "/api/workspaces/{ws}/lift-history", "follow-up",
+      "planned against observed lift of the campaigns followed up, and the median ratio a "
+      "planner entering a new lift should know",
+      kAll, "", "LiftHistory",
+      [](Service& s, const ApiRequest& r) { return s.jobs().GetLiftHistory(r.actor, P(r, "ws")); });
   // Webhooks: alerts delivered outside the app (tandem/server/webhooks.h). Admin only.
   add("GET", "/api/workspaces/{ws}/webhooks", "alerts",
       "list the workspace's webhooks (their secrets are never shown)", {Role::kAdmin}, "", "List",
@@ -711,6 +715,7 @@ json ProcessSchemas() {
 json JobSchemas() {
   [[maybe_unused]] const json string = {{"type", "string"}};
   [[maybe_unused]] const json integer = {{"type", "integer"}};
+  [[maybe_unused]] const json number = {{"type", "number"}};
   return {
       {"ActualsUploaded",
        {{"type", "object"},
@@ -779,6 +784,30 @@ json JobSchemas() {
           {"alerts", {{"type", "array"}, {"items", {{"type", "object"}}}}},
           {"job", integer},
           {"status", string}}}}},
+      {"LiftHistory",
+       {{"type", "object"},
+        {"description",
+         "planned against observed lift per campaign (its latest follow-up); summary: the "
+         "median observed/planned over the campaigns with enough data (ended, or 3 whole days)"},
+        {"properties",
+         {{"campaigns",
+           {{"type", "array"},
+            {"items",
+             {{"type", "object"},
+              {"properties",
+               {{"campaign", string},
+                {"planned", number},
+                {"observed", number},
+                {"ratio", {{"type", "number"}, {"nullable", true}}},
+                {"elapsed_days", number},
+                {"counted", {{"type", "boolean"}}},
+                {"as_of", string}}}}}}},
+          {"summary",
+           {{"type", "object"},
+            {"properties",
+             {{"campaigns", integer},
+              {"median_ratio", {{"type", "number"}, {"nullable", true}}},
+              {"text", string}}}}}}}}},
       {"Recommendations",
        {{"type", "object"},
         {"properties",

@@ -208,6 +208,22 @@ CREATE TABLE outbox_attempts (
       // next check can say which keys changed (check_delta.h). NULL for results stored before.
       {5, "results keep the inputs of a check", "ALTER TABLE results ADD COLUMN inputs TEXT;", "",
        ""},
+      {6, "lift_history (follow-up): planned against observed lift per campaign, the latest as-of",
+       R"sql(
+CREATE TABLE lift_history (
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  campaign TEXT NOT NULL,
+  planned DOUBLE PRECISION NOT NULL,
+  observed DOUBLE PRECISION NOT NULL,
+  ratio DOUBLE PRECISION,
+  elapsed_days DOUBLE PRECISION NOT NULL,
+  counted INTEGER NOT NULL,
+  as_of TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, campaign)
+);
+)sql",
+       "", ""},
   };
   return migrations;
 }

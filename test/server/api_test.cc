@@ -839,6 +839,9 @@ TEST_P(ApiTest, AuthorisationMatrixCoversEveryRouteAndRole) {
        {{"lessons", "cap the sale earlier"}},
        {},
        {Role::kMarketing, Role::kOperations, Role::kAdmin}},
+      // Planned against observed lift: every role of the workspace reads it (the hint beside
+      // the campaign form's lift).
+      {"GET", "/api/workspaces/{ws}/lift-history", w + "/lift-history", nullptr, {}, all},
   };
   for (const std::string& kind : EntityKinds()) {
     rows.push_back({"GET", "/api/workspaces/{ws}/" + kind, w + "/" + kind, nullptr, {}, all});

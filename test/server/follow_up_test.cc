@@ -220,6 +220,45 @@ TEST_P(FollowUpTest, AnUploadWhileLiveRaisesTheDriftAlertOnce) {
   EXPECT_DOUBLE_EQ(followup["promises"][0]["kept_units"].get<double>(), 0);
 }
 
+TEST_P(FollowUpTest, FollowUpsKeepPlannedAgainstObservedLift) {
+  ImportToy();
+  // Before any follow-up: nothing kept, nothing to say.
+  Outcome<Reply> empty = service_->jobs().GetLiftHistory(As(Role::kMarketing), "toy");
+  ASSERT_TRUE(empty.ok()) << empty.error().ToJson().dump();
+  EXPECT_TRUE(empty.value().body["campaigns"].empty());
+  EXPECT_EQ(empty.value().body["summary"]["text"], "");
+  EXPECT_EQ(service_->jobs().GetLiftHistory(As(Role::kMarketing), "nope").error().status, 404);
+  // 120 kites a day on the 15th, 16th and 17th against a baseline of 100 a day (no noise, a
+  // flat profile): as of the 18th 00:00 three whole days, 360 units against 300, observed lift
+  // 360 / 300 - 1 = 0.2 against the planned 0.5: ratio 0.4, counted (3 days, calibration's
+  // minimum).
+  ASSERT_TRUE(Upload("orders",
+                     "order,offering,placed,units\n"
+                     "S1,kite,2027-03-15T10:00,120\n"
+                     "S2,kite,2027-03-16T10:00,120\n"
+                     "S3,kite,2027-03-17T10:00,120\n")
+                  .ok());
+  FollowUp("2027-03-18T00:00");
+  const json kept = service_->jobs().GetLiftHistory(As(Role::kFinance), "toy").value().body;
+  ASSERT_EQ(kept["campaigns"].size(), 1u) << kept.dump();
+  const json& spring = kept["campaigns"][0];
+  EXPECT_EQ(spring["campaign"], "spring");
+  EXPECT_NEAR(spring["planned"].get<double>(), 0.5, 1e-9);
+  EXPECT_NEAR(spring["observed"].get<double>(), 0.2, 1e-9);
+  EXPECT_NEAR(spring["ratio"].get<double>(), 0.4, 1e-9);
+  EXPECT_EQ(spring["counted"], true);
+  EXPECT_EQ(spring["as_of"], "2027-03-18T00:00");
+  EXPECT_EQ(kept["summary"]["campaigns"], 1);
+  EXPECT_EQ(kept["summary"]["text"],
+            "The one past campaign with enough actuals ran at 0.4x its planned lift.");
+  // A follow-up as of an earlier time (two days: 240 against 200, the same lift, not counted)
+  // does not replace what the later one measured.
+  FollowUp("2027-03-17T00:00");
+  const json still = service_->jobs().GetLiftHistory(As(Role::kMarketing), "toy").value().body;
+  EXPECT_EQ(still["campaigns"][0]["as_of"], "2027-03-18T00:00");
+  EXPECT_EQ(still["campaigns"][0]["counted"], true);
+}
+
 TANDEM_INSTANTIATE_BACKENDS(FollowUpTest);
 
 }  // namespace

@@ -18,6 +18,8 @@ std::string FormatMoney(double value, const std::string& currency);
 std::string FormatMoneyCents(double value, const std::string& currency);
 // A figure to `significant` digits, as printf's %g writes it: "0.8333", "1.2e+04".
 std::string FormatSignificant(double value, int significant);
+// "2.5x", "0.6x": a multiple of something (of baseline demand, of a planned lift), one decimal.
+std::string FormatMultiple(double value);
 
 }  // namespace tandem
 

@@ -50,6 +50,21 @@ struct Calibration {
   std::vector<LiftRecord> lifts;
 };
 
+// The lift records of a follow-up: one per campaign with an observed lift, `calibrated` when the
+// window has ended or 3 whole days were observed and 1 + lift is above 0.05 (as Calibrate).
+std::vector<LiftRecord> LiftRecordsOf(const FollowUpResult& result);
+
+// What past campaigns say about a planned lift: the median of observed / planned over the
+// records with enough data (`calibrated`) and a ratio. The median, not the mean, so that one
+// campaign that flopped or went viral does not speak for all.
+struct PastLifts {
+  int campaigns = 0;                   // records counted
+  std::optional<double> median_ratio;  // none when no record counts
+  // "Past campaigns ran at 0.6x their planned lift (median of 3 campaigns)."; "" when none.
+  std::string text;
+};
+PastLifts SummarisePastLifts(const std::vector<LiftRecord>& records);
+
 // REQUIRES: `result` is RunFollowUp(scenario, actuals, ...) (its as-of and demand figures).
 // Errors: kInternal only.
 Result<Calibration> Calibrate(const Scenario& scenario, const Actuals& actuals,

@@ -177,8 +177,9 @@ struct Promise {
     return type == PromiseType::kDelivery || type == PromiseType::kProcessing ||
            type == PromiseType::kResponse;
   }
-  // "delivered within 24h for 95% of orders" etc. `unit` names what is counted.
-  std::string Describe(const std::string& unit) const;
+  // "delivered within 24h for 95% of orders" etc. `unit` names what is counted; money (a free
+  // return's cost) is written in `currency` ("$8.00 per return", "8.00 EUR per return").
+  std::string Describe(const std::string& unit, const std::string& currency) const;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -58,6 +58,12 @@ class JobService {
   // with "as_of", "key" and the campaign's "alerts". Cached by its inputs: 200 when computed,
   // else 202 {job, status, key} (poll GET /api/jobs/{job}, then ask again).
   Outcome<Reply> GetFollowUp(const Actor& actor, const std::string& ws, const FollowUpQuery& query);
+  // Planned against observed lift of the workspace's campaigns, as their latest follow-up
+  // measured it (kept when a follow-up job computes), and what it says to a planner:
+  // {campaigns: [{campaign, planned, observed, ratio, elapsed_days, counted, as_of}],
+  //  summary: {campaigns, median_ratio, text}} (docs/follow-up.md, "Past lifts"). 404: no
+  // workspace.
+  Outcome<Reply> GetLiftHistory(const Actor& actor, const std::string& ws);
 
   // Hands a committed job row (kind "check", "recommend" or "followup") to its runner; a no-op
   // when the service runs no jobs.

@@ -5,14 +5,14 @@
 // capacity bookings (operations) and the audit trail.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../../lib/html.js';
-import { fmtDate, fmtDateRange, fmtMoney, fmtShare, fmtNumber, humanize } from '../../lib/format.js';
+import { fmtDate, fmtDateRange, fmtMoney, fmtUnitMoney, fmtShare, fmtNumber, humanize } from '../../lib/format.js';
 import { chartsSettled } from '../../components/charts/uplot-chart.js';
 import { ApiError, campaignPath, get, post, put, wsPath } from '../api.js';
 import { useCheck, useLoad } from '../hooks.js';
 import { href } from '../router.js';
 import { can, COMMITTED_STATES } from '../roles.js';
 import { AuditTrail } from '../parts/audit-trail.js';
-import { CampaignForm } from '../parts/campaign-form.js';
+import { CampaignForm, loadCampaignFormContext } from '../parts/campaign-form.js';
 import { CheckStatus } from '../parts/check-status.js';
 import { CheckEvidence, CheckSummary } from '../parts/check-result.js';
 import { ErrorBox, Loading, ownerText, ProcessVerdict, StageBadge, useOwners } from '../parts/common.js';
@@ -28,10 +28,10 @@ function liftText(lift) {
   return `+${fmtShare(lift.expected, 0)} expected (${fmtShare(lift.low, 0)} to ${fmtShare(lift.high, 0)})`;
 }
 
-function promiseText(p) {
+function promiseText(p, currency) {
   switch (p.type) {
     case 'claim': return `Claim: “${p.text}”${p.requires?.length ? ` (needs ${p.requires.join(', ')})` : ''}`;
-    case 'free_returns': return `Free returns (return rate ${fmtShare(p.return_rate, 0)}${p.cost != null ? `, ${p.cost} per return` : ''})`;
+    case 'free_returns': return `Free returns (return rate ${fmtShare(p.return_rate, 0)}${p.cost != null ? `, ${fmtUnitMoney(p.cost, currency)} per return` : ''})`;
     case 'availability': return `In stock for ${fmtShare(p.share ?? 0.98, 0)} of orders`;
     default: return `${humanize(p.type)}${p.resource ? ` at ${p.resource}` : ''} within ${p.within} for ${fmtShare(p.share ?? 0.95, 0)}${p.cutoff ? `, orders before ${p.cutoff}` : ''}`;
   }
@@ -48,7 +48,7 @@ function CampaignFacts({ body, currency, offeringNames }) {
       <div><dt>Spend</dt><dd>${fmtMoney(body.spend ?? 0, currency)}</dd></div>
       <div><dt>Lift</dt><dd>${liftText(body.lift)}</dd></div>
       <div><dt>Cap</dt><dd>${cap === undefined ? 'none' : typeof cap === 'number' ? `${fmtNumber(cap)} units` : Object.entries(cap).map(([o, u]) => `${offeringNames[o] ?? o}: ${fmtNumber(u)}`).join(', ')}</dd></div>
-      <div class="facts-wide"><dt>Promises</dt><dd><ul>${(body.promises ?? []).map((p) => html`<li>${promiseText(p)}</li>`)}</ul></dd></div>
+      <div class="facts-wide"><dt>Promises</dt><dd><ul>${(body.promises ?? []).map((p) => html`<li>${promiseText(p, currency)}</li>`)}</ul></dd></div>
       ${body.bookings?.length ? html`<div class="facts-wide"><dt>Bookings</dt><dd><ul>${body.bookings.map((b) => html`<li>${b.resource}: +${b.extra} per open hour, ${fmtDateRange(b.from, b.until)}</li>`)}</ul></dd></div>` : null}
     </dl>`;
 }
@@ -67,11 +67,7 @@ export function CampaignPage({ ws, id, session, workspace }) {
   const entity = useLoad(() => get(campaignPath(ws, id)), [ws, id]);
   const process = useLoad(() => get(campaignPath(ws, id, '/process')), [ws, id]);
   const audit = useLoad(() => get(campaignPath(ws, id, '/audit')), [ws, id]);
-  const context = useLoad(async () => {
-    const [offerings, resources, capabilities] = await Promise.all(
-      ['offerings', 'resources', 'capabilities'].map((kind) => get(wsPath(ws, `/${kind}`))));
-    return { data: { offerings: offerings.data.items, resources: resources.data.items, capabilities: capabilities.data.items } };
-  }, [ws]);
+  const context = useLoad(() => loadCampaignFormContext(ws), [ws]);
   const check = useCheck(ws, id);
   const owners = useOwners(ws);
   const [editing, setEditing] = useState(false);

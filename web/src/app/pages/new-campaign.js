@@ -3,19 +3,15 @@
 import { useState } from 'preact/hooks';
 import { html } from '../../lib/html.js';
 import { addDays } from '../../lib/format.js';
-import { ApiError, campaignPath, get, post, put, wsPath } from '../api.js';
+import { ApiError, campaignPath, post, put } from '../api.js';
 import { useLoad } from '../hooks.js';
 import { href, navigate } from '../router.js';
 import { can } from '../roles.js';
-import { CampaignForm } from '../parts/campaign-form.js';
+import { CampaignForm, loadCampaignFormContext } from '../parts/campaign-form.js';
 import { ErrorBox, Loading } from '../parts/common.js';
 
 export function NewCampaignPage({ ws, session, workspace }) {
-  const context = useLoad(async () => {
-    const [offerings, resources, capabilities] = await Promise.all(
-      ['offerings', 'resources', 'capabilities'].map((kind) => get(wsPath(ws, `/${kind}`))));
-    return { data: { offerings: offerings.data.items, resources: resources.data.items, capabilities: capabilities.data.items } };
-  }, [ws]);
+  const context = useLoad(() => loadCampaignFormContext(ws), [ws]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
 

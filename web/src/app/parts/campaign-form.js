@@ -7,8 +7,27 @@
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../../lib/html.js';
 import { humanize } from '../../lib/format.js';
-import { explainError } from '../api.js';
+import { explainError, get, wsPath } from '../api.js';
 import { campaignFieldErrors, liftText, parsePercent } from './form-errors.js';
+
+// What the form offers to choose from (offerings, resources, capabilities) and how past
+// campaigns' lifts compared with their plans (GET .../lift-history: "Past campaigns ran at 0.6x
+// their planned lift"), shown beside the lift a planner enters.
+export async function loadCampaignFormContext(ws) {
+  const [offerings, resources, capabilities, pastLifts] = await Promise.all([
+    ...['offerings', 'resources', 'capabilities'].map((kind) => get(wsPath(ws, `/${kind}`))),
+    // A hint, not a need: the form works without it.
+    get(wsPath(ws, '/lift-history')).catch(() => null),
+  ]);
+  return {
+    data: {
+      offerings: offerings.data.items,
+      resources: resources.data.items,
+      capabilities: capabilities.data.items,
+      pastLifts: pastLifts?.data?.summary ?? null,
+    },
+  };
+}
 
 const PROMISE_TYPES = ['delivery', 'processing', 'response', 'availability', 'free_returns', 'claim'];
 const PROMISE_HELP = {
@@ -257,7 +276,7 @@ function PromiseEditor({ index, draft, update, remove, context, errors }) {
 }
 
 // Props: initial (the campaign body, or {} for a new one), isNew, context ({offerings,
-// resources, capabilities} entities), onSubmit(body) -> Promise (throws ApiError), busy,
+// resources, capabilities} entities and pastLifts, as loadCampaignFormContext), onSubmit(body) -> Promise (throws ApiError), busy,
 // error, submitLabel, onCancel.
 export function CampaignForm({ initial, isNew = false, context, onSubmit, error, busy, submitLabel, onCancel }) {
   const [draft, setDraft] = useState(() => campaignToDraft(initial));
@@ -353,6 +372,7 @@ export function CampaignForm({ initial, isNew = false, context, onSubmit, error,
             percentiles; leave both empty for a certain lift.</p>
           <p class="hint field-hint lift-meaning" id="cf-lift-meaning" aria-live="polite">${liftMeaning(draft.liftExpected)
             ? html`Expected: ${liftMeaning(draft.liftExpected)}.` : null}</p>
+          ${context.pastLifts?.text ? html`<p class="hint field-hint past-lifts" id="cf-lift-past">${context.pastLifts.text}</p>` : null}
         </div>
         <div class="form-row">
           <div class="field field-narrow">
