@@ -95,7 +95,9 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
     }
     if (keyboard) {
       // Name has focus (autofocus); Tab to the password; Enter submits.
+      // The page focuses it in an effect, after the first paint: typing before that loses keys.
       await page.getByLabel('Name').waitFor();
+      await page.waitForFunction(() => document.activeElement?.id === 'login-name');
       await page.keyboard.type(user);
       await page.keyboard.press('Tab');
       await page.keyboard.type(demo.passwords[user]);
@@ -627,8 +629,10 @@ describe('web UI on tandem demo', { timeout: 280000 }, () => {
   });
 
   step('a session that ends sends the user back to the login page, saying why', async () => {
-    await page.context().clearCookies();
+    // Allowed before the cookies go: the page's polling may get its 401 before this step's next
+    // line runs.
     expectError('GET', /^\/api\//, 401);
+    await page.context().clearCookies();
     // The next request answers 401: going to the board, or the page's own polling if it comes first.
     await page.evaluate(() => { location.hash = '#/board'; });
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
