@@ -24,16 +24,28 @@ bool EnoughDaysForLift(const CampaignFollowUp& followed) {
          followed.demand.completed_days >= kLiftMinimumDays;
 }
 
+// An observed lift at or below -0.95 leaves (almost) no demand: not a lift to plan with.
+bool LeavesDemand(double observed_lift) {
+  return 1 + observed_lift > 0.05;
+}
+
+// The record of a followed campaign with an observed lift; `calibrated` stays false.
+LiftRecord RecordOf(const CampaignFollowUp& followed) {
+  const DemandFollowUp& demand = followed.demand;
+  LiftRecord record;
+  record.campaign = followed.id;
+  record.planned = demand.lift.planned;
+  record.observed = *demand.lift.observed;
+  record.ratio = demand.lift.ratio;
+  record.elapsed_days = demand.elapsed_days;
+  return record;
+}
+
 void CalibrateLifts(const FollowUpResult& result, Calibration* out) {
   for (const CampaignFollowUp& followed : result.campaigns) {
     const DemandFollowUp& demand = followed.demand;
     if (!demand.lift.observed) continue;
-    LiftRecord record;
-    record.campaign = followed.id;
-    record.planned = demand.lift.planned;
-    record.observed = *demand.lift.observed;
-    record.ratio = demand.lift.ratio;
-    record.elapsed_days = demand.elapsed_days;
+    LiftRecord record = RecordOf(followed);
     Campaign* campaign = nullptr;
     for (Campaign& candidate : out->scenario.campaigns) {
       if (candidate.id == followed.id) campaign = &candidate;
@@ -43,7 +55,7 @@ void CalibrateLifts(const FollowUpResult& result, Calibration* out) {
                                     "].lift: " + std::to_string(demand.completed_days) +
                                     " whole days observed; needs the window ended or " +
                                     std::to_string(kLiftMinimumDays) + " days");
-    } else if (1 + record.observed <= 0.05) {
+    } else if (!LeavesDemand(record.observed)) {
       out->not_calibrated.push_back("campaigns[" + followed.id + "].lift: the observed lift (" +
                                     FormatSignificant(record.observed, 4) +
                                     ") leaves no demand; not written");
@@ -184,15 +196,10 @@ void CalibrateThroughput(const Scenario& scenario, const Actuals& actuals, WallS
 std::vector<LiftRecord> LiftRecordsOf(const FollowUpResult& result) {
   std::vector<LiftRecord> records;
   for (const CampaignFollowUp& followed : result.campaigns) {
-    const DemandFollowUp& demand = followed.demand;
-    if (!demand.lift.observed) continue;
-    LiftRecord record;
-    record.campaign = followed.id;
-    record.planned = demand.lift.planned;
-    record.observed = *demand.lift.observed;
-    record.ratio = demand.lift.ratio;
-    record.elapsed_days = demand.elapsed_days;
-    record.calibrated = EnoughDaysForLift(followed) && 1 + record.observed > 0.05;
+    if (!followed.demand.lift.observed) continue;
+    LiftRecord record = RecordOf(followed);
+    // The same test as CalibrateLifts, which writes the lift only then.
+    record.calibrated = EnoughDaysForLift(followed) && LeavesDemand(record.observed);
     records.push_back(record);
   }
   return records;
