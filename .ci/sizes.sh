@@ -3,8 +3,10 @@
 # lines in src/, include/, apps/"): files over MAX_FILE_LINES lines, then functions over
 # MAX_FUNCTION_LINES lines (from the first line of the definition to its closing brace, as
 # Universal Ctags reports them; lambdas count toward the function that holds them), longest
-# first. Usage: .ci/sizes.sh [PATH...] (default: src include apps). Informational: always exits
-# 0 unless --check is given, then exits 1 when anything is listed.
+# first. Usage: .ci/sizes.sh [--check] [PATH...] (default: src include apps). Without --check it
+# only lists (exit 0). With --check (`make sizes`, run by `make test`) it exits 1 when anything
+# listed is not an allowed exception of .ci/sizes-allowed.txt (file and function, with the
+# reason), or when an allowed exception no longer exceeds a limit (a stale entry).
 # Needs universal-ctags (apt-get install universal-ctags).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,13 +26,25 @@ fi
 files=$(git ls-files --cached --others --exclude-standard -- "${paths[@]}" |
   while read -r f; do [ -f "$f" ] && echo "$f"; done | grep -E '\.(cc|h|cpp|hpp)$' || true)
 [ -n "$files" ] || exit 0
-found=0
+# The allowed exceptions, as "file function" ("file -" for a whole file), comments dropped.
+allowed=$(sed -e 's/#.*//' -e 's/[[:space:]]*$//' .ci/sizes-allowed.txt | grep -v '^$' || true)
+is_allowed() { grep -qxF "$1" <<<"$allowed"; }
+violations=0
+seen=""
+report() {  # report KEY LINE: prints LINE, marked when allowed; counts what is not
+  if is_allowed "$1"; then
+    echo "$2  (allowed: .ci/sizes-allowed.txt)"
+    seen+="$1"$'\n'
+  else
+    echo "$2"
+    violations=$((violations + 1))
+  fi
+}
 echo "files over $max_file lines:"
 while read -r lines file; do
   [ "$file" = total ] && continue
   if [ "$lines" -gt "$max_file" ]; then
-    printf '  %5d  %s\n' "$lines" "$file"
-    found=1
+    report "$file -" "$(printf '  %5d  %s' "$lines" "$file")"
   fi
 done < <(echo "$files" | xargs wc -l | sort -rn)
 echo "functions over $max_function lines:"
@@ -47,9 +61,25 @@ over=$(echo "$files" | xargs ctags --fields=+ne --kinds-c++=f --language-force=c
     if (end > 0 && end - line + 1 > max)
       printf "  %5d  %s:%d  %s%s\n", end - line + 1, $2, line, (scope == "" ? "" : scope "::"), $1;
   }' | sort -rn)
-if [ -n "$over" ]; then
-  echo "$over"
-  found=1
+while read -r lines where function; do
+  [ -n "$lines" ] || continue
+  report "${where%%:*} $function" "$(printf '  %5d  %s  %s' "$lines" "$where" "$function")"
+done <<<"$over"
+[ "$check" = 1 ] || exit 0
+status=0
+if [ "$violations" -gt 0 ]; then
+  echo "sizes: $violations over the limits; split them (DEVELOPERS.md), or, for data rather than" \
+    "logic, add an entry with its reason to .ci/sizes-allowed.txt" >&2
+  status=1
 fi
-if [ "$check" = 1 ] && [ "$found" = 1 ]; then exit 1; fi
-exit 0
+# Only when the whole tree was measured: an entry that no longer exceeds a limit is stale.
+if [ "$#" -eq 0 ]; then
+  while read -r entry; do
+    [ -n "$entry" ] || continue
+    if ! grep -qxF "$entry" <<<"$seen"; then
+      echo "sizes: .ci/sizes-allowed.txt lists '$entry', which is within the limits now; remove it" >&2
+      status=1
+    fi
+  done <<<"$allowed"
+fi
+exit $status

@@ -50,6 +50,7 @@ add_library(tandem_server STATIC
   src/server/process_rules.cc
   src/server/recommend.cc
   src/server/report.cc
+  src/server/openapi.cc
   src/server/routes.cc
   src/server/scenario_doc.cc
   src/server/service.cc
