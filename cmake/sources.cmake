@@ -31,6 +31,7 @@ set(TANDEM_CORE_SOURCES
 )
 set(TANDEM_FOLLOWUP_SOURCES
   src/followup/actuals.cc
+  src/followup/backlog.cc
   src/followup/calibrate.cc
   src/followup/calibrate_throughput.cc
   src/followup/demand.cc

@@ -357,6 +357,7 @@ CampaignFollowUp FollowCampaign(const Run& run, size_t k, const DemandFigures& d
   out.phase = PhaseOf(campaign, run.context.as_of);
   out.demand = demand.figures;
   const CampaignResult* planned = FindCampaign(&run.plan, campaign.id);
+  AddBacklog(run.context, static_cast<int>(k), planned, &out.demand);
   const CampaignResult* forecast = FindCampaign(run.forecast, campaign.id);
   for (size_t i = 0; i < campaign.promises.size(); ++i) {
     Inputs in;
@@ -448,7 +449,9 @@ Result<FollowUpResult> RunFollowUp(const Scenario& scenario, const Actuals& actu
     check.progress = options.progress;
     CheckResult own_plan;
     if (options.plan == nullptr) {
-      Result<CheckResult> planned = RunCheck(scenario, check);
+      CheckOptions with_series = check;  // the daily backlog band of the binding resource
+      with_series.collect_series = true;
+      Result<CheckResult> planned = RunCheck(scenario, with_series);
       if (!planned.ok()) return planned.error();
       own_plan = std::move(planned).value();
     }

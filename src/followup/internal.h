@@ -3,6 +3,7 @@
 //  demand.cc    demand against the plan, the observed lift and the belief for the rest
 //  state.cc     the state at as-of for the engine's re-forecast (StartState)
 //  metrics.cc   the shared metrics, actual beside the plan
+//  backlog.cc   the backlog on the campaign's binding resource, actual beside the plan's band
 //  follow_up.cc the orchestration: statuses, drift, alerts, sentences
 #ifndef TANDEM_SRC_FOLLOWUP_INTERNAL_H_
 #define TANDEM_SRC_FOLLOWUP_INTERNAL_H_
@@ -104,6 +105,10 @@ DemandFigures CampaignDemand(const Context& context, int k);
 // number gets kCertainLiftSigma (docs/follow-up.md).
 inline constexpr double kCertainLiftSigma = 0.42;
 void LiftPrior(const Lift& lift, double* mu, double* sigma);
+
+// The backlog on campaign `k`'s binding resource per day of its window, actual beside the plan's
+// band (its check's daily series, when collected), into `demand` (backlog.cc).
+void AddBacklog(const Context& context, int k, const CampaignResult* plan, DemandFollowUp* demand);
 
 // The state at as-of for the engine, from the actuals and the measured promises.
 struct PromiseKey {

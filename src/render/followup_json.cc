@@ -54,12 +54,22 @@ Json DemandJson(const DemandFollowUp& demand) {
     Json plan = {{"p50", Round(day.p50, 1)}};
     if (day.p5) plan["p5"] = Round(*day.p5, 1);
     if (day.p95) plan["p95"] = Round(*day.p95, 1);
-    days.push_back({{"date", day.date.ToString()},
-                    {"units", Optional(day.units, 1)},
-                    {"complete", day.complete},
-                    {"plan", plan}});
+    Json item = {{"date", day.date.ToString()},
+                 {"units", Optional(day.units, 1)},
+                 {"complete", day.complete},
+                 {"plan", plan}};
+    if (day.backlog) {
+      Json band = Json::object();
+      if (day.backlog->p50) band["p50"] = Round(*day.backlog->p50, 1);
+      if (day.backlog->p5) band["p5"] = Round(*day.backlog->p5, 1);
+      if (day.backlog->p95) band["p95"] = Round(*day.backlog->p95, 1);
+      item["backlog"] = {{"actual", Optional(day.backlog->actual, 1)}, {"plan", band}};
+    }
+    days.push_back(item);
   }
   out["days"] = days;
+  if (!demand.backlog_resource.empty())
+    out["backlog_resource"] = {{"id", demand.backlog_resource}, {"unit", demand.backlog_unit}};
   return out;
 }
 

@@ -81,6 +81,21 @@ void DemandSection(const CampaignFollowUp& campaign, std::string* out) {
             Lift(lift.posterior_low) + " .. " + Lift(lift.posterior_high) + ")";
   }
   *out += Wrap(line + ".", 94, 2);
+  // The latest measured day's backlog on the binding resource beside the plan's band.
+  for (auto day = demand.days.rbegin(); day != demand.days.rend(); ++day) {
+    if (!day->backlog || !day->backlog->actual) continue;
+    const DemandDay::Backlog& backlog = *day->backlog;
+    line = "Peak backlog on " + demand.backlog_resource + ", " + day->date.ToShortString() +
+           (day->complete ? "" : " so far") + ": " + FormatCount(*backlog.actual) + " " +
+           demand.backlog_unit;
+    if (backlog.p50) {
+      line += "; plan " + FormatCount(*backlog.p50);
+      if (backlog.p5 && backlog.p95)
+        line += " (" + FormatCount(*backlog.p5) + " .. " + FormatCount(*backlog.p95) + ")";
+    }
+    *out += Wrap(line + ".", 94, 2);
+    break;
+  }
 }
 
 void MetricsTable(const std::vector<Metric>& metrics, const std::string& currency,

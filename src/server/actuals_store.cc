@@ -169,7 +169,8 @@ Outcome<FollowUpInputs> LoadFollowUpInputs(Connection& c, const std::string& ws,
   if (!stored.ok()) return stored.error();
   FollowUpInputs inputs;
   inputs.scenario = std::move(scenario.value());
-  std::string digest = "tandem-follow-up-v1\n" + check_tag + "\n" +
+  // v2: the result gained the backlog on the binding resource (stored v1 results lack it).
+  std::string digest = "tandem-follow-up-v2\n" + check_tag + "\n" +
                        CheckKeyFor(inputs.scenario, snapshot.value().doc, check_tag) + "\n";
   for (ActualsFile file : kFiles) {
     const std::optional<std::string>& text = stored.value().Of(file);

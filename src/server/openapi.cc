@@ -334,7 +334,17 @@ json FollowUpSchemas() {
           {"as_of", string},
           {"key", string},
           {"promises", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-          {"demand", {{"type", "object"}}},
+          {"demand",
+           {{"type", "object"},
+            {"description",
+             "docs/follow-up.md, \"Demand against the plan\"; with backlog_resource {id, "
+             "unit} when the campaign has a binding throughput resource, each of days[] carries "
+             "backlog {actual (null after as-of), plan {p50, p5, p95}}: the day's largest, in "
+             "the resource's unit"},
+            {"properties",
+             {{"days", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+              {"backlog_resource",
+               {{"type", "object"}, {"properties", {{"id", string}, {"unit", string}}}}}}}}},
           {"metrics", {{"type", "object"}}},
           {"alerts", {{"type", "array"}, {"items", {{"type", "object"}}}}},
           {"job", integer},

@@ -22,7 +22,7 @@ import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { artefactDir, env, launch } from './lib/browser.mjs';
+import { artefactDir, countPixels, decodePng, env, hexToRgb, launch, near } from './lib/browser.mjs';
 
 const appDir = join(process.env.TANDEM_WEB_BUILD ?? '', 'app');
 
@@ -263,6 +263,30 @@ describe('the Follow-up stage on tandem serve', { timeout: 280000 }, () => {
     assert.match(await page.locator('tr[data-metric="units"]').textContent(), /^Units100525/);
     await page.locator('[data-chart="actuals"] canvas').first().waitFor();
     await shot('follow-up-stage', page.locator('[data-follow-up]'));
+  });
+
+  step('the backlog on the binding resource is drawn, actual against the plan', async () => {
+    // packing is the campaign's only timed resource (support's side loads carry no timestamps).
+    // No order has `processed`: the 100 placed on day 1 at 08:00 wait at packing from then, the
+    // day's largest 100 on days 1 to 3, and on day 4 (as-of 12:00) 101 so far with L100, placed
+    // at as-of itself. The plan's band: 1,000 an hour against about 10 an hour arriving, never a
+    // queue at an hour's end: 0. (docs/follow-up.md, "The backlog on the binding resource".)
+    const figure = page.locator('[data-chart="actuals-backlog"]');
+    await figure.locator('canvas').first().waitFor();
+    assert.equal(await figure.getAttribute('data-resource'), 'packing');
+    assert.match(await figure.locator('h4').textContent(), /^Backlog on packing \(orders\), the day's largest/);
+    const rows = await figure.locator('table.data tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td, th')].map((td) => td.textContent.trim())));
+    assert.equal(rows.length, 14);
+    assert.deepEqual(rows[0].slice(1, 3), ['100', '0']);
+    assert.deepEqual(rows[2].slice(1, 3), ['100', '0']);
+    assert.deepEqual(rows[3].slice(1, 3), ['101 (so far)', '0']);
+    assert.equal(rows[4][1], '\u2014');
+    // The actual line is painted: its colour on the canvas, well above the plan's zero line.
+    const png = decodePng(await figure.locator('canvas').first().screenshot());
+    const orange = countPixels(png, { x: 0, y: 0, width: png.width, height: png.height }, near(hexToRgb('#d55e00'), 30));
+    assert.ok(orange > 40, `no actual backlog line (${orange} pixels)`);
+    await shot('backlog-chart', figure);
   });
 
   step('the review is saved with the campaign', async () => {

@@ -52,7 +52,8 @@ struct FollowUpOptions {
   // Statuses at sign-off. A promise without one is compared with the plan's own check.
   std::vector<SignedOffStatus> signed_off;
   // The plan's check of this scenario, when the caller has it (else RunFollowUp runs it with
-  // the same scenarios and seed). Not owned.
+  // the same scenarios and seed, collecting its series). Run with CheckOptions::collect_series
+  // for the backlog band of DemandDay::backlog. Not owned.
   const CheckResult* plan = nullptr;
   std::function<void(int64_t, int64_t)> progress;  // engine progress, from worker threads
 };
@@ -97,6 +98,18 @@ struct DemandDay {
   double p50 = 0;
   std::optional<double> p5;
   std::optional<double> p95;
+  // The backlog on the campaign's binding resource (DemandFollowUp::backlog_resource), in its
+  // work units: the day's largest at the ends of its steps, as the check's series (docs/
+  // follow-up.md, "The backlog on the binding resource"). Set on every day when there is such a
+  // resource: `actual` none where the actuals do not reach (after as-of, before the export
+  // starts); the plan's percentiles none where the plan's check has no daily series.
+  struct Backlog {
+    std::optional<double> actual;
+    std::optional<double> p5;
+    std::optional<double> p50;
+    std::optional<double> p95;
+  };
+  std::optional<Backlog> backlog;
 };
 
 struct DemandFollowUp {
@@ -109,6 +122,11 @@ struct DemandFollowUp {
   double elapsed_days = 0;  // whole steps up to as-of, in days
   LiftFigures lift;
   std::vector<DemandDay> days;  // every day of the window, in order
+  // The throughput resource whose backlog the days carry ("" none: no route of the campaign's
+  // offerings has one): the plan's binding resource of the campaign, else an overloaded one,
+  // else the first on its routes (the check page's first chart), and its unit.
+  std::string backlog_resource;
+  std::string backlog_unit;
 };
 
 // A shared metric, actual beside the plan (p50, and p5..p95 where the plan has a band), over

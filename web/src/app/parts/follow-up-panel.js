@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../../lib/html.js';
 import { fmtDate, fmtMoney, fmtNumber, fmtQuantity, fmtShare, humanize } from '../../lib/format.js';
 import { StatusBadge } from '../../components/badges.js';
-import { ActualsChart } from '../../components/charts/actuals-chart.js';
+import { ActualsChart, BacklogActualsChart } from '../../components/charts/actuals-chart.js';
 import { ApiError, campaignPath, get, putText, wsPath } from '../api.js';
 import { ErrorBox } from './common.js';
 import { ReviewForm } from './review-form.js';
@@ -196,6 +196,7 @@ function FollowUpResult({ result, currency }) {
       <p data-demand>${fmtQuantity(d.units)} units against ${fmtQuantity(d.expected)} planned so far${d.bias != null ? ` (${d.bias >= 0 ? '+' : ''}${fmtShare(d.bias, 0)})` : ''}${d.mape != null ? `; mean daily error ${fmtShare(d.mape, 0)} over ${d.completed_days} complete day${d.completed_days === 1 ? '' : 's'}` : ''}.
         ${d.lift?.observed != null ? ` Lift ${fmtShare(d.lift.observed, 0)} observed against ${fmtShare(d.lift.planned, 0)} planned; the rest of the window is re-forecast with ${fmtShare(d.lift.re_estimated.p50, 0)} (${fmtShare(d.lift.re_estimated.p5, 0)} to ${fmtShare(d.lift.re_estimated.p95, 0)}).` : ''}</p>
       ${d.days?.length ? html`<${ActualsChart} days=${d.days} />` : null}
+      ${d.days?.length && d.backlog_resource ? html`<${BacklogActualsChart} days=${d.days} resource=${d.backlog_resource} />` : null}
       <h3>Shared metrics</h3>
       <${MetricsTable} metrics=${result.metrics} currency=${currency} />
     </div>`;
