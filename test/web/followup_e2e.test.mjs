@@ -15,52 +15,29 @@
 // placed on the window's first day at 08:00 and never delivered, one on the fourth day at noon
 // (so as-of is then): the 100 are past their 72 h deadline unkept, and the 72 h promise, kept at
 // sign-off, is broken in the re-forecast, so it drifts.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { artefactDir, countPixels, decodePng, env, hexToRgb, launch, near } from './lib/browser.mjs';
+import { artefactDir, countPixels, decodePng, hexToRgb, near } from './lib/browser.mjs';
+import { addUsers, appDir, approveSpring, e2eSession, isoDay, openPage, startServe, stopServe, toyShop } from './lib/serve.mjs';
 
-const appDir = join(process.env.TANDEM_WEB_BUILD ?? '', 'app');
-
-const isoDay = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
 const TODAY = isoDay(0);
 
-// The toy shop of test/server/test_support.h, its window opening today.
-const SCENARIO = `tandem: 1
-name: Toy shop
-horizon: {start: ${isoDay(-14)}, end: ${isoDay(60)}}
-today: ${TODAY}
-simulation: {scenarios: 40, seed: 7}
-calendars:
-  shop: {open: {daily: "00:00-24:00"}}
-resources:
-  - {id: packing, kind: throughput, unit: orders, capacity: 1000, calendar: shop, processing_time: 1h, cost_per_unit: 1}
-  - {id: support, kind: throughput, unit: tickets, capacity: 50, cost_per_unit: 2}
-  - {id: budget, kind: budget, capacity: 100000}
-offerings:
-  - id: kite
-    price: 40
-    unit_cost: 15
-    stocked: false
-    route: [packing]
-    transit: 24h
-    loads: [{resource: support, per_unit: 0.05, lag: 1d}]
-    baseline: {per_day: 100, noise: none}
-campaigns:
-  - id: spring
-    name: Spring kites
-    window: {start: ${TODAY}, end: ${isoDay(13)}}
-    offerings: [kite]
-    discount: 0.1
-    spend: 5000
-    lift: {expected: 0.5, low: 0.2, high: 0.9}
-    promises:
-      - {type: delivery, within: 72h, share: 0.95}
-`;
+// The toy shop (lib/serve.mjs), its window opening today, with a support desk the kites' tickets
+// load, a budget, and a lift with a range.
+const SCENARIO = toyShop({
+  window: { start: TODAY, end: isoDay(13) },
+  spend: 5000,
+  lift: '{expected: 0.5, low: 0.2, high: 0.9}',
+  resources: [
+    '{id: support, kind: throughput, unit: tickets, capacity: 50, cost_per_unit: 2}',
+    '{id: budget, kind: budget, capacity: 100000}',
+  ],
+  loads: '[{resource: support, per_unit: 0.05, lag: 1d}]',
+});
 
 function ordersCsv() {
   let text = 'order,offering,placed\n';
@@ -69,82 +46,19 @@ function ordersCsv() {
 }
 const BAD_ORDERS = `order,offering,placed\nB1,kites,${TODAY}T08:00\n`;  // no offering "kites"
 
-function cli(args) {
-  const run = spawnSync(env.bin, args, { encoding: 'utf8' });
-  assert.equal(run.status, 0, `tandem ${args.join(' ')}: ${run.stderr}`);
-  return run.stdout;
-}
-
-function startServe(db) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(env.bin, ['serve', '--db', db, '--port', '0', '--check-scenarios', '40', '--web-root', appDir,
-      '--allow-private-webhooks'],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`tandem serve did not start:\n${out}\n${err}`)), 30000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (listening) {
-        clearTimeout(timer);
-        resolve({ child, origin: listening[1] });
-      }
-    });
-    child.stderr.on('data', (chunk) => { err += chunk; });
-    child.on('exit', (code) => reject(new Error(`tandem serve exited with ${code}:\n${out}\n${err}`)));
-  });
-}
-
 describe('the Follow-up stage on tandem serve', { timeout: 280000 }, () => {
   let dir;
   let server;
   let browser;
   let page;
-  const tokens = {};
   let password;
   let adminPassword;
   let receiver;  // the webhook's receiver: answers every POST with 503
   const received = [];
   const problems = [];
-  const shots = [];
-  const outDir = () => {
-    const d = join(artefactDir(), 'followup');
-    mkdirSync(d, { recursive: true });
-    return d;
-  };
-  const shot = async (name, element = null) => {
-    const path = join(outDir(), `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
-    if (element) await element.screenshot({ path });
-    else await page.screenshot({ path, fullPage: true });
-    shots.push(path);
-  };
-  const call = async (user, method, path, body, type = 'application/json') => {
-    const response = await fetch(`${server.origin}/api${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${tokens[user]}`, 'Content-Type': type },
-      body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : body,
-    });
-    const data = await response.json().catch(() => null);
-    assert.ok(response.ok, `${user} ${method} ${path}: HTTP ${response.status} ${JSON.stringify(data)}`);
-    return data;
-  };
-
   // Each step needs the ones before: after a failure the rest are skipped (with a screenshot).
-  let broken = null;
-  const step = (name, fn) => test(name, async (t) => {
-    if (broken) {
-      t.skip(`skipped: "${broken}" failed`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (error) {
-      broken = name;
-      await shot(`FAILED-${name.split(':')[0].replace(/\W+/g, '-')}`).catch(() => {});
-      throw error;
-    }
-  });
+  const session = e2eSession('followup');
+  const { call, outDir, shot, shots, step } = session;
 
   before(async () => {
     setTimeout(() => { server?.child.kill('SIGKILL'); console.error('followup_e2e: out of time'); process.exit(1); }, 270000).unref();
@@ -152,14 +66,10 @@ describe('the Follow-up stage on tandem serve', { timeout: 280000 }, () => {
     rmSync(join(artefactDir(), 'followup'), { recursive: true, force: true });
     dir = mkdtempSync(join(tmpdir(), 'tandem-followup-'));
     const db = `sqlite:${join(dir, 'f.db')}`;
-    // The database and its users before the server starts (the CLI writes the same file).
-    password = /password[^:]*: (\S+)/.exec(cli(['user', 'add', 'maria', '--role', 'marketing', '--db', db]))[1];
-    tokens.maria = /(tdt_\w+)/.exec(cli(['user', 'token', 'maria', '--db', db]))[1];
-    for (const [user, role] of [['oscar', 'operations'], ['fiona', 'finance'], ['sam', 'service']]) {
-      tokens[user] = /(tdt_\w+)/.exec(cli(['user', 'add', user, '--role', role, '--token', '--db', db]))[1];
-    }
-    adminPassword = /password[^:]*: (\S+)/.exec(cli(['user', 'add', 'ada', '--role', 'admin', '--db', db]))[1];
-    tokens.ada = /(tdt_\w+)/.exec(cli(['user', 'token', 'ada', '--db', db]))[1];
+    const users = addUsers(db, ['maria', 'ada']);
+    Object.assign(session.tokens, users.tokens);
+    password = users.passwords.maria;
+    adminPassword = users.passwords.ada;
     receiver = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk) => { body += chunk; });
@@ -170,24 +80,15 @@ describe('the Follow-up stage on tandem serve', { timeout: 280000 }, () => {
       });
     });
     await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    server = await startServe(db);
-    browser = await launch({ offline: false });
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30000);
-    await page.setViewportSize({ width: 1200, height: 900 });
-    page.on('pageerror', (e) => problems.push(`page error: ${e}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    server = session.server = await startServe(db, ['--allow-private-webhooks']);
+    ({ browser, page } = await openPage(problems));
+    session.page = page;
   });
 
   after(async () => {
     writeFileSync(join(outDir(), 'notes.txt'), ['Screenshots:', ...shots, '', ...problems].join('\n'));
     await browser?.close();
-    if (server?.child) {
-      server.child.kill('SIGTERM');
-      await new Promise((resolve) => { server.child.once('exit', resolve); setTimeout(resolve, 5000); });
-    }
+    await stopServe(server);
     receiver?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -199,24 +100,7 @@ describe('the Follow-up stage on tandem serve', { timeout: 280000 }, () => {
     await call('ada', 'PUT', '/workspaces/shop/webhooks/ops-hook', {
       url: `http://127.0.0.1:${receiver.address().port}/hook`, events: ['promise-drifting'], secret: 'a-secret-of-some-length',
     });
-    await call('maria', 'POST', '/workspaces/shop/campaigns/spring/transition', { to: 'groundwork' });
-    for (const [user, fn] of [['maria', 'marketing'], ['oscar', 'operations'], ['fiona', 'finance'], ['sam', 'service']]) {
-      await call(user, 'POST', `/workspaces/shop/campaigns/spring/confirmations/${fn}`, {});
-    }
-    await call('maria', 'POST', '/workspaces/shop/campaigns/spring/transition', { to: 'transfer' });
-    let process;
-    for (let i = 0; i < 240; i += 1) {
-      process = await call('maria', 'GET', '/workspaces/shop/campaigns/spring/process');
-      if (process.check?.status === 'done' || process.check?.status === 'failed') break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    assert.equal(process.check.status, 'done');
-    assert.equal(process.check.verdict, 'go');
-    for (const [user, fn] of [['maria', 'marketing'], ['oscar', 'operations'], ['fiona', 'finance'], ['sam', 'service']]) {
-      await call(user, 'POST', `/workspaces/shop/campaigns/spring/signoffs/${fn}`, { check: process.check.key });
-    }
-    const approved = await call('maria', 'POST', '/workspaces/shop/campaigns/spring/approve', { check: process.check.key });
-    assert.equal(approved.state, 'approved');
+    await approveSpring(call);
   });
 
   step('marketing marks it live and the Follow-up stage opens', async () => {

@@ -15,124 +15,36 @@
 // - Capability `gift-wrap` declared for the whole horizon keeps the claim "gift wrapped"; declared
 //   only until the window's second day, it is not declared for the whole window
 //   (scenario-format.md, claims): the claim is broken, kept in 100% -> 0%.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { artefactDir, env, launch } from './lib/browser.mjs';
+import { artefactDir } from './lib/browser.mjs';
+import { addUsers, appDir, approveSpring, e2eSession, isoDay, openPage, startServe, stopServe, toyShop } from './lib/serve.mjs';
 
-const appDir = join(process.env.TANDEM_WEB_BUILD ?? '', 'app');
-
-const isoDay = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
-const TODAY = isoDay(0);
 const START = isoDay(7);
 
-const SCENARIO = `tandem: 1
-name: Toy shop
-horizon: {start: ${isoDay(-14)}, end: ${isoDay(60)}}
-today: ${TODAY}
-simulation: {scenarios: 40, seed: 7}
-calendars:
-  shop: {open: {daily: "00:00-24:00"}}
-resources:
-  - {id: packing, kind: throughput, unit: orders, capacity: 1000, calendar: shop, processing_time: 1h, cost_per_unit: 1}
-capabilities:
-  - {id: gift-wrap, claim: "gift wrapped"}
-offerings:
-  - id: kite
-    price: 40
-    unit_cost: 15
-    stocked: false
-    route: [packing]
-    transit: 24h
-    baseline: {per_day: 100, noise: none}
-campaigns:
-  - id: spring
-    name: Spring kites
-    window: {start: ${START}, end: ${isoDay(20)}}
-    offerings: [kite]
-    discount: 0.1
-    spend: 500
-    lift: 0.5
-    promises:
-      - {type: delivery, within: 72h, share: 0.95}
-      - {type: claim, text: "gift wrapped", requires: [gift-wrap]}
-`;
-
-function cli(args) {
-  const run = spawnSync(env.bin, args, { encoding: 'utf8' });
-  assert.equal(run.status, 0, `tandem ${args.join(' ')}: ${run.stderr}`);
-  return run.stdout;
-}
-
-function startServe(db) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(env.bin, ['serve', '--db', db, '--port', '0', '--check-scenarios', '40', '--web-root', appDir],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`tandem serve did not start:\n${out}\n${err}`)), 30000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (listening) {
-        clearTimeout(timer);
-        resolve({ child, origin: listening[1] });
-      }
-    });
-    child.stderr.on('data', (chunk) => { err += chunk; });
-    child.on('exit', (code) => reject(new Error(`tandem serve exited with ${code}:\n${out}\n${err}`)));
-  });
-}
+// The toy shop (lib/serve.mjs), its window opening in a week, with a gift-wrap capability its
+// claim requires and a certain lift.
+const SCENARIO = toyShop({
+  window: { start: START, end: isoDay(20) },
+  spend: 500,
+  lift: '0.5',
+  capabilities: ['{id: gift-wrap, claim: "gift wrapped"}'],
+  promises: ['{type: claim, text: "gift wrapped", requires: [gift-wrap]}'],
+});
 
 describe('the impact preview of operations edits on tandem serve', { timeout: 230000 }, () => {
   let dir;
   let server;
   let browser;
   let page;
-  const tokens = {};
   let password;
   const problems = [];
-  const shots = [];
   const notes = [];
-  const outDir = () => {
-    const d = join(artefactDir(), 'impact');
-    mkdirSync(d, { recursive: true });
-    return d;
-  };
-  const shot = async (name, element = null) => {
-    const path = join(outDir(), `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
-    if (element) await element.screenshot({ path });
-    else await page.screenshot({ path, fullPage: true });
-    shots.push(path);
-  };
-  const call = async (user, method, path, body, type = 'application/json') => {
-    const response = await fetch(`${server.origin}/api${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${tokens[user]}`, 'Content-Type': type },
-      body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : body,
-    });
-    const data = await response.json().catch(() => null);
-    assert.ok(response.ok, `${user} ${method} ${path}: HTTP ${response.status} ${JSON.stringify(data)}`);
-    return data;
-  };
-
-  let broken = null;
-  const step = (name, fn) => test(name, async (t) => {
-    if (broken) {
-      t.skip(`skipped: "${broken}" failed`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (error) {
-      broken = name;
-      await shot(`FAILED-${name.split(':')[0].replace(/\W+/g, '-')}`).catch(() => {});
-      throw error;
-    }
-  });
+  const session = e2eSession('impact');
+  const { call, outDir, shot, shots, step } = session;
 
   before(async () => {
     setTimeout(() => { server?.child.kill('SIGKILL'); console.error('impact_e2e: out of time'); process.exit(1); }, 220000).unref();
@@ -140,53 +52,25 @@ describe('the impact preview of operations edits on tandem serve', { timeout: 23
     rmSync(join(artefactDir(), 'impact'), { recursive: true, force: true });
     dir = mkdtempSync(join(tmpdir(), 'tandem-impact-'));
     const db = `sqlite:${join(dir, 'i.db')}`;
-    password = /password[^:]*: (\S+)/.exec(cli(['user', 'add', 'oscar', '--role', 'operations', '--db', db]))[1];
-    tokens.oscar = /(tdt_\w+)/.exec(cli(['user', 'token', 'oscar', '--db', db]))[1];
-    for (const [user, role] of [['maria', 'marketing'], ['fiona', 'finance'], ['sam', 'service'], ['ada', 'admin']]) {
-      tokens[user] = /(tdt_\w+)/.exec(cli(['user', 'add', user, '--role', role, '--token', '--db', db]))[1];
-    }
-    server = await startServe(db);
-    browser = await launch({ offline: false });
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30000);
-    await page.setViewportSize({ width: 1200, height: 900 });
-    page.on('pageerror', (e) => problems.push(`page error: ${e}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    const users = addUsers(db, ['oscar']);
+    Object.assign(session.tokens, users.tokens);
+    password = users.passwords.oscar;
+    server = session.server = await startServe(db);
+    ({ browser, page } = await openPage(problems));
+    session.page = page;
   });
 
   after(async () => {
     writeFileSync(join(outDir(), 'notes.txt'), [...notes, '', 'Screenshots:', ...shots, '', ...problems].join('\n'));
     await browser?.close();
-    if (server?.child) {
-      server.child.kill('SIGTERM');
-      await new Promise((resolve) => { server.child.once('exit', resolve); setTimeout(resolve, 5000); });
-    }
+    await stopServe(server);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   step('setup: the campaign is approved through the API, every promise kept', async () => {
     await call('maria', 'POST', '/workspaces', { id: 'shop', settings: { name: 'Toy shop', horizon: { start: isoDay(-14), end: isoDay(60) } } });
     await call('ada', 'POST', '/workspaces/shop/import', SCENARIO, 'text/yaml');
-    await call('maria', 'POST', '/workspaces/shop/campaigns/spring/transition', { to: 'groundwork' });
-    for (const [user, fn] of [['maria', 'marketing'], ['oscar', 'operations'], ['fiona', 'finance'], ['sam', 'service']]) {
-      await call(user, 'POST', `/workspaces/shop/campaigns/spring/confirmations/${fn}`, {});
-    }
-    await call('maria', 'POST', '/workspaces/shop/campaigns/spring/transition', { to: 'transfer' });
-    let process;
-    for (let i = 0; i < 240; i += 1) {
-      process = await call('maria', 'GET', '/workspaces/shop/campaigns/spring/process');
-      if (process.check?.status === 'done' || process.check?.status === 'failed') break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    assert.equal(process.check.status, 'done');
-    assert.equal(process.check.verdict, 'go');
-    for (const [user, fn] of [['maria', 'marketing'], ['oscar', 'operations'], ['fiona', 'finance'], ['sam', 'service']]) {
-      await call(user, 'POST', `/workspaces/shop/campaigns/spring/signoffs/${fn}`, { check: process.check.key });
-    }
-    const approved = await call('maria', 'POST', '/workspaces/shop/campaigns/spring/approve', { check: process.check.key });
-    assert.equal(approved.state, 'approved');
+    await approveSpring(call);
   });
 
   step('operations previews a calendar edit that breaks the delivery promise; nothing is saved', async () => {
