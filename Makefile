@@ -28,12 +28,16 @@ DEBS += nodejs chromium fonts-dejavu-core $(if $(shell command -v npm 2>/dev/nul
 # libcurl (e-mail of alerts through an SMTP relay, tandem serve --smtp).
 DEBS += libcpp-httplib-dev libsqlite3-dev libpq-dev postgresql libsodium-dev wrk libcurl4-openssl-dev
 
+# The Python module (cmake/targets/python.cmake, docs/python.md) for Debian's /usr/bin/python3:
+# pybind11, the interpreter's headers, and NumPy, pytest and PyYAML for its tests.
+DEBS += pybind11-dev python3-pybind11 python3-dev python3-pytest python3-yaml
+
 # `make sizes` (.ci/sizes.sh): Universal Ctags finds where each function ends.
 DEBS += universal-ctags
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test unit-test asan-test fuzz-test demo bench bench-peers bench-scaling \
+.PHONY: deps build python test unit-test asan-test fuzz-test demo bench bench-peers bench-scaling \
         bench-fidelity format format-check lint sizes tsa clean
 
 # Installs only what is missing; a no-op (one dpkg query) when everything is there.
@@ -51,6 +55,11 @@ $(BUILD)/build.ninja: CMakeLists.txt | deps
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The Python module alone: build/python/tandem.cpython-*.so (PYTHONPATH=build/python, then
+# `/usr/bin/python3 -c 'import tandem'`; docs/python.md). `make build` builds it too.
+python: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target tandem_python
 
 $(ASAN_BUILD)/build.ninja: CMakeLists.txt | deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -1,0 +1,40 @@
+# The Python module (issue 15 part 1, docs/python.md): build/python/tandem.cpython-*.so for
+# Debian's /usr/bin/python3 (pybind11-dev; NumPy for the series). `make python` builds it alone;
+# it is part of the release build, so `make test` builds it and runs its pytest. Not in the
+# sanitizer and fuzz builds: an instrumented module cannot load into an uninstrumented
+# interpreter.
+option(TANDEM_BUILD_PYTHON "Build the Python module (pybind11, for /usr/bin/python3)" ON)
+if(TANDEM_BUILD_PYTHON AND NOT TANDEM_SANITIZE AND NOT TANDEM_BUILD_FUZZ)
+  # The interpreter the module is for, whatever python3 comes first on the PATH (a pyenv one on
+  # this machine): Debian's, with its python3-numpy and python3-pytest.
+  set(TANDEM_PYTHON /usr/bin/python3 CACHE FILEPATH "The Python the module is built for")
+  set(Python_EXECUTABLE ${TANDEM_PYTHON})
+  find_package(Python 3 REQUIRED COMPONENTS Interpreter Development.Module)
+  set(PYBIND11_FINDPYTHON ON)
+  find_package(pybind11 CONFIG REQUIRED)
+  # The libraries' sources compiled into the module once more, as position-independent code
+  # (-fPIC, symbols hidden): the static libraries are compiled as an executable's code (Debian's
+  # GCC defaults to -fPIE), which reaches other shared objects' data directly and cannot be linked
+  # into a shared object; compiling every library -fPIC instead would change the code of the CLI
+  # and the server. NO_EXTRAS: no LTO (a link of minutes, which ccache cannot keep).
+  pybind11_add_module(tandem_python MODULE NO_EXTRAS apps/python/tandem_module.cc
+                      ${TANDEM_CORE_SOURCES} ${TANDEM_FOLLOWUP_SOURCES} ${TANDEM_IO_SOURCES}
+                      ${TANDEM_RENDER_SOURCES} ${TANDEM_ADVISE_SOURCES})
+  set_target_properties(tandem_python PROPERTIES OUTPUT_NAME tandem
+                        LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/python)
+  target_include_directories(tandem_python PRIVATE ${PROJECT_SOURCE_DIR}/include
+                             ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(tandem_python PRIVATE ${TANDEM_WARNINGS})
+  # What the libraries' own targets define and link (CMakeLists.txt, advise.cmake, render.cmake).
+  target_compile_definitions(tandem_python PRIVATE TANDEM_VERSION="${PROJECT_VERSION}")
+  target_link_libraries(tandem_python PRIVATE Threads::Threads PkgConfig::HWY PkgConfig::COIN
+                        yaml-cpp nlohmann_json::nlohmann_json fmt::fmt)
+
+  if(TANDEM_BUILD_TESTS)
+    # The module against the CLI's JSON on the shipped examples (test/python/test_tandem.py).
+    add_test(NAME python/module COMMAND ${TANDEM_PYTHON} -m pytest -q -p no:cacheprovider
+                                        ${PROJECT_SOURCE_DIR}/test/python)
+    set_tests_properties(python/module PROPERTIES LABELS python ENVIRONMENT
+      "PYTHONPATH=${PROJECT_BINARY_DIR}/python;PYTHONDONTWRITEBYTECODE=1;TANDEM_BINARY=$<TARGET_FILE:tandem>;TANDEM_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  endif()
+endif()
