@@ -11,6 +11,7 @@
 #include <pybind11/stl.h>
 
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -109,9 +110,9 @@ ScenarioSource SourceOf(const py::object& path_or_dict, const std::optional<std:
 // REQUIRES: the GIL released (reads files, parses).
 Result<Scenario> ReadScenario(const ScenarioSource& source) {
   if (source.path) return ReadScenarioFile(*source.path, kDefaultMaxInputBytes);
-  const std::string folder = source.folder;
+  const std::filesystem::path folder = source.folder;
   FileLoader loader = [folder](const std::string& relative) -> Result<std::string> {
-    return ReadInputFile(folder + "/" + relative, kDefaultMaxInputBytes, "history file");
+    return ReadInputFile((folder / relative).string(), kDefaultMaxInputBytes, "history file");
   };
   Result<Scenario> scenario = ParseScenario(source.dict_json, kDictName, loader);
   if (scenario.ok()) return scenario;

@@ -104,6 +104,27 @@ def test_bad_dict_raises_naming_the_key():
     assert raised.value.diagnostics[0]["line"] == 0
 
 
+def test_dict_history_files_are_read_from_folder(tmp_path, monkeypatch):
+    # test/scenarios/errors/history_bad_rows.test as a dict: its history file, named relative to
+    # `folder`, is read, and its problems keep the CSV's name and line (lines 4, 6, 8, 10, 11 of
+    # history/bad_rows.csv, as that test's expectations say).
+    scenario = {"tandem": 1, "name": "t", "horizon": {"start": "2027-03-01", "end": "2027-03-31"},
+                "offerings": [{"id": "a", "price": 1, "stocked": False,
+                               "baseline": {"history": "history/bad_rows.csv"}}]}
+    with pytest.raises(tandem.Error) as raised:
+        tandem.check(scenario, folder=str(SOURCE / "test" / "scenarios" / "errors"))
+    places = [(d["file"], d["line"]) for d in raised.value.diagnostics]
+    assert places == [("history/bad_rows.csv", line) for line in (4, 6, 8, 10, 11)]
+    assert str(raised.value).startswith("history/bad_rows.csv:4: offerings[0].baseline.history: "
+                                        "'lots' is not a count of units")
+    # Without `folder`, the working directory: no such file there.
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(tandem.Error) as raised:
+        tandem.check(scenario)
+    assert str(raised.value).startswith(
+        "<dict>: offerings[0].baseline.history: cannot read 'history/bad_rows.csv'")
+
+
 def test_bad_options_raise_like_the_cli():
     with pytest.raises(tandem.Error) as raised:
         tandem.check(GREENLEAF, scenarios=0)
