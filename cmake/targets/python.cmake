@@ -12,23 +12,31 @@ if(TANDEM_BUILD_PYTHON AND NOT TANDEM_SANITIZE AND NOT TANDEM_BUILD_FUZZ)
   find_package(Python 3 REQUIRED COMPONENTS Interpreter Development.Module)
   set(PYBIND11_FINDPYTHON ON)
   find_package(pybind11 CONFIG REQUIRED)
-  # The libraries' sources compiled into the module once more, as position-independent code
-  # (-fPIC, symbols hidden): the static libraries are compiled as an executable's code (Debian's
-  # GCC defaults to -fPIE), which reaches other shared objects' data directly and cannot be linked
-  # into a shared object; compiling every library -fPIC instead would change the code of the CLI
-  # and the server. NO_EXTRAS: no LTO (a link of minutes, which ccache cannot keep).
-  pybind11_add_module(tandem_python MODULE NO_EXTRAS apps/python/tandem_module.cc
-                      ${TANDEM_CORE_SOURCES} ${TANDEM_FOLLOWUP_SOURCES} ${TANDEM_IO_SOURCES}
-                      ${TANDEM_RENDER_SOURCES} ${TANDEM_ADVISE_SOURCES})
+  # The libraries' sources compiled once more, as position-independent code with hidden symbols:
+  # the static libraries are compiled as an executable's code (Debian's GCC defaults to -fPIE),
+  # which reaches other shared objects' data directly and cannot be linked into a shared object;
+  # compiling every library -fPIC instead would change the code of the CLI and the server. Kept
+  # out of compile_commands.json, where a second entry per source would make clang-tidy
+  # (`make lint`) check each library file twice.
+  add_library(tandem_python_libraries OBJECT ${TANDEM_CORE_SOURCES} ${TANDEM_FOLLOWUP_SOURCES}
+              ${TANDEM_IO_SOURCES} ${TANDEM_RENDER_SOURCES} ${TANDEM_ADVISE_SOURCES})
+  set_target_properties(tandem_python_libraries PROPERTIES POSITION_INDEPENDENT_CODE ON
+                        CXX_VISIBILITY_PRESET hidden EXPORT_COMPILE_COMMANDS OFF)
+  target_include_directories(tandem_python_libraries PRIVATE ${PROJECT_SOURCE_DIR}/include
+                             ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(tandem_python_libraries PRIVATE ${TANDEM_WARNINGS})
+  # What the libraries' own targets define and link (CMakeLists.txt, advise.cmake, render.cmake).
+  target_compile_definitions(tandem_python_libraries PRIVATE TANDEM_VERSION="${PROJECT_VERSION}")
+  target_link_libraries(tandem_python_libraries PUBLIC Threads::Threads PkgConfig::HWY
+                        PkgConfig::COIN yaml-cpp nlohmann_json::nlohmann_json fmt::fmt)
+
+  # NO_EXTRAS: no LTO (a link of minutes over the whole engine, which ccache cannot keep).
+  pybind11_add_module(tandem_python MODULE NO_EXTRAS apps/python/tandem_module.cc)
   set_target_properties(tandem_python PROPERTIES OUTPUT_NAME tandem
                         LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/python)
-  target_include_directories(tandem_python PRIVATE ${PROJECT_SOURCE_DIR}/include
-                             ${PROJECT_SOURCE_DIR}/src)
+  target_include_directories(tandem_python PRIVATE ${PROJECT_SOURCE_DIR}/include)
   target_compile_options(tandem_python PRIVATE ${TANDEM_WARNINGS})
-  # What the libraries' own targets define and link (CMakeLists.txt, advise.cmake, render.cmake).
-  target_compile_definitions(tandem_python PRIVATE TANDEM_VERSION="${PROJECT_VERSION}")
-  target_link_libraries(tandem_python PRIVATE Threads::Threads PkgConfig::HWY PkgConfig::COIN
-                        yaml-cpp nlohmann_json::nlohmann_json fmt::fmt)
+  target_link_libraries(tandem_python PRIVATE tandem_python_libraries)
 
   if(TANDEM_BUILD_TESTS)
     # The module against the CLI's JSON on the shipped examples (test/python/test_tandem.py).
