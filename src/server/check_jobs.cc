@@ -52,10 +52,9 @@ Outcome<Reply> JobService::RequestCheck(const Actor& actor, const std::string& w
   // Unchanged content with a check queued, running or done: answered from a read, no write.
   Outcome<Reply> unchanged =
       core_.ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
-        auto process = snapshot.processes.find(campaign);
-        if (process == snapshot.processes.end())
-          return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
-        const json& check = process->second.data["check"];
+        Outcome<const ProcessRow*> process = FindProcess(snapshot, ws, campaign);
+        if (!process.ok()) return process.error();
+        const json& check = process.value()->data["check"];
         if (!check.is_object() || check.value("status", "") == "failed")
           return ApiError{0, "", "", {}};
         Result<Scenario> scenario = ParseSnapshot(snapshot);
@@ -74,17 +73,15 @@ Outcome<Reply> JobService::RequestCheck(const Actor& actor, const std::string& w
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
     ProcessRow& process = *found.value();
-    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
-    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
-    if (!scenario.value().FindCampaign(campaign))
-      return ApiError::NotFound("no campaign '" + campaign + "'");
+    Outcome<ParsedCampaign> parsed = FindCampaign(context.snapshot, ws, campaign);
+    if (!parsed.ok()) return parsed.error();
     bool any_offering = false;
     for (const Entity& entity : context.snapshot.doc.entities)
       any_offering = any_offering || entity.kind == "offerings";
     if (!any_offering) return ApiError::Conflict("the workspace has no offerings yet");
     const CampaignScenario check =
-        ScenarioForCampaign(scenario.value(), context.snapshot.doc, context.snapshot.processes,
-                            campaign, context.check_tag);
+        ScenarioForCampaign(parsed.value().scenario, context.snapshot.doc,
+                            context.snapshot.processes, campaign, context.check_tag);
     Reply reply;
     const json& current = process.data["check"];
     if (current.is_object() && current.value("key", "") == check.key &&

@@ -2,6 +2,7 @@
 // hold) is the process core's (tandem/process/process.h): this file turns what the process stores
 // into ProcessFacts, asks the core, maps its refusal to an API error and applies the effects.
 #include <algorithm>
+#include <utility>
 
 #include "server/service_core.h"
 #include "tandem/server/process_service.h"
@@ -194,28 +195,47 @@ Outcome<Reply> ProcessService::GetProcess(const Actor& actor, const std::string&
                                           const std::string& campaign) {
   const std::string now = core_.Now();
   return core_.ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
-    auto process = snapshot.processes.find(campaign);
+    Outcome<const ProcessRow*> found = FindProcess(snapshot, ws, campaign);
+    if (!found.ok()) return found.error();
+    const ProcessRow& process = *found.value();
     const Entity* entity = snapshot.Find("campaigns", campaign);
-    if (process == snapshot.processes.end() || !entity)
-      return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
+    if (!entity) return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
     std::optional<JobRunner::Progress> progress;
-    const json& check = process->second.data["check"];
+    const json& check = process.data["check"];
     if (core_.runner && check.is_object() && check.contains("job"))
       progress = core_.runner->Get(check["job"].get<int64_t>());
     Reply reply;
-    reply.version = process->second.version;
-    reply.body = ProcessView(process->second, &entity->body, progress,
-                             FactsFor(process->second, snapshot, now), actor.role);
+    reply.version = process.version;
+    reply.body =
+        ProcessView(process, &entity->body, progress, FactsFor(process, snapshot, now), actor.role);
     return reply;
   });
 }
 
-Outcome<ProcessRow*> FindProcess(Snapshot& snapshot, const std::string& ws,
-                                 const std::string& campaign) {
+Outcome<const ProcessRow*> FindProcess(const Snapshot& snapshot, const std::string& ws,
+                                       const std::string& campaign) {
   auto process = snapshot.processes.find(campaign);
   if (process == snapshot.processes.end())
     return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
   return &process->second;
+}
+
+Outcome<ProcessRow*> FindProcess(Snapshot& snapshot, const std::string& ws,
+                                 const std::string& campaign) {
+  Outcome<const ProcessRow*> found = FindProcess(std::as_const(snapshot), ws, campaign);
+  if (!found.ok()) return found.error();
+  return const_cast<ProcessRow*>(found.value());  // the snapshot is the caller's to change
+}
+
+Outcome<ParsedCampaign> FindCampaign(const Snapshot& snapshot, const std::string& ws,
+                                     const std::string& campaign) {
+  Result<Scenario> scenario = ParseSnapshot(snapshot);
+  if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
+  ParsedCampaign out{std::move(scenario).value(), 0};
+  const Campaign* found = out.scenario.FindCampaign(campaign);
+  if (found == nullptr) return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
+  out.index = static_cast<size_t>(found - out.scenario.campaigns.data());
+  return out;
 }
 
 namespace {
@@ -317,12 +337,11 @@ Outcome<Reply> ProcessService::Confirm(const Actor& actor, const std::string& ws
     if (std::optional<ApiError> refused = Refused(
             process, context, {Action::kConfirm, actor.role, process.state, role.value(), ""}))
       return *refused;
-    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
-    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
-    const Campaign* item = scenario.value().FindCampaign(campaign);
-    if (!item) return ApiError::NotFound("no campaign '" + campaign + "'");
-    const std::string basis =
-        BasisHashes(scenario.value(), *item, context.snapshot.doc).at(role.value());
+    Outcome<ParsedCampaign> parsed = FindCampaign(context.snapshot, ws, campaign);
+    if (!parsed.ok()) return parsed.error();
+    const Scenario& scenario = parsed.value().scenario;
+    const Campaign* item = &parsed.value().campaign();
+    const std::string basis = BasisHashes(scenario, *item, context.snapshot.doc).at(role.value());
     process.data["confirmations"][function] = {{"by", actor.name},
                                                {"at", context.now},
                                                {"note", body.value("note", "")},
@@ -391,16 +410,15 @@ Outcome<Reply> ProcessService::Review(const Actor& actor, const std::string& ws,
           "the check you reviewed is not the current one (" + check.value("key", "") + ")",
           "check");
     }
-    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
-    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
-    const Campaign* item = scenario.value().FindCampaign(campaign);
-    if (!item) return ApiError::NotFound("no campaign '" + campaign + "'");
+    Outcome<ParsedCampaign> parsed = FindCampaign(context.snapshot, ws, campaign);
+    if (!parsed.ok()) return parsed.error();
+    const Scenario& scenario = parsed.value().scenario;
+    const Campaign* item = &parsed.value().campaign();
     if (!process.data.contains("objections") || !process.data["objections"].is_object())
       process.data["objections"] = json::object();
     json& objections = process.data["objections"];
     if (signoff) {
-      const std::string basis =
-          BasisHashes(scenario.value(), *item, context.snapshot.doc).at(role.value());
+      const std::string basis = BasisHashes(scenario, *item, context.snapshot.doc).at(role.value());
       process.data["signoffs"][function] = {
           {"by", actor.name}, {"at", context.now},     {"comment", body.value("comment", "")},
           {"basis", basis},   {"check", check["key"]}, {"verdict", check.value("verdict", "")}};
@@ -536,10 +554,9 @@ Outcome<Reply> ProcessService::Approve(const Actor& actor, const std::string& ws
     if (std::optional<ApiError> refused = Refused(
             process, context, {action, actor.role, ProcessState::kApproved, std::nullopt, reason}))
       return *refused;
-    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
-    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
-    const Campaign* item = scenario.value().FindCampaign(campaign);
-    if (!item) return ApiError::NotFound("no campaign '" + campaign + "'");
+    Outcome<ParsedCampaign> parsed = FindCampaign(context.snapshot, ws, campaign);
+    if (!parsed.ok()) return parsed.error();
+    const Campaign* item = &parsed.value().campaign();
     // The stored result of the current check (the key names it) gives the hand-over.
     Outcome<std::optional<json>> stored =
         LoadResult(*context.connection, check["key"].get<std::string>());
@@ -594,14 +611,14 @@ Outcome<Reply> ProcessService::Approve(const Actor& actor, const std::string& ws
 Outcome<Reply> ProcessService::Handover(const Actor& actor, const std::string& ws,
                                         const std::string& campaign) {
   return core_.ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
-    auto process = snapshot.processes.find(campaign);
-    if (process == snapshot.processes.end())
-      return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
-    const json& handover = process->second.data["handover"];
+    Outcome<const ProcessRow*> found = FindProcess(snapshot, ws, campaign);
+    if (!found.ok()) return found.error();
+    const ProcessRow& process = *found.value();
+    const json& handover = process.data["handover"];
     if (handover.is_null())
       return ApiError::NotFound("campaign " + campaign + " has no hand-over: it is not approved");
     Reply reply;
-    reply.version = process->second.version;
+    reply.version = process.version;
     // Each function reads its part; admin reads all of it.
     json parts = json::object();
     for (const char* part : {"operations", "marketing", "service"}) {
@@ -611,8 +628,8 @@ Outcome<Reply> ProcessService::Handover(const Actor& actor, const std::string& w
       }
     }
     reply.body = {{"campaign", campaign},
-                  {"approved", process->second.data["approved"]},
-                  {"override", process->second.data["override"]},
+                  {"approved", process.data["approved"]},
+                  {"override", process.data["override"]},
                   {"handover", parts}};
     return reply;
   });

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <utility>
 
 #include "server/crypto.h"
 #include "server/service_core.h"
@@ -238,10 +239,9 @@ std::optional<Outcome<Reply>> UnchangedRecommendations(Connection& c, const std:
                                                        const JobRunner* runner) {
   Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
   if (!snapshot.ok()) return Outcome<Reply>(snapshot.error());
-  auto process = snapshot.value().processes.find(campaign);
-  if (process == snapshot.value().processes.end())
-    return Outcome<Reply>(ApiError::NotFound("no campaign '" + campaign + "' in " + ws));
-  const json* stored = StoredRecommend(process->second.data);
+  Outcome<const ProcessRow*> process = FindProcess(std::as_const(snapshot.value()), ws, campaign);
+  if (!process.ok()) return Outcome<Reply>(process.error());
+  const json* stored = StoredRecommend(process.value()->data);
   if (!stored) return std::nullopt;
   const std::string status = stored->value("status", "");
   if (status != "queued" && status != "done") return std::nullopt;
@@ -253,7 +253,7 @@ std::optional<Outcome<Reply>> UnchangedRecommendations(Connection& c, const std:
                                  .key);
   if (stored->value("key", "") != key) return std::nullopt;
   if (status == "done") {
-    Outcome<Reply> reply = RecommendReply(c, process->second, key, runner);
+    Outcome<Reply> reply = RecommendReply(c, *process.value(), key, runner);
     if (!reply.ok() || reply.value().body.value("status", "") == "done") return reply;
     return std::nullopt;
   }
@@ -279,17 +279,15 @@ Outcome<Reply> JobService::RequestRecommendations(const Actor& actor, const std:
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
     ProcessRow& process = *found.value();
-    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
-    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
-    if (!scenario.value().FindCampaign(campaign))
-      return ApiError::NotFound("no campaign '" + campaign + "'");
+    Outcome<ParsedCampaign> parsed = FindCampaign(context.snapshot, ws, campaign);
+    if (!parsed.ok()) return parsed.error();
     bool any_offering = false;
     for (const Entity& entity : context.snapshot.doc.entities)
       any_offering = any_offering || entity.kind == "offerings";
     if (!any_offering) return ApiError::Conflict("the workspace has no offerings yet");
     const CampaignScenario check =
-        ScenarioForCampaign(scenario.value(), context.snapshot.doc, context.snapshot.processes,
-                            campaign, context.check_tag);
+        ScenarioForCampaign(parsed.value().scenario, context.snapshot.doc,
+                            context.snapshot.processes, campaign, context.check_tag);
     const std::string key = RecommendKey(campaign, check.key);
     Connection& c = *context.connection;
     const json* stored = StoredRecommend(process.data);
@@ -374,9 +372,9 @@ Outcome<Reply> JobService::ReadRecommendations(const std::string& ws, const std:
       outcome = snapshot.error();
       return OkStatus();
     }
-    auto process = snapshot.value().processes.find(campaign);
-    if (process == snapshot.value().processes.end()) {
-      outcome = ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
+    Outcome<const ProcessRow*> process = FindProcess(std::as_const(snapshot.value()), ws, campaign);
+    if (!process.ok()) {
+      outcome = process.error();
       return OkStatus();
     }
     Result<Scenario> scenario = ParseSnapshot(snapshot.value());
@@ -392,7 +390,7 @@ Outcome<Reply> JobService::ReadRecommendations(const std::string& ws, const std:
                                              snapshot.value().processes, campaign, core_.CheckTag())
                              .key);
     }
-    outcome = RecommendReply(c, process->second, key, core_.recommend_runner.get(), unseen);
+    outcome = RecommendReply(c, *process.value(), key, core_.recommend_runner.get(), unseen);
     return OkStatus();
   });
   if (!status.ok()) return ApiError::Internal(status.error().ToString());
@@ -482,13 +480,11 @@ Outcome<Reply> JobService::AdoptOption(const Actor& actor, const std::string& ws
       return ApiError::Conflict("campaign " + campaign + " is closed", "state");
     Entity* entity = context.snapshot.Find("campaigns", campaign);
     if (!entity) return ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
-    Result<Scenario> scenario = ParseSnapshot(context.snapshot);
-    if (!scenario.ok()) return ApiError::Internal(scenario.error().ToString());
-    if (!scenario.value().FindCampaign(campaign))
-      return ApiError::NotFound("no campaign '" + campaign + "'");
+    Outcome<ParsedCampaign> parsed = FindCampaign(context.snapshot, ws, campaign);
+    if (!parsed.ok()) return parsed.error();
     const CampaignScenario check =
-        ScenarioForCampaign(scenario.value(), context.snapshot.doc, context.snapshot.processes,
-                            campaign, context.check_tag);
+        ScenarioForCampaign(parsed.value().scenario, context.snapshot.doc,
+                            context.snapshot.processes, campaign, context.check_tag);
     const std::string key = RecommendKey(campaign, check.key);
     if (wanted != key) {
       return ApiError::Conflict(

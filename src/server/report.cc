@@ -2,6 +2,8 @@
 // stored result of its current check, drawn by the same page as `tandem report`, with the
 // post-campaign review saved with the campaign. The page around the data comes from
 // ServiceOptions::render_report_html (the CLI's embedded web bundle).
+#include <utility>
+
 #include "server/service_core.h"
 #include "tandem/render/report_data.h"
 #include "tandem/server/process_service.h"
@@ -36,12 +38,12 @@ Outcome<Reply> ProcessService::Report(const Actor&, const std::string& ws,
       outcome = snapshot.error();
       return OkStatus();
     }
-    auto process = snapshot.value().processes.find(campaign);
-    if (process == snapshot.value().processes.end()) {
-      outcome = ApiError::NotFound("no campaign '" + campaign + "' in " + ws);
+    Outcome<const ProcessRow*> process = FindProcess(std::as_const(snapshot.value()), ws, campaign);
+    if (!process.ok()) {
+      outcome = process.error();
       return OkStatus();
     }
-    const json& check = process->second.data["check"];
+    const json& check = process.value()->data["check"];
     if (!check.is_object() || check.value("status", "") != "done") {
       outcome = ApiError::NotFound("campaign " + campaign +
                                    " has no finished check to report (POST .../check)");
@@ -74,7 +76,7 @@ Outcome<Reply> ProcessService::Report(const Actor&, const std::string& ws,
     ReportMeta meta{
         .source = "workspace " + ws + ", campaign " + campaign + ", check " + key.substr(0, 12),
         .generated = now.substr(0, 10) + " " + now.substr(11, 5) + " UTC",
-        .review = ReviewOf(campaign, process->second.data["review"])};
+        .review = ReviewOf(campaign, process.value()->data["review"])};
     Result<std::string> data = ReportDataJson(checked.scenario, stored.value()->dump(), meta);
     if (!data.ok()) {
       outcome = ApiError::Internal(data.error().ToString());

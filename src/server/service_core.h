@@ -225,8 +225,20 @@ Outcome<nlohmann::json> LoadInputs(store::Connection& c, const std::string& key)
 // A check scenario as the document its inputs are compared on (the scenario's YAML export read
 // as JSON: what the check key hashes, with defaults written out), as JSON text.
 std::string InputsText(const Scenario& scenario);
+// A campaign of the workspace, found: FindProcess gives its process row, FindCampaign its entry
+// in the workspace parsed as a scenario (which costs the parse). Both answer 404 "no campaign
+// 'ID' in WS"; FindCampaign answers 500 when the stored workspace does not parse.
 Outcome<ProcessRow*> FindProcess(Snapshot& snapshot, const std::string& ws,
                                  const std::string& campaign);
+Outcome<const ProcessRow*> FindProcess(const Snapshot& snapshot, const std::string& ws,
+                                       const std::string& campaign);
+struct ParsedCampaign {
+  Scenario scenario;  // the whole workspace
+  size_t index = 0;   // of the campaign in scenario.campaigns
+  const Campaign& campaign() const { return scenario.campaigns[index]; }
+};
+Outcome<ParsedCampaign> FindCampaign(const Snapshot& snapshot, const std::string& ws,
+                                     const std::string& campaign);
 // What the process core decides on: the stored process, the campaign's entry in `snapshot` (its
 // window and announce date; for a campaign in follow-up, the day its returns mature, from the
 // parsed workspace) and the time now (as ServiceCore::Now writes it; its date is "today").
