@@ -9,12 +9,12 @@
 #include <ctime>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "commands.h"
 #include "serve_common.h"
+#include "tandem/common/thread_annotations.h"
 #include "tandem/server/http_server.h"
 #include "tandem/server/service.h"
 #include "tandem/web/report_html.h"
@@ -33,15 +33,27 @@ std::string DefaultWebRoot() {
   return {};
 }
 
+// The log: whole lines on stderr, one writer at a time (the HTTP workers log concurrently).
+class LogSink {
+ public:
+  void Write(const char* stamp, const std::string& line) EXCLUDES(mutex_) {
+    MutexLock lock(&mutex_);
+    std::fprintf(stream_, "%s %s\n", stamp, line.c_str());
+  }
+
+ private:
+  Mutex mutex_;
+  std::FILE* const stream_ GUARDED_BY(mutex_) = stderr;
+};
+
 void LogLine(const std::string& line) {
-  static std::mutex mutex;
+  static LogSink sink;
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::lock_guard<std::mutex> lock(mutex);
-  std::fprintf(stderr, "%s %s\n", stamp, line.c_str());
+  sink.Write(stamp, line);
 }
 
 int ServeUntilSignal(server::Service& service, const server::HttpOptions& options,

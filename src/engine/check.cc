@@ -348,7 +348,7 @@ Result<CheckResult> CheckRunner::Run() {
   PlanForks();
   if (stop_when_broken_) WatchReportedSpecs();
   SimulateAll();
-  if (stopped_) return CheckResult{};  // EvaluateFeasibility reads only stopped()
+  if (stopped()) return CheckResult{};  // EvaluateFeasibility reads only stopped()
   if (evaluate_.report_campaigns) {
     ComputeStories();
   } else {  // the run for standing statuses only: no explanation is read
@@ -504,6 +504,7 @@ void CheckRunner::WatchReportedSpecs() {
     for (int spec : campaign_specs_[static_cast<size_t>(reported.campaign)])
       if (spec >= 0) watched_specs_.push_back(spec);
   }
+  MutexLock lock(&stop_mutex_);
   watched_kept_.assign(watched_specs_.size(), 0);
 }
 

@@ -8,7 +8,6 @@
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +16,7 @@
 #include "engine/measure.h"
 #include "engine/order_simulator.h"
 #include "engine/simulator.h"
+#include "tandem/common/thread_annotations.h"
 #include "tandem/engine/check.h"
 #include "tandem/engine/evaluate.h"
 
@@ -137,7 +137,10 @@ class CheckRunner {
   Result<CheckResult> Run();
   // EvaluateFeasibility: stop once a reported campaign's promise cannot be kept; whether it did.
   void StopWhenBroken() { stop_when_broken_ = true; }
-  bool stopped() const { return stopped_; }
+  bool stopped() const EXCLUDES(stop_mutex_) {
+    MutexLock lock(&stop_mutex_);
+    return stopped_;
+  }
 
  private:
   void BuildSpecs();
@@ -234,14 +237,15 @@ class CheckRunner {
   std::vector<int> order_fork_days_;           // order-level mode: ascending fork days after day 0
   std::unique_ptr<Simulator> kept_simulator_;  // fluid mode: SimulateAll's, reused for stories
   // StopWhenBroken: the reported campaigns' measured promises (specs), their scenarios kept so
-  // far and the scenarios simulated so far (under stop_mutex_).
+  // far and the scenarios simulated so far; SimulateAll's workers count each chunk they finish
+  // (CountChunk), so the counts and the verdict are under stop_mutex_.
   bool stop_when_broken_ = false;
-  bool stopped_ = false;
   std::vector<int> watched_specs_;
-  std::vector<int64_t> watched_kept_;
-  int64_t simulated_ = 0;
-  std::mutex stop_mutex_;
-  bool CountChunk(int64_t first, int64_t last);
+  mutable Mutex stop_mutex_;
+  bool stopped_ GUARDED_BY(stop_mutex_) = false;
+  std::vector<int64_t> watched_kept_ GUARDED_BY(stop_mutex_);
+  int64_t simulated_ GUARDED_BY(stop_mutex_) = 0;
+  bool CountChunk(int64_t first, int64_t last) EXCLUDES(stop_mutex_);
 };
 
 }  // namespace tandem::engine

@@ -7,7 +7,6 @@
 #include <exception>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <numeric>
 #include <thread>
 
@@ -288,7 +287,7 @@ bool CheckRunner::CountChunk(int64_t first, int64_t last) {
     for (int64_t scenario = first; scenario < last; ++scenario)
       kept[i] += KeptIn(specs_[spec], achieved[static_cast<size_t>(scenario)]) ? 1 : 0;
   }
-  std::lock_guard<std::mutex> lock(stop_mutex_);
+  MutexLock lock(&stop_mutex_);
   simulated_ += last - first;
   for (size_t i = 0; i < watched_specs_.size(); ++i) {
     watched_kept_[i] += kept[i];
@@ -297,14 +296,35 @@ bool CheckRunner::CountChunk(int64_t first, int64_t last) {
   return stopped_;
 }
 
+namespace {
+
+// The first exception a worker of SimulateAll throws, rethrown on the calling thread once every
+// worker has joined; the workers that fail later drop theirs.
+class FirstFailure {
+ public:
+  void Keep(std::exception_ptr error) EXCLUDES(mutex_) {
+    MutexLock lock(&mutex_);
+    if (!error_) error_ = std::move(error);
+  }
+  void Rethrow() EXCLUDES(mutex_) {
+    MutexLock lock(&mutex_);
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  Mutex mutex_;
+  std::exception_ptr error_ GUARDED_BY(mutex_);
+};
+
+}  // namespace
+
 void CheckRunner::SimulateAll() {
   const int64_t chunks = (scenarios_ + kChunk - 1) / kChunk;
   chunk_sums_.assign(static_cast<size_t>(chunks), {});
   const size_t slots = model_.resources.size() + model_.offerings.size();
   std::atomic<int64_t> next_chunk{0};
   std::atomic<int64_t> done{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
+  FirstFailure failure;
   int threads = options_.threads > 0 ? options_.threads
                                      : static_cast<int>(std::thread::hardware_concurrency());
   threads = static_cast<int>(std::clamp<int64_t>(threads, 1, std::max<int64_t>(1, chunks)));
@@ -359,8 +379,7 @@ void CheckRunner::SimulateAll() {
         if (stop_when_broken_ && CountChunk(first, last)) next_chunk.store(chunks);
       }
     } catch (...) {
-      std::lock_guard<std::mutex> lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
+      failure.Keep(std::current_exception());
       next_chunk.store(chunks);
     }
   };
@@ -368,7 +387,7 @@ void CheckRunner::SimulateAll() {
   for (int i = 1; i < threads; ++i) pool.emplace_back(worker, nullptr);
   worker(kept_simulator_.get());
   for (std::thread& thread : pool) thread.join();
-  if (failure) std::rethrow_exception(failure);
+  failure.Rethrow();
 }
 
 }  // namespace tandem::engine
