@@ -2,6 +2,7 @@
 # clang-tidy-16 over the project's sources (src/, apps/; the headers they include from include/
 # and src/ are checked through them, .clang-tidy's HeaderFilterRegex), with the compile commands
 # of a configured build directory. Usage: .ci/lint.sh [BUILD_DIR] [JOBS]. Exit 0 when clean.
+# `make lint`, and `make test` after the build; prints the time it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}

@@ -39,7 +39,7 @@ class Recommender {
   void StepDownCaps(int k, std::vector<RecommendOption>* options);
   // When no single option reaches go: pairs of options that change different things, the
   // closest first, appended.
-  void AddPairs(int k, std::vector<RecommendOption>* options);
+  void AddPairs(int k, std::vector<RecommendOption>* all);
 
   void Progress(const std::string& message) const {
     if (options_.progress) options_.progress(message);

@@ -45,7 +45,8 @@ std::string FormatMoneyCents(double value, const std::string& currency) {
   const long long cents = std::llround(std::fabs(value) * 100.0);
   char fraction[8];
   std::snprintf(fraction, sizeof(fraction), ".%02lld", cents % 100);
-  const std::string amount = FormatCount(static_cast<double>(cents / 100)) + fraction;
+  const long long whole_units = cents / 100;  // the fraction is printed apart
+  const std::string amount = FormatCount(static_cast<double>(whole_units)) + fraction;
   const std::string sign = value < 0 && cents != 0 ? "-" : "";
   if (currency == "USD") return sign + "$" + amount;
   return sign + amount + " " + currency;

@@ -169,7 +169,7 @@ class CheckRunner {
   PromiseResult ClaimResult(const Campaign& campaign, int index, const Promise& promise);
   // Free returns on `ids` sold at `discount` over horizon days [first_day, last_day];
   // `in_campaign`: a campaign's promise (the baseline units of its window are counted).
-  PromiseResult FreeReturnsResult(const std::vector<std::string>& ids, double discount,
+  PromiseResult FreeReturnsResult(const std::vector<std::string>& scope, double discount,
                                   int first_day, int last_day, Date price_date, int index,
                                   const Promise& promise, bool in_campaign);
   // `campaign`: the scenario's, or a version of it with other promises (promise_variants).

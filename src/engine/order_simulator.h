@@ -203,11 +203,11 @@ class OrderSimulator {
   void SortScratch();
   void AddOrder(int offering, int day, double time, uint64_t key);
   void StockDay(int day);
-  void ServeFromStock(uint32_t order, double time, bool at_once);
+  void ServeFromStock(uint32_t index, double time, bool at_once);
   // Adds inflow up to `to` at `rate` units per step, serving backorders as whole units come in.
   void AdvanceStock(int offering, double to, double rate);
-  void EnterRoute(uint32_t order, double time);
-  void Deliver(uint32_t order, double delivered);
+  void EnterRoute(uint32_t index, double time);
+  void Deliver(uint32_t index, double delivered);
   void Push(double time, uint32_t id);
   // Handles every event before `until`, in time order (ties in the order they were scheduled).
   void RunEvents(double until);

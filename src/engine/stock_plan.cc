@@ -23,10 +23,12 @@ StockPlan PlanStock(const StockPlanInput& input) {
   const double part = safety_days - whole;
   for (int day = 0; day < days; ++day) {
     double sum = 0;
-    for (int ahead = 1; ahead <= whole && day + ahead < days; ++ahead)
-      sum += demand[static_cast<size_t>(day + ahead)];
-    if (part > 0 && day + whole + 1 < days)
-      sum += part * demand[static_cast<size_t>(day + whole + 1)];
+    for (int ahead = 1; ahead <= whole && day + ahead < days; ++ahead) {
+      const int later = day + ahead;
+      sum += demand[static_cast<size_t>(later)];
+    }
+    const int last = day + whole + 1;  // the day of the fractional part
+    if (part > 0 && last < days) sum += part * demand[static_cast<size_t>(last)];
     safety[static_cast<size_t>(day)] = sum;
   }
 

@@ -118,7 +118,8 @@ PlanRates RatesOfPlan(const Context& context, int k, const DemandFigures& demand
     double loads = 0;
     for (const Load& load : offering.loads) loads += load.per_unit;
     for (int i = 0; i < days; ++i) {
-      const size_t day = static_cast<size_t>(first_day + i);
+      const int horizon_day = first_day + i;
+      const size_t day = static_cast<size_t>(horizon_day);
       const double share = std::min(1.0, elapsed_days - i);
       const double base = context.plan.baseline[o][day] *
                           context.plan.DayShare(static_cast<int>(o), 0, share * kMinutesPerDay);

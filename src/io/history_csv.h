@@ -22,7 +22,7 @@ struct HistoryProblem {
 // skipped. The first line that is not blank or a comment ('#') may be a header. Never throws
 // on any input; linear time (plus sorting).
 std::vector<DailyObservation> ParseHistoryCsv(std::string_view text,
-                                              std::vector<HistoryProblem>* problems);
+                                              std::vector<HistoryProblem>* found);
 
 }  // namespace tandem
 

@@ -178,7 +178,7 @@ void ScenarioReader::ReadBaseline(const YAML::Node& node, const std::string& key
     const YAML::Node intraday = node["intraday"];
     Remember(intraday_key, intraday);
     if (intraday.IsScalar()) {
-      const std::string shape = intraday.Scalar();
+      const std::string& shape = intraday.Scalar();
       if (shape == "flat") {
         out->intraday = IntradayShape::kFlat;
       } else if (shape == "office") {

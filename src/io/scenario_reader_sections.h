@@ -43,8 +43,8 @@ class ScenarioReader : public YamlReader {
   void ReadOpen(const YAML::Node& node, const std::string& key, Calendar* out);
   void ReadResource(const YAML::Node& node, const std::string& key, Resource* out);
   void ReadResourceKind(const YAML::Node& node, const std::string& key, Resource* out);
-  void ReadResourceChange(const YAML::Node& node, const std::string& key, ResourceChange* out);
-  void ReadExpansion(const YAML::Node& node, const std::string& key, Resource* out);
+  void ReadResourceChange(const YAML::Node& item, const std::string& key, ResourceChange* change);
+  void ReadExpansion(const YAML::Node& expansion, const std::string& key, Resource* out);
   void ReadCapability(const YAML::Node& node, const std::string& key, Capability* out);
 
   // --- offerings (scenario_reader_offerings.cc) ----------------------------------------------
@@ -56,11 +56,11 @@ class ScenarioReader : public YamlReader {
   void ReadCampaign(const YAML::Node& node, const std::string& key, Campaign* out,
                     bool* offerings_given);
   void ReadDiscount(const YAML::Node& node, const std::string& key, Campaign* out);
-  void ReadLift(const YAML::Node& node, const std::string& key, Campaign* out);
+  void ReadLift(const YAML::Node& lift, const std::string& key, Campaign* out);
   void ReadProfile(const YAML::Node& node, const std::string& key, Campaign* out);
-  void ReadCap(const YAML::Node& node, const std::string& key, Campaign* out);
-  void ReadBooking(const YAML::Node& node, const std::string& key, Booking* out);
-  void ReadReadiness(const YAML::Node& node, const std::string& key, Campaign* out);
+  void ReadCap(const YAML::Node& cap, const std::string& key, Campaign* out);
+  void ReadBooking(const YAML::Node& item, const std::string& key, Booking* booking);
+  void ReadReadiness(const YAML::Node& readiness, const std::string& key, Campaign* out);
 
   // A history file's name for messages: its path as written, relative to the scenario's folder.
   std::string HistoryDisplayName(const std::string& relative) const;

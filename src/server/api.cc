@@ -12,7 +12,7 @@ ApiError ApiError::Field(const std::string& field, const std::string& problem,
 ApiError ApiError::Unauthenticated(std::string message) {
   return {401, "unauthenticated", std::move(message), {}};
 }
-ApiError ApiError::Forbidden(std::string message, std::string field) {
+ApiError ApiError::Forbidden(std::string message, const std::string& field) {
   ApiError error{403, "forbidden", std::move(message), {}};
   if (!field.empty())
     error.fields.push_back(
@@ -22,7 +22,7 @@ ApiError ApiError::Forbidden(std::string message, std::string field) {
 ApiError ApiError::NotFound(std::string message) {
   return {404, "not_found", std::move(message), {}};
 }
-ApiError ApiError::Conflict(std::string message, std::string field) {
+ApiError ApiError::Conflict(std::string message, const std::string& field) {
   ApiError error{409, "conflict", std::move(message), {}};
   if (!field.empty())
     error.fields.push_back({.field = field, .problem = error.message, .allowed = "", .path = ""});

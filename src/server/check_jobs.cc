@@ -319,7 +319,7 @@ struct CheckCompletion {
 // the verdict, withdraws sign-offs given on another verdict (an approved campaign returns to
 // transfer), queues counter-proposals in transfer, raises the alerts and stores it all.
 Status CompleteProcess(Connection& c, const CheckCompletion& done, const store::Row& row) {
-  const std::string id = row.Text(0);
+  const std::string& id = row.Text(0);
   ProcessState state = process::ParseState(row.Text(1)).value_or(ProcessState::kDraft);
   json data = json::parse(row.Text(2), nullptr, false);
   if (!data["check"].is_object() || data["check"].value("key", "") != done.key) return OkStatus();

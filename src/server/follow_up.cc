@@ -208,7 +208,7 @@ void JobService::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progre
     row = {found.Text(0), found.Text(1), found.Text(2), found.Text(3), std::nullopt};
     if (row.status != "queued") return OkStatus();
     const json params = json::parse(found.Text(4), nullptr, false);
-    if (params.is_object() && params.value("as_of", "") != "")
+    if (params.is_object() && !params.value("as_of", "").empty())
       row.as_of = ParseWallSeconds(params.value("as_of", ""));
     inputs = LoadFollowUpInputs(c, row.ws, row.as_of, core_.CheckTag());
     if (!inputs->ok()) return OkStatus();

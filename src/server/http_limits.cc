@@ -44,7 +44,7 @@ std::string ClientAddress(const std::string& peer, const std::string& forwarded_
     if (comma == std::string::npos) break;
     end = comma;
   }
-  const std::string real = Trim(real_ip);
+  std::string real = Trim(real_ip);  // not const: returned by move
   if (!real.empty() && IsAddress(real)) return real;
   return peer;
 }

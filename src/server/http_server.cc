@@ -492,7 +492,7 @@ void HttpServer::Impl::Serve(Incoming& incoming, httplib::Response& response,
     SendError(response, read.error());
     return;
   }
-  if (route->request != "" && route->request != "text") {
+  if (!route->request.empty() && route->request != "text") {
     if (api.raw_body.empty()) {
       api.body = json::object();
     } else {

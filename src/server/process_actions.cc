@@ -648,7 +648,7 @@ Outcome<Reply> ProcessService::PutReview(const Actor& actor, const std::string& 
   if (!body.is_object()) return ApiError::Field("(body)", "must be a JSON object", allowed);
   json review = json::object();
   for (const auto& item : body.items()) {
-    const std::string key = item.key();
+    const std::string& key = item.key();
     const json& value = item.value();
     const auto part = std::find_if(process::kReviewParts.begin(), process::kReviewParts.end(),
                                    [&](const char* name) { return key == name; });

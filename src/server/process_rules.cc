@@ -261,8 +261,9 @@ std::vector<AlertDraft> CommitmentAlerts(const std::string& campaign_id,
       const int is = rank(move["status"]);
       if (was < 0 || is <= was) continue;
       const auto percent = [](const json& p) {
-        return p.is_number() ? std::to_string(static_cast<int>(p.get<double>() * 100 + 0.5)) + "%"
-                             : std::string("?");
+        return p.is_number()
+                   ? std::to_string(static_cast<int>(std::floor(p.get<double>() * 100 + 0.5))) + "%"
+                   : std::string("?");
       };
       // A claim's text is already quoted ("\"gift wrapped\""): quote the others only.
       const std::string text = move.value("text", std::string());

@@ -112,8 +112,8 @@ class ServiceCore {
   // Hands a committed job row to its runner (set by Service to JobService::Submit).
   std::function<void(int64_t job, const std::string& kind)> submit_job;
 
-  std::string Now() const;                                               // the clock, as text
-  std::string TimeText(std::chrono::system_clock::time_point at) const;  // as Now() writes it
+  std::string Now() const;                                                // the clock, as text
+  std::string TimeText(std::chrono::system_clock::time_point now) const;  // as Now() writes it
   // The expiry of a new API token (1..3650 days; default options.token_lifetime).
   Outcome<std::string> TokenExpiry(std::optional<int> token_days) const;
   std::string CheckTag() const;  // the check options, part of every check's cache key
@@ -242,7 +242,7 @@ Outcome<ParsedCampaign> FindCampaign(const Snapshot& snapshot, const std::string
 // What the process core decides on: the stored process, the campaign's entry in `snapshot` (its
 // window and announce date; for a campaign in follow-up, the day its returns mature, from the
 // parsed workspace) and the time now (as ServiceCore::Now writes it; its date is "today").
-process::ProcessFacts FactsFor(const ProcessRow& process, const Snapshot& snapshot,
+process::ProcessFacts FactsFor(const ProcessRow& row, const Snapshot& snapshot,
                                const std::string& now);
 
 // The clock's moves in workspace `ws` now (the process core's DecideClock, repeated per campaign

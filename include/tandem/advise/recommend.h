@@ -127,8 +127,8 @@ struct LossExplanation {
   std::string text;                           // the reason, in sentences
 };
 
-// REQUIRES: campaign < scenario.campaigns.size(); `base` is its check.
-LossExplanation ExplainLoss(const Scenario& scenario, int campaign, const CampaignResult& base);
+// REQUIRES: k < scenario.campaigns.size() (campaign k); `base` is its check.
+LossExplanation ExplainLoss(const Scenario& scenario, int k, const CampaignResult& base);
 
 struct CampaignRecommendation {
   std::string id;

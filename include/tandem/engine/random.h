@@ -23,6 +23,9 @@
 
 namespace tandem {
 
+// Inverse of the standard normal distribution function (Wichura's AS241, ~1e-16 relative).
+// Nondecreasing except for a one-ulp step down where AS241 changes formulas (p = 0.075 and
+// p = e^-25). REQUIRES: 0 < p < 1.
 double NormalQuantile(double p);
 
 class Stream {
@@ -54,11 +57,6 @@ constexpr uint64_t SplitMix64(uint64_t value) {
 // (k + 0.5) / 2^52 for k = the top 52 of the 64 bits: in [2^-53, 1 - 2^-53], never 0 or 1,
 // every value exact, and symmetric (UniformFromBits(~b) == 1 - UniformFromBits(b)).
 double UniformFromBits(uint64_t bits);
-
-// Inverse of the standard normal distribution function (Wichura's AS241, ~1e-16 relative).
-// Nondecreasing except for a one-ulp step down where AS241 changes formulas (p = 0.075 and
-// p = e^-25). REQUIRES: 0 < p < 1.
-double NormalQuantile(double p);
 
 // A Poisson(mean) count whose draw is `uniform`, nondecreasing in `mean` for a fixed uniform
 // and in `uniform` for a fixed mean. The uniform is first clamped to 2^-40 from either end

@@ -51,9 +51,9 @@ struct ApiError {
   static ApiError Field(const std::string& field, const std::string& problem,
                         const std::string& allowed = "");
   static ApiError Unauthenticated(std::string message);
-  static ApiError Forbidden(std::string message, std::string field = "");
+  static ApiError Forbidden(std::string message, const std::string& field = "");
   static ApiError NotFound(std::string message);
-  static ApiError Conflict(std::string message, std::string field = "");
+  static ApiError Conflict(std::string message, const std::string& field = "");
   static ApiError PreconditionRequired(std::string message);
   static ApiError PreconditionFailed(std::string message);  // 412: If-Match names nothing there
   static ApiError TooMany(std::string message);
