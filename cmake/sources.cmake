@@ -12,7 +12,6 @@ set(TANDEM_CORE_SOURCES
   src/engine/explain.cc
   src/engine/flow_step.cc
   src/engine/measure.cc
-  src/engine/measure_lanes.cc
   src/engine/order_simulator.cc
   src/engine/order_simulator_measure.cc
   src/engine/order_simulator_stock.cc

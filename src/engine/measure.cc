@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/lanes.h"
-
 namespace tandem::engine {
 namespace {
 
@@ -67,13 +65,10 @@ Measurer::Measurer(const CompiledModel& model, const Simulator& simulator, const
 void Measurer::Reset(const RunDemand& demand, int lane) {
   demand_ = &demand;
   lane_ = lane;
+  for (Curve& curve : resource_curves_) curve.ready = false;
   for (Curve& curve : stock_curves_) curve.ready = false;
-  // The resources' start curves and the routes' exit times hold every lane of the measured run.
-  if (simulator_.measured_runs() == measured_run_) return;
-  measured_run_ = simulator_.measured_runs();
-  for (LaneCurves& curves : resource_curves_) curves.ready = false;
   if (++generation_ == 0) {  // wrapped: clear the stamps once
-    for (RouteTable& table : route_tables_) table.stamp.assign(table.stamp.size(), 0);
+    for (RouteTable& table : route_tables_) table.exits.assign(table.exits.size(), {});
     generation_ = 1;
   }
 }
@@ -95,27 +90,15 @@ Measurer::Measurer(const CompiledModel& model, const Simulator& simulator, const
   route_tables_.resize(routes.size());
 }
 
-const Measurer::LaneCurves& Measurer::AllLanes(int resource) {
-  LaneCurves& curves = resource_curves_[static_cast<size_t>(resource)];
-  if (curves.ready) return curves;
-  curves.ready = true;
-  const size_t steps = static_cast<size_t>(model_.grid.total_steps);
+const Measurer::Curve& Measurer::ResourceCurve(int resource) {
+  Curve& curve = resource_curves_[static_cast<size_t>(resource)];
+  if (curve.ready) return curve;
+  curve.ready = true;
   // The simulation records, per step, when the step's first and last arrivals start.
-  curves.low.resize(steps * kLanes);
-  curves.high.resize(steps * kLanes);
-  simulator_.StartCurves(plan_, resource, curves.low.data(), curves.high.data());
-  if (curves.processing.empty()) {
-    const std::vector<float>& processing =
-        model_.resources[static_cast<size_t>(resource)].processing_steps;
-    curves.processing.assign(processing.begin(), processing.end());
-  }
-  return curves;
-}
-
-Measurer::CurveView Measurer::ResourceCurve(int resource) {
-  const LaneCurves& curves = AllLanes(resource);
-  const size_t lane = static_cast<size_t>(lane_);
-  return {curves.low.data() + lane, curves.high.data() + lane, kLanes};
+  simulator_.StartCurve(plan_, resource, lane_, &curve.low_values, &curve.high_values);
+  curve.low = curve.low_values.data();
+  curve.high = curve.high_values.data();
+  return curve;
 }
 
 const Measurer::Curve& Measurer::StockCurve(int offering) {
@@ -155,6 +138,8 @@ const Measurer::Curve& Measurer::StockCurve(int offering) {
   std::vector<double>& high = curve.high_values;
   low.resize(steps);
   high.resize(steps);
+  curve.low = low.data();
+  curve.high = high.data();
   size_t strict_k = 0;
   size_t k = 0;
   // Earliest time served(t) exceeds v (strict) or reaches v.
@@ -187,7 +172,7 @@ const Measurer::Curve& Measurer::StockCurve(int offering) {
   return curve;
 }
 
-double Measurer::Evaluate(const CurveView& curve, double time, bool from_left) const {
+double Measurer::Evaluate(const Curve& curve, double time, bool from_left) const {
   const double steps = static_cast<double>(model_.grid.total_steps);
   if (!(time < steps)) return kNever;
   int64_t step = static_cast<int64_t>(time);
@@ -196,8 +181,8 @@ double Measurer::Evaluate(const CurveView& curve, double time, bool from_left) c
     step -= 1;
     fraction = 1;
   }
-  const double low = curve.low[static_cast<size_t>(step) * curve.stride];
-  const double high = curve.high[static_cast<size_t>(step) * curve.stride];
+  const double low = curve.low[step];
+  const double high = curve.high[step];
   double value = 0;
   if (fraction == 0) {
     value = low;
@@ -220,7 +205,7 @@ double Measurer::RouteExit(int offering, int64_t order_step, bool left_end,
   const double never_wait = static_cast<double>(model_.grid.total_steps);
   if (compiled.stocked) {
     const Curve& stock = StockCurve(offering);
-    const double entered = stock.identity ? time : Evaluate(stock.View(), time, from_left);
+    const double entered = stock.identity ? time : Evaluate(stock, time, from_left);
     if (waits)
       (*waits)[num_resources + static_cast<size_t>(offering)] +=
           std::isfinite(entered) ? entered - time : never_wait;
@@ -232,31 +217,52 @@ double Measurer::RouteExit(int offering, int64_t order_step, bool left_end,
 }
 
 // Entering the route at a step boundary: the same for every offering of that route. Both ends
-// of a boundary are computed together (a time promise reads both: the last units of one step
-// and the first of the next), in every lane of the run at once (its lanes are measured one
-// after the other and read the same boundaries).
+// of a boundary are computed together: a time promise reads both (the last units of one step
+// and the first of the next), and they usually share the whole walk.
 double Measurer::CachedRouteExit(const CompiledOffering& compiled, double time, bool from_left) {
   const size_t offering = static_cast<size_t>(&compiled - model_.offerings.data());
   RouteTable& table = route_tables_[static_cast<size_t>(route_of_[offering])];
-  const size_t boundaries = static_cast<size_t>(model_.grid.total_steps) + 1;
-  if (table.stamp.empty()) {
-    table.stamp.assign(boundaries, 0);
-    table.from_left.resize(boundaries * kLanes);
-    table.from_right.resize(boundaries * kLanes);
+  if (table.exits.empty()) table.exits.assign(static_cast<size_t>(model_.grid.total_steps) + 1, {});
+  CachedExit& value = table.exits[static_cast<size_t>(time)];
+  if (value.stamp != generation_) {
+    RouteFromBoth(compiled, time, &value.from_left, &value.from_right);
+    value.stamp = generation_;
   }
-  const size_t boundary = static_cast<size_t>(time);
-  if (table.stamp[boundary] != generation_) {
-    stages_.clear();
-    for (const RouteStage& stage : compiled.route) {
-      const LaneCurves& curves = AllLanes(stage.resource);
-      stages_.push_back({curves.low.data(), curves.high.data(), curves.processing.data()});
+  return from_left ? value.from_left : value.from_right;
+}
+
+// RouteFrom(time, true) and RouteFrom(time, false) for a step boundary `time`, in one walk
+// while the two agree: the ends differ only where a stage's start curve jumps at an integer
+// time; once their times are equal, every later operation is the same.
+void Measurer::RouteFromBoth(const CompiledOffering& compiled, double time, double* from_left,
+                             double* from_right) {
+  const size_t last_step = static_cast<size_t>(model_.grid.total_steps - 1);
+  double left = time;
+  double right = time;
+  auto finish_stage = [&](const RouteStage& stage, double started) {
+    if (!std::isfinite(started)) return kNever;
+    const ThroughputResource& resource = model_.resources[static_cast<size_t>(stage.resource)];
+    const size_t at = std::min(static_cast<size_t>(started), last_step);
+    return started + static_cast<double>(resource.processing_steps[at]);
+  };
+  for (const RouteStage& stage : compiled.route) {
+    const bool left_open = std::isfinite(left);
+    const bool right_open = std::isfinite(right);
+    if (!left_open && !right_open) break;
+    const Curve& curve = ResourceCurve(stage.resource);
+    if (left == right) {
+      const double started_left = Evaluate(curve, left, true);
+      const double started_right =
+          left == std::floor(left) ? Evaluate(curve, right, false) : started_left;
+      left = finish_stage(stage, started_left);
+      right = started_right == started_left ? left : finish_stage(stage, started_right);
+      continue;
     }
-    RouteExitsAllLanes(stages_.data(), stages_.size(), model_.grid.total_steps, time,
-                       &table.from_left[boundary * kLanes], &table.from_right[boundary * kLanes]);
-    table.stamp[boundary] = generation_;
+    if (left_open) left = finish_stage(stage, Evaluate(curve, left, true));
+    if (right_open) right = finish_stage(stage, Evaluate(curve, right, false));
   }
-  const size_t cell = boundary * kLanes + static_cast<size_t>(lane_);
-  return from_left ? table.from_left[cell] : table.from_right[cell];
+  *from_left = left;
+  *from_right = right;
 }
 
 // Exit time (after the last stage's processing) of units entering the route at `time`.
@@ -468,8 +474,7 @@ bool Measurer::LeavesStockAtOnce(int offering, int64_t step) {
   const Curve& stock = StockCurve(offering);
   if (stock.identity) return true;
   const double from = static_cast<double>(step);
-  return Evaluate(stock.View(), from, false) == from &&
-         Evaluate(stock.View(), from + 1, true) == from + 1;
+  return Evaluate(stock, from, false) == from && Evaluate(stock, from + 1, true) == from + 1;
 }
 
 Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribution,
@@ -630,7 +635,7 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
   }
   ShareAccumulator shares(spec.weekly, model_.num_weeks);
   AddSettled(model_, spec, &shares);
-  const CurveView curve = ResourceCurve(spec.resource);
+  const Curve& curve = ResourceCurve(spec.resource);
   const ThroughputResource& resource = model_.resources[static_cast<size_t>(spec.resource)];
   for (int64_t step = touched_from; step < touched_to; ++step) {
     const double arrived = scratch_[static_cast<size_t>(step)];
@@ -638,8 +643,8 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
     scratch_[static_cast<size_t>(step)] = 0;
     const double cut = CutoffShare(spec, step);
     if (cut <= 0) continue;
-    const double low = curve.low[static_cast<size_t>(step) * curve.stride];
-    const double high = curve.high[static_cast<size_t>(step) * curve.stride];
+    const double low = curve.low[static_cast<size_t>(step)];
+    const double high = curve.high[static_cast<size_t>(step)];
     auto processing = [&](double start) {
       if (!std::isfinite(start)) return 0.0;
       return static_cast<double>(

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "engine/compiled_model.h"
-#include "engine/measure_lanes.h"
 #include "engine/simulator.h"
 #include "tandem/model/scenario.h"
 
@@ -78,31 +77,17 @@ class Measurer {
   BacklogStory Story(const PromiseSpec& spec, int binding);
 
  private:
-  // A start curve as read by Evaluate: entry t of each array at index t * stride.
-  struct CurveView {
-    const double* low = nullptr;   // start time of the first arrivals of each step
-    const double* high = nullptr;  // start time of the last arrivals of each step
-    size_t stride = 1;
-  };
-  // A stocked offering's curve of leaving stock, for the current lane.
   struct Curve {
     bool ready = false;
     bool identity = false;  // stock: every unit left stock when ordered (low = t, high = t + 1)
-    std::vector<double> low_values, high_values;
-    CurveView View() const { return {low_values.data(), high_values.data(), 1}; }
-  };
-  // A resource's start curves in every lane of the measured run, [step][lane].
-  struct LaneCurves {
-    bool ready = false;
-    std::vector<double> low, high;
-    std::vector<double> processing;  // the resource's processing times by step, as doubles
+    const double* low = nullptr;                  // start time of the first arrivals of each step
+    const double* high = nullptr;                 // start time of the last arrivals of each step
+    std::vector<double> low_values, high_values;  // their storage
   };
 
-  // The current lane's view of a resource's start curves (computed for every lane at once).
-  CurveView ResourceCurve(int resource);
-  const LaneCurves& AllLanes(int resource);
+  const Curve& ResourceCurve(int resource);
   const Curve& StockCurve(int offering);
-  double Evaluate(const CurveView& curve, double time, bool from_left) const;
+  double Evaluate(const Curve& curve, double time, bool from_left) const;
   // Exit time (after the last stage's processing) of an order at `order_time` of `offering`.
   // `waits` (when not null) receives each stage's wait, and the stock's.
   double RouteExit(int offering, int64_t order_step, bool left_end, std::vector<double>* waits);
@@ -110,6 +95,8 @@ class Measurer {
                    std::vector<double>* waits);
   // RouteFrom at a step boundary, cached per route. REQUIRES: `compiled` is in the model.
   double CachedRouteExit(const CompiledOffering& compiled, double time, bool from_left);
+  void RouteFromBoth(const CompiledOffering& compiled, double time, double* from_left,
+                     double* from_right);
   // Per (route, transit) of a time promise: exit times and kept share of units entering the
   // route when ordered, per step of the promise's period (MeasureTime).
   struct TimeGroup {
@@ -125,18 +112,17 @@ class Measurer {
   std::vector<TimeGroup> time_groups_;  // the first groups_used_ are the current promise's
   size_t groups_used_ = 0;
   std::vector<double> cut_of_slot_;  // the current promise's CutoffShare per step of the day
-  // Exit times of units entering a route at each step boundary, in every lane of the measured
-  // run, filled as needed (all lanes at once: the lanes of a batch are measured one after the
-  // other and read the same boundaries). A boundary's values are valid when its stamp is
-  // generation_: a new measured run invalidates every table at once instead of refilling
-  // megabytes.
-  struct RouteTable {
-    std::vector<double> from_left;   // [boundary][lane]: entering at t as the last units of t - 1
-    std::vector<double> from_right;  // [boundary][lane]: entering at t as the first units of t
-    std::vector<uint32_t> stamp;     // [boundary]
+  // Exit times of units entering a route at each step boundary, filled as needed.
+  // A value is valid for the current lane when its stamp is generation_: Reset invalidates
+  // every table at once instead of refilling megabytes per lane.
+  struct CachedExit {
+    double from_left = 0;   // entering at t, as the last units of step t - 1
+    double from_right = 0;  // entering at t, as the first units of step t
+    uint32_t stamp = 0;
   };
-  std::vector<LaneStage> stages_;  // the route walked by CachedRouteExit
-  uint64_t measured_run_ = 0;      // the simulator's run the lane tables are for
+  struct RouteTable {
+    std::vector<CachedExit> exits;  // per step boundary
+  };
   uint32_t generation_ = 1;
 
   Measurement MeasureTime(const PromiseSpec& spec, Attribution* attribution,
@@ -159,7 +145,7 @@ class Measurer {
   const RunPlan& plan_;
   const RunDemand* demand_ = nullptr;
   int lane_ = 0;
-  std::vector<LaneCurves> resource_curves_;
+  std::vector<Curve> resource_curves_;
   std::vector<Curve> stock_curves_;
   std::vector<int> route_of_;  // per offering: index into route_tables_
   std::vector<RouteTable> route_tables_;

@@ -128,46 +128,48 @@ std::vector<double> LaneColumn(const std::vector<T>& table, size_t width, size_t
 // backlog ahead of it, the last also for the step's other arrivals; both once cumulative
 // capacity from the step on covers that work (the resource works at capacity while it has a
 // backlog, and capacity is known in advance).
-void Simulator::StartCurves(const RunPlan& plan, int resource, double* low, double* high) const {
+void Simulator::StartCurve(const RunPlan& plan, int resource, int lane, std::vector<double>* low,
+                           std::vector<double>* high) const {
   const size_t steps = static_cast<size_t>(model_.grid.total_steps);
   const size_t r = static_cast<size_t>(resource);
+  const size_t l = static_cast<size_t>(lane);
   const std::vector<int32_t>& next_open = model_.resources[r].next_open;
   const double* cumulative = plan.cum_capacity[r].data();
+  low->resize(steps);
+  high->resize(steps);
   const size_t column = static_cast<size_t>(measured_slot_[r]) * steps;
-  for (size_t l = 0; l < kLanes; ++l) {
-    int64_t strict = 0;
-    int64_t plain = 0;
-    double before = 0;
-    for (size_t t = 0; t < steps; ++t) {
-      const size_t cell = (column + t) * kLanes + l;
-      const double arrived = static_cast<double>(arrivals_steps_[cell]);
-      const double left = static_cast<double>(backlog_steps_[cell]);
-      const double queue = before + arrived;
-      const double capacity = cumulative[t + 1] - cumulative[t];
-      const double step = static_cast<double>(t);
-      double first = step;
-      double last = step + 1;
-      if (before > 0 || left > 0 || capacity <= 0) {
-        const double opens = capacity > 0 ? step
-                                          : (next_open[t] >= model_.grid.total_steps
-                                                 ? kNever
-                                                 : static_cast<double>(next_open[t]));
-        strict = std::max<int64_t>(strict, static_cast<int64_t>(t));
-        plain = std::max<int64_t>(plain, static_cast<int64_t>(t));
-        first = before <= 0 ? opens
-                            : CapacityTime(plan, resource, cumulative[t] + before, true, &strict);
-        if (left <= 0) {
-          last = capacity > 0 ? step + 1 : opens;
-        } else {
-          last = CapacityTime(plan, resource, cumulative[t] + queue, false, &plain);
-        }
-        first = std::max(first, step);
-        last = std::max(last, first);
+  int64_t strict = 0;
+  int64_t plain = 0;
+  double before = 0;
+  for (size_t t = 0; t < steps; ++t) {
+    const size_t cell = (column + t) * kLanes + l;
+    const double arrived = static_cast<double>(arrivals_steps_[cell]);
+    const double left = static_cast<double>(backlog_steps_[cell]);
+    const double queue = before + arrived;
+    const double capacity = cumulative[t + 1] - cumulative[t];
+    const double step = static_cast<double>(t);
+    double first = step;
+    double last = step + 1;
+    if (before > 0 || left > 0 || capacity <= 0) {
+      const double opens = capacity > 0 ? step
+                                        : (next_open[t] >= model_.grid.total_steps
+                                               ? kNever
+                                               : static_cast<double>(next_open[t]));
+      strict = std::max<int64_t>(strict, static_cast<int64_t>(t));
+      plain = std::max<int64_t>(plain, static_cast<int64_t>(t));
+      first =
+          before <= 0 ? opens : CapacityTime(plan, resource, cumulative[t] + before, true, &strict);
+      if (left <= 0) {
+        last = capacity > 0 ? step + 1 : opens;
+      } else {
+        last = CapacityTime(plan, resource, cumulative[t] + queue, false, &plain);
       }
-      low[t * kLanes + l] = first;
-      high[t * kLanes + l] = last;
-      before = left;
+      first = std::max(first, step);
+      last = std::max(last, first);
     }
+    (*low)[t] = first;
+    (*high)[t] = last;
+    before = left;
   }
 }
 std::vector<double> Simulator::Backlog(int resource, int lane) const {
@@ -356,7 +358,6 @@ void Simulator::Run(const RunPlan& plan, const BatchDemand& demand, BatchTotals*
                     bool measure, const std::vector<int>& fork_days, std::vector<Fork>* forks,
                     Fork* final_state) {
   measuring_ = measure;
-  if (measure) ++measured_runs_;
   Reset(demand);
   if (measuring_) std::fill(return_arrivals_.begin(), return_arrivals_.end(), 0.0);
   Simulate(plan, demand, 0, totals, fork_days, forks, Convergence());

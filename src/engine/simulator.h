@@ -154,11 +154,9 @@ class Simulator {
 
   // --- results of the last measured run, per lane (REQUIRES: flagged as measured) ---
   // When the first and the last units arriving in each step start (steps, fractional; kNever
-  // when not within the simulation), in every lane: `low` and `high` hold total_steps * kLanes
-  // values, [step][lane]. `plan` is the measured run's.
-  void StartCurves(const RunPlan& plan, int resource, double* low, double* high) const;
-  // Counts measured runs: results of the last measured run are the same while it is unchanged.
-  uint64_t measured_runs() const { return measured_runs_; }
+  // when not within the simulation). `plan` is the measured run's.
+  void StartCurve(const RunPlan& plan, int resource, int lane, std::vector<double>* low,
+                  std::vector<double>* high) const;
   std::vector<double> Backlog(int resource, int lane) const;  // units waiting after each step
   void Entries(int offering, int lane,
                std::vector<double>* out) const;  // stocked: leaving stock per step
@@ -261,7 +259,6 @@ class Simulator {
   std::vector<double> restock_ring_;  // [day row][restock slot][lane]: units back in stock
   // Measurement tables (measured runs only).
   bool measuring_ = false;
-  uint64_t measured_runs_ = 0;
   std::vector<int> measured_slot_;       // per resource: column in the two below, or -1
   std::vector<float> arrivals_steps_;    // [measured slot][step][lane]
   std::vector<float> backlog_steps_;     // [measured slot][step][lane]

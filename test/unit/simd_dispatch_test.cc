@@ -1,7 +1,6 @@
-// The check's answer must not depend on the CPU: the SIMD kernels (the flow's step,
-// engine/flow_step.h, and the measurement's route walk, engine/measure_lanes.h) are compiled for
-// baseline x86-64 (Highway's static target, SCALAR with this build's flags: what runs on any
-// x86-64), AVX2 and AVX-512 and chosen at run time. Here the dispatch is forced to
+// The check's answer must not depend on the CPU: the fluid kernels are compiled for baseline
+// x86-64 (Highway's static target, SCALAR with this build's flags: what runs on any x86-64),
+// AVX2 and AVX-512 and chosen at run time (engine/flow_step.h). Here the dispatch is forced to
 // each target this CPU supports in turn (hwy::SetSupportedTargetsForTest) and the whole check's
 // JSON, series included, must be the same bytes as with the baseline target.
 #include <gtest/gtest.h>
