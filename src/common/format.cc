@@ -58,4 +58,30 @@ std::string FormatMultiple(double value) {
   return buffer;
 }
 
+std::vector<std::string> WrapWords(const std::string& paragraph, size_t width,
+                                   size_t longest_word) {
+  std::vector<std::string> lines;
+  std::string line;
+  size_t position = 0;
+  while (position < paragraph.size()) {
+    size_t next = paragraph.find(' ', position);
+    if (next == std::string::npos) next = paragraph.size();
+    std::string word = paragraph.substr(position, next - position);
+    position = next + 1;
+    while (word.size() > longest_word) {
+      if (!line.empty()) lines.push_back(line);
+      lines.push_back(word.substr(0, longest_word));
+      word.erase(0, longest_word);
+      line.clear();
+    }
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      lines.push_back(line);
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
 }  // namespace tandem

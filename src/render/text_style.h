@@ -6,6 +6,7 @@
 #include <cctype>
 #include <string>
 
+#include "tandem/common/format.h"
 #include "tandem/engine/check_result.h"
 
 namespace tandem {
@@ -44,20 +45,9 @@ class Painter {
 // Wraps `text` at `width` columns, each line indented by `indent` spaces.
 inline std::string Wrap(const std::string& text, size_t width, size_t indent) {
   std::string out;
-  std::string line;
-  size_t position = 0;
-  while (position < text.size()) {
-    size_t next = text.find(' ', position);
-    if (next == std::string::npos) next = text.size();
-    const std::string word = text.substr(position, next - position);
-    if (!line.empty() && line.size() + 1 + word.size() > width) {
-      out += std::string(indent, ' ') + line + "\n";
-      line.clear();
-    }
-    line += (line.empty() ? "" : " ") + word;
-    position = next + 1;
+  for (const std::string& line : WrapWords(text, width)) {
+    out += std::string(indent, ' ') + line + "\n";
   }
-  if (!line.empty()) out += std::string(indent, ' ') + line + "\n";
   return out;
 }
 

@@ -9,7 +9,9 @@
 #include <cstring>
 #include <ctime>
 #include <mutex>
+#include <vector>
 
+#include "tandem/common/format.h"
 #include "tandem/process/alerts.h"
 
 namespace tandem::server {
@@ -28,8 +30,8 @@ std::string HeaderSafe(const std::string& text, size_t limit = 200) {
   return out;
 }
 
-// Greedy word wrap at `width` columns (bytes); a word longer than a line is cut at 900 bytes,
-// well inside SMTP's 998. Lines end in CRLF; existing line breaks are kept.
+// Word wrap at `width` columns (bytes); a word longer than a line is cut at 900 bytes, well
+// inside SMTP's 998. Lines end in CRLF; existing line breaks are kept.
 std::string Wrap(const std::string& text, size_t width = 78) {
   std::string out;
   size_t start = 0;
@@ -38,26 +40,9 @@ std::string Wrap(const std::string& text, size_t width = 78) {
     if (end == std::string::npos) end = text.size();
     std::string paragraph = text.substr(start, end - start);
     if (!paragraph.empty() && paragraph.back() == '\r') paragraph.pop_back();
-    std::string line;
-    size_t at = 0;
-    while (at < paragraph.size()) {
-      size_t space = paragraph.find(' ', at);
-      if (space == std::string::npos) space = paragraph.size();
-      std::string word = paragraph.substr(at, space - at);
-      at = space + 1;
-      while (word.size() > 900) {
-        if (!line.empty()) out += line + "\r\n";
-        out += word.substr(0, 900) + "\r\n";
-        word.erase(0, 900);
-        line.clear();
-      }
-      if (!line.empty() && line.size() + 1 + word.size() > width) {
-        out += line + "\r\n";
-        line.clear();
-      }
-      line += (line.empty() ? "" : " ") + word;
-    }
-    out += line + "\r\n";
+    std::vector<std::string> lines = WrapWords(paragraph, width, 900);
+    if (lines.empty()) lines.emplace_back();  // an empty paragraph stays an empty line
+    for (const std::string& line : lines) out += line + "\r\n";
     start = end + 1;
   }
   return out;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <vector>
 
 #include "tandem/model/scenario.h"
 
@@ -43,6 +44,19 @@ TEST(FormatTest, SignificantDigitsAsPercentG) {
   EXPECT_EQ(FormatSignificant(12346.0, 4), "1.235e+04");
   EXPECT_EQ(FormatSignificant(40.5, 10), "40.5");
   EXPECT_EQ(FormatSignificant(120, 6), "120");
+}
+
+TEST(FormatTest, WordWrapIsGreedyAndCutsOnlyOverlongWords) {
+  using Lines = std::vector<std::string>;
+  // "aaa bb cccc d" at 7 columns: "aaa bb" is 6 (7 would be 11 with "cccc"), "cccc d" is 6.
+  EXPECT_EQ(WrapWords("aaa bb cccc d", 7), (Lines{"aaa bb", "cccc d"}));
+  // Exactly the width fits: "aaa bbb" is 7 columns.
+  EXPECT_EQ(WrapWords("aaa bbb c", 7), (Lines{"aaa bbb", "c"}));
+  // A word longer than a line stays whole unless a longest word is given: 10 letters cut at 4
+  // give 4 + 4 + 2, and the pending line "x" goes out before the pieces.
+  EXPECT_EQ(WrapWords("x abcdefghij", 20), (Lines{"x abcdefghij"}));
+  EXPECT_EQ(WrapWords("x abcdefghij y", 20, 4), (Lines{"x", "abcd", "efgh", "ij y"}));
+  EXPECT_EQ(WrapWords("", 10), Lines{});
 }
 
 TEST(FormatTest, ResourceKindNames) {

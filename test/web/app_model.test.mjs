@@ -9,7 +9,7 @@ import { parseHash, href } from '../../web/src/app/router.js';
 import { nextRetryText } from '../../web/src/app/pages/webhooks.js';
 import { busyUntil, campaignResources, campaignsByResource, collisions, overlap, quarters, sliceResource } from '../../web/src/app/model.js';
 import { fmtShortRange, ownersFromAudit } from '../../web/src/app/parts/common.js';
-import { adopterOf, lossRows, signedDelta } from '../../web/src/app/parts/counter-proposals.js';
+import { adopterOf, lossRows, noOptionText, signedDelta } from '../../web/src/app/parts/counter-proposals.js';
 import { fmtMoney, fmtNumber } from '../../web/src/lib/format.js';
 import { changedFields } from '../../web/src/app/parts/audit-trail.js';
 import { inputChangeText, inputKeyText, promiseMoveText } from '../../web/src/app/parts/since-last-check.js';
@@ -265,4 +265,17 @@ test('where a loss comes from: the losses largest first, then the gains (issue 1
   assert.equal(rows[0].label, 'Higher return rate on the sales that would happen anyway');
   // No discount: no row for it. The rows add up to the expected net.
   assert.equal(rows.reduce((sum, r) => sum + r.amount, 0), loss.expected_net);
+});
+
+test('no option: a campaign whose promises hold but which loses money is told so (review of issue 13)', () => {
+  const kept = [{ status: 'kept' }, { status: 'kept' }];
+  const loss = { expected_net: -37759 };
+  assert.match(noOptionText({ verdict: 'no-go', loss }, kept), /^Its promises hold/);
+  // A broken promise: the levers were the way, and none worked.
+  assert.equal(noOptionText({ verdict: 'no-go', loss }, [{ status: 'kept' }, { status: 'broken' }]),
+    'No change within the levers makes this campaign hold.');
+  assert.equal(noOptionText({ verdict: 'no-go' }, kept), 'No change within the levers makes this campaign hold.');
+  assert.equal(noOptionText({ verdict: 'go' }, kept), 'No change within the levers makes this campaign hold (it already holds).');
+  // No promise results at all (the check not loaded): the neutral sentence.
+  assert.equal(noOptionText({ verdict: 'no-go', loss }, []), 'No change within the levers makes this campaign hold.');
 });

@@ -5,6 +5,7 @@
 #define TANDEM_COMMON_FORMAT_H_
 
 #include <string>
+#include <vector>
 
 namespace tandem {
 
@@ -20,6 +21,12 @@ std::string FormatMoneyCents(double value, const std::string& currency);
 std::string FormatSignificant(double value, int significant);
 // "2.5x", "0.6x": a multiple of something (of baseline demand, of a planned lift), one decimal.
 std::string FormatMultiple(double value);
+// Greedy word wrap of one paragraph at `width` columns (bytes), words split at single spaces:
+// the lines without their breaks. A word longer than `longest_word` is cut into pieces of that
+// length, each on its own line (mail keeps lines inside SMTP's 998 bytes). No trailing empty
+// line: "" gives no line. The one wrap (text reports indent the lines, mail ends them in CRLF).
+std::vector<std::string> WrapWords(const std::string& paragraph, size_t width,
+                                   size_t longest_word = std::string::npos);
 
 }  // namespace tandem
 

@@ -120,6 +120,18 @@ export function lossRows(loss) {
   return [...losses, ...gains];
 }
 
+// What to say when the search found no option. A campaign whose promises all hold but which
+// loses money is not helped by the levers (they make promises hold); the loss explanation above
+// names what would (issue 13's review: the old sentence blamed the levers for the economics).
+export function noOptionText(campaign, promises) {
+  if (campaign?.verdict === 'go') return 'No change within the levers makes this campaign hold (it already holds).';
+  const allKept = (promises ?? []).length > 0 && promises.every((p) => p.status === 'kept');
+  if (campaign?.loss && allKept) {
+    return 'Its promises hold, so no lever is needed for them; what stops it is the money: the figures above say which discount, spend or lift would make it pay.';
+  }
+  return 'No change within the levers makes this campaign hold.';
+}
+
 function LossExplanation({ loss, currency }) {
   if (!loss) return null;
   const money = (v) => fmtMoney(v, currency);
@@ -305,7 +317,7 @@ export function CounterProposals({ ws, id, verdict, economics, promises, currenc
       ${adoption ? null : superseded ? html`<div class="notice" data-recommend="superseded">The campaign has changed since these were found, so they
         cannot be adopted as they are. <button type="button" class="button-primary" onClick=${find} disabled=${busy}>Find them again</button></div>` : null}
       <${LossExplanation} loss=${campaign?.loss} currency=${currency} />
-      ${!entries.length ? html`<p data-recommend="empty">No change within the levers makes this campaign hold${campaign?.verdict === 'go' ? ' (it already holds)' : ''}.</p>` : html`
+      ${!entries.length ? html`<p data-recommend="empty">${noOptionText(campaign, promises)}</p>` : html`
         <ul class="options" data-recommend=${status} aria-label="The current plan and the counter-proposals">
           <li class=${`option-card current tone-${verdict === 'go' ? 'good' : verdict === 'at-risk' ? 'warn' : 'bad'}`} data-option="current">
             <h3>The current plan</h3>
