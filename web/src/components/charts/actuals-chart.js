@@ -26,6 +26,12 @@ export function actualsColumns(days) {
   return [x, p5, p50, p95, actual];
 }
 
+// The index of the last day matching `measured`, or null (the live legend's resting day).
+function lastIndex(days, measured) {
+  for (let i = days.length - 1; i >= 0; i -= 1) if (measured(days[i])) return i;
+  return null;
+}
+
 function options(interactive, unit = 'units per day') {
   return {
     tzDate: tzUtc,
@@ -49,6 +55,7 @@ export function ActualsChart({ days, interactive = true }) {
   const data = useMemo(() => actualsColumns(days), [days]);
   const opts = useMemo(() => options(interactive), [interactive]);
   const measured = days.filter((d) => d.units != null);
+  const latestIdx = lastIndex(days, (d) => d.units != null);
   const outside = measured.filter((d) => d.complete && d.plan.p95 != null && (d.units > d.plan.p95 || d.units < d.plan.p5));
   const above = measured.filter((d) => d.complete && d.units > (d.plan.p95 ?? d.plan.p50));
   const sentence = measured.length
@@ -69,7 +76,7 @@ export function ActualsChart({ days, interactive = true }) {
         <h4>Units per day: actual against the plan</h4>
         <p class="chart-summary">${sentence}</p>
       </figcaption>
-      <${UPlotChart} options=${opts} data=${data} height=${230} className="chart-actuals"
+      <${UPlotChart} options=${opts} data=${data} height=${230} className="chart-actuals" restIdx=${latestIdx}
         label=${`Units placed per day against the plan's median and band. ${sentence}`} />
       <${Legend} items=${[
         { label: 'Actual units placed', color: ACTUAL_COLOR, kind: 'line' },
@@ -97,6 +104,7 @@ export function BacklogActualsChart({ days, resource, interactive = true }) {
   const measured = days.filter((d) => d.backlog?.actual != null);
   const above = measured.filter((d) => d.backlog.plan?.p95 != null && d.backlog.actual > d.backlog.plan.p95);
   const latest = measured[measured.length - 1];
+  const latestIdx = lastIndex(days, (d) => d.backlog?.actual != null);
   // The day furthest above its band's top, in the resource's units.
   const worst = above.reduce((a, d) => (a == null || d.backlog.actual - d.backlog.plan.p95 > a.backlog.actual - a.backlog.plan.p95 ? d : a), null);
   const against = (d) => `${fmtQuantity(d.backlog.actual)} ${unit}${d.backlog.plan?.p50 != null ? ` against ${fmtQuantity(d.backlog.plan.p50)} planned` : ''}`;
@@ -119,7 +127,7 @@ export function BacklogActualsChart({ days, resource, interactive = true }) {
         <h4>${title}</h4>
         <p class="chart-summary">${sentence}</p>
       </figcaption>
-      <${UPlotChart} options=${opts} data=${data} height=${200} className="chart-actuals-backlog"
+      <${UPlotChart} options=${opts} data=${data} height=${200} className="chart-actuals-backlog" restIdx=${latestIdx}
         label=${`${title}. ${sentence}`} />
       <${Legend} items=${[
         { label: `Actual backlog on ${resource.id}`, color: ACTUAL_COLOR, kind: 'line' },

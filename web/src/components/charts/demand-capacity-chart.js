@@ -141,6 +141,8 @@ export function DemandCapacityChart({ check, window = null, title, bookings = []
   const first = check.days[0]?.date;
   const last = check.days[check.days.length - 1]?.date;
   const peak = summary.peak;
+  // The live legends rest on the peak day (the one the sentence names) while the pointer is away.
+  const peakIdx = peak ? check.days.indexOf(peak) : null;
   const sentence =
     `${check.resource}, ${fmtDateRange(first, last)}: the median day's arriving work exceeds capacity on ` +
     `${summary.overDays} of ${summary.days} days` +
@@ -169,7 +171,7 @@ export function DemandCapacityChart({ check, window = null, title, bookings = []
       </figcaption>
       <div class="chart-panel">
         <div class="panel-title" id=${`arrivals-${check.resource}`}>Work arriving per day</div>
-        <${UPlotChart} options=${demand} data=${demandData} height=${230} className="chart-arrivals"
+        <${UPlotChart} options=${demand} data=${demandData} height=${230} className="chart-arrivals" restIdx=${peakIdx}
           label=${`Daily ${unit} arriving at ${check.resource}, with and without the campaign, against capacity. ${sentence}`} />
         <${Legend} items=${[
           { label: 'Capacity (shifts, changes, bookings)', color: COLORS.capacity, kind: 'line' },
@@ -181,7 +183,7 @@ export function DemandCapacityChart({ check, window = null, title, bookings = []
       </div>
       <div class="chart-panel">
         <div class="panel-title">Backlog (work waiting at the day's peak)</div>
-        <${UPlotChart} options=${backlog} data=${backlogData} height=${170} className="chart-backlog"
+        <${UPlotChart} options=${backlog} data=${backlogData} height=${170} className="chart-backlog" restIdx=${peakIdx}
           label=${`Backlog of ${unit} at ${check.resource}, with and without the campaign.`} />
         <${Legend} items=${[
           { label: 'Without the campaign (median)', color: COLORS.baseline, kind: 'dash' },

@@ -3,7 +3,9 @@
 // the web UI goes through here.
 //
 // Props: options (uPlot options without width), data (uPlot columns), height (px), label
-// (the accessible name: what the chart shows, in words).
+// (the accessible name: what the chart shows, in words), restIdx (optional: the data index the
+// live legend shows while the pointer is not over the chart, e.g. the latest measured day or the
+// peak day; without it uPlot shows a dash for every value until the pointer comes).
 //
 // chartsSettled() resolves once every chart created so far has drawn (uPlot's "ready" hook):
 // the report sets data-ready on <html> from it, and browser tests wait for that.
@@ -30,7 +32,17 @@ export function chartsSettled() {
   });
 }
 
-export function UPlotChart({ options, data, height = 220, label, className = '' }) {
+// The hooks that keep a live legend on `restIdx` while the pointer is elsewhere: uPlot clears the
+// legend's values (a dash each) when the pointer leaves, which reads as missing data.
+function restingLegendHooks(options, restIdx) {
+  if (restIdx == null || !options.legend?.live) return {};
+  const rest = (u) => {
+    if (u.cursor.idx == null) u.setLegend({ idx: restIdx });
+  };
+  return { ready: [rest], setCursor: [rest] };
+}
+
+export function UPlotChart({ options, data, height = 220, label, className = '', restIdx = null }) {
   const container = useRef(null);
   const chart = useRef(null);
 
@@ -47,7 +59,9 @@ export function UPlotChart({ options, data, height = 220, label, className = '' 
     };
     const width = Math.max(element.clientWidth, 240);
     const hooks = { ...(options.hooks ?? {}) };
-    hooks.ready = [...(hooks.ready ?? []), done];
+    const resting = restingLegendHooks(options, restIdx);
+    hooks.setCursor = [...(hooks.setCursor ?? []), ...(resting.setCursor ?? [])];
+    hooks.ready = [...(hooks.ready ?? []), ...(resting.ready ?? []), done];
     chart.current = new uPlot({ ...options, hooks, width, height }, data, element);
     const observer = new ResizeObserver(() => {
       const next = Math.max(element.clientWidth, 240);
@@ -62,7 +76,7 @@ export function UPlotChart({ options, data, height = 220, label, className = '' 
       chart.current = null;
       done();
     };
-  }, [options, data, height]);
+  }, [options, data, height, restIdx]);
 
   return html`<div class=${`tandem-uplot ${className}`} ref=${container} role="img" aria-label=${label}></div>`;
 }
