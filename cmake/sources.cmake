@@ -5,6 +5,7 @@ set(TANDEM_CORE_SOURCES
   src/common/format.cc
   src/common/result.cc
   src/engine/check.cc
+  src/engine/check_blocks.cc
   src/engine/check_simulate.cc
   src/engine/check_summary.cc
   src/engine/compiled_model.cc

@@ -71,6 +71,25 @@ Verdict VerdictFor(PromiseStatus status) {
 
 namespace engine {
 
+std::optional<Error> ScenariosProblem(int64_t scenarios) {
+  if (scenarios >= 1 && scenarios <= 1000000) return std::nullopt;
+  return Error::InvalidOption("scenarios", "simulating " + std::to_string(scenarios) +
+                                               " scenarios is out of range; allowed: 1 to "
+                                               "1,000,000");
+}
+
+std::optional<Error> CampaignProblem(const Scenario& scenario, const CheckOptions& options) {
+  if (!options.campaign) return std::nullopt;
+  std::string known;
+  for (const Campaign& campaign : scenario.campaigns) {
+    if (campaign.id == *options.campaign) return std::nullopt;
+    known += (known.empty() ? "" : ", ") + campaign.id;
+  }
+  return Error::InvalidOption(
+      "campaign", "no campaign '" + *options.campaign +
+                      "' in the scenario; campaigns: " + (known.empty() ? "(none)" : known));
+}
+
 Percentiles Summarise(std::vector<float> values) {
   Percentiles result;
   if (values.empty()) return result;
@@ -332,11 +351,7 @@ LeadHistogram CheckRunner::EmptyHistogram(const PromiseSpec& spec) const {
 Result<CheckResult> CheckRunner::Run() {
   scenarios_ = options_.scenarios ? *options_.scenarios : scenario_.simulation.scenarios;
   seed_ = options_.seed ? *options_.seed : scenario_.simulation.seed;
-  if (scenarios_ < 1 || scenarios_ > 1000000) {
-    return Error::InvalidOption("scenarios", "simulating " + std::to_string(scenarios_) +
-                                                 " scenarios is out of range; allowed: 1 to "
-                                                 "1,000,000");
-  }
+  if (std::optional<Error> problem = ScenariosProblem(scenarios_)) return *problem;
   Result<std::vector<int>> reported_ids = ReportedIds();
   if (!reported_ids.ok()) return reported_ids.error();
   if (!evaluate_.report_campaigns) reported_ids.value().clear();
@@ -347,7 +362,17 @@ Result<CheckResult> CheckRunner::Run() {
   AddReported(reported_ids.value(), all);
   PlanForks();
   if (stop_when_broken_) WatchReportedSpecs();
-  SimulateAll();
+  if (merge_blocks_ != nullptr) {
+    if (std::optional<Error> problem = LoadBlocks()) return *problem;
+  } else {
+    Result<std::pair<int64_t, int64_t>> chunks = BlockChunks();
+    if (!chunks.ok()) return chunks.error();
+    SimulateAll(chunks.value().first, chunks.value().second);
+    if (block_count_ >= 0) {
+      block_ = SaveBlock(chunks.value().first, chunks.value().second);
+      return CheckResult{};
+    }
+  }
   if (stopped()) return CheckResult{};  // EvaluateFeasibility reads only stopped()
   if (evaluate_.report_campaigns) {
     ComputeStories();
@@ -390,21 +415,11 @@ Result<CheckResult> CheckRunner::Run() {
 Result<std::vector<int>> CheckRunner::ReportedIds() const {
   std::vector<int> reported_ids;
   if (options_.campaign) {
-    const int index = [&] {
-      for (size_t k = 0; k < scenario_.campaigns.size(); ++k) {
-        if (scenario_.campaigns[k].id == *options_.campaign) return static_cast<int>(k);
-      }
-      return -1;
-    }();
-    if (index < 0) {
-      std::string known;
-      for (const Campaign& campaign : scenario_.campaigns)
-        known += (known.empty() ? "" : ", ") + campaign.id;
-      return Error::InvalidOption(
-          "campaign", "no campaign '" + *options_.campaign +
-                          "' in the scenario; campaigns: " + (known.empty() ? "(none)" : known));
+    if (std::optional<Error> problem = CampaignProblem(scenario_, options_)) return *problem;
+    for (size_t k = 0; k < scenario_.campaigns.size(); ++k) {
+      if (scenario_.campaigns[k].id == *options_.campaign)
+        reported_ids.push_back(static_cast<int>(k));
     }
-    reported_ids.push_back(index);
   } else {
     for (size_t k = 0; k < scenario_.campaigns.size(); ++k)
       reported_ids.push_back(static_cast<int>(k));

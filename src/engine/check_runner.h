@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,11 @@ constexpr int64_t kChunk =
     2 * kLanes;  // scenarios per work unit; fixed so results never depend on threads
 
 Percentiles Summarise(std::vector<float> values);
+
+// The options' problems the check reports before simulating (check.cc): a scenario count out of
+// range, a campaign that is not in the scenario.
+std::optional<Error> ScenariosProblem(int64_t scenarios);
+std::optional<Error> CampaignProblem(const Scenario& scenario, const CheckOptions& options);
 
 // The throughput resources a campaign loads: its offerings' routes, side loads and returns.
 struct CampaignResources {
@@ -77,6 +83,8 @@ struct Columns {
         static_cast<float>(value);
   }
   const std::vector<float>& Get(int column) const { return columns_[static_cast<size_t>(column)]; }
+  float* Data(int column) { return columns_[static_cast<size_t>(column)].data(); }
+  int size() const { return static_cast<int>(columns_.size()); }
 
  private:
   int64_t scenarios_;
@@ -141,6 +149,16 @@ class CheckRunner {
     MutexLock lock(&stop_mutex_);
     return stopped_;
   }
+  // Blocks of scenarios (tandem/engine/check_blocks.h; check_blocks.cc). SimulateOnly: Run
+  // simulates scenarios [first, first + count) only, returns an empty result and TakeBlock the
+  // blob. MergeBlocks: Run reads the per-scenario figures and chunk sums from `blocks` (not
+  // owned, outlive Run) instead of simulating.
+  void SimulateOnly(int64_t first, int64_t count) {
+    block_first_ = first;
+    block_count_ = count;
+  }
+  std::string TakeBlock() { return std::move(block_); }
+  void MergeBlocks(const std::vector<std::string>* blocks) { merge_blocks_ = blocks; }
 
  private:
   void BuildSpecs();
@@ -150,7 +168,14 @@ class CheckRunner {
   void PlanForks();
   void WatchReportedSpecs();
   std::vector<ResourceCalendar> ResourceCalendars() const;
-  void SimulateAll();
+  // Simulates chunks [first_chunk, end_chunk) of the scenarios.
+  void SimulateAll(int64_t first_chunk, int64_t end_chunk);
+  // Blocks (check_blocks.cc): the chunks SimulateOnly asks for (an error for a block that is
+  // not aligned or outside the scenarios), the blob of the simulated block, and the merge.
+  Result<std::pair<int64_t, int64_t>> BlockChunks() const;
+  std::string SaveBlock(int64_t first_chunk, int64_t end_chunk) const;
+  std::optional<Error> LoadBlocks();
+  uint64_t BlockFingerprint() const;
   // Simulates scenarios [first, first + count) as one batch of kLanes lanes (lanes past
   // `count` repeat the last scenario and are ignored).
   void SimulateBatch(int64_t first, int64_t count, Simulator* simulator, BatchScratch* scratch,
@@ -245,6 +270,10 @@ class CheckRunner {
   bool stopped_ GUARDED_BY(stop_mutex_) = false;
   std::vector<int64_t> watched_kept_ GUARDED_BY(stop_mutex_);
   int64_t simulated_ GUARDED_BY(stop_mutex_) = 0;
+  int64_t block_first_ = 0;
+  int64_t block_count_ = -1;  // -1: every scenario
+  std::string block_;
+  const std::vector<std::string>* merge_blocks_ = nullptr;
   bool CountChunk(int64_t first, int64_t last) EXCLUDES(stop_mutex_);
 };
 

@@ -318,16 +318,17 @@ class FirstFailure {
 
 }  // namespace
 
-void CheckRunner::SimulateAll() {
-  const int64_t chunks = (scenarios_ + kChunk - 1) / kChunk;
-  chunk_sums_.assign(static_cast<size_t>(chunks), {});
+void CheckRunner::SimulateAll(int64_t first_chunk, int64_t end_chunk) {
+  const int64_t chunks = end_chunk;
+  chunk_sums_.assign(static_cast<size_t>((scenarios_ + kChunk - 1) / kChunk), {});
   const size_t slots = model_.resources.size() + model_.offerings.size();
-  std::atomic<int64_t> next_chunk{0};
+  std::atomic<int64_t> next_chunk{first_chunk};
   std::atomic<int64_t> done{0};
   FirstFailure failure;
   int threads = options_.threads > 0 ? options_.threads
                                      : static_cast<int>(std::thread::hardware_concurrency());
-  threads = static_cast<int>(std::clamp<int64_t>(threads, 1, std::max<int64_t>(1, chunks)));
+  threads = static_cast<int>(
+      std::clamp<int64_t>(threads, 1, std::max<int64_t>(1, end_chunk - first_chunk)));
   const bool orders = options_.mode == CheckMode::kOrders;
   // The calling thread's simulator is kept for the explanations (ComputeStories): its buffers
   // are tens of megabytes for a year at hourly steps, and fresh ones cost page faults.

@@ -1,0 +1,53 @@
+// The check split along blocks of Monte Carlo scenarios (docs/scale-out.md), for running it on
+// several machines (the Python package's tandem.dask): each block simulates scenarios
+// [first, first + count) and returns their per-scenario figures and per-chunk sums as an opaque
+// blob; the merge puts the blobs together and runs the summary phase (percentiles, p_kept,
+// explanations, whose representative scenario it simulates again) as RunCheck does. Exact by
+// construction: the engine computes every scenario on its own and adds chunk sums in chunk order,
+// so MergeCheckBlocks gives the CheckResult RunCheck gives, byte for byte in its JSON, whatever
+// the blocks.
+//
+// Usage:
+//   Result<std::string> a = RunCheckBlock(scenario, options, 0, 512);
+//   Result<std::string> b = RunCheckBlock(scenario, options, 512, 488);  // on another machine
+//   Result<CheckResult> result = MergeCheckBlocks(scenario, options, {a.value(), b.value()});
+//
+// A blob is for the same scenario and options (scenarios, seed, campaign, mode, series; threads
+// may differ) on the same kind of machine (x86-64, little-endian); MergeCheckBlocks rejects one
+// whose counts or options do not match. Thread safety: as RunCheck (tandem/engine/check.h).
+#ifndef TANDEM_ENGINE_CHECK_BLOCKS_H_
+#define TANDEM_ENGINE_CHECK_BLOCKS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tandem/common/result.h"
+#include "tandem/engine/check.h"
+#include "tandem/model/scenario.h"
+
+namespace tandem {
+
+// Scenarios per chunk of the engine: a block starts at a multiple of it, and its count is a
+// multiple of it unless the block ends at the last scenario.
+constexpr int64_t kCheckChunkScenarios = 16;
+
+// The number of Monte Carlo scenarios a check of `scenario` with `options` simulates. Errors:
+// what RunCheck reports about its options before simulating (the scenario count, the campaign),
+// with the same messages; kInvalidInput for options.start set.
+Result<int64_t> CheckScenarios(const Scenario& scenario, const CheckOptions& options);
+
+// Simulates scenarios [first, first + count) of the check. REQUIRES: as RunCheck; options.start
+// unset. Errors: as RunCheck, and kInvalidInput for a block that is not aligned to the chunks or
+// lies outside [0, scenarios).
+Result<std::string> RunCheckBlock(const Scenario& scenario, const CheckOptions& options,
+                                  int64_t first, int64_t count);
+
+// The check from blocks that cover every scenario exactly once (in any order). Errors: as
+// RunCheck, and kInvalidInput for blobs that are not blocks of this check or do not cover it.
+Result<CheckResult> MergeCheckBlocks(const Scenario& scenario, const CheckOptions& options,
+                                     const std::vector<std::string>& blocks);
+
+}  // namespace tandem
+
+#endif  // TANDEM_ENGINE_CHECK_BLOCKS_H_
