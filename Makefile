@@ -31,6 +31,8 @@ DEBS += libcpp-httplib-dev libsqlite3-dev libpq-dev postgresql libsodium-dev wrk
 # The Python module (cmake/targets/python.cmake, docs/python.md) for Debian's /usr/bin/python3:
 # pybind11, the interpreter's headers, and NumPy, pytest and PyYAML for its tests.
 DEBS += pybind11-dev python3-pybind11 python3-dev python3-pytest python3-yaml
+# The check over Dask (tandem.dask, docs/scale-out.md): Dask distributed for /usr/bin/python3.
+DEBS += python3-distributed
 
 # `make sizes` (.ci/sizes.sh): Universal Ctags finds where each function ends.
 DEBS += universal-ctags
@@ -56,7 +58,7 @@ $(BUILD)/build.ninja: CMakeLists.txt | deps
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The Python module alone: build/python/tandem.cpython-*.so (PYTHONPATH=build/python, then
+# The Python package alone: build/python/tandem/ (PYTHONPATH=build/python, then
 # `/usr/bin/python3 -c 'import tandem'`; docs/python.md). `make build` builds it too.
 python: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS) --target tandem_python

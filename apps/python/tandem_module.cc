@@ -20,6 +20,7 @@
 
 #include "tandem/advise/recommend.h"
 #include "tandem/engine/check.h"
+#include "tandem/engine/check_blocks.h"
 #include "tandem/followup/actuals.h"
 #include "tandem/followup/follow_up.h"
 #include "tandem/io/actuals_csv.h"
@@ -239,9 +240,9 @@ py::dict SeriesOf(const CheckResult& result, const py::capsule& owner) {
   return series;
 }
 
-py::object Check(const py::object& path_or_dict, std::optional<int64_t> scenarios,
-                 std::optional<uint64_t> seed, int threads, std::optional<std::string> campaign,
-                 const std::string& mode, bool series, const std::optional<std::string>& folder) {
+CheckOptions CheckOptionsOf(std::optional<int64_t> scenarios, std::optional<uint64_t> seed,
+                            int threads, std::optional<std::string> campaign,
+                            const std::string& mode, bool series) {
   if (mode != "fluid" && mode != "orders") {
     RaiseOption("mode", "'" + mode + "' is not a mode; allowed: fluid, orders");
   }
@@ -252,6 +253,14 @@ py::object Check(const py::object& path_or_dict, std::optional<int64_t> scenario
   options.threads = ThreadsOption(threads);
   options.collect_series = series;
   options.mode = mode == "orders" ? CheckMode::kOrders : CheckMode::kFluid;
+  return options;
+}
+
+py::object Check(const py::object& path_or_dict, std::optional<int64_t> scenarios,
+                 std::optional<uint64_t> seed, int threads, std::optional<std::string> campaign,
+                 const std::string& mode, bool series, const std::optional<std::string>& folder) {
+  const CheckOptions options =
+      CheckOptionsOf(scenarios, seed, threads, std::move(campaign), mode, series);
   const ScenarioSource source = SourceOf(path_or_dict, folder);
   std::optional<Error> error;
   auto result = std::make_unique<CheckResult>();
@@ -277,6 +286,102 @@ py::object Check(const py::object& path_or_dict, std::optional<int64_t> scenario
   const CheckResult* owned = result.release();
   py::capsule owner(owned, [](void* pointer) { delete static_cast<CheckResult*>(pointer); });
   return py::make_tuple(out, SeriesOf(*owned, owner));
+}
+
+// The check in blocks of scenarios (tandem/engine/check_blocks.h; docs/scale-out.md), for
+// tandem.dask. Each reads the scenario and runs with the GIL released.
+struct CheckCall {
+  ScenarioSource source;
+  CheckOptions options;
+};
+
+CheckCall CheckCallOf(const py::object& path_or_dict, const py::kwargs& kwargs) {
+  auto get = [&](const char* key) -> py::object {
+    return kwargs.contains(key) ? py::object(kwargs[key]) : py::object(py::none());
+  };
+  for (const auto& item : kwargs) {
+    const std::string key = item.first.cast<std::string>();
+    if (key != "scenarios" && key != "seed" && key != "threads" && key != "campaign" &&
+        key != "mode" && key != "series" && key != "folder") {
+      throw py::type_error("unexpected keyword argument '" + key + "'");
+    }
+  }
+  CheckCall call;
+  call.options = CheckOptionsOf(
+      get("scenarios").cast<std::optional<int64_t>>(), get("seed").cast<std::optional<uint64_t>>(),
+      get("threads").is_none() ? 0 : get("threads").cast<int>(),
+      get("campaign").cast<std::optional<std::string>>(),
+      get("mode").is_none() ? std::string("fluid") : get("mode").cast<std::string>(),
+      !get("series").is_none() && get("series").cast<bool>());
+  call.source = SourceOf(path_or_dict, get("folder").cast<std::optional<std::string>>());
+  return call;
+}
+
+int64_t CheckScenariosCall(const py::object& path_or_dict, const py::kwargs& kwargs) {
+  const CheckCall call = CheckCallOf(path_or_dict, kwargs);
+  std::optional<Error> error;
+  int64_t scenarios = 0;
+  {
+    py::gil_scoped_release unlocked;
+    Result<Scenario> scenario = ReadScenario(call.source);
+    Result<int64_t> count = scenario.ok() ? CheckScenarios(scenario.value(), call.options)
+                                          : Result<int64_t>(scenario.error());
+    if (count.ok()) {
+      scenarios = count.value();
+    } else {
+      error = count.error();
+    }
+  }
+  if (error) Raise(*error);
+  return scenarios;
+}
+
+py::bytes CheckBlockCall(const py::object& path_or_dict, int64_t first, int64_t count,
+                         const py::kwargs& kwargs) {
+  const CheckCall call = CheckCallOf(path_or_dict, kwargs);
+  std::optional<Error> error;
+  std::string blob;
+  {
+    py::gil_scoped_release unlocked;
+    Result<Scenario> scenario = ReadScenario(call.source);
+    Result<std::string> block = scenario.ok()
+                                    ? RunCheckBlock(scenario.value(), call.options, first, count)
+                                    : Result<std::string>(scenario.error());
+    if (block.ok()) {
+      blob = std::move(block).value();
+    } else {
+      error = block.error();
+    }
+  }
+  if (error) Raise(*error);
+  return py::bytes(blob);
+}
+
+// (text, exit code): the JSON `tandem check --json` prints (json=True) or its report, and its
+// exit code (the verdict: 0 go, 1 at-risk, 2 no-go).
+py::tuple MergeCheckBlocksCall(const py::object& path_or_dict, const py::list& blocks, bool json,
+                               const py::kwargs& kwargs) {
+  const CheckCall call = CheckCallOf(path_or_dict, kwargs);
+  std::vector<std::string> blobs;
+  for (const py::handle& block : blocks) blobs.push_back(block.cast<std::string>());
+  std::optional<Error> error;
+  std::string text;
+  int verdict = 0;
+  {
+    py::gil_scoped_release unlocked;
+    Result<Scenario> scenario = ReadScenario(call.source);
+    Result<CheckResult> result = scenario.ok()
+                                     ? MergeCheckBlocks(scenario.value(), call.options, blobs)
+                                     : Result<CheckResult>(scenario.error());
+    if (result.ok()) {
+      text = json ? CheckResultToJson(result.value()) : CheckResultToText(result.value(), false);
+      verdict = static_cast<int>(result.value().verdict);
+    } else {
+      error = result.error();
+    }
+  }
+  if (error) Raise(*error);
+  return py::make_tuple(text, verdict);
 }
 
 py::object RecommendCall(const py::object& path_or_dict, std::optional<std::string> campaign,
@@ -361,7 +466,7 @@ py::object FollowUpCall(const py::object& path_or_dict, const py::object& actual
 }  // namespace
 }  // namespace tandem::python
 
-PYBIND11_MODULE(tandem, module) {
+PYBIND11_MODULE(_tandem, module) {
   using namespace tandem::python;
   namespace py = pybind11;
   module.doc() =
@@ -389,6 +494,18 @@ PYBIND11_MODULE(tandem, module) {
              "The promise check, as `tandem check --json` (with series=True, `--json --series`): "
              "a dict; with series=True the tuple (dict, series), series holding NumPy arrays "
              "over the result's buffers (docs/python.md).");
+  module.def("check_scenarios", &CheckScenariosCall, py::arg("path_or_dict"),
+             "The number of Monte Carlo scenarios check() simulates with these keyword arguments "
+             "(check's).");
+  module.def("check_block", &CheckBlockCall, py::arg("path_or_dict"), py::arg("first"),
+             py::arg("count"),
+             "Simulates scenarios [first, first + count) of check() with these keyword arguments "
+             "(check's; first a multiple of 16): an opaque blob (bytes) for merge_check_blocks "
+             "(docs/scale-out.md).");
+  module.def("merge_check_blocks", &MergeCheckBlocksCall, py::arg("path_or_dict"),
+             py::arg("blocks"), py::arg("json") = true,
+             "The check from blocks covering every scenario once: (text, exit code), the text "
+             "`tandem check --json` prints (json=True) or its report (docs/scale-out.md).");
   module.def("recommend", &RecommendCall, py::arg("path_or_dict"), py::kw_only(),
              py::arg("campaign") = py::none(), py::arg("scenarios") = py::none(),
              py::arg("seed") = py::none(), py::arg("threads") = 0, py::arg("folder") = py::none(),

@@ -1,4 +1,4 @@
-# The Python module (issue 15 part 1, docs/python.md): build/python/tandem.cpython-*.so for
+# The Python package (issue 15, docs/python.md): build/python/tandem/ (_tandem.cpython-*.so) for
 # Debian's /usr/bin/python3 (pybind11-dev; NumPy for the series). `make python` builds it alone;
 # it is part of the release build, so `make test` builds it and runs its pytest. Not in the
 # sanitizer and fuzz builds: an instrumented module cannot load into an uninstrumented
@@ -31,18 +31,42 @@ if(TANDEM_BUILD_PYTHON AND NOT TANDEM_SANITIZE AND NOT TANDEM_BUILD_FUZZ)
                         PkgConfig::COIN yaml-cpp nlohmann_json::nlohmann_json fmt::fmt)
 
   # NO_EXTRAS: no LTO (a link of minutes over the whole engine, which ccache cannot keep).
+  # The package build/python/tandem/: the compiled module tandem._tandem and the Python sources
+  # of apps/python/tandem/ (__init__.py re-exports the module; dask.py is `python3 -m
+  # tandem.dask`, docs/scale-out.md), copied at each build.
   pybind11_add_module(tandem_python MODULE NO_EXTRAS apps/python/tandem_module.cc)
-  set_target_properties(tandem_python PROPERTIES OUTPUT_NAME tandem
-                        LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/python)
+  set_target_properties(tandem_python PROPERTIES OUTPUT_NAME _tandem
+                        LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/python/tandem)
   target_include_directories(tandem_python PRIVATE ${PROJECT_SOURCE_DIR}/include)
   target_compile_options(tandem_python PRIVATE ${TANDEM_WARNINGS})
   target_link_libraries(tandem_python PRIVATE tandem_python_libraries)
+  set(TANDEM_PYTHON_SOURCES apps/python/tandem/__init__.py apps/python/tandem/dask.py)
+  set(TANDEM_PYTHON_COPIES)
+  foreach(source ${TANDEM_PYTHON_SOURCES})
+    get_filename_component(name ${source} NAME)
+    set(copy ${PROJECT_BINARY_DIR}/python/tandem/${name})
+    add_custom_command(OUTPUT ${copy} DEPENDS ${PROJECT_SOURCE_DIR}/${source}
+                       COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_SOURCE_DIR}/${source} ${copy})
+    list(APPEND TANDEM_PYTHON_COPIES ${copy})
+  endforeach()
+  add_custom_target(tandem_python_package ALL DEPENDS ${TANDEM_PYTHON_COPIES})
+  add_dependencies(tandem_python tandem_python_package)
+  # The module of part 1 was build/python/tandem.cpython-*.so: a stale one would shadow nothing
+  # (a package directory comes first) but misleads; removed.
+  file(GLOB stale_module ${PROJECT_BINARY_DIR}/python/tandem.cpython-*.so)
+  if(stale_module)
+    file(REMOVE ${stale_module})
+  endif()
 
   if(TANDEM_BUILD_TESTS)
     # The module against the CLI's JSON on the shipped examples (test/python/test_tandem.py).
     add_test(NAME python/module COMMAND ${TANDEM_PYTHON} -m pytest -q -p no:cacheprovider
                                         ${PROJECT_SOURCE_DIR}/test/python)
-    set_tests_properties(python/module PROPERTIES LABELS python ENVIRONMENT
+    # The check over Dask (test/python_dask/test_dask.py: LocalClusters of worker processes,
+    # python3-distributed) against the CLI's JSON, byte for byte.
+    add_test(NAME python/dask COMMAND ${TANDEM_PYTHON} -m pytest -q -p no:cacheprovider
+                                      ${PROJECT_SOURCE_DIR}/test/python_dask)
+    set_tests_properties(python/module python/dask PROPERTIES LABELS python ENVIRONMENT
       "PYTHONPATH=${PROJECT_BINARY_DIR}/python;PYTHONDONTWRITEBYTECODE=1;TANDEM_BINARY=$<TARGET_FILE:tandem>;TANDEM_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
   endif()
 endif()

@@ -1,0 +1,30 @@
+"""tandem: can we actually deliver what we're promising?
+
+check, recommend and follow_up return the CLI's JSON (--json) as dicts (docs/python.md). The
+compiled module is tandem._tandem; this package re-exports it and adds tandem.dask, the check
+spread over Dask distributed (`python3 -m tandem.dask check FILE`, docs/scale-out.md).
+"""
+
+from tandem._tandem import (  # noqa: F401  (re-exported)
+    Error,
+    InternalError,
+    __version__,
+    check,
+    check_block,
+    check_scenarios,
+    follow_up,
+    merge_check_blocks,
+    recommend,
+)
+
+__all__ = [
+    "Error",
+    "InternalError",
+    "__version__",
+    "check",
+    "check_block",
+    "check_scenarios",
+    "follow_up",
+    "merge_check_blocks",
+    "recommend",
+]
