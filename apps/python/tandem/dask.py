@@ -16,7 +16,7 @@ uses a running cluster, whose workers must import this tandem package and read F
 absolute path (and its history files). Without either: --local 1.
 
 As a library: tandem.dask.check(client, path, json=True, blocks=None, **check_options) returns
-(text, exit code).
+(text, exit code); run_blocks(client, path, plan, ...) runs a plan of blocks_of(scenarios, n).
 """
 
 import argparse
@@ -55,9 +55,13 @@ def check(client, path, *, json=True, blocks=None, **options):
     threads). Raises tandem.Error on bad input."""
     path = os.path.abspath(os.fspath(path))
     scenarios = tandem.check_scenarios(path, **options)
-    if blocks is None:
-        blocks = max(1, sum(client.nthreads().values()))
-    plan = blocks_of(scenarios, blocks)
+    return run_blocks(client, path, blocks_of(scenarios, blocks or _threads(client)), json=json,
+                      **options)
+
+
+def run_blocks(client, path, plan, *, json=True, **options):
+    """Simulates the blocks `plan` ([(first, count)], covering the scenarios) on the workers and
+    merges them here: (text, exit code). `path`: absolute, as the workers read it."""
     futures = client.map(
         _run_block,
         [path] * len(plan),
@@ -67,6 +71,10 @@ def check(client, path, *, json=True, blocks=None, **options):
         pure=False,
     )
     return tandem.merge_check_blocks(path, client.gather(futures), json=json, **options)
+
+
+def _threads(client):
+    return max(1, sum(client.nthreads().values()))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -130,10 +138,13 @@ def main(argv=None):
     options = {"scenarios": args.scenarios, "seed": args.seed, "campaign": args.campaign}
     options.update(mode=args.mode, series=args.series)
     try:
-        tandem.check_scenarios(args.file, **options)  # bad input before a cluster, as the CLI
+        # Bad input is reported before a cluster starts, with the CLI's words (the relative path).
+        scenarios = tandem.check_scenarios(args.file, **options)
         client, cluster = _cluster(args)
         try:
-            text, code = check(client, args.file, json=args.json, blocks=args.blocks, **options)
+            plan = blocks_of(scenarios, args.blocks or _threads(client))
+            path = os.path.abspath(args.file)
+            text, code = run_blocks(client, path, plan, json=args.json, **options)
         finally:
             client.close()
             if cluster is not None:
