@@ -134,12 +134,14 @@ uint64_t CheckRunner::BlockFingerprint() const {
 Result<std::pair<int64_t, int64_t>> CheckRunner::BlockChunks() const {
   const int64_t chunks = (scenarios_ + kChunk - 1) / kChunk;
   if (block_count_ < 0) return std::make_pair(int64_t{0}, chunks);
-  const int64_t last = block_first_ + block_count_;
-  if (block_first_ < 0 || block_count_ < 1 || last > scenarios_ || block_first_ % kChunk != 0 ||
-      (last % kChunk != 0 && last != scenarios_)) {
+  // Each bound checked before the sum, which could otherwise overflow.
+  const bool inside = block_first_ >= 0 && block_count_ >= 1 && block_first_ < scenarios_ &&
+                      block_count_ <= scenarios_ - block_first_;
+  const int64_t last = inside ? block_first_ + block_count_ : 0;
+  if (!inside || block_first_ % kChunk != 0 || (last % kChunk != 0 && last != scenarios_)) {
     return Error::InvalidInput(
-        "scenarios [" + std::to_string(block_first_) + ", " + std::to_string(last) +
-        ") are not a block of the check; allowed: from a multiple of 16, to a multiple of 16 or "
+        std::to_string(block_count_) + " scenarios from " + std::to_string(block_first_) +
+        " are not a block of the check; allowed: from a multiple of 16, to a multiple of 16 or "
         "to the last of its " +
         std::to_string(scenarios_) + " scenarios");
   }

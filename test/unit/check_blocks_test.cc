@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,8 +65,8 @@ TEST(CheckBlocksTest, RefusesWhatIsNotABlockOfTheCheck) {
   CheckOptions options;
   options.scenarios = 40;
   ASSERT_EQ(CheckScenarios(scenario, options).value(), 40);
-  for (const auto& [first, count] :
-       std::vector<std::pair<int64_t, int64_t>>{{8, 16}, {0, 20}, {32, 16}, {-16, 16}, {0, 0}}) {
+  for (const auto& [first, count] : std::vector<std::pair<int64_t, int64_t>>{
+           {8, 16}, {0, 20}, {32, 16}, {-16, 16}, {0, 0}, {16, INT64_MAX}, {INT64_MAX - 15, 16}}) {
     EXPECT_FALSE(RunCheckBlock(scenario, options, first, count).ok()) << first << " " << count;
   }
   const std::string a = RunCheckBlock(scenario, options, 0, 32).value();
