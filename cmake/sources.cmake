@@ -52,9 +52,13 @@ set(TANDEM_IO_SOURCES
   src/io/scenario_reader_campaigns.cc
   src/io/scenario_reader_offerings.cc
   src/io/scenario_reader_operations.cc
+  src/io/scenario_json.cc
   src/io/yaml_document.cc
   src/io/yaml_edit.cc
-  src/io/yaml_reader.cc
+  src/io/node_reader.cc
+  src/io/doc_node.cc
+  src/io/out_node.cc
+  src/io/yaml_json.cc
 )
 set(TANDEM_RENDER_SOURCES
   src/render/advise_output.cc

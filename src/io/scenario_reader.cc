@@ -4,8 +4,6 @@
 // (ValidateScenario). Every problem is a diagnostic with file, line, key and what is allowed.
 #include "tandem/io/scenario_reader.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -14,6 +12,7 @@
 
 #include "io/scenario_reader_sections.h"
 #include "io/yaml_document.h"
+#include "io/yaml_json.h"
 #include "tandem/io/input_limits.h"
 #include "tandem/model/validate.h"
 
@@ -22,7 +21,7 @@ namespace {
 
 // A throughput resource without `unit` that a response promise answers counts tickets, not
 // units ("support responds within 4h for 90% of tickets").
-void NameUnitOfRespondingResources(const YAML::Node& resources, Scenario* scenario) {
+void NameUnitOfRespondingResources(const DocNode& resources, Scenario* scenario) {
   if (!resources || !resources.IsSequence()) return;
   auto responds = [&](const std::string& id) {
     auto in = [&](const std::vector<Promise>& promises) {
@@ -37,7 +36,7 @@ void NameUnitOfRespondingResources(const YAML::Node& resources, Scenario* scenar
   };
   for (size_t i = 0; i < scenario->resources.size() && i < resources.size(); ++i) {
     Resource& resource = scenario->resources[i];
-    const YAML::Node node = resources[i];
+    const DocNode node = resources[i];
     if (resource.kind == ResourceKind::kThroughput && node.IsMap() && !node["unit"] &&
         responds(resource.id))
       resource.unit = "tickets";
@@ -46,15 +45,20 @@ void NameUnitOfRespondingResources(const YAML::Node& resources, Scenario* scenar
 
 }  // namespace
 
-Result<Scenario> ScenarioReader::Run(std::string_view text) {
+Result<Scenario> ScenarioReader::Run(std::string_view text, nlohmann::ordered_json* as_json) {
   Result<YAML::Node> document = LoadOneYamlDocument(text, file());
   if (!document.ok()) return document.error();
-  const YAML::Node& root = document.value();
+  Result<Scenario> scenario = Read(DocNode(document.value()));
+  if (scenario.ok() && as_json != nullptr) *as_json = YamlNodeToJson(document.value());
+  return scenario;
+}
+
+Result<Scenario> ScenarioReader::Read(const DocNode& root) {
   Scenario scenario;
   if (!ExpectMap(root, "",
                  {"tandem", "name", "currency", "horizon", "today", "simulation", "calendars",
                   "resources", "capabilities", "offerings", "messaging", "campaigns"})) {
-    return Error::InvalidInput(diagnostics());
+    return Refusal(TakeDiagnostics());
   }
   ReadVersion(root, &scenario);
   ReadSections(root, &scenario);
@@ -65,7 +69,7 @@ Result<Scenario> ScenarioReader::Run(std::string_view text) {
   return scenario;
 }
 
-void ScenarioReader::ReadVersion(const YAML::Node& root, Scenario* scenario) {
+void ScenarioReader::ReadVersion(const DocNode& root, Scenario* scenario) {
   if (root["tandem"]) {
     int64_t version = 0;
     if (Integer(root["tandem"], "tandem", 0, INT32_MAX, &version)) {
@@ -83,7 +87,7 @@ void ScenarioReader::ReadVersion(const YAML::Node& root, Scenario* scenario) {
 }
 
 // Every section after the version, in the format's order.
-void ScenarioReader::ReadSections(const YAML::Node& root, Scenario* scenario) {
+void ScenarioReader::ReadSections(const DocNode& root, Scenario* scenario) {
   if (root["name"]) {
     Text(root["name"], "name", &scenario->name);
   } else {
@@ -101,19 +105,19 @@ void ScenarioReader::ReadSections(const YAML::Node& root, Scenario* scenario) {
   if (root["calendars"]) ReadCalendars(root["calendars"], &scenario->calendars);
   if (root["resources"]) {
     ReadList(root["resources"], "resources", &scenario->resources,
-             [&](const YAML::Node& node, const std::string& key, Resource* resource) {
+             [&](const DocNode& node, const std::string& key, Resource* resource) {
                ReadResource(node, key, resource);
              });
   }
   if (root["capabilities"]) {
     ReadList(root["capabilities"], "capabilities", &scenario->capabilities,
-             [&](const YAML::Node& node, const std::string& key, Capability* capability) {
+             [&](const DocNode& node, const std::string& key, Capability* capability) {
                ReadCapability(node, key, capability);
              });
   }
   if (root["offerings"]) {
     ReadList(root["offerings"], "offerings", &scenario->offerings,
-             [&](const YAML::Node& node, const std::string& key, Offering* offering) {
+             [&](const DocNode& node, const std::string& key, Offering* offering) {
                ReadOffering(node, key, offering);
              });
   } else {
@@ -122,7 +126,7 @@ void ScenarioReader::ReadSections(const YAML::Node& root, Scenario* scenario) {
   }
   if (root["messaging"]) {
     ReadList(root["messaging"], "messaging", &scenario->messaging,
-             [&](const YAML::Node& node, const std::string& key, Promise* promise) {
+             [&](const DocNode& node, const std::string& key, Promise* promise) {
                ReadPromise(node, key, promise);
              });
   }
@@ -138,7 +142,7 @@ void ScenarioReader::ReadSections(const YAML::Node& root, Scenario* scenario) {
   }
 }
 
-void ScenarioReader::ReadCampaigns(const YAML::Node& root, Scenario* scenario,
+void ScenarioReader::ReadCampaigns(const DocNode& root, Scenario* scenario,
                                    std::vector<bool>* offerings_given) {
   // Random streams are numbered per offering and campaign (engine/random.h): they stay distinct
   // below 4,095 campaigns; a thousand is far beyond any plan.
@@ -150,7 +154,7 @@ void ScenarioReader::ReadCampaigns(const YAML::Node& root, Scenario* scenario,
             "at most 1,000 campaigns in one scenario");
   } else if (root["campaigns"]) {
     ReadList(root["campaigns"], "campaigns", &scenario->campaigns,
-             [&](const YAML::Node& node, const std::string& key, Campaign* campaign) {
+             [&](const DocNode& node, const std::string& key, Campaign* campaign) {
                bool given = false;
                ReadCampaign(node, key, campaign, &given);
                offerings_given->push_back(given);
@@ -158,19 +162,28 @@ void ScenarioReader::ReadCampaigns(const YAML::Node& root, Scenario* scenario,
   }
 }
 
+Error UnreadableDocument(const std::string& display_name, const std::exception& error) {
+  Diagnostic diagnostic;
+  diagnostic.file = display_name;
+  diagnostic.problem = std::string("cannot be read: ") + error.what();
+  diagnostic.allowed = "a YAML document following scenario-format.md";
+  return Error::InvalidInput({diagnostic});
+}
+
 Result<Scenario> ParseScenario(std::string_view text, const std::string& display_name,
-                               const FileLoader& load_file) {
+                               const FileLoader& load_file, nlohmann::ordered_json* as_json) {
   try {
     ScenarioReader reader(display_name, load_file);
-    return reader.Run(text);
+    return reader.Run(text, as_json);
   } catch (const std::exception& error) {
     // yaml-cpp may throw from accessors on malformed documents: still the user's input.
-    Diagnostic diagnostic;
-    diagnostic.file = display_name;
-    diagnostic.problem = std::string("cannot be read: ") + error.what();
-    diagnostic.allowed = "a YAML document following scenario-format.md";
-    return Error::InvalidInput({diagnostic});
+    return UnreadableDocument(display_name, error);
   }
+}
+
+Result<Scenario> ParseScenario(std::string_view text, const std::string& display_name,
+                               const FileLoader& load_file) {
+  return ParseScenario(text, display_name, load_file, nullptr);
 }
 
 Result<Scenario> ReadScenarioFile(const std::string& path, size_t max_input_bytes) {

@@ -7,7 +7,7 @@
 
 namespace tandem {
 
-void ScenarioReader::ReadCampaign(const YAML::Node& node, const std::string& key, Campaign* out,
+void ScenarioReader::ReadCampaign(const DocNode& node, const std::string& key, Campaign* out,
                                   bool* offerings_given) {
   if (!ExpectMap(node, key,
                  {"id", "name", "window", "announce", "offerings", "discount", "spend", "lift",
@@ -38,20 +38,20 @@ void ScenarioReader::ReadCampaign(const YAML::Node& node, const std::string& key
   if (node["cap"]) ReadCap(node["cap"], Child(key, "cap"), out);
   if (node["bookings"]) {
     ReadList(node["bookings"], Child(key, "bookings"), &out->bookings,
-             [&](const YAML::Node& item, const std::string& item_key, Booking* booking) {
+             [&](const DocNode& item, const std::string& item_key, Booking* booking) {
                ReadBooking(item, item_key, booking);
              });
   }
   if (node["promises"]) {
     ReadList(node["promises"], Child(key, "promises"), &out->promises,
-             [&](const YAML::Node& item, const std::string& item_key, Promise* promise) {
+             [&](const DocNode& item, const std::string& item_key, Promise* promise) {
                ReadPromise(item, item_key, promise);
              });
   }
   if (node["readiness"]) ReadReadiness(node["readiness"], Child(key, "readiness"), out);
 }
 
-void ScenarioReader::ReadDiscount(const YAML::Node& node, const std::string& key, Campaign* out) {
+void ScenarioReader::ReadDiscount(const DocNode& node, const std::string& key, Campaign* out) {
   double discount = 0;
   if (Number(node, key, &discount)) {
     if (discount < 0 || discount >= 1) {
@@ -63,7 +63,7 @@ void ScenarioReader::ReadDiscount(const YAML::Node& node, const std::string& key
   }
 }
 
-void ScenarioReader::ReadLift(const YAML::Node& lift, const std::string& lift_key, Campaign* out) {
+void ScenarioReader::ReadLift(const DocNode& lift, const std::string& lift_key, Campaign* out) {
   Remember(lift_key, lift);
   if (lift.IsScalar()) {
     if (Number(lift, lift_key, &out->lift.expected)) {
@@ -90,7 +90,7 @@ void ScenarioReader::ReadLift(const YAML::Node& lift, const std::string& lift_ke
   }
 }
 
-void ScenarioReader::ReadProfile(const YAML::Node& node, const std::string& profile_key,
+void ScenarioReader::ReadProfile(const DocNode& node, const std::string& profile_key,
                                  Campaign* out) {
   Remember(profile_key, node);
   if (!node.IsSequence() || node.size() == 0) {
@@ -104,26 +104,26 @@ void ScenarioReader::ReadProfile(const YAML::Node& node, const std::string& prof
   }
 }
 
-void ScenarioReader::ReadCap(const YAML::Node& cap, const std::string& cap_key, Campaign* out) {
+void ScenarioReader::ReadCap(const DocNode& cap, const std::string& cap_key, Campaign* out) {
   Remember(cap_key, cap);
   if (cap.IsScalar()) {
     double total = 0;
     if (NonNegative(cap, cap_key, &total)) out->cap.total = total;
   } else if (cap.IsMap()) {
     std::set<std::string> seen;
-    for (auto it = cap.begin(); it != cap.end(); ++it) {
+    for (const auto& [offering_node, value] : cap.Entries()) {
       std::string offering;
       const std::string item_key =
-          cap_key + "." + (it->first.IsScalar() ? it->first.Scalar() : "?");
-      if (!Id(it->first, item_key, &offering)) continue;
+          cap_key + "." + (offering_node.IsScalar() ? offering_node.Scalar() : "?");
+      if (!Id(offering_node, item_key, &offering)) continue;
       if (!seen.insert(offering).second) {
-        Problem(it->first, item_key, "duplicate key: '" + offering + "' is given twice in this map",
+        Problem(offering_node, item_key,
+                "duplicate key: '" + offering + "' is given twice in this map",
                 "one cap per offering");
         continue;
       }
       double units = 0;
-      if (NonNegative(it->second, item_key, &units))
-        out->cap.by_offering.emplace_back(offering, units);
+      if (NonNegative(value, item_key, &units)) out->cap.by_offering.emplace_back(offering, units);
     }
   } else {
     Problem(cap, cap_key, std::string("expected a number or a map, found ") + NodeKind(cap),
@@ -131,7 +131,7 @@ void ScenarioReader::ReadCap(const YAML::Node& cap, const std::string& cap_key, 
   }
 }
 
-void ScenarioReader::ReadBooking(const YAML::Node& item, const std::string& item_key,
+void ScenarioReader::ReadBooking(const DocNode& item, const std::string& item_key,
                                  Booking* booking) {
   if (!ExpectMap(item, item_key, {"resource", "extra", "from", "until"})) return;
   for (const char* part : {"resource", "extra", "from", "until"}) {
@@ -146,7 +146,7 @@ void ScenarioReader::ReadBooking(const YAML::Node& item, const std::string& item
   if (item["until"]) ParseDate(item["until"], Child(item_key, "until"), &booking->until);
 }
 
-void ScenarioReader::ReadReadiness(const YAML::Node& readiness, const std::string& readiness_key,
+void ScenarioReader::ReadReadiness(const DocNode& readiness, const std::string& readiness_key,
                                    Campaign* out) {
   if (ExpectMap(readiness, readiness_key, {"start", "tasks"})) {
     Readiness value;
@@ -157,7 +157,7 @@ void ScenarioReader::ReadReadiness(const YAML::Node& readiness, const std::strin
     }
     if (readiness["tasks"]) {
       ReadList(readiness["tasks"], Child(readiness_key, "tasks"), &value.tasks,
-               [&](const YAML::Node& item, const std::string& item_key, ReadinessTask* task) {
+               [&](const DocNode& item, const std::string& item_key, ReadinessTask* task) {
                  if (!ExpectMap(item, item_key, {"id", "duration", "after"})) return;
                  if (item["id"]) {
                    Id(item["id"], Child(item_key, "id"), &task->id);

@@ -10,7 +10,7 @@
 
 namespace tandem {
 
-void ScenarioReader::ReadOffering(const YAML::Node& node, const std::string& key, Offering* out) {
+void ScenarioReader::ReadOffering(const DocNode& node, const std::string& key, Offering* out) {
   if (!ExpectMap(
           node, key,
           {"id", "name", "price", "unit_cost", "volume", "stocked", "stock", "space", "supply",
@@ -71,7 +71,7 @@ void ScenarioReader::ReadOffering(const YAML::Node& node, const std::string& key
   if (node["returns"]) Id(node["returns"], Child(key, "returns"), &out->returns);
   if (node["route"]) {
     ReadList(node["route"], Child(key, "route"), &out->route,
-             [&](const YAML::Node& item, const std::string& item_key, RouteStep* step) {
+             [&](const DocNode& item, const std::string& item_key, RouteStep* step) {
                Remember(item_key, item);
                if (item.IsScalar()) {
                  Id(item, item_key, &step->resource);
@@ -99,7 +99,7 @@ void ScenarioReader::ReadOffering(const YAML::Node& node, const std::string& key
   if (node["transit"]) ParseDuration(node["transit"], Child(key, "transit"), &out->transit);
   if (node["loads"]) {
     ReadList(node["loads"], Child(key, "loads"), &out->loads,
-             [&](const YAML::Node& item, const std::string& item_key, Load* load) {
+             [&](const DocNode& item, const std::string& item_key, Load* load) {
                if (!ExpectMap(item, item_key, {"resource", "per_unit", "lag"})) return;
                if (item["resource"]) {
                  Id(item["resource"], Child(item_key, "resource"), &load->resource);
@@ -123,7 +123,7 @@ void ScenarioReader::ReadOffering(const YAML::Node& node, const std::string& key
   }
 }
 
-void ScenarioReader::ReadBaseline(const YAML::Node& node, const std::string& key, Baseline* out) {
+void ScenarioReader::ReadBaseline(const DocNode& node, const std::string& key, Baseline* out) {
   if (!ExpectMap(node, key, {"per_day", "history", "weekly", "intraday", "noise"})) return;
   if (node["per_day"]) {
     double per_day = 0;
@@ -175,7 +175,7 @@ void ScenarioReader::ReadBaseline(const YAML::Node& node, const std::string& key
   }
   if (node["intraday"]) {
     const std::string intraday_key = Child(key, "intraday");
-    const YAML::Node intraday = node["intraday"];
+    const DocNode intraday = node["intraday"];
     Remember(intraday_key, intraday);
     if (intraday.IsScalar()) {
       const std::string& shape = intraday.Scalar();
@@ -201,7 +201,7 @@ void ScenarioReader::ReadBaseline(const YAML::Node& node, const std::string& key
   }
   if (node["noise"]) {
     const std::string noise_key = Child(key, "noise");
-    const YAML::Node noise = node["noise"];
+    const DocNode noise = node["noise"];
     Remember(noise_key, noise);
     if (noise.IsScalar() && noise.Scalar() == "poisson") {
       out->noise_cv = 0;
@@ -227,7 +227,7 @@ std::string ScenarioReader::HistoryDisplayName(const std::string& relative) cons
   return folder.empty() ? relative : (folder / relative).lexically_normal().string();
 }
 
-void ScenarioReader::ReadPromise(const YAML::Node& node, const std::string& key, Promise* out) {
+void ScenarioReader::ReadPromise(const DocNode& node, const std::string& key, Promise* out) {
   Remember(key, node);
   if (!node.IsMap()) {
     Problem(node, key, std::string("expected a promise (a map), found ") + NodeKind(node),

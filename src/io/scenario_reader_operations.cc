@@ -42,7 +42,7 @@ std::optional<std::vector<int>> ParseDayKey(const std::string& text) {
 
 }  // namespace
 
-void ScenarioReader::ReadSimulation(const YAML::Node& node, SimulationSettings* out) {
+void ScenarioReader::ReadSimulation(const DocNode& node, SimulationSettings* out) {
   const std::string key = "simulation";
   if (!ExpectMap(node, key, {"step", "scenarios", "seed", "confidence"})) return;
   if (node["step"]) ParseDuration(node["step"], Child(key, "step"), &out->step);
@@ -68,7 +68,7 @@ void ScenarioReader::ReadSimulation(const YAML::Node& node, SimulationSettings* 
   }
 }
 
-void ScenarioReader::ReadCalendars(const YAML::Node& node, std::vector<Calendar>* out) {
+void ScenarioReader::ReadCalendars(const DocNode& node, std::vector<Calendar>* out) {
   const std::string key = "calendars";
   Remember(key, node);
   if (node.IsNull()) return;
@@ -78,16 +78,15 @@ void ScenarioReader::ReadCalendars(const YAML::Node& node, std::vector<Calendar>
     return;
   }
   std::set<std::string> seen;
-  for (auto it = node.begin(); it != node.end(); ++it) {
+  for (const auto& [id_node, body] : node.Entries()) {
     Calendar calendar;
-    const std::string id_key = key + "." + (it->first.IsScalar() ? it->first.Scalar() : "?");
-    if (!Id(it->first, id_key, &calendar.id)) continue;
+    const std::string id_key = key + "." + (id_node.IsScalar() ? id_node.Scalar() : "?");
+    if (!Id(id_node, id_key, &calendar.id)) continue;
     if (!seen.insert(calendar.id).second) {
-      Problem(it->first, id_key, "duplicate calendar id '" + calendar.id + "'",
+      Problem(id_node, id_key, "duplicate calendar id '" + calendar.id + "'",
               "each calendar id once");
       continue;
     }
-    const YAML::Node body = it->second;  // a copy: `it->second` lives in a temporary proxy
     if (!ExpectMap(body, id_key, {"open", "closed"}, "a calendar")) continue;
     if (body["open"]) {
       ReadOpen(body["open"], Child(id_key, "open"), &calendar);
@@ -99,7 +98,7 @@ void ScenarioReader::ReadCalendars(const YAML::Node& node, std::vector<Calendar>
   }
 }
 
-void ScenarioReader::ReadClosedDays(const YAML::Node& node, const std::string& key, Calendar* out) {
+void ScenarioReader::ReadClosedDays(const DocNode& node, const std::string& key, Calendar* out) {
   Remember(key, node);
   if (!node.IsSequence()) {
     Problem(node, key, std::string("expected a list of dates, found ") + NodeKind(node),
@@ -112,7 +111,7 @@ void ScenarioReader::ReadClosedDays(const YAML::Node& node, const std::string& k
   }
 }
 
-void ScenarioReader::ReadOpen(const YAML::Node& node, const std::string& key, Calendar* out) {
+void ScenarioReader::ReadOpen(const DocNode& node, const std::string& key, Calendar* out) {
   static const char* const kDayNames[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
   Remember(key, node);
   if (!node.IsMap()) {
@@ -127,32 +126,32 @@ void ScenarioReader::ReadOpen(const YAML::Node& node, const std::string& key, Ca
   };
   std::array<std::map<MinuteOfDay, Given>, 7> by_day;  // start -> range, per weekday
   std::set<std::string> seen;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const std::string day_key = it->first.IsScalar() ? it->first.Scalar() : "?";
+  for (const auto& [day_node, hours] : node.Entries()) {
+    const std::string day_key = day_node.IsScalar() ? day_node.Scalar() : "?";
     const std::string child = key + "." + day_key;
-    Remember(child, it->second);
+    Remember(child, hours);
     const std::optional<std::vector<int>> days = ParseDayKey(day_key);
     if (!days) {
-      Problem(it->first, child, "'" + day_key + "' is not a day key",
+      Problem(day_node, child, "'" + day_key + "' is not a day key",
               "mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or daily");
       continue;
     }
     if (!seen.insert(day_key).second) {
-      Problem(it->first, child, "duplicate key: '" + day_key + "' is given twice in this map",
+      Problem(day_node, child, "duplicate key: '" + day_key + "' is given twice in this map",
               "each day key once; give split hours as a list [\"06:00-12:00\", \"13:00-22:00\"]");
       continue;
     }
     // Hours: "06:00-22:00" or a list of such ranges (a split shift).
-    std::vector<YAML::Node> ranges;
-    if (it->second.IsSequence()) {
-      for (size_t i = 0; i < it->second.size(); ++i) ranges.push_back(it->second[i]);
+    std::vector<DocNode> ranges;
+    if (hours.IsSequence()) {
+      for (size_t i = 0; i < hours.size(); ++i) ranges.push_back(hours[i]);
     } else {
-      ranges.push_back(it->second);
+      ranges.push_back(hours);
     }
     const std::string hours_allowed =
         "\"HH:MM-HH:MM\" with start before end, e.g. \"06:00-22:00\" or \"00:00-24:00\", "
         "or a list of such ranges";
-    for (const YAML::Node& range_node : ranges) {
+    for (const DocNode& range_node : ranges) {
       std::string text;
       if (!Scalar(range_node, child, &text, "a range of hours", hours_allowed)) continue;
       const size_t dash = text.find('-');
@@ -199,7 +198,7 @@ void ScenarioReader::ReadOpen(const YAML::Node& node, const std::string& key, Ca
   }
 }
 
-void ScenarioReader::ReadResource(const YAML::Node& node, const std::string& key, Resource* out) {
+void ScenarioReader::ReadResource(const DocNode& node, const std::string& key, Resource* out) {
   if (!ExpectMap(node, key,
                  {"id", "kind", "unit", "capacity", "calendar", "processing_time", "cost_per_unit",
                   "changes", "expansion", "period"})) {
@@ -237,7 +236,7 @@ void ScenarioReader::ReadResource(const YAML::Node& node, const std::string& key
   }
   if (only_throughput("changes")) {
     ReadList(node["changes"], Child(key, "changes"), &out->changes,
-             [&](const YAML::Node& item, const std::string& item_key, ResourceChange* change) {
+             [&](const DocNode& item, const std::string& item_key, ResourceChange* change) {
                ReadResourceChange(item, item_key, change);
              });
   }
@@ -253,8 +252,7 @@ void ScenarioReader::ReadResource(const YAML::Node& node, const std::string& key
   }
 }
 
-void ScenarioReader::ReadResourceKind(const YAML::Node& node, const std::string& key,
-                                      Resource* out) {
+void ScenarioReader::ReadResourceKind(const DocNode& node, const std::string& key, Resource* out) {
   if (node["kind"]) {
     std::string kind;
     if (Scalar(node["kind"], Child(key, "kind"), &kind, "a resource kind",
@@ -275,7 +273,7 @@ void ScenarioReader::ReadResourceKind(const YAML::Node& node, const std::string&
   }
 }
 
-void ScenarioReader::ReadResourceChange(const YAML::Node& item, const std::string& item_key,
+void ScenarioReader::ReadResourceChange(const DocNode& item, const std::string& item_key,
                                         ResourceChange* change) {
   if (!ExpectMap(item, item_key,
                  {"from", "capacity", "calendar", "processing_time", "cost_per_unit"})) {
@@ -310,7 +308,7 @@ void ScenarioReader::ReadResourceChange(const YAML::Node& item, const std::strin
   }
 }
 
-void ScenarioReader::ReadExpansion(const YAML::Node& expansion, const std::string& expansion_key,
+void ScenarioReader::ReadExpansion(const DocNode& expansion, const std::string& expansion_key,
                                    Resource* out) {
   if (ExpectMap(expansion, expansion_key, {"extra", "cost_per_unit", "lead_time"})) {
     Expansion value;
@@ -331,8 +329,7 @@ void ScenarioReader::ReadExpansion(const YAML::Node& expansion, const std::strin
   }
 }
 
-void ScenarioReader::ReadCapability(const YAML::Node& node, const std::string& key,
-                                    Capability* out) {
+void ScenarioReader::ReadCapability(const DocNode& node, const std::string& key, Capability* out) {
   if (!ExpectMap(node, key, {"id", "claim", "from", "until"})) return;
   if (node["id"]) {
     Id(node["id"], Child(key, "id"), &out->id);

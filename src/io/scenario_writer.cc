@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "io/out_node.h"
+
 namespace tandem {
 
 std::string YamlNumber(double value) {
@@ -51,310 +53,363 @@ std::string YamlQuote(const std::string& text) {
 
 namespace {
 
-std::string Number(double value) {
-  return YamlNumber(value);
+using Node = OutNode;
+
+Node Number(double value) {
+  return Node::Plain(YamlNumber(value));
 }
-std::string Quote(const std::string& text) {
-  return YamlQuote(text);
+Node Integer(int64_t value) {
+  return Node::Plain(std::to_string(value));
 }
 
-std::string IdList(const std::vector<std::string>& ids) {
-  std::string out = "[";
-  for (size_t i = 0; i < ids.size(); ++i) out += (i > 0 ? ", " : "") + ids[i];
-  return out + "]";
+Node IdList(const std::vector<std::string>& ids) {
+  Node list = Node::FlowList();
+  for (const std::string& id : ids) list.Push(Node::Plain(id));
+  return list;
 }
 
-std::string Range(const DateRange& range) {
-  return "{start: " + range.start.ToString() + ", end: " + range.end.ToString() + "}";
+Node Range(const DateRange& range) {
+  Node map = Node::FlowMap();
+  map.Add("start", Node::Plain(range.start.ToString()));
+  map.Add("end", Node::Plain(range.end.ToString()));
+  return map;
 }
 
-std::string Hours(const OpenInterval& interval) {
-  return "\"" + FormatTimeOfDay(interval.start) + "-" + FormatTimeOfDay(interval.end) + "\"";
+Node Hours(const OpenInterval& interval) {
+  return Node::Quoted(FormatTimeOfDay(interval.start) + "-" + FormatTimeOfDay(interval.end));
 }
 
+// The scenario as the tree both renderings share (out_node.h): every field once.
 class Writer {
  public:
-  std::string Run(const Scenario& scenario);
+  Node Run(const Scenario& scenario);
 
  private:
-  void Line(int indent, const std::string& text) {
-    out_ += std::string(static_cast<size_t>(indent), ' ') + text + "\n";
-  }
-  void WriteHeader(const Scenario& scenario);
-  void WriteCalendar(const Calendar& calendar);
-  void WriteResource(const Resource& resource);
-  void WriteOffering(const Offering& offering);
-  void WriteBaseline(const Baseline& baseline);
-  void WriteCampaign(const Campaign& campaign);
-  void WritePromise(int indent, const Promise& promise);
-
-  std::string out_;
+  static void WriteHeader(const Scenario& scenario, Node* root);
+  static Node WriteCalendar(const Calendar& calendar);
+  static Node WriteResource(const Resource& resource);
+  static Node WriteChange(const ResourceChange& change);
+  static Node WriteCapability(const Capability& capability);
+  static Node WriteOffering(const Offering& offering);
+  static Node WriteRoute(const std::vector<RouteStep>& route);
+  static Node WriteBaseline(const Baseline& baseline);
+  static Node WriteCampaign(const Campaign& campaign);
+  static Node WriteReadiness(const Readiness& readiness);
+  static Node WritePromise(const Promise& promise);
 };
 
-void Writer::WritePromise(int indent, const Promise& promise) {
-  std::string text = "- {type: " + std::string(PromiseTypeName(promise.type));
+Node Writer::WritePromise(const Promise& promise) {
+  Node map = Node::FlowMap();
+  map.Add("type", Node::Plain(PromiseTypeName(promise.type)));
   if (promise.IsTimePromise()) {
-    if (promise.type == PromiseType::kResponse) text += ", resource: " + promise.resource;
-    text += ", within: " + promise.within.ToString();
-    if (promise.cutoff) text += ", cutoff: \"" + FormatTimeOfDay(*promise.cutoff) + "\"";
-    text += ", share: " + Number(promise.share);
+    if (promise.type == PromiseType::kResponse) map.Add("resource", Node::Plain(promise.resource));
+    map.Add("within", Node::Plain(promise.within.ToString()));
+    if (promise.cutoff) map.Add("cutoff", Node::Quoted(FormatTimeOfDay(*promise.cutoff)));
+    map.Add("share", Number(promise.share));
   } else if (promise.type == PromiseType::kAvailability) {
-    text += ", share: " + Number(promise.share);
+    map.Add("share", Number(promise.share));
   } else if (promise.type == PromiseType::kFreeReturns) {
-    text += ", return_rate: " + Number(promise.return_rate);
-    if (promise.cost) text += ", cost: " + Number(*promise.cost);
+    map.Add("return_rate", Number(promise.return_rate));
+    if (promise.cost) map.Add("cost", Number(*promise.cost));
   } else if (promise.type == PromiseType::kClaim) {
-    text +=
-        ", text: " + Quote(promise.text) + ", requires: " + IdList(promise.requires_capabilities);
+    map.Add("text", Node::Quoted(promise.text));
+    map.Add("requires", IdList(promise.requires_capabilities));
   }
-  if (!promise.offerings.empty()) text += ", offerings: " + IdList(promise.offerings);
-  Line(indent, text + "}");
+  if (!promise.offerings.empty()) map.Add("offerings", IdList(promise.offerings));
+  return map;
 }
 
-std::string Writer::Run(const Scenario& scenario) {
-  WriteHeader(scenario);
+Node Writer::Run(const Scenario& scenario) {
+  Node root = Node::BlockMap();
+  WriteHeader(scenario, &root);
   if (!scenario.calendars.empty()) {
-    Line(0, "calendars:");
-    for (const Calendar& calendar : scenario.calendars) WriteCalendar(calendar);
+    Node calendars = Node::BlockMap();
+    for (const Calendar& calendar : scenario.calendars)
+      calendars.Add(calendar.id, WriteCalendar(calendar));
+    root.Add("calendars", std::move(calendars));
   }
   if (!scenario.resources.empty()) {
-    Line(0, "resources:");
-    for (const Resource& resource : scenario.resources) WriteResource(resource);
+    Node resources = Node::BlockList();
+    for (const Resource& resource : scenario.resources) resources.Push(WriteResource(resource));
+    root.Add("resources", std::move(resources));
   }
   if (!scenario.capabilities.empty()) {
-    Line(0, "capabilities:");
-    for (const Capability& capability : scenario.capabilities) {
-      std::string text = "- {id: " + capability.id + ", claim: " + Quote(capability.claim);
-      if (capability.from) text += ", from: " + capability.from->ToString();
-      if (capability.until) text += ", until: " + capability.until->ToString();
-      Line(2, text + "}");
-    }
+    Node capabilities = Node::BlockList();
+    for (const Capability& capability : scenario.capabilities)
+      capabilities.Push(WriteCapability(capability));
+    root.Add("capabilities", std::move(capabilities));
   }
-
-  Line(0, "offerings:");
-  for (const Offering& offering : scenario.offerings) WriteOffering(offering);
-
+  Node offerings = Node::BlockList();
+  for (const Offering& offering : scenario.offerings) offerings.Push(WriteOffering(offering));
+  root.Add("offerings", std::move(offerings));
   if (!scenario.messaging.empty()) {
-    Line(0, "messaging:");
-    for (const Promise& promise : scenario.messaging) WritePromise(2, promise);
+    Node messaging = Node::BlockList();
+    for (const Promise& promise : scenario.messaging) messaging.Push(WritePromise(promise));
+    root.Add("messaging", std::move(messaging));
   }
-
   if (!scenario.campaigns.empty()) {
-    Line(0, "campaigns:");
-    for (const Campaign& campaign : scenario.campaigns) WriteCampaign(campaign);
+    Node campaigns = Node::BlockList();
+    for (const Campaign& campaign : scenario.campaigns) campaigns.Push(WriteCampaign(campaign));
+    root.Add("campaigns", std::move(campaigns));
   }
-  return out_;
+  return root;
 }
 
 // tandem, name, currency, horizon, today, simulation.
-void Writer::WriteHeader(const Scenario& scenario) {
-  Line(0, "tandem: 1");
-  Line(0, "name: " + Quote(scenario.name));
-  Line(0, "currency: " + Quote(scenario.currency));
-  Line(0, "horizon: " + Range(scenario.horizon));
-  Line(0, "today: " + scenario.today.ToString());
+void Writer::WriteHeader(const Scenario& scenario, Node* root) {
+  root->Add("tandem", Node::Plain("1"));
+  root->Add("name", Node::Quoted(scenario.name));
+  root->Add("currency", Node::Quoted(scenario.currency));
+  root->Add("horizon", Range(scenario.horizon));
+  root->Add("today", Node::Plain(scenario.today.ToString()));
   const SimulationSettings& simulation = scenario.simulation;
-  Line(0, "simulation: {step: " + simulation.step.ToString() + ", scenarios: " +
-              std::to_string(simulation.scenarios) + ", seed: " + std::to_string(simulation.seed) +
-              ", confidence: " + Number(simulation.confidence) + "}");
+  Node settings = Node::FlowMap();
+  settings.Add("step", Node::Plain(simulation.step.ToString()));
+  settings.Add("scenarios", Integer(simulation.scenarios));
+  settings.Add("seed", Node::Plain(std::to_string(simulation.seed)));
+  settings.Add("confidence", Number(simulation.confidence));
+  root->Add("simulation", std::move(settings));
 }
 
-void Writer::WriteCalendar(const Calendar& calendar) {
+Node Writer::WriteCalendar(const Calendar& calendar) {
   static constexpr std::array<const char*, 7> kDays = {"mon", "tue", "wed", "thu",
                                                        "fri", "sat", "sun"};
-  Line(2, calendar.id + ":");
-  std::string open;
+  Node open = Node::FlowMap();
   for (size_t day = 0; day < 7; ++day) {
     const std::vector<OpenInterval>& intervals = calendar.open[day];
     if (intervals.empty()) continue;
-    open += std::string(open.empty() ? "" : ", ") + kDays[day] + ": ";
     if (intervals.size() == 1) {
-      open += Hours(intervals.front());
+      open.Add(kDays[day], Hours(intervals.front()));
     } else {
-      open += "[";
-      for (size_t i = 0; i < intervals.size(); ++i)
-        open += (i > 0 ? ", " : "") + Hours(intervals[i]);
-      open += "]";
+      Node list = Node::FlowList();
+      for (const OpenInterval& interval : intervals) list.Push(Hours(interval));
+      open.Add(kDays[day], std::move(list));
     }
   }
-  Line(4, "open: {" + open + "}");
+  Node map = Node::BlockMap();
+  map.Add("open", std::move(open));
   if (!calendar.closed.empty()) {
-    std::string closed;
-    for (size_t i = 0; i < calendar.closed.size(); ++i)
-      closed += (i > 0 ? ", " : "") + calendar.closed[i].ToString();
-    Line(4, "closed: [" + closed + "]");
+    Node closed = Node::FlowList();
+    for (const Date& date : calendar.closed) closed.Push(Node::Plain(date.ToString()));
+    map.Add("closed", std::move(closed));
   }
+  return map;
 }
 
-void Writer::WriteResource(const Resource& resource) {
+Node Writer::WriteChange(const ResourceChange& change) {
+  Node map = Node::FlowMap();
+  map.Add("from", Node::Plain(change.from.ToString()));
+  if (change.capacity) map.Add("capacity", Number(*change.capacity));
+  if (change.calendar && !change.calendar->empty())
+    map.Add("calendar", Node::Plain(*change.calendar));
+  if (change.processing_time)
+    map.Add("processing_time", Node::Plain(change.processing_time->ToString()));
+  if (change.cost_per_unit) map.Add("cost_per_unit", Number(*change.cost_per_unit));
+  return map;
+}
+
+Node Writer::WriteResource(const Resource& resource) {
   const char* kind = resource.kind == ResourceKind::kThroughput ? "throughput"
                      : resource.kind == ResourceKind::kSpace    ? "space"
                                                                 : "budget";
-  Line(2, "- id: " + resource.id);
-  Line(4, std::string("kind: ") + kind);
-  Line(4, "unit: " + Quote(resource.unit));
-  Line(4, "capacity: " + Number(resource.capacity));
+  Node map = Node::BlockMap();
+  map.Add("id", Node::Plain(resource.id));
+  map.Add("kind", Node::Plain(kind));
+  map.Add("unit", Node::Quoted(resource.unit));
+  map.Add("capacity", Number(resource.capacity));
   if (resource.kind == ResourceKind::kThroughput) {
-    if (!resource.calendar.empty()) Line(4, "calendar: " + resource.calendar);
+    if (!resource.calendar.empty()) map.Add("calendar", Node::Plain(resource.calendar));
     if (resource.processing_time.minutes != 0)
-      Line(4, "processing_time: " + resource.processing_time.ToString());
-    if (resource.cost_per_unit != 0) Line(4, "cost_per_unit: " + Number(resource.cost_per_unit));
+      map.Add("processing_time", Node::Plain(resource.processing_time.ToString()));
+    if (resource.cost_per_unit != 0) map.Add("cost_per_unit", Number(resource.cost_per_unit));
     if (!resource.changes.empty()) {
-      Line(4, "changes:");
-      for (const ResourceChange& change : resource.changes) {
-        std::string text = "- {from: " + change.from.ToString();
-        if (change.capacity) text += ", capacity: " + Number(*change.capacity);
-        if (change.calendar && !change.calendar->empty()) text += ", calendar: " + *change.calendar;
-        if (change.processing_time)
-          text += ", processing_time: " + change.processing_time->ToString();
-        if (change.cost_per_unit) text += ", cost_per_unit: " + Number(*change.cost_per_unit);
-        Line(6, text + "}");
-      }
+      Node changes = Node::BlockList();
+      for (const ResourceChange& change : resource.changes) changes.Push(WriteChange(change));
+      map.Add("changes", std::move(changes));
     }
     if (resource.expansion) {
       const Expansion& expansion = *resource.expansion;
-      Line(4, "expansion: {extra: " + Number(expansion.extra_per_hour) +
-                  ", cost_per_unit: " + Number(expansion.cost_per_unit) +
-                  ", lead_time: " + expansion.lead_time.ToString() + "}");
+      Node value = Node::FlowMap();
+      value.Add("extra", Number(expansion.extra_per_hour));
+      value.Add("cost_per_unit", Number(expansion.cost_per_unit));
+      value.Add("lead_time", Node::Plain(expansion.lead_time.ToString()));
+      map.Add("expansion", std::move(value));
     }
   }
-  if (resource.period) Line(4, "period: " + Range(*resource.period));
+  if (resource.period) map.Add("period", Range(*resource.period));
+  return map;
 }
 
-void Writer::WriteOffering(const Offering& offering) {
-  Line(2, "- id: " + offering.id);
-  if (!offering.name.empty()) Line(4, "name: " + Quote(offering.name));
-  Line(4, "price: " + Number(offering.price));
-  if (offering.unit_cost != 0) Line(4, "unit_cost: " + Number(offering.unit_cost));
-  if (offering.volume != 0) Line(4, "volume: " + Number(offering.volume));
-  if (offering.stocked) {
-    Line(4, "stocked: true");
-    Line(4, "stock: " + Number(offering.stock));
-  } else {
-    Line(4, "stocked: false");
+Node Writer::WriteCapability(const Capability& capability) {
+  Node map = Node::FlowMap();
+  map.Add("id", Node::Plain(capability.id));
+  map.Add("claim", Node::Quoted(capability.claim));
+  if (capability.from) map.Add("from", Node::Plain(capability.from->ToString()));
+  if (capability.until) map.Add("until", Node::Plain(capability.until->ToString()));
+  return map;
+}
+
+Node Writer::WriteRoute(const std::vector<RouteStep>& route) {
+  Node list = Node::FlowList();
+  for (const RouteStep& step : route) {
+    if (step.per_unit == 1) {
+      list.Push(Node::Plain(step.resource));
+      continue;
+    }
+    Node map = Node::FlowMap();
+    map.Add("resource", Node::Plain(step.resource));
+    map.Add("per_unit", Number(step.per_unit));
+    list.Push(std::move(map));
   }
-  if (!offering.space.empty()) Line(4, "space: " + offering.space);
+  return list;
+}
+
+Node Writer::WriteOffering(const Offering& offering) {
+  Node map = Node::BlockMap();
+  map.Add("id", Node::Plain(offering.id));
+  if (!offering.name.empty()) map.Add("name", Node::Quoted(offering.name));
+  map.Add("price", Number(offering.price));
+  if (offering.unit_cost != 0) map.Add("unit_cost", Number(offering.unit_cost));
+  if (offering.volume != 0) map.Add("volume", Number(offering.volume));
+  map.Add("stocked", Node::Plain(offering.stocked ? "true" : "false"));
+  if (offering.stocked) map.Add("stock", Number(offering.stock));
+  if (!offering.space.empty()) map.Add("space", Node::Plain(offering.space));
   if (offering.supply) {
-    Line(4, "supply: {per_day: " + Number(offering.supply->per_day) +
-                ", lead_time: " + offering.supply->lead_time.ToString() +
-                ", safety_days: " + Number(offering.supply->safety_days) + "}");
+    Node supply = Node::FlowMap();
+    supply.Add("per_day", Number(offering.supply->per_day));
+    supply.Add("lead_time", Node::Plain(offering.supply->lead_time.ToString()));
+    supply.Add("safety_days", Number(offering.supply->safety_days));
+    map.Add("supply", std::move(supply));
   }
-  if (offering.return_rate != 0) Line(4, "return_rate: " + Number(offering.return_rate));
-  Line(4, "return_lag: " + offering.return_lag.ToString());
-  if (!offering.returns.empty()) Line(4, "returns: " + offering.returns);
-  if (!offering.route.empty()) {
-    std::string route = "[";
-    for (size_t i = 0; i < offering.route.size(); ++i) {
-      const RouteStep& step = offering.route[i];
-      route += i > 0 ? ", " : "";
-      route += step.per_unit == 1
-                   ? step.resource
-                   : "{resource: " + step.resource + ", per_unit: " + Number(step.per_unit) + "}";
-    }
-    Line(4, "route: " + route + "]");
-  }
-  if (offering.transit.minutes != 0) Line(4, "transit: " + offering.transit.ToString());
+  if (offering.return_rate != 0) map.Add("return_rate", Number(offering.return_rate));
+  map.Add("return_lag", Node::Plain(offering.return_lag.ToString()));
+  if (!offering.returns.empty()) map.Add("returns", Node::Plain(offering.returns));
+  if (!offering.route.empty()) map.Add("route", WriteRoute(offering.route));
+  if (offering.transit.minutes != 0) map.Add("transit", Node::Plain(offering.transit.ToString()));
   if (!offering.loads.empty()) {
-    Line(4, "loads:");
+    Node loads = Node::BlockList();
     for (const Load& load : offering.loads) {
-      Line(6, "- {resource: " + load.resource + ", per_unit: " + Number(load.per_unit) +
-                  ", lag: " + load.lag.ToString() + "}");
+      Node item = Node::FlowMap();
+      item.Add("resource", Node::Plain(load.resource));
+      item.Add("per_unit", Number(load.per_unit));
+      item.Add("lag", Node::Plain(load.lag.ToString()));
+      loads.Push(std::move(item));
     }
+    map.Add("loads", std::move(loads));
   }
-  WriteBaseline(offering.baseline);
+  map.Add("baseline", WriteBaseline(offering.baseline));
+  return map;
 }
 
-void Writer::WriteBaseline(const Baseline& baseline) {
-  Line(4, "baseline:");
-  if (baseline.per_day) Line(6, "per_day: " + Number(*baseline.per_day));
-  if (!baseline.history_path.empty()) Line(6, "history: " + Quote(baseline.history_path));
+Node Writer::WriteBaseline(const Baseline& baseline) {
+  Node map = Node::BlockMap();
+  if (baseline.per_day) map.Add("per_day", Number(*baseline.per_day));
+  if (!baseline.history_path.empty()) map.Add("history", Node::Quoted(baseline.history_path));
   if (baseline.weekly) {
-    std::string weekly = "[";
-    for (size_t i = 0; i < 7; ++i) weekly += (i > 0 ? ", " : "") + Number((*baseline.weekly)[i]);
-    Line(6, "weekly: " + weekly + "]");
+    Node weekly = Node::FlowList();
+    for (double multiplier : *baseline.weekly) weekly.Push(Number(multiplier));
+    map.Add("weekly", std::move(weekly));
   }
   switch (baseline.intraday) {
     case IntradayShape::kFlat:
       break;
     case IntradayShape::kOffice:
-      Line(6, "intraday: office");
+      map.Add("intraday", Node::Plain("office"));
       break;
     case IntradayShape::kEvening:
-      Line(6, "intraday: evening");
+      map.Add("intraday", Node::Plain("evening"));
       break;
     case IntradayShape::kWeights: {
-      std::string weights = "[";
-      for (size_t i = 0; i < 24; ++i)
-        weights += (i > 0 ? ", " : "") + Number(baseline.intraday_weights[i]);
-      Line(6, "intraday: " + weights + "]");
+      Node weights = Node::FlowList();
+      for (size_t i = 0; i < 24; ++i) weights.Push(Number(baseline.intraday_weights[i]));
+      map.Add("intraday", std::move(weights));
       break;
     }
   }
   if (baseline.noise_none) {
-    Line(6, "noise: none");
+    map.Add("noise", Node::Plain("none"));
   } else if (baseline.noise_cv > 0) {
-    Line(6, "noise: {cv: " + Number(baseline.noise_cv) + "}");
+    Node noise = Node::FlowMap();
+    noise.Add("cv", Number(baseline.noise_cv));
+    map.Add("noise", std::move(noise));
   }
+  return map;
 }
 
-void Writer::WriteCampaign(const Campaign& campaign) {
-  Line(2, "- id: " + campaign.id);
-  if (!campaign.name.empty()) Line(4, "name: " + Quote(campaign.name));
-  Line(4, "window: " + Range(campaign.window));
-  Line(4, "announce: " + campaign.announce.ToString());
-  Line(4, "offerings: " + IdList(campaign.offerings));
-  if (campaign.discount != 0) Line(4, "discount: " + Number(campaign.discount));
-  if (campaign.spend != 0) Line(4, "spend: " + Number(campaign.spend));
+Node Writer::WriteReadiness(const Readiness& readiness) {
+  Node tasks = Node::BlockList();
+  for (const ReadinessTask& task : readiness.tasks) {
+    Node item = Node::FlowMap();
+    item.Add("id", Node::Plain(task.id));
+    item.Add("duration", Node::Plain(task.duration.ToString()));
+    if (!task.after.empty()) item.Add("after", IdList(task.after));
+    tasks.Push(std::move(item));
+  }
+  Node map = Node::BlockMap();
+  map.Add("start", Node::Plain(readiness.start.ToString()));
+  map.Add("tasks", std::move(tasks));
+  return map;
+}
+
+Node Writer::WriteCampaign(const Campaign& campaign) {
+  Node map = Node::BlockMap();
+  map.Add("id", Node::Plain(campaign.id));
+  if (!campaign.name.empty()) map.Add("name", Node::Quoted(campaign.name));
+  map.Add("window", Range(campaign.window));
+  map.Add("announce", Node::Plain(campaign.announce.ToString()));
+  map.Add("offerings", IdList(campaign.offerings));
+  if (campaign.discount != 0) map.Add("discount", Number(campaign.discount));
+  if (campaign.spend != 0) map.Add("spend", Number(campaign.spend));
   if (campaign.lift.certain) {
-    Line(4, "lift: " + Number(campaign.lift.expected));
+    map.Add("lift", Number(campaign.lift.expected));
   } else {
-    Line(4, "lift: {expected: " + Number(campaign.lift.expected) + ", low: " +
-                Number(campaign.lift.low) + ", high: " + Number(campaign.lift.high) + "}");
+    Node lift = Node::FlowMap();
+    lift.Add("expected", Number(campaign.lift.expected));
+    lift.Add("low", Number(campaign.lift.low));
+    lift.Add("high", Number(campaign.lift.high));
+    map.Add("lift", std::move(lift));
   }
   if (!campaign.profile.empty()) {
-    std::string profile = "[";
-    for (size_t i = 0; i < campaign.profile.size(); ++i)
-      profile += (i > 0 ? ", " : "") + Number(campaign.profile[i]);
-    Line(4, "profile: " + profile + "]");
+    Node profile = Node::FlowList();
+    for (double weight : campaign.profile) profile.Push(Number(weight));
+    map.Add("profile", std::move(profile));
   }
   if (!campaign.cap.by_offering.empty()) {
-    std::string cap = "{";
-    for (size_t i = 0; i < campaign.cap.by_offering.size(); ++i) {
-      cap += (i > 0 ? ", " : "") + campaign.cap.by_offering[i].first + ": " +
-             Number(campaign.cap.by_offering[i].second);
-    }
-    Line(4, "cap: " + cap + "}");
+    Node cap = Node::FlowMap();
+    for (const auto& [offering, units] : campaign.cap.by_offering) cap.Add(offering, Number(units));
+    map.Add("cap", std::move(cap));
   } else if (campaign.cap.total) {
-    Line(4, "cap: " + Number(*campaign.cap.total));
+    map.Add("cap", Number(*campaign.cap.total));
   }
   if (!campaign.bookings.empty()) {
-    Line(4, "bookings:");
+    Node bookings = Node::BlockList();
     for (const Booking& booking : campaign.bookings) {
-      Line(6, "- {resource: " + booking.resource + ", extra: " + Number(booking.extra_per_hour) +
-                  ", from: " + booking.from.ToString() + ", until: " + booking.until.ToString() +
-                  "}");
+      Node item = Node::FlowMap();
+      item.Add("resource", Node::Plain(booking.resource));
+      item.Add("extra", Number(booking.extra_per_hour));
+      item.Add("from", Node::Plain(booking.from.ToString()));
+      item.Add("until", Node::Plain(booking.until.ToString()));
+      bookings.Push(std::move(item));
     }
+    map.Add("bookings", std::move(bookings));
   }
   if (!campaign.promises.empty()) {
-    Line(4, "promises:");
-    for (const Promise& promise : campaign.promises) WritePromise(6, promise);
+    Node promises = Node::BlockList();
+    for (const Promise& promise : campaign.promises) promises.Push(WritePromise(promise));
+    map.Add("promises", std::move(promises));
   }
-  if (campaign.readiness) {
-    Line(4, "readiness:");
-    Line(6, "start: " + campaign.readiness->start.ToString());
-    Line(6, "tasks:");
-    for (const ReadinessTask& task : campaign.readiness->tasks) {
-      std::string text = "- {id: " + task.id + ", duration: " + task.duration.ToString();
-      if (!task.after.empty()) text += ", after: " + IdList(task.after);
-      Line(8, text + "}");
-    }
-  }
+  if (campaign.readiness) map.Add("readiness", WriteReadiness(*campaign.readiness));
+  return map;
 }
 
 }  // namespace
 
 std::string WriteScenarioYaml(const Scenario& scenario) {
-  return Writer().Run(scenario);
+  return RenderYaml(Writer().Run(scenario));
+}
+
+nlohmann::ordered_json WriteScenarioJson(const Scenario& scenario) {
+  return RenderJson(Writer().Run(scenario));
 }
 
 Status WriteFileAtomically(const std::string& path, const std::string& text) {

@@ -178,12 +178,6 @@ int ColumnOf(const YAML::Mark& mark) {
   return mark.is_null() ? 0 : mark.column + 1;
 }
 
-Error TooDeep(const std::string& file, int line, int column) {
-  return WholeFileError(file, line, column,
-                        "lists and maps nested more than " + std::to_string(kMaxNesting) + " deep",
-                        "a scenario as in scenario-format.md (it nests a few levels)");
-}
-
 // What the parser found: where each document starts (at most kMaxDocuments of them) and, when
 // there is exactly one, its root.
 constexpr size_t kMaxDocuments = 3;
@@ -254,8 +248,7 @@ std::optional<Error> CheckOneDocument(const Documents& documents, const std::str
         "one scenario per file: remove the '---' line");
   }
   if (starts.empty() || !documents.root.IsDefined() || documents.root.IsNull()) {
-    return WholeFileError(file, 1, 1, "the file holds no scenario (it is empty)",
-                          "a map of keys starting with tandem: 1, see scenario-format.md");
+    return EmptyDocument(file);
   }
   return std::nullopt;
 }
@@ -265,7 +258,7 @@ std::optional<Error> CheckOneDocument(const Documents& documents, const std::str
 Result<YAML::Node> LoadOneYamlDocument(std::string_view text, const std::string& file) {
   // yaml-cpp parses nested collections recursively: refuse absurd nesting before it does.
   const FlowScan flow = ScanFlow(text, kMaxNesting);
-  if (flow.too_deep_line > 0) return TooDeep(file, flow.too_deep_line, flow.too_deep_column);
+  if (flow.too_deep_line > 0) return NestedTooDeep(file, flow.too_deep_line, flow.too_deep_column);
   const std::string buffer(text);
   Result<Documents> documents = ParseDocuments(buffer, file, flow);
   if (!documents.ok()) return documents.error();
@@ -276,7 +269,7 @@ Result<YAML::Node> LoadOneYamlDocument(std::string_view text, const std::string&
   const size_t max_values = std::max(kMaxExpandedNodes, text.size());
   const TreeShape shape = MeasureTree(root, max_values, kMaxNesting);
   if (shape.too_deep) {
-    return TooDeep(file, LineOf(shape.too_deep_mark), ColumnOf(shape.too_deep_mark));
+    return NestedTooDeep(file, LineOf(shape.too_deep_mark), ColumnOf(shape.too_deep_mark));
   }
   if (!shape.within_budget) {
     return WholeFileError(file, 1, 1,
@@ -287,6 +280,17 @@ Result<YAML::Node> LoadOneYamlDocument(std::string_view text, const std::string&
                               " values: split it, or use fewer aliases of large parts");
   }
   return root;
+}
+
+Error NestedTooDeep(const std::string& file, int line, int column) {
+  return WholeFileError(file, line, column,
+                        "lists and maps nested more than " + std::to_string(kMaxNesting) + " deep",
+                        "a scenario as in scenario-format.md (it nests a few levels)");
+}
+
+Error EmptyDocument(const std::string& file) {
+  return WholeFileError(file, 1, 1, "the file holds no scenario (it is empty)",
+                        "a map of keys starting with tandem: 1, see scenario-format.md");
 }
 
 }  // namespace tandem

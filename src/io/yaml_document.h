@@ -18,6 +18,11 @@ namespace tandem {
 // the whole file `file`. May throw what yaml-cpp throws outside parsing (the caller converts).
 Result<YAML::Node> LoadOneYamlDocument(std::string_view text, const std::string& file);
 
+// Refusals of LoadOneYamlDocument, for a document that is not text too (a JSON value:
+// ReadScenarioJson). Line and column 0 when unknown.
+Error NestedTooDeep(const std::string& file, int line, int column);
+Error EmptyDocument(const std::string& file);
+
 }  // namespace tandem
 
 #endif  // TANDEM_SRC_IO_YAML_DOCUMENT_H_

@@ -13,11 +13,17 @@
 // and numbers lie within +-1e15. A history file's problems name the CSV file (relative to the
 // scenario's folder) and its line.
 //
+// The same reader reads an in-memory JSON value (ReadScenarioJson: the server keeps a workspace's
+// entries as JSON): a JSON document reads exactly as its JSON text would (JSON is YAML), within
+// the same limits, without being written out as text. Its diagnostics name the key path
+// ("campaigns[1].lift.low") but no line or column (a JSON value has none).
+//
 // Thread safety: the functions are reentrant; they share no state.
 #ifndef TANDEM_IO_SCENARIO_READER_H_
 #define TANDEM_IO_SCENARIO_READER_H_
 
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 
@@ -41,6 +47,21 @@ Result<Scenario> ReadScenarioFile(const std::string& path,
 // paths (pass a loader that fails to forbid them).
 Result<Scenario> ParseScenario(std::string_view text, const std::string& display_name,
                                const FileLoader& load_file);
+// The same, and when it reads, `*as_json` (not null) is the document as JSON (YamlToJson's form)
+// from the one parse of `text`.
+Result<Scenario> ParseScenario(std::string_view text, const std::string& display_name,
+                               const FileLoader& load_file, nlohmann::ordered_json* as_json);
+
+// Reads `document` (the scenario format as JSON values: a string reads as a quoted scalar, a
+// number or boolean as the plain scalar nlohmann writes for it) with the reader above, then
+// validates. Problems are diagnostics of `display_name` with key paths, in document order.
+Result<Scenario> ReadScenarioJson(const nlohmann::ordered_json& document,
+                                  const std::string& display_name, const FileLoader& load_file);
+
+// YAML (or JSON) text to JSON: plain scalars become numbers, booleans or null where they read as
+// such, quoted scalars stay strings, maps keep their order. No scenario limits: for text that
+// ParseScenario has read, or tests. Errors are kInvalidInput with line and column.
+Result<nlohmann::ordered_json> YamlToJson(std::string_view text, const std::string& display_name);
 
 }  // namespace tandem
 

@@ -1,11 +1,9 @@
-// Reading typed values out of a loaded YAML document, with a diagnostic for every problem: the
-// file, the line and column, the key path ("offerings[0].price"), what is wrong and what is
-// allowed. The base of the scenario reader (scenario_reader_sections.h). Private to the io
-// module.
-#ifndef TANDEM_SRC_IO_YAML_READER_H_
-#define TANDEM_SRC_IO_YAML_READER_H_
-
-#include <yaml-cpp/yaml.h>
+// Reading typed values out of a scenario document (YAML text or an in-memory JSON value, both
+// seen through DocNode), with a diagnostic for every problem: the file, the line and column (YAML
+// text only), the key path ("offerings[0].price"), what is wrong and what is allowed. The base of
+// the scenario reader (scenario_reader_sections.h). Private to the io module.
+#ifndef TANDEM_SRC_IO_NODE_READER_H_
+#define TANDEM_SRC_IO_NODE_READER_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "io/doc_node.h"
 #include "tandem/common/date.h"
 #include "tandem/common/duration.h"
 #include "tandem/common/result.h"
@@ -22,15 +21,17 @@
 
 namespace tandem {
 
-// What a node is, for "expected X, found Y" messages.
-const char* NodeKind(const YAML::Node& node);
-
 // Each reading function checks one node (the value of the key path `key`), stores the value in
 // `*out` when it is valid and returns whether it was; otherwise it records a problem. Not
 // thread-safe: one reader per document.
-class YamlReader {
+class NodeReader {
  public:
-  explicit YamlReader(std::string file) : file_(std::move(file)) {}
+  explicit NodeReader(std::string file) : file_(std::move(file)) {}
+
+  // Whether the document has lines (YAML text). A JSON document's nodes are placed by their rank
+  // in document order, which sorts its problems as the text of the same JSON would; the problems
+  // then carry no line or column, only their key path.
+  void set_has_lines(bool has_lines) { has_lines_ = has_lines; }
 
  protected:
   using Keys = std::initializer_list<const char*>;
@@ -39,45 +40,44 @@ class YamlReader {
   // Where `node` (the value of `key`) is, 1-based; {0, 0} when unknown. An empty value
   // (`price:` with nothing after it) carries the mark of the next token, often on a later
   // line: such values are placed at their key instead.
-  std::pair<int, int> Place(const YAML::Node& node, const std::string& key) const;
-  void Problem(const YAML::Node& node, const std::string& key, std::string problem,
+  std::pair<int, int> Place(const DocNode& node, const std::string& key) const;
+  void Problem(const DocNode& node, const std::string& key, std::string problem,
                std::string allowed = "");
   // A problem found elsewhere (a history file's rows), as it is.
   void AddDiagnostic(Diagnostic diagnostic) { diagnostics_.push_back(std::move(diagnostic)); }
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
-  void Remember(const std::string& key, const YAML::Node& node);
+  void Remember(const std::string& key, const DocNode& node);
 
   // Checks that `node` is a map whose keys are all in `allowed`, with no duplicates. `what`
   // names the thing the map describes in messages (e.g. "an availability promise").
-  bool ExpectMap(const YAML::Node& node, const std::string& key, Keys allowed,
+  bool ExpectMap(const DocNode& node, const std::string& key, Keys allowed,
                  const std::string& what = "");
 
   // NodeKind, with a list's length.
-  static std::string Shape(const YAML::Node& node);
+  static std::string Shape(const DocNode& node);
   static std::string Child(const std::string& key, const char* name);
   static std::string Index(const std::string& key, size_t index);
 
   // --- scalars -----------------------------------------------------------------------------
-  bool Scalar(const YAML::Node& node, const std::string& key, std::string* out,
-              const char* expected, const std::string& allowed);
-  bool Number(const YAML::Node& node, const std::string& key, double* out);
-  bool NonNegative(const YAML::Node& node, const std::string& key, double* out);
-  bool Share(const YAML::Node& node, const std::string& key, double* out);
-  bool Integer(const YAML::Node& node, const std::string& key, int64_t min, int64_t max,
-               int64_t* out);
-  bool Text(const YAML::Node& node, const std::string& key, std::string* out);
-  bool Id(const YAML::Node& node, const std::string& key, std::string* out);
-  bool Bool(const YAML::Node& node, const std::string& key, bool* out);
-  bool ParseDate(const YAML::Node& node, const std::string& key, Date* out);
-  bool ParseDuration(const YAML::Node& node, const std::string& key, Duration* out);
-  bool ParseTime(const YAML::Node& node, const std::string& key, MinuteOfDay* out);
-  bool IdList(const YAML::Node& node, const std::string& key, std::vector<std::string>* out);
-  bool DateRangeMap(const YAML::Node& node, const std::string& key, DateRange* out);
+  bool Scalar(const DocNode& node, const std::string& key, std::string* out, const char* expected,
+              const std::string& allowed);
+  bool Number(const DocNode& node, const std::string& key, double* out);
+  bool NonNegative(const DocNode& node, const std::string& key, double* out);
+  bool Share(const DocNode& node, const std::string& key, double* out);
+  bool Integer(const DocNode& node, const std::string& key, int64_t min, int64_t max, int64_t* out);
+  bool Text(const DocNode& node, const std::string& key, std::string* out);
+  bool Id(const DocNode& node, const std::string& key, std::string* out);
+  bool Bool(const DocNode& node, const std::string& key, bool* out);
+  bool ParseDate(const DocNode& node, const std::string& key, Date* out);
+  bool ParseDuration(const DocNode& node, const std::string& key, Duration* out);
+  bool ParseTime(const DocNode& node, const std::string& key, MinuteOfDay* out);
+  bool IdList(const DocNode& node, const std::string& key, std::vector<std::string>* out);
+  bool DateRangeMap(const DocNode& node, const std::string& key, DateRange* out);
 
   // A list of items, each read by `read(item_node, item_key, &item)`; an empty value is an
   // empty list.
   template <typename T, typename Fn>
-  void ReadList(const YAML::Node& node, const std::string& key, std::vector<T>* out, Fn read) {
+  void ReadList(const DocNode& node, const std::string& key, std::vector<T>* out, Fn read) {
     Remember(key, node);
     if (node.IsNull()) return;
     if (!node.IsSequence()) {
@@ -106,6 +106,7 @@ class YamlReader {
   void SortByPlace(std::vector<Diagnostic>* diagnostics) const;
 
   std::string file_;
+  bool has_lines_ = true;
   std::vector<Diagnostic> diagnostics_;
   std::map<std::string, std::pair<int, int>> marks_;      // key path -> where its value is
   std::map<std::string, std::pair<int, int>> key_marks_;  // key path -> where the key is
@@ -113,4 +114,4 @@ class YamlReader {
 
 }  // namespace tandem
 
-#endif  // TANDEM_SRC_IO_YAML_READER_H_
+#endif  // TANDEM_SRC_IO_NODE_READER_H_

@@ -1,4 +1,4 @@
-#include "io/yaml_reader.h"
+#include "io/node_reader.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -26,32 +26,17 @@ constexpr double kMaxMagnitude = 1e15;   // numbers beyond this only overflow th
 
 }  // namespace
 
-// What a node is, for "expected X, found Y" messages.
-const char* NodeKind(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar:
-      return "a single value";
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Map:
-      return "a map";
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      break;
-  }
-  return "nothing (an empty value)";
-}
-
-std::pair<int, int> YamlReader::Place(const YAML::Node& node, const std::string& key) const {
-  if (!node.IsDefined() || node.IsNull() || node.Mark().is_null()) {
+std::pair<int, int> NodeReader::Place(const DocNode& node, const std::string& key) const {
+  if (!node.IsDefined() || node.IsNull() || node.Place().line == 0) {
     auto found = key_marks_.find(key);
     if (found != key_marks_.end()) return found->second;
-    if (!node.IsDefined() || node.Mark().is_null()) return {0, 0};
+    if (!node.IsDefined() || node.Place().line == 0) return {0, 0};
   }
-  return {node.Mark().line + 1, node.Mark().column + 1};
+  const DocPlace place = node.Place();
+  return {place.line, place.column};
 }
 
-void YamlReader::Problem(const YAML::Node& node, const std::string& key, std::string problem,
+void NodeReader::Problem(const DocNode& node, const std::string& key, std::string problem,
                          std::string allowed) {
   Diagnostic diagnostic;
   diagnostic.file = file_;
@@ -62,12 +47,12 @@ void YamlReader::Problem(const YAML::Node& node, const std::string& key, std::st
   diagnostics_.push_back(std::move(diagnostic));
 }
 
-void YamlReader::Remember(const std::string& key, const YAML::Node& node) {
+void NodeReader::Remember(const std::string& key, const DocNode& node) {
   const std::pair<int, int> place = Place(node, key);
   if (place.first > 0) marks_.emplace(key, place);
 }
 
-bool YamlReader::ExpectMap(const YAML::Node& node, const std::string& key, Keys allowed,
+bool NodeReader::ExpectMap(const DocNode& node, const std::string& key, Keys allowed,
                            const std::string& what) {
   Remember(key, node);
   if (!node.IsMap()) {
@@ -76,21 +61,19 @@ bool YamlReader::ExpectMap(const YAML::Node& node, const std::string& key, Keys 
     return false;
   }
   std::set<std::string> seen;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    if (!it->first.IsScalar()) {
-      Problem(it->first, key,
-              std::string("a key must be a plain name, found ") + NodeKind(it->first),
+  for (const auto& [name_node, value] : node.Entries()) {
+    if (!name_node.IsScalar()) {
+      Problem(name_node, key,
+              std::string("a key must be a plain name, found ") + NodeKind(name_node),
               "allowed keys here: " + JoinKeys(allowed));
       continue;
     }
-    const std::string name = it->first.Scalar();
+    const std::string name = name_node.Scalar();
     const std::string child = key.empty() ? name : key + "." + name;
-    if (!it->first.Mark().is_null()) {
-      key_marks_.emplace(child,
-                         std::make_pair(it->first.Mark().line + 1, it->first.Mark().column + 1));
-    }
+    const DocPlace place = name_node.Place();
+    if (place.line > 0) key_marks_.emplace(child, std::make_pair(place.line, place.column));
     if (!seen.insert(name).second) {
-      Problem(it->first, child, "duplicate key: '" + name + "' is given twice in this map",
+      Problem(name_node, child, "duplicate key: '" + name + "' is given twice in this map",
               "each key once");
       continue;
     }
@@ -98,7 +81,7 @@ bool YamlReader::ExpectMap(const YAML::Node& node, const std::string& key, Keys 
     for (const char* candidate : allowed) known = known || name == candidate;
     if (!known) {
       Problem(
-          it->first, child,
+          name_node, child,
           what.empty() ? "unknown key '" + name + "'" : "unknown key '" + name + "' for " + what,
           "allowed keys here: " + JoinKeys(allowed));
     }
@@ -106,20 +89,20 @@ bool YamlReader::ExpectMap(const YAML::Node& node, const std::string& key, Keys 
   return true;
 }
 
-std::string YamlReader::Shape(const YAML::Node& node) {
+std::string NodeReader::Shape(const DocNode& node) {
   if (node.IsSequence()) return "a list of " + std::to_string(node.size());
   return NodeKind(node);
 }
 
-std::string YamlReader::Child(const std::string& key, const char* name) {
+std::string NodeReader::Child(const std::string& key, const char* name) {
   return key.empty() ? std::string(name) : key + "." + name;
 }
 
-std::string YamlReader::Index(const std::string& key, size_t index) {
+std::string NodeReader::Index(const std::string& key, size_t index) {
   return key + "[" + std::to_string(index) + "]";
 }
 
-bool YamlReader::Scalar(const YAML::Node& node, const std::string& key, std::string* out,
+bool NodeReader::Scalar(const DocNode& node, const std::string& key, std::string* out,
                         const char* expected, const std::string& allowed) {
   Remember(key, node);
   if (!node.IsScalar()) {
@@ -130,7 +113,7 @@ bool YamlReader::Scalar(const YAML::Node& node, const std::string& key, std::str
   return true;
 }
 
-bool YamlReader::Number(const YAML::Node& node, const std::string& key, double* out) {
+bool NodeReader::Number(const DocNode& node, const std::string& key, double* out) {
   std::string text;
   if (!Scalar(node, key, &text, "a number", "a plain number such as 120 or 0.25")) return false;
   const char* begin = text.c_str();
@@ -151,7 +134,7 @@ bool YamlReader::Number(const YAML::Node& node, const std::string& key, double* 
   return true;
 }
 
-bool YamlReader::NonNegative(const YAML::Node& node, const std::string& key, double* out) {
+bool NodeReader::NonNegative(const DocNode& node, const std::string& key, double* out) {
   double value = 0;
   if (!Number(node, key, &value)) return false;
   if (value < 0) {
@@ -162,7 +145,7 @@ bool YamlReader::NonNegative(const YAML::Node& node, const std::string& key, dou
   return true;
 }
 
-bool YamlReader::Share(const YAML::Node& node, const std::string& key, double* out) {
+bool NodeReader::Share(const DocNode& node, const std::string& key, double* out) {
   double value = 0;
   if (!Number(node, key, &value)) return false;
   if (value < 0 || value > 1) {
@@ -173,7 +156,7 @@ bool YamlReader::Share(const YAML::Node& node, const std::string& key, double* o
   return true;
 }
 
-bool YamlReader::Integer(const YAML::Node& node, const std::string& key, int64_t min, int64_t max,
+bool NodeReader::Integer(const DocNode& node, const std::string& key, int64_t min, int64_t max,
                          int64_t* out) {
   const std::string allowed =
       "a whole number from " + std::to_string(min) + " to " + std::to_string(max);
@@ -195,7 +178,7 @@ bool YamlReader::Integer(const YAML::Node& node, const std::string& key, int64_t
   return true;
 }
 
-bool YamlReader::Text(const YAML::Node& node, const std::string& key, std::string* out) {
+bool NodeReader::Text(const DocNode& node, const std::string& key, std::string* out) {
   if (!Scalar(node, key, out, "text", "text, quoted if it contains ': ' or ' #'")) {
     return false;
   }
@@ -207,7 +190,7 @@ bool YamlReader::Text(const YAML::Node& node, const std::string& key, std::strin
   return true;
 }
 
-bool YamlReader::Id(const YAML::Node& node, const std::string& key, std::string* out) {
+bool NodeReader::Id(const DocNode& node, const std::string& key, std::string* out) {
   if (!Scalar(node, key, out, "an id", "an id: letters, digits, '-', '_' and '.'")) return false;
   const bool valid =
       !out->empty() &&
@@ -221,7 +204,7 @@ bool YamlReader::Id(const YAML::Node& node, const std::string& key, std::string*
   return true;
 }
 
-bool YamlReader::Bool(const YAML::Node& node, const std::string& key, bool* out) {
+bool NodeReader::Bool(const DocNode& node, const std::string& key, bool* out) {
   std::string text;
   if (!Scalar(node, key, &text, "true or false", "true or false")) return false;
   if (text == "true" || text == "True") {
@@ -235,7 +218,7 @@ bool YamlReader::Bool(const YAML::Node& node, const std::string& key, bool* out)
   return true;
 }
 
-bool YamlReader::ParseDate(const YAML::Node& node, const std::string& key, Date* out) {
+bool NodeReader::ParseDate(const DocNode& node, const std::string& key, Date* out) {
   std::string text;
   if (!Scalar(node, key, &text, "a date", "a date YYYY-MM-DD")) return false;
   const std::optional<Date> date = Date::Parse(text);
@@ -247,7 +230,7 @@ bool YamlReader::ParseDate(const YAML::Node& node, const std::string& key, Date*
   return true;
 }
 
-bool YamlReader::ParseDuration(const YAML::Node& node, const std::string& key, Duration* out) {
+bool NodeReader::ParseDuration(const DocNode& node, const std::string& key, Duration* out) {
   std::string text;
   if (!Scalar(node, key, &text, "a duration", "a number and a unit: 15m, 6h, 2d, 3w")) return false;
   const std::optional<Duration> duration = Duration::Parse(text);
@@ -260,7 +243,7 @@ bool YamlReader::ParseDuration(const YAML::Node& node, const std::string& key, D
   return true;
 }
 
-bool YamlReader::ParseTime(const YAML::Node& node, const std::string& key, MinuteOfDay* out) {
+bool NodeReader::ParseTime(const DocNode& node, const std::string& key, MinuteOfDay* out) {
   std::string text;
   if (!Scalar(node, key, &text, "a time of day", "\"HH:MM\", 00:00 to 23:59")) return false;
   const std::optional<MinuteOfDay> time = ParseTimeOfDay(text, false);
@@ -272,7 +255,7 @@ bool YamlReader::ParseTime(const YAML::Node& node, const std::string& key, Minut
   return true;
 }
 
-bool YamlReader::IdList(const YAML::Node& node, const std::string& key,
+bool NodeReader::IdList(const DocNode& node, const std::string& key,
                         std::vector<std::string>* out) {
   Remember(key, node);
   if (!node.IsSequence()) {
@@ -287,7 +270,7 @@ bool YamlReader::IdList(const YAML::Node& node, const std::string& key,
   return true;
 }
 
-bool YamlReader::DateRangeMap(const YAML::Node& node, const std::string& key, DateRange* out) {
+bool NodeReader::DateRangeMap(const DocNode& node, const std::string& key, DateRange* out) {
   if (!ExpectMap(node, key, {"start", "end"})) return false;
   bool ok = true;
   if (!node["start"]) {
@@ -305,7 +288,7 @@ bool YamlReader::DateRangeMap(const YAML::Node& node, const std::string& key, Da
   return ok;
 }
 
-void YamlReader::AttachMarks(std::vector<Diagnostic>* diagnostics) const {
+void NodeReader::AttachMarks(std::vector<Diagnostic>* diagnostics) const {
   for (Diagnostic& diagnostic : *diagnostics) {
     if (diagnostic.file.empty()) diagnostic.file = file_;
     if (diagnostic.line > 0) continue;
@@ -328,7 +311,7 @@ void YamlReader::AttachMarks(std::vector<Diagnostic>* diagnostics) const {
 // Problems in file order: the reader reports key checks before values, the validator check by
 // check. A history file's problems stay together, at the place of their `history` key; problems
 // without a place come last.
-void YamlReader::SortByPlace(std::vector<Diagnostic>* diagnostics) const {
+void NodeReader::SortByPlace(std::vector<Diagnostic>* diagnostics) const {
   const auto place = [&](const Diagnostic& diagnostic) -> std::pair<int, int> {
     if (diagnostic.file != file_) {
       auto found = marks_.find(diagnostic.key);
@@ -341,7 +324,7 @@ void YamlReader::SortByPlace(std::vector<Diagnostic>* diagnostics) const {
                    [&](const Diagnostic& a, const Diagnostic& b) { return place(a) < place(b); });
 }
 
-std::vector<Diagnostic> YamlReader::Capped(std::vector<Diagnostic> diagnostics) const {
+std::vector<Diagnostic> NodeReader::Capped(std::vector<Diagnostic> diagnostics) const {
   if (diagnostics.size() <= kMaxDiagnostics) return diagnostics;
   const size_t more = diagnostics.size() - kMaxDiagnostics;
   diagnostics.resize(kMaxDiagnostics);
@@ -353,9 +336,17 @@ std::vector<Diagnostic> YamlReader::Capped(std::vector<Diagnostic> diagnostics) 
   return diagnostics;
 }
 
-Error YamlReader::Refusal(std::vector<Diagnostic> diagnostics) const {
+Error NodeReader::Refusal(std::vector<Diagnostic> diagnostics) const {
   AttachMarks(&diagnostics);
   SortByPlace(&diagnostics);
+  if (!has_lines_) {
+    // A JSON document's places are ranks, not lines: the key path says where.
+    for (Diagnostic& diagnostic : diagnostics) {
+      if (diagnostic.file != file_) continue;
+      diagnostic.line = 0;
+      diagnostic.column = 0;
+    }
+  }
   return Error::InvalidInput(Capped(std::move(diagnostics)));
 }
 
