@@ -120,8 +120,7 @@ Outcome<json> LoadInputs(Connection& c, const std::string& key) {
 }
 
 std::string InputsText(const Scenario& scenario) {
-  Result<ordered_json> document = YamlToJson(WriteScenarioYaml(scenario), "scenario");
-  return document.ok() ? document.value().dump() : std::string();
+  return WriteScenarioJson(scenario).dump();
 }
 
 json NewProcessData() {

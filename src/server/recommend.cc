@@ -63,15 +63,12 @@ std::string IdText(const ordered_json& value) {
 }
 
 // Campaign `id` of `scenario` in the workspace's JSON form: the scenario format as the writer
-// exports it, read the way an import reads a file.
+// writes it (WriteScenarioJson: what an import of the exported file would store).
 Result<json> CampaignEntry(const Scenario& scenario, const std::string& id) {
-  Result<ordered_json> document = YamlToJson(WriteScenarioYaml(scenario), "scenario");
-  if (!document.ok()) return document.error();
-  const ordered_json& root = document.value();
+  const ordered_json root = WriteScenarioJson(scenario);
   if (root.is_object() && root.contains("campaigns") && root["campaigns"].is_array()) {
     for (const ordered_json& item : root["campaigns"]) {
-      if (item.is_object() && item.contains("id") && IdText(item["id"]) == id)
-        return json::parse(item.dump());
+      if (item.is_object() && item.contains("id") && IdText(item["id"]) == id) return json(item);
     }
   }
   return Error::Internal("campaign " + id + " is missing from the scenario's export");

@@ -1,7 +1,5 @@
 #include "server/scenario_doc.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cstdlib>
 
@@ -12,45 +10,6 @@ namespace tandem::server {
 namespace {
 
 constexpr const char* kPlaceholder = "__no_offerings_yet";
-
-ordered_json ScalarToJson(const YAML::Node& node) {
-  const std::string& text = node.Scalar();
-  if (node.Tag() == "!") return text;  // quoted: a string
-  if (text == "true") return true;
-  if (text == "false") return false;
-  if (text == "null" || text == "~") return nullptr;
-  if (!text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) ||
-                        ((text[0] == '-' || text[0] == '.') && text.size() > 1))) {
-    char* end = nullptr;
-    const bool integral = text.find_first_of(".eE") == std::string::npos;
-    if (integral) {
-      const long long value = std::strtoll(text.c_str(), &end, 10);
-      if (end && *end == '\0') return value;
-    }
-    const double value = std::strtod(text.c_str(), &end);
-    if (end && *end == '\0' && std::isfinite(value)) return value;
-  }
-  return text;
-}
-
-ordered_json NodeToJson(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      ordered_json object = ordered_json::object();
-      for (const auto& item : node) object[item.first.Scalar()] = NodeToJson(item.second);
-      return object;
-    }
-    case YAML::NodeType::Sequence: {
-      ordered_json array = ordered_json::array();
-      for (const auto& item : node) array.push_back(NodeToJson(item));
-      return array;
-    }
-    case YAML::NodeType::Scalar:
-      return ScalarToJson(node);
-    default:
-      return nullptr;
-  }
-}
 
 // "resources[3].capacity" -> ("resources", 3, "capacity"); "calendars.w.open" -> ("calendars", w,
 // "open").
@@ -152,7 +111,7 @@ Result<Scenario> ParseDocument(const Document& document, const ordered_json& ass
       return Error::Io("no file '" + path + "' in the workspace (upload it first)");
     return found->second;
   };
-  return ParseScenario(assembled.dump(), "workspace", loader);
+  return ReadScenarioJson(assembled, "workspace", loader);
 }
 
 std::vector<FieldError> DiagnosticsToFields(const std::vector<Diagnostic>& diagnostics,
@@ -209,22 +168,6 @@ Outcome<json> ParseJsonBody(std::string_view text) {
                            "a JSON document (Content-Type: application/json)");
   }
   return body;
-}
-
-Result<ordered_json> YamlToJson(std::string_view text, const std::string& display_name) {
-  try {
-    YAML::Node root = YAML::Load(std::string(text));
-    return NodeToJson(root);
-  } catch (const YAML::Exception& error) {
-    Diagnostic diagnostic;
-    diagnostic.file = display_name;
-    diagnostic.line = error.mark.line + 1;
-    diagnostic.column = error.mark.column + 1;
-    diagnostic.problem = error.msg;
-    return Error::InvalidInput({diagnostic});
-  } catch (const std::exception& error) {
-    return Error::Internal(error.what());
-  }
 }
 
 Result<Document> SplitScenario(const ordered_json& scenario) {

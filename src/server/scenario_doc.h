@@ -1,7 +1,8 @@
 // The workspace as a scenario document. A workspace is stored as settings (the top-level keys:
 // name, currency, horizon, today, simulation) and entities, each the JSON form of one entry of
 // the scenario format (a calendar, a resource, ...), plus history files. Assembled in order they
-// are a scenario document (JSON is YAML), which the reader parses and validates like a file.
+// are a scenario document as JSON values, which the scenario reader reads and validates in
+// memory (ReadScenarioJson: the reader of files, no text in between).
 // Internal to tandem_server.
 #ifndef TANDEM_SRC_SERVER_SCENARIO_DOC_H_
 #define TANDEM_SRC_SERVER_SCENARIO_DOC_H_
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "tandem/common/result.h"
+#include "tandem/io/scenario_reader.h"
 #include "tandem/model/scenario.h"
 #include "tandem/server/api.h"
 
@@ -50,7 +52,8 @@ struct Document {
 ordered_json AssembleScenario(const Document& document,
                               const std::function<bool(const std::string&)>& keep_campaign = {});
 
-// Parses and validates an assembled document; history paths resolve to the document's files.
+// Reads and validates an assembled document (ReadScenarioJson, file name "workspace"); history
+// paths resolve to the document's files.
 Result<Scenario> ParseDocument(const Document& document, const ordered_json& assembled);
 
 // Maps the reader's diagnostics (keys in the assembled document) to field errors: relative to
@@ -63,10 +66,6 @@ std::vector<FieldError> DiagnosticsToFields(const std::vector<Diagnostic>& diagn
 // before parsing, so that no recursive step ever sees a deeper one), valid JSON. Errors are 400
 // naming "(body)" and the limit.
 Outcome<json> ParseJsonBody(std::string_view text);
-
-// YAML (or JSON) text to JSON: plain scalars become numbers or booleans where they read as
-// such, quoted scalars stay strings. Errors are kInvalidInput with line and column.
-Result<ordered_json> YamlToJson(std::string_view text, const std::string& display_name);
 
 // A scenario document split into settings and entities (positions in file order).
 Result<Document> SplitScenario(const ordered_json& scenario);

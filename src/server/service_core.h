@@ -162,7 +162,10 @@ CampaignScenario ScenarioForCampaign(const Scenario& full, const Document& docum
                                      const std::string& campaign, const std::string& check_tag);
 
 // The check key of a scenario: SHA-256 of the check options tag, its YAML export and the
-// history files it reads.
+// history files it reads. The YAML export is a rendering of the model (WriteScenarioYaml), not a
+// round trip: it is the model's canonical text, and every stored key (results, jobs, processes,
+// counter-proposal records) was made from it, so hashing anything else would orphan the results
+// cache and re-check every campaign once (docs/architecture.md, "The document path").
 std::string CheckKeyFor(const Scenario& scenario, const Document& document,
                         const std::string& check_tag);
 

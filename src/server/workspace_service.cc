@@ -626,13 +626,15 @@ Outcome<Reply> WorkspaceService::Import(const Actor& actor, const std::string& w
     if (!ValidFilePath(path))
       return ApiError::Field("files", "'" + path + "' is not a valid file path", "relative paths");
   }
-  // The file must read as a scenario on its own first: errors name its lines.
+  // The file must read as a scenario on its own first: errors name its lines. The one parse
+  // also gives the document as JSON, split into the workspace's entries below.
   const FileLoader loader = [&](const std::string& path) -> Result<std::string> {
     auto found = files.find(path);
     if (found == files.end()) return Error::Io("history file '" + path + "' was not supplied");
     return found->second;
   };
-  Result<Scenario> parsed = ParseScenario(text, display_name, loader);
+  ordered_json as_json;
+  Result<Scenario> parsed = ParseScenario(text, display_name, loader, &as_json);
   if (!parsed.ok()) {
     std::vector<FieldError> fields;
     for (const Diagnostic& diagnostic : parsed.error().diagnostics) {
@@ -646,9 +648,7 @@ Outcome<Reply> WorkspaceService::Import(const Actor& actor, const std::string& w
           {.field = "(scenario)", .problem = parsed.error().message, .allowed = "", .path = ""});
     return ApiError::Invalid("the scenario is not valid", std::move(fields));
   }
-  Result<ordered_json> as_json = YamlToJson(text, display_name);
-  if (!as_json.ok()) return ApiError::Invalid(as_json.error().ToString());
-  Result<Document> split = SplitScenario(as_json.value());
+  Result<Document> split = SplitScenario(as_json);
   if (!split.ok()) return ApiError::Invalid(split.error().ToString());
   Document incoming = std::move(split.value());
   for (const Entity& entity : incoming.entities) {

@@ -1,9 +1,10 @@
 // libFuzzer target: a JSON request body as `tandem serve` handles it. ParseJsonBody (the depth
 // guard, then nlohmann's parser), then the body as each kind of workspace entry and as the
-// settings, assembled into the workspace's scenario document and parsed (AssembleScenario ->
-// ParseDocument: JSON -> YAML text -> ParseScenario), with the diagnostics mapped to fields
-// (DiagnosticsToFields); and the body as an import (ParseScenario, then YamlToJson and
-// SplitScenario, in that order as Service::Import does).
+// settings, assembled into the workspace's scenario document and read (AssembleScenario ->
+// ParseDocument: the JSON values through ReadScenarioJson, the scenario reader), with the
+// diagnostics mapped to fields (DiagnosticsToFields); and the body as an import (ParseScenario,
+// which also gives the document as JSON from its one parse, then SplitScenario, as
+// WorkspaceService::Import does).
 //
 // Whatever the input, nothing may crash, hang, leak or overflow the stack (ASan, UBSan): a body
 // nested past kMaxNestingDepth must be refused by the guard with 400 before anything recursive
@@ -67,12 +68,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const tandem::FileLoader loader = [](const std::string& path) -> tandem::Result<std::string> {
     return tandem::Error::Io("fuzzing reads no files: " + path);
   };
-  if (tandem::ParseScenario(text, "import", loader).ok()) {
-    const tandem::Result<tandem::server::ordered_json> as_json =
-        tandem::server::YamlToJson(text, "import");
-    if (!as_json.ok())
-      Fail("a scenario that parsed did not convert to JSON", as_json.error().ToString());
-    (void)tandem::server::SplitScenario(as_json.value());
+  tandem::server::ordered_json as_json;
+  if (tandem::ParseScenario(text, "import", loader, &as_json).ok()) {
+    if (!as_json.is_object())
+      Fail("a scenario that parsed did not convert to JSON", as_json.dump());
+    (void)tandem::server::SplitScenario(as_json);
   }
   return 0;
 }
