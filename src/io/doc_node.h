@@ -52,7 +52,7 @@ class DocNode {
   enum class Type { kUndefined, kNull, kScalar, kSequence, kMap };
 
   DocNode() = default;  // a node that is not there
-  explicit DocNode(YAML::Node node) : yaml_(std::move(node)), backend_(Backend::kYaml) {}
+  explicit DocNode(const YAML::Node& node) : yaml_(node), backend_(Backend::kYaml) {}
   // The root of a JSON document.
   explicit DocNode(const JsonTree& tree)
       : tree_(&tree), value_(&tree.root()), backend_(Backend::kJson) {}

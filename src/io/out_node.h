@@ -50,7 +50,7 @@ struct OutNode {
 // that is a list's item starting on the "- " line; flow collections on one line.
 std::string RenderYaml(const OutNode& root);
 // The tree as the JSON a YAML reader makes of RenderYaml's text.
-nlohmann::ordered_json RenderJson(const OutNode& root);
+nlohmann::ordered_json RenderJson(const OutNode& node);
 
 }  // namespace tandem
 
