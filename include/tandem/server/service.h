@@ -5,7 +5,7 @@
 // Rules it keeps (docs/server.md has the reasons):
 // - Every call checks the actor's role; no one acts outside it (ApiError 403).
 // - Every write is one database transaction that locks its workspace, applies the change,
-//   validates the whole workspace as a scenario (ParseScenario), records the audit log and the
+//   validates the whole workspace as a scenario (ReadScenarioJson), records the audit log and the
 //   consequences (withdrawn confirmations and sign-offs, re-checks, alerts), then commits. A
 //   write that would leave the workspace invalid is refused with the fields it breaks (422).
 // - Updates carry the version they were based on (If-Match); a stale version is 409, a missing
