@@ -290,10 +290,44 @@ py::object Check(const py::object& path_or_dict, std::optional<int64_t> scenario
 
 // The check in blocks of scenarios (tandem/engine/check_blocks.h; docs/scale-out.md), for
 // tandem.dask. Each reads the scenario and runs with the GIL released.
+// A scenario read once (tandem.read_scenario), for the calls that take it instead of a path:
+// the merging side of tandem.dask reads a large catalogue once, not for each call. Immutable;
+// shared by the calls that use it.
+struct ParsedScenario {
+  std::shared_ptr<const Scenario> scenario;
+};
+
+ParsedScenario ReadScenarioCall(const py::object& path_or_dict,
+                                const std::optional<std::string>& folder) {
+  const ScenarioSource source = SourceOf(path_or_dict, folder);
+  std::optional<Error> error;
+  ParsedScenario parsed;
+  {
+    py::gil_scoped_release unlocked;
+    Result<Scenario> scenario = ReadScenario(source);
+    if (scenario.ok()) {
+      parsed.scenario = std::make_shared<const Scenario>(std::move(scenario).value());
+    } else {
+      error = scenario.error();
+    }
+  }
+  if (error) Raise(*error);
+  return parsed;
+}
+
 struct CheckCall {
   ScenarioSource source;
+  std::shared_ptr<const Scenario> parsed;  // when given a tandem.Scenario
   CheckOptions options;
 };
+
+// REQUIRES: the GIL released.
+Result<std::shared_ptr<const Scenario>> ScenarioOf(const CheckCall& call) {
+  if (call.parsed) return call.parsed;
+  Result<Scenario> scenario = ReadScenario(call.source);
+  if (!scenario.ok()) return scenario.error();
+  return std::make_shared<const Scenario>(std::move(scenario).value());
+}
 
 CheckCall CheckCallOf(const py::object& path_or_dict, const py::kwargs& kwargs) {
   auto get = [&](const char* key) -> py::object {
@@ -313,7 +347,11 @@ CheckCall CheckCallOf(const py::object& path_or_dict, const py::kwargs& kwargs) 
       get("campaign").cast<std::optional<std::string>>(),
       get("mode").is_none() ? std::string("fluid") : get("mode").cast<std::string>(),
       !get("series").is_none() && get("series").cast<bool>());
-  call.source = SourceOf(path_or_dict, get("folder").cast<std::optional<std::string>>());
+  if (py::isinstance<ParsedScenario>(path_or_dict)) {
+    call.parsed = path_or_dict.cast<const ParsedScenario&>().scenario;
+  } else {
+    call.source = SourceOf(path_or_dict, get("folder").cast<std::optional<std::string>>());
+  }
   return call;
 }
 
@@ -323,8 +361,8 @@ int64_t CheckScenariosCall(const py::object& path_or_dict, const py::kwargs& kwa
   int64_t scenarios = 0;
   {
     py::gil_scoped_release unlocked;
-    Result<Scenario> scenario = ReadScenario(call.source);
-    Result<int64_t> count = scenario.ok() ? CheckScenarios(scenario.value(), call.options)
+    Result<std::shared_ptr<const Scenario>> scenario = ScenarioOf(call);
+    Result<int64_t> count = scenario.ok() ? CheckScenarios(*scenario.value(), call.options)
                                           : Result<int64_t>(scenario.error());
     if (count.ok()) {
       scenarios = count.value();
@@ -343,9 +381,9 @@ py::bytes CheckBlockCall(const py::object& path_or_dict, int64_t first, int64_t 
   std::string blob;
   {
     py::gil_scoped_release unlocked;
-    Result<Scenario> scenario = ReadScenario(call.source);
+    Result<std::shared_ptr<const Scenario>> scenario = ScenarioOf(call);
     Result<std::string> block = scenario.ok()
-                                    ? RunCheckBlock(scenario.value(), call.options, first, count)
+                                    ? RunCheckBlock(*scenario.value(), call.options, first, count)
                                     : Result<std::string>(scenario.error());
     if (block.ok()) {
       blob = std::move(block).value();
@@ -369,9 +407,9 @@ py::tuple MergeCheckBlocksCall(const py::object& path_or_dict, const py::list& b
   int verdict = 0;
   {
     py::gil_scoped_release unlocked;
-    Result<Scenario> scenario = ReadScenario(call.source);
+    Result<std::shared_ptr<const Scenario>> scenario = ScenarioOf(call);
     Result<CheckResult> result = scenario.ok()
-                                     ? MergeCheckBlocks(scenario.value(), call.options, blobs)
+                                     ? MergeCheckBlocks(*scenario.value(), call.options, blobs)
                                      : Result<CheckResult>(scenario.error());
     if (result.ok()) {
       text = json ? CheckResultToJson(result.value()) : CheckResultToText(result.value(), false);
@@ -494,6 +532,14 @@ PYBIND11_MODULE(_tandem, module) {
              "The promise check, as `tandem check --json` (with series=True, `--json --series`): "
              "a dict; with series=True the tuple (dict, series), series holding NumPy arrays "
              "over the result's buffers (docs/python.md).");
+  const py::class_<ParsedScenario> scenario_type(
+      module, "Scenario",
+      "A scenario read once by tandem.read_scenario: check_scenarios, "
+      "check_block and merge_check_blocks take it instead of a path.");
+  module.def("read_scenario", &ReadScenarioCall, py::arg("path_or_dict"), py::kw_only(),
+             py::arg("folder") = py::none(),
+             "Reads and validates a scenario once, as check() does: a tandem.Scenario for "
+             "check_scenarios, check_block and merge_check_blocks (docs/scale-out.md).");
   module.def("check_scenarios", &CheckScenariosCall, py::arg("path_or_dict"),
              "The number of Monte Carlo scenarios check() simulates with these keyword arguments "
              "(check's).");

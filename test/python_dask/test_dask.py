@@ -129,6 +129,18 @@ def test_bad_input_exits_3_with_the_cli_message(tmp_path):
     assert dask_cli("check", SUPPORT, "--local", 0).returncode == 3
 
 
+def test_a_scenario_read_once_serves_every_call(tmp_path):
+    scenario = tandem.read_scenario(SUPPORT)
+    options = {"scenarios": 40, "seed": 5}
+    assert tandem.check_scenarios(scenario, **options) == 40
+    blocks = [tandem.check_block(scenario, 0, 32, **options), tandem.check_block(SUPPORT, 32, 8, **options)]
+    assert tandem.merge_check_blocks(scenario, blocks, **options) == cli(
+        "check", SUPPORT, "--json", "--scenarios", 40, "--seed", 5
+    )
+    with pytest.raises(tandem.Error, match="cannot open the scenario file"):
+        tandem.read_scenario(tmp_path / "missing.yaml")
+
+
 def test_merge_refuses_blocks_that_do_not_make_the_check():
     options = {"scenarios": 48, "seed": 5}
     blocks = [tandem.check_block(SUPPORT, first, 16, **options) for first in (0, 16, 32)]

@@ -8,23 +8,27 @@ spread over Dask distributed (`python3 -m tandem.dask check FILE`, docs/scale-ou
 from tandem._tandem import (  # noqa: F401  (re-exported)
     Error,
     InternalError,
+    Scenario,
     __version__,
     check,
     check_block,
     check_scenarios,
     follow_up,
     merge_check_blocks,
+    read_scenario,
     recommend,
 )
 
 __all__ = [
     "Error",
     "InternalError",
+    "Scenario",
     "__version__",
     "check",
     "check_block",
     "check_scenarios",
     "follow_up",
     "merge_check_blocks",
+    "read_scenario",
     "recommend",
 ]

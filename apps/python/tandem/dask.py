@@ -54,14 +54,16 @@ def check(client, path, *, json=True, blocks=None, **options):
     scenarios, seed, campaign, mode, series. `blocks`: how many (default: the cluster's worker
     threads). Raises tandem.Error on bad input."""
     path = os.path.abspath(os.fspath(path))
-    scenarios = tandem.check_scenarios(path, **options)
-    return run_blocks(client, path, blocks_of(scenarios, blocks or _threads(client)), json=json,
-                      **options)
+    scenario = tandem.read_scenario(path)  # read once here: to plan, then to merge
+    scenarios = tandem.check_scenarios(scenario, **options)
+    plan = blocks_of(scenarios, blocks or _threads(client))
+    return run_blocks(client, path, plan, json=json, scenario=scenario, **options)
 
 
-def run_blocks(client, path, plan, *, json=True, **options):
+def run_blocks(client, path, plan, *, json=True, scenario=None, **options):
     """Simulates the blocks `plan` ([(first, count)], covering the scenarios) on the workers and
-    merges them here: (text, exit code). `path`: absolute, as the workers read it."""
+    merges them here: (text, exit code). `path`: absolute, as the workers read it; `scenario`:
+    the tandem.Scenario read from it here, if already read (else the merge reads it)."""
     futures = client.map(
         _run_block,
         [path] * len(plan),
@@ -70,7 +72,8 @@ def run_blocks(client, path, plan, *, json=True, **options):
         options=options,
         pure=False,
     )
-    return tandem.merge_check_blocks(path, client.gather(futures), json=json, **options)
+    blobs = client.gather(futures)
+    return tandem.merge_check_blocks(scenario or path, blobs, json=json, **options)
 
 
 def _threads(client):
@@ -139,12 +142,14 @@ def main(argv=None):
     options.update(mode=args.mode, series=args.series)
     try:
         # Bad input is reported before a cluster starts, with the CLI's words (the relative path).
-        scenarios = tandem.check_scenarios(args.file, **options)
+        scenario = tandem.read_scenario(args.file)  # once: to plan, then to merge
+        scenarios = tandem.check_scenarios(scenario, **options)
         client, cluster = _cluster(args)
         try:
             plan = blocks_of(scenarios, args.blocks or _threads(client))
             path = os.path.abspath(args.file)
-            text, code = run_blocks(client, path, plan, json=args.json, **options)
+            text, code = run_blocks(client, path, plan, json=args.json, scenario=scenario,
+                                    **options)
         finally:
             client.close()
             if cluster is not None:
