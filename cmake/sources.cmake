@@ -7,12 +7,14 @@ set(TANDEM_CORE_SOURCES
   src/engine/check.cc
   src/engine/check_blocks.cc
   src/engine/check_simulate.cc
+  src/engine/check_standing.cc
   src/engine/check_summary.cc
   src/engine/compiled_model.cc
   src/engine/demand_forecast.cc
   src/engine/explain.cc
   src/engine/flow_step.cc
   src/engine/measure.cc
+  src/engine/measure_story.cc
   src/engine/order_simulator.cc
   src/engine/order_simulator_measure.cc
   src/engine/order_simulator_stock.cc

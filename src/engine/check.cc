@@ -361,6 +361,7 @@ Result<CheckResult> CheckRunner::Run() {
   with_ = MakeRunPlan(model_, all);
   AddReported(reported_ids.value(), all);
   PlanForks();
+  PlanStandingForks();
   if (stop_when_broken_) WatchReportedSpecs();
   if (merge_blocks_ != nullptr) {
     if (std::optional<Error> problem = LoadBlocks()) return *problem;
@@ -374,6 +375,19 @@ Result<CheckResult> CheckRunner::Run() {
     }
   }
   if (stopped()) return CheckResult{};  // EvaluateFeasibility reads only stopped()
+  if (fork_standing_) {
+    // The standing statuses without each campaign are read when a standing promise is not kept:
+    // the chunks simulated before that was known run them now.
+    double p_kept = 0;
+    for (int spec : standing_specs_) {
+      standing_forked_ =
+          standing_forked_ ||
+          (spec >= 0 && StatusOf(static_cast<size_t>(spec), &p_kept) != PromiseStatus::kKept);
+    }
+    if (standing_forked_ &&
+        std::find(chunk_standing_.begin(), chunk_standing_.end(), 0) != chunk_standing_.end())
+      SimulateAll(0, static_cast<int64_t>(chunk_standing_.size()), true);
+  }
   if (evaluate_.report_campaigns) {
     ComputeStories();
   } else {  // the run for standing statuses only: no explanation is read
@@ -600,63 +614,6 @@ std::vector<PromiseResult> CheckRunner::SummariseMessaging() {
     out.push_back(std::move(promise));
   }
   return out;
-}
-
-std::vector<StandingStatus> CheckRunner::StandingWithout(int campaign) const {
-  CheckOptions options = options_;
-  options.campaign.reset();
-  options.collect_series = false;
-  options.progress = nullptr;
-  EvaluateOptions evaluate;
-  evaluate.economics = false;
-  evaluate.exclude_campaign = campaign;
-  evaluate.report_campaigns = false;
-  CheckRunner runner(scenario_, options, evaluate);
-  Result<CheckResult> result = runner.Run();
-  std::vector<StandingStatus> out;
-  if (!result.ok()) return out;
-  for (const PromiseResult& promise : result.value().messaging)
-    out.push_back({promise.status, promise.p_kept});
-  return out;
-}
-
-// scenario-format.md, Verdict: a campaign answers for the standing promises it endangers, those
-// whose status is worse with it than in its "without" case (the same seed and scenarios).
-void CheckRunner::AnswerForStanding(int campaign, const std::vector<PromiseResult>& messaging,
-                                    CampaignResult* result,
-                                    const std::vector<StandingStatus>* known) const {
-  bool short_of_kept = false;
-  for (size_t i = 0; i < messaging.size(); ++i) {
-    short_of_kept =
-        short_of_kept || (standing_specs_[i] >= 0 && messaging[i].status != PromiseStatus::kKept);
-  }
-  if (!short_of_kept) return;
-  if (known != nullptr) {
-    result->standing_without = *known;
-  } else if (evaluate_.standing_without && reported_.size() == 1) {
-    result->standing_without = *evaluate_.standing_without;
-  } else if (options_.start == nullptr) {
-    result->standing_without = StandingWithout(campaign);
-  }
-  if (result->standing_without.size() != messaging.size()) {
-    result->standing_without.clear();
-    return;
-  }
-  for (size_t i = 0; i < messaging.size(); ++i) {
-    const StandingStatus& without = result->standing_without[i];
-    if (standing_specs_[i] < 0 || messaging[i].status <= without.status) continue;
-    StandingImpact impact;
-    impact.index = static_cast<int>(i);
-    impact.text = messaging[i].text;
-    impact.with = {messaging[i].status, messaging[i].p_kept};
-    impact.without = without;
-    const bool broken = messaging[i].status == PromiseStatus::kBroken;
-    result->verdict = Worse(result->verdict, VerdictFor(messaging[i].status));
-    result->reasons.push_back(std::string("standing promise ") + (broken ? "broken" : "at risk") +
-                              " with this campaign (" + StatusName(without.status) +
-                              " without it): " + impact.text);
-    result->standing.push_back(std::move(impact));
-  }
 }
 
 namespace {

@@ -106,6 +106,9 @@ struct ReportedCampaign {
   int series_first_day = 0;
   std::vector<std::vector<int>> series_arrivals, series_backlog, series_arrivals_without,
       series_backlog_without;
+  // Standing promises forked (CheckRunner::fork_standing_): per messaging promise, the column of
+  // its achieved share in the run without the campaign, or -1 (not measured).
+  std::vector<int> standing_achieved;
 };
 
 // Sums over a chunk's scenarios, added up in chunk order so results never depend on threads.
@@ -128,6 +131,10 @@ struct BatchScratch {
   BatchDemand without_batch;
   Measurer measurer;
   Simulator::Fork final_state;  // the "with" run's state at its end
+  // The standing promises' weeks in the batch's run with every campaign, [lane][standing
+  // promise] (CheckRunner::fork_standing_), for the runs without each campaign.
+  std::vector<WeekRecord> week_records;
+  std::vector<double> with_at_once;  // the run with every campaign's Simulator::SaveAtOnce
 };
 
 class CheckRunner {
@@ -168,8 +175,10 @@ class CheckRunner {
   void PlanForks();
   void WatchReportedSpecs();
   std::vector<ResourceCalendar> ResourceCalendars() const;
-  // Simulates chunks [first_chunk, end_chunk) of the scenarios.
-  void SimulateAll(int64_t first_chunk, int64_t end_chunk);
+  // Simulates chunks [first_chunk, end_chunk) of the scenarios. `standing_pass`: only the
+  // standing promises' runs without each campaign, for the chunks whose first pass did not run
+  // them (see fork_standing_).
+  void SimulateAll(int64_t first_chunk, int64_t end_chunk, bool standing_pass = false);
   // Blocks (check_blocks.cc): the chunks SimulateOnly asks for (an error for a block that is
   // not aligned or outside the scenarios), the blob of the simulated block, and the merge.
   Result<std::pair<int64_t, int64_t>> BlockChunks() const;
@@ -177,12 +186,34 @@ class CheckRunner {
   std::optional<Error> LoadBlocks();
   uint64_t BlockFingerprint() const;
   // Simulates scenarios [first, first + count) as one batch of kLanes lanes (lanes past
-  // `count` repeat the last scenario and are ignored).
+  // `count` repeat the last scenario and are ignored). `standing`: with the standing promises'
+  // runs without each campaign; `standing_pass`: only those (and the run they fork from).
   void SimulateBatch(int64_t first, int64_t count, Simulator* simulator, BatchScratch* scratch,
-                     ChunkSums* sums, std::vector<Simulator::Fork>* forks);
+                     ChunkSums* sums, std::vector<Simulator::Fork>* forks, bool standing,
+                     bool standing_pass);
+  // The runs without each reported campaign: the economics' (`economics`, in campaign order, as
+  // before), then the standing promises' (`standing`: measured to the end) in descending order
+  // of fork day, each forked measured run then finding the "with" run's figures before its day.
+  void SimulateWithouts(int64_t first, int64_t count, const BatchTotals& with_totals,
+                        Simulator* simulator, BatchScratch* scratch,
+                        std::vector<Simulator::Fork>* forks, bool standing, bool economics,
+                        bool recorded);
   void SimulateWithout(size_t index, int64_t first, int64_t count, const BatchTotals& with_totals,
                        Simulator* simulator, BatchScratch* scratch,
                        std::vector<Simulator::Fork>* forks);
+  // `recorded`: the batch's run with every campaign recorded its standing weeks (not in the
+  // standing pass), which the measurement then reuses where exact.
+  void MeasureStandingWithout(size_t index, int64_t first, int64_t count, Simulator* simulator,
+                              BatchScratch* scratch, std::vector<Simulator::Fork>* forks,
+                              bool recorded);
+  // Whether the standing promises' runs without each campaign are known to be needed: a
+  // standing promise cannot be kept any more (the counts of the chunks finished so far).
+  bool StandingNeeded() const EXCLUDES(stop_mutex_);
+  void CountStanding(int64_t first, int64_t last) EXCLUDES(stop_mutex_);
+  // The standing statuses without reported campaign `index`, from its forked runs' columns.
+  std::vector<StandingStatus> StandingFromForks(size_t index,
+                                                const std::vector<PromiseResult>& messaging) const;
+  PromiseStatus StatusOfColumn(const PromiseSpec& spec, int column, double* p_kept) const;
   // Order-level mode (CheckMode::kOrders): one scenario, with and without each campaign.
   void SimulateOrders(int64_t scenario, OrderSimulator* simulator, ChunkSums* sums,
                       std::vector<OrderSimulator::Fork>* forks);
@@ -208,6 +239,14 @@ class CheckRunner {
   std::vector<PromiseResult> SummariseMessaging();  // the standing promises, in messaging order
   // The standing promises' statuses in a run without campaign `campaign` (empty on failure).
   std::vector<StandingStatus> StandingWithout(int campaign) const;
+  // Whether the run forks the standing promises' runs without each campaign from the run with
+  // every campaign (instead of StandingWithout's whole run per campaign), and whether they ran
+  // for every scenario.
+  void PlanStandingForks();
+  bool fork_standing_ = false;
+  bool standing_forked_ = false;
+  std::vector<char> chunk_standing_;  // per chunk: its standing runs were done (1)
+  std::vector<int> standing_slot_;    // per spec: its messaging index when standing, else -1
   // Counts the standing promises campaign `campaign` endangers in its verdict and reasons.
   // `known`: the standing statuses without it, when already computed.
   void AnswerForStanding(int campaign, const std::vector<PromiseResult>& messaging,
@@ -274,6 +313,11 @@ class CheckRunner {
   int64_t block_count_ = -1;  // -1: every scenario
   std::string block_;
   const std::vector<std::string>* merge_blocks_ = nullptr;
+  // fork_standing_: the standing specs' scenarios kept so far, the scenarios counted, and
+  // whether a standing promise can no longer be kept (then the runs without are needed).
+  std::vector<int64_t> standing_kept_ GUARDED_BY(stop_mutex_);
+  int64_t standing_counted_ GUARDED_BY(stop_mutex_) = 0;
+  bool standing_needed_ GUARDED_BY(stop_mutex_) = false;
   bool CountChunk(int64_t first, int64_t last) EXCLUDES(stop_mutex_);
 };
 

@@ -17,7 +17,8 @@ namespace tandem::engine {
 
 void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulator,
                                 BatchScratch* scratch, ChunkSums* sums,
-                                std::vector<Simulator::Fork>* forks) {
+                                std::vector<Simulator::Fork>* forks, bool standing,
+                                bool standing_pass) {
   if (count < 1) return;  // never; tells GCC that lane count - 1 exists (-Warray-bounds)
   std::vector<Attribution>* attribution = &sums->attribution;
   std::array<ScenarioDraws, kLanes>& draws = scratch->draws;
@@ -38,7 +39,11 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
   Simulator::Fork& final_state = scratch->final_state;
   simulator->Run(with_, batch, &with_totals, true,
                  evaluate_.economics ? fork_days_ : std::vector<int>{}, forks,
-                 evaluate_.economics ? &final_state : nullptr);
+                 evaluate_.economics && !standing_pass ? &final_state : nullptr);
+  if (standing_pass) {
+    SimulateWithouts(first, count, with_totals, simulator, scratch, forks, true, false, false);
+    return;
+  }
   for (int lane = 0; lane < count; ++lane) {
     const int64_t scenario = first + lane;
     const size_t l = static_cast<size_t>(lane);
@@ -51,7 +56,12 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
       // search reads, nor in the run for the standing statuses alone.
       const bool attribute = evaluate_.report_campaigns && p < own_specs_;
       Attribution* late_waits = attribute ? &(*attribution)[p] : nullptr;
-      const Measurement measurement = measurer.Measure(specs_[p], late_waits, histogram);
+      WeekRecord* record = nullptr;
+      if (standing && standing_slot_[p] >= 0) {
+        record = &scratch->week_records[l * standing_specs_.size() +
+                                        static_cast<size_t>(standing_slot_[p])];
+      }
+      const Measurement measurement = measurer.Measure(specs_[p], late_waits, histogram, record);
       columns_->Set(achieved_column_[p], scenario, measurement.achieved);
       columns_->Set(covered_column_[p], scenario, measurement.covered);
       if (attribute && specs_[p].promise.type == PromiseType::kAvailability) {
@@ -105,30 +115,88 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
       }
     }
   }
-  for (size_t index = 0; index < reported_.size() && evaluate_.economics; ++index)
-    SimulateWithout(index, first, count, with_totals, simulator, scratch, forks);
+  if (evaluate_.economics || standing)
+    SimulateWithouts(first, count, with_totals, simulator, scratch, forks, standing,
+                     evaluate_.economics, true);
 }
 
-// The run without reported campaign `index`, forked from the batch's run with every campaign.
+void CheckRunner::SimulateWithouts(int64_t first, int64_t count, const BatchTotals& with_totals,
+                                   Simulator* simulator, BatchScratch* scratch,
+                                   std::vector<Simulator::Fork>* forks, bool standing,
+                                   bool economics, bool recorded) {
+  if (count < 1) return;  // never; as in SimulateBatch (-Warray-bounds)
+  std::array<ScenarioDraws, kLanes>& draws = scratch->draws;
+  std::array<RunDemand, kLanes>& without_demand = scratch->without_demand;
+  BatchDemand& without_batch = scratch->without_batch;
+  auto build_demand = [&](const ReportedCampaign& reported) {
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const size_t l = static_cast<size_t>(lane);
+      if (lane < count) {
+        BuildRunDemand(model_, reported.without.included, draws[l].base, draws[l].increment,
+                       &without_demand[l]);
+        without_batch.lanes[l] = &without_demand[l];
+      } else {
+        without_batch.lanes[l] = &without_demand[static_cast<size_t>(count - 1)];
+      }
+    }
+    without_batch.Interleave(model_);
+  };
+  // The economics' runs read the day figures before their fork day as the runs before them left
+  // them (the series "without" start a week before the campaign's period): their order and
+  // their predecessors are unchanged. The measured forks then need the run with every campaign's
+  // AtOnce before their days back.
+  if (standing && economics) simulator->SaveAtOnce(&scratch->with_at_once);
+  for (size_t index = 0; index < reported_.size() && economics; ++index) {
+    build_demand(reported_[index]);
+    SimulateWithout(index, first, count, with_totals, simulator, scratch, forks);
+  }
+  if (!standing) return;
+  if (economics) simulator->RestoreAtOnce(scratch->with_at_once);
+  std::vector<size_t> order(reported_.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return reported_[a].fork_day > reported_[b].fork_day;
+  });
+  for (size_t index : order) {
+    build_demand(reported_[index]);
+    MeasureStandingWithout(index, first, count, simulator, scratch, forks, recorded);
+  }
+}
+
+// The standing promises in the run without reported campaign `index` (scratch->without_batch),
+// forked from the batch's measured run with every campaign and measured to the end.
+void CheckRunner::MeasureStandingWithout(size_t index, int64_t first, int64_t count,
+                                         Simulator* simulator, BatchScratch* scratch,
+                                         std::vector<Simulator::Fork>* forks, bool recorded) {
+  const ReportedCampaign& reported = reported_[index];
+  WeekReuse reuse;
+  reuse.fork_step = static_cast<int64_t>(reported.fork_day) * model_.grid.steps_per_day;
+  BatchTotals totals;
+  simulator->RunFromMeasured((*forks)[fork_of_[index]], reported.without, scratch->without_batch,
+                             &totals);
+  Measurer& measurer = scratch->measurer;
+  for (int lane = 0; lane < count; ++lane) {
+    measurer.Reset(scratch->without_demand[static_cast<size_t>(lane)], lane, reported.without);
+    for (size_t i = 0; i < standing_specs_.size(); ++i) {
+      const int spec = standing_specs_[i];
+      if (spec < 0) continue;
+      reuse.prior = &scratch->week_records[static_cast<size_t>(lane) * standing_specs_.size() + i];
+      const Measurement measurement =
+          measurer.Measure(specs_[static_cast<size_t>(spec)], nullptr, nullptr, nullptr,
+                           recorded ? &reuse : nullptr);
+      columns_->Set(reported.standing_achieved[i], first + lane, measurement.achieved);
+    }
+  }
+}
+
+// The run without reported campaign `index` (scratch->without_batch), forked from the batch's
+// run with every campaign, for the economics.
 void CheckRunner::SimulateWithout(size_t index, int64_t first, int64_t count,
                                   const BatchTotals& with_totals, Simulator* simulator,
                                   BatchScratch* scratch, std::vector<Simulator::Fork>* forks) {
-  std::array<ScenarioDraws, kLanes>& draws = scratch->draws;
-  std::array<RunDemand, kLanes>& without_demand = scratch->without_demand;
   Simulator::Fork& final_state = scratch->final_state;
   ReportedCampaign& reported = reported_[index];
   BatchDemand& without_batch = scratch->without_batch;
-  for (int lane = 0; lane < kLanes; ++lane) {
-    const size_t l = static_cast<size_t>(lane);
-    if (lane < count) {
-      BuildRunDemand(model_, reported.without.included, draws[l].base, draws[l].increment,
-                     &without_demand[l]);
-      without_batch.lanes[l] = &without_demand[l];
-    } else {
-      without_batch.lanes[l] = &without_demand[static_cast<size_t>(count - 1)];
-    }
-  }
-  without_batch.Interleave(model_);
   BatchTotals without_totals;
   Simulator::Convergence convergence;
   for (size_t checkpoint : reported.checkpoints)
@@ -318,9 +386,12 @@ class FirstFailure {
 
 }  // namespace
 
-void CheckRunner::SimulateAll(int64_t first_chunk, int64_t end_chunk) {
+void CheckRunner::SimulateAll(int64_t first_chunk, int64_t end_chunk, bool standing_pass) {
   const int64_t chunks = end_chunk;
-  chunk_sums_.assign(static_cast<size_t>((scenarios_ + kChunk - 1) / kChunk), {});
+  if (!standing_pass) {
+    chunk_sums_.assign(static_cast<size_t>((scenarios_ + kChunk - 1) / kChunk), {});
+    chunk_standing_.assign(chunk_sums_.size(), 0);
+  }
   const size_t slots = model_.resources.size() + model_.offerings.size();
   std::atomic<int64_t> next_chunk{first_chunk};
   std::atomic<int64_t> done{0};
@@ -332,7 +403,7 @@ void CheckRunner::SimulateAll(int64_t first_chunk, int64_t end_chunk) {
   const bool orders = options_.mode == CheckMode::kOrders;
   // The calling thread's simulator is kept for the explanations (ComputeStories): its buffers
   // are tens of megabytes for a year at hourly steps, and fresh ones cost page faults.
-  if (!orders) {
+  if (!orders && kept_simulator_ == nullptr) {
     kept_simulator_ = std::make_unique<Simulator>(model_, measured_resources_, measured_offerings_);
   }
   auto worker = [&](Simulator* kept) {
@@ -349,13 +420,28 @@ void CheckRunner::SimulateAll(int64_t first_chunk, int64_t end_chunk) {
           simulator = owned.get();
         }
         scratch = std::make_unique<BatchScratch>(model_, *simulator, with_);
+        if (fork_standing_) scratch->week_records.resize(kLanes * standing_specs_.size());
       }
       std::vector<Simulator::Fork> forks(fork_days_.size());
       std::vector<OrderSimulator::Fork> order_forks;
       for (;;) {
         const int64_t chunk = next_chunk.fetch_add(1);
         if (chunk >= chunks) break;
+        const int64_t first = chunk * kChunk;
+        const int64_t last = std::min(scenarios_, first + kChunk);
         ChunkSums& sums = chunk_sums_[static_cast<size_t>(chunk)];
+        if (standing_pass) {
+          if (chunk_standing_[static_cast<size_t>(chunk)]) continue;
+          for (int64_t batch = first; batch < last; batch += kLanes) {
+            SimulateBatch(batch, std::min<int64_t>(kLanes, last - batch), simulator, scratch.get(),
+                          &sums, &forks, true, true);
+          }
+          continue;
+        }
+        // Whether this chunk runs the standing promises' runs without each campaign now (it
+        // does once they are known to be read); the others run them in a second pass.
+        const bool standing = fork_standing_ && StandingNeeded();
+        chunk_standing_[static_cast<size_t>(chunk)] = standing ? 1 : 0;
         sums.attribution.assign(specs_.size(), Attribution(slots, 0.0));
         for (const PromiseSpec& spec : specs_) sums.histograms.push_back(EmptyHistogram(spec));
         if (options_.collect_series) {
@@ -363,8 +449,6 @@ void CheckRunner::SimulateAll(int64_t first_chunk, int64_t end_chunk) {
               model_.resources.size() * static_cast<size_t>(model_.grid.total_days), 0.0);
           sums.daily_backlog.assign(sums.daily_arrivals.size(), 0.0);
         }
-        const int64_t first = chunk * kChunk;
-        const int64_t last = std::min(scenarios_, first + kChunk);
         if (orders) {
           for (int64_t scenario = first; scenario < last; ++scenario) {
             SimulateOrders(scenario, order_simulator.get(), &sums, &order_forks);
@@ -372,9 +456,10 @@ void CheckRunner::SimulateAll(int64_t first_chunk, int64_t end_chunk) {
         } else {
           for (int64_t batch = first; batch < last; batch += kLanes) {
             SimulateBatch(batch, std::min<int64_t>(kLanes, last - batch), simulator, scratch.get(),
-                          &sums, &forks);
+                          &sums, &forks, standing, false);
           }
         }
+        if (fork_standing_) CountStanding(first, last);
         const int64_t finished = done.fetch_add(last - first) + (last - first);
         if (options_.progress) options_.progress(finished, scenarios_);
         if (stop_when_broken_ && CountChunk(first, last)) next_chunk.store(chunks);

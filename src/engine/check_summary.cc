@@ -165,8 +165,12 @@ void CheckRunner::ExtraResults(std::vector<ExtraResult>* out) const {
 }
 
 PromiseStatus CheckRunner::StatusOf(size_t spec_index, double* p_kept) const {
-  const PromiseSpec& spec = specs_[spec_index];
-  const std::vector<float>& achieved = columns_->Get(achieved_column_[spec_index]);
+  return StatusOfColumn(specs_[spec_index], achieved_column_[spec_index], p_kept);
+}
+
+PromiseStatus CheckRunner::StatusOfColumn(const PromiseSpec& spec, int column,
+                                          double* p_kept) const {
+  const std::vector<float>& achieved = columns_->Get(column);
   int64_t kept = 0;
   for (float value : achieved) kept += KeptIn(spec, value) ? 1 : 0;
   *p_kept = static_cast<double>(kept) / static_cast<double>(scenarios_);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace tandem::engine {
 namespace {
@@ -63,6 +64,11 @@ Measurer::Measurer(const CompiledModel& model, const Simulator& simulator, const
 }
 
 void Measurer::Reset(const RunDemand& demand, int lane) {
+  Reset(demand, lane, own_plan_);
+}
+
+void Measurer::Reset(const RunDemand& demand, int lane, const RunPlan& plan) {
+  plan_ = &plan;
   demand_ = &demand;
   lane_ = lane;
   for (Curve& curve : resource_curves_) curve.ready = false;
@@ -74,7 +80,7 @@ void Measurer::Reset(const RunDemand& demand, int lane) {
 }
 
 Measurer::Measurer(const CompiledModel& model, const Simulator& simulator, const RunPlan& plan)
-    : model_(model), simulator_(simulator), plan_(plan) {
+    : model_(model), simulator_(simulator), own_plan_(plan), plan_(&plan) {
   resource_curves_.resize(model.resources.size());
   stock_curves_.resize(model.offerings.size());
   // Offerings with the same sequence of resources share their route's exit times.
@@ -95,7 +101,7 @@ const Measurer::Curve& Measurer::ResourceCurve(int resource) {
   if (curve.ready) return curve;
   curve.ready = true;
   // The simulation records, per step, when the step's first and last arrivals start.
-  simulator_.StartCurve(plan_, resource, lane_, &curve.low_values, &curve.high_values);
+  simulator_.StartCurve(*plan_, resource, lane_, &curve.low_values, &curve.high_values);
   curve.low = curve.low_values.data();
   curve.high = curve.high_values.data();
   return curve;
@@ -293,11 +299,12 @@ double Measurer::CutoffShare(const PromiseSpec& spec, int64_t step) const {
 }
 
 Measurement Measurer::Measure(const PromiseSpec& spec, Attribution* attribution,
-                              LeadHistogram* histogram) {
+                              LeadHistogram* histogram, WeekRecord* record,
+                              const WeekReuse* reuse) {
   switch (spec.promise.type) {
     case PromiseType::kDelivery:
     case PromiseType::kProcessing:
-      return MeasureTime(spec, attribution, histogram);
+      return MeasureTime(spec, attribution, histogram, record, reuse);
     case PromiseType::kResponse:
       return MeasureResponse(spec, attribution, histogram);
     case PromiseType::kAvailability:
@@ -321,6 +328,17 @@ class ShareAccumulator {
                 : 0;
     covered_[slot] += covered;
     kept_[slot] += kept;
+  }
+  // Weeks [0, weeks) as `prior` summed them.
+  void Preset(size_t weeks, const WeekRecord& prior) {
+    for (size_t w = 0; w < weeks; ++w) {
+      covered_[w] = prior.covered[w];
+      kept_[w] = prior.kept[w];
+    }
+  }
+  void Save(WeekRecord* record) const {
+    record->covered = covered_;
+    record->kept = kept_;
   }
   Measurement Result() const {
     Measurement measurement;
@@ -477,12 +495,76 @@ bool Measurer::LeavesStockAtOnce(int offering, int64_t step) {
   return Evaluate(stock, from, false) == from && Evaluate(stock, from + 1, true) == from + 1;
 }
 
+// The curves of a run forked at step F from another are the other's, bit for bit, at every step
+// before the first whose start time reaches F: a resource's start times at step t come from the
+// arrivals and backlogs recorded up to t and the plan's cumulative capacity up to the start time
+// (a forward search whose pointer only moves as far as earlier start times took it), a stock
+// curve's from the orders and entries up to t and the entries up to the time served, and both
+// runs have the same orders, entries, arrivals, backlogs and capacities before F (the fork is
+// where they may first differ).
+int64_t Measurer::AgreesBefore(const Curve& curve, int64_t fork_step) {
+  const double limit = static_cast<double>(fork_step);
+  for (int64_t t = 0; t < fork_step; ++t) {
+    if (!(curve.low[t] < limit) || !(curve.high[t] < limit)) return t;
+  }
+  return fork_step;
+}
+
+// A unit's exit is computed from the curves at steps up to the exit (each stage starts no
+// earlier than the unit arrives, and Evaluate reads the step of its time), its order from the
+// demand of its day. So a week whose units all left (in the prior run) before every curve the
+// spec reads can differ, and before the fork, is measured exactly as the prior run measured it,
+// provided both runs take each stocked offering's stock curve the same way (the identity, or
+// the curve). Returns how many leading weeks are such.
+int Measurer::SafeWeeks(const PromiseSpec& spec, const WeekReuse& reuse) {
+  const WeekRecord& prior = *reuse.prior;
+  if (model_.continued.active || prior.identity.size() != spec.offerings.size()) return 0;
+  int64_t safe = reuse.fork_step;
+  checked_.assign(model_.resources.size(), 0);
+  for (size_t i = 0; i < spec.offerings.size(); ++i) {
+    const int offering = spec.offerings[i];
+    const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
+    if (compiled.stocked) {
+      const Curve& stock = StockCurve(offering);
+      if (stock.identity != (prior.identity[i] != 0)) return 0;
+      if (!stock.identity) safe = std::min(safe, AgreesBefore(stock, reuse.fork_step));
+    }
+    for (const RouteStage& stage : compiled.route) {
+      if (checked_[static_cast<size_t>(stage.resource)]) continue;
+      checked_[static_cast<size_t>(stage.resource)] = 1;
+      safe = std::min(safe, AgreesBefore(ResourceCurve(stage.resource), reuse.fork_step));
+    }
+  }
+  const double limit = static_cast<double>(safe);
+  size_t weeks = 0;
+  while (weeks < prior.reach.size() && prior.reach[weeks] < limit) ++weeks;
+  return static_cast<int>(weeks);
+}
+
 Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribution,
-                                  LeadHistogram* histogram) {
+                                  LeadHistogram* histogram, WeekRecord* record,
+                                  const WeekReuse* reuse) {
   const TimeGrid& grid = model_.grid;
   const int spd = grid.steps_per_day;
   const bool delivery = spec.promise.type == PromiseType::kDelivery;
   ShareAccumulator shares(spec.weekly, model_.num_weeks);
+  record = spec.weekly ? record : nullptr;
+  int first_day = spec.first_day;  // the first day measured here
+  if (reuse != nullptr && spec.weekly) {
+    const int weeks = SafeWeeks(spec, *reuse);
+    shares.Preset(static_cast<size_t>(weeks), *reuse->prior);
+    while (first_day <= spec.last_day && model_.week_of_day[static_cast<size_t>(first_day)] < weeks)
+      ++first_day;
+  }
+  if (record != nullptr) {
+    record->reach.assign(static_cast<size_t>(model_.num_weeks),
+                         -std::numeric_limits<double>::infinity());
+    record->identity.clear();
+    for (int offering : spec.offerings) {
+      const bool stocked = model_.offerings[static_cast<size_t>(offering)].stocked;
+      record->identity.push_back(stocked && StockCurve(offering).identity ? 1 : 0);
+    }
+  }
   std::vector<double> low_waits;
   std::vector<double> high_waits;
   const size_t wait_slots = model_.resources.size() + model_.offerings.size();
@@ -498,7 +580,7 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
     const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
     const double transit = delivery ? compiled.transit_steps : 0.0;
     TimeGroup& group = Group(spec, offering, transit);
-    for (int day = spec.first_day; day <= spec.last_day; ++day) {
+    for (int day = first_day; day <= spec.last_day; ++day) {
       const double units = demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)];
       if (units <= 0) continue;
       const std::vector<double>& shape = model_.ShapeOn(compiled.shape, day);
@@ -528,6 +610,11 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
         const double covered = ordered * cut;
         const double kept = ordered * kept_share;
         shares.Add(week, covered, kept);
+        if (record != nullptr) {
+          double& reach = record->reach[static_cast<size_t>(week)];
+          for (double exit : {exit_low, exit_high})
+            if (!(exit <= reach)) reach = std::isnan(exit) ? kNever : exit;
+        }
         if (histogram) {
           const double lead_low = exit_low - static_cast<double>(step);
           const double lead_high = exit_high - static_cast<double>(step + 1);
@@ -557,6 +644,7 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
     }
     AddSettled(model_, spec, &shares);
   }
+  if (record != nullptr) shares.Save(record);
   return shares.Result();
 }
 
@@ -672,103 +760,6 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
     }
   }
   return shares.Result();
-}
-
-BacklogStory Measurer::Story(const PromiseSpec& spec, int binding) {
-  BacklogStory story;
-  const TimeGrid& grid = model_.grid;
-  const int spd = grid.steps_per_day;
-  const int64_t steps = grid.total_steps;
-  const int num_resources = static_cast<int>(model_.resources.size());
-  const int64_t first = static_cast<int64_t>(spec.first_day) * spd;
-  const int64_t last =
-      std::min<int64_t>(steps, (static_cast<int64_t>(spec.last_day) + 1) * spd +
-                                   static_cast<int64_t>(std::ceil(spec.bound_steps)));
-  if (binding < num_resources) {
-    story.index = binding;
-    const std::vector<double> backlogs = simulator_.Backlog(binding, lane_);
-    const double* capacity = plan_.capacity[static_cast<size_t>(binding)];
-    const ThroughputResource& resource = model_.resources[static_cast<size_t>(binding)];
-    std::vector<double> cumulative_capacity(static_cast<size_t>(steps + 1), 0.0);
-    for (int64_t t = 0; t < steps; ++t) {
-      cumulative_capacity[static_cast<size_t>(t + 1)] =
-          cumulative_capacity[static_cast<size_t>(t)] + capacity[t];
-    }
-    double transit = 0;
-    if (spec.promise.type == PromiseType::kDelivery && !spec.offerings.empty()) {
-      transit = model_.offerings[static_cast<size_t>(spec.offerings.front())].transit_steps;
-    }
-    for (int64_t t = first; t < last; ++t) {
-      const double backlog = backlogs[static_cast<size_t>(t)];
-      if (backlog > story.peak) {
-        story.peak = backlog;
-        story.peak_step = t;
-      }
-      if (story.falls_behind) continue;
-      double window = spec.bound_steps;
-      if (spec.promise.within.kind != Deadline::Kind::kWithin) {
-        const int64_t day_end =
-            (t / spd + (spec.promise.within.kind == Deadline::Kind::kNextDay ? 2 : 1)) * spd;
-        window = static_cast<double>(day_end - t);
-      }
-      window -= transit + static_cast<double>(resource.processing_steps[static_cast<size_t>(t)]);
-      const int64_t until = std::clamp<int64_t>(
-          t + 1 + static_cast<int64_t>(std::floor(std::max(0.0, window))), t + 1, steps);
-      const double clearable = cumulative_capacity[static_cast<size_t>(until)] -
-                               cumulative_capacity[static_cast<size_t>(t + 1)];
-      if (backlog > clearable + 0.5) {
-        story.falls_behind = true;
-        story.falls_behind_step = static_cast<double>(t);
-        story.behind_at_start = t == first;
-      }
-    }
-    int64_t closed = 0;
-    for (int64_t t = first; t < last; ++t) closed += capacity[t] > 0 ? 0 : 1;
-    story.closed_share =
-        last > first ? static_cast<double>(closed) / static_cast<double>(last - first) : 0;
-    const int peak_day = static_cast<int>(story.peak_step / spd);
-    double open_capacity = 0;
-    int open_days = 0;
-    for (int day = peak_day; day < std::min(peak_day + 7, grid.total_days); ++day) {
-      const double day_capacity =
-          plan_.day_capacity[static_cast<size_t>(binding)][static_cast<size_t>(day)];
-      if (day_capacity > 0) {
-        open_capacity += day_capacity;
-        ++open_days;
-      }
-    }
-    story.day_capacity = open_days > 0 ? open_capacity / open_days : 0;
-    return story;
-  }
-  // The stock of an offering: backorders over the period.
-  const int offering = binding - num_resources;
-  story.stock = true;
-  story.index = offering;
-  const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
-  std::vector<double> entries;
-  simulator_.Entries(offering, lane_, &entries);
-  double ordered = 0;
-  double served = 0;
-  for (int64_t t = 0; t < last; ++t) {
-    const int day = static_cast<int>(t / spd);
-    if (day < grid.horizon_days) {
-      ordered += demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] *
-                 model_.ShapeOn(compiled.shape, day)[static_cast<size_t>(t % spd)];
-    }
-    served += entries[static_cast<size_t>(t)];
-    if (t < first) continue;
-    const double backorders = ordered - served;
-    if (backorders > story.peak) {
-      story.peak = backorders;
-      story.peak_step = t;
-    }
-    if (!story.falls_behind && backorders > 0.5) {
-      story.falls_behind = true;
-      story.falls_behind_step = static_cast<double>(t);
-    }
-  }
-  story.day_capacity = compiled.supply_per_day;
-  return story;
 }
 
 }  // namespace tandem::engine

@@ -61,6 +61,23 @@ struct BacklogStory {
   double closed_share = 0;  // share of the period's steps with no capacity
 };
 
+// A standing time promise's weeks as one run measured them, for a run that forks from it
+// (Measurer::Measure's `record` and `reuse`).
+struct WeekRecord {
+  std::vector<double> covered, kept;  // per week: covered and kept units, summed in order
+  std::vector<double> reach;  // per week: the latest exit time of its units (kNever: some never)
+  std::vector<char>
+      identity;  // per offering of the spec: stocked, and its stock curve the identity
+};
+
+// A run forked at step `fork_step` from the run `prior` recorded: the weeks whose units all left
+// before what the forked run can change are taken from `prior` instead of measured (see
+// Measurer::SafeWeeks).
+struct WeekReuse {
+  const WeekRecord* prior = nullptr;
+  int64_t fork_step = 0;
+};
+
 class Measurer {
  public:
   // Measures lane `lane` of the simulator's last measured run, whose demand is `demand`.
@@ -70,9 +87,16 @@ class Measurer {
   // batch (a year's curves are megabytes; allocating them afresh costs more than filling them).
   Measurer(const CompiledModel& model, const Simulator& simulator, const RunPlan& plan);
   void Reset(const RunDemand& demand, int lane);
+  // The same for a measured run of another plan (a run without a campaign, forked; measure.h's
+  // curves read the plan's capacities); the next Reset without it returns to the constructor's.
+  void Reset(const RunDemand& demand, int lane, const RunPlan& plan);
 
+  // `record` (a standing delivery or processing promise): its weeks, for runs forked from this
+  // one; `reuse`: a forked run's, with the run it forked from's record (no attribution or
+  // histogram then). Other promises ignore both.
   Measurement Measure(const PromiseSpec& spec, Attribution* attribution,
-                      LeadHistogram* histogram = nullptr);
+                      LeadHistogram* histogram = nullptr, WeekRecord* record = nullptr,
+                      const WeekReuse* reuse = nullptr);
   // The binding resource's backlog over the promise's period, for the explanation.
   BacklogStory Story(const PromiseSpec& spec, int binding);
 
@@ -112,6 +136,7 @@ class Measurer {
   std::vector<TimeGroup> time_groups_;  // the first groups_used_ are the current promise's
   size_t groups_used_ = 0;
   std::vector<double> cut_of_slot_;  // the current promise's CutoffShare per step of the day
+  std::vector<char> checked_;        // SafeWeeks: per resource, its curve already checked
   // Exit times of units entering a route at each step boundary, filled as needed.
   // A value is valid for the current lane when its stamp is generation_: Reset invalidates
   // every table at once instead of refilling megabytes per lane.
@@ -126,7 +151,12 @@ class Measurer {
   uint32_t generation_ = 1;
 
   Measurement MeasureTime(const PromiseSpec& spec, Attribution* attribution,
-                          LeadHistogram* histogram);
+                          LeadHistogram* histogram, WeekRecord* record, const WeekReuse* reuse);
+  // How many leading weeks of `spec` a forked run measures exactly as reuse.prior did.
+  int SafeWeeks(const PromiseSpec& spec, const WeekReuse& reuse);
+  // The first step before `fork_step` whose start times reach fork_step or never come (else
+  // fork_step): before it, the curve is the forked run's, bit for bit.
+  static int64_t AgreesBefore(const Curve& curve, int64_t fork_step);
   Measurement MeasureAvailability(const PromiseSpec& spec);
   Measurement MeasureResponse(const PromiseSpec& spec, Attribution* attribution,
                               LeadHistogram* histogram);
@@ -142,7 +172,8 @@ class Measurer {
 
   const CompiledModel& model_;
   const Simulator& simulator_;
-  const RunPlan& plan_;
+  const RunPlan& own_plan_;
+  const RunPlan* plan_;
   const RunDemand* demand_ = nullptr;
   int lane_ = 0;
   std::vector<Curve> resource_curves_;

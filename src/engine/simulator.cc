@@ -359,7 +359,10 @@ void Simulator::Run(const RunPlan& plan, const BatchDemand& demand, BatchTotals*
                     Fork* final_state) {
   measuring_ = measure;
   Reset(demand);
-  if (measuring_) std::fill(return_arrivals_.begin(), return_arrivals_.end(), 0.0);
+  if (measuring_) {
+    std::fill(return_arrivals_.begin(), return_arrivals_.end(), 0.0);
+    returns_to_ = 0;
+  }
   Simulate(plan, demand, 0, totals, fork_days, forks, Convergence());
   if (final_state != nullptr) {
     final_state->day = model_.grid.total_days;

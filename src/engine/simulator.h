@@ -25,6 +25,7 @@
 #ifndef TANDEM_SRC_ENGINE_SIMULATOR_H_
 #define TANDEM_SRC_ENGINE_SIMULATOR_H_
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -118,6 +119,11 @@ class Simulator {
     std::vector<int> exit_day;
     std::vector<double> ring_rows, class_ring_rows, restock_ring;  // work scheduled from `day` on
     int64_t future_to = 0;
+    // Of a measured run: its returns' arrivals recorded from `day` on (ReturnArrivals), up to
+    // step returns_to; RunFromMeasured continues from them.
+    bool measured = false;
+    std::vector<double> return_rows;
+    int64_t returns_to = 0;
   };
 
   // `measured_resources` / `measured_offerings` flag what promise measurement needs in full:
@@ -148,6 +154,20 @@ class Simulator {
   void RunFrom(const Fork& fork, const RunPlan& plan, const BatchDemand& demand,
                BatchTotals* totals) {
     RunFrom(fork, plan, demand, totals, Convergence());
+  }
+  // Continues from `fork`, a snapshot of the last measured run, to the end, measured: the
+  // measurement tables then hold, before fork.day, the forked run's figures and from there on
+  // this run's, as a measured run from the start with `plan` and `demand` would have them.
+  // REQUIRES: fork.measured; no run since the forked one has written the tables before fork.day
+  // (RunFrom writes none; a measured fork writes from its day on); plan and demand agree with the
+  // forked run's before fork.day.
+  void RunFromMeasured(const Fork& fork, const RunPlan& plan, const BatchDemand& demand,
+                       BatchTotals* totals);
+  // The per-day figures a measured fork reads from before its day (AtOnce): saved after the run
+  // it forks from, and put back before it when other runs have written them since.
+  void SaveAtOnce(std::vector<double>* out) const { *out = at_once_; }
+  void RestoreAtOnce(const std::vector<double>& saved) {
+    std::copy(saved.begin(), saved.end(), at_once_.begin());
   }
   // The day the last RunFrom stopped early, or -1.
   int converged_day() const { return converged_day_; }
@@ -200,6 +220,7 @@ class Simulator {
   bool AgreesWith(const Fork& checkpoint) const;
   void FinishAs(const Fork& checkpoint, const Fork& final_state);
   void SaveFork(int day, Fork* fork) const;
+  void Restore(const Fork& fork);  // RunFrom's start: the state and rings of `fork`
   // Adds `amount` (one value per lane) at a fractional step into a step ring.
   void ScatterRing(std::vector<double>& ring, size_t width, size_t column, double position,
                    const double* amount);
@@ -264,6 +285,7 @@ class Simulator {
   std::vector<float> backlog_steps_;     // [measured slot][step][lane]
   std::vector<double> entries_;          // [step][entries slot][lane]
   std::vector<double> return_arrivals_;  // [step][returns slot][lane]
+  int64_t returns_to_ = 0;               // return_arrivals_ rows at or after this step are zero
   // Per day and lane.
   std::vector<double> day_arrivals_;       // [day][resource][lane]
   std::vector<double> day_max_backlog_;    // [day][resource][lane]

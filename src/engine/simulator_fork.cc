@@ -3,6 +3,7 @@
 #include "engine/simulator.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 namespace tandem::engine {
@@ -106,11 +107,48 @@ void Simulator::SaveFork(int day, Fork* fork) const {
   copy_ring(arrival_ring_, num_resources_, &fork->ring_rows);
   copy_ring(class_ring_, num_classes_, &fork->class_ring_rows);
   fork->restock_ring = restock_ring_;
+  // A measured run's returns recorded ahead of the day (scheduled before it).
+  fork->measured = measuring_;
+  fork->return_rows.clear();
+  fork->returns_to = std::max<int64_t>(returns_to_, static_cast<int64_t>(first_row));
+  if (measuring_) {
+    const size_t row = returns_width_ * kLanes;
+    fork->return_rows.assign(return_arrivals_.begin() + static_cast<int64_t>(first_row * row),
+                             return_arrivals_.begin() +
+                                 static_cast<int64_t>(static_cast<size_t>(fork->returns_to) * row));
+  }
 }
 
 void Simulator::RunFrom(const Fork& fork, const RunPlan& plan, const BatchDemand& demand,
                         BatchTotals* totals, const Convergence& convergence) {
   measuring_ = false;
+  Restore(fork);
+  Simulate(plan, demand, fork.day, totals, {}, nullptr, convergence);
+}
+
+void Simulator::RunFromMeasured(const Fork& fork, const RunPlan& plan, const BatchDemand& demand,
+                                BatchTotals* totals) {
+  assert(fork.measured);
+  measuring_ = true;
+  Restore(fork);
+  // The returns recorded from the fork's day on: those scheduled before it, as at the fork.
+  // (The other measurement tables are written step by step, and at_once_ day by day.)
+  const size_t row = returns_width_ * kLanes;
+  const size_t first_row =
+      static_cast<size_t>(fork.day) * static_cast<size_t>(model_.grid.steps_per_day);
+  if (returns_to_ > static_cast<int64_t>(first_row)) {
+    std::fill(
+        return_arrivals_.begin() + static_cast<int64_t>(first_row * row),
+        return_arrivals_.begin() + static_cast<int64_t>(static_cast<size_t>(returns_to_) * row),
+        0.0);
+  }
+  std::copy(fork.return_rows.begin(), fork.return_rows.end(),
+            return_arrivals_.begin() + static_cast<int64_t>(first_row * row));
+  returns_to_ = std::max(returns_to_, fork.returns_to);
+  Simulate(plan, demand, fork.day, totals, {}, nullptr, Convergence());
+}
+
+void Simulator::Restore(const Fork& fork) {
   const double* state = fork.state.data();
   for (std::vector<double>* part : StateParts()) {
     std::copy(state, state + part->size(), part->begin());
@@ -136,7 +174,6 @@ void Simulator::RunFrom(const Fork& fork, const RunPlan& plan, const BatchDemand
   restore_ring(class_ring_, num_classes_, fork.class_ring_rows);
   restock_ring_ = fork.restock_ring;
   scheduled_to_ = fork.future_to;
-  Simulate(plan, demand, fork.day, totals, {}, nullptr, convergence);
 }
 
 }  // namespace tandem::engine

@@ -117,8 +117,9 @@ void Simulator::FlushExits(const RunPlan& plan, int day) {
       return_policy_cost_[lane] +=
           returned * static_cast<double>(plan.return_cost_adjustment[o][when]);
       if (measuring_ && returns_slot_[o] >= 0) {
-        for (int64_t step = static_cast<int64_t>(from);
-             step < std::min<int64_t>(static_cast<int64_t>(to) + 1, grid.total_steps); ++step) {
+        const int64_t end = std::min<int64_t>(static_cast<int64_t>(to) + 1, grid.total_steps);
+        returns_to_ = std::max(returns_to_, end);
+        for (int64_t step = static_cast<int64_t>(from); step < end; ++step) {
           const double overlap = std::min(to, static_cast<double>(step + 1)) -
                                  std::max(from, static_cast<double>(step));
           if (overlap > 0) {
