@@ -93,6 +93,7 @@ struct ServeArgs {
   int port = 8080;
   std::string web_root;
   int workers = 1;
+  double job_lease = 30;
   int check_threads = 0;
   std::optional<int64_t> check_scenarios;
   double rate = 50;
@@ -114,6 +115,7 @@ int RunServe(const ServeArgs& args) {
   server::ServiceOptions options;
   options.database = args.db;
   options.job_workers = args.workers;
+  options.job_lease = std::chrono::milliseconds(static_cast<int64_t>(args.job_lease * 1000));
   options.check_threads = args.check_threads;
   options.check_scenarios = args.check_scenarios;
   options.webhooks.allow_private = args.allow_private_webhooks;
@@ -157,6 +159,10 @@ Command MakeServe(CLI::App& app) {
                       "folder of the web UI (default: the build's web/app, else web/dist)");
   command->add_option("--workers", args->workers, "checks run at once (default 1)")
       ->check(CLI::Range(1, 64));
+  command
+      ->add_option("--job-lease", args->job_lease,
+                   "seconds a job stays claimed by a server that stops answering (default 30)")
+      ->check(CLI::Range(1.0, 3600.0));
   command
       ->add_option("--check-threads", args->check_threads,
                    "engine threads per check (0 = all cores)")

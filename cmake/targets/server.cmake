@@ -43,6 +43,7 @@ add_library(tandem_server STATIC
   src/server/http_limits.cc
   src/server/http_server.cc
   src/server/http_transport.cc
+  src/server/job_claims.cc
   src/server/jobs.cc
   src/server/process.cc
   src/server/process_actions.cc

@@ -201,7 +201,11 @@ Outcome<Reply> JobService::GetJob(const Actor&, int64_t job) {
   return reply;
 }
 
-void JobService::Submit(int64_t job, const std::string& kind) {
+void JobService::Submit(int64_t, const std::string&) {
+  if (core_.claimer) core_.claimer->Wake();
+}
+
+void JobService::Launch(int64_t job, const std::string& kind) {
   if (kind == "followup") {
     if (!core_.runner) return;
     core_.runner->Submit(
@@ -265,11 +269,10 @@ namespace {
 void FinishCheckJob(ServiceCore& core, int64_t job, const std::string& ws, const std::string& key,
                     const std::string& final_status, const std::string& error) {
   (void)core.database->Transaction([&](Connection& c) -> Status {
-    Result<Rows> rows =
-        c.Query("UPDATE jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4",
-                {final_status, error.empty() ? Value() : Value(error), core.Now(), job});
-    if (!rows.ok()) return rows.error();
-    if (final_status != "failed") return OkStatus();
+    Result<bool> ended = EndJob(c, job, core.replica, final_status, error, core.Now());
+    if (!ended.ok()) return ended.error();
+    // Another server claimed it since (this one was thought dead): the outcome is theirs.
+    if (!ended.value() || final_status != "failed") return OkStatus();
     Result<Rows> processes =
         c.Query("SELECT campaign, data, version FROM processes WHERE workspace_id = $1", {ws});
     if (!processes.ok()) return processes.error();
@@ -453,7 +456,8 @@ void JobService::RunCheckJob(int64_t job, const JobRunner::ProgressFn& progress)
                                           .body = body,
                                           .seconds = seconds,
                                           .cached = cached,
-                                          .inputs = inputs},
+                                          .inputs = inputs,
+                                          .replica = core_.replica},
                                          job, now);
     if (!result.ok()) return result.error();
     Result<Rows> processes = c.Query(
@@ -478,17 +482,20 @@ void JobService::RunCheckJob(int64_t job, const JobRunner::ProgressFn& progress)
   for (int64_t recommend : recommend_jobs) Submit(recommend, "recommend");
 }
 
-// A finished check may queue counter-proposals, so both runners must be idle at once.
+// A finished check may queue counter-proposals, so both runners must be idle at once, and the
+// claimer must have found nothing more to claim since the last job was queued here.
 bool JobService::WaitForJobs(std::chrono::milliseconds timeout) {
-  if (!core_.runner) return true;
+  if (!core_.runner || !core_.claimer) return true;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   const auto left = [&] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
                                                                  std::chrono::steady_clock::now());
   };
   for (;;) {
+    const int64_t epoch = core_.claimer->WaitSettled(deadline);
+    if (epoch < 0) return false;
     if (!core_.runner->WaitIdle(left()) || !core_.recommend_runner->WaitIdle(left())) return false;
-    if (core_.PendingJobs() == 0) return true;
+    if (core_.PendingJobs() == 0 && core_.claimer->Epoch() == epoch) return true;
     if (left().count() <= 0) return false;
   }
 }

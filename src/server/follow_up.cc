@@ -220,10 +220,8 @@ void JobService::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progre
   if (!read.ok() || row.status != "queued" || !inputs) return;
   const auto finish = [&](const std::string& status, const std::string& error) {
     (void)core_.database->Transaction([&](Connection& c) -> Status {
-      Result<Rows> rows =
-          c.Query("UPDATE jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4",
-                  {status, error.empty() ? Value() : Value(error), core_.Now(), job});
-      return rows.ok() ? OkStatus() : Status(rows.error());
+      Result<bool> ended = EndJob(c, job, core_.replica, status, error, core_.Now());
+      return ended.ok() ? OkStatus() : Status(ended.error());
     });
   };
   if (!inputs->ok()) {
@@ -271,9 +269,9 @@ void JobService::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progre
     }
     Outcome<std::optional<json>> result = LoadResult(c, in.key);
     if (!result.ok() || !result.value()) return Error::Internal("the follow-up result vanished");
-    Result<Rows> done =
-        c.Query("UPDATE jobs SET status = 'done', finished_at = $1 WHERE id = $2", {now, job});
+    Result<bool> done = EndJob(c, job, core_.replica, "done", "", now);
     if (!done.ok()) return done.error();
+    if (!done.value()) return Error::Internal("job " + std::to_string(job) + " was claimed by another server");
     for (const std::string& campaign : in.live) {
       Outcome<bool> alerted =
           AppendAlerts(c, row.ws, campaign, DriftAlerts(*result.value(), in, campaign), now);

@@ -5,7 +5,7 @@
 
 namespace tandem::server {
 
-JobRunner::JobRunner(int workers) {
+JobRunner::JobRunner(int workers, std::function<void()> on_done) : on_done_(std::move(on_done)) {
   if (workers < 1) workers = 1;
   for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { Loop(); });
 }
@@ -67,6 +67,13 @@ size_t JobRunner::Pending() const {
   return active_.size();
 }
 
+std::vector<int64_t> JobRunner::Ids() const {
+  MutexLock lock(&mutex_);
+  std::vector<int64_t> ids;
+  for (const auto& [id, progress] : active_) ids.push_back(id);
+  return ids;
+}
+
 void JobRunner::Loop() {
   for (;;) {
     std::pair<int64_t, Work> job;
@@ -100,6 +107,7 @@ void JobRunner::Loop() {
       active_.erase(id);
       if (active_.empty()) idle_.SignalAll();
     }
+    if (on_done_) on_done_();
   }
 }
 

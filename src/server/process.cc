@@ -105,9 +105,10 @@ Result<json> StoreJobResult(Connection& c, const JobResult& result, int64_t job,
   }
   Outcome<std::optional<json>> loaded = LoadResult(c, result.key);
   if (!loaded.ok() || !loaded.value()) return Error::Internal("result vanished");
-  Result<Rows> done =
-      c.Query("UPDATE jobs SET status = 'done', finished_at = $1 WHERE id = $2", {now, job});
+  Result<bool> done = EndJob(c, job, result.replica, "done", "", now);
   if (!done.ok()) return done.error();
+  if (!done.value())
+    return Error::Internal("job " + std::to_string(job) + " was claimed by another server");
   return std::move(*loaded.value());
 }
 

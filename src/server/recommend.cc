@@ -579,10 +579,9 @@ void FinishRecommendJob(ServiceCore& core, int64_t job, const std::string& ws,
   (void)core.database->Transaction([&](Connection& c) -> Status {
     Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
     if (!locked.ok()) return locked.error();
-    Result<Rows> rows =
-        c.Query("UPDATE jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4",
-                {final_status, error.empty() ? Value() : Value(error), core.Now(), job});
-    if (!rows.ok()) return rows.error();
+    Result<bool> ended = EndJob(c, job, core.replica, final_status, error, core.Now());
+    if (!ended.ok()) return ended.error();
+    if (!ended.value()) return OkStatus();  // claimed by another server since: theirs to end
     Result<Rows> processes =
         c.Query("SELECT campaign, data, version FROM processes WHERE workspace_id = $1", {ws});
     if (!processes.ok()) return processes.error();
@@ -739,7 +738,8 @@ void JobService::RunRecommendJob(int64_t job, const JobRunner::ProgressFn& progr
                                           .body = body,
                                           .seconds = seconds,
                                           .cached = cached,
-                                          .inputs = ""},
+                                          .inputs = "",
+                                          .replica = core_.replica},
                                          job, now);
     if (!record.ok()) return record.error();
     Result<Rows> processes =

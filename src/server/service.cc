@@ -11,7 +11,6 @@
 namespace tandem::server {
 
 using store::Connection;
-using store::Rows;
 
 Service::Service(ServiceOptions options)
     : core_(std::make_unique<ServiceCore>(std::move(options))) {}
@@ -19,10 +18,14 @@ Service::Service(ServiceOptions options)
 Service::~Service() {
   if (clock_) clock_->Stop();        // waits for a tick in progress (its writes end)
   if (webhooks_) webhooks_->Stop();  // bounded: tandem/server/webhooks.h
-  // A running search gives up at its next stage (it is resumed at the next start).
+  // A running search gives up at its next stage (it is resumed here or elsewhere).
   core_->stopping = true;
+  if (core_->claimer) core_->claimer->Stop();  // claims nothing more
   if (core_->runner) core_->runner->Stop();
   if (core_->recommend_runner) core_->recommend_runner->Stop();
+  // What this server claimed and did not finish is given back: another server (or this one at
+  // its next start) takes it up at once rather than after the lease.
+  if (core_->claimer) (void)ReleaseClaims(*core_->database, core_->replica);
 }
 
 Outcome<std::unique_ptr<Service>> Service::Open(ServiceOptions options) {
@@ -48,24 +51,24 @@ Outcome<std::unique_ptr<Service>> Service::Open(ServiceOptions options) {
                                                   [shared] { return shared->Now(); });
   if (core.options.run_jobs) {
     service->webhooks_->Start();
-    core.runner = std::make_unique<JobRunner>(core.options.job_workers);
-    core.recommend_runner = std::make_unique<JobRunner>(1);
-    // Jobs that were queued or running when the server stopped run again.
-    std::vector<std::pair<int64_t, std::string>> unfinished;
-    Status status = core.database->Transaction([&](Connection& c) -> Status {
-      unfinished.clear();
-      Result<Rows> rows = c.Query(
-          "UPDATE jobs SET status = 'queued' WHERE status IN ('queued', 'running') RETURNING id, "
-          "kind",
-          {});
-      if (!rows.ok()) return rows.error();
-      for (const store::Row& row : rows.value().rows)
-        unfinished.emplace_back(row.Int(0), row.Text(1));
-      return OkStatus();
-    });
-    if (!status.ok()) return ApiError::Internal(status.error().ToString());
-    std::sort(unfinished.begin(), unfinished.end());
-    for (const auto& [job, kind] : unfinished) jobs->Submit(job, kind);
+    // Each runner wakes the claimer when a worker is free again. The claimer is set below,
+    // before any job can be claimed (so before any worker calls this).
+    const auto freed = [shared] { shared->claimer->Wake(); };
+    core.runner = std::make_unique<JobRunner>(core.options.job_workers, freed);
+    core.recommend_runner = std::make_unique<JobRunner>(1, freed);
+    // Jobs are claimed from the database (src/server/job_claims.h): those queued by any server,
+    // and those whose server stopped or died (its lease passed) — on start-up too.
+    core.claimer = std::make_unique<JobClaimer>(
+        *core.database,
+        JobClaimer::Options{.replica = core.replica,
+                            .lease = core.options.job_lease,
+                            .poll = core.options.job_poll},
+        std::vector<JobClaimer::Lane>{
+            {JobLane::kChecks, core.runner.get(),
+             static_cast<size_t>(std::max(1, core.options.job_workers))},
+            {JobLane::kRecommend, core.recommend_runner.get(), 1}},
+        [jobs](const ClaimedJob& job) { jobs->Launch(job.id, job.kind); });
+    core.claimer->Start();
     if (core.options.clock_interval.count() > 0) {
       ProcessService* process = service->process_.get();
       // A failed tick (the database away) is retried at the next one.

@@ -11,7 +11,8 @@ using store::Connection;
 using store::Rows;
 using store::Value;
 
-ServiceCore::ServiceCore(ServiceOptions options_in) : options(std::move(options_in)) {
+ServiceCore::ServiceCore(ServiceOptions options_in)
+    : options(std::move(options_in)), replica(NewReplicaId()) {
   if (!options.clock) options.clock = [] { return std::chrono::system_clock::now(); };
 }
 

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "server/job_claims.h"
 #include "server/process_rules.h"
 #include "server/scenario_doc.h"
 #include "tandem/server/api.h"
@@ -107,6 +108,9 @@ class ServiceCore {
   std::unique_ptr<store::Database> database;
   std::unique_ptr<JobRunner> runner;            // checks (null when options.run_jobs is false)
   std::unique_ptr<JobRunner> recommend_runner;  // counter-proposals, one at a time
+  // Claims jobs from the database for the two runners (null when options.run_jobs is false).
+  std::unique_ptr<JobClaimer> claimer;
+  const std::string replica;  // this server's name in jobs.claimed_by (NewReplicaId)
   std::atomic<bool> stopping{false};            // set by ~Service: long jobs give up
   ServiceMetrics metrics;
   // Hands a committed job row to its runner (set by Service to JobService::Submit).
@@ -215,11 +219,13 @@ struct JobResult {
   double seconds = 0;   // time spent computing it
   bool cached = false;  // already stored: nothing to insert
   std::string inputs;   // a check's scenario document (JSON text; empty: not recorded)
+  std::string replica;  // the server completing it: it must still hold the job's claim
 };
 // The first steps of a job's completing transaction: locks the workspace (the completion is
 // ordered with its writes), stores the result unless it was cached (a concurrent job may have
 // stored the same key first: theirs stays), marks job `job` done at `now` and returns the stored
-// result. Errors are the store's (a serialization failure must reach the retrying transaction).
+// result. Errors are the store's (a serialization failure must reach the retrying transaction);
+// a job another server has claimed since is an error too (nothing of this completion is kept).
 Result<nlohmann::json> StoreJobResult(store::Connection& c, const JobResult& result, int64_t job,
                                       const std::string& now);
 // The inputs stored beside the result at `key` (the scenario document of a check, parsed);

@@ -224,6 +224,26 @@ CREATE TABLE lift_history (
 );
 )sql",
        "", ""},
+      // Several servers on one database (docs/server.md, "Several servers"): a job is claimed by
+      // one server (`claimed_by`) until its lease ends (`lease_until`, milliseconds since the
+      // epoch, renewed while it runs); failed logins and the device cookies' key are shared.
+      {7, "replicas: job claims with leases, shared login failures and server secrets",
+       R"sql(
+ALTER TABLE jobs ADD COLUMN claimed_by TEXT;
+ALTER TABLE jobs ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX jobs_claimable ON jobs(status, lease_until);
+CREATE TABLE login_failures (
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  blocked_until BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE server_secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql",
+       "", ""},
   };
   return migrations;
 }

@@ -65,9 +65,12 @@ class JobService {
   // workspace.
   Outcome<Reply> GetLiftHistory(const Actor& actor, const std::string& ws);
 
-  // Hands a committed job row (kind "check", "recommend" or "followup") to its runner; a no-op
-  // when the service runs no jobs.
+  // After a write committed job rows: tells this server's claimer to look for jobs now (the row
+  // is claimed through the database, by this server or another: src/server/job_claims.h); a
+  // no-op when the service runs no jobs.
   void Submit(int64_t job, const std::string& kind);
+  // Runs a job this server has claimed (kind "check", "recommend" or "followup") on its runner.
+  void Launch(int64_t job, const std::string& kind);
   // Blocks until both runners are idle at once (a finished check may queue counter-proposals),
   // or the timeout passes. True when idle.
   bool WaitForJobs(std::chrono::milliseconds timeout);

@@ -6,8 +6,8 @@
 // an escaping exception is caught and reported through `on_exception`).
 //
 // Thread safety: every method is thread-safe. The destructor stops the runner: queued jobs
-// are dropped (they stay `queued` in the database and are resubmitted at the next start),
-// running ones are waited for.
+// are dropped (they stay `queued` in the database and are claimed again, here or by another
+// server: src/server/job_claims.h), running ones are waited for.
 #ifndef TANDEM_SERVER_JOBS_H_
 #define TANDEM_SERVER_JOBS_H_
 
@@ -30,7 +30,9 @@ class JobRunner {
   using ProgressFn = std::function<void(int64_t done, int64_t total)>;
   using Work = std::function<void(const ProgressFn& progress)>;
 
-  explicit JobRunner(int workers);
+  // `on_done` (may be empty) is called on the worker's thread after each job has left the
+  // runner (a worker is free again).
+  explicit JobRunner(int workers, std::function<void()> on_done = {});
   ~JobRunner();
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -52,6 +54,7 @@ class JobRunner {
   // Blocks until no job is queued or running, or the timeout passes. True when idle.
   bool WaitIdle(std::chrono::milliseconds timeout);
   size_t Pending() const;
+  std::vector<int64_t> Ids() const;  // the jobs queued or running
   void Stop();
 
  private:
@@ -64,6 +67,7 @@ class JobRunner {
   std::map<int64_t, Progress> active_ GUARDED_BY(mutex_);
   // Started by the constructor, joined and cleared by Stop (called by the owner, not a worker).
   std::vector<std::thread> workers_;
+  const std::function<void()> on_done_;
   bool stopping_ GUARDED_BY(mutex_) = false;
 };
 

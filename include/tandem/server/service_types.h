@@ -21,6 +21,12 @@ struct ServiceOptions {
   std::string database = "sqlite:tandem.db";  // sqlite:PATH or postgresql://...
   int pool_size = 8;
   int job_workers = 1;    // checks run at once (counter-proposals: one at a time, beside them)
+  // Jobs are claimed through the database (src/server/job_claims.h), so that several servers on
+  // one database run each once: a claim lasts `job_lease` and is renewed every third of it while
+  // the job runs; a job whose server died is claimed again by another once its lease has
+  // passed. `job_poll`: how often a server looks for jobs queued by the others.
+  std::chrono::milliseconds job_lease{30'000};
+  std::chrono::milliseconds job_poll{1'000};
   int check_threads = 0;  // engine threads per check (0 = all cores)
   // Overrides simulation.scenarios for every check (demo, tests); part of the cache key.
   std::optional<int64_t> check_scenarios;
