@@ -7,6 +7,8 @@
 #include <cmath>
 
 #include "server/crypto.h"
+#include "server/job_claims.h"
+#include "tandem/server/user_service.h"
 
 namespace tandem::server {
 namespace {
@@ -64,7 +66,7 @@ bool RateLimiter::Take(const std::string& key, bool spend) {
 
 LoginGuard::LoginGuard(Options options)
     : options_(options),
-      device_key_(RandomHex(32)),
+      device_key_(options.device_key.empty() ? RandomHex(32) : options.device_key),
       spray_(options.spray_per_minute / 60.0, std::max(1.0, options.spray_per_minute)) {}
 
 std::string LoginGuard::Key(const std::string& account, const std::string& client,
@@ -89,6 +91,10 @@ std::string LoginGuard::DeviceOf(const std::string& account, const std::string& 
 double LoginGuard::WaitSeconds(const std::string& account, const std::string& client,
                                const std::string& device) {
   if (device.empty() && !spray_.Has(client)) return 60;
+  if (options_.shared) {
+    const int64_t until = options_.shared->LoginBlockedUntil(Key(account, client, device));
+    return std::max(0.0, static_cast<double>(until - EpochMillisNow()) / 1000.0);
+  }
   MutexLock lock(&mutex_);
   auto found = failures_.find(Key(account, client, device));
   if (found == failures_.end()) return 0;
@@ -99,6 +105,11 @@ double LoginGuard::WaitSeconds(const std::string& account, const std::string& cl
 void LoginGuard::Failed(const std::string& account, const std::string& client,
                         const std::string& device) {
   if (device.empty()) spray_.Spend(client);
+  if (options_.shared) {
+    options_.shared->LoginFailed(Key(account, client, device), options_.free_failures,
+                                 options_.max_backoff_seconds);
+    return;
+  }
   const auto now = std::chrono::steady_clock::now();
   MutexLock lock(&mutex_);
   if (failures_.size() > 100000) {
@@ -118,6 +129,10 @@ void LoginGuard::Failed(const std::string& account, const std::string& client,
 
 void LoginGuard::Succeeded(const std::string& account, const std::string& client,
                            const std::string& device) {
+  if (options_.shared) {
+    options_.shared->LoginSucceeded(Key(account, client, device));
+    return;
+  }
   MutexLock lock(&mutex_);
   failures_.erase(Key(account, client, device));
 }

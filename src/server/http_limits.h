@@ -13,6 +13,8 @@
 
 namespace tandem::server {
 
+class UserService;
+
 // The client's address: the peer, or, when the peer is a trusted proxy, the address it reports
 // (the right-most X-Forwarded-For entry that is not itself a trusted proxy, else X-Real-IP).
 // Headers from any other peer are ignored: anyone can write them.
@@ -55,12 +57,20 @@ class RateLimiter {
 // are not held by it. The one case left: behind a proxy that is not declared with
 // --trusted-proxy every client has the proxy's address, so a new browser of the owner (no device
 // cookie yet) shares the attacker's key.
+//
+// Several servers on one database: with `shared` set, the failures per account and client are
+// counted in the database (UserService::LoginFailed), so a guesser spreading his attempts over
+// the servers behind a load balancer is held as by one; with `device_key` the same on every
+// server (UserService::SharedSecret), a device cookie set by one is valid on all. The spraying
+// bucket stays per server (each of N servers allows `spray_per_minute`).
 class LoginGuard {
  public:
   struct Options {
     int free_failures = 5;
     double max_backoff_seconds = 900;
     double spray_per_minute = 10;  // 0: no spraying limit
+    UserService* shared = nullptr;  // null: failures are counted in this process only
+    std::string device_key;         // empty: drawn at construction (this process only)
   };
   explicit LoginGuard(Options options);
 
@@ -82,7 +92,7 @@ class LoginGuard {
   static std::string Key(const std::string& account, const std::string& client,
                          const std::string& device);
   const Options options_;
-  const std::string device_key_;  // per process: a restart forgets devices (they log in again)
+  const std::string device_key_;  // Options::device_key, else drawn per process
   RateLimiter spray_;             // thread-safe itself
   Mutex mutex_;
   std::map<std::string, Failures> failures_ GUARDED_BY(mutex_);

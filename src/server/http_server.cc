@@ -200,8 +200,16 @@ struct HttpServer::Impl {
         options(std::move(options_in)),
         server(Limits(options)),
         limiter(options.requests_per_second, options.burst),
-        login_guard(LoginGuard::Options{5, 900, options.logins_per_minute}),
+        login_guard(LoginGuard::Options{5, 900, options.logins_per_minute, &service.users(),
+                                        DeviceKey(service)}),
         large_bodies(std::max(1, options.large_bodies_at_once)) {}
+
+  // The device cookies' key, the same on every server of the database (empty when it cannot be
+  // read: this server then draws its own).
+  static std::string DeviceKey(Service& service) {
+    Outcome<std::string> key = service.users().SharedSecret("device-cookie-key");
+    return key.ok() ? key.value() : std::string();
+  }
 
   static TransportLimits Limits(const HttpOptions& options) {
     TransportLimits limits;

@@ -1,6 +1,10 @@
 // Users, credentials and sessions (user_service.h).
 #include "tandem/server/user_service.h"
 
+#include <sodium.h>
+
+#include <algorithm>
+#include <cmath>
 #include <regex>
 
 #include "server/crypto.h"
@@ -302,6 +306,71 @@ Outcome<Reply> UserService::CreateUser(const Actor& actor, const json& body) {
                 {"credential", credential.value().kind},
                 {"secret", credential.value().secret}};
   return reply;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login throttling and secrets shared by the servers on one database
+
+int64_t UserService::LoginBlockedUntil(const std::string& key) {
+  int64_t until = 0;
+  (void)core_.database->Read([&](Connection& c) -> Status {
+    Result<Rows> rows = c.Query("SELECT blocked_until FROM login_failures WHERE key = $1", {key});
+    if (!rows.ok()) return rows.error();
+    until = rows.value().empty() ? 0 : rows.value().rows[0].Int(0);
+    return OkStatus();
+  });
+  return until;
+}
+
+void UserService::LoginFailed(const std::string& key, int free_failures,
+                              double max_backoff_seconds) {
+  const int64_t now = EpochMillisNow();
+  constexpr int64_t kForgetAfter = 24 * 3600 * 1000;
+  (void)core_.database->Transaction([&](Connection& c) -> Status {
+    if (randombytes_uniform(100) == 0) {  // now and then: keys idle for a day are forgotten
+      Result<Rows> forgotten =
+          c.Query("DELETE FROM login_failures WHERE updated_at < $1", {now - kForgetAfter});
+      if (!forgotten.ok()) return forgotten.error();
+    }
+    Result<Rows> counted = c.Query(
+        "INSERT INTO login_failures (key, failures, blocked_until, updated_at) VALUES ($1, 1, 0, "
+        "$2) ON CONFLICT (key) DO UPDATE SET failures = login_failures.failures + 1, updated_at "
+        "= $2 RETURNING failures",
+        {key, now});
+    if (!counted.ok()) return counted.error();
+    const int64_t failures = counted.value().empty() ? 1 : counted.value().rows[0].Int(0);
+    if (failures < free_failures) return OkStatus();
+    const int doublings = static_cast<int>(std::min<int64_t>(failures - free_failures, 30));
+    const double seconds = std::min(max_backoff_seconds, std::ldexp(1.0, doublings));
+    Result<Rows> held = c.Query("UPDATE login_failures SET blocked_until = $1 WHERE key = $2",
+                                {now + static_cast<int64_t>(seconds * 1000), key});
+    return held.ok() ? OkStatus() : Status(held.error());
+  });
+}
+
+void UserService::LoginSucceeded(const std::string& key) {
+  (void)core_.database->Transaction([&](Connection& c) -> Status {
+    Result<Rows> rows = c.Query("DELETE FROM login_failures WHERE key = $1", {key});
+    return rows.ok() ? OkStatus() : Status(rows.error());
+  });
+}
+
+Outcome<std::string> UserService::SharedSecret(const std::string& name) {
+  std::string value;
+  const std::string drawn = RandomHex(32);
+  Status status = core_.database->Transaction([&](Connection& c) -> Status {
+    Result<Rows> inserted = c.Query(
+        "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        {name, drawn});
+    if (!inserted.ok()) return inserted.error();
+    Result<Rows> rows = c.Query("SELECT value FROM server_secrets WHERE name = $1", {name});
+    if (!rows.ok()) return rows.error();
+    if (rows.value().empty()) return Error::Internal("the secret '" + name + "' vanished");
+    value = rows.value().rows[0].Text(0);
+    return OkStatus();
+  });
+  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  return value;
 }
 
 }  // namespace tandem::server

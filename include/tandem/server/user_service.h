@@ -49,6 +49,19 @@ class UserService {
   Outcome<Reply> ListUsers(const Actor& actor);
   Outcome<Reply> CreateUser(const Actor& actor, const json& body);  // {name, role, credential}
 
+  // Failed password logins, counted in the database so that every server on it sees them (the
+  // HTTP layer's LoginGuard keys them by account and client). `key` is opaque here. A database
+  // error counts as "not held" (a login is then only as slow as the password hash), and a
+  // failure that cannot be stored is forgotten.
+  int64_t LoginBlockedUntil(const std::string& key);  // milliseconds since the epoch; 0: free
+  // Counts a failure; after `free_failures` of them the key is held 1 s, doubling with every
+  // further failure up to `max_backoff_seconds`. Keys without a failure for a day are forgotten.
+  void LoginFailed(const std::string& key, int free_failures, double max_backoff_seconds);
+  void LoginSucceeded(const std::string& key);
+  // A secret shared by every server on the database (the key of the device cookies): drawn by
+  // the first server that asks, read by the others.
+  Outcome<std::string> SharedSecret(const std::string& name);
+
  private:
   ServiceCore& core_;
   const std::string dummy_hash_;
