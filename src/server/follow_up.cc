@@ -271,7 +271,8 @@ void JobService::RunFollowUpJob(int64_t job, const JobRunner::ProgressFn& progre
     if (!result.ok() || !result.value()) return Error::Internal("the follow-up result vanished");
     Result<bool> done = EndJob(c, job, core_.replica, "done", "", now);
     if (!done.ok()) return done.error();
-    if (!done.value()) return Error::Internal("job " + std::to_string(job) + " was claimed by another server");
+    if (!done.value())
+      return Error::Internal("job " + std::to_string(job) + " was claimed by another server");
     for (const std::string& campaign : in.live) {
       Outcome<bool> alerted =
           AppendAlerts(c, row.ws, campaign, DriftAlerts(*result.value(), in, campaign), now);

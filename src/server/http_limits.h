@@ -68,7 +68,7 @@ class LoginGuard {
   struct Options {
     int free_failures = 5;
     double max_backoff_seconds = 900;
-    double spray_per_minute = 10;  // 0: no spraying limit
+    double spray_per_minute = 10;   // 0: no spraying limit
     UserService* shared = nullptr;  // null: failures are counted in this process only
     std::string device_key;         // empty: drawn at construction (this process only)
   };

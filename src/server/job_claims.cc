@@ -167,8 +167,7 @@ JobClaimer::Pass JobClaimer::ClaimPass() {
       Result<std::optional<ClaimedJob>> job =
           ClaimNextJob(database_, options_.replica, lane.lane, options_.lease);
       if (!job.ok()) {
-        std::fprintf(stderr, "tandem serve: claiming a job: %s\n",
-                     job.error().ToString().c_str());
+        std::fprintf(stderr, "tandem serve: claiming a job: %s\n", job.error().ToString().c_str());
         pass.full = true;  // not looked at: the database is away, the next pass tries again
         break;
       }
@@ -207,8 +206,7 @@ void JobClaimer::Loop() {
       settled_.SignalAll();
     }
     if (pass.claimed > 0) continue;  // maybe more room, more jobs
-    const auto deadline =
-        std::min(std::chrono::steady_clock::now() + options_.poll, next_renewal);
+    const auto deadline = std::min(std::chrono::steady_clock::now() + options_.poll, next_renewal);
     while (!stopping_ && !woken_) {
       if (!wake_.WaitUntil(&mutex_, deadline)) break;
     }

@@ -112,8 +112,8 @@ class JobClaimer {
   CondVar settled_;  // WaitSettled: a pass found nothing
   bool stopping_ GUARDED_BY(mutex_) = false;
   bool woken_ GUARDED_BY(mutex_) = false;
-  int64_t epoch_ GUARDED_BY(mutex_) = 0;              // bumped by every Wake and every claim
-  int64_t settled_epoch_ GUARDED_BY(mutex_) = -1;     // the epoch of the last pass with no claim
+  int64_t epoch_ GUARDED_BY(mutex_) = 0;           // bumped by every Wake and every claim
+  int64_t settled_epoch_ GUARDED_BY(mutex_) = -1;  // the epoch of the last pass with no claim
   std::thread thread_;
 };
 

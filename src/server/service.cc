@@ -63,10 +63,9 @@ Outcome<std::unique_ptr<Service>> Service::Open(ServiceOptions options) {
         JobClaimer::Options{.replica = core.replica,
                             .lease = core.options.job_lease,
                             .poll = core.options.job_poll},
-        std::vector<JobClaimer::Lane>{
-            {JobLane::kChecks, core.runner.get(),
-             static_cast<size_t>(std::max(1, core.options.job_workers))},
-            {JobLane::kRecommend, core.recommend_runner.get(), 1}},
+        std::vector<JobClaimer::Lane>{{JobLane::kChecks, core.runner.get(),
+                                       static_cast<size_t>(std::max(1, core.options.job_workers))},
+                                      {JobLane::kRecommend, core.recommend_runner.get(), 1}},
         [jobs](const ClaimedJob& job) { jobs->Launch(job.id, job.kind); });
     core.claimer->Start();
     if (core.options.clock_interval.count() > 0) {

@@ -110,8 +110,8 @@ class ServiceCore {
   std::unique_ptr<JobRunner> recommend_runner;  // counter-proposals, one at a time
   // Claims jobs from the database for the two runners (null when options.run_jobs is false).
   std::unique_ptr<JobClaimer> claimer;
-  const std::string replica;  // this server's name in jobs.claimed_by (NewReplicaId)
-  std::atomic<bool> stopping{false};            // set by ~Service: long jobs give up
+  const std::string replica;          // this server's name in jobs.claimed_by (NewReplicaId)
+  std::atomic<bool> stopping{false};  // set by ~Service: long jobs give up
   ServiceMetrics metrics;
   // Hands a committed job row to its runner (set by Service to JobService::Submit).
   std::function<void(int64_t job, const std::string& kind)> submit_job;

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "server/job_claims.h"
+#include "tandem/server/http_server.h"
 #include "test_support.h"
 
 namespace tandem::server {
@@ -57,8 +58,7 @@ struct JobRow {
 JobRow ReadJob(store::Database& database, int64_t job) {
   JobRow row;
   (void)database.Read([&](store::Connection& c) -> Status {
-    Result<store::Rows> rows =
-        c.Query("SELECT status, claimed_by FROM jobs WHERE id = $1", {job});
+    Result<store::Rows> rows = c.Query("SELECT status, claimed_by FROM jobs WHERE id = $1", {job});
     if (!rows.ok()) return rows.error();
     if (!rows.value().empty()) row = {rows.value().rows[0].Text(0), rows.value().rows[0].Text(1)};
     return OkStatus();
@@ -116,15 +116,14 @@ TEST_P(ReplicaTest, AJobQueuedOnOneReplicaRunsOnceAndASessionWorksOnBoth) {
   std::unique_ptr<Service> a = OpenReplica(ReplicaOptions(database_->url()));
   std::unique_ptr<Service> b = OpenReplica(ReplicaOptions(database_->url()));
   ASSERT_TRUE(a && b);
-  ASSERT_TRUE(a->workspaces()
-                  .Import(As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml")
-                  .ok());
+  ASSERT_TRUE(
+      a->workspaces().Import(As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml").ok());
   // Four checks of four contents, asked for on A and B in turn: each runs once, on either.
   std::set<std::string> keys;
   for (int i = 0; i < 4; ++i) {
     Service& asked = i % 2 == 0 ? *a : *b;
-    Outcome<Reply> resource = asked.workspaces().GetEntity(As(Role::kOperations), "toy",
-                                                           "resources", "packing");
+    Outcome<Reply> resource =
+        asked.workspaces().GetEntity(As(Role::kOperations), "toy", "resources", "packing");
     ASSERT_TRUE(resource.ok());
     json body = resource.value().body["body"];
     body["capacity"] = 1000 + i;
@@ -146,10 +145,10 @@ TEST_P(ReplicaTest, AJobQueuedOnOneReplicaRunsOnceAndASessionWorksOnBoth) {
   EXPECT_EQ(Metric(*a, "tandem_checks_run_total") + Metric(*b, "tandem_checks_run_total"), 4);
   EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM jobs WHERE status = 'done'", {}), 4);
   EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM results WHERE kind = 'check'", {}), 4);
-  EXPECT_EQ(Count(*store_,
-                  "SELECT COUNT(*) FROM audit WHERE action = 'check-done' AND campaign = 'spring'",
-                  {}),
-            4);
+  EXPECT_EQ(
+      Count(*store_,
+            "SELECT COUNT(*) FROM audit WHERE action = 'check-done' AND campaign = 'spring'", {}),
+      4);
 
   // A session made on A is accepted by B (sessions are rows, not memory), and its logout on B
   // ends it on A.
@@ -163,6 +162,58 @@ TEST_P(ReplicaTest, AJobQueuedOnOneReplicaRunsOnceAndASessionWorksOnBoth) {
   EXPECT_EQ(on_b.value().csrf, session.value().csrf);
   b->users().Logout(session.value().token);
   EXPECT_FALSE(a->users().AuthenticateSession(session.value().token).ok());
+}
+
+// A guesser spreading failed logins over two replicas is held as by one, and a device cookie set
+// by one replica lets its owner through on the other (both kept in the database).
+TEST_P(ReplicaTest, FailedLoginsAndDeviceCookiesAreSharedByReplicas) {
+  std::unique_ptr<Service> a = OpenReplica(ReplicaOptions(database_->url()));
+  std::unique_ptr<Service> b = OpenReplica(ReplicaOptions(database_->url()));
+  ASSERT_TRUE(a && b);
+  Outcome<Credential> maria = a->users().AddUser("maria", "marketing", false);
+  ASSERT_TRUE(maria.ok());
+  HttpOptions http;
+  http.port = 0;
+  http.logins_per_minute = 0;  // no spraying limit: the per-account hold is what is tested
+  HttpServer server_a(*a, http);
+  HttpServer server_b(*b, http);
+  ASSERT_TRUE(server_a.Start().ok() && server_b.Start().ok());
+  httplib::Client on_a("127.0.0.1", server_a.port());
+  httplib::Client on_b("127.0.0.1", server_b.port());
+  const auto login = [](httplib::Client& client, const std::string& password,
+                        const std::string& device) {
+    httplib::Headers headers;
+    if (!device.empty()) headers.emplace("Cookie", "tandem_device=" + device);
+    return client.Post("/api/session", headers,
+                       json{{"name", "maria"}, {"password", password}}.dump(), "application/json");
+  };
+  // Maria logs in on A: her browser gets a device cookie.
+  httplib::Result first = login(on_a, maria.value().secret, "");
+  ASSERT_TRUE(first && first->status == 200);
+  std::string device;
+  for (size_t i = 0; i < first->get_header_value_count("Set-Cookie"); ++i) {
+    const std::string cookie = first->get_header_value("Set-Cookie", i);
+    if (cookie.rfind("tandem_device=", 0) == 0)
+      device = cookie.substr(14, cookie.find(';') - 14);
+  }
+  ASSERT_FALSE(device.empty());
+  // Five wrong passwords on A from an address without her cookie...
+  for (int i = 0; i < 5; ++i) {
+    httplib::Result wrong = login(on_a, "not-her-password", "");
+    ASSERT_TRUE(wrong);
+    EXPECT_EQ(wrong->status, 401);
+  }
+  // ... hold that address on B too, even with the right password (it is not checked).
+  httplib::Result held = login(on_b, maria.value().secret, "");
+  ASSERT_TRUE(held);
+  EXPECT_EQ(held->status, 429);
+  EXPECT_FALSE(held->get_header_value("Retry-After").empty());
+  // Her own browser, with the cookie A set, is let through by B.
+  httplib::Result own = login(on_b, maria.value().secret, device);
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->status, 200);
+  server_a.Stop();
+  server_b.Stop();
 }
 
 // ---- a replica killed in the middle of a job: the real binary, SIGKILL
@@ -197,9 +248,8 @@ pid_t StartServe(const std::string& url, int port, const std::string& log) {
     const std::string port_text = std::to_string(port);
     const std::string scenarios = std::to_string(kSlowScenarios);
     execl(Binary().c_str(), Binary().c_str(), "serve", "--db", url.c_str(), "--port",
-          port_text.c_str(), "--quiet", "--rate-limit", "0", "--check-scenarios",
-          scenarios.c_str(), "--check-threads", "1", "--job-lease", "2",
-          static_cast<char*>(nullptr));
+          port_text.c_str(), "--quiet", "--rate-limit", "0", "--check-scenarios", scenarios.c_str(),
+          "--check-threads", "1", "--job-lease", "2", static_cast<char*>(nullptr));
     _exit(127);
   }
   return pid;
@@ -267,20 +317,20 @@ TEST_P(ReplicaTest, AReplicaKilledMidJobLosesNothing) {
   const auto ms = [&](auto to) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(to - killed).count();
   };
-  std::printf("[ figures  ] %s: replica killed -> job claimed by the other %lld ms (lease 2000 "
-              "ms), -> done %lld ms\n",
-              GetParam().c_str(), static_cast<long long>(ms(taken)),
-              static_cast<long long>(ms(done)));
+  std::printf(
+      "[ figures  ] %s: replica killed -> job claimed by the other %lld ms (lease 2000 "
+      "ms), -> done %lld ms\n",
+      GetParam().c_str(), static_cast<long long>(ms(taken)), static_cast<long long>(ms(done)));
   EXPECT_GE(ms(taken), 0);
   EXPECT_LT(ms(taken), 2'000 + 5'000) << "taken over long after the lease";
   ASSERT_TRUE(b->WaitForJobs(60s));
   // Once: B ran it once, one result, one completion of the campaign's process.
   EXPECT_EQ(Metric(*b, "tandem_checks_run_total"), 1);
   EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM results WHERE kind = 'check'", {}), 1);
-  EXPECT_EQ(Count(*store_,
-                  "SELECT COUNT(*) FROM audit WHERE action = 'check-done' AND campaign = 'spring'",
-                  {}),
-            1);
+  EXPECT_EQ(
+      Count(*store_,
+            "SELECT COUNT(*) FROM audit WHERE action = 'check-done' AND campaign = 'spring'", {}),
+      1);
   Outcome<Reply> check = b->jobs().GetCheck(As(Role::kMarketing), "toy", "spring", false);
   ASSERT_TRUE(check.ok());
   EXPECT_EQ(check.value().body["status"], "done");
@@ -326,9 +376,8 @@ TEST_P(ReplicaTest, AWebhookDeliveryIsSentOnceByTwoDispatchers) {
   std::unique_ptr<Service> a = OpenReplica(ReplicaOptions(database_->url()));
   std::unique_ptr<Service> b = OpenReplica(ReplicaOptions(database_->url()));
   ASSERT_TRUE(a && b);
-  ASSERT_TRUE(a->workspaces()
-                  .Import(As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml")
-                  .ok());
+  ASSERT_TRUE(
+      a->workspaces().Import(As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml").ok());
   CountingReceiver receiver;
   ASSERT_TRUE(a->webhooks()
                   .Put(As(Role::kAdmin), "toy", "ops-chat",
@@ -340,8 +389,8 @@ TEST_P(ReplicaTest, AWebhookDeliveryIsSentOnceByTwoDispatchers) {
   // Five claim changes, written on A and B in turn: five alerts, five deliveries.
   for (int i = 0; i < 5; ++i) {
     Service& writer = i % 2 == 0 ? *a : *b;
-    Outcome<Reply> current = writer.workspaces().GetEntity(As(Role::kOperations), "toy",
-                                                           "capabilities", "gift-wrap");
+    Outcome<Reply> current =
+        writer.workspaces().GetEntity(As(Role::kOperations), "toy", "capabilities", "gift-wrap");
     ASSERT_TRUE(current.ok());
     ASSERT_TRUE(writer.workspaces()
                     .PutEntity(As(Role::kOperations), "toy", "capabilities", "gift-wrap",
@@ -411,10 +460,10 @@ TEST_P(ReplicaTest, ClaimsUnderContentionHandEachJobToOneClaimer) {
   EXPECT_EQ(errors.load(), 0);
   EXPECT_EQ(claims.size(), static_cast<size_t>(kJobs));
   for (const auto& [job, times] : claims) EXPECT_EQ(times, 1) << "job " << job;
-  std::printf("[ figures  ] %s: %d jobs claimed by %d claimers at once in %.3f s (%.0f claims/s, "
-              "%.2f ms each)\n",
-              GetParam().c_str(), kJobs, kClaimers, seconds, kJobs / seconds,
-              1000 * seconds / kJobs);
+  std::printf(
+      "[ figures  ] %s: %d jobs claimed by %d claimers at once in %.3f s (%.0f claims/s, "
+      "%.2f ms each)\n",
+      GetParam().c_str(), kJobs, kClaimers, seconds, kJobs / seconds, 1000 * seconds / kJobs);
   // Every claim holds its lease: nothing is claimable again until it passes.
   Result<std::optional<ClaimedJob>> again =
       ClaimNextJob(*store_, "late", JobLane::kChecks, std::chrono::minutes(5));

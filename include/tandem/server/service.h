@@ -52,7 +52,8 @@ class Service {
  public:
   using json = nlohmann::json;
 
-  // Opens the database, runs the migrations, resubmits unfinished checks.
+  // Opens the database, runs the migrations, starts claiming jobs (queued ones, and those whose
+  // server stopped or died: src/server/job_claims.h).
   static Outcome<std::unique_ptr<Service>> Open(ServiceOptions options);
   // Stops the runners (running jobs finish or give up at their next stage) before the services.
   ~Service();

@@ -20,7 +20,7 @@ namespace tandem::server {
 struct ServiceOptions {
   std::string database = "sqlite:tandem.db";  // sqlite:PATH or postgresql://...
   int pool_size = 8;
-  int job_workers = 1;    // checks run at once (counter-proposals: one at a time, beside them)
+  int job_workers = 1;  // checks run at once (counter-proposals: one at a time, beside them)
   // Jobs are claimed through the database (src/server/job_claims.h), so that several servers on
   // one database run each once: a claim lasts `job_lease` and is renewed every third of it while
   // the job runs; a job whose server died is claimed again by another once its lease has
