@@ -65,9 +65,9 @@ bool RateLimiter::Take(const std::string& key, bool spend) {
 }
 
 LoginGuard::LoginGuard(Options options)
-    : options_(options),
-      device_key_(options.device_key.empty() ? RandomHex(32) : options.device_key),
-      spray_(options.spray_per_minute / 60.0, std::max(1.0, options.spray_per_minute)) {}
+    : options_(std::move(options)),
+      device_key_(options_.device_key.empty() ? RandomHex(32) : options_.device_key),
+      spray_(options_.spray_per_minute / 60.0, std::max(1.0, options_.spray_per_minute)) {}
 
 std::string LoginGuard::Key(const std::string& account, const std::string& client,
                             const std::string& device) {
