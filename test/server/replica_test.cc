@@ -193,8 +193,7 @@ TEST_P(ReplicaTest, FailedLoginsAndDeviceCookiesAreSharedByReplicas) {
   std::string device;
   for (size_t i = 0; i < first->get_header_value_count("Set-Cookie"); ++i) {
     const std::string cookie = first->get_header_value("Set-Cookie", i);
-    if (cookie.rfind("tandem_device=", 0) == 0)
-      device = cookie.substr(14, cookie.find(';') - 14);
+    if (cookie.rfind("tandem_device=", 0) == 0) device = cookie.substr(14, cookie.find(';') - 14);
   }
   ASSERT_FALSE(device.empty());
   // Five wrong passwords on A from an address without her cookie...
