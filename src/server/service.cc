@@ -1,5 +1,5 @@
 // The composition root of the service layer: opens the database, builds the shared core and the
-// five services on it, resubmits unfinished jobs; health and metrics.
+// five services on it, starts the job claimer (src/server/job_claims.h); health and metrics.
 #include "tandem/server/service.h"
 
 #include <algorithm>
