@@ -628,18 +628,6 @@ std::optional<Error> StartProblem(const Scenario& scenario, const CheckOptions& 
   return std::nullopt;
 }
 
-// Runs `body` with the engine's exceptions turned into errors (they never cross the API).
-template <typename T, typename Body>
-Result<T> Guarded(Body body) {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return Error::Internal("out of memory during the check; try fewer scenarios or a longer step");
-  } catch (const std::exception& error) {
-    return Error::Internal(std::string("internal error during the check: ") + error.what());
-  }
-}
-
 }  // namespace
 
 Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options,

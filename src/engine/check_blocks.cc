@@ -238,18 +238,6 @@ std::optional<Error> CheckRunner::LoadBlocks() {
 
 namespace {
 
-// Runs `body` with the engine's exceptions turned into errors, as Evaluate does.
-template <typename T, typename Body>
-Result<T> Guarded(Body body) {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return Error::Internal("out of memory during the check; try fewer scenarios or a longer step");
-  } catch (const std::exception& error) {
-    return Error::Internal(std::string("internal error during the check: ") + error.what());
-  }
-}
-
 EvaluateOptions CheckEvaluation() {
   EvaluateOptions evaluate;
   evaluate.economics = true;  // RunCheck's, without a start state

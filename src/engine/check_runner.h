@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <exception>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <utility>
@@ -27,6 +29,18 @@ constexpr int64_t kChunk =
     2 * kLanes;  // scenarios per work unit; fixed so results never depend on threads
 
 Percentiles Summarise(std::vector<float> values);
+
+// Runs `body` with the engine's exceptions turned into errors (they never cross the API).
+template <typename T, typename Body>
+Result<T> Guarded(Body body) {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return Error::Internal("out of memory during the check; try fewer scenarios or a longer step");
+  } catch (const std::exception& error) {
+    return Error::Internal(std::string("internal error during the check: ") + error.what());
+  }
+}
 
 // The options' problems the check reports before simulating (check.cc): a scenario count out of
 // range, a campaign that is not in the scenario.
