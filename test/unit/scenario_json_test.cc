@@ -14,25 +14,15 @@
 
 #include "tandem/io/scenario_reader.h"
 #include "tandem/io/scenario_writer.h"
+#include "unit/scenario_files.h"
 
 namespace tandem {
 namespace {
 
 using ordered_json = nlohmann::ordered_json;
 
-std::string ScenarioPart(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  const size_t separator = text.find("\n----\n");
-  return separator == std::string::npos ? text : text.substr(0, separator + 1);
-}
-
-FileLoader NoFiles() {
-  return
-      [](const std::string& path) -> Result<std::string> { return Error::Io("no file " + path); };
-}
+using test_files::NoFiles;
+using test_files::ScenarioPart;
 
 // History files next to the scenario.
 FileLoader FilesBeside(const std::filesystem::path& scenario) {

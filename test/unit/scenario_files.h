@@ -1,0 +1,32 @@
+// Reading the scenarios of the examples and of test/scenarios/*.test in unit tests.
+#ifndef TANDEM_TEST_UNIT_SCENARIO_FILES_H_
+#define TANDEM_TEST_UNIT_SCENARIO_FILES_H_
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "tandem/io/scenario_reader.h"
+
+namespace tandem::test_files {
+
+// The scenario of a file: the whole text, or of a .test file the part before its "----" line.
+inline std::string ScenarioPart(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  const size_t separator = text.find("\n----\n");
+  return separator == std::string::npos ? text : text.substr(0, separator + 1);
+}
+
+// A loader that has no history files.
+inline FileLoader NoFiles() {
+  return
+      [](const std::string& path) -> Result<std::string> { return Error::Io("no file " + path); };
+}
+
+}  // namespace tandem::test_files
+
+#endif  // TANDEM_TEST_UNIT_SCENARIO_FILES_H_
