@@ -3,16 +3,15 @@
 // every write it had acknowledged is there (with its audit entry: one transaction), and the
 // database opens cleanly (SQLite: PRAGMA integrity_check).
 #include <httplib.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include "serve_process.h"
 #include "test_support.h"
 
 namespace tandem::server {
@@ -20,48 +19,16 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string Binary() {
-  const char* binary = std::getenv("TANDEM_BINARY");
-  return binary ? binary : "";
-}
+using testing::FreeLoopbackPort;
+using testing::WaitHealthy;
 
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  const int port = ntohs(address.sin_port);
-  close(fd);
-  return port;
+std::string Binary() {
+  return testing::TandemBinary();
 }
 
 pid_t StartServer(const std::string& url, int port, const std::string& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    FILE* out = std::freopen(log.c_str(), "a", stderr);
-    (void)out;
-    const std::string port_text = std::to_string(port);
-    execl(Binary().c_str(), Binary().c_str(), "serve", "--db", url.c_str(), "--port",
-          port_text.c_str(), "--quiet", "--rate-limit", "0", "--check-scenarios", "20",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
-}
-
-bool WaitHealthy(int port) {
-  for (int i = 0; i < 600; ++i) {
-    httplib::Client client("127.0.0.1", port);
-    client.set_connection_timeout(0, 200000);
-    httplib::Result result = client.Get("/healthz");
-    if (result && result->status == 200) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+  return testing::StartServeProcess(url, port, log,
+                                    {"--rate-limit", "0", "--check-scenarios", "20"});
 }
 
 class CrashTest : public ::testing::TestWithParam<std::string> {};
@@ -86,7 +53,7 @@ TEST_P(CrashTest, KillNineDuringABurstOfWritesLosesNothingAcknowledged) {
                           "' --workspace toy --db '" + database.url() + "'");
   ASSERT_EQ(import_code, 0) << import_output;
 
-  const int port = FreePort();
+  const int port = FreeLoopbackPort();
   const std::string log = (folder / "serve.log").string();
   pid_t server = StartServer(database.url(), port, log);
   ASSERT_TRUE(WaitHealthy(port)) << "the server did not start";

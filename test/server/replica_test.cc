@@ -5,9 +5,7 @@
 // once its lease has passed, and it completes once); an alert's webhook delivery is sent once;
 // and claims under contention (SKIP LOCKED on PostgreSQL) hand each job to one claimer.
 #include <httplib.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <condition_variable>
@@ -16,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "serve_process.h"
 #include "server/job_claims.h"
 #include "tandem/server/http_server.h"
 #include "test_support.h"
@@ -218,21 +217,7 @@ TEST_P(ReplicaTest, FailedLoginsAndDeviceCookiesAreSharedByReplicas) {
 // ---- a replica killed in the middle of a job: the real binary, SIGKILL
 
 std::string Binary() {
-  const char* binary = std::getenv("TANDEM_BINARY");
-  return binary ? binary : "";
-}
-
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  const int port = ntohs(address.sin_port);
-  close(fd);
-  return port;
+  return testing::TandemBinary();
 }
 
 // The toy check with this many scenarios takes a few seconds on one thread: long enough to be
@@ -240,18 +225,10 @@ int FreePort() {
 constexpr int kSlowScenarios = 100000;
 
 pid_t StartServe(const std::string& url, int port, const std::string& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    FILE* out = std::freopen(log.c_str(), "a", stderr);
-    (void)out;
-    const std::string port_text = std::to_string(port);
-    const std::string scenarios = std::to_string(kSlowScenarios);
-    execl(Binary().c_str(), Binary().c_str(), "serve", "--db", url.c_str(), "--port",
-          port_text.c_str(), "--quiet", "--rate-limit", "0", "--check-scenarios", scenarios.c_str(),
-          "--check-threads", "1", "--job-lease", "2", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
+  return testing::StartServeProcess(
+      url, port, log,
+      {"--rate-limit", "0", "--check-scenarios", std::to_string(kSlowScenarios), "--check-threads",
+       "1", "--job-lease", "2"});
 }
 
 TEST_P(ReplicaTest, AReplicaKilledMidJobLosesNothing) {
@@ -273,7 +250,7 @@ TEST_P(ReplicaTest, AReplicaKilledMidJobLosesNothing) {
   ASSERT_EQ(import_code, 0) << import_output;
 
   // Replica A, a process: it takes the check and is killed while simulating it.
-  const int port = FreePort();
+  const int port = testing::FreeLoopbackPort();
   const pid_t a = StartServe(database_->url(), port, (folder / "a.log").string());
   httplib::Client client("127.0.0.1", port);
   ASSERT_TRUE(WaitUntil([&] {
