@@ -61,6 +61,11 @@ struct BacklogStory {
   double closed_share = 0;  // share of the period's steps with no capacity
 };
 
+// The story of throughput resource `binding` over `spec`'s period from its backlog after each
+// step ([total_steps]), in fluid and order-level mode alike (measure_story.cc).
+BacklogStory ThroughputStory(const CompiledModel& model, const RunPlan& plan,
+                             const PromiseSpec& spec, int binding, const double* backlog);
+
 // A standing time promise's weeks as one run measured them, for a run that forks from it
 // (Measurer::Measure's `record` and `reuse`).
 struct WeekRecord {

@@ -134,7 +134,6 @@ Measurement OrderSimulator::Measure(const PromiseSpec& spec, Attribution* attrib
 }
 
 BacklogStory OrderSimulator::Story(const PromiseSpec& spec, int binding) const {
-  BacklogStory story;
   const TimeGrid& grid = model_.grid;
   const int spd = grid.steps_per_day;
   const int64_t steps = grid.total_steps;
@@ -149,7 +148,6 @@ BacklogStory OrderSimulator::Story(const PromiseSpec& spec, int binding) const {
       series[static_cast<size_t>(time)] += amount;
   };
   if (binding < num_resources) {
-    story.index = binding;
     // End-of-step backlog: work arrived minus work started, cumulated.
     std::vector<double> backlog(static_cast<size_t>(steps), 0.0);
     for (const Order& order : run_.orders) {
@@ -167,57 +165,10 @@ BacklogStory OrderSimulator::Story(const PromiseSpec& spec, int binding) const {
       add_at(backlog, job.start, -1.0);
     }
     for (size_t t = 1; t < backlog.size(); ++t) backlog[t] += backlog[t - 1];
-    const double* capacity = plan_->capacity[static_cast<size_t>(binding)];
-    const std::vector<double>& cumulative_capacity =
-        plan_->cum_capacity[static_cast<size_t>(binding)];
-    const ThroughputResource& resource = model_.resources[static_cast<size_t>(binding)];
-    double transit = 0;
-    if (spec.promise.type == PromiseType::kDelivery && !spec.offerings.empty()) {
-      transit = model_.offerings[static_cast<size_t>(spec.offerings.front())].transit_steps;
-    }
-    for (int64_t t = first; t < last; ++t) {
-      const double waiting = backlog[static_cast<size_t>(t)];
-      if (waiting > story.peak) {
-        story.peak = waiting;
-        story.peak_step = t;
-      }
-      if (story.falls_behind) continue;
-      double window = spec.bound_steps;
-      if (spec.promise.within.kind != Deadline::Kind::kWithin) {
-        const int64_t day_end =
-            (t / spd + (spec.promise.within.kind == Deadline::Kind::kNextDay ? 2 : 1)) * spd;
-        window = static_cast<double>(day_end - t);
-      }
-      window -= transit + static_cast<double>(resource.processing_steps[static_cast<size_t>(t)]);
-      const int64_t until = std::clamp<int64_t>(
-          t + 1 + static_cast<int64_t>(std::floor(std::max(0.0, window))), t + 1, steps);
-      const double clearable = cumulative_capacity[static_cast<size_t>(until)] -
-                               cumulative_capacity[static_cast<size_t>(t + 1)];
-      if (waiting > clearable + 0.5) {
-        story.falls_behind = true;
-        story.falls_behind_step = static_cast<double>(t);
-        story.behind_at_start = t == first;
-      }
-    }
-    int64_t closed = 0;
-    for (int64_t t = first; t < last; ++t) closed += capacity[t] > 0 ? 0 : 1;
-    story.closed_share =
-        last > first ? static_cast<double>(closed) / static_cast<double>(last - first) : 0;
-    const int peak_day = static_cast<int>(story.peak_step / spd);
-    double open_capacity = 0;
-    int open_days = 0;
-    for (int day = peak_day; day < std::min(peak_day + 7, grid.total_days); ++day) {
-      const double day_capacity =
-          plan_->day_capacity[static_cast<size_t>(binding)][static_cast<size_t>(day)];
-      if (day_capacity > 0) {
-        open_capacity += day_capacity;
-        ++open_days;
-      }
-    }
-    story.day_capacity = open_days > 0 ? open_capacity / open_days : 0;
-    return story;
+    return ThroughputStory(model_, *plan_, spec, binding, backlog.data());
   }
   // The stock of an offering: backorders (ordered, not yet out of stock) over the period.
+  BacklogStory story;
   const int offering = binding - num_resources;
   story.stock = true;
   story.index = offering;

@@ -107,6 +107,15 @@ Simulator::Simulator(const CompiledModel& model, std::vector<char> measured_reso
   exit_day_.assign(num_offerings * kLanes, 0);
   group_coefficient_.assign(model.groups.size() * kLanes, 0.0);
   exited_today_.assign(num_offerings, 0);
+  returns_processing_.resize(num_resources_);
+  for (const CompiledOffering& offering : model.offerings) {
+    if (offering.returns_resource < 0) continue;
+    const size_t r = static_cast<size_t>(offering.returns_resource);
+    if (!returns_processing_[r].empty()) continue;
+    returns_processing_[r].resize(steps);
+    for (size_t t = 0; t < steps; ++t)
+      returns_processing_[r][t] = model.step_processing[t * num_resources_ + r];
+  }
 }
 
 namespace {
@@ -236,11 +245,17 @@ void Simulator::SpreadLane(std::vector<double>& ring, size_t width, size_t colum
   }
   const double density = amount / (to - from);
   const int64_t last = std::min<int64_t>(static_cast<int64_t>(to), total - 1);
-  for (; step <= last; ++step) {
+  auto add = [&](int64_t at) {
     const double overlap =
-        std::min(to, static_cast<double>(step + 1)) - std::max(from, static_cast<double>(step));
-    if (overlap > 0) ring[(RingRow(step) * width + column) * kLanes + l] += density * overlap;
-  }
+        std::min(to, static_cast<double>(at + 1)) - std::max(from, static_cast<double>(at));
+    if (overlap > 0) ring[(RingRow(at) * width + column) * kLanes + l] += density * overlap;
+  };
+  add(step);
+  // Steps wholly inside (from, to]: their overlap is exactly 1, and density * 1 is density.
+  const int64_t inside = std::min<int64_t>(last, static_cast<int64_t>(to) - 1);
+  for (++step; step <= inside; ++step)
+    ring[(RingRow(step) * width + column) * kLanes + l] += density;
+  for (; step <= last; ++step) add(step);
   if (last + 1 > scheduled_to_) scheduled_to_ = last + 1;
 }
 
@@ -257,11 +272,18 @@ void Simulator::EnterRoute(int offering, int64_t step, const double* units) {
              work);
 }
 
+// EnterRoute for one lane: the same product, added to that lane's cells only.
 void Simulator::EnterRouteLane(int offering, int64_t step, int lane, double units) {
   if (units <= 0) return;
-  double one[kLanes] = {};
-  one[lane] = units;
-  EnterRoute(offering, step, one);
+  const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
+  if (compiled.route.empty()) return;
+  const RouteStage& first = compiled.route.front();
+  const size_t row = RingRow(step);
+  const size_t l = static_cast<size_t>(lane);
+  const double work = units * first.per_unit;
+  arrival_ring_[(row * num_resources_ + static_cast<size_t>(first.resource)) * kLanes + l] += work;
+  if (first.flow_class >= 0)
+    class_ring_[(row * num_classes_ + static_cast<size_t>(first.flow_class)) * kLanes + l] += work;
 }
 
 double Simulator::CapacityTime(const RunPlan& plan, int resource, double work, bool strict,

@@ -233,8 +233,10 @@ class Simulator {
   void EnterDay(const RunPlan& plan, const BatchDemand& demand, int day);
   void Totals(const BatchDemand& demand, BatchTotals* totals) const;
   void StockStage(const RunPlan& plan, const BatchDemand& demand, int day);
-  void SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int day,
-                    const std::vector<int>& group, int lane);
+  void FastStockLanes(const RunPlan& plan, const BatchDemand& demand, int day, size_t offering);
+  // Serves one lane's day step by step for `group` (one offering, or a space's offerings).
+  void SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int day, const int* group,
+                    size_t size, int lane);
   void EnterRoute(int offering, int64_t step, const double* units);
   void EnterPending(int day);  // continued runs: pending orders and work of `day`
   void EnterRouteLane(int offering, int64_t step, int lane, double units);
@@ -304,6 +306,20 @@ class Simulator {
   std::vector<int> exit_day_;  // [offering][lane]: order day of the next unit out
   std::vector<double> group_coefficient_;  // [group][lane], for the current day
   std::vector<char> exited_today_;         // per offering
+  // SlowStockDay's per-offering figures of the day (scratch, reused).
+  struct SlowOffering {
+    size_t state = 0;           // index into the per-offering state vectors
+    double* at_once = nullptr;  // the day's at_once_ cell
+    double received = 0;        // receipts per step
+    double count = 0;           // the day's demand
+    const double* shape = nullptr;
+    double restocked = 0;  // returns back in stock, per step
+    double served = 0;     // this step's units out of stock
+  };
+  std::vector<SlowOffering> slow_;
+  // Per resource that takes returns: its processing time per step (a copy of the column of
+  // CompiledModel::step_processing, read contiguously by FlushExits); empty otherwise.
+  std::vector<std::vector<double>> returns_processing_;
   int64_t day_end_step_ = 0;
   int converged_day_ = -1;
   const BatchDemand* demand_ = nullptr;

@@ -140,8 +140,7 @@ void Simulator::FlushExits(const RunPlan& plan, int day) {
           const size_t at = static_cast<size_t>(
               std::clamp<int64_t>(static_cast<int64_t>(start), 0, grid.total_steps - 1));
           const double done =
-              start + model_.step_processing[at * num_resources_ +
-                                             static_cast<size_t>(compiled.returns_resource)];
+              start + returns_processing_[static_cast<size_t>(compiled.returns_resource)][at];
           const int64_t back = std::max<int64_t>(static_cast<int64_t>(done / spd) + 1, day + 1);
           if (back < grid.total_days) {
             restock_ring_[(DayRingRow(back) * restock_width_ +

@@ -9,63 +9,64 @@
 namespace tandem::engine {
 
 void Simulator::SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int day,
-                             const std::vector<int>& group, int lane) {
+                             const int* group, size_t size, int lane) {
   const TimeGrid& grid = model_.grid;
   const int spd = grid.steps_per_day;
   const bool in_horizon = day < grid.horizon_days;
   const size_t l = static_cast<size_t>(lane);
-  const int space = model_.offerings[static_cast<size_t>(group.front())].space;
-  const size_t size = group.size();
-  std::vector<double> receipts(size);
-  std::vector<double> served(size);
-  std::vector<double> restocked(size);
+  const int space = model_.offerings[static_cast<size_t>(group[0])].space;
+  // Per offering of the group, for the day (scratch buffers: no allocation per call).
+  if (slow_.size() < size) slow_.resize(size);
   for (size_t i = 0; i < size; ++i) {
     const size_t o = static_cast<size_t>(group[i]);
+    const CompiledOffering& offering = model_.offerings[o];
+    SlowOffering& item = slow_[i];
+    item.state = o * kLanes + l;
+    item.at_once =
+        &at_once_[(o * static_cast<size_t>(grid.total_days) + static_cast<size_t>(day)) * kLanes +
+                  l];
+    item.received =
+        plan.receipts[o].empty() ? 0.0 : plan.receipts[o][static_cast<size_t>(day)] / spd;
+    item.count = in_horizon ? demand.counts[o][static_cast<size_t>(day) * kLanes + l] : 0.0;
+    item.shape = model_.ShapeOn(offering.shape, day).data();
+    item.restocked = 0;
     if (restock_slot_[o] < 0) continue;
     double& cell =
         restock_ring_[(DayRingRow(day) * restock_width_ + static_cast<size_t>(restock_slot_[o])) *
                           kLanes +
                       l];
-    restocked[i] = cell / spd;  // back in stock over the day
+    item.restocked = cell / spd;  // back in stock over the day
     cell = 0;
   }
   for (int s = 0; s < spd; ++s) {
     const int64_t step = static_cast<int64_t>(day) * spd + s;
     for (size_t i = 0; i < size; ++i) {
-      const size_t o = static_cast<size_t>(group[i]);
-      const CompiledOffering& offering = model_.offerings[o];
-      const double received =
-          plan.receipts[o].empty() ? 0.0 : plan.receipts[o][static_cast<size_t>(day)] / spd;
-      const double ordered = in_horizon
-                                 ? demand.counts[o][static_cast<size_t>(day) * kLanes + l] *
-                                       model_.ShapeOn(offering.shape, day)[static_cast<size_t>(s)]
-                                 : 0.0;
-      const size_t state = o * kLanes + l;
-      const double available = stock_[state] + received + restocked[i];
+      SlowOffering& item = slow_[i];
+      const double ordered = in_horizon ? item.count * item.shape[s] : 0.0;
+      const size_t state = item.state;
+      const double available = stock_[state] + item.received + item.restocked;
       const double wanted = backorders_[state] + ordered;
       const double out = std::min(available, wanted);
-      at_once_[(o * static_cast<size_t>(grid.total_days) + static_cast<size_t>(day)) * kLanes +
-               l] += std::min(std::max(0.0, available - backorders_[state]), ordered);
+      *item.at_once += std::min(std::max(0.0, available - backorders_[state]), ordered);
       stock_[state] = available - out;
       backorders_[state] = wanted - out;
-      receipts[i] = received;
-      served[i] = out;
+      item.served = out;
     }
     if (space >= 0) {
       const SpaceResource& resource = model_.spaces[static_cast<size_t>(space)];
       double volume = 0;
       double refusable = 0;
       for (size_t i = 0; i < size; ++i) {
-        const size_t state = static_cast<size_t>(group[i]) * kLanes + l;
+        const size_t state = slow_[i].state;
         const double volume_per_unit = model_.offerings[static_cast<size_t>(group[i])].volume;
         volume += stock_[state] * volume_per_unit;
-        refusable += std::min(receipts[i], stock_[state]) * volume_per_unit;
+        refusable += std::min(slow_[i].received, stock_[state]) * volume_per_unit;
       }
       if (volume > resource.capacity && refusable > 0) {
         const double factor = std::min(1.0, (volume - resource.capacity) / refusable);
         for (size_t i = 0; i < size; ++i) {
-          const size_t state = static_cast<size_t>(group[i]) * kLanes + l;
-          const double refused = factor * std::min(receipts[i], stock_[state]);
+          const size_t state = slow_[i].state;
+          const double refused = factor * std::min(slow_[i].received, stock_[state]);
           stock_[state] -= refused;
           if (in_horizon) refused_[static_cast<size_t>(space) * kLanes + l] += refused;
         }
@@ -73,14 +74,60 @@ void Simulator::SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int
     }
     for (size_t i = 0; i < size; ++i) {
       const size_t o = static_cast<size_t>(group[i]);
-      EnterRouteLane(group[i], step, lane, served[i]);
-      entered_today_[o * kLanes + l] += served[i];
+      const double served = slow_[i].served;
+      EnterRouteLane(group[i], step, lane, served);
+      entered_today_[slow_[i].state] += served;
       if (measuring_ && entries_slot_[o] >= 0) {
         entries_[(static_cast<size_t>(step) * entries_width_ +
                   static_cast<size_t>(entries_slot_[o])) *
                      kLanes +
-                 l] = served[i];
+                 l] = served;
       }
+    }
+  }
+}
+
+// StockStage's fast day (the whole day served from stock at once) in all lanes at once: the
+// same operations as for one lane, lane-wise.
+void Simulator::FastStockLanes(const RunPlan& plan, const BatchDemand& demand, int day, size_t o) {
+  const TimeGrid& grid = model_.grid;
+  const int spd = grid.steps_per_day;
+  const bool in_horizon = day < grid.horizon_days;
+  const int64_t first_step = static_cast<int64_t>(day) * spd;
+  const double received =
+      plan.receipts[o].empty() ? 0.0 : plan.receipts[o][static_cast<size_t>(day)];
+  const CompiledOffering& offering = model_.offerings[o];
+  const LaneVec units =
+      in_horizon ? LoadLanes(&demand.counts[o][static_cast<size_t>(day) * kLanes]) : LaneVec{};
+  LaneVec restocked{};
+  if (restock_slot_[o] >= 0) {
+    double* cell =
+        &restock_ring_[(DayRingRow(day) * restock_width_ + static_cast<size_t>(restock_slot_[o])) *
+                       kLanes];
+    restocked = LoadLanes(cell);
+    ZeroLanes(cell);
+  }
+  const size_t state = o * kLanes;
+  StoreLanes(&stock_[state], LoadLanes(&stock_[state]) + ((Splat(received) + restocked) - units));
+  ZeroLanes(&backorders_[state]);
+  StoreLanes(
+      &at_once_[(o * static_cast<size_t>(grid.total_days) + static_cast<size_t>(day)) * kLanes],
+      units);
+  if (measuring_ && entries_slot_[o] >= 0) {
+    const std::vector<double>& shape = model_.ShapeOn(offering.shape, day);
+    for (int s = 0; s < spd; ++s) {
+      StoreLanes(&entries_[(static_cast<size_t>(first_step + s) * entries_width_ +
+                            static_cast<size_t>(entries_slot_[o])) *
+                           kLanes],
+                 units * shape[static_cast<size_t>(s)]);
+    }
+  }
+  for (size_t lane = 0; lane < kLanes; ++lane) {
+    if (units[lane] <= 0) continue;
+    entered_today_[state + lane] += units[lane];
+    if (!offering.route.empty()) {
+      group_coefficient_[static_cast<size_t>(offering.entry_group) * kLanes + lane] +=
+          units[lane] * offering.route.front().per_unit;
     }
   }
 }
@@ -141,42 +188,51 @@ void Simulator::StockStage(const RunPlan& plan, const BatchDemand& demand, int d
     }
   };
 
-  for (size_t o = 0; o < model_.offerings.size(); ++o) {
-    const CompiledOffering& offering = model_.offerings[o];
-    if (!offering.stocked || offering.space >= 0) continue;
+  // An offering's day in the lanes `take` flags (each lane on its own: the lanes share no state).
+  auto serve = [&](size_t o, const bool* take) {
+    bool all = true;
+    for (size_t lane = 0; lane < kLanes; ++lane) all = all && take[lane] && can_fast(o, lane);
+    if (all) {
+      FastStockLanes(plan, demand, day, o);
+      return;
+    }
+    const int one = static_cast<int>(o);
     for (size_t lane = 0; lane < kLanes; ++lane) {
+      if (!take[lane]) continue;
       if (can_fast(o, lane)) {
         fast_day(o, lane);
       } else {
-        SlowStockDay(plan, demand, day, {static_cast<int>(o)}, static_cast<int>(lane));
+        SlowStockDay(plan, demand, day, &one, 1, static_cast<int>(lane));
       }
     }
+  };
+
+  bool every[kLanes];
+  std::fill_n(every, kLanes, true);
+  for (size_t o = 0; o < model_.offerings.size(); ++o) {
+    const CompiledOffering& offering = model_.offerings[o];
+    if (!offering.stocked || offering.space >= 0) continue;
+    serve(o, every);
   }
   for (const SpaceResource& space : model_.spaces) {
     if (space.offerings.empty()) continue;
+    // Lanes where nothing can be refused today: there the offerings are independent.
+    bool independent[kLanes];
     for (size_t lane = 0; lane < kLanes; ++lane) {
-      bool fast = true;
       double volume = 0;
       for (int o : space.offerings) {
         const size_t index = static_cast<size_t>(o);
-        fast = fast && can_fast(index, lane);
         volume +=
             (stock_[index * kLanes + lane] + received_today(index) + restock_today(index, lane)) *
             model_.offerings[index].volume;
       }
-      if (volume <= space.capacity) {
-        // Nothing can be refused today: the offerings are independent.
-        for (int o : space.offerings) {
-          if (fast || can_fast(static_cast<size_t>(o), lane)) {
-            fast_day(static_cast<size_t>(o), lane);
-          } else {
-            SlowStockDay(plan, demand, day, {o}, static_cast<int>(lane));
-          }
-        }
-      } else {
-        SlowStockDay(plan, demand, day, space.offerings, static_cast<int>(lane));
+      independent[lane] = volume <= space.capacity;
+      if (!independent[lane]) {
+        SlowStockDay(plan, demand, day, space.offerings.data(), space.offerings.size(),
+                     static_cast<int>(lane));
       }
     }
+    for (int o : space.offerings) serve(static_cast<size_t>(o), independent);
   }
 }
 
