@@ -166,11 +166,13 @@ describe('the Follow-up stage on tandem serve', { timeout: 280000 }, () => {
     assert.deepEqual(rows[2].slice(1, 3), ['100', '0']);
     assert.deepEqual(rows[3].slice(1, 3), ['101 (so far)', '0']);
     assert.equal(rows[4][1], '\u2014');
-    // With the pointer away, the live legend rests on the latest measured day (day 4, 9 Dec:
-    // 101 so far, plan 0), not on a dash per value.
+    // With the pointer away, the live legend rests on the latest measured day (day 4, today + 3:
+    // 101 so far, plan 0), not on a dash per value. The expected label from the platform's own
+    // UTC date text ("Thu, 10 Dec 2026 ..." -> "Thu 10 Dec 2026"), not from the UI's formatter.
     await page.mouse.move(0, 0);
     const resting = await figure.locator('.u-legend .u-value').allTextContents();
-    assert.match(resting[0], /9 Dec/, `legend at rest: ${resting}`);
+    const [weekday, dayOfMonth, month, year] = new Date(`${isoDay(3)}T00:00:00Z`).toUTCString().replace(',', '').split(' ');
+    assert.equal(resting[0], `${weekday} ${Number(dayOfMonth)} ${month} ${year}`, `legend at rest: ${resting}`);
     assert.equal(resting[2], '0', `legend at rest: ${resting}`);
     assert.equal(resting[4], '101', `legend at rest: ${resting}`);
     // The actual line is painted: its colour on the canvas, well above the plan's zero line.
