@@ -29,6 +29,7 @@ set(TANDEM_CORE_SOURCES
   src/engine/simulator_stock.cc
   src/engine/start_state.cc
   src/engine/stock_plan.cc
+  src/model/components.cc
   src/model/scenario.cc
   src/model/validate.cc
 )

@@ -223,6 +223,24 @@ bool SameMeasurement(const Promise& a, const Promise& b) {
          a.resource == b.resource && a.offerings == b.offerings;
 }
 
+// PromiseSpec::slot and slots: the ranks of the covered offerings' components.
+void SlotByComponent(const CompiledModel& model, PromiseSpec* spec) {
+  std::vector<int> components;
+  for (int o : spec->offerings)
+    components.push_back(model.offering_component[static_cast<size_t>(o)]);
+  std::vector<int> distinct = components;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  spec->slot.clear();
+  spec->slots = 1;
+  if (distinct.size() < 2) return;
+  spec->slots = static_cast<int>(distinct.size());
+  for (int component : components) {
+    spec->slot.push_back(static_cast<int>(
+        std::lower_bound(distinct.begin(), distinct.end(), component) - distinct.begin()));
+  }
+}
+
 }  // namespace
 
 void CheckRunner::BuildSpecs() {
@@ -244,6 +262,7 @@ void CheckRunner::BuildSpecs() {
         continue;
       spec.offerings.push_back(o);
     }
+    SlotByComponent(model_, &spec);
     if (promise.type == PromiseType::kResponse) {
       spec.resource =
           model_.throughput_index[static_cast<size_t>(scenario_.ResourceIndex(promise.resource))];

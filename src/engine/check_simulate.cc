@@ -205,6 +205,8 @@ void CheckRunner::SimulateWithout(size_t index, int64_t first, int64_t count,
   simulator->RunFrom((*forks)[fork_of_[index]], reported.without, without_batch, &without_totals,
                      convergence);
   const CampaignResources& period = reported.resources;
+  const size_t component =
+      static_cast<size_t>(model_.campaign_component[static_cast<size_t>(reported.campaign)]);
   for (int lane = 0; lane < count; ++lane) {
     const int64_t scenario = first + lane;
     const size_t l = static_cast<size_t>(lane);
@@ -227,12 +229,15 @@ void CheckRunner::SimulateWithout(size_t index, int64_t first, int64_t count,
                       simulator->DayMaxBacklog(r, day, lane));
       }
     }
+    // The campaign's component's totals: the others' are the same with and without it.
+    const RunTotals& with = with_totals[l];
+    const RunTotals& without = without_totals[l];
     columns_->Set(reported.incremental, scenario,
-                  with_totals[l].contribution - without_totals[l].contribution);
+                  with.contribution[component] - without.contribution[component]);
     columns_->Set(reported.incremental_units, scenario,
-                  with_totals[l].units_sold - without_totals[l].units_sold);
+                  with.units_sold[component] - without.units_sold[component]);
     columns_->Set(reported.incremental_cost, scenario,
-                  with_totals[l].fulfilment_cost - without_totals[l].fulfilment_cost);
+                  with.fulfilment_cost[component] - without.fulfilment_cost[component]);
   }
 }
 
@@ -310,12 +315,15 @@ void CheckRunner::SimulateOrders(int64_t scenario, OrderSimulator* simulator, Ch
       simulator->Run(reported.without, draws, without_demand, seed_, scenario, &without_totals);
     }
     record(reported, reported.without, false);
+    // The campaign's component's totals, as in fluid mode.
+    const size_t k =
+        static_cast<size_t>(model_.campaign_component[static_cast<size_t>(reported.campaign)]);
     columns_->Set(reported.incremental, scenario,
-                  with_totals.contribution - without_totals.contribution);
+                  with_totals.contribution[k] - without_totals.contribution[k]);
     columns_->Set(reported.incremental_units, scenario,
-                  with_totals.units_sold - without_totals.units_sold);
+                  with_totals.units_sold[k] - without_totals.units_sold[k]);
     columns_->Set(reported.incremental_cost, scenario,
-                  with_totals.fulfilment_cost - without_totals.fulfilment_cost);
+                  with_totals.fulfilment_cost[k] - without_totals.fulfilment_cost[k]);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "tandem/engine/demand_forecast.h"
+#include "tandem/model/components.h"
 
 namespace tandem::engine {
 namespace {
@@ -584,6 +585,18 @@ void CompileArrivalGroups(CompiledModel* model) {
   }
 }
 
+void CompileComponents(const Scenario& scenario, CompiledModel* model) {
+  const ResourceComponents components = FindComponents(scenario);
+  model->num_components = std::max(1, components.count);
+  model->offering_component = components.offering;
+  model->campaign_component = components.campaign;
+  model->resource_component.assign(model->resources.size(), 0);
+  for (size_t r = 0; r < model->resources.size(); ++r) {
+    model->resource_component[r] =
+        components.resource[static_cast<size_t>(model->resources[r].scenario_index)];
+  }
+}
+
 }  // namespace
 
 CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
@@ -603,6 +616,7 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
   MarkSingleClassResources(&model);
   FillStepTables(&model);
   CompileArrivalGroups(&model);
+  CompileComponents(scenario, &model);
   if (options.start != nullptr) ApplyStart(*options.start, &model);
   return model;
 }

@@ -198,6 +198,14 @@ struct CompiledModel {
   std::vector<Date> week_start;  // week ordinal -> first horizon day in it
   int num_weeks = 0;
   Continued continued;
+  // Connected components of the resource graph (tandem/model/components.h), in canonical
+  // order. The engine sums what adds over offerings or resources of several components (the
+  // economics' totals, a standing promise's weeks) per component, then the components' sums in
+  // this order, so that a check split along components gives the same bits (docs/scale-out.md).
+  int num_components = 1;
+  std::vector<int> offering_component;  // per offering
+  std::vector<int> resource_component;  // per throughput resource
+  std::vector<int> campaign_component;  // per campaign
 
   // The intraday shape of demand on `day`: the offering's own, except on a continued run's
   // first day, where demand starts at the start step.

@@ -317,23 +317,28 @@ Measurement Measurer::Measure(const PromiseSpec& spec, Attribution* attribution,
 
 namespace {
 
-// Accumulates covered and kept units per week (standing promises) or in total.
+// Accumulates covered and kept units per week (standing promises) or in total, per slot (the
+// spec's components, PromiseSpec::slot): a week's units are the slots' sums added in order.
 class ShareAccumulator {
  public:
-  ShareAccumulator(bool weekly, int weeks)
-      : weekly_(weekly), covered_(weekly ? weeks : 1, 0.0), kept_(covered_.size(), 0.0) {}
-  void Add(int week, double covered, double kept) {
-    const size_t slot =
-        weekly_ ? static_cast<size_t>(std::clamp(week, 0, static_cast<int>(covered_.size()) - 1))
-                : 0;
-    covered_[slot] += covered;
-    kept_[slot] += kept;
+  ShareAccumulator(bool weekly, int weeks, int slots = 1)
+      : weekly_(weekly),
+        rows_(weekly ? static_cast<size_t>(weeks) : 1),
+        covered_(rows_ * static_cast<size_t>(slots), 0.0),
+        kept_(covered_.size(), 0.0) {}
+  void Add(int week, double covered, double kept, int slot = 0) {
+    const size_t row =
+        weekly_ ? static_cast<size_t>(std::clamp(week, 0, static_cast<int>(rows_) - 1)) : 0;
+    const size_t at = static_cast<size_t>(slot) * rows_ + row;
+    covered_[at] += covered;
+    kept_[at] += kept;
   }
   // Weeks [0, weeks) as `prior` summed them.
   void Preset(size_t weeks, const WeekRecord& prior) {
-    for (size_t w = 0; w < weeks; ++w) {
-      covered_[w] = prior.covered[w];
-      kept_[w] = prior.kept[w];
+    for (size_t at = 0; at < covered_.size(); ++at) {
+      if (at % rows_ >= weeks) continue;
+      covered_[at] = prior.covered[at];
+      kept_[at] = prior.kept[at];
     }
   }
   void Save(WeekRecord* record) const {
@@ -343,28 +348,41 @@ class ShareAccumulator {
   Measurement Result() const {
     Measurement measurement;
     measurement.achieved = 1.0;
-    for (size_t slot = 0; slot < covered_.size(); ++slot) {
-      measurement.covered += covered_[slot];
-      if (covered_[slot] > 1e-9) {
-        measurement.achieved =
-            std::min(measurement.achieved, std::clamp(kept_[slot] / covered_[slot], 0.0, 1.0));
+    const size_t slots = covered_.size() / rows_;
+    for (size_t row = 0; row < rows_; ++row) {
+      double covered = covered_[row];
+      double kept = kept_[row];
+      for (size_t slot = 1; slot < slots; ++slot) {
+        covered += covered_[slot * rows_ + row];
+        kept += kept_[slot * rows_ + row];
+      }
+      measurement.covered += covered;
+      if (covered > 1e-9) {
+        measurement.achieved = std::min(measurement.achieved, std::clamp(kept / covered, 0.0, 1.0));
       }
     }
     return measurement;
   }
+  int LastSlot() const { return static_cast<int>(covered_.size() / rows_) - 1; }
 
  private:
   bool weekly_;
+  size_t rows_;
   std::vector<double> covered_;
   std::vector<double> kept_;
 };
+
+int SlotOf(const PromiseSpec& spec, size_t i) {
+  return spec.slot.empty() ? 0 : spec.slot[i];
+}
 
 // Continued runs: the units of this promise the caller measured (tandem/engine/start_state.h).
 void AddSettled(const CompiledModel& model, const PromiseSpec& spec, ShareAccumulator* shares) {
   if (!model.continued.active) return;
   for (const StartState::Settled& settled : model.continued.state->settled) {
     if (settled.campaign != spec.campaign || settled.promise != spec.index) continue;
-    shares->Add(model.week_of_day[static_cast<size_t>(settled.day)], settled.units, settled.kept);
+    shares->Add(model.week_of_day[static_cast<size_t>(settled.day)], settled.units, settled.kept,
+                shares->LastSlot());
   }
 }
 
@@ -392,6 +410,12 @@ bool BeforeCutoff(const PromiseSpec& spec, double time, const TimeGrid& grid) {
 
 bool Covers(const PromiseSpec& spec, int offering) {
   return std::find(spec.offerings.begin(), spec.offerings.end(), offering) != spec.offerings.end();
+}
+
+// The slot of a covered offering (PromiseSpec::slot). REQUIRES: Covers(spec, offering).
+int SlotOfOffering(const PromiseSpec& spec, int offering) {
+  const auto found = std::find(spec.offerings.begin(), spec.offerings.end(), offering);
+  return SlotOf(spec, static_cast<size_t>(found - spec.offerings.begin()));
 }
 
 }  // namespace
@@ -422,7 +446,7 @@ void Measurer::AddPendingOrders(const PromiseSpec& spec, bool delivery,
     const double deadline_high =
         spec.promise.within.kind == Deadline::Kind::kWithin ? deadline_low + 1 : deadline_low;
     const double kept_share = WithinLength(exit_low - deadline_low, exit_high - deadline_high, 1.0);
-    out->push_back({day, entry.units, entry.units * kept_share});
+    out->push_back({day, entry.units, entry.units * kept_share, SlotOfOffering(spec, entry.index)});
   }
 }
 
@@ -547,7 +571,7 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
   const TimeGrid& grid = model_.grid;
   const int spd = grid.steps_per_day;
   const bool delivery = spec.promise.type == PromiseType::kDelivery;
-  ShareAccumulator shares(spec.weekly, model_.num_weeks);
+  ShareAccumulator shares(spec.weekly, model_.num_weeks, spec.slots);
   record = spec.weekly ? record : nullptr;
   int first_day = spec.first_day;  // the first day measured here
   if (reuse != nullptr && spec.weekly) {
@@ -576,7 +600,9 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
   for (int s = 0; s < spd; ++s) cut_of_slot_[static_cast<size_t>(s)] = CutoffShare(spec, s);
   groups_used_ = 0;
   const int64_t first_step = static_cast<int64_t>(spec.first_day) * spd;
-  for (int offering : spec.offerings) {
+  for (size_t covered_index = 0; covered_index < spec.offerings.size(); ++covered_index) {
+    const int offering = spec.offerings[covered_index];
+    const int share_slot = SlotOf(spec, covered_index);
     const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
     const double transit = delivery ? compiled.transit_steps : 0.0;
     TimeGroup& group = Group(spec, offering, transit);
@@ -609,7 +635,7 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
         }
         const double covered = ordered * cut;
         const double kept = ordered * kept_share;
-        shares.Add(week, covered, kept);
+        shares.Add(week, covered, kept, share_slot);
         if (record != nullptr) {
           double& reach = record->reach[static_cast<size_t>(week)];
           for (double exit : {exit_low, exit_high})
@@ -640,7 +666,8 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
   if (model_.continued.active) {
     AddPendingOrders(spec, delivery, &pending_);
     for (const PendingOutcome& outcome : pending_) {
-      shares.Add(model_.week_of_day[static_cast<size_t>(outcome.day)], outcome.units, outcome.kept);
+      shares.Add(model_.week_of_day[static_cast<size_t>(outcome.day)], outcome.units, outcome.kept,
+                 outcome.slot);
     }
     AddSettled(model_, spec, &shares);
   }
@@ -649,13 +676,14 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
 }
 
 Measurement Measurer::MeasureAvailability(const PromiseSpec& spec) {
-  ShareAccumulator shares(spec.weekly, model_.num_weeks);
-  for (int offering : spec.offerings) {
+  ShareAccumulator shares(spec.weekly, model_.num_weeks, spec.slots);
+  for (size_t i = 0; i < spec.offerings.size(); ++i) {
+    const int offering = spec.offerings[i];
     for (int day = spec.first_day; day <= spec.last_day; ++day) {
       const double units = demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)];
       if (units <= 0) continue;
       shares.Add(model_.week_of_day[static_cast<size_t>(day)], units,
-                 std::min(units, simulator_.AtOnce(offering, day, lane_)));
+                 std::min(units, simulator_.AtOnce(offering, day, lane_)), SlotOf(spec, i));
     }
   }
   AddSettled(model_, spec, &shares);

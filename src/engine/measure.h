@@ -25,7 +25,12 @@ struct PromiseSpec {
   int index = 0;      // position in the campaign's promises or in messaging
   Promise promise;
   std::vector<int> offerings;  // covered offerings (availability: stocked ones)
-  int first_day = 0;           // covered order days, horizon day indices, inclusive
+  // Per covered offering: the rank of its component (CompiledModel::offering_component) among
+  // the spec's, in component order; empty when they are all in one. A promise over several
+  // components sums its units per component, then the components' sums in this order.
+  std::vector<int> slot;
+  int slots = 1;
+  int first_day = 0;  // covered order days, horizon day indices, inclusive
   int last_day = 0;
   bool weekly = false;     // standing: the worst ISO week counts
   int resource = -1;       // response: throughput index
@@ -69,7 +74,7 @@ BacklogStory ThroughputStory(const CompiledModel& model, const RunPlan& plan,
 // A standing time promise's weeks as one run measured them, for a run that forks from it
 // (Measurer::Measure's `record` and `reuse`).
 struct WeekRecord {
-  std::vector<double> covered, kept;  // per week: covered and kept units, summed in order
+  std::vector<double> covered, kept;  // [slot][week]: covered and kept units, summed in order
   std::vector<double> reach;  // per week: the latest exit time of its units (kNever: some never)
   std::vector<char>
       identity;  // per offering of the spec: stocked, and its stock curve the identity
@@ -171,6 +176,7 @@ class Measurer {
     int day;
     double units;
     double kept;
+    int slot;  // PromiseSpec::slot of its offering
   };
   void AddPendingOrders(const PromiseSpec& spec, bool delivery, std::vector<PendingOutcome>* out);
   std::vector<PendingOutcome> pending_;

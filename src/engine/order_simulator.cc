@@ -199,7 +199,7 @@ void OrderSimulator::Reset(const RunPlan& plan) {
   run.resource_cost.assign(resources_, 0.0);
   run.returned.assign(model_.offerings.size(), 0.0);
   run.refused.assign(model_.spaces.size(), 0.0);
-  run.return_policy_cost = 0;
+  run.return_policy_cost.assign(static_cast<size_t>(model_.num_components), 0.0);
   run.expected_seen.assign(model_.offerings.size(), 0.0);
   run.return_credit.assign(model_.offerings.size(), 0.0);
   std::fill(run.load_credit.begin(), run.load_credit.end(), 0.0);
@@ -327,18 +327,23 @@ void OrderSimulator::Continue(const ScenarioDraws& draws, const RunDemand& deman
       }
     }
   }
+  // Per component, as in fluid mode (RunTotals).
   totals->fulfilment_cost = run.return_policy_cost;
-  for (double cost : resource_cost) totals->fulfilment_cost += cost;
-  totals->contribution = -totals->fulfilment_cost;
-  totals->units_sold = 0;
+  for (size_t r = 0; r < resource_cost.size(); ++r)
+    totals->fulfilment_cost[static_cast<size_t>(model_.resource_component[r])] += resource_cost[r];
+  totals->contribution.resize(totals->fulfilment_cost.size());
+  for (size_t k = 0; k < totals->contribution.size(); ++k)
+    totals->contribution[k] = -totals->fulfilment_cost[k];
+  totals->units_sold.assign(totals->fulfilment_cost.size(), 0.0);
   totals->returned.assign(model_.offerings.size(), 0.0);
   for (size_t o = 0; o < model_.offerings.size(); ++o) {
+    const size_t k = static_cast<size_t>(model_.offering_component[o]);
     const double sold = demand.sold[o];
     const double returned = run.returned[o];
     const double refunds = sold > 0 ? returned * demand.revenue[o] / sold : 0.0;
-    totals->contribution +=
+    totals->contribution[k] +=
         demand.revenue[o] - refunds - model_.offerings[o].unit_cost * (sold - returned);
-    totals->units_sold += sold;
+    totals->units_sold[k] += sold;
     totals->returned[o] = returned;
   }
   totals->refused = run.refused;
@@ -512,7 +517,7 @@ void OrderSimulator::Deliver(uint32_t index, double delivered) {
   const double arrival = delivered + compiled.return_lag_steps;
   if (!(arrival < static_cast<double>(grid.total_steps))) return;  // after the simulation
   run_.returned[o] += 1;
-  run_.return_policy_cost +=
+  run_.return_policy_cost[static_cast<size_t>(model_.offering_component[o])] +=
       static_cast<double>(plan_->return_cost_adjustment[o][static_cast<size_t>(order.day)]);
   if (compiled.returns_resource >= 0) {
     SideJob job;

@@ -173,7 +173,7 @@ class OrderSimulator {
     std::vector<double> resource_cost;         // per resource
     std::vector<double> returned;              // per offering
     std::vector<double> refused;               // per space
-    double return_policy_cost = 0;
+    std::vector<double> return_policy_cost;    // per component
     std::vector<double> expected_seen;  // per offering: cumulative expected units (noise: none)
     std::vector<double> return_credit;  // per offering: fractional returns carried (noise: none)
     std::vector<double> load_credit;    // per (offering, load): fractional tickets carried

@@ -102,7 +102,7 @@ Simulator::Simulator(const CompiledModel& model, std::vector<char> measured_reso
   exit_when_.assign(num_offerings * kLanes, 0.0);
   entered_today_.assign(num_offerings * kLanes, 0.0);
   refused_.assign(model.spaces.size() * kLanes, 0.0);
-  return_policy_cost_.assign(kLanes, 0.0);
+  return_policy_cost_.assign(static_cast<size_t>(model.num_components) * kLanes, 0.0);
   class_backlog_.assign(num_classes_ * kLanes, 0.0);
   exit_day_.assign(num_offerings * kLanes, 0);
   group_coefficient_.assign(model.groups.size() * kLanes, 0.0);
@@ -528,25 +528,31 @@ void Simulator::EnterDay(const RunPlan& plan, const BatchDemand& demand, int day
 // What each lane's run earned and cost, from the state at its end.
 void Simulator::Totals(const BatchDemand& demand, BatchTotals* totals) const {
   const size_t num_offerings = model_.offerings.size();
+  const size_t components = static_cast<size_t>(model_.num_components);
   for (size_t lane = 0; lane < kLanes; ++lane) {
     RunTotals& out = (*totals)[lane];
     const RunDemand& lane_demand = *demand.lanes[lane];
     // Work still queued when the simulation ends must be done anyway: charge it at the last cost.
-    out.fulfilment_cost = return_policy_cost_[lane];
+    out.fulfilment_cost.resize(components);
+    for (size_t k = 0; k < components; ++k)
+      out.fulfilment_cost[k] = return_policy_cost_[k * kLanes + lane];
     for (size_t r = 0; r < num_resources_; ++r) {
-      out.fulfilment_cost += resource_cost_[r * kLanes + lane] +
-                             backlog_[r * kLanes + lane] * model_.resources[r].cost_per_unit.back();
+      out.fulfilment_cost[static_cast<size_t>(model_.resource_component[r])] +=
+          resource_cost_[r * kLanes + lane] +
+          backlog_[r * kLanes + lane] * model_.resources[r].cost_per_unit.back();
     }
-    out.contribution = -out.fulfilment_cost;
-    out.units_sold = 0;
+    out.contribution.resize(components);
+    for (size_t k = 0; k < components; ++k) out.contribution[k] = -out.fulfilment_cost[k];
+    out.units_sold.assign(components, 0.0);
     out.returned.resize(num_offerings);
     for (size_t o = 0; o < num_offerings; ++o) {
+      const size_t k = static_cast<size_t>(model_.offering_component[o]);
       const double sold = lane_demand.sold[o];
       const double returned = returned_[o * kLanes + lane];
       const double refunds = sold > 0 ? returned * lane_demand.revenue[o] / sold : 0.0;
-      out.contribution +=
+      out.contribution[k] +=
           lane_demand.revenue[o] - refunds - model_.offerings[o].unit_cost * (sold - returned);
-      out.units_sold += sold;
+      out.units_sold[k] += sold;
       out.returned[o] = returned;
     }
     out.refused.resize(model_.spaces.size());

@@ -94,11 +94,13 @@ struct BatchDemand {
 };
 
 // What a run produced, per lane, beyond the buffers the Simulator keeps for measurement.
+// Per component of the resource graph (CompiledModel::num_components): a campaign's incremental
+// figures are the differences of its component's totals (docs/scale-out.md).
 struct RunTotals {
-  double contribution = 0;  // revenue - refunds - cost of goods - resource costs
-  double fulfilment_cost =
-      0;  // resource costs (route, returns, side loads) and return policy costs
-  double units_sold = 0;
+  std::vector<double> contribution;  // revenue - refunds - cost of goods - resource costs
+  std::vector<double>
+      fulfilment_cost;  // resource costs (route, returns, side loads) and return policy costs
+  std::vector<double> units_sold;
   std::vector<double> returned;  // per offering
   std::vector<double> refused;   // per space: receipts refused for lack of space
 };
@@ -300,7 +302,7 @@ class Simulator {
       exit_when_;                      // per offering: delivered today, and sum of items x time
   std::vector<double> entered_today_;  // per offering: units that left stock today
   std::vector<double> refused_;        // per space
-  std::vector<double> return_policy_cost_;  // [lane]
+  std::vector<double> return_policy_cost_;  // [component][lane]
   std::vector<double>
       class_backlog_;          // [class][lane]: work of the class waiting (resources with several)
   std::vector<int> exit_day_;  // [offering][lane]: order day of the next unit out

@@ -114,7 +114,7 @@ void Simulator::FlushExits(const RunPlan& plan, int day) {
       const double to = from + spd;
       if (!(from < static_cast<double>(grid.total_steps))) continue;  // after the simulation
       returned_[state] += returned;
-      return_policy_cost_[lane] +=
+      return_policy_cost_[static_cast<size_t>(model_.offering_component[o]) * kLanes + lane] +=
           returned * static_cast<double>(plan.return_cost_adjustment[o][when]);
       if (measuring_ && returns_slot_[o] >= 0) {
         const int64_t end = std::min<int64_t>(static_cast<int64_t>(to) + 1, grid.total_steps);

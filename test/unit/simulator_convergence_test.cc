@@ -116,13 +116,16 @@ Outcome RunBothWays(const Scenario& scenario) {
 
 void ExpectSameTotals(const BatchTotals& full, const BatchTotals& early) {
   for (size_t lane = 0; lane < kLanes; ++lane) {
-    EXPECT_NEAR(early[lane].contribution, full[lane].contribution,
-                1e-6 * std::max(1.0, std::fabs(full[lane].contribution)))
-        << "lane " << lane;
-    EXPECT_NEAR(early[lane].fulfilment_cost, full[lane].fulfilment_cost,
-                1e-6 * std::max(1.0, full[lane].fulfilment_cost))
-        << "lane " << lane;
-    EXPECT_DOUBLE_EQ(early[lane].units_sold, full[lane].units_sold) << "lane " << lane;
+    ASSERT_EQ(early[lane].contribution.size(), full[lane].contribution.size());
+    for (size_t k = 0; k < full[lane].contribution.size(); ++k) {  // per component
+      EXPECT_NEAR(early[lane].contribution[k], full[lane].contribution[k],
+                  1e-6 * std::max(1.0, std::fabs(full[lane].contribution[k])))
+          << "lane " << lane;
+      EXPECT_NEAR(early[lane].fulfilment_cost[k], full[lane].fulfilment_cost[k],
+                  1e-6 * std::max(1.0, full[lane].fulfilment_cost[k]))
+          << "lane " << lane;
+      EXPECT_DOUBLE_EQ(early[lane].units_sold[k], full[lane].units_sold[k]) << "lane " << lane;
+    }
     ASSERT_EQ(early[lane].returned.size(), full[lane].returned.size());
     for (size_t o = 0; o < full[lane].returned.size(); ++o) {
       EXPECT_NEAR(early[lane].returned[o], full[lane].returned[o],

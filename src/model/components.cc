@@ -1,0 +1,96 @@
+#include "tandem/model/components.h"
+
+#include <cstddef>
+#include <numeric>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace tandem {
+namespace {
+
+// Union-find over the nodes: offerings, then resources, then campaigns.
+class Forest {
+ public:
+  explicit Forest(size_t nodes) : parent_(nodes) {
+    std::iota(parent_.begin(), parent_.end(), size_t{0});
+  }
+  size_t Root(size_t node) {
+    while (parent_[node] != node) {
+      parent_[node] = parent_[parent_[node]];
+      node = parent_[node];
+    }
+    return node;
+  }
+  void Join(size_t a, size_t b) {
+    a = Root(a);
+    b = Root(b);
+    if (a == b) return;
+    if (b < a) std::swap(a, b);
+    parent_[b] = a;  // the smaller node is the root: offerings come first
+  }
+
+ private:
+  std::vector<size_t> parent_;
+};
+
+}  // namespace
+
+ResourceComponents FindComponents(const Scenario& scenario) {
+  const size_t offerings = scenario.offerings.size();
+  const size_t resources = scenario.resources.size();
+  const size_t campaigns = scenario.campaigns.size();
+  std::unordered_map<std::string, size_t> resource_node;
+  for (size_t r = 0; r < resources; ++r)
+    resource_node.emplace(scenario.resources[r].id, offerings + r);
+  std::unordered_map<std::string, size_t> offering_node;
+  for (size_t o = 0; o < offerings; ++o) offering_node.emplace(scenario.offerings[o].id, o);
+  Forest forest(offerings + resources + campaigns);
+  auto join_resource = [&](size_t node, const std::string& id) {
+    if (id.empty()) return;
+    const auto found = resource_node.find(id);
+    if (found != resource_node.end()) forest.Join(node, found->second);
+  };
+  for (size_t o = 0; o < offerings; ++o) {
+    const Offering& offering = scenario.offerings[o];
+    for (const RouteStep& step : offering.route) join_resource(o, step.resource);
+    for (const Load& load : offering.loads) join_resource(o, load.resource);
+    join_resource(o, offering.returns);
+    join_resource(o, offering.space);
+  }
+  for (size_t k = 0; k < campaigns; ++k) {
+    const Campaign& campaign = scenario.campaigns[k];
+    const size_t node = offerings + resources + k;
+    for (const std::string& id : campaign.offerings) {
+      const auto found = offering_node.find(id);
+      if (found != offering_node.end()) forest.Join(node, found->second);
+    }
+    for (const Booking& booking : campaign.bookings) join_resource(node, booking.resource);
+    for (const Promise& promise : campaign.promises) join_resource(node, promise.resource);
+    for (size_t r = 0; r < resources; ++r) {
+      const Resource& resource = scenario.resources[r];
+      if (resource.kind != ResourceKind::kBudget) continue;
+      const DateRange period = resource.period ? *resource.period : scenario.horizon;
+      if (period.Contains(campaign.window.start)) forest.Join(node, offerings + r);
+    }
+  }
+  // Roots are the smallest node of each tree: numbering the roots in node order numbers the
+  // components by their smallest offering, then (none) by their smallest resource.
+  ResourceComponents components;
+  std::vector<int> number(offerings + resources + campaigns, -1);
+  auto component_of = [&](size_t node) {
+    int& slot = number[forest.Root(node)];
+    if (slot < 0) slot = components.count++;
+    return slot;
+  };
+  components.offering.resize(offerings);
+  components.resource.resize(resources);
+  components.campaign.resize(campaigns);
+  for (size_t o = 0; o < offerings; ++o) components.offering[o] = component_of(o);
+  for (size_t r = 0; r < resources; ++r) components.resource[r] = component_of(offerings + r);
+  for (size_t k = 0; k < campaigns; ++k)
+    components.campaign[k] = component_of(offerings + resources + k);
+  return components;
+}
+
+}  // namespace tandem
