@@ -347,6 +347,7 @@ CompiledOffering CompileOffering(const Scenario& scenario, const Offering& offer
 void CompileOfferings(const Scenario& scenario, CompiledModel* model) {
   for (const Offering& offering : scenario.offerings) {
     model->offerings.push_back(CompileOffering(scenario, offering, model));
+    model->offerings.back().stream_key = model->offerings.size() - 1;
   }
   CompiledModel& m = *model;
   for (size_t s = 0; s < m.spaces.size(); ++s) {
@@ -609,6 +610,7 @@ CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
   CompileOfferings(scenario, &model);
   for (const Campaign& campaign : scenario.campaigns) {
     model.campaigns.push_back(CompileCampaign(scenario, campaign, &model));
+    model.campaigns.back().stream_key = model.campaigns.size() - 1;
   }
   MarkReturningOfferings(&model);
   OrderResources(&model);

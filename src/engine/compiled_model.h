@@ -80,6 +80,10 @@ struct SideLoad {
 
 struct CompiledOffering {
   std::string id;
+  // The key of its random streams (BaselineStreamId, IncrementStreamId, OrderStreamId, order
+  // keys): its index in the whole scenario. Compile sets its position; a sub-model of one
+  // component of the resource graph keeps the whole scenario's, so that it draws the same.
+  uint64_t stream_key = 0;
   std::string name;
   double price = 0;
   double unit_cost = 0;
@@ -108,7 +112,8 @@ struct CompiledOffering {
 
 struct CompiledCampaign {
   std::string id;
-  int first_day = 0;  // horizon day index, inclusive
+  uint64_t stream_key = 0;  // as CompiledOffering::stream_key (LiftStreamId, IncrementStreamId)
+  int first_day = 0;        // horizon day index, inclusive
   int last_day = 0;
   std::vector<int> offerings;
   std::vector<char> covers;  // per offering

@@ -379,8 +379,8 @@ void OrderSimulator::GenerateOrders(const ScenarioDraws& draws, const RunDemand&
       for (double j = std::floor(seen - 0.5) + 1; j + 0.5 <= seen + count + 1e-9; j += 1) {
         const double p = std::clamp((j + 0.5 - seen) / count, 0.0, 1.0);
         AddOrder(static_cast<int>(o), day, day_start + ShapeInverse(offering.shape, p),
-                 SplitMix64(scenario_key_ ^ SplitMix64((static_cast<uint64_t>(o) << 40) +
-                                                       static_cast<uint64_t>(j))));
+                 SplitMix64(scenario_key_ ^
+                            SplitMix64((offering.stream_key << 40) + static_cast<uint64_t>(j))));
       }
       continue;
     }
@@ -402,8 +402,9 @@ void OrderSimulator::GenerateOrders(const ScenarioDraws& draws, const RunDemand&
 
 void OrderSimulator::AddRandomOrders(int offering, int day, int part, double count) {
   if (count <= kUnitTolerance) return;
-  const uint64_t stream_id = OrderStreamId(static_cast<uint64_t>(offering),
-                                           static_cast<uint64_t>(day), static_cast<uint64_t>(part));
+  const uint64_t stream_id =
+      OrderStreamId(model_.offerings[static_cast<size_t>(offering)].stream_key,
+                    static_cast<uint64_t>(day), static_cast<uint64_t>(part));
   Stream stream(seed_, static_cast<uint64_t>(scenario_), stream_id);
   // A fractional count (a capped campaign's last day) rounds up with probability its fraction.
   double whole = std::floor(count + kUnitTolerance);

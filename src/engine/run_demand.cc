@@ -161,7 +161,7 @@ void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario,
   draws->lift.assign(num_campaigns, 0.0);
   for (size_t k = 0; k < num_campaigns; ++k) {
     const CompiledCampaign& campaign = model.campaigns[k];
-    Stream stream(seed, index, LiftStreamId(k));
+    Stream stream(seed, index, LiftStreamId(campaign.stream_key));
     const double z = stream.Normal();
     const double lift = campaign.lift_certain
                             ? campaign.lift_value
@@ -179,7 +179,7 @@ void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario,
     const CompiledOffering& offering = model.offerings[o];
     std::vector<double>& base = draws->base[o];
     base.resize(static_cast<size_t>(horizon_days));
-    Stream stream(seed, index, BaselineStreamId(o));
+    Stream stream(seed, index, BaselineStreamId(offering.stream_key));
     const double cv = offering.noise_cv;
     const double shape = cv > 0 ? 1.0 / (cv * cv) : 0.0;
     for (int day = 0; day < horizon_days; ++day) {
@@ -205,7 +205,8 @@ void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario,
           campaign.offerings.begin());
       std::vector<double>& extra = draws->increment[k][i];
       extra.resize(campaign.weight_by_day.size());
-      Stream increment_stream(seed, index, IncrementStreamId(o, k));
+      Stream increment_stream(seed, index,
+                              IncrementStreamId(offering.stream_key, campaign.stream_key));
       for (size_t day = 0; day < extra.size(); ++day) {
         const size_t d = static_cast<size_t>(campaign.first_day) + day;
         const double multiplier = draws->lift[k] * campaign.weight_by_day[day];
