@@ -44,7 +44,7 @@ inline int FreeLoopbackPort() {
 // `log`; returns the child's pid (the caller kills and reaps it).
 inline pid_t StartServeProcess(const std::string& url, int port, const std::string& log,
                                const std::vector<std::string>& args) {
-  std::vector<std::string> words = {TandemBinary(), "serve", "--db", url, "--port",
+  std::vector<std::string> words = {TandemBinary(),       "serve",  "--db", url, "--port",
                                     std::to_string(port), "--quiet"};
   words.insert(words.end(), args.begin(), args.end());
   std::vector<char*> argv;
