@@ -44,10 +44,12 @@ add_library(tandem_server STATIC
   src/server/http_server.cc
   src/server/http_transport.cc
   src/server/job_claims.cc
+  src/server/job_requests.cc
   src/server/jobs.cc
   src/server/process.cc
   src/server/process_actions.cc
   src/server/process_clock.cc
+  src/server/process_requests.cc
   src/server/process_rules.cc
   src/server/recommend.cc
   src/server/report.cc
@@ -57,9 +59,12 @@ add_library(tandem_server STATIC
   src/server/service.cc
   src/server/service_core.cc
   src/server/ticker.cc
+  src/server/user_requests.cc
   src/server/user_service.cc
   src/server/webhook_delivery.cc
+  src/server/webhook_requests.cc
   src/server/webhooks.cc
+  src/server/workspace_requests.cc
   src/server/workspace_service.cc
 )
 target_include_directories(tandem_server PUBLIC ${PROJECT_SOURCE_DIR}/include PRIVATE ${PROJECT_SOURCE_DIR}/src)
@@ -86,7 +91,7 @@ if(TANDEM_BUILD_TESTS AND NOT TANDEM_BUILD_FUZZ)
   target_compile_definitions(tandem_server_tests PRIVATE TANDEM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   target_link_libraries(tandem_server_tests PRIVATE tandem_server tandem_store tandem_web tandem_io tandem_core
                         PkgConfig::TANDEM_HTTPLIB PkgConfig::TANDEM_SODIUM PkgConfig::TANDEM_PQ PkgConfig::TANDEM_SQLITE GTest::gtest_main)
-  add_test(NAME server/sqlite COMMAND tandem_server_tests --gtest_filter=Sqlite/*:JobErrorTextTest.*:-*Crash*:StoreUrlTest.*)
+  add_test(NAME server/sqlite COMMAND tandem_server_tests --gtest_filter=Sqlite/*:JobErrorTextTest.*:*RequestsTest.*:-*Crash*:StoreUrlTest.*)
   add_test(NAME server/postgresql
            COMMAND ${PROJECT_SOURCE_DIR}/test/server/with_postgres.sh $<TARGET_FILE:tandem_server_tests>
                    --gtest_filter=Postgres/*:-*Crash*)

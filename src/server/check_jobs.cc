@@ -47,8 +47,9 @@ Outcome<json> SincePreviousCheck(Connection& c, const json& check, const std::st
 
 }  // namespace
 
-Outcome<Reply> JobService::RequestCheck(const Actor& actor, const std::string& ws,
-                                        const std::string& campaign) {
+Outcome<Reply> JobService::RequestCheck(const Actor& actor, const CampaignRef& ref) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
   // Unchanged content with a check queued, running or done: answered from a read, no write.
   Outcome<Reply> unchanged =
       core_.ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
@@ -104,8 +105,9 @@ Outcome<Reply> JobService::RequestCheck(const Actor& actor, const std::string& w
   });
 }
 
-Outcome<Reply> JobService::GetCheck(const Actor&, const std::string& ws,
-                                    const std::string& campaign, bool with_result) {
+Outcome<Reply> JobService::GetCheck(const Actor&, const CampaignRef& ref, bool with_result) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
   std::optional<Outcome<Reply>> outcome;
   Status status = core_.database->Read([&](Connection& c) -> Status {
     Result<Rows> rows = c.Query(

@@ -191,8 +191,9 @@ Outcome<Reply> ProcessService::ListProcesses(const Actor& actor, const std::stri
   });
 }
 
-Outcome<Reply> ProcessService::GetProcess(const Actor& actor, const std::string& ws,
-                                          const std::string& campaign) {
+Outcome<Reply> ProcessService::GetProcess(const Actor& actor, const CampaignRef& ref) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
   const std::string now = core_.Now();
   return core_.ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
     Outcome<const ProcessRow*> found = FindProcess(snapshot, ws, campaign);
@@ -269,29 +270,19 @@ std::optional<ApiError> Refused(const ProcessRow& process, const WriteContext& c
   return RefusalError(*decision.refusal);
 }
 
-std::string TextOf(const json& body, const char* key) {
-  return body.is_object() && body.contains(key) && body[key].is_string()
-             ? body[key].get<std::string>()
-             : std::string();
-}
-
 }  // namespace
 
-Outcome<Reply> ProcessService::Transition(const Actor& actor, const std::string& ws,
-                                          const std::string& campaign, const json& body,
+Outcome<Reply> ProcessService::Transition(const Actor& actor, const CampaignRef& ref,
+                                          const Parsed<TransitionRequest>& request,
                                           std::optional<int64_t> if_match) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
   if (!process::RoleMayEver(Action::kMove, actor.role))
     return RefusalError(process::RoleRefusal(Action::kMove));
-  if (!body.is_object() || !body.contains("to") || !body["to"].is_string()) {
-    return ApiError::Field("to", "missing", "the state to move to");
-  }
-  const std::string to_name = body["to"];
-  const std::optional<ProcessState> to = process::ParseState(to_name);
-  if (!to) {
-    return ApiError::Field("to", "unknown state '" + to_name + "'",
-                           "draft, groundwork, transfer, approved, live, follow-up, closed");
-  }
-  if (*to == ProcessState::kApproved)
+  if (!request.ok()) return request.error();
+  const ProcessState to = request.value().to;
+  const std::string to_name = process::StateName(to);
+  if (to == ProcessState::kApproved)
     return ApiError::Field("to", "approval has its own action", "POST .../approve");
   return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
@@ -303,17 +294,17 @@ Outcome<Reply> ProcessService::Transition(const Actor& actor, const std::string&
     }
     const ProcessState from = process.state;
     if (std::optional<ApiError> refused =
-            Refused(process, context, {Action::kMove, actor.role, *to, std::nullopt, ""}))
+            Refused(process, context, {Action::kMove, actor.role, to, std::nullopt, ""}))
       return *refused;
-    if (*to == ProcessState::kGroundwork && from == ProcessState::kTransfer)
+    if (to == ProcessState::kGroundwork && from == ProcessState::kTransfer)
       process.data["signoffs"] = json::object();
-    if (from == ProcessState::kApproved && *to == ProcessState::kTransfer) {
+    if (from == ProcessState::kApproved && to == ProcessState::kTransfer) {
       process.data["signoffs"] = json::object();
       process.data["approved"] = nullptr;
       process.data["override"] = nullptr;
       process.data["handover"] = nullptr;
     }
-    process.state = *to;
+    process.state = to;
     context.target = "state";
     context.audit.push_back({.campaign = campaign,
                              .actor = actor.name,
@@ -324,12 +315,14 @@ Outcome<Reply> ProcessService::Transition(const Actor& actor, const std::string&
   });
 }
 
-Outcome<Reply> ProcessService::Confirm(const Actor& actor, const std::string& ws,
-                                       const std::string& campaign, const std::string& function,
-                                       const json& body) {
+Outcome<Reply> ProcessService::Confirm(const Actor& actor, const FunctionRef& ref,
+                                       const Parsed<ConfirmRequest>& request) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
+  const std::string& function = ref.function;
   Outcome<Role> role = FunctionFor(actor, function, "confirm");
   if (!role.ok()) return role.error();
-  if (!body.is_object()) return ApiError::Field("(body)", "must be an object", "{note}");
+  if (!request.ok()) return request.error();
   return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
@@ -342,21 +335,23 @@ Outcome<Reply> ProcessService::Confirm(const Actor& actor, const std::string& ws
     const Scenario& scenario = parsed.value().scenario;
     const Campaign* item = &parsed.value().campaign();
     const std::string basis = BasisHashes(scenario, *item, context.snapshot.doc).at(role.value());
-    process.data["confirmations"][function] = {{"by", actor.name},
-                                               {"at", context.now},
-                                               {"note", body.value("note", "")},
-                                               {"basis", basis}};
+    const Parsed<std::string>& note = request.value().note;
+    if (!note.ok()) return note.error();  // not a text (process_requests.h)
+    process.data["confirmations"][function] = {
+        {"by", actor.name}, {"at", context.now}, {"note", note.value()}, {"basis", basis}};
     context.audit.push_back({.campaign = campaign,
                              .actor = actor.name,
                              .action = "confirm",
                              .target = function,
-                             .detail = {{"note", body.value("note", "")}}});
+                             .detail = {{"note", note.value()}}});
     return ProcessReply(process, nullptr, context);
   });
 }
 
-Outcome<Reply> ProcessService::Unconfirm(const Actor& actor, const std::string& ws,
-                                         const std::string& campaign, const std::string& function) {
+Outcome<Reply> ProcessService::Unconfirm(const Actor& actor, const FunctionRef& ref) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
+  const std::string& function = ref.function;
   Outcome<Role> role = FunctionFor(actor, function, "withdraw a confirmation");
   if (!role.ok()) return role.error();
   return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
@@ -375,15 +370,27 @@ Outcome<Reply> ProcessService::Unconfirm(const Actor& actor, const std::string& 
   });
 }
 
-Outcome<Reply> ProcessService::SignOff(const Actor& actor, const std::string& ws,
-                                       const std::string& campaign, const std::string& function,
-                                       const json& body) {
-  return Review(actor, ws, campaign, function, process::SignOffKind::kSignOff, body);
+Outcome<Reply> ProcessService::SignOff(const Actor& actor, const FunctionRef& ref,
+                                       const Parsed<SignOffRequest>& request) {
+  if (!request.ok()) return ReviewAs(actor, ref, process::SignOffKind::kSignOff, request.error());
+  return ReviewAs(actor, ref, process::SignOffKind::kSignOff,
+                  Judgement{request.value().check, request.value().comment, ""});
 }
 
-Outcome<Reply> ProcessService::Review(const Actor& actor, const std::string& ws,
-                                      const std::string& campaign, const std::string& function,
-                                      process::SignOffKind kind, const json& body) {
+Outcome<Reply> ProcessService::Review(const Actor& actor, const FunctionRef& ref,
+                                      process::SignOffKind kind,
+                                      const Parsed<ObjectionRequest>& request) {
+  if (!request.ok()) return ReviewAs(actor, ref, kind, request.error());
+  return ReviewAs(actor, ref, kind,
+                  Judgement{request.value().check, std::string(), request.value().reason});
+}
+
+Outcome<Reply> ProcessService::ReviewAs(const Actor& actor, const FunctionRef& ref,
+                                        process::SignOffKind kind,
+                                        const Parsed<Judgement>& request) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
+  const std::string& function = ref.function;
   const bool signoff = kind == process::SignOffKind::kSignOff;
   const Action action = signoff                                 ? Action::kSignOff
                         : kind == process::SignOffKind::kRefuse ? Action::kRefuse
@@ -393,10 +400,8 @@ Outcome<Reply> ProcessService::Review(const Actor& actor, const std::string& ws,
                                    : action == Action::kRefuse ? "refuse a sign-off"
                                                                : "request changes");
   if (!role.ok()) return role.error();
-  if (!body.is_object() || !body.contains("check") || !body["check"].is_string()) {
-    return ApiError::Field("check", "missing", "the key of the check result you reviewed");
-  }
-  const std::string reason = TextOf(body, "reason");
+  if (!request.ok()) return request.error();
+  const std::string& reason = request.value().reason;
   return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
@@ -405,7 +410,7 @@ Outcome<Reply> ProcessService::Review(const Actor& actor, const std::string& ws,
             Refused(process, context, {action, actor.role, process.state, role.value(), reason}))
       return *refused;
     const json& check = process.data["check"];
-    if (check.value("key", "") != body["check"].get<std::string>()) {
+    if (check.value("key", "") != request.value().check) {
       return ApiError::Conflict(
           "the check you reviewed is not the current one (" + check.value("key", "") + ")",
           "check");
@@ -419,12 +424,13 @@ Outcome<Reply> ProcessService::Review(const Actor& actor, const std::string& ws,
     json& objections = process.data["objections"];
     if (signoff) {
       const std::string basis = BasisHashes(scenario, *item, context.snapshot.doc).at(role.value());
+      if (!request.value().comment.ok()) return request.value().comment.error();  // not a text
+      const std::string& comment = request.value().comment.value();
       process.data["signoffs"][function] = {
-          {"by", actor.name}, {"at", context.now},     {"comment", body.value("comment", "")},
+          {"by", actor.name}, {"at", context.now},     {"comment", comment},
           {"basis", basis},   {"check", check["key"]}, {"verdict", check.value("verdict", "")}};
-      json detail = {{"check", check["key"]},
-                     {"verdict", check.value("verdict", "")},
-                     {"comment", body.value("comment", "")}};
+      json detail = {
+          {"check", check["key"]}, {"verdict", check.value("verdict", "")}, {"comment", comment}};
       // A sign-off settles the function's own refusal or request (the audit keeps both).
       if (objections.contains(function)) {
         detail["settles"] = objections[function].value("kind", "");
@@ -463,14 +469,17 @@ Outcome<Reply> ProcessService::Review(const Actor& actor, const std::string& ws,
   });
 }
 
-Outcome<Reply> ProcessService::AnswerObjection(const Actor& actor, const std::string& ws,
-                                               const std::string& campaign,
-                                               const std::string& function, const json& body) {
+Outcome<Reply> ProcessService::AnswerObjection(const Actor& actor, const FunctionRef& ref,
+                                               const Parsed<AnswerRequest>& request) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
+  const std::string& function = ref.function;
   if (!process::RoleMayEver(Action::kAnswer, actor.role))
     return RefusalError(process::RoleRefusal(Action::kAnswer));
   Outcome<Role> role = NamedFunction(function);
   if (!role.ok()) return role.error();
-  const std::string text = TextOf(body, "text");
+  if (!request.ok()) return request.error();
+  const std::string& text = request.value().text;
   return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
@@ -496,9 +505,10 @@ Outcome<Reply> ProcessService::AnswerObjection(const Actor& actor, const std::st
   });
 }
 
-Outcome<Reply> ProcessService::WithdrawSignOff(const Actor& actor, const std::string& ws,
-                                               const std::string& campaign,
-                                               const std::string& function) {
+Outcome<Reply> ProcessService::WithdrawSignOff(const Actor& actor, const FunctionRef& ref) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
+  const std::string& function = ref.function;
   Outcome<Role> role = FunctionFor(actor, function, "withdraw a sign-off");
   if (!role.ok()) return role.error();
   return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
@@ -522,17 +532,17 @@ Outcome<Reply> ProcessService::WithdrawSignOff(const Actor& actor, const std::st
   });
 }
 
-Outcome<Reply> ProcessService::Approve(const Actor& actor, const std::string& ws,
-                                       const std::string& campaign, const json& body) {
+Outcome<Reply> ProcessService::Approve(const Actor& actor, const CampaignRef& ref,
+                                       const Parsed<ApproveRequest>& request) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
   if (!process::RoleMayEver(Action::kApprove, actor.role) &&
       !process::RoleMayEver(Action::kApproveOverride, actor.role)) {
     return RefusalError(process::RoleRefusal(Action::kApprove));
   }
-  if (!body.is_object() || !body.contains("check") || !body["check"].is_string()) {
-    return ApiError::Field("check", "missing", "the key of the check result approved");
-  }
-  const bool override_asked = body.contains("override");
-  const std::string reason = override_asked ? TextOf(body["override"], "reason") : "";
+  if (!request.ok()) return request.error();
+  const bool override_asked = request.value().override.has_value();
+  const std::string reason = override_asked ? request.value().override->reason : "";
   return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
     if (!found.ok()) return found.error();
@@ -540,7 +550,7 @@ Outcome<Reply> ProcessService::Approve(const Actor& actor, const std::string& ws
     const json& check = process.data["check"];
     const bool check_done = check.is_object() && check.value("status", "") == "done";
     if (process.state == ProcessState::kTransfer && check_done &&
-        check.value("key", "") != body["check"].get<std::string>()) {
+        check.value("key", "") != request.value().check) {
       return ApiError::Conflict(
           "the check approved is not the current one (" + check.value("key", "") + ")", "check");
     }
@@ -608,8 +618,9 @@ Outcome<Reply> ProcessService::Approve(const Actor& actor, const std::string& ws
   });
 }
 
-Outcome<Reply> ProcessService::Handover(const Actor& actor, const std::string& ws,
-                                        const std::string& campaign) {
+Outcome<Reply> ProcessService::Handover(const Actor& actor, const CampaignRef& ref) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
   return core_.ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
     Outcome<const ProcessRow*> found = FindProcess(snapshot, ws, campaign);
     if (!found.ok()) return found.error();
@@ -635,31 +646,20 @@ Outcome<Reply> ProcessService::Handover(const Actor& actor, const std::string& w
   });
 }
 
-Outcome<Reply> ProcessService::PutReview(const Actor& actor, const std::string& ws,
-                                         const std::string& campaign, const json& body) {
+Outcome<Reply> ProcessService::PutReview(const Actor& actor, const CampaignRef& ref,
+                                         const Parsed<PutReviewRequest>& request) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
   if (actor.role != Role::kMarketing && actor.role != Role::kOperations &&
       actor.role != Role::kAdmin) {
     return ApiError::Forbidden(
         "only marketing, operations and admin write the post-campaign review");
   }
-  std::string allowed;
-  for (const char* part : process::kReviewParts)
-    allowed += std::string(allowed.empty() ? "" : ", ") + part;
-  if (!body.is_object()) return ApiError::Field("(body)", "must be a JSON object", allowed);
+  if (!request.ok()) return request.error();
   json review = json::object();
-  for (const auto& item : body.items()) {
-    const std::string& key = item.key();
-    const json& value = item.value();
-    const auto part = std::find_if(process::kReviewParts.begin(), process::kReviewParts.end(),
-                                   [&](const char* name) { return key == name; });
-    if (part == process::kReviewParts.end())
-      return ApiError::Field(key, "unknown part of the review", allowed);
-    if (!value.is_string()) return ApiError::Field(key, "must be a text", "a string");
-    if (value.get<std::string>().size() > kMaxReviewPartBytes) {
-      return ApiError::Field(key, "too long",
-                             "at most " + std::to_string(kMaxReviewPartBytes) + " bytes");
-    }
-    review[key] = value;
+  for (const auto& [part, text] : request.value().parts) {
+    if (std::optional<ApiError> refused = ReviewPartError(part, text)) return *refused;
+    review[part] = text;
   }
   return core_.Write(actor, ws, "process", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);

@@ -262,8 +262,9 @@ std::optional<Outcome<Reply>> UnchangedRecommendations(Connection& c, const std:
 
 }  // namespace
 
-Outcome<Reply> JobService::RequestRecommendations(const Actor& actor, const std::string& ws,
-                                                  const std::string& campaign) {
+Outcome<Reply> JobService::RequestRecommendations(const Actor& actor, const CampaignRef& ref) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
   std::optional<Outcome<Reply>> unchanged;
   Status read = core_.database->Read([&](Connection& c) -> Status {
     unchanged =
@@ -349,8 +350,9 @@ Outcome<Reply> JobService::RequestRecommendations(const Actor& actor, const std:
   });
 }
 
-Outcome<Reply> JobService::GetRecommendations(const Actor&, const std::string& ws,
-                                              const std::string& campaign) {
+Outcome<Reply> JobService::GetRecommendations(const Actor&, const CampaignRef& ref) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
   // A job that finishes between this read's snapshot and the look at the runner would read as
   // queued with no progress: a second read sees it done (it completes before the runner drops it).
   for (int attempt = 0;; ++attempt) {
@@ -399,27 +401,6 @@ Outcome<Reply> JobService::ReadRecommendations(const std::string& ws, const std:
 
 namespace {
 
-// POST .../recommend/adopt: {"option": N (from 1), "key": the counter-proposals' key}.
-struct AdoptRequest {
-  int64_t option = 0;
-  std::string key;
-};
-
-Outcome<AdoptRequest> ParseAdoptRequest(const json& body) {
-  if (!body.is_object()) return ApiError::Field("(body)", "must be an object", "{option, key}");
-  if (!body.contains("option") || !body["option"].is_number_integer() ||
-      body["option"].get<int64_t>() < 1) {
-    return ApiError::Field("option", "missing or not a whole number from 1",
-                           "the option's number, counted from 1 as in tandem recommend --apply N");
-  }
-  if (!body.contains("key") || !body["key"].is_string()) {
-    return ApiError::Field("key", "missing",
-                           "the key of the counter-proposals read (GET .../recommend)");
-  }
-  return AdoptRequest{.option = body["option"].get<int64_t>(),
-                      .key = body["key"].get<std::string>()};
-}
-
 // Option `number` of the stored counter-proposals `record`, if the actor may adopt it: options
 // that book capacity (expand) are operations' and admin's, the others marketing's and admin's.
 Outcome<const json*> ChooseOption(const json& record, int64_t number, const std::string& campaign,
@@ -457,15 +438,16 @@ Outcome<const json*> ChooseOption(const json& record, int64_t number, const std:
 
 }  // namespace
 
-Outcome<Reply> JobService::AdoptOption(const Actor& actor, const std::string& ws,
-                                       const std::string& campaign, const json& body) {
+Outcome<Reply> JobService::AdoptOption(const Actor& actor, const CampaignRef& ref,
+                                       const Parsed<AdoptRequest>& request) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
   if (!IsRole(actor, {Role::kMarketing, Role::kOperations, Role::kAdmin})) {
     return ApiError::Forbidden(
         std::string(RoleName(actor.role)) +
         " may not adopt counter-proposals (marketing and admin: the campaign; operations and "
         "admin: bookings)");
   }
-  Outcome<AdoptRequest> request = ParseAdoptRequest(body);
   if (!request.ok()) return request.error();
   const int64_t number = request.value().option;
   const std::string& wanted = request.value().key;

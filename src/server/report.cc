@@ -29,8 +29,9 @@ std::optional<ReportReview> ReviewOf(const std::string& campaign, const json& re
 
 }  // namespace
 
-Outcome<Reply> ProcessService::Report(const Actor&, const std::string& ws,
-                                      const std::string& campaign) {
+Outcome<Reply> ProcessService::Report(const Actor&, const CampaignRef& ref) {
+  const std::string& ws = ref.ws;
+  const std::string& campaign = ref.campaign;
   std::optional<Outcome<Reply>> outcome;
   Status status = core_.database->Read([&](Connection& c) -> Status {
     Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);

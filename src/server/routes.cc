@@ -1,6 +1,7 @@
 // The API's route table. Every endpoint is declared here once: the table drives routing, the
 // role check, the OpenAPI document (openapi.cc, with the bodies' schemas) and the authorisation
-// test.
+// test. A handler parses the request body once into its service's named request (Parse...Request,
+// tandem/server/*_requests.h) and passes it on, parsed or refused (requests.h).
 #include <charconv>
 #include <cstdlib>
 
@@ -8,6 +9,11 @@
 #include "tandem/io/input_limits.h"
 #include "tandem/process/alerts.h"
 #include "tandem/server/http_server.h"
+#include "tandem/server/job_requests.h"
+#include "tandem/server/process_requests.h"
+#include "tandem/server/user_requests.h"
+#include "tandem/server/webhook_requests.h"
+#include "tandem/server/workspace_requests.h"
 
 namespace tandem::server {
 namespace {
@@ -29,6 +35,14 @@ std::vector<Role> EditorsOf(const std::string& kind) {
 
 const std::string& P(const ApiRequest& request, const char* name) {
   return request.params.at(name);
+}
+
+// The campaign ({ws}, {id}) and the function ({function}) a route names.
+CampaignRef CampaignOf(const ApiRequest& request) {
+  return {P(request, "ws"), P(request, "id")};
+}
+FunctionRef FunctionOf(const ApiRequest& request) {
+  return {P(request, "ws"), P(request, "id"), P(request, "function")};
 }
 
 // A whole non-negative number in the path or query: "2abc", "-1", " 2" are not (ids and
@@ -87,8 +101,9 @@ void OperationsAndUserRoutes(RouteList& add) {
   add("GET", "/api/users", "users", "list users", {Role::kAdmin}, "", "List",
       [](Service& s, const ApiRequest& r) { return s.users().ListUsers(r.actor); });
   add("POST", "/api/users", "users", "add a user (the password or token is shown once)",
-      {Role::kAdmin}, "NewUser", "Credential",
-      [](Service& s, const ApiRequest& r) { return s.users().CreateUser(r.actor, r.body); });
+      {Role::kAdmin}, "NewUser", "Credential", [](Service& s, const ApiRequest& r) {
+        return s.users().CreateUser(r.actor, ParseCreateUserRequest(r.body));
+      });
   add("GET", "/api/users/{name}/tokens", "users",
       "list a user's API tokens (ids, creation and expiry; never the secrets)", {Role::kAdmin}, "",
       "List",
@@ -113,7 +128,7 @@ void WorkspaceRoutes(RouteList& add) {
   add("POST", "/api/workspaces", "workspaces", "create a workspace",
       {Role::kMarketing, Role::kAdmin}, "NewWorkspace", "Workspace",
       [](Service& s, const ApiRequest& r) {
-        return s.workspaces().CreateWorkspace(r.actor, r.body);
+        return s.workspaces().CreateWorkspace(r.actor, ParseCreateWorkspaceRequest(r.body));
       });
   add("GET", "/api/workspaces/{ws}", "workspaces", "read a workspace's settings", kAll, "",
       "Workspace", [](Service& s, const ApiRequest& r) {
@@ -122,7 +137,8 @@ void WorkspaceRoutes(RouteList& add) {
   add("PUT", "/api/workspaces/{ws}", "workspaces", "change a workspace's settings (If-Match)",
       {Role::kMarketing, Role::kAdmin}, "Settings", "Workspace",
       [](Service& s, const ApiRequest& r) {
-        return s.workspaces().PutSettings(r.actor, P(r, "ws"), r.body, r.if_match);
+        return s.workspaces().PutSettings(r.actor, P(r, "ws"), ParseSettingsRequest(r.body),
+                                          r.if_match);
       });
   add("DELETE", "/api/workspaces/{ws}", "workspaces", "delete a workspace (If-Match)",
       {Role::kAdmin}, "", "object", [](Service& s, const ApiRequest& r) {
@@ -235,58 +251,58 @@ void ProcessStateRoutes(RouteList& add) {
       });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/process", "process", "read a campaign's process",
       kAll, "", "Process", [](Service& s, const ApiRequest& r) {
-        return s.process().GetProcess(r.actor, P(r, "ws"), P(r, "id"));
+        return s.process().GetProcess(r.actor, CampaignOf(r));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/transition", "process",
       "move a campaign to another state", {Role::kMarketing, Role::kAdmin}, "Transition", "Process",
       [](Service& s, const ApiRequest& r) {
-        return s.process().Transition(r.actor, P(r, "ws"), P(r, "id"), r.body, r.if_match);
+        return s.process().Transition(r.actor, CampaignOf(r), ParseTransitionRequest(r.body),
+                                      r.if_match);
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/confirmations/{function}", "process",
       "confirm your function's inputs (groundwork)", kFunctions, "Note", "Process",
       [](Service& s, const ApiRequest& r) {
-        return s.process().Confirm(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"), r.body);
+        return s.process().Confirm(r.actor, FunctionOf(r), ParseConfirmRequest(r.body));
       });
   add("DELETE", "/api/workspaces/{ws}/campaigns/{id}/confirmations/{function}", "process",
       "withdraw your function's confirmation", kFunctions, "", "Process",
       [](Service& s, const ApiRequest& r) {
-        return s.process().Unconfirm(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"));
+        return s.process().Unconfirm(r.actor, FunctionOf(r));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}", "process",
       "sign off for your function on the current check (transfer)", kFunctions, "SignOff",
       "Process", [](Service& s, const ApiRequest& r) {
-        return s.process().SignOff(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"), r.body);
+        return s.process().SignOff(r.actor, FunctionOf(r), ParseSignOffRequest(r.body));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}/refuse", "process",
       "refuse to sign off for your function, with a reason the campaign owner answers (transfer)",
       kFunctions, "Objection", "Process", [](Service& s, const ApiRequest& r) {
-        return s.process().Review(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"),
-                                  process::SignOffKind::kRefuse, r.body);
+        return s.process().Review(r.actor, FunctionOf(r), process::SignOffKind::kRefuse,
+                                  ParseObjectionRequest(r.body));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}/request-changes", "process",
       "ask for changes before your function signs off, with a reason the campaign owner answers "
       "(transfer)",
       kFunctions, "Objection", "Process", [](Service& s, const ApiRequest& r) {
-        return s.process().Review(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"),
-                                  process::SignOffKind::kRequestChanges, r.body);
+        return s.process().Review(r.actor, FunctionOf(r), process::SignOffKind::kRequestChanges,
+                                  ParseObjectionRequest(r.body));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/objections/{function}/answer", "process",
       "answer a function's refusal or request for changes (the campaign owner)",
       {Role::kMarketing, Role::kAdmin}, "Answer", "Process", [](Service& s, const ApiRequest& r) {
-        return s.process().AnswerObjection(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"),
-                                           r.body);
+        return s.process().AnswerObjection(r.actor, FunctionOf(r), ParseAnswerRequest(r.body));
       });
   add("DELETE", "/api/workspaces/{ws}/campaigns/{id}/signoffs/{function}", "process",
       "withdraw your function's sign-off", kFunctions, "", "Process",
       [](Service& s, const ApiRequest& r) {
-        return s.process().WithdrawSignOff(r.actor, P(r, "ws"), P(r, "id"), P(r, "function"));
+        return s.process().WithdrawSignOff(r.actor, FunctionOf(r));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/approve", "process",
       "approve a campaign (all four sign-offs; a go verdict by marketing or admin, any other "
       "verdict only by an override with a reason, by finance or admin)",
       {Role::kMarketing, Role::kFinance, Role::kAdmin}, "Approve", "Process",
       [](Service& s, const ApiRequest& r) {
-        return s.process().Approve(r.actor, P(r, "ws"), P(r, "id"), r.body);
+        return s.process().Approve(r.actor, CampaignOf(r), ParseApproveRequest(r.body));
       });
 }
 
@@ -296,28 +312,28 @@ void CheckAndRecommendRoutes(RouteList& add) {
       "run the campaign's check in the background (answered from the cache when the content is "
       "unchanged)",
       kAll, "", "Check", [](Service& s, const ApiRequest& r) {
-        return s.jobs().RequestCheck(r.actor, P(r, "ws"), P(r, "id"));
+        return s.jobs().RequestCheck(r.actor, CampaignOf(r));
       });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/check", "checks",
       "read the campaign's check: status and progress; with ?result=1 the result and chart series",
       kAll, "", "Check", [](Service& s, const ApiRequest& r) -> Outcome<Reply> {
         Outcome<int64_t> with_result = QueryInt(r, "result", 0);
         if (!with_result.ok()) return with_result.error();
-        return s.jobs().GetCheck(r.actor, P(r, "ws"), P(r, "id"), with_result.value() != 0);
+        return s.jobs().GetCheck(r.actor, CampaignOf(r), with_result.value() != 0);
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/recommend", "recommendations",
       "compute the campaign's counter-proposals (tandem recommend) in the background: 202 {job, "
       "status, key}, or 200 "
       "with the result when this content was searched before",
       kAll, "", "Recommendations", [](Service& s, const ApiRequest& r) {
-        return s.jobs().RequestRecommendations(r.actor, P(r, "ws"), P(r, "id"));
+        return s.jobs().RequestRecommendations(r.actor, CampaignOf(r));
       });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/recommend", "recommendations",
       "read the campaign's counter-proposals: status, progress, key and, when done, the result of "
       "tandem recommend "
       "--json",
       kAll, "", "Recommendations", [](Service& s, const ApiRequest& r) {
-        return s.jobs().GetRecommendations(r.actor, P(r, "ws"), P(r, "id"));
+        return s.jobs().GetRecommendations(r.actor, CampaignOf(r));
       });
   add("POST", "/api/workspaces/{ws}/campaigns/{id}/recommend/adopt", "recommendations",
       "adopt counter-proposal N as tandem recommend --apply N would (one write; the check runs "
@@ -325,7 +341,7 @@ void CheckAndRecommendRoutes(RouteList& add) {
       "changes are marketing's, bookings (expand) operations'",
       {Role::kMarketing, Role::kOperations, Role::kAdmin}, "Adopt", "Process",
       [](Service& s, const ApiRequest& r) {
-        return s.jobs().AdoptOption(r.actor, P(r, "ws"), P(r, "id"), r.body);
+        return s.jobs().AdoptOption(r.actor, CampaignOf(r), ParseAdoptRequest(r.body));
       });
 }
 
@@ -333,21 +349,18 @@ void CheckAndRecommendRoutes(RouteList& add) {
 void CampaignRecordRoutes(RouteList& add) {
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/handover", "process",
       "read the hand-over of an approved campaign (each function its part)", kAll, "", "object",
-      [](Service& s, const ApiRequest& r) {
-        return s.process().Handover(r.actor, P(r, "ws"), P(r, "id"));
-      });
+      [](Service& s, const ApiRequest& r) { return s.process().Handover(r.actor, CampaignOf(r)); });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/report", "process",
       "the campaign's HTML report: its current check as `tandem report` draws it, with the "
       "post-campaign review saved with the campaign",
-      kAll, "", "html", [](Service& s, const ApiRequest& r) {
-        return s.process().Report(r.actor, P(r, "ws"), P(r, "id"));
-      });
+      kAll, "", "html",
+      [](Service& s, const ApiRequest& r) { return s.process().Report(r.actor, CampaignOf(r)); });
   add("PUT", "/api/workspaces/{ws}/campaigns/{id}/review", "process",
       "save the post-campaign review (live or follow-up): what was promised, what was kept, the "
       "forecast's error, lessons; closing needs every part",
       {Role::kMarketing, Role::kOperations, Role::kAdmin}, "Review", "Process",
       [](Service& s, const ApiRequest& r) {
-        return s.process().PutReview(r.actor, P(r, "ws"), P(r, "id"), r.body);
+        return s.process().PutReview(r.actor, CampaignOf(r), ParsePutReviewRequest(r.body));
       });
   add("GET", "/api/workspaces/{ws}/campaigns/{id}/audit", "audit", "read a campaign's audit log",
       kAll, "", "List", [](Service& s, const ApiRequest& r) {
@@ -405,7 +418,9 @@ void FollowUpRoutes(RouteList& add) {
       "create (201) or replace (If-Match) a webhook: {url, events, secret}; a URL resolving to a "
       "loopback or private address is 422 unless the server allows private webhooks",
       {Role::kAdmin}, "Webhook", "WebhookStored", [](Service& s, const ApiRequest& r) {
-        return s.webhooks().Put(r.actor, P(r, "ws"), P(r, "id"), r.body, r.if_match);
+        return s.webhooks().Put(r.actor, {P(r, "ws"), P(r, "id")},
+                                ParseWebhookRequest(r.body, s.webhooks().HasMailRelay()),
+                                r.if_match);
       });
   add("DELETE", "/api/workspaces/{ws}/webhooks/{id}", "alerts",
       "delete a webhook (If-Match) with its queued deliveries and log", {Role::kAdmin}, "",

@@ -286,18 +286,12 @@ Outcome<Reply> UserService::ListUsers(const Actor& actor) {
   return reply;
 }
 
-Outcome<Reply> UserService::CreateUser(const Actor& actor, const json& body) {
+Outcome<Reply> UserService::CreateUser(const Actor& actor,
+                                       const Parsed<CreateUserRequest>& request) {
   if (actor.role != Role::kAdmin) return ApiError::Forbidden("only admin adds users");
-  if (!body.is_object())
-    return ApiError::Field("(body)", "must be an object", "{name, role, credential}");
-  if (!body.contains("name") || !body["name"].is_string())
-    return ApiError::Field("name", "missing", "a user name");
-  if (!body.contains("role") || !body["role"].is_string())
-    return ApiError::Field("role", "missing", "a role");
-  const std::string kind = body.value("credential", "password");
-  if (kind != "password" && kind != "token")
-    return ApiError::Field("credential", "unknown kind", "password or token");
-  Outcome<Credential> credential = AddUser(body["name"], body["role"], kind == "token");
+  if (!request.ok()) return request.error();
+  Outcome<Credential> credential =
+      AddUser(request.value().name, request.value().role, request.value().token);
   if (!credential.ok()) return credential.error();
   Reply reply;
   reply.status = 201;

@@ -125,69 +125,6 @@ std::optional<FieldError> CheckDestination(const WebhookUrl& url, bool allow_pri
   return std::nullopt;
 }
 
-// A PUT body, checked: every problem is appended to `problems`.
-struct WebhookBody {
-  json events;  // sorted, without duplicates
-  std::optional<std::string> secret;
-};
-WebhookBody ReadWebhookBody(const json& body, const WebhookOptions& options,
-                            std::vector<FieldError>* out) {
-  std::vector<FieldError>& problems = *out;
-  for (const auto& [key, value] : body.items()) {
-    if (key != "url" && key != "events" && key != "secret")
-      problems.push_back({key, "unknown key", "url, events, secret", ""});
-  }
-  std::optional<WebhookUrl> url;
-  if (!body.contains("url") || !body["url"].is_string()) {
-    problems.push_back({"url", "missing or not text", "an http or https URL", ""});
-  } else if (std::string_view(DeliveryChannel(body["url"].get<std::string>())) == "email") {
-    // E-mail through the server's relay: no address check (the relay is the operator's).
-    std::string problem;
-    if (!ParseMailto(body["url"].get<std::string>(), &problem)) {
-      problems.push_back({"url", problem, "mailto:name@domain.example", ""});
-    } else if (options.smtp_url.empty()) {
-      problems.push_back({"url", "e-mail needs an SMTP relay and this server has none",
-                          "an http(s) URL, or mailto: on a server run with --smtp URL", ""});
-    }
-  } else {
-    std::string problem;
-    url = ParseWebhookUrl(body["url"].get<std::string>(), &problem);
-    if (!url) problems.push_back({"url", problem, "http(s)://host[:port]/path", ""});
-  }
-  std::set<std::string> kinds;
-  if (!body.contains("events") || !body["events"].is_array() || body["events"].empty()) {
-    problems.push_back({"events", "missing, empty or not a list", "alert kinds or \"*\"", ""});
-  } else {
-    std::string allowed = "\"*\"";
-    for (const process::AlertKind& kind : process::AlertKinds())
-      allowed += std::string(", ") + kind.name;
-    for (size_t i = 0; i < body["events"].size(); ++i) {
-      const json& event = body["events"][i];
-      if (!event.is_string() ||
-          (event != "*" && !process::FindAlertKind(event.get<std::string>()))) {
-        problems.push_back({"events[" + std::to_string(i) + "]", "not an alert kind", allowed, ""});
-      } else {
-        kinds.insert(event.get<std::string>());
-      }
-    }
-  }
-  std::optional<std::string> secret;
-  if (body.contains("secret")) {
-    if (!body["secret"].is_string() || body["secret"].get<std::string>().size() < 16 ||
-        body["secret"].get<std::string>().size() > 256) {
-      problems.push_back(
-          {"secret", "not text of 16 to 256 characters", "16 to 256 characters", ""});
-    } else {
-      secret = body["secret"].get<std::string>();
-    }
-  }
-  if (problems.empty() && url) {
-    std::optional<FieldError> refused = CheckDestination(*url, options.allow_private);
-    if (refused) problems.push_back(*refused);
-  }
-  return {json(std::vector<std::string>(kinds.begin(), kinds.end())), secret};
-}
-
 json WebhookJson(const store::Row& row) {
   return {{"id", row.Text(0)},
           {"url", row.Text(1)},
@@ -368,20 +305,30 @@ Outcome<Reply> Webhooks::List(const Actor& actor, const std::string& ws) {
   return reply;
 }
 
-Outcome<Reply> Webhooks::Put(const Actor& actor, const std::string& ws, const std::string& id,
-                             const json& body, std::optional<int64_t> if_match) {
+Outcome<Reply> Webhooks::Put(const Actor& actor, const WebhookRef& ref,
+                             const Parsed<WebhookRequest>& request,
+                             std::optional<int64_t> if_match) {
+  const std::string& ws = ref.ws;
+  const std::string& id = ref.id;
   if (actor.role != Role::kAdmin) return OnlyAdmin();
   if (!ValidId(id))
     return ApiError::Field("id", "'" + id + "' is not a webhook id", "1-64 of a-z 0-9 - _");
-  if (!body.is_object())
-    return ApiError::Field("(body)", "not a JSON object", "{url, events, secret}");
-  std::vector<FieldError> problems;
-  const WebhookBody read = ReadWebhookBody(body, options_, &problems);
-  if (!problems.empty()) return ApiError::Invalid("the webhook is not valid", std::move(problems));
+  if (!request.ok()) return request.error();
+  const std::string& url = request.value().url;
+  const json events = request.value().events;
   // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture those.
-  const json& events = read.events;
-  const std::optional<std::string>& secret = read.secret;
-  const bool mail = std::string_view(DeliveryChannel(body["url"].get<std::string>())) == "email";
+  const std::optional<std::string>& secret = request.value().secret;
+  const bool mail = std::string_view(DeliveryChannel(url)) == "email";
+  if (!mail) {  // the parse checked the URL's form; where it leads is checked here
+    std::string problem;
+    const std::optional<WebhookUrl> parsed = ParseWebhookUrl(url, &problem);
+    if (!parsed) {
+      return ApiError::Invalid("the webhook is not valid",
+                               {{"url", problem, "http(s)://host[:port]/path", ""}});
+    }
+    if (std::optional<FieldError> refused = CheckDestination(*parsed, options_.allow_private))
+      return ApiError::Invalid("the webhook is not valid", {*refused});
+  }
   std::optional<ApiError> failure;
   Reply reply;
   Status status = database_.Transaction([&](Connection& c) -> Status {
@@ -406,8 +353,7 @@ Outcome<Reply> Webhooks::Put(const Actor& actor, const std::string& ws, const st
       Result<Rows> inserted = c.Query(
           "INSERT INTO webhooks (workspace_id, id, url, events, secret, version, updated_at, "
           "updated_by) VALUES ($1, $2, $3, $4, $5, 1, $6, $7)",
-          {ws, id, body["url"].get<std::string>(), events.dump(), secret.value_or(""), now_text_(),
-           actor.name});
+          {ws, id, url, events.dump(), secret.value_or(""), now_text_(), actor.name});
       if (!inserted.ok()) return inserted.error();
       reply.status = 201;
     } else {
@@ -418,25 +364,22 @@ Outcome<Reply> Webhooks::Put(const Actor& actor, const std::string& ws, const st
       Result<Rows> updated = c.Query(
           "UPDATE webhooks SET url = $3, events = $4, secret = COALESCE($5, secret), version = $6, "
           "updated_at = $7, updated_by = $8 WHERE workspace_id = $1 AND id = $2",
-          {ws, id, body["url"].get<std::string>(), events.dump(),
-           secret ? store::Value(*secret) : store::Value(nullptr), version, now_text_(),
-           actor.name});
+          {ws, id, url, events.dump(), secret ? store::Value(*secret) : store::Value(nullptr),
+           version, now_text_(), actor.name});
       if (!updated.ok()) return updated.error();
     }
-    Outcome<bool> audited =
-        AppendAudit(c, ws,
-                    {{.campaign = "",
-                      .actor = actor.name,
-                      .action = reply.status == 201 ? "webhook-create" : "webhook-update",
-                      .target = "webhooks/" + id,
-                      .detail = {{"url", body["url"]},
-                                 {"events", events},
-                                 {"secret_changed", secret.has_value()}}}},
-                    now_text_());
+    Outcome<bool> audited = AppendAudit(
+        c, ws,
+        {{.campaign = "",
+          .actor = actor.name,
+          .action = reply.status == 201 ? "webhook-create" : "webhook-update",
+          .target = "webhooks/" + id,
+          .detail = {{"url", url}, {"events", events}, {"secret_changed", secret.has_value()}}}},
+        now_text_());
     if (!audited.ok()) return abort(audited.error());
     reply.version = version;
     reply.body = {{"id", id},
-                  {"url", body["url"]},
+                  {"url", url},
                   {"events", events},
                   {"version", version},
                   {"channel", mail ? "email" : "webhook"},

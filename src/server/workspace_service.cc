@@ -19,11 +19,6 @@ using store::Value;
 
 namespace {
 
-const std::regex& KeyPattern() {
-  static const std::regex pattern("^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$");
-  return pattern;
-}
-
 bool ValidFilePath(const std::string& path) {
   static const std::regex pattern("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$");
   if (path.size() > 200 || !std::regex_match(path, pattern)) return false;
@@ -54,20 +49,6 @@ json PartOf(const json& body, const std::string& part) {
 // ---------------------------------------------------------------------------------------------
 // Workspaces
 
-namespace {
-Outcome<bool> CheckSettingsBody(const json& body) {
-  if (!body.is_object())
-    return ApiError::Field("(body)", "must be an object",
-                           "name, currency, horizon, today, simulation");
-  for (const auto& [key, value] : body.items()) {
-    if (std::find(SettingsKeys().begin(), SettingsKeys().end(), key) == SettingsKeys().end()) {
-      return ApiError::Field(key, "unknown key", "name, currency, horizon, today, simulation");
-    }
-  }
-  return true;
-}
-}  // namespace
-
 Outcome<Reply> WorkspaceService::ListWorkspaces(const Actor&) {
   Reply reply;
   reply.body = {{"items", json::array()}};
@@ -89,23 +70,14 @@ Outcome<Reply> WorkspaceService::ListWorkspaces(const Actor&) {
   return reply;
 }
 
-Outcome<Reply> WorkspaceService::CreateWorkspace(const Actor& actor, const json& body) {
+Outcome<Reply> WorkspaceService::CreateWorkspace(const Actor& actor,
+                                                 const Parsed<CreateWorkspaceRequest>& request) {
   if (actor.role != Role::kAdmin && actor.role != Role::kMarketing) {
     return ApiError::Forbidden("only marketing and admin create workspaces");
   }
-  if (!body.is_object()) return ApiError::Field("(body)", "must be an object", "{id, settings}");
-  if (!body.contains("id") || !body["id"].is_string() ||
-      !std::regex_match(body["id"].get<std::string>(), KeyPattern())) {
-    return ApiError::Field("id", "missing or not a valid id", "letters, digits, . _ -, up to 100");
-  }
-  const std::string ws = body["id"];
-  const json settings = body.value("settings", json::object());
-  Outcome<bool> checked = CheckSettingsBody(settings);
-  if (!checked.ok()) {
-    ApiError error = checked.error();
-    for (FieldError& field : error.fields) field.field = "settings." + field.field;
-    return error;
-  }
+  if (!request.ok()) return request.error();
+  const std::string& ws = request.value().id;
+  const json& settings = request.value().settings.settings;
   // The settings must read as a scenario's top level.
   Document document;
   document.settings = settings;
@@ -164,12 +136,13 @@ Outcome<Reply> WorkspaceService::GetWorkspace(const Actor&, const std::string& w
 }
 
 Outcome<Reply> WorkspaceService::PutSettings(const Actor& actor, const std::string& ws,
-                                             const json& body, std::optional<int64_t> if_match) {
+                                             const Parsed<SettingsRequest>& request,
+                                             std::optional<int64_t> if_match) {
   if (actor.role != Role::kAdmin && actor.role != Role::kMarketing) {
     return ApiError::Forbidden("only marketing and admin change workspace settings");
   }
-  Outcome<bool> checked = CheckSettingsBody(body);
-  if (!checked.ok()) return checked.error();
+  if (!request.ok()) return request.error();
+  const json& body = request.value().settings;
   return core_.Write(actor, ws, "settings", [&](WriteContext& context) -> Outcome<Reply> {
     Outcome<int64_t> matched =
         RequireMatch(if_match, context.snapshot.settings_version, "the workspace settings");
@@ -301,7 +274,7 @@ Outcome<Reply> WorkspaceService::PutEntity(const Actor& actor, const std::string
                                            const std::string& kind, const std::string& id,
                                            const json& body_in, std::optional<int64_t> if_match) {
   if (!IsEntityKind(kind)) return ApiError::NotFound("no such collection '" + kind + "'");
-  if (!std::regex_match(id, KeyPattern()))
+  if (!ValidKey(id))
     return ApiError::Field("id", "'" + id + "' is not a valid id",
                            "letters, digits, . _ -, up to 100");
   if (!body_in.is_object())
@@ -620,7 +593,7 @@ Outcome<Reply> WorkspaceService::Import(const Actor& actor, const std::string& w
                                         const std::map<std::string, std::string>& files,
                                         const std::string& display_name) {
   if (actor.role != Role::kAdmin) return ApiError::Forbidden("only admin imports whole scenarios");
-  if (!std::regex_match(ws, KeyPattern()))
+  if (!ValidKey(ws))
     return ApiError::Field("workspace", "not a valid id", "letters, digits, . _ -");
   for (const auto& [path, content] : files) {
     if (!ValidFilePath(path))
@@ -652,7 +625,7 @@ Outcome<Reply> WorkspaceService::Import(const Actor& actor, const std::string& w
   if (!split.ok()) return ApiError::Invalid(split.error().ToString());
   Document incoming = std::move(split.value());
   for (const Entity& entity : incoming.entities) {
-    if (!std::regex_match(entity.key, KeyPattern())) {
+    if (!ValidKey(entity.key)) {
       return ApiError::Field(entity.kind, "id '" + entity.key + "' cannot be used in the API",
                              "letters, digits, . _ -");
     }

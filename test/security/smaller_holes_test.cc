@@ -166,7 +166,8 @@ TEST_P(SmallerHolesTest, IfMatchNamingNothingIsPreconditionFailed) {
 }
 
 TEST_P(SmallerHolesTest, IdsAndCountersAreParsedStrictly) {
-  Outcome<Reply> check = service_->jobs().RequestCheck(testing::As(Role::kAdmin), "toy", "spring");
+  Outcome<Reply> check =
+      service_->jobs().RequestCheck(testing::As(Role::kAdmin), {"toy", "spring"});
   ASSERT_TRUE(check.ok());
   const int64_t job = check.value().body["check"]["job"];
   EXPECT_EQ(Client().Get(("/api/jobs/" + std::to_string(job)).c_str())->status, 200);
@@ -193,8 +194,8 @@ TEST_P(SmallerHolesTest, EmptyNamesAndZeroDeadlinesAreRefused) {
   ASSERT_TRUE(settings.ok());
   json unnamed = settings.value().body["settings"];
   unnamed["name"] = "";
-  Outcome<Reply> refused =
-      service_->workspaces().PutSettings(marketing, "toy", unnamed, settings.value().version);
+  Outcome<Reply> refused = service_->workspaces().PutSettings(
+      marketing, "toy", SettingsRequest{unnamed}, settings.value().version);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().status, 422);
   EXPECT_EQ(refused.error().fields.at(0).field, "name");

@@ -231,8 +231,11 @@ class AlertMailDelivery : public ::testing::TestWithParam<std::string> {
     service_ = std::move(opened.value());
   }
   Outcome<Reply> PutMail(const std::string& url) {
-    return service_->webhooks().Put(As(Role::kAdmin), "toy", "ops-mail",
-                                    {{"url", url}, {"events", {"stronger-promise"}}}, std::nullopt);
+    return service_->webhooks().Put(
+        As(Role::kAdmin), {"toy", "ops-mail"},
+        ParseWebhookRequest({{"url", url}, {"events", {"stronger-promise"}}},
+                            service_->webhooks().HasMailRelay()),
+        std::nullopt);
   }
   // A claim the toy campaign's window is now covered by: one `stronger-promise` alert.
   void RaiseAlert() {

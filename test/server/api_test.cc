@@ -450,6 +450,33 @@ TEST_P(ApiTest, ErrorsAreJsonAndNameTheField) {
   EXPECT_TRUE(anonymous.body["error"].is_object());
 }
 
+// A body is parsed once at the HTTP edge (routes.cc), yet refused only after the service's own
+// authorisation checks: another function's confirmation is 403 whatever its body, an unknown
+// function 404, and only then a body that is not an object 400 (exact bodies).
+TEST_P(ApiTest, TheBodyIsRefusedAfterTheServicesOwnAuthorisation) {
+  ASSERT_TRUE(service_->workspaces()
+                  .Import(testing::As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml")
+                  .ok());
+  const std::string base = "/api/workspaces/toy/campaigns/spring/confirmations/";
+  Response other = As(Role::kMarketing, "POST", base + "finance", json::array());
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(other.text,
+            R"j({"error":{"code":"forbidden","fields":[],"message":"marketing cannot confirm )j"
+            R"j(for finance","status":403}})j");
+  Response unknown = As(Role::kMarketing, "POST", base + "nobody", json::array());
+  EXPECT_EQ(unknown.status, 404);
+  Response own = As(Role::kMarketing, "POST", base + "marketing", json::array());
+  EXPECT_EQ(own.status, 400);
+  EXPECT_EQ(own.text,
+            R"j({"error":{"code":"bad_request","fields":[{"allowed":"{note}","field":"(body)",)j"
+            R"j("problem":"must be an object"}],"message":"(body): must be an object",)j"
+            R"j("status":400}})j");
+  Response review = As(Role::kMarketing, "PUT", "/api/workspaces/toy/campaigns/spring/review",
+                       json{{"kept", 95}});
+  EXPECT_EQ(review.status, 400);
+  EXPECT_EQ(review.body["error"]["fields"][0]["field"], "kept");
+}
+
 TEST_P(ApiTest, RequestsAndLoginsAreRateLimited) {
   HttpOptions limited;
   limited.requests_per_second = 0.5;
@@ -518,9 +545,10 @@ TEST_P(ApiTest, AuthorisationMatrixCoversEveryRouteAndRole) {
                   .ok());
   Outcome<Reply> scratch = service_->workspaces().CreateWorkspace(
       testing::As(Role::kAdmin),
-      json{{"id", "scratch"},
-           {"settings",
-            {{"name", "S"}, {"horizon", {{"start", "2027-01-01"}, {"end", "2027-01-31"}}}}}});
+      CreateWorkspaceRequest{
+          .id = "scratch",
+          .settings = SettingsRequest{
+              json{{"name", "S"}, {"horizon", {{"start", "2027-01-01"}, {"end", "2027-01-31"}}}}}});
   ASSERT_TRUE(scratch.ok()) << scratch.error().ToJson().dump();
   const std::set<Role> all = {Role::kMarketing, Role::kOperations, Role::kFinance, Role::kService,
                               Role::kAdmin};

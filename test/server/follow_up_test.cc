@@ -9,6 +9,7 @@ namespace tandem::server {
 namespace {
 
 using json = nlohmann::json;
+using process::ProcessState;
 using testing::As;
 using testing::TestDatabase;
 
@@ -146,37 +147,40 @@ TEST_P(FollowUpTest, AnUploadSentTwiceGivesTheSameFollowUp) {
 TEST_P(FollowUpTest, AnUploadWhileLiveRaisesTheDriftAlertOnce) {
   ImportToy();
   // Through groundwork and transfer to approval on the go verdict.
-  ASSERT_TRUE(
-      service_->process()
-          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "groundwork"}}, std::nullopt)
-          .ok());
+  ASSERT_TRUE(service_->process()
+                  .Transition(As(Role::kMarketing), {"toy", "spring"},
+                              TransitionRequest{ProcessState::kGroundwork}, std::nullopt)
+                  .ok());
   for (Role role : Functions()) {
-    ASSERT_TRUE(service_->process()
-                    .Confirm(As(role), "toy", "spring", RoleName(role), json{{"note", "ok"}})
-                    .ok());
+    ASSERT_TRUE(
+        service_->process()
+            .Confirm(As(role), {"toy", "spring", RoleName(role)}, ConfirmRequest{std::string("ok")})
+            .ok());
   }
-  ASSERT_TRUE(
-      service_->process()
-          .Transition(As(Role::kMarketing), "toy", "spring", {{"to", "transfer"}}, std::nullopt)
-          .ok());
+  ASSERT_TRUE(service_->process()
+                  .Transition(As(Role::kMarketing), {"toy", "spring"},
+                              TransitionRequest{ProcessState::kTransfer}, std::nullopt)
+                  .ok());
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
   const json process =
-      service_->process().GetProcess(As(Role::kMarketing), "toy", "spring").value().body;
+      service_->process().GetProcess(As(Role::kMarketing), {"toy", "spring"}).value().body;
   const std::string key = process["check"].value("key", "");
   ASSERT_EQ(process["check"]["verdict"], "go");
   for (Role role : Functions())
-    ASSERT_TRUE(service_->process()
-                    .SignOff(As(role), "toy", "spring", RoleName(role), {{"check", key}})
-                    .ok());
-  ASSERT_TRUE(
-      service_->process().Approve(As(Role::kMarketing), "toy", "spring", {{"check", key}}).ok());
+    ASSERT_TRUE(
+        service_->process()
+            .SignOff(As(role), {"toy", "spring", RoleName(role)}, SignOffRequest{.check = key})
+            .ok());
+  ASSERT_TRUE(service_->process()
+                  .Approve(As(Role::kMarketing), {"toy", "spring"}, ApproveRequest{.check = key})
+                  .ok());
   // On the window's first day (2027-03-15 00:00 UTC), before the clock's first tick: the upload
   // itself moves the campaign into follow-up (issue 12 item 7), so its follow-up runs.
   ServiceOptions options = testing::TestOptions(database_->url());
   options.clock = [] { return std::chrono::system_clock::from_time_t(1805068800); };
   Open(options);
   ASSERT_EQ(
-      service_->process().GetProcess(As(Role::kMarketing), "toy", "spring").value().body["state"],
+      service_->process().GetProcess(As(Role::kMarketing), {"toy", "spring"}).value().body["state"],
       "approved");
   // 100 orders placed on the 15th and none delivered, and one placed on the 18th at noon (the
   // latest time, so the as-of): the 100 are past their 72h deadline unkept. The plan expects
@@ -191,7 +195,7 @@ TEST_P(FollowUpTest, AnUploadWhileLiveRaisesTheDriftAlertOnce) {
   ASSERT_TRUE(uploaded.ok()) << uploaded.error().ToJson().dump();
   ASSERT_TRUE(uploaded.value().body["job"].is_number());
   EXPECT_EQ(
-      service_->process().GetProcess(As(Role::kMarketing), "toy", "spring").value().body["state"],
+      service_->process().GetProcess(As(Role::kMarketing), {"toy", "spring"}).value().body["state"],
       "follow-up");
   ASSERT_TRUE(service_->WaitForJobs(std::chrono::minutes(2)));
   const auto drift = [&](Role role) {

@@ -102,7 +102,7 @@ class ReplicaTest : public ::testing::TestWithParam<std::string> {
   }
   // The job the campaign's process points at.
   int64_t CheckJob(Service& service) {
-    Outcome<Reply> process = service.process().GetProcess(As(Role::kMarketing), "toy", "spring");
+    Outcome<Reply> process = service.process().GetProcess(As(Role::kMarketing), {"toy", "spring"});
     EXPECT_TRUE(process.ok());
     return process.ok() ? process.value().body["check"].value("job", int64_t{0}) : 0;
   }
@@ -130,7 +130,7 @@ TEST_P(ReplicaTest, AJobQueuedOnOneReplicaRunsOnceAndASessionWorksOnBoth) {
                     .PutEntity(As(Role::kOperations), "toy", "resources", "packing", body,
                                resource.value().version)
                     .ok());
-    Outcome<Reply> requested = asked.jobs().RequestCheck(As(Role::kMarketing), "toy", "spring");
+    Outcome<Reply> requested = asked.jobs().RequestCheck(As(Role::kMarketing), {"toy", "spring"});
     ASSERT_TRUE(requested.ok()) << requested.error().ToJson().dump();
     const int64_t job = CheckJob(asked);
     ASSERT_GT(job, 0);
@@ -307,7 +307,7 @@ TEST_P(ReplicaTest, AReplicaKilledMidJobLosesNothing) {
       Count(*store_,
             "SELECT COUNT(*) FROM audit WHERE action = 'check-done' AND campaign = 'spring'", {}),
       1);
-  Outcome<Reply> check = b->jobs().GetCheck(As(Role::kMarketing), "toy", "spring", false);
+  Outcome<Reply> check = b->jobs().GetCheck(As(Role::kMarketing), {"toy", "spring"}, false);
   ASSERT_TRUE(check.ok());
   EXPECT_EQ(check.value().body["status"], "done");
   EXPECT_EQ(check.value().body["verdict"], "go");
@@ -356,10 +356,11 @@ TEST_P(ReplicaTest, AWebhookDeliveryIsSentOnceByTwoDispatchers) {
       a->workspaces().Import(As(Role::kAdmin), "toy", testing::kToyScenario, {}, "toy.yaml").ok());
   CountingReceiver receiver;
   ASSERT_TRUE(a->webhooks()
-                  .Put(As(Role::kAdmin), "toy", "ops-chat",
-                       {{"url", receiver.url()},
-                        {"events", {"stronger-promise"}},
-                        {"secret", "a-secret-of-some-length"}},
+                  .Put(As(Role::kAdmin), {"toy", "ops-chat"},
+                       ParseWebhookRequest({{"url", receiver.url()},
+                                            {"events", {"stronger-promise"}},
+                                            {"secret", "a-secret-of-some-length"}},
+                                           false),
                        std::nullopt)
                   .ok());
   // Five claim changes, written on A and B in turn: five alerts, five deliveries.

@@ -204,9 +204,11 @@ class WebhookTest : public ::testing::TestWithParam<std::string> {
 
   Outcome<Reply> PutHook(const std::string& url, json events = {"*"},
                          std::optional<int64_t> if_match = std::nullopt) {
-    return service_->webhooks().Put(As(Role::kAdmin), "toy", "ops-chat",
-                                    {{"url", url}, {"events", events}, {"secret", kSecret}},
-                                    if_match);
+    return service_->webhooks().Put(
+        As(Role::kAdmin), {"toy", "ops-chat"},
+        ParseWebhookRequest({{"url", url}, {"events", events}, {"secret", kSecret}},
+                            service_->webhooks().HasMailRelay()),
+        if_match);
   }
 
   // A capability claim change that the toy campaign's window is covered by: one
@@ -392,7 +394,10 @@ TEST_P(WebhookTest, OnlyAdminManagesWebhooksAndReplacingNeedsTheVersion) {
   Receiver receiver;
   const json body = {{"url", receiver.url()}, {"events", {"*"}}, {"secret", kSecret}};
   for (Role role : Functions()) {
-    EXPECT_EQ(service_->webhooks().Put(As(role), "toy", "x", body, std::nullopt).error().status,
+    EXPECT_EQ(service_->webhooks()
+                  .Put(As(role), {"toy", "x"}, ParseWebhookRequest(body, false), std::nullopt)
+                  .error()
+                  .status,
               403);
     EXPECT_EQ(service_->webhooks().List(As(role), "toy").error().status, 403);
     EXPECT_EQ(service_->webhooks().Delete(As(role), "toy", "x", 1).error().status, 403);

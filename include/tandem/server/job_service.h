@@ -20,7 +20,9 @@
 #include <string>
 
 #include "tandem/server/api.h"
+#include "tandem/server/job_requests.h"
 #include "tandem/server/jobs.h"
+#include "tandem/server/requests.h"
 #include "tandem/server/service_types.h"
 
 namespace tandem::server {
@@ -35,25 +37,21 @@ class JobService {
   JobService(const JobService&) = delete;
   JobService& operator=(const JobService&) = delete;
 
-  Outcome<Reply> RequestCheck(const Actor& actor, const std::string& ws,
-                              const std::string& campaign);
-  Outcome<Reply> GetCheck(const Actor& actor, const std::string& ws, const std::string& campaign,
-                          bool with_result);
+  Outcome<Reply> RequestCheck(const Actor& actor, const CampaignRef& ref);
+  Outcome<Reply> GetCheck(const Actor& actor, const CampaignRef& ref, bool with_result);
   Outcome<Reply> GetJob(const Actor& actor, int64_t job);
   // Counter-proposals for the campaign as it is now (`tandem recommend --json` on its check
   // scenario), computed in the background and cached by content. Request: 202 {job, status,
   // key} or, cached, 200 with the GetRecommendations body. Read: {status: none | queued |
   // running | done | failed | superseded, progress: 0..1, key, job, result (when done)}.
-  Outcome<Reply> RequestRecommendations(const Actor& actor, const std::string& ws,
-                                        const std::string& campaign);
-  Outcome<Reply> GetRecommendations(const Actor& actor, const std::string& ws,
-                                    const std::string& campaign);
-  // {"option": N (1-based, as `--apply N`), "key": the recommendations' key}: applies the option
-  // to the campaign in one write (a stale key is 409) and queues its check; returns the process.
-  // Options booking capacity (expand) are operations' and admin's, the others marketing's and
-  // admin's.
-  Outcome<Reply> AdoptOption(const Actor& actor, const std::string& ws, const std::string& campaign,
-                             const json& body);
+  Outcome<Reply> RequestRecommendations(const Actor& actor, const CampaignRef& ref);
+  Outcome<Reply> GetRecommendations(const Actor& actor, const CampaignRef& ref);
+  // Applies option `request.option` (1-based, as `--apply N`) of the counter-proposals read
+  // (`request.key`) to the campaign in one write (a stale key is 409) and queues its check;
+  // returns the process. Options booking capacity (expand) are operations' and admin's, the
+  // others marketing's and admin's (403 before a body the parse refused: requests.h).
+  Outcome<Reply> AdoptOption(const Actor& actor, const CampaignRef& ref,
+                             const Parsed<AdoptRequest>& request);
   // The campaign's entry of `tandem follow-up --json` on the workspace and its stored actuals,
   // with "as_of", "key" and the campaign's "alerts". Cached by its inputs: 200 when computed,
   // else 202 {job, status, key} (poll GET /api/jobs/{job}, then ask again).

@@ -15,7 +15,9 @@
 #include <string>
 
 #include "tandem/server/api.h"
+#include "tandem/server/requests.h"
 #include "tandem/server/service_types.h"
+#include "tandem/server/user_requests.h"
 
 namespace tandem::server {
 
@@ -47,7 +49,8 @@ class UserService {
   Outcome<Authenticated> AuthenticateSession(const std::string& token);
   void Logout(const std::string& session_token);
   Outcome<Reply> ListUsers(const Actor& actor);
-  Outcome<Reply> CreateUser(const Actor& actor, const json& body);  // {name, role, credential}
+  // Admin: AddUser through the API; 201 {name, role, credential, secret} (the secret shown once).
+  Outcome<Reply> CreateUser(const Actor& actor, const Parsed<CreateUserRequest>& request);
 
   // Failed password logins, counted in the database so that every server on it sees them (the
   // HTTP layer's LoginGuard keys them by account and client). `key` is opaque here. A database

@@ -39,6 +39,7 @@
 
 #include "tandem/common/thread_annotations.h"
 #include "tandem/server/api.h"
+#include "tandem/server/webhook_requests.h"
 #include "tandem/store/database.h"
 
 namespace httplib {
@@ -121,13 +122,16 @@ class Webhooks {
   // Tells the dispatcher to look for due deliveries now (after a write that queued some).
   void Wake();
 
-  // The API (admin only): list (secrets never shown), create or replace ({url, events: [kind
-  // or "*"], secret: at least 16 characters, may be left out when replacing}; replacing needs
-  // If-Match), delete (If-Match), and one webhook's delivery log (newest first, each with its
-  // attempts; `limit` deliveries).
+  // The API (admin only): list (secrets never shown), create or replace (WebhookRequest,
+  // webhook_requests.h; the URL's host must resolve to public addresses unless allow_private;
+  // replacing needs If-Match), delete (If-Match), and one webhook's delivery log (newest first,
+  // each with its attempts; `limit` deliveries).
   Outcome<Reply> List(const Actor& actor, const std::string& ws);
-  Outcome<Reply> Put(const Actor& actor, const std::string& ws, const std::string& id,
-                     const nlohmann::json& body, std::optional<int64_t> if_match);
+  Outcome<Reply> Put(const Actor& actor, const WebhookRef& ref,
+                     const Parsed<WebhookRequest>& request, std::optional<int64_t> if_match);
+  // Whether mailto: webhooks can be sent (an SMTP relay is configured): ParseWebhookRequest's
+  // `mail_relay`.
+  bool HasMailRelay() const { return !options_.smtp_url.empty(); }
   Outcome<Reply> Delete(const Actor& actor, const std::string& ws, const std::string& id,
                         std::optional<int64_t> if_match);
   Outcome<Reply> Deliveries(const Actor& actor, const std::string& ws, const std::string& id,

@@ -18,7 +18,9 @@
 #include <string>
 
 #include "tandem/server/api.h"
+#include "tandem/server/requests.h"
 #include "tandem/server/service_types.h"
+#include "tandem/server/workspace_requests.h"
 
 namespace tandem::server {
 
@@ -33,9 +35,11 @@ class WorkspaceService {
   WorkspaceService& operator=(const WorkspaceService&) = delete;
 
   Outcome<Reply> ListWorkspaces(const Actor& actor);
-  Outcome<Reply> CreateWorkspace(const Actor& actor, const json& body);  // {id, settings}
+  // The id, and the settings read as a scenario's top level (422 naming the fields otherwise).
+  Outcome<Reply> CreateWorkspace(const Actor& actor, const Parsed<CreateWorkspaceRequest>& request);
   Outcome<Reply> GetWorkspace(const Actor& actor, const std::string& ws);
-  Outcome<Reply> PutSettings(const Actor& actor, const std::string& ws, const json& body,
+  Outcome<Reply> PutSettings(const Actor& actor, const std::string& ws,
+                             const Parsed<SettingsRequest>& request,
                              std::optional<int64_t> if_match);
   Outcome<Reply> DeleteWorkspace(const Actor& actor, const std::string& ws,
                                  std::optional<int64_t> if_match);
