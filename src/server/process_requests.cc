@@ -21,12 +21,13 @@ bool HasText(const json& body, const char* key) {
   return body.is_object() && body.contains(key) && body[key].is_string();
 }
 
-// An optional text that was read with json::value(key, "") before: a value there that is not a
-// string made the service throw, which the HTTP layer answers 500 "internal error". Kept (the
-// service returns it where it threw).
+// An optional text (a note, a comment). A value there that is not a string is the client's
+// mistake: 400 naming the key, returned by the service where it stores the text, after the
+// process's own refusals (before the bodies were typed it was an uncaught 500 at that point).
 Parsed<std::string> OptionalText(const json& body, const char* key) {
   if (!body.contains(key)) return std::string();
-  if (!body[key].is_string()) return ApiError::Internal("internal error");
+  if (!body[key].is_string())
+    return ApiError::Field(key, "must be a text", "a text, or leave it out");
   return body[key].get<std::string>();
 }
 

@@ -14,7 +14,7 @@ Outcome<CreateUserRequest> ParseCreateUserRequest(const json& body) {
   if (!body.contains("role") || !body["role"].is_string())
     return ApiError::Field("role", "missing", "a role");
   if (body.contains("credential") && !body["credential"].is_string())
-    return ApiError::Internal("internal error");  // json::value threw here (see the header)
+    return ApiError::Field("credential", "must be a text", "password or token");
   const std::string kind = body.value("credential", "password");
   if (kind != "password" && kind != "token")
     return ApiError::Field("credential", "unknown kind", "password or token");

@@ -48,7 +48,7 @@ TEST_P(ProcessServiceTest, GroundworkNeedsEveryConfirmation) {
 // The order of refusals does not depend on where the body is parsed (requests.h): the
 // service's own authorisation checks come first (403; 404 for a function that does not exist),
 // then the parse's 400, then the write's refusals (404 campaign, 409 state); a note that is not a
-// text is refused (500) only where the note is stored, as when the service threw there.
+// text is refused (400 "note") where the note is stored, after the process's own refusals.
 TEST_P(ProcessServiceTest, AuthorisationIsRefusedBeforeTheBodyAndTheBodyBeforeTheWrite) {
   ImportToy();
   const json not_object = json::array();
@@ -69,17 +69,18 @@ TEST_P(ProcessServiceTest, AuthorisationIsRefusedBeforeTheBodyAndTheBodyBeforeTh
   EXPECT_EQ(error(service_->process().Confirm(As(Role::kMarketing), {"toy", "nope", "marketing"},
                                               ParseConfirmRequest(not_object))),
             bad_body);
-  // The note: in draft the process refuses first (409); in groundwork it is the note (500).
+  // The note: in draft the process refuses first (409); in groundwork it is the note (400).
   const json odd_note = {{"note", 5}};
   Outcome<Reply> in_draft = service_->process().Confirm(
       As(Role::kMarketing), {"toy", "spring", "marketing"}, ParseConfirmRequest(odd_note));
   ASSERT_FALSE(in_draft.ok());
   EXPECT_EQ(in_draft.error().status, 409) << error(in_draft);
   ASSERT_TRUE(Move(ProcessState::kGroundwork).ok());
-  EXPECT_EQ(
-      error(service_->process().Confirm(As(Role::kMarketing), {"toy", "spring", "marketing"},
-                                        ParseConfirmRequest(odd_note))),
-      R"j({"error":{"code":"internal","fields":[],"message":"internal error","status":500}})j");
+  EXPECT_EQ(error(service_->process().Confirm(As(Role::kMarketing), {"toy", "spring", "marketing"},
+                                              ParseConfirmRequest(odd_note))),
+            R"j({"error":{"code":"bad_request","fields":[{"allowed":"a text, or leave it out",)j"
+            R"j("field":"note","problem":"must be a text"}],"message":"note: must be a text",)j"
+            R"j("status":400}})j");
   // The other methods: 403 before a body they cannot read.
   EXPECT_EQ(service_->process()
                 .SignOff(As(Role::kService), {"toy", "spring", "finance"},

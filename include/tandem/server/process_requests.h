@@ -29,9 +29,8 @@ Outcome<TransitionRequest> ParseTransitionRequest(const nlohmann::json& body);
 
 // POST .../confirmations/{function} {"note": text, optional}.
 struct ConfirmRequest {
-  // A note that is not a text is refused 500 "internal error" where the service stores it,
-  // after the process's own refusals: so it was before the body was typed (the service threw
-  // there). Kept byte for byte and in its order; a 400 would be better, in a change of its own.
+  // A note that is not a text is refused 400 ("note": must be a text) where the service stores
+  // it, after the process's own refusals (it was an uncaught 500 there before the body was typed).
   Parsed<std::string> note = std::string();
 };
 // 400 "(body)" when not an object.

@@ -18,9 +18,8 @@ struct CreateUserRequest {
   bool token = false;
 };
 // 400 "(body)" when not an object, "name" or "role" when missing or not a string, "credential"
-// when neither "password" nor "token". A credential that is not a string is answered 500
-// "internal error", as before the body was typed (the service threw reading it); nothing came
-// between, so the answer and its order are unchanged. A 400 would be better, in its own change.
+// when neither "password" nor "token" (also when not a string: it was an uncaught 500 before the
+// body was typed).
 Outcome<CreateUserRequest> ParseCreateUserRequest(const nlohmann::json& body);
 
 }  // namespace tandem::server
