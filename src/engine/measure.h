@@ -66,6 +66,15 @@ struct BacklogStory {
   double closed_share = 0;  // share of the period's steps with no capacity
 };
 
+// The steps a promise's story looks at, [first, last): from its period's first day to the end of
+// its last day plus its bound (the last units it covers may finish that late), cut at the grid's
+// end. One definition for the fluid and the order-level stories (measure_story.cc).
+struct StepRange {
+  int64_t first = 0;
+  int64_t last = 0;
+};
+StepRange StoryPeriod(const TimeGrid& grid, const PromiseSpec& spec);
+
 // The story of throughput resource `binding` over `spec`'s period from its backlog after each
 // step ([total_steps]), in fluid and order-level mode alike (measure_story.cc).
 BacklogStory ThroughputStory(const CompiledModel& model, const RunPlan& plan,

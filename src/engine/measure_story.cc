@@ -10,16 +10,21 @@ namespace tandem::engine {
 // A throughput resource's story (fluid and order-level mode): its backlog's peak over the
 // period, the first step whose backlog cannot be cleared within the promise's bound, the share
 // of closed steps and the mean open capacity of the week from the peak.
+StepRange StoryPeriod(const TimeGrid& grid, const PromiseSpec& spec) {
+  const int64_t spd = grid.steps_per_day;
+  return {
+      static_cast<int64_t>(spec.first_day) * spd,
+      std::min<int64_t>(grid.total_steps, (static_cast<int64_t>(spec.last_day) + 1) * spd +
+                                              static_cast<int64_t>(std::ceil(spec.bound_steps)))};
+}
+
 BacklogStory ThroughputStory(const CompiledModel& model, const RunPlan& plan,
                              const PromiseSpec& spec, int binding, const double* backlog) {
   BacklogStory story;
   const TimeGrid& grid = model.grid;
   const int spd = grid.steps_per_day;
   const int64_t steps = grid.total_steps;
-  const int64_t first = static_cast<int64_t>(spec.first_day) * spd;
-  const int64_t last =
-      std::min<int64_t>(steps, (static_cast<int64_t>(spec.last_day) + 1) * spd +
-                                   static_cast<int64_t>(std::ceil(spec.bound_steps)));
+  const auto [first, last] = StoryPeriod(grid, spec);
   story.index = binding;
   const double* capacity = plan.capacity[static_cast<size_t>(binding)];
   const std::vector<double>& cumulative_capacity = plan.cum_capacity[static_cast<size_t>(binding)];
@@ -74,12 +79,8 @@ BacklogStory ThroughputStory(const CompiledModel& model, const RunPlan& plan,
 BacklogStory Measurer::Story(const PromiseSpec& spec, int binding) {
   const TimeGrid& grid = model_.grid;
   const int spd = grid.steps_per_day;
-  const int64_t steps = grid.total_steps;
   const int num_resources = static_cast<int>(model_.resources.size());
-  const int64_t first = static_cast<int64_t>(spec.first_day) * spd;
-  const int64_t last =
-      std::min<int64_t>(steps, (static_cast<int64_t>(spec.last_day) + 1) * spd +
-                                   static_cast<int64_t>(std::ceil(spec.bound_steps)));
+  const auto [first, last] = StoryPeriod(grid, spec);
   if (binding < num_resources) {
     const std::vector<double> backlogs = simulator_.Backlog(binding, lane_);
     return ThroughputStory(model_, *plan_, spec, binding, backlogs.data());

@@ -135,13 +135,9 @@ Measurement OrderSimulator::Measure(const PromiseSpec& spec, Attribution* attrib
 
 BacklogStory OrderSimulator::Story(const PromiseSpec& spec, int binding) const {
   const TimeGrid& grid = model_.grid;
-  const int spd = grid.steps_per_day;
   const int64_t steps = grid.total_steps;
   const int num_resources = static_cast<int>(model_.resources.size());
-  const int64_t first = static_cast<int64_t>(spec.first_day) * spd;
-  const int64_t last =
-      std::min<int64_t>(steps, (static_cast<int64_t>(spec.last_day) + 1) * spd +
-                                   static_cast<int64_t>(std::ceil(spec.bound_steps)));
+  const auto [first, last] = StoryPeriod(grid, spec);
   // Adds `amount` at the step holding `time` (nothing when it is not within the simulation).
   auto add_at = [&](std::vector<double>& series, double time, double amount) {
     if (std::isfinite(time) && time < static_cast<double>(steps))
