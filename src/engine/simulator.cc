@@ -107,15 +107,6 @@ Simulator::Simulator(const CompiledModel& model, std::vector<char> measured_reso
   exit_day_.assign(num_offerings * kLanes, 0);
   group_coefficient_.assign(model.groups.size() * kLanes, 0.0);
   exited_today_.assign(num_offerings, 0);
-  returns_processing_.resize(num_resources_);
-  for (const CompiledOffering& offering : model.offerings) {
-    if (offering.returns_resource < 0) continue;
-    const size_t r = static_cast<size_t>(offering.returns_resource);
-    if (!returns_processing_[r].empty()) continue;
-    returns_processing_[r].resize(steps);
-    for (size_t t = 0; t < steps; ++t)
-      returns_processing_[r][t] = model.step_processing[t * num_resources_ + r];
-  }
 }
 
 namespace {

@@ -319,9 +319,6 @@ class Simulator {
     double served = 0;     // this step's units out of stock
   };
   std::vector<SlowOffering> slow_;
-  // Per resource that takes returns: its processing time per step (a copy of the column of
-  // CompiledModel::step_processing, read contiguously by FlushExits); empty otherwise.
-  std::vector<std::vector<double>> returns_processing_;
   int64_t day_end_step_ = 0;
   int converged_day_ = -1;
   const BatchDemand* demand_ = nullptr;

@@ -139,8 +139,11 @@ void Simulator::FlushExits(const RunPlan& plan, int day) {
                                              static_cast<int>(lane), 0.5 * (from + to));
           const size_t at = static_cast<size_t>(
               std::clamp<int64_t>(static_cast<int64_t>(start), 0, grid.total_steps - 1));
+          // The resource's own processing times, contiguous by step (float to double: exact).
           const double done =
-              start + returns_processing_[static_cast<size_t>(compiled.returns_resource)][at];
+              start +
+              static_cast<double>(model_.resources[static_cast<size_t>(compiled.returns_resource)]
+                                      .processing_steps[at]);
           const int64_t back = std::max<int64_t>(static_cast<int64_t>(done / spd) + 1, day + 1);
           if (back < grid.total_days) {
             restock_ring_[(DayRingRow(back) * restock_width_ +
