@@ -8,6 +8,10 @@ Python peers, and the peers' own compute time, start-up and imports excluded), t
 results: the campaign's delivery promise (median achieved share, p5, p95, p_kept) and the median
 incremental contribution.
 
+Then the fluid hot loop on the same scenario against the machine's memory-bandwidth bound (the
+issue's second target): BUILD/bench/tandem_machine_bound's STREAM-like triad on one core, and
+BUILD/bench/tandem_hot_loop's bytes per (step x resource) over its time (bench/hot_loop.cc).
+
 Usage: compare.py BUILD_DIR OUT_MD [--runs N] [--simpy-runs N] [--orders-scenarios N]
        [--fluid-scenarios N] [--docs docs/performance.md]
 """
@@ -39,6 +43,21 @@ def tandem_summary(output):
     promise = campaign["promises"][0]
     return {"achieved": promise["achieved"], "p_kept": promise["p_kept"],
             "incremental_contribution_p50": campaign["economics"]["incremental_contribution"]["p50"]}
+
+
+def bound_and_loop(build, scenario, runs):
+    """The triad bound (best of `runs`) and the hot loop's rate (median of `runs`), both on one core,
+    alternated like the timings above."""
+    bounds, loops = [], []
+    for _ in range(runs):
+        bounds.append(json.loads(subprocess.run([os.path.join(build, "bench", "tandem_machine_bound"), "1"],
+                                                capture_output=True, text=True, check=True).stdout))
+        loop_command = [os.path.join(build, "bench", "tandem_hot_loop"), scenario, "32"]
+        loops.append(json.loads(subprocess.run(loop_command, capture_output=True, text=True,
+                                               check=True).stdout))
+    bound = max(bounds, key=lambda b: b["triad_gb_s_1"])
+    loop = sorted(loops, key=lambda l: l["gb_s"])[len(loops) // 2]
+    return bound, loop
 
 
 def main():
@@ -124,6 +143,17 @@ def main():
     gap_fluid = 100 * abs(results["fluid"]["achieved"]["p50"] - results["numpy"]["achieved"]["p50"])
     w(f"Median achieved share: order-level mode and SimPy differ by {gap_orders:.1f} points, fluid mode and "
       f"NumPy by {gap_fluid:.1f} points (different random streams: sampling noise, not model differences).")
+    bound, loop = bound_and_loop(args.build, scenario, min(args.runs, 3))
+    w("")
+    w(f"The fluid hot loop on this scenario against the machine, one core (`bench/hot_loop.cc` on "
+      f"`warehouse.yaml`, 32 batches of 8 scenarios, its {loop['target']} kernel; `bench/machine_bound.cc`: "
+      f"a STREAM-like triad on 128 MiB arrays): median of {min(args.runs, 3)} runs, the bound the best.")
+    w("")
+    w("| | per (step x resource), 8 lanes | rate | machine bound, one core | fraction |")
+    w("| --- | ---: | ---: | ---: | ---: |")
+    w(f"| time | {loop['ns_per_step_resource']:.0f} ns | | | |")
+    w(f"| memory traffic | {loop['bytes_per_step_resource']:.0f} bytes | {loop['gb_s']:.2f} GB/s | "
+      f"{bound['triad_gb_s_1']:.1f} GB/s (triad) | {100 * loop['gb_s'] / bound['triad_gb_s_1']:.1f}% |")
     table = "\n".join(lines) + "\n"
     doc_table.publish(table, args.out, args.docs, "peers")
 
