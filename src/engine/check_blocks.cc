@@ -22,6 +22,7 @@
 #include "engine/check_runner.h"
 #include "tandem/engine/evaluate.h"
 #include "tandem/engine/random.h"
+#include "tandem/model/components.h"
 
 namespace tandem {
 namespace engine {
@@ -278,6 +279,28 @@ Result<CheckResult> MergeCheckBlocks(const Scenario& scenario, const CheckOption
     const engine::EvaluateOptions evaluate = engine::CheckEvaluation();
     engine::CheckRunner runner(scenario, options, evaluate);
     runner.MergeBlocks(&blocks);
+    return runner.Run();
+  });
+}
+
+Result<CheckResult> RunComponentCheck(const Scenario& scenario, const CheckOptions& options,
+                                      int component) {
+  if (options.start != nullptr)
+    return Error::InvalidInput("a check continued from a state is not split into components");
+  return engine::Guarded<CheckResult>([&]() -> Result<CheckResult> {
+    const ResourceComponents components = FindComponents(scenario);
+    if (component < 0 || component >= components.count) {
+      return Error::InvalidInput("no component " + std::to_string(component) +
+                                 " in the resource graph; it has " +
+                                 std::to_string(components.count));
+    }
+    const ComponentScenario part = RestrictToComponent(scenario, components, component);
+    engine::SubModelKeys keys;
+    keys.grid = engine::MakeGrid(scenario, options);
+    keys.offering_stream_key.assign(part.offering.begin(), part.offering.end());
+    keys.campaign_stream_key.assign(part.campaign.begin(), part.campaign.end());
+    const engine::EvaluateOptions evaluate = engine::CheckEvaluation();
+    engine::CheckRunner runner(part.scenario, options, evaluate, &keys);
     return runner.Run();
   });
 }

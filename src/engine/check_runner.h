@@ -153,12 +153,15 @@ struct BatchScratch {
 
 class CheckRunner {
  public:
+  // `keys` (not owned, outlives the runner; may be null): `scenario` is a component's sub-model
+  // (docs/scale-out.md), compiled with the whole scenario's grid and stream keys.
   CheckRunner(const Scenario& scenario, const CheckOptions& options,
-              const EvaluateOptions& evaluate)
+              const EvaluateOptions& evaluate, const SubModelKeys* keys = nullptr)
       : scenario_(scenario),
         options_(options),
         evaluate_(evaluate),
-        model_(Compile(scenario, options)) {}
+        keys_(keys),
+        model_(Compile(scenario, options, keys)) {}
   void ExtraResults(std::vector<ExtraResult>* out) const;
   // The checks of EvaluateOptions::promise_variants (after Run).
   std::vector<CheckResult> TakeVariantResults() { return std::move(variant_results_); }
@@ -276,6 +279,7 @@ class CheckRunner {
   const Scenario& scenario_;
   const CheckOptions& options_;
   const EvaluateOptions& evaluate_;
+  const SubModelKeys* keys_;
   CompiledModel model_;
   size_t own_specs_ = 0;          // specs_ [0, own_specs_) are the scenario's promises
   std::vector<int> extra_specs_;  // per extra promise: its spec

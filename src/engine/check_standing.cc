@@ -93,7 +93,7 @@ std::vector<StandingStatus> CheckRunner::StandingWithout(int campaign) const {
   evaluate.economics = false;
   evaluate.exclude_campaign = campaign;
   evaluate.report_campaigns = false;
-  CheckRunner runner(scenario_, options, evaluate);
+  CheckRunner runner(scenario_, options, evaluate, keys_);
   Result<CheckResult> result = runner.Run();
   std::vector<StandingStatus> out;
   if (!result.ok()) return out;

@@ -601,16 +601,26 @@ void CompileComponents(const Scenario& scenario, CompiledModel* model) {
 }  // namespace
 
 CompiledModel Compile(const Scenario& scenario, const CheckOptions& options) {
+  return Compile(scenario, options, nullptr);
+}
+
+CompiledModel Compile(const Scenario& scenario, const CheckOptions& options,
+                      const SubModelKeys* keys) {
   CompiledModel model;
   model.scenario = &scenario;
-  model.grid = MakeGrid(scenario, options);
+  model.grid = keys != nullptr ? keys->grid : MakeGrid(scenario, options);
   CompileWeeks(&model);
   CompileResources(scenario, &model);
   CompileBookings(scenario, &model);
   CompileOfferings(scenario, &model);
+  if (keys != nullptr) {
+    for (size_t o = 0; o < model.offerings.size(); ++o)
+      model.offerings[o].stream_key = keys->offering_stream_key[o];
+  }
   for (const Campaign& campaign : scenario.campaigns) {
     model.campaigns.push_back(CompileCampaign(scenario, campaign, &model));
-    model.campaigns.back().stream_key = model.campaigns.size() - 1;
+    const size_t k = model.campaigns.size() - 1;
+    model.campaigns.back().stream_key = keys != nullptr ? keys->campaign_stream_key[k] : k;
   }
   MarkReturningOfferings(&model);
   OrderResources(&model);

@@ -235,6 +235,21 @@ TimeGrid MakeGrid(const Scenario& scenario, const CheckOptions& options);
 // REQUIRES: the scenario validated. `scenario` must outlive the model.
 CompiledModel Compile(const Scenario& scenario, const CheckOptions& options);
 
+// What a sub-model of one component of the resource graph keeps of the whole scenario
+// (docs/scale-out.md, "The sub-model"): the whole scenario's grid (a component alone could get a
+// shorter tail, hence other steps and weeks) and each offering's and campaign's index in the
+// whole scenario as its stream key (so that it draws the same random numbers).
+struct SubModelKeys {
+  TimeGrid grid;
+  std::vector<uint64_t> offering_stream_key;  // per offering of the part
+  std::vector<uint64_t> campaign_stream_key;  // per campaign of the part
+};
+
+// Compile, with `keys` (when not null) overriding the grid and stream keys. REQUIRES: as
+// Compile; keys' vectors sized as the scenario's offerings and campaigns.
+CompiledModel Compile(const Scenario& scenario, const CheckOptions& options,
+                      const SubModelKeys* keys);
+
 // Compiles options.start into model->continued (closes resources before the start step, sets
 // the stock, lifts and pending work). Called by Compile; REQUIRES: ValidateStart(...) passed.
 void ApplyStart(const StartState& start, CompiledModel* model);

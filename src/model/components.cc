@@ -67,12 +67,9 @@ ResourceComponents FindComponents(const Scenario& scenario) {
     }
     for (const Booking& booking : campaign.bookings) join_resource(node, booking.resource);
     for (const Promise& promise : campaign.promises) join_resource(node, promise.resource);
-    for (size_t r = 0; r < resources; ++r) {
-      const Resource& resource = scenario.resources[r];
-      if (resource.kind != ResourceKind::kBudget) continue;
-      const DateRange period = resource.period ? *resource.period : scenario.horizon;
-      if (period.Contains(campaign.window.start)) forest.Join(node, offerings + r);
-    }
+    // No edge to the budgets it is charged to: a budget's check adds declared spend and needs
+    // no simulation (BudgetChecks, from the whole scenario), and one budget over the horizon
+    // would otherwise glue every campaign of the catalogue into one component.
   }
   // Roots are the smallest node of each tree: numbering the roots in node order numbers the
   // components by their smallest offering, then (none) by their smallest resource.
@@ -91,6 +88,67 @@ ResourceComponents FindComponents(const Scenario& scenario) {
   for (size_t k = 0; k < campaigns; ++k)
     components.campaign[k] = component_of(offerings + resources + k);
   return components;
+}
+
+ComponentScenario RestrictToComponent(const Scenario& scenario,
+                                      const ResourceComponents& components, int component) {
+  ComponentScenario part;
+  Scenario& out = part.scenario;
+  out.version = scenario.version;
+  out.name = scenario.name;
+  out.currency = scenario.currency;
+  out.horizon = scenario.horizon;
+  out.today = scenario.today;
+  out.simulation = scenario.simulation;
+  out.calendars = scenario.calendars;
+  out.capabilities = scenario.capabilities;
+  std::unordered_map<std::string, size_t> in_part;  // the component's offering ids
+  for (size_t o = 0; o < scenario.offerings.size(); ++o) {
+    if (components.offering[o] != component) continue;
+    part.offering.push_back(static_cast<int>(o));
+    out.offerings.push_back(scenario.offerings[o]);
+    in_part.emplace(scenario.offerings[o].id, o);
+  }
+  for (size_t r = 0; r < scenario.resources.size(); ++r) {
+    if (components.resource[r] != component) continue;
+    part.resource.push_back(static_cast<int>(r));
+    out.resources.push_back(scenario.resources[r]);
+  }
+  for (size_t k = 0; k < scenario.campaigns.size(); ++k) {
+    if (components.campaign[k] != component) continue;
+    part.campaign.push_back(static_cast<int>(k));
+    out.campaigns.push_back(scenario.campaigns[k]);
+  }
+  for (size_t i = 0; i < scenario.messaging.size(); ++i) {
+    const Promise& promise = scenario.messaging[i];
+    if (promise.type == PromiseType::kClaim || promise.type == PromiseType::kFreeReturns) continue;
+    if (promise.type == PromiseType::kResponse) {
+      const int r = scenario.ResourceIndex(promise.resource);
+      if (r < 0 || components.resource[static_cast<size_t>(r)] != component) continue;
+    }
+    // Narrowed to the component's offerings, in the promise's order; unchanged when it covers
+    // only offerings of the component (then it is measured exactly as in the whole check).
+    Promise narrowed = promise;
+    narrowed.offerings.clear();
+    bool all_inside = true;
+    auto consider = [&](const std::string& id) {
+      if (in_part.count(id) != 0) {
+        narrowed.offerings.push_back(id);
+      } else {
+        all_inside = false;
+      }
+    };
+    if (promise.offerings.empty()) {
+      for (const Offering& offering : scenario.offerings) consider(offering.id);
+    } else {
+      for (const std::string& id : promise.offerings) consider(id);
+    }
+    if (narrowed.offerings.empty()) continue;
+    if (all_inside) narrowed.offerings = promise.offerings;
+    part.messaging.push_back(static_cast<int>(i));
+    out.messaging.push_back(std::move(narrowed));
+  }
+  return part;
 }
 
 }  // namespace tandem

@@ -48,6 +48,19 @@ Result<std::string> RunCheckBlock(const Scenario& scenario, const CheckOptions& 
 Result<CheckResult> MergeCheckBlocks(const Scenario& scenario, const CheckOptions& options,
                                      const std::vector<std::string>& blocks);
 
+// The check of one connected component of the resource graph alone (docs/scale-out.md, "The
+// sub-model"): `scenario` restricted to component `component` of FindComponents(scenario)
+// (RestrictToComponent, tandem/model/components.h), simulated on the whole scenario's time grid
+// with each offering's and campaign's random streams keyed by its index in the whole scenario.
+// Its campaigns, their promises and resources, and the standing promises that cover only the
+// component's offerings get the bits RunCheck(scenario, options) gives them; a standing promise
+// over several components is measured on the component's offerings only. Budgets are not part
+// of a component (their checks are the whole scenario's). Errors: as RunCheck (options.campaign
+// must be one of the component's), and kInvalidInput for a component out of range or
+// options.start set.
+Result<CheckResult> RunComponentCheck(const Scenario& scenario, const CheckOptions& options,
+                                      int component);
+
 }  // namespace tandem
 
 #endif  // TANDEM_ENGINE_CHECK_BLOCKS_H_

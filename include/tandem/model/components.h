@@ -3,8 +3,9 @@
 //
 // Nodes: offerings, resources (throughput, space, budget) and campaigns. Edges: an offering to
 // each resource of its route, its side loads, its returns resource and its space; a campaign to
-// its offerings, to the resources it books and those its promises name (response), and to each
-// budget whose period holds its window's start (so campaigns on one budget are together).
+// its offerings, to the resources it books and those its promises name (response). Budgets have
+// no edge (each is a component of its own): a budget's check adds the campaigns' declared spend
+// from the whole scenario and simulates nothing, so it needs no part of the split.
 // Standing promises (`messaging`) are not nodes: a standing promise over several components is
 // measured per component and its sums added in component order (the engine's summation order),
 // so it joins nothing.
@@ -29,6 +30,27 @@ struct ResourceComponents {
 };
 
 ResourceComponents FindComponents(const Scenario& scenario);
+
+// The scenario restricted to one component (docs/scale-out.md, "The sub-model"): its offerings,
+// resources and campaigns, in the whole scenario's order, and the standing promises that cover
+// one of its offerings (or, response, measure one of its resources), each narrowed to the
+// component's offerings. Claims and free returns among the standing promises are left out: they
+// simulate nothing, and the whole scenario's summary computes them. Calendars, capabilities,
+// horizon and settings are the whole scenario's. The index vectors map each part back to the
+// whole scenario, for the random streams (their keys are the whole scenario's indices) and for
+// putting the component's figures back in their places.
+struct ComponentScenario {
+  Scenario scenario;
+  std::vector<int> offering;   // per offering of `scenario`: its index in the whole scenario
+  std::vector<int> resource;   // per resource: the same
+  std::vector<int> campaign;   // per campaign: the same
+  std::vector<int> messaging;  // per standing promise: the same
+};
+
+// REQUIRES: the scenario validated, `components` = FindComponents(scenario), 0 <= component <
+// components.count. The result is a validated scenario.
+ComponentScenario RestrictToComponent(const Scenario& scenario,
+                                      const ResourceComponents& components, int component);
 
 }  // namespace tandem
 
