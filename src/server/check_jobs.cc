@@ -71,18 +71,10 @@ Outcome<Reply> JobService::RequestCheck(const Actor& actor, const CampaignRef& r
       });
   if (unchanged.ok() || unchanged.error().status != 0) return unchanged;
   return core_.Write(actor, ws, "manual", [&](WriteContext& context) -> Outcome<Reply> {
-    Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
+    Outcome<CampaignToCheck> found = FindCampaignToCheck(context, ws, campaign);
     if (!found.ok()) return found.error();
-    ProcessRow& process = *found.value();
-    Outcome<ParsedCampaign> parsed = FindCampaign(context.snapshot, ws, campaign);
-    if (!parsed.ok()) return parsed.error();
-    bool any_offering = false;
-    for (const Entity& entity : context.snapshot.doc.entities)
-      any_offering = any_offering || entity.kind == "offerings";
-    if (!any_offering) return ApiError::Conflict("the workspace has no offerings yet");
-    const CampaignScenario check =
-        ScenarioForCampaign(parsed.value().scenario, context.snapshot.doc,
-                            context.snapshot.processes, campaign, context.check_tag);
+    ProcessRow& process = *found.value().process;
+    const CampaignScenario& check = found.value().check;
     Reply reply;
     const json& current = process.data["check"];
     if (current.is_object() && current.value("key", "") == check.key &&

@@ -239,6 +239,25 @@ Outcome<ParsedCampaign> FindCampaign(const Snapshot& snapshot, const std::string
   return out;
 }
 
+bool HasOfferings(const Document& document) {
+  for (const Entity& entity : document.entities)
+    if (entity.kind == "offerings") return true;
+  return false;
+}
+
+Outcome<CampaignToCheck> FindCampaignToCheck(WriteContext& context, const std::string& ws,
+                                             const std::string& campaign) {
+  Outcome<ProcessRow*> found = FindProcess(context.snapshot, ws, campaign);
+  if (!found.ok()) return found.error();
+  Outcome<ParsedCampaign> parsed = FindCampaign(context.snapshot, ws, campaign);
+  if (!parsed.ok()) return parsed.error();
+  if (!HasOfferings(context.snapshot.doc))
+    return ApiError::Conflict("the workspace has no offerings yet");
+  return CampaignToCheck{
+      found.value(), ScenarioForCampaign(parsed.value().scenario, context.snapshot.doc,
+                                         context.snapshot.processes, campaign, context.check_tag)};
+}
+
 namespace {
 
 // The function named in the path; 404 for admin or an unknown name.

@@ -248,6 +248,17 @@ struct ParsedCampaign {
 };
 Outcome<ParsedCampaign> FindCampaign(const Snapshot& snapshot, const std::string& ws,
                                      const std::string& campaign);
+// Whether the workspace has an offering: a scenario (a check, an export) needs one.
+bool HasOfferings(const Document& document);
+// A campaign about to be checked or searched (its check or counter-proposals requested): its
+// process row in `context`'s snapshot and its check scenario (ScenarioForCampaign). 404 for an
+// unknown campaign, 409 when the workspace has no offerings yet, 500 when it does not parse.
+struct CampaignToCheck {
+  ProcessRow* process = nullptr;  // points into context.snapshot
+  CampaignScenario check;
+};
+Outcome<CampaignToCheck> FindCampaignToCheck(WriteContext& context, const std::string& ws,
+                                             const std::string& campaign);
 // What the process core decides on: the stored process, the campaign's entry in `snapshot` (its
 // window and announce date; for a campaign in follow-up, the day its returns mature, from the
 // parsed workspace) and the time now (as ServiceCore::Now writes it; its date is "today").

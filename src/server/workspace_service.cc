@@ -566,10 +566,7 @@ Outcome<Reply> WorkspaceService::DeleteFile(const Actor& actor, const std::strin
 
 Outcome<Reply> WorkspaceService::Export(const Actor&, const std::string& ws, bool bundle) {
   return core_.ReadWorkspace(ws, [&](const Snapshot& snapshot) -> Outcome<Reply> {
-    bool any_offering = false;
-    for (const Entity& entity : snapshot.doc.entities)
-      any_offering = any_offering || entity.kind == "offerings";
-    if (!any_offering)
+    if (!HasOfferings(snapshot.doc))
       return ApiError::Conflict("the workspace has no offerings yet; a scenario needs one");
     Result<Scenario> scenario = ParseDocument(snapshot.doc, AssembleScenario(snapshot.doc));
     if (!scenario.ok())
