@@ -37,13 +37,7 @@ int RunCheckCommand(const CheckArgs& args) {
   options.threads = args.threads;
   options.collect_series = args.series;
   options.mode = args.mode == "orders" ? CheckMode::kOrders : CheckMode::kFluid;
-  if (StderrIsTerminal()) {
-    options.progress = [](int64_t done, int64_t total) {
-      std::fprintf(stderr, "\rsimulating: %lld of %lld scenarios", static_cast<long long>(done),
-                   static_cast<long long>(total));
-      if (done == total) std::fputs("\r\033[K", stderr);
-    };
-  }
+  options.progress = ScenarioProgress();
   Result<CheckResult> result = RunCheck(scenario.value(), options);
   if (!result.ok()) {
     PrintError(result.error());

@@ -62,13 +62,7 @@ int RunFollowUpCommand(const FollowUpArgs& args) {
   options.scenarios = args.scenarios;
   options.seed = args.seed;
   options.threads = args.threads;
-  if (StderrIsTerminal()) {
-    options.progress = [](int64_t done, int64_t total) {
-      std::fprintf(stderr, "\rsimulating: %lld of %lld scenarios", static_cast<long long>(done),
-                   static_cast<long long>(total));
-      if (done == total) std::fputs("\r\033[K", stderr);
-    };
-  }
+  options.progress = ScenarioProgress();
   Result<FollowUpResult> result = RunFollowUp(scenario.value(), actuals.value(), options);
   if (!result.ok()) return Fail(result.error());
   std::optional<Calibration> calibration;

@@ -42,13 +42,7 @@ int RunReportCommand(const ReportArgs& args) {
   options.campaign = args.campaign;
   options.threads = args.threads;
   options.collect_series = true;
-  if (StderrIsTerminal()) {
-    options.progress = [](int64_t done, int64_t total) {
-      std::fprintf(stderr, "\rsimulating: %lld of %lld scenarios", static_cast<long long>(done),
-                   static_cast<long long>(total));
-      if (done == total) std::fputs("\r\033[K", stderr);
-    };
-  }
+  options.progress = ScenarioProgress();
   Result<CheckResult> result = RunCheck(scenario.value(), options);
   if (!result.ok()) {
     PrintError(result.error());

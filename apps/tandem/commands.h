@@ -6,6 +6,7 @@
 #define TANDEM_APPS_TANDEM_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -40,6 +41,9 @@ void PrintError(const Error& error);  // ErrorText and a newline, to stderr
 void Emit(const std::string& text);   // all of it to stdout in one go
 bool StdoutIsTerminal();
 bool StderrIsTerminal();
+// The progress line of a simulation ("simulating: 120 of 1000 scenarios", rewritten in place and
+// erased when done) when stderr is a terminal; empty otherwise (nothing is printed to a pipe).
+std::function<void(int64_t done, int64_t total)> ScenarioProgress();
 // The cap on each input file the command reads (--max-input, else TANDEM_MAX_INPUT_BYTES, else
 // kDefaultMaxInputBytes: 16 MiB).
 size_t MaxInputBytes();

@@ -52,6 +52,15 @@ bool StderrIsTerminal() {
   return isatty(STDERR_FILENO) != 0;
 }
 
+std::function<void(int64_t, int64_t)> ScenarioProgress() {
+  if (!StderrIsTerminal()) return {};
+  return [](int64_t done, int64_t total) {
+    std::fprintf(stderr, "\rsimulating: %lld of %lld scenarios", static_cast<long long>(done),
+                 static_cast<long long>(total));
+    if (done == total) std::fputs("\r\033[K", stderr);
+  };
+}
+
 namespace {
 size_t max_input_bytes = 0;  // 0: not given on the command line
 }  // namespace
