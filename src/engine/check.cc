@@ -444,6 +444,37 @@ Result<CheckResult> CheckRunner::Run() {
   return result;
 }
 
+uint64_t CheckRunner::GlobalCampaign(int campaign) const {
+  if (component_ == nullptr) return static_cast<uint64_t>(campaign);
+  return static_cast<uint64_t>(component_->part.campaign[static_cast<size_t>(campaign)]);
+}
+
+uint64_t CheckRunner::GlobalMessaging(int index) const {
+  if (component_ == nullptr) return static_cast<uint64_t>(index);
+  return static_cast<uint64_t>(component_->part.messaging[static_cast<size_t>(index)]);
+}
+
+uint64_t CheckRunner::GlobalResource(int scenario_index) const {
+  if (component_ == nullptr) return static_cast<uint64_t>(scenario_index);
+  return static_cast<uint64_t>(component_->part.resource[static_cast<size_t>(scenario_index)]);
+}
+
+uint64_t CheckRunner::GlobalOffering(size_t offering) const {
+  if (component_ == nullptr) return offering;
+  return static_cast<uint64_t>(component_->part.offering[offering]);
+}
+
+// A campaign's promise by campaign and position; a standing promise by ~0 and its position.
+std::pair<uint64_t, uint64_t> CheckRunner::SpecKey(const PromiseSpec& spec) const {
+  if (spec.campaign < 0) return {~uint64_t{0}, GlobalMessaging(spec.index)};
+  return {GlobalCampaign(spec.campaign), static_cast<uint64_t>(spec.index)};
+}
+
+int CheckRunner::AddColumn(ColumnKind kind, uint64_t a, uint64_t b, uint64_t c) {
+  column_keys_.push_back({static_cast<uint64_t>(kind), a, b, c});
+  return columns_->Add();
+}
+
 // The campaigns the check reports on: the one of options.campaign, else all of them.
 Result<std::vector<int>> CheckRunner::ReportedIds() const {
   std::vector<int> reported_ids;
@@ -464,12 +495,16 @@ Result<std::vector<int>> CheckRunner::ReportedIds() const {
 // it and its columns. `all`: the campaigns of the "with" run.
 void CheckRunner::AddReported(const std::vector<int>& reported_ids, const std::vector<char>& all) {
   columns_ = std::make_unique<Columns>(scenarios_);
-  for (size_t p = 0; p < specs_.size(); ++p) {
-    achieved_column_.push_back(columns_->Add());
-    covered_column_.push_back(columns_->Add());
+  for (const PromiseSpec& spec : specs_) {
+    const auto [campaign, index] = SpecKey(spec);
+    achieved_column_.push_back(AddColumn(ColumnKind::kAchieved, campaign, index));
+    covered_column_.push_back(AddColumn(ColumnKind::kCovered, campaign, index));
   }
-  for (size_t s = 0; s < model_.spaces.size(); ++s) refused_column_.push_back(columns_->Add());
+  for (const SpaceResource& space : model_.spaces)
+    refused_column_.push_back(
+        AddColumn(ColumnKind::kRefused, GlobalResource(space.scenario_index)));
   for (int k : reported_ids) {
+    const uint64_t campaign = GlobalCampaign(k);
     ReportedCampaign reported;
     reported.campaign = k;
     reported.resources = ResourcesOf(model_, model_.campaigns[static_cast<size_t>(k)]);
@@ -481,27 +516,35 @@ void CheckRunner::AddReported(const std::vector<int>& reported_ids, const std::v
     } else {
       reported.without = with_;  // not simulated; keeps the day capacities for summaries
     }
-    for (size_t i = 0; i < reported.resources.resources.size(); ++i) {
-      reported.peak_with.push_back(columns_->Add());
-      reported.peak_without.push_back(columns_->Add());
-      reported.util_with.push_back(columns_->Add());
-      reported.util_without.push_back(columns_->Add());
+    std::vector<uint64_t> resources;  // the whole scenario's index of each
+    for (int r : reported.resources.resources)
+      resources.push_back(GlobalResource(model_.resources[static_cast<size_t>(r)].scenario_index));
+    for (uint64_t r : resources) {
+      reported.peak_with.push_back(AddColumn(ColumnKind::kPeakWith, campaign, r));
+      reported.peak_without.push_back(AddColumn(ColumnKind::kPeakWithout, campaign, r));
+      reported.util_with.push_back(AddColumn(ColumnKind::kUtilWith, campaign, r));
+      reported.util_without.push_back(AddColumn(ColumnKind::kUtilWithout, campaign, r));
     }
     if (options_.collect_series) {
       reported.series_first_day = std::max(0, reported.resources.first_day - 7);
       const int days = reported.resources.last_day - reported.series_first_day + 1;
-      for (size_t i = 0; i < reported.resources.resources.size(); ++i) {
-        for (auto* table : {&reported.series_arrivals, &reported.series_backlog,
-                            &reported.series_arrivals_without, &reported.series_backlog_without}) {
+      for (uint64_t r : resources) {
+        const std::pair<std::vector<std::vector<int>>*, ColumnKind> tables[] = {
+            {&reported.series_arrivals, ColumnKind::kSeriesArrivals},
+            {&reported.series_backlog, ColumnKind::kSeriesBacklog},
+            {&reported.series_arrivals_without, ColumnKind::kSeriesArrivalsWithout},
+            {&reported.series_backlog_without, ColumnKind::kSeriesBacklogWithout}};
+        for (const auto& [table, kind] : tables) {
           table->emplace_back();
-          for (int d = 0; d < days; ++d) table->back().push_back(columns_->Add());
+          for (int d = 0; d < days; ++d)
+            table->back().push_back(AddColumn(kind, campaign, r, static_cast<uint64_t>(d)));
         }
       }
     }
-    reported.revenue = columns_->Add();
-    reported.incremental = columns_->Add();
-    reported.incremental_units = columns_->Add();
-    reported.incremental_cost = columns_->Add();
+    reported.revenue = AddColumn(ColumnKind::kRevenue, campaign);
+    reported.incremental = AddColumn(ColumnKind::kIncremental, campaign);
+    reported.incremental_units = AddColumn(ColumnKind::kIncrementalUnits, campaign);
+    reported.incremental_cost = AddColumn(ColumnKind::kIncrementalCost, campaign);
     reported_.push_back(std::move(reported));
   }
 }

@@ -10,12 +10,15 @@
 // check adds, in the same order.
 #include "tandem/engine/check_blocks.h"
 
+#include <algorithm>
 #include <cstring>
 #include <exception>
+#include <map>
 #include <memory>
 #include <new>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -28,7 +31,8 @@ namespace tandem {
 namespace engine {
 namespace {
 
-constexpr char kMagic[8] = {'t', 'n', 'd', 'm', 'b', 'l', 'k', '1'};
+constexpr char kMagic[8] = {'t', 'n', 'd', 'm', 'b', 'l', 'k', '2'};
+constexpr uint64_t kWholeCheck = ~uint64_t{0};  // a block's component: every component
 
 class Writer {
  public:
@@ -55,10 +59,16 @@ class Writer {
   std::string out_;
 };
 
+Error NotABlock(const std::string& why) {
+  return Error::InvalidInput("a block of the check does not fit it: " + why);
+}
+
+}  // namespace
+
 // Reads a blob; every read past its end, or a vector longer than expected, marks it bad.
-class Reader {
+class BlockReader {
  public:
-  explicit Reader(const std::string& blob) : blob_(blob) {}
+  explicit BlockReader(const std::string& blob) : blob_(blob) {}
   bool Raw(void* data, size_t bytes) {
     if (bad_ || blob_.size() - at_ < bytes) {
       bad_ = true;
@@ -78,20 +88,21 @@ class Reader {
     Raw(&value, sizeof value);
     return value;
   }
-  // A vector of `size` doubles (its stored size must match).
-  void Sparse(size_t size, std::vector<double>* values) {
+  // A sparse vector of `size` doubles (its stored size must match): `put(index, value)` for
+  // each stored entry (the others are +0.0).
+  template <typename Put>
+  void ForEach(size_t size, Put put) {
     if (U64() != size) bad_ = true;
     const uint64_t entries = U64();
     if (bad_ || entries > size) {
       bad_ = true;
       return;
     }
-    values->assign(size, 0.0);
     for (uint64_t e = 0; e < entries && !bad_; ++e) {
       const uint64_t index = U64();
       const double value = F64();
       if (index >= size) bad_ = true;
-      if (!bad_) (*values)[index] = value;
+      if (!bad_) put(static_cast<size_t>(index), value);
     }
   }
   bool bad() const { return bad_; }
@@ -103,6 +114,13 @@ class Reader {
   bool bad_ = false;
 };
 
+// A blob's counts, from its header.
+struct BlockCounts {
+  uint64_t columns = 0, specs = 0, resources = 0, offerings = 0, days = 0;
+};
+
+namespace {
+
 uint64_t Mix(uint64_t hash, uint64_t value) {
   return SplitMix64(hash ^ SplitMix64(value));
 }
@@ -112,24 +130,25 @@ uint64_t MixText(uint64_t hash, const std::string& text) {
   return Mix(hash, text.size());
 }
 
-Error NotABlock(const std::string& why) {
-  return Error::InvalidInput("a block of the check does not fit it: " + why);
-}
-
 }  // namespace
 
-// What must agree between the blocks and the merge besides the counts in the header: the
+// What must agree between the blocks and the merge besides the counts in the header: the whole
 // scenario's shape and the options that change what is simulated or recorded.
-uint64_t CheckRunner::BlockFingerprint() const {
-  uint64_t hash = MixText(0x7a6e646d, scenario_.name);
-  hash = Mix(hash, model_.offerings.size());
-  hash = Mix(hash, model_.resources.size());
-  hash = Mix(hash, static_cast<uint64_t>(model_.grid.total_steps));
-  for (const Offering& offering : scenario_.offerings) hash = MixText(hash, offering.id);
-  hash = Mix(hash, static_cast<uint64_t>(options_.mode));
-  hash = Mix(hash, options_.collect_series ? 1 : 0);
-  hash = MixText(hash, options_.campaign.value_or(std::string("\x01")));
+uint64_t WholeFingerprint(const Scenario& whole, int64_t total_steps, const CheckOptions& options) {
+  uint64_t hash = MixText(0x7a6e646d, whole.name);
+  hash = Mix(hash, whole.offerings.size());
+  hash = Mix(hash, whole.resources.size());
+  hash = Mix(hash, static_cast<uint64_t>(total_steps));
+  for (const Offering& offering : whole.offerings) hash = MixText(hash, offering.id);
+  hash = Mix(hash, static_cast<uint64_t>(options.mode));
+  hash = Mix(hash, options.collect_series ? 1 : 0);
+  hash = MixText(hash, options.campaign.value_or(std::string("\x01")));
   return hash;
+}
+
+uint64_t CheckRunner::BlockFingerprint() const {
+  if (component_ != nullptr) return component_->fingerprint;  // the whole scenario's, once
+  return WholeFingerprint(scenario_, model_.grid.total_steps, options_);
 }
 
 Result<std::pair<int64_t, int64_t>> CheckRunner::BlockChunks() const {
@@ -152,13 +171,27 @@ Result<std::pair<int64_t, int64_t>> CheckRunner::BlockChunks() const {
 std::string CheckRunner::SaveBlock(int64_t first_chunk, int64_t end_chunk) const {
   Writer out;
   out.Raw(kMagic, sizeof kMagic);
-  const size_t slots = model_.resources.size() + model_.offerings.size();
-  for (uint64_t value : {BlockFingerprint(), static_cast<uint64_t>(scenarios_), seed_,
-                         static_cast<uint64_t>(first_chunk), static_cast<uint64_t>(end_chunk),
-                         static_cast<uint64_t>(columns_->size()),
-                         static_cast<uint64_t>(specs_.size()), static_cast<uint64_t>(slots)}) {
+  const size_t days = options_.collect_series ? static_cast<size_t>(model_.grid.total_days) : 0;
+  const uint64_t component =
+      component_ != nullptr ? static_cast<uint64_t>(component_->component) : kWholeCheck;
+  for (uint64_t value :
+       {BlockFingerprint(), static_cast<uint64_t>(scenarios_), seed_,
+        static_cast<uint64_t>(first_chunk), static_cast<uint64_t>(end_chunk), component,
+        static_cast<uint64_t>(columns_->size()), static_cast<uint64_t>(specs_.size()),
+        static_cast<uint64_t>(model_.resources.size()),
+        static_cast<uint64_t>(model_.offerings.size()), static_cast<uint64_t>(days)}) {
     out.U64(value);
   }
+  for (const ColumnKey& key : column_keys_) {
+    for (uint64_t value : {key.kind, key.a, key.b, key.c}) out.U64(value);
+  }
+  for (const PromiseSpec& spec : specs_) {
+    const auto [campaign, index] = SpecKey(spec);
+    out.U64(campaign);
+    out.U64(index);
+  }
+  for (const auto& resource : model_.resources) out.U64(GlobalResource(resource.scenario_index));
+  for (size_t o = 0; o < model_.offerings.size(); ++o) out.U64(GlobalOffering(o));
   const int64_t first = first_chunk * kChunk;
   const int64_t last = std::min(scenarios_, end_chunk * kChunk);
   for (int c = 0; c < columns_->size(); ++c) {
@@ -177,16 +210,100 @@ std::string CheckRunner::SaveBlock(int64_t first_chunk, int64_t end_chunk) const
   return out.Take();
 }
 
+// Where a block's columns, specs, resources and offerings go in this (whole) check: read from
+// the blob's keys, each checked against the check's.
+struct BlockPlaces {
+  std::vector<int> column;    // per blob column: this check's
+  std::vector<size_t> spec;   // per blob spec: this check's
+  std::vector<size_t> slot;   // per blob attribution slot (resources, then offerings)
+  std::vector<size_t> daily;  // per blob resource: this check's throughput resource
+};
+
+std::optional<Error> CheckRunner::ReadBlockPlaces(BlockReader* in, const BlockCounts& counts,
+                                                  BlockPlaces* places) const {
+  std::unordered_map<ColumnKey, int, ColumnKeyHash> column_of;
+  for (size_t c = 0; c < column_keys_.size(); ++c)
+    column_of.emplace(column_keys_[c], static_cast<int>(c));
+  std::map<std::pair<uint64_t, uint64_t>, size_t> spec_of;
+  for (size_t p = 0; p < specs_.size(); ++p) spec_of.emplace(SpecKey(specs_[p]), p);
+  const Error other = NotABlock("other promises or resources");
+  for (uint64_t c = 0; c < counts.columns && !in->bad(); ++c) {
+    ColumnKey key;
+    key.kind = in->U64();
+    key.a = in->U64();
+    key.b = in->U64();
+    key.c = in->U64();
+    const auto found = column_of.find(key);
+    if (found == column_of.end()) return other;
+    places->column.push_back(found->second);
+  }
+  for (uint64_t p = 0; p < counts.specs && !in->bad(); ++p) {
+    const uint64_t campaign = in->U64();
+    const auto found = spec_of.find({campaign, in->U64()});
+    if (found == spec_of.end()) return other;
+    places->spec.push_back(found->second);
+  }
+  for (uint64_t r = 0; r < counts.resources && !in->bad(); ++r) {
+    const uint64_t resource = in->U64();
+    if (resource >= scenario_.resources.size() || model_.throughput_index[resource] < 0)
+      return other;
+    places->daily.push_back(static_cast<size_t>(model_.throughput_index[resource]));
+  }
+  places->slot = places->daily;
+  for (uint64_t o = 0; o < counts.offerings && !in->bad(); ++o) {
+    const uint64_t offering = in->U64();
+    if (offering >= model_.offerings.size()) return other;
+    places->slot.push_back(model_.resources.size() + static_cast<size_t>(offering));
+  }
+  if (in->bad()) return NotABlock("a truncated or damaged blob");
+  return std::nullopt;
+}
+
+// A chunk's sums as the whole check holds them, before any block's values are put in.
+void CheckRunner::EmptyChunkSums(ChunkSums* sums) const {
+  const size_t slots = model_.resources.size() + model_.offerings.size();
+  sums->attribution.assign(specs_.size(), std::vector<double>(slots, 0.0));
+  sums->histograms.clear();
+  for (const PromiseSpec& spec : specs_) sums->histograms.push_back(EmptyHistogram(spec));
+  if (options_.collect_series) {
+    const size_t daily = model_.resources.size() * static_cast<size_t>(model_.grid.total_days);
+    sums->daily_arrivals.assign(daily, 0.0);
+    sums->daily_backlog.assign(daily, 0.0);
+  }
+}
+
+// One blob's chunk sums into their places (each value keeps its bits: a spec, resource and
+// offering is in one block of each chunk).
+void CheckRunner::LoadChunkSums(BlockReader* in, const BlockCounts& counts,
+                                const BlockPlaces& places, ChunkSums* sums) const {
+  const size_t days = counts.days;
+  for (size_t p = 0; p < places.spec.size() && !in->bad(); ++p) {
+    std::vector<double>& attribution = sums->attribution[places.spec[p]];
+    in->ForEach(places.slot.size(),
+                [&](size_t i, double value) { attribution[places.slot[i]] = value; });
+    LeadHistogram& histogram = sums->histograms[places.spec[p]];
+    histogram.bin_steps = in->F64();
+    in->ForEach(histogram.mass.size(), [&](size_t i, double value) { histogram.mass[i] = value; });
+  }
+  for (std::vector<double>* daily : {&sums->daily_arrivals, &sums->daily_backlog}) {
+    in->ForEach(places.daily.size() * days, [&](size_t i, double value) {
+      (*daily)[places.daily[i / days] * days + i % days] = value;
+    });
+  }
+}
+
 std::optional<Error> CheckRunner::LoadBlocks() {
   const int64_t chunks = (scenarios_ + kChunk - 1) / kChunk;
   chunk_sums_.assign(static_cast<size_t>(chunks), {});
-  std::vector<char> covered(static_cast<size_t>(chunks), 0);
-  const size_t slots = model_.resources.size() + model_.offerings.size();
-  const size_t daily = options_.collect_series
-                           ? model_.resources.size() * static_cast<size_t>(model_.grid.total_days)
-                           : 0;
+  // Per chunk and component holding offerings (numbered first): whether a blob covered it.
+  const size_t components = static_cast<size_t>(
+      *std::max_element(model_.offering_component.begin(), model_.offering_component.end()) + 1);
+  std::vector<char> covered(static_cast<size_t>(chunks) * components, 0);
+  std::vector<char> ready(static_cast<size_t>(chunks), 0);  // chunk_sums_ sized
+  const uint64_t days = options_.collect_series ? static_cast<uint64_t>(model_.grid.total_days) : 0;
+  const uint64_t expected_fingerprint = BlockFingerprint();
   for (const std::string& blob : *merge_blocks_) {
-    Reader in(blob);
+    BlockReader in(blob);
     char magic[sizeof kMagic] = {};
     in.Raw(magic, sizeof magic);
     if (std::memcmp(magic, kMagic, sizeof kMagic) != 0) return NotABlock("not a block's blob");
@@ -195,35 +312,44 @@ std::optional<Error> CheckRunner::LoadBlocks() {
     const uint64_t seed = in.U64();
     const int64_t first_chunk = static_cast<int64_t>(in.U64());
     const int64_t end_chunk = static_cast<int64_t>(in.U64());
-    if (in.bad() || fingerprint != BlockFingerprint() ||
+    const uint64_t component = in.U64();
+    if (in.bad() || fingerprint != expected_fingerprint ||
         scenarios != static_cast<uint64_t>(scenarios_) || seed != seed_) {
       return NotABlock("another scenario, scenario count, seed or options");
     }
-    if (in.U64() != static_cast<uint64_t>(columns_->size()) || in.U64() != specs_.size() ||
-        in.U64() != slots) {
+    BlockCounts counts;
+    counts.columns = in.U64();
+    counts.specs = in.U64();
+    counts.resources = in.U64();
+    counts.offerings = in.U64();
+    counts.days = in.U64();
+    if (in.bad() || counts.days != days || counts.columns > column_keys_.size() ||
+        counts.specs > specs_.size() || counts.resources > model_.resources.size() ||
+        counts.offerings > model_.offerings.size() ||
+        (component != kWholeCheck && component >= components)) {
       return NotABlock("other promises or resources");
     }
     if (first_chunk < 0 || first_chunk >= end_chunk || end_chunk > chunks)
       return NotABlock("chunks outside the check");
+    BlockPlaces places;
+    if (std::optional<Error> problem = ReadBlockPlaces(&in, counts, &places)) return problem;
     const int64_t first = first_chunk * kChunk;
     const int64_t last = std::min(scenarios_, end_chunk * kChunk);
-    for (int c = 0; c < columns_->size(); ++c) {
-      in.Raw(columns_->Data(c) + first, sizeof(float) * static_cast<size_t>(last - first));
+    for (int column : places.column) {
+      in.Raw(columns_->Data(column) + first, sizeof(float) * static_cast<size_t>(last - first));
     }
     for (int64_t chunk = first_chunk; chunk < end_chunk && !in.bad(); ++chunk) {
-      if (covered[static_cast<size_t>(chunk)] != 0) return NotABlock("a chunk twice");
-      covered[static_cast<size_t>(chunk)] = 1;
-      ChunkSums& sums = chunk_sums_[static_cast<size_t>(chunk)];
-      sums.attribution.resize(specs_.size());
-      for (size_t p = 0; p < specs_.size(); ++p) {
-        in.Sparse(slots, &sums.attribution[p]);
-        LeadHistogram histogram = EmptyHistogram(specs_[p]);
-        histogram.bin_steps = in.F64();
-        in.Sparse(histogram.mass.size(), &histogram.mass);
-        sums.histograms.push_back(std::move(histogram));
+      const size_t from = component == kWholeCheck ? 0 : static_cast<size_t>(component);
+      const size_t to = component == kWholeCheck ? components : from + 1;
+      for (size_t k = from; k < to; ++k) {
+        char& mark = covered[static_cast<size_t>(chunk) * components + k];
+        if (mark != 0) return NotABlock("a chunk twice");
+        mark = 1;
       }
-      in.Sparse(daily, &sums.daily_arrivals);
-      in.Sparse(daily, &sums.daily_backlog);
+      ChunkSums& sums = chunk_sums_[static_cast<size_t>(chunk)];
+      if (ready[static_cast<size_t>(chunk)] == 0) EmptyChunkSums(&sums);
+      ready[static_cast<size_t>(chunk)] = 1;
+      LoadChunkSums(&in, counts, places, &sums);
     }
     if (in.bad() || !in.done()) return NotABlock("a truncated or damaged blob");
   }
@@ -238,6 +364,30 @@ std::optional<Error> CheckRunner::LoadBlocks() {
 }
 
 namespace {
+
+// What the blocks of several components share: the components, the split, the whole grid and
+// the whole scenario's fingerprint (computed once: each is linear in the whole catalogue).
+struct ComponentSplit {
+  ResourceComponents components;
+  int split = 1;
+  TimeGrid grid;
+  uint64_t fingerprint = 0;
+};
+
+// The sub-model of `component` (docs/scale-out.md, "The sub-model"): its scenario, the whole
+// grid and the whole scenario's indices as stream keys.
+ComponentRun MakeComponentRun(const Scenario& scenario, const ComponentSplit& split,
+                              int component) {
+  ComponentRun run;
+  run.whole = &scenario;
+  run.component = component;
+  run.fingerprint = split.fingerprint;
+  run.part = RestrictToComponent(scenario, split.components, component);
+  run.keys.grid = split.grid;
+  run.keys.offering_stream_key.assign(run.part.offering.begin(), run.part.offering.end());
+  run.keys.campaign_stream_key.assign(run.part.campaign.begin(), run.part.campaign.end());
+  return run;
+}
 
 EvaluateOptions CheckEvaluation() {
   EvaluateOptions evaluate;
@@ -257,10 +407,43 @@ Result<int64_t> CheckScenarios(const Scenario& scenario, const CheckOptions& opt
   return scenarios;
 }
 
+namespace {
+
+// The components holding offerings (numbered first), when the check splits along them; else 1.
+int SplitComponents(const Scenario& scenario, const ResourceComponents& components,
+                    const CheckOptions& options) {
+  if (options.campaign || options.start != nullptr) return 1;
+  int with_offerings = 0;
+  for (int component : components.offering)
+    with_offerings = std::max(with_offerings, component + 1);
+  if (with_offerings < 2) return 1;
+  for (const Promise& promise : scenario.messaging) {
+    if (promise.type == PromiseType::kClaim || promise.type == PromiseType::kFreeReturns) continue;
+    if (PromiseComponent(scenario, components, promise) < 0) return 1;
+  }
+  return with_offerings;
+}
+
+}  // namespace
+
+Result<int> CheckComponents(const Scenario& scenario, const CheckOptions& options) {
+  Result<int64_t> scenarios = CheckScenarios(scenario, options);
+  if (!scenarios.ok()) return scenarios.error();
+  return engine::Guarded<int>([&]() -> Result<int> {
+    return SplitComponents(scenario, FindComponents(scenario), options);
+  });
+}
+
 Result<std::string> RunCheckBlock(const Scenario& scenario, const CheckOptions& options,
-                                  int64_t first, int64_t count) {
+                                  int64_t first, int64_t count, int component) {
   if (options.start != nullptr)
     return Error::InvalidInput("a check continued from a state is not split into blocks");
+  if (component >= 0) {
+    Result<std::vector<std::string>> blobs =
+        RunComponentBlocks(scenario, options, first, count, {component});
+    if (!blobs.ok()) return blobs.error();
+    return std::move(blobs.value().front());
+  }
   return engine::Guarded<std::string>([&]() -> Result<std::string> {
     const engine::EvaluateOptions evaluate = engine::CheckEvaluation();
     engine::CheckRunner runner(scenario, options, evaluate);
@@ -268,6 +451,38 @@ Result<std::string> RunCheckBlock(const Scenario& scenario, const CheckOptions& 
     Result<CheckResult> result = runner.Run();
     if (!result.ok()) return result.error();
     return runner.TakeBlock();
+  });
+}
+
+Result<std::vector<std::string>> RunComponentBlocks(const Scenario& scenario,
+                                                    const CheckOptions& options, int64_t first,
+                                                    int64_t count,
+                                                    const std::vector<int>& components) {
+  if (options.start != nullptr)
+    return Error::InvalidInput("a check continued from a state is not split into blocks");
+  if (std::optional<Error> problem = engine::CampaignProblem(scenario, options)) return *problem;
+  return engine::Guarded<std::vector<std::string>>([&]() -> Result<std::vector<std::string>> {
+    engine::ComponentSplit split;
+    split.components = FindComponents(scenario);
+    split.split = SplitComponents(scenario, split.components, options);
+    split.grid = engine::MakeGrid(scenario, options);
+    split.fingerprint = engine::WholeFingerprint(scenario, split.grid.total_steps, options);
+    const engine::EvaluateOptions evaluate = engine::CheckEvaluation();
+    std::vector<std::string> blobs;
+    for (int component : components) {
+      if (split.split < 2 || component < 0 || component >= split.split) {
+        return Error::InvalidInput("the check is not split into components, or has no component " +
+                                   std::to_string(component) + "; components: " +
+                                   std::to_string(split.split < 2 ? 0 : split.split));
+      }
+      const engine::ComponentRun run = engine::MakeComponentRun(scenario, split, component);
+      engine::CheckRunner runner(run.part.scenario, options, evaluate, &run);
+      runner.SimulateOnly(first, count);
+      Result<CheckResult> result = runner.Run();
+      if (!result.ok()) return result.error();
+      blobs.push_back(runner.TakeBlock());
+    }
+    return blobs;
   });
 }
 
@@ -294,13 +509,13 @@ Result<CheckResult> RunComponentCheck(const Scenario& scenario, const CheckOptio
                                  " in the resource graph; it has " +
                                  std::to_string(components.count));
     }
-    const ComponentScenario part = RestrictToComponent(scenario, components, component);
-    engine::SubModelKeys keys;
-    keys.grid = engine::MakeGrid(scenario, options);
-    keys.offering_stream_key.assign(part.offering.begin(), part.offering.end());
-    keys.campaign_stream_key.assign(part.campaign.begin(), part.campaign.end());
+    engine::ComponentSplit split;
+    split.components = components;
+    split.grid = engine::MakeGrid(scenario, options);
+    split.fingerprint = engine::WholeFingerprint(scenario, split.grid.total_steps, options);
+    const engine::ComponentRun run = engine::MakeComponentRun(scenario, split, component);
     const engine::EvaluateOptions evaluate = engine::CheckEvaluation();
-    engine::CheckRunner runner(part.scenario, options, evaluate, &keys);
+    engine::CheckRunner runner(run.part.scenario, options, evaluate, &run);
     return runner.Run();
   });
 }

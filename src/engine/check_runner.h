@@ -22,6 +22,7 @@
 #include "tandem/common/thread_annotations.h"
 #include "tandem/engine/check.h"
 #include "tandem/engine/evaluate.h"
+#include "tandem/model/components.h"
 
 namespace tandem::engine {
 
@@ -105,6 +106,62 @@ struct Columns {
   std::vector<std::vector<float>> columns_;
 };
 
+// A check of one component of the resource graph (docs/scale-out.md): the whole scenario, the
+// component, its sub-model's scenario (with the maps back to the whole scenario) and the keys it
+// is compiled with (the whole grid, global stream keys).
+struct ComponentRun {
+  const Scenario* whole = nullptr;
+  int component = 0;
+  uint64_t fingerprint = 0;  // the whole check's (WholeFingerprint, check_blocks.cc)
+  ComponentScenario part;
+  SubModelKeys keys;
+};
+
+// What a per-scenario column holds, in the whole scenario's indices, so that the columns of a
+// component's block find their places in the whole check's (check_blocks.cc).
+enum class ColumnKind : uint64_t {
+  kAchieved = 1,  // a: spec's campaign (or -1: standing), b: its promise (or messaging) index
+  kCovered,
+  kRefused,   // a: the space's scenario resource
+  kPeakWith,  // a: campaign, b: scenario resource
+  kPeakWithout,
+  kUtilWith,
+  kUtilWithout,
+  kSeriesArrivals,  // a: campaign, b: scenario resource, c: day
+  kSeriesBacklog,
+  kSeriesArrivalsWithout,
+  kSeriesBacklogWithout,
+  kRevenue,  // a: campaign
+  kIncremental,
+  kIncrementalUnits,
+  kIncrementalCost,
+  kStandingAchieved,  // a: campaign, b: messaging index
+};
+
+struct ColumnKey {
+  uint64_t kind = 0, a = 0, b = 0, c = 0;
+  bool operator==(const ColumnKey& other) const {
+    return kind == other.kind && a == other.a && b == other.b && c == other.c;
+  }
+};
+
+struct ColumnKeyHash {
+  size_t operator()(const ColumnKey& key) const {
+    uint64_t hash = key.kind;
+    for (uint64_t value : {key.a, key.b, key.c}) hash = hash * 0x9e3779b97f4a7c15ULL + value;
+    return static_cast<size_t>(hash);
+  }
+};
+
+// What blocks and the merge of one check agree on (check_blocks.cc): the whole scenario's shape
+// and the options that change what is simulated or recorded.
+uint64_t WholeFingerprint(const Scenario& whole, int64_t total_steps, const CheckOptions& options);
+
+// A blob's reader, counts and places (check_blocks.cc).
+class BlockReader;
+struct BlockCounts;
+struct BlockPlaces;
+
 struct ReportedCampaign {
   int campaign = 0;
   CampaignResources resources;
@@ -153,15 +210,15 @@ struct BatchScratch {
 
 class CheckRunner {
  public:
-  // `keys` (not owned, outlives the runner; may be null): `scenario` is a component's sub-model
-  // (docs/scale-out.md), compiled with the whole scenario's grid and stream keys.
+  // `component` (not owned, outlives the runner; may be null): `scenario` is component->part's
+  // sub-model (docs/scale-out.md), compiled with the whole scenario's grid and stream keys.
   CheckRunner(const Scenario& scenario, const CheckOptions& options,
-              const EvaluateOptions& evaluate, const SubModelKeys* keys = nullptr)
+              const EvaluateOptions& evaluate, const ComponentRun* component = nullptr)
       : scenario_(scenario),
         options_(options),
         evaluate_(evaluate),
-        keys_(keys),
-        model_(Compile(scenario, options, keys)) {}
+        component_(component),
+        model_(Compile(scenario, options, component != nullptr ? &component->keys : nullptr)) {}
   void ExtraResults(std::vector<ExtraResult>* out) const;
   // The checks of EvaluateOptions::promise_variants (after Run).
   std::vector<CheckResult> TakeVariantResults() { return std::move(variant_results_); }
@@ -202,6 +259,11 @@ class CheckRunner {
   std::string SaveBlock(int64_t first_chunk, int64_t end_chunk) const;
   std::optional<Error> LoadBlocks();
   uint64_t BlockFingerprint() const;
+  std::optional<Error> ReadBlockPlaces(BlockReader* in, const BlockCounts& counts,
+                                       BlockPlaces* places) const;
+  void EmptyChunkSums(ChunkSums* sums) const;
+  void LoadChunkSums(BlockReader* in, const BlockCounts& counts, const BlockPlaces& places,
+                     ChunkSums* sums) const;
   // Simulates scenarios [first, first + count) as one batch of kLanes lanes (lanes past
   // `count` repeat the last scenario and are ignored). `standing`: with the standing promises'
   // runs without each campaign; `standing_pass`: only those (and the run they fork from).
@@ -279,10 +341,19 @@ class CheckRunner {
   const Scenario& scenario_;
   const CheckOptions& options_;
   const EvaluateOptions& evaluate_;
-  const SubModelKeys* keys_;
+  const ComponentRun* component_;
   CompiledModel model_;
-  size_t own_specs_ = 0;          // specs_ [0, own_specs_) are the scenario's promises
-  std::vector<int> extra_specs_;  // per extra promise: its spec
+  // The whole scenario's indices of this model's campaigns, standing promises, scenario
+  // resources and offerings (the same in a whole check), and the key of a column or spec.
+  uint64_t GlobalCampaign(int campaign) const;
+  uint64_t GlobalMessaging(int index) const;
+  uint64_t GlobalResource(int scenario_index) const;
+  uint64_t GlobalOffering(size_t offering) const;
+  std::pair<uint64_t, uint64_t> SpecKey(const PromiseSpec& spec) const;
+  int AddColumn(ColumnKind kind, uint64_t a, uint64_t b = 0, uint64_t c = 0);
+  std::vector<ColumnKey> column_keys_;  // per column of columns_
+  size_t own_specs_ = 0;                // specs_ [0, own_specs_) are the scenario's promises
+  std::vector<int> extra_specs_;        // per extra promise: its spec
   int64_t scenarios_ = 0;
   uint64_t seed_ = 0;
   RunPlan with_;

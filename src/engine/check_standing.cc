@@ -33,7 +33,11 @@ void CheckRunner::PlanStandingForks() {
   for (ReportedCampaign& reported : reported_) {
     reported.standing_achieved.assign(standing_specs_.size(), -1);
     for (size_t i = 0; i < standing_specs_.size(); ++i) {
-      if (standing_specs_[i] >= 0) reported.standing_achieved[i] = columns_->Add();
+      if (standing_specs_[i] >= 0) {
+        reported.standing_achieved[i] =
+            AddColumn(ColumnKind::kStandingAchieved, GlobalCampaign(reported.campaign),
+                      GlobalMessaging(static_cast<int>(i)));
+      }
     }
   }
   MutexLock lock(&stop_mutex_);
@@ -93,7 +97,7 @@ std::vector<StandingStatus> CheckRunner::StandingWithout(int campaign) const {
   evaluate.economics = false;
   evaluate.exclude_campaign = campaign;
   evaluate.report_campaigns = false;
-  CheckRunner runner(scenario_, options, evaluate, keys_);
+  CheckRunner runner(scenario_, options, evaluate, component_);
   Result<CheckResult> result = runner.Run();
   std::vector<StandingStatus> out;
   if (!result.ok()) return out;

@@ -90,6 +90,29 @@ ResourceComponents FindComponents(const Scenario& scenario) {
   return components;
 }
 
+int PromiseComponent(const Scenario& scenario, const ResourceComponents& components,
+                     const Promise& promise) {
+  int found = -1;
+  bool several = false;
+  auto consider = [&](int component) {
+    several = several || (found >= 0 && component != found);
+    found = component;
+  };
+  if (promise.type == PromiseType::kResponse) {
+    const int r = scenario.ResourceIndex(promise.resource);
+    if (r >= 0) consider(components.resource[static_cast<size_t>(r)]);
+  }
+  if (promise.offerings.empty()) {
+    for (int component : components.offering) consider(component);
+  } else {
+    for (const std::string& id : promise.offerings) {
+      const int o = scenario.OfferingIndex(id);
+      if (o >= 0) consider(components.offering[static_cast<size_t>(o)]);
+    }
+  }
+  return several ? -1 : found;
+}
+
 ComponentScenario RestrictToComponent(const Scenario& scenario,
                                       const ResourceComponents& components, int component) {
   ComponentScenario part;

@@ -6,6 +6,7 @@
 // campaign come after site A's in the file).
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,83 @@ TEST(ComponentCheckTest, RefusesAComponentOutOfRange) {
   const Scenario scenario = Parse(kTwoSites);
   EXPECT_FALSE(RunComponentCheck(scenario, CheckOptions{}, 3).ok());
   EXPECT_FALSE(RunComponentCheck(scenario, CheckOptions{}, -1).ok());
+}
+
+// Blocks of (component, scenarios): merged, they give RunCheck's JSON byte for byte. The standing
+// promise over both sites is taken out (its weekly shares add units across components: such a
+// check is not split along components, below).
+std::string SplitText() {
+  std::string text = kTwoSites;
+  const std::string spanning = "  - {type: delivery, within: 2d, share: 0.9}\n";
+  text.erase(text.find(spanning), spanning.size());
+  return text;
+}
+
+std::string Merged(const Scenario& scenario, const CheckOptions& options,
+                   const std::vector<std::vector<int64_t>>& cut) {
+  std::vector<std::string> blobs;
+  for (const std::vector<int64_t>& block : cut) {  // first, count, component (-1: whole)
+    Result<std::string> blob =
+        RunCheckBlock(scenario, options, block[0], block[1], static_cast<int>(block[2]));
+    EXPECT_TRUE(blob.ok()) << (blob.ok() ? "" : blob.error().ToString());
+    if (!blob.ok()) return "";
+    blobs.push_back(blob.value());
+  }
+  Result<CheckResult> result = MergeCheckBlocks(scenario, options, blobs);
+  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().ToString());
+  return result.ok() ? CheckResultToJson(result.value()) : "";
+}
+
+TEST(ComponentBlocksTest, MergedComponentBlocksGiveTheCheck) {
+  const Scenario scenario = Parse(SplitText());
+  for (CheckMode mode : {CheckMode::kFluid, CheckMode::kOrders}) {
+    for (bool series : {false, true}) {
+      CheckOptions options;
+      options.mode = mode;
+      options.collect_series = series;
+      options.scenarios = mode == CheckMode::kOrders ? 20 : 40;
+      options.threads = 2;
+      ASSERT_EQ(CheckComponents(scenario, options).value(), 2);  // the budget holds no offering
+      const std::string whole = CheckResultToJson(RunCheck(scenario, options).value());
+      const int64_t n = *options.scenarios;
+      EXPECT_EQ(Merged(scenario, options, {{0, n, 1}, {0, n, 0}}), whole);
+      // Blocks of scenarios per component, and a whole-scenario block for the first chunk.
+      EXPECT_EQ(
+          Merged(scenario, options, {{16, n - 16, 1}, {0, 16, 0}, {16, n - 16, 0}, {0, 16, 1}}),
+          whole);
+      EXPECT_EQ(Merged(scenario, options, {{16, n - 16, 0}, {0, 16, -1}, {16, n - 16, 1}}), whole);
+    }
+  }
+}
+
+TEST(ComponentBlocksTest, MergeRefusesAMissingOrRepeatedComponent) {
+  const Scenario scenario = Parse(SplitText());
+  CheckOptions options;
+  options.scenarios = 32;
+  const std::string a0 = RunCheckBlock(scenario, options, 0, 32, 0).value();
+  const std::string a1 = RunCheckBlock(scenario, options, 0, 32, 1).value();
+  const std::string whole = RunCheckBlock(scenario, options, 0, 16).value();
+  const std::string b1 = RunCheckBlock(scenario, options, 0, 16, 1).value();
+  for (const std::vector<std::string>& blobs : std::vector<std::vector<std::string>>{
+           {a0}, {a0, a0, a1}, {a0, a1, whole}, {a1, whole}, {a0, a1, b1}}) {
+    const Result<CheckResult> result = MergeCheckBlocks(scenario, options, blobs);
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.error().ToString().find("a block of the check does not fit it"),
+              std::string::npos)
+        << result.error().ToString();
+  }
+  EXPECT_FALSE(RunCheckBlock(scenario, options, 0, 32, 2).ok());  // two components
+}
+
+TEST(ComponentBlocksTest, NotSplitWhereAStandingPromiseSpansComponents) {
+  const Scenario scenario = Parse(kTwoSites);  // its first standing promise covers both sites
+  CheckOptions options;
+  options.scenarios = 16;
+  EXPECT_EQ(CheckComponents(scenario, options).value(), 1);
+  EXPECT_FALSE(RunCheckBlock(scenario, options, 0, 16, 0).ok());
+  const Scenario split = Parse(SplitText());
+  options.campaign = "spring";  // one campaign reported: not split either
+  EXPECT_EQ(CheckComponents(split, options).value(), 1);
 }
 
 }  // namespace

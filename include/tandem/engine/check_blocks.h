@@ -37,14 +37,32 @@ constexpr int64_t kCheckChunkScenarios = 16;
 // with the same messages; kInvalidInput for options.start set.
 Result<int64_t> CheckScenarios(const Scenario& scenario, const CheckOptions& options);
 
-// Simulates scenarios [first, first + count) of the check. REQUIRES: as RunCheck; options.start
-// unset. Errors: as RunCheck, and kInvalidInput for a block that is not aligned to the chunks or
-// lies outside [0, scenarios).
-Result<std::string> RunCheckBlock(const Scenario& scenario, const CheckOptions& options,
-                                  int64_t first, int64_t count);
+// How many components of the resource graph the check splits into (docs/scale-out.md, "Blocks of
+// components"): those holding offerings, or 1 when the check is not split along components (one
+// such component; options.campaign set; a standing time or availability promise over offerings of
+// several components, whose weekly shares add units across components). Errors: as
+// CheckScenarios.
+Result<int> CheckComponents(const Scenario& scenario, const CheckOptions& options);
 
-// The check from blocks that cover every scenario exactly once (in any order). Errors: as
-// RunCheck, and kInvalidInput for blobs that are not blocks of this check or do not cover it.
+// Simulates scenarios [first, first + count) of the check: of the whole scenario, or with
+// `component` >= 0 of that component of the resource graph only (its sub-model; 0 <= component <
+// CheckComponents(...) > 1). REQUIRES: as RunCheck; options.start unset. Errors: as RunCheck, and
+// kInvalidInput for a block that is not aligned to the chunks or lies outside [0, scenarios), or
+// a component the check is not split into.
+Result<std::string> RunCheckBlock(const Scenario& scenario, const CheckOptions& options,
+                                  int64_t first, int64_t count, int component = -1);
+
+// RunCheckBlock of each of `components` (in that order), computing what they share once (the
+// components, the whole grid: each linear in the catalogue): a worker's task of many components.
+Result<std::vector<std::string>> RunComponentBlocks(const Scenario& scenario,
+                                                    const CheckOptions& options, int64_t first,
+                                                    int64_t count,
+                                                    const std::vector<int>& components);
+
+// The check from blocks that cover every scenario exactly once (in any order): for each chunk of
+// scenarios, either one block of the whole scenario or one block of each component (blocks of
+// both kinds may mix across chunks). Errors: as RunCheck, and kInvalidInput for blobs that are
+// not blocks of this check or do not cover it (a missing or repeated chunk or component).
 Result<CheckResult> MergeCheckBlocks(const Scenario& scenario, const CheckOptions& options,
                                      const std::vector<std::string>& blocks);
 

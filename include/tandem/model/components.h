@@ -47,6 +47,11 @@ struct ComponentScenario {
   std::vector<int> messaging;  // per standing promise: the same
 };
 
+// The component a promise's measurement lies in: that of every offering it covers (and, for a
+// response promise, of its resource); -1 when they lie in several. REQUIRES: as FindComponents.
+int PromiseComponent(const Scenario& scenario, const ResourceComponents& components,
+                     const Promise& promise);
+
 // REQUIRES: the scenario validated, `components` = FindComponents(scenario), 0 <= component <
 // components.count. The result is a validated scenario.
 ComponentScenario RestrictToComponent(const Scenario& scenario,
