@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -106,6 +107,21 @@ ScenarioSource SourceOf(const py::object& path_or_dict, const std::optional<std:
   if (!py::isinstance<py::str>(path)) throw py::type_error("the scenario: a path (str) or a dict");
   source.path = path.cast<std::string>();
   return source;
+}
+
+// Runs `work` (which returns a Result<T>) with the GIL released, then, with the GIL held again,
+// returns its value or raises its error (Raise). REQUIRES: the GIL held; `work` touches no
+// Python object.
+template <typename Work>
+auto WithoutGil(Work&& work) {
+  using Value = std::decay_t<decltype(work().value())>;
+  std::optional<Result<Value>> result;
+  {
+    py::gil_scoped_release unlocked;
+    result.emplace(work());
+  }
+  if (!result->ok()) Raise(result->error());
+  return std::move(*result).value();
 }
 
 // REQUIRES: the GIL released (reads files, parses).
@@ -262,25 +278,15 @@ py::object Check(const py::object& path_or_dict, std::optional<int64_t> scenario
   const CheckOptions options =
       CheckOptionsOf(scenarios, seed, threads, std::move(campaign), mode, series);
   const ScenarioSource source = SourceOf(path_or_dict, folder);
-  std::optional<Error> error;
   auto result = std::make_unique<CheckResult>();
-  std::string json;
-  {
-    py::gil_scoped_release unlocked;
+  const std::string json = WithoutGil([&]() -> Result<std::string> {
     Result<Scenario> scenario = ReadScenario(source);
-    if (!scenario.ok()) {
-      error = scenario.error();
-    } else {
-      Result<CheckResult> checked = RunCheck(scenario.value(), options);
-      if (!checked.ok()) {
-        error = checked.error();
-      } else {
-        *result = std::move(checked).value();
-        json = CheckResultToJson(*result);
-      }
-    }
-  }
-  if (error) Raise(*error);
+    if (!scenario.ok()) return scenario.error();
+    Result<CheckResult> checked = RunCheck(scenario.value(), options);
+    if (!checked.ok()) return checked.error();
+    *result = std::move(checked).value();
+    return CheckResultToJson(*result);
+  });
   py::object out = ParseJson(json);
   if (!series) return out;
   const CheckResult* owned = result.release();
@@ -300,18 +306,12 @@ struct ParsedScenario {
 ParsedScenario ReadScenarioCall(const py::object& path_or_dict,
                                 const std::optional<std::string>& folder) {
   const ScenarioSource source = SourceOf(path_or_dict, folder);
-  std::optional<Error> error;
   ParsedScenario parsed;
-  {
-    py::gil_scoped_release unlocked;
+  parsed.scenario = WithoutGil([&]() -> Result<std::shared_ptr<const Scenario>> {
     Result<Scenario> scenario = ReadScenario(source);
-    if (scenario.ok()) {
-      parsed.scenario = std::make_shared<const Scenario>(std::move(scenario).value());
-    } else {
-      error = scenario.error();
-    }
-  }
-  if (error) Raise(*error);
+    if (!scenario.ok()) return scenario.error();
+    return std::make_shared<const Scenario>(std::move(scenario).value());
+  });
   return parsed;
 }
 
@@ -357,41 +357,21 @@ CheckCall CheckCallOf(const py::object& path_or_dict, const py::kwargs& kwargs) 
 
 int64_t CheckScenariosCall(const py::object& path_or_dict, const py::kwargs& kwargs) {
   const CheckCall call = CheckCallOf(path_or_dict, kwargs);
-  std::optional<Error> error;
-  int64_t scenarios = 0;
-  {
-    py::gil_scoped_release unlocked;
+  return WithoutGil([&]() -> Result<int64_t> {
     Result<std::shared_ptr<const Scenario>> scenario = ScenarioOf(call);
-    Result<int64_t> count = scenario.ok() ? CheckScenarios(*scenario.value(), call.options)
-                                          : Result<int64_t>(scenario.error());
-    if (count.ok()) {
-      scenarios = count.value();
-    } else {
-      error = count.error();
-    }
-  }
-  if (error) Raise(*error);
-  return scenarios;
+    if (!scenario.ok()) return scenario.error();
+    return CheckScenarios(*scenario.value(), call.options);
+  });
 }
 
 py::bytes CheckBlockCall(const py::object& path_or_dict, int64_t first, int64_t count,
                          const py::kwargs& kwargs) {
   const CheckCall call = CheckCallOf(path_or_dict, kwargs);
-  std::optional<Error> error;
-  std::string blob;
-  {
-    py::gil_scoped_release unlocked;
+  const std::string blob = WithoutGil([&]() -> Result<std::string> {
     Result<std::shared_ptr<const Scenario>> scenario = ScenarioOf(call);
-    Result<std::string> block = scenario.ok()
-                                    ? RunCheckBlock(*scenario.value(), call.options, first, count)
-                                    : Result<std::string>(scenario.error());
-    if (block.ok()) {
-      blob = std::move(block).value();
-    } else {
-      error = block.error();
-    }
-  }
-  if (error) Raise(*error);
+    if (!scenario.ok()) return scenario.error();
+    return RunCheckBlock(*scenario.value(), call.options, first, count);
+  });
   return py::bytes(blob);
 }
 
@@ -402,23 +382,15 @@ py::tuple MergeCheckBlocksCall(const py::object& path_or_dict, const py::list& b
   const CheckCall call = CheckCallOf(path_or_dict, kwargs);
   std::vector<std::string> blobs;
   for (const py::handle& block : blocks) blobs.push_back(block.cast<std::string>());
-  std::optional<Error> error;
-  std::string text;
-  int verdict = 0;
-  {
-    py::gil_scoped_release unlocked;
+  const auto [text, verdict] = WithoutGil([&]() -> Result<std::pair<std::string, int>> {
     Result<std::shared_ptr<const Scenario>> scenario = ScenarioOf(call);
-    Result<CheckResult> result = scenario.ok()
-                                     ? MergeCheckBlocks(*scenario.value(), call.options, blobs)
-                                     : Result<CheckResult>(scenario.error());
-    if (result.ok()) {
-      text = json ? CheckResultToJson(result.value()) : CheckResultToText(result.value(), false);
-      verdict = static_cast<int>(result.value().verdict);
-    } else {
-      error = result.error();
-    }
-  }
-  if (error) Raise(*error);
+    if (!scenario.ok()) return scenario.error();
+    Result<CheckResult> result = MergeCheckBlocks(*scenario.value(), call.options, blobs);
+    if (!result.ok()) return result.error();
+    return std::pair{
+        json ? CheckResultToJson(result.value()) : CheckResultToText(result.value(), false),
+        static_cast<int>(result.value().verdict)};
+  });
   return py::make_tuple(text, verdict);
 }
 
@@ -431,24 +403,13 @@ py::object RecommendCall(const py::object& path_or_dict, std::optional<std::stri
   options.seed = seed;
   options.threads = ThreadsOption(threads);
   const ScenarioSource source = SourceOf(path_or_dict, folder);
-  std::optional<Error> error;
-  std::string json;
-  {
-    py::gil_scoped_release unlocked;
+  return ParseJson(WithoutGil([&]() -> Result<std::string> {
     Result<Scenario> scenario = ReadScenario(source);
-    if (!scenario.ok()) {
-      error = scenario.error();
-    } else {
-      Result<Recommendations> recommendations = Recommend(scenario.value(), options);
-      if (!recommendations.ok()) {
-        error = recommendations.error();
-      } else {
-        json = RecommendationsToJson(recommendations.value(), scenario.value().currency);
-      }
-    }
-  }
-  if (error) Raise(*error);
-  return ParseJson(json);
+    if (!scenario.ok()) return scenario.error();
+    Result<Recommendations> recommendations = Recommend(scenario.value(), options);
+    if (!recommendations.ok()) return recommendations.error();
+    return RecommendationsToJson(recommendations.value(), scenario.value().currency);
+  }));
 }
 
 // as_of: the CLI's forms ("2027-04-11T12:00", with ":SS", or a date for its 00:00), or a
@@ -476,29 +437,15 @@ py::object FollowUpCall(const py::object& path_or_dict, const py::object& actual
   const std::string actuals_dir =
       py::module_::import("os").attr("fspath")(actuals).cast<std::string>();
   const ScenarioSource source = SourceOf(path_or_dict, folder);
-  std::optional<Error> error;
-  std::string json;
-  {
-    py::gil_scoped_release unlocked;
+  return ParseJson(WithoutGil([&]() -> Result<std::string> {
     Result<Scenario> scenario = ReadScenario(source);
-    if (!scenario.ok()) {
-      error = scenario.error();
-    } else {
-      Result<Actuals> read = ReadActualsFolder(actuals_dir, scenario.value());
-      if (!read.ok()) {
-        error = read.error();
-      } else {
-        Result<FollowUpResult> result = RunFollowUp(scenario.value(), read.value(), options);
-        if (!result.ok()) {
-          error = result.error();
-        } else {
-          json = FollowUpResultToJson(result.value(), nullptr);
-        }
-      }
-    }
-  }
-  if (error) Raise(*error);
-  return ParseJson(json);
+    if (!scenario.ok()) return scenario.error();
+    Result<Actuals> read = ReadActualsFolder(actuals_dir, scenario.value());
+    if (!read.ok()) return read.error();
+    Result<FollowUpResult> result = RunFollowUp(scenario.value(), read.value(), options);
+    if (!result.ok()) return result.error();
+    return FollowUpResultToJson(result.value(), nullptr);
+  }));
 }
 
 }  // namespace
