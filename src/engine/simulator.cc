@@ -184,10 +184,10 @@ std::vector<double> Simulator::Backlog(int resource, int lane) const {
 }
 void Simulator::Entries(int offering, int lane, std::vector<double>* out) const {
   const size_t steps = static_cast<size_t>(model_.grid.total_steps);
-  const size_t column = static_cast<size_t>(entries_slot_[static_cast<size_t>(offering)]);
+  const double* column =
+      &entries_[EntryCell(static_cast<size_t>(offering), 0) + static_cast<size_t>(lane)];
   out->resize(steps);
-  for (size_t t = 0; t < steps; ++t)
-    (*out)[t] = entries_[(t * entries_width_ + column) * kLanes + static_cast<size_t>(lane)];
+  for (size_t t = 0; t < steps; ++t) (*out)[t] = column[t * kLanes];
 }
 std::vector<double> Simulator::ReturnArrivals(int offering, int lane) const {
   return LaneColumn(return_arrivals_, returns_width_,

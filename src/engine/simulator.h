@@ -257,6 +257,15 @@ class Simulator {
   // from `*pointer`.
   double CapacityTime(const RunPlan& plan, int resource, double work, bool strict,
                       int64_t* pointer) const;
+  // The entries_ cell of lane 0 of `offering` (REQUIRES: entries_slot_ >= 0) at `step`. By
+  // slot, then step: a day's writes and Entries' reads of one offering are contiguous (by step
+  // first, an offering's consecutive steps were entries_width_ cache lines apart).
+  size_t EntryCell(size_t offering, int64_t step) const {
+    return (static_cast<size_t>(entries_slot_[offering]) *
+                static_cast<size_t>(model_.grid.total_steps) +
+            static_cast<size_t>(step)) *
+           kLanes;
+  }
   size_t RingRow(int64_t step) const { return static_cast<size_t>(step) & ring_mask_; }
   size_t DayRingRow(int64_t day) const { return static_cast<size_t>(day) & day_ring_mask_; }
 
@@ -287,7 +296,7 @@ class Simulator {
   std::vector<int> measured_slot_;       // per resource: column in the two below, or -1
   std::vector<float> arrivals_steps_;    // [measured slot][step][lane]
   std::vector<float> backlog_steps_;     // [measured slot][step][lane]
-  std::vector<double> entries_;          // [step][entries slot][lane]
+  std::vector<double> entries_;          // [entries slot][step][lane] (EntryCell)
   std::vector<double> return_arrivals_;  // [step][returns slot][lane]
   int64_t returns_to_ = 0;               // return_arrivals_ rows at or after this step are zero
   // Per day and lane.

@@ -78,10 +78,7 @@ void Simulator::SlowStockDay(const RunPlan& plan, const BatchDemand& demand, int
       EnterRouteLane(group[i], step, lane, served);
       entered_today_[slow_[i].state] += served;
       if (measuring_ && entries_slot_[o] >= 0) {
-        entries_[(static_cast<size_t>(step) * entries_width_ +
-                  static_cast<size_t>(entries_slot_[o])) *
-                     kLanes +
-                 l] = served;
+        entries_[EntryCell(o, step) + l] = served;
       }
     }
   }
@@ -116,10 +113,7 @@ void Simulator::FastStockLanes(const RunPlan& plan, const BatchDemand& demand, i
   if (measuring_ && entries_slot_[o] >= 0) {
     const std::vector<double>& shape = model_.ShapeOn(offering.shape, day);
     for (int s = 0; s < spd; ++s) {
-      StoreLanes(&entries_[(static_cast<size_t>(first_step + s) * entries_width_ +
-                            static_cast<size_t>(entries_slot_[o])) *
-                           kLanes],
-                 units * shape[static_cast<size_t>(s)]);
+      StoreLanes(&entries_[EntryCell(o, first_step + s)], units * shape[static_cast<size_t>(s)]);
     }
   }
   for (size_t lane = 0; lane < kLanes; ++lane) {
@@ -174,10 +168,7 @@ void Simulator::StockStage(const RunPlan& plan, const BatchDemand& demand, int d
     const std::vector<double>& shape = model_.ShapeOn(offering.shape, day);
     if (measuring_ && entries_slot_[o] >= 0) {
       for (int s = 0; s < spd; ++s) {
-        entries_[(static_cast<size_t>(first_step + s) * entries_width_ +
-                  static_cast<size_t>(entries_slot_[o])) *
-                     kLanes +
-                 lane] = units * shape[static_cast<size_t>(s)];
+        entries_[EntryCell(o, first_step + s) + lane] = units * shape[static_cast<size_t>(s)];
       }
     }
     if (units <= 0) return;
