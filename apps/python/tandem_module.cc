@@ -364,15 +364,37 @@ int64_t CheckScenariosCall(const py::object& path_or_dict, const py::kwargs& kwa
   });
 }
 
+int CheckComponentsCall(const py::object& path_or_dict, const py::kwargs& kwargs) {
+  const CheckCall call = CheckCallOf(path_or_dict, kwargs);
+  return WithoutGil([&]() -> Result<int> {
+    Result<std::shared_ptr<const Scenario>> scenario = ScenarioOf(call);
+    if (!scenario.ok()) return scenario.error();
+    return CheckComponents(*scenario.value(), call.options);
+  });
+}
+
 py::bytes CheckBlockCall(const py::object& path_or_dict, int64_t first, int64_t count,
-                         const py::kwargs& kwargs) {
+                         int component, const py::kwargs& kwargs) {
   const CheckCall call = CheckCallOf(path_or_dict, kwargs);
   const std::string blob = WithoutGil([&]() -> Result<std::string> {
     Result<std::shared_ptr<const Scenario>> scenario = ScenarioOf(call);
     if (!scenario.ok()) return scenario.error();
-    return RunCheckBlock(*scenario.value(), call.options, first, count);
+    return RunCheckBlock(*scenario.value(), call.options, first, count, component);
   });
   return py::bytes(blob);
+}
+
+py::list CheckComponentBlocksCall(const py::object& path_or_dict, int64_t first, int64_t count,
+                                  const std::vector<int>& components, const py::kwargs& kwargs) {
+  const CheckCall call = CheckCallOf(path_or_dict, kwargs);
+  const std::vector<std::string> blobs = WithoutGil([&]() -> Result<std::vector<std::string>> {
+    Result<std::shared_ptr<const Scenario>> scenario = ScenarioOf(call);
+    if (!scenario.ok()) return scenario.error();
+    return RunComponentBlocks(*scenario.value(), call.options, first, count, components);
+  });
+  py::list out;
+  for (const std::string& blob : blobs) out.append(py::bytes(blob));
+  return out;
 }
 
 // (text, exit code): the JSON `tandem check --json` prints (json=True) or its report, and its
@@ -490,11 +512,20 @@ PYBIND11_MODULE(_tandem, module) {
   module.def("check_scenarios", &CheckScenariosCall, py::arg("path_or_dict"),
              "The number of Monte Carlo scenarios check() simulates with these keyword arguments "
              "(check's).");
-  module.def("check_block", &CheckBlockCall, py::arg("path_or_dict"), py::arg("first"),
-             py::arg("count"),
-             "Simulates scenarios [first, first + count) of check() with these keyword arguments "
-             "(check's; first a multiple of 16): an opaque blob (bytes) for merge_check_blocks "
+  module.def("check_components", &CheckComponentsCall, py::arg("path_or_dict"),
+             "How many components of the resource graph check() with these keyword arguments "
+             "(check's) splits into: 1 when it is not split along components "
              "(docs/scale-out.md).");
+  module.def("check_block", &CheckBlockCall, py::arg("path_or_dict"), py::arg("first"),
+             py::arg("count"), py::kw_only(), py::arg("component") = -1,
+             "Simulates scenarios [first, first + count) of check() with these keyword arguments "
+             "(check's; first a multiple of 16), of the whole scenario or of one `component` "
+             "(0 <= component < check_components(...)): an opaque blob (bytes) for "
+             "merge_check_blocks (docs/scale-out.md).");
+  module.def("check_component_blocks", &CheckComponentBlocksCall, py::arg("path_or_dict"),
+             py::arg("first"), py::arg("count"), py::arg("components"),
+             "check_block of each of `components` (a list), the scenario read and what the "
+             "components share computed once: a list of blobs (docs/scale-out.md).");
   module.def("merge_check_blocks", &MergeCheckBlocksCall, py::arg("path_or_dict"),
              py::arg("blocks"), py::arg("json") = true,
              "The check from blocks covering every scenario once: (text, exit code), the text "

@@ -96,6 +96,23 @@ def test_catalogue_equals_cli(client, catalogue):
         assert tandem.dask.check(client, catalogue, blocks=blocks) == (expected, code), blocks
 
 
+def test_catalogue_splits_along_components(client, catalogue):
+    # 400 offerings over 40 resources: 10 sites that share nothing. The tasks are groups of
+    # components (one per worker thread) times blocks of scenarios, and the merge of their
+    # per-component blobs is the CLI's JSON, byte for byte, and with the series too.
+    scenario = tandem.read_scenario(catalogue)
+    assert tandem.check_components(scenario) == 10
+    assert tandem.check_components(SUPPORT) == 1  # one component: blocks of scenarios only
+    plan = tandem.dask.plan_blocks(scenario, 2, 3)
+    assert sorted({tuple(group) for _, _, group in plan}) == [(0, 1, 2, 3, 4), (5, 6, 7, 8, 9)]
+    assert len(plan) == 6
+    for args, options in ((["--json"], {}), (["--json", "--series", "--seed", "4"], {"series": True, "seed": 4})):
+        expected = cli("check", catalogue, *args)
+        for blocks in (1, 3):
+            text = tandem.dask.check(client, catalogue, blocks=blocks, **options)
+            assert text == expected, (args, blocks)
+
+
 def test_options_equal_cli(client):
     # The series, one campaign, order-level mode and the text report come through the merge too.
     for args, options in (

@@ -10,13 +10,17 @@ into blocks aligned to the engine's chunks of 16 (by default one per worker thre
 cluster); each worker simulates its blocks (tandem.check_block), and this process merges them
 and summarises (tandem.merge_check_blocks): percentiles, p_kept and explanations come from the
 per-scenario figures of every block, so the result does not depend on the blocks or workers.
+When the catalogue has several components of the resource graph (offerings and resources that
+share no resource), the blocks are groups of components (one group per worker thread) times
+blocks of scenarios (--blocks K, default 1): a worker then compiles one component at a time.
 
 --local N starts a LocalCluster of N worker processes of one thread each; --scheduler ADDRESS
 uses a running cluster, whose workers must import this tandem package and read FILE at the same
 absolute path (and its history files). Without either: --local 1.
 
 As a library: tandem.dask.check(client, path, json=True, blocks=None, **check_options) returns
-(text, exit code); run_blocks(client, path, plan, ...) runs a plan of blocks_of(scenarios, n).
+(text, exit code); run_blocks(client, path, plan, ...) runs a plan of plan_blocks(...) or of
+blocks_of(scenarios, n).
 """
 
 import argparse
@@ -44,9 +48,26 @@ def blocks_of(scenarios, parts):
     return out
 
 
-def _run_block(path, first, count, options):
-    """A worker's task: the blob of scenarios [first, first + count), on one thread."""
-    return tandem.check_block(path, first, count, threads=1, **options)
+def groups_of(components, parts):
+    """[[component]]: `parts` (at most one per component) groups of consecutive components,
+    their sizes differing by at most one."""
+    parts = max(1, min(parts, components))
+    out = []
+    first = 0
+    for part in range(parts):
+        end = first + components // parts + (1 if part < components % parts else 0)
+        out.append(list(range(first, end)))
+        first = end
+    return out
+
+
+def _run_block(path, first, count, components, options):
+    """A worker's task: the blobs of scenarios [first, first + count), on one thread: of the
+    whole scenario (components None), or of each of `components` (the scenario read once, and
+    compiled one component at a time)."""
+    if components is None:
+        return [tandem.check_block(path, first, count, threads=1, **options)]
+    return tandem.check_component_blocks(path, first, count, components, threads=1, **options)
 
 
 def check(client, path, *, json=True, blocks=None, **options):
@@ -55,24 +76,43 @@ def check(client, path, *, json=True, blocks=None, **options):
     threads). Raises tandem.Error on bad input."""
     path = os.path.abspath(os.fspath(path))
     scenario = tandem.read_scenario(path)  # read once here: to plan, then to merge
-    scenarios = tandem.check_scenarios(scenario, **options)
-    plan = blocks_of(scenarios, blocks or _threads(client))
+    plan = plan_blocks(scenario, _threads(client), blocks, **options)
     return run_blocks(client, path, plan, json=json, scenario=scenario, **options)
 
 
+def plan_blocks(scenario, threads, blocks=None, **options):
+    """The tasks [(first, count, components)]: along the components of the resource graph when
+    the check splits into several (tandem.check_components), `threads` groups of them, each over
+    `blocks` blocks of scenarios (default 1); else `blocks` (default `threads`) blocks of
+    scenarios of the whole scenario (components None)."""
+    scenarios = tandem.check_scenarios(scenario, **options)
+    components = tandem.check_components(scenario, **options)
+    if components < 2:
+        return [(first, count, None) for first, count in blocks_of(scenarios, blocks or threads)]
+    return [
+        (first, count, group)
+        for group in groups_of(components, threads)
+        for first, count in blocks_of(scenarios, blocks or 1)
+    ]
+
+
 def run_blocks(client, path, plan, *, json=True, scenario=None, **options):
-    """Simulates the blocks `plan` ([(first, count)], covering the scenarios) on the workers and
-    merges them here: (text, exit code). `path`: absolute, as the workers read it; `scenario`:
-    the tandem.Scenario read from it here, if already read (else the merge reads it)."""
+    """Simulates the tasks `plan` ([(first, count, components)] covering the scenarios and, with
+    components, every component: plan_blocks; or [(first, count)] of the whole scenario) on the
+    workers and merges them here: (text, exit code). `path`: absolute, as the workers read it;
+    `scenario`: the tandem.Scenario read from it here, if already read (else the merge reads
+    it)."""
+    plan = [task if len(task) == 3 else (task[0], task[1], None) for task in plan]
     futures = client.map(
         _run_block,
         [path] * len(plan),
-        [first for first, _ in plan],
-        [count for _, count in plan],
+        [first for first, _, _ in plan],
+        [count for _, count, _ in plan],
+        [components for _, _, components in plan],
         options=options,
         pure=False,
     )
-    blobs = client.gather(futures)
+    blobs = [blob for task_blobs in client.gather(futures) for blob in task_blobs]
     return tandem.merge_check_blocks(scenario or path, blobs, json=json, **options)
 
 
@@ -101,7 +141,8 @@ def _parse(argv):
     command.add_argument("--campaign", help="report only this campaign")
     command.add_argument("--mode", choices=["fluid", "orders"], default="fluid")
     command.add_argument("--series", action="store_true", help="with --json: the series too")
-    command.add_argument("--blocks", type=int, help="blocks of scenarios (default: one a worker)")
+    command.add_argument("--blocks", type=int,
+                         help="blocks of scenarios (default: one a worker; 1 along components)")
     args = parser.parse_args(argv)
     if args.local is not None and not 1 <= args.local <= 256:
         parser.error("--local: 1 to 256 worker processes")
@@ -143,10 +184,10 @@ def main(argv=None):
     try:
         # Bad input is reported before a cluster starts, with the CLI's words (the relative path).
         scenario = tandem.read_scenario(args.file)  # once: to plan, then to merge
-        scenarios = tandem.check_scenarios(scenario, **options)
+        tandem.check_scenarios(scenario, **options)
         client, cluster = _cluster(args)
         try:
-            plan = blocks_of(scenarios, args.blocks or _threads(client))
+            plan = plan_blocks(scenario, _threads(client), args.blocks, **options)
             path = os.path.abspath(args.file)
             text, code = run_blocks(client, path, plan, json=args.json, scenario=scenario,
                                     **options)
