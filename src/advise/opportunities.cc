@@ -368,6 +368,11 @@ void AddRequirements(const Scenario& scenario, advise::Search& search, Opportuni
     const std::optional<CheckResult>& base = base_checks[k];
     if (!base) continue;
     const CampaignResult& result = base->campaigns.front();
+    // The probes read only campaign k's own promises, which the standing promises' statuses
+    // without it do not change (they decide which standing promises it endangers): given,
+    // they spare each probe a whole run without the campaign. An empty list (none short of
+    // kept here) spares it as well.
+    search.SetStandingWithout(scenario, static_cast<int>(k), result.standing_without);
     std::vector<std::string> binding;
     for (const PromiseResult& promise : result.promises) {
       if (promise.status == PromiseStatus::kKept) continue;
