@@ -307,30 +307,62 @@ CampaignRecommendation Recommender::RecommendFor(int k, const CampaignResult& ba
   return recommendation;
 }
 
-std::vector<RecommendOption> Recommender::VerifyCandidates(int k,
-                                                           const std::vector<Changes>& candidates) {
-  // Candidates that only relax promises simulate as the scenario does: their checks come
-  // from one simulation (Search::VerifyVariants), the others' from one check each.
-  std::vector<std::vector<Promise>> relaxed;
-  std::vector<size_t> relaxed_candidate;
+std::map<size_t, CheckResult> Recommender::ChecksByVariants(
+    int k, const std::vector<Changes>& candidates) {
+  // Candidates whose changes other than relaxes are the same (none, or the same cap, restrict,
+  // ...) simulate as the scenario with those changes does: a relax changes only campaign k's
+  // promise levels, which no other lever reads. Per such group of two or more that simulate the
+  // same days (a longer bound can lengthen the tail), one check of that scenario answers them all
+  // (Search::VerifyVariants); a group of one gains nothing.
+  struct Group {
+    Scenario base;
+    int grid_days = 0;
+    std::vector<std::vector<Promise>> variants;
+    std::vector<size_t> candidate;
+  };
+  std::map<std::string, Group> groups;
+  std::vector<std::string> order;  // group keys in order of their first candidate
   for (size_t c = 0; c < candidates.size(); ++c) {
-    const bool only_relax =
-        std::all_of(candidates[c].begin(), candidates[c].end(),
-                    [](const LeverChange& change) { return change.lever == "relax"; });
-    if (!only_relax) continue;
     Scenario applied = scenario_;
-    for (const LeverChange& change : candidates[c]) applied = ApplyLever(applied, k, change);
+    std::string key;
+    for (const LeverChange& change : candidates[c]) {
+      applied = ApplyLever(applied, k, change);
+      if (change.lever != "relax") key += Describe(k, change) + "\n";
+    }
     if (!ValidateScenario(applied).empty()) continue;
-    relaxed.push_back(applied.campaigns[static_cast<size_t>(k)].promises);
-    relaxed_candidate.push_back(c);
+    auto found = groups.find(key);
+    if (found == groups.end()) {
+      Scenario base = scenario_;
+      for (const LeverChange& change : candidates[c]) {
+        if (change.lever != "relax") base = ApplyLever(base, k, change);
+      }
+      if (!ValidateScenario(base).empty()) continue;
+      const int grid_days = search_.VerifyGridDays(base, k);
+      found = groups.emplace(key, Group{std::move(base), grid_days, {}, {}}).first;
+      order.push_back(key);
+    }
+    if (search_.VerifyGridDays(applied, k) != found->second.grid_days) continue;
+    found->second.variants.push_back(applied.campaigns[static_cast<size_t>(k)].promises);
+    found->second.candidate.push_back(c);
   }
   std::map<size_t, CheckResult> known_checks;  // by candidate
-  if (relaxed.size() > 1) {
-    std::vector<std::optional<CheckResult>> checks = search_.VerifyVariants(scenario_, k, relaxed);
+  for (const std::string& key : order) {
+    const Group& group = groups.at(key);
+    if (group.variants.size() < 2) continue;
+    std::vector<std::optional<CheckResult>> checks =
+        search_.VerifyVariants(group.base, k, group.variants);
     for (size_t j = 0; j < checks.size(); ++j) {
-      if (checks[j]) known_checks[relaxed_candidate[j]] = std::move(*checks[j]);
+      if (checks[j]) known_checks[group.candidate[j]] = std::move(*checks[j]);
     }
   }
+  return known_checks;
+}
+
+std::vector<RecommendOption> Recommender::VerifyCandidates(int k,
+                                                           const std::vector<Changes>& candidates) {
+  // Candidates that differ only in promise levels share one check (ChecksByVariants), the
+  // others have one check each.
+  std::map<size_t, CheckResult> known_checks = ChecksByVariants(k, candidates);
   std::vector<RecommendOption> options;
   for (size_t c = 0; c < candidates.size(); ++c) {
     const Changes& changes = candidates[c];
@@ -402,11 +434,13 @@ void Recommender::AddPairs(int k, std::vector<RecommendOption>* all) {
     if (options[a].verdict != options[b].verdict) return options[a].verdict < options[b].verdict;
     return options[a].reasons.size() < options[b].reasons.size();
   });
+  // The pairs in the order they are tried; the first four whose check succeeds are kept.
   std::vector<std::vector<std::string>> tried;
-  std::vector<RecommendOption> pairs;
+  std::vector<Changes> candidates;
+  std::vector<std::string> messages;
   const size_t pool = std::min<size_t>(order.size(), 5);
-  for (size_t a = 0; a < pool && pairs.size() < 4; ++a) {
-    for (size_t b = a + 1; b < pool && pairs.size() < 4; ++b) {
+  for (size_t a = 0; a < pool; ++a) {
+    for (size_t b = a + 1; b < pool; ++b) {
       const RecommendOption& first = options[order[a]];
       const RecommendOption& second = options[order[b]];
       std::vector<std::string> keys = touched(first.changes);
@@ -424,10 +458,32 @@ void Recommender::AddPairs(int k, std::vector<RecommendOption>* all) {
       const std::string key = key_of(both);
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
       known.push_back(key);
-      Progress("re-checking a combination: " + first.lever + " + " + second.lever);
-      std::optional<RecommendOption> option = Verify(k, both);
-      if (option) pairs.push_back(std::move(*option));
+      candidates.push_back(std::move(both));
+      messages.push_back("re-checking a combination: " + first.lever + " + " + second.lever);
     }
+  }
+  constexpr size_t kMostPairs = 4;
+  // The pairs that will be checked when every check succeeds (a pair that makes the scenario
+  // invalid is left out without one), those that differ only in promise levels from one check.
+  std::vector<size_t> first_valid;  // candidate indices
+  std::vector<Changes> first_valid_changes;
+  for (size_t c = 0; c < candidates.size() && first_valid.size() < kMostPairs; ++c) {
+    Scenario applied = scenario_;
+    for (const LeverChange& change : candidates[c]) applied = ApplyLever(applied, k, change);
+    if (!ValidateScenario(applied).empty()) continue;
+    first_valid.push_back(c);
+    first_valid_changes.push_back(candidates[c]);
+  }
+  std::map<size_t, CheckResult> known_checks;  // by candidate
+  for (auto& [j, check] : ChecksByVariants(k, first_valid_changes))
+    known_checks[first_valid[j]] = std::move(check);
+  std::vector<RecommendOption> pairs;
+  for (size_t c = 0; c < candidates.size() && pairs.size() < kMostPairs; ++c) {
+    Progress(messages[c]);
+    auto found = known_checks.find(c);
+    std::optional<RecommendOption> option =
+        Verify(k, candidates[c], found == known_checks.end() ? nullptr : &found->second);
+    if (option) pairs.push_back(std::move(*option));
   }
   for (RecommendOption& option : pairs) options.push_back(std::move(option));
 }

@@ -54,6 +54,12 @@ class Search {
   std::vector<std::optional<CheckResult>> VerifyVariants(
       const Scenario& scenario, int k, const std::vector<std::vector<Promise>>& variants);
 
+  // The days (horizon and tail) Verify simulates for campaign k in `scenario` (engine::GridDays):
+  // VerifyVariants answers only the variants whose grid is the scenario's.
+  int VerifyGridDays(const Scenario& scenario, int k) const {
+    return engine::GridDays(scenario, VerifyOptions(scenario, k));
+  }
+
   int checks_run() const { return checks_run_; }
   // The standing promises' statuses without campaign k (from its full check in `scenario`):
   // every lever changes only campaign k, so the run without it is the same for every trial,

@@ -402,6 +402,52 @@ TEST(RecommendTest, RelaxedPromisesCheckedFromOneSimulation) {
   }
 }
 
+// Recommend checks pairs that differ only in promise levels on top of another lever's change
+// (a cap and a relax, a cap and another relax) from one check of the scenario with that change
+// (Recommender::ChecksByVariants): a relax changes only the campaign's promise levels, which no
+// other lever reads, so the scenario with the cap and a relax is the capped scenario with other
+// promises. Each variant's check against Verify's of the scenario with the relax then the cap
+// applied (the order the pair applies them in), byte for byte, at 1 and 2 threads.
+TEST(RecommendTest, RelaxOnTopOfAnotherLeverCheckedFromOneSimulation) {
+  const std::filesystem::path path =
+      std::filesystem::path(TANDEM_SOURCE_DIR) / "examples" / "greenleaf.yaml";
+  Result<Scenario> read = ReadScenarioFile(path.string());
+  ASSERT_TRUE(read.ok());
+  const Scenario& scenario = read.value();
+  LeverChange cap;
+  cap.lever = "cap";
+  cap.units = 2000;
+  LeverChange delivery;
+  delivery.lever = "relax";
+  delivery.promise = 0;
+  delivery.within = Deadline::Within(Duration::Days(21));
+  LeverChange support;
+  support.lever = "relax";
+  support.promise = 2;
+  support.within = Deadline::Within(Duration::Hours(12));
+  const Scenario capped = ApplyLever(scenario, 0, cap);
+  const std::vector<LeverChange> relaxes = {delivery, support};
+  std::vector<std::vector<Promise>> variants;
+  for (const LeverChange& relax : relaxes)
+    variants.push_back(ApplyLever(capped, 0, relax).campaigns[0].promises);
+  for (int threads : {1, 2}) {
+    advise::Search search(64, std::nullopt, threads, 64, 0);
+    const std::vector<std::optional<CheckResult>> checks =
+        search.VerifyVariants(capped, 0, variants);
+    ASSERT_EQ(checks.size(), variants.size());
+    for (size_t v = 0; v < variants.size(); ++v) {
+      ASSERT_TRUE(checks[v].has_value()) << "variant " << v;
+      const Scenario applied = ApplyLever(ApplyLever(scenario, 0, relaxes[v]), 0, cap);
+      const std::optional<CheckResult> alone = search.Verify(applied, 0);
+      ASSERT_TRUE(alone);
+      EXPECT_EQ(CheckResultToJson(*checks[v]), CheckResultToJson(*alone))
+          << "variant " << v << ", " << threads << " threads";
+      EXPECT_NE(CheckResultToJson(*checks[v]), CheckResultToJson(*search.Verify(capped, 0)))
+          << "variant " << v << " is measured with its own promises";
+    }
+  }
+}
+
 // Opportunities: sorting takes 60h until 2027-06-14, then 10h (ample capacity). The standing
 // promise "processed within 3d" understates what holds from 06-14: every order is processed
 // in 10h, and the strongest rung at or above 10h is 12h.
