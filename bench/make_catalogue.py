@@ -19,6 +19,8 @@ import argparse
 import datetime
 import random
 
+from scenario_text import ScenarioText
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -32,19 +34,11 @@ def main():
     args = parser.parse_args()
     sites = max(1, args.resources // 4)
     rng = random.Random(20271206)
-    start = datetime.date(2027, 3, 1)
-    end = start + datetime.timedelta(days=args.days - 1)
-
-    def day(offset):
-        return (start + datetime.timedelta(days=min(offset, args.days - 1))).isoformat()
-
-    out = []
-    w = out.append
-    w("# A large catalogue for the scale-out showcase (bench/make_catalogue.py).")
-    w("tandem: 1")
-    w(f"name: Catalogue of {args.offerings} offerings over {sites * 4} resources")
-    w(f"horizon: {{start: {start.isoformat()}, end: {end.isoformat()}}}")
-    w(f"simulation: {{step: {args.step}, scenarios: {args.scenarios}, seed: {args.seed}, confidence: 0.9}}")
+    text = ScenarioText(datetime.date(2027, 3, 1), args.days)
+    w, day = text.w, text.day
+    text.header("A large catalogue for the scale-out showcase (bench/make_catalogue.py).",
+                f"Catalogue of {args.offerings} offerings over {sites * 4} resources", args.step,
+                args.scenarios, args.seed)
     offerings = [[] for _ in range(sites)]
     load = [0.0] * sites
     lines = []
@@ -69,7 +63,7 @@ def main():
             w(f"  - {{id: s{site}{name}, kind: throughput, capacity: {round(base * factor / 24, 2)}, cost_per_unit: 1.5}}")
         w(f"  - {{id: s{site}s, kind: throughput, capacity: {round(base * 0.05 * 1.3 / 24, 3)}, cost_per_unit: 5}}")
     w("offerings:")
-    out.extend(lines)
+    text.lines.extend(lines)
     if args.campaigns > 0:
         w("campaigns:")
     for k in range(args.campaigns):
@@ -84,7 +78,7 @@ def main():
         w("    promises:")
         w("      - {type: delivery, within: 3d, share: 0.9}")
         w(f"      - {{type: response, resource: s{site}s, within: 2d, share: 0.8}}")
-    print("\n".join(out))
+    text.print()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ import argparse
 import datetime
 import random
 
+from scenario_text import ScenarioText
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -27,20 +29,10 @@ def main():
     args = parser.parse_args()
     rng = random.Random(20270101)
 
-    start = datetime.date(2027, 1, 1)
-    end = start + datetime.timedelta(days=args.days - 1)
-
-    def day(offset):
-        return (start + datetime.timedelta(days=min(offset, args.days - 1))).isoformat()
-
-    out = []
-    w = out.append
-    w("# Reference scenario for the check benchmark (bench/make_reference.py).")
-    w("tandem: 1")
-    w("name: Reference retailer, one year")
-    w(f"horizon: {{start: {start.isoformat()}, end: {end.isoformat()}}}")
-    w(f"today: {start.isoformat()}")
-    w(f"simulation: {{step: {args.step}, scenarios: {args.scenarios}, seed: {args.seed}, confidence: 0.9}}")
+    text = ScenarioText(datetime.date(2027, 1, 1), args.days)
+    w, day = text.w, text.day
+    text.header("Reference scenario for the check benchmark (bench/make_reference.py).",
+                "Reference retailer, one year", args.step, args.scenarios, args.seed, today=True)
     w("calendars:")
     w("  warehouse: {open: {mon-fri: \"06:00-22:00\", sat: \"08:00-18:00\"}, closed: [2027-12-25, 2027-01-01]}")
     w("  office: {open: {mon-sat: \"08:00-20:00\"}}")
@@ -144,7 +136,7 @@ def main():
     w("  - {id: next-day-north, claim: \"next-day delivery in the north\"}")
     w("  - {id: live-chat, claim: \"live chat 8am to 8pm\", from: 2027-03-01}")
     w("offerings:")
-    out.extend(offering_lines)
+    text.lines.extend(offering_lines)
 
     def ids(items):
         return "[" + ", ".join(items) + "]"
@@ -195,7 +187,7 @@ def main():
     w("      - {type: delivery, within: next_day, cutoff: \"14:00\", share: 0.9}")
     w("      - {type: availability}")
     w("      - {type: processing, within: same_day, cutoff: \"12:00\", share: 0.9}")
-    print("\n".join(out))
+    text.print()
 
 
 if __name__ == "__main__":
