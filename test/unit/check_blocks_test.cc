@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "merged_blocks.h"
 #include "tandem/engine/check.h"
 #include "tandem/io/scenario_reader.h"
 #include "tandem/render/check_output.h"
@@ -23,18 +24,12 @@ Scenario Read(const std::string& path) {
   return scenario.ok() ? scenario.value() : Scenario{};
 }
 
+// Blocks of scenarios of the whole scenario: {first, count}.
 std::string Merged(const Scenario& scenario, const CheckOptions& options,
                    const std::vector<std::pair<int64_t, int64_t>>& cut) {
-  std::vector<std::string> blobs;
-  for (const auto& [first, count] : cut) {
-    Result<std::string> blob = RunCheckBlock(scenario, options, first, count);
-    EXPECT_TRUE(blob.ok()) << (blob.ok() ? "" : blob.error().ToString());
-    if (!blob.ok()) return "";
-    blobs.push_back(blob.value());
-  }
-  Result<CheckResult> result = MergeCheckBlocks(scenario, options, blobs);
-  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().ToString());
-  return result.ok() ? CheckResultToJson(result.value()) : "";
+  std::vector<std::vector<int64_t>> blocks;
+  for (const auto& [first, count] : cut) blocks.push_back({first, count, -1});
+  return test_blocks::Merged(scenario, options, blocks);
 }
 
 TEST(CheckBlocksTest, MergedBlocksGiveTheCheck) {

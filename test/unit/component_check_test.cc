@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "merged_blocks.h"
 #include "scenario_files.h"
 #include "tandem/engine/check.h"
 #include "tandem/engine/check_blocks.h"
@@ -145,20 +146,7 @@ std::string SplitText() {
   return text;
 }
 
-std::string Merged(const Scenario& scenario, const CheckOptions& options,
-                   const std::vector<std::vector<int64_t>>& cut) {
-  std::vector<std::string> blobs;
-  for (const std::vector<int64_t>& block : cut) {  // first, count, component (-1: whole)
-    Result<std::string> blob =
-        RunCheckBlock(scenario, options, block[0], block[1], static_cast<int>(block[2]));
-    EXPECT_TRUE(blob.ok()) << (blob.ok() ? "" : blob.error().ToString());
-    if (!blob.ok()) return "";
-    blobs.push_back(blob.value());
-  }
-  Result<CheckResult> result = MergeCheckBlocks(scenario, options, blobs);
-  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().ToString());
-  return result.ok() ? CheckResultToJson(result.value()) : "";
-}
+using test_blocks::Merged;
 
 TEST(ComponentBlocksTest, MergedComponentBlocksGiveTheCheck) {
   const Scenario scenario = Parse(SplitText());
