@@ -80,47 +80,45 @@ Outcome<Reply> WorkspaceService::PutActuals(const Actor& actor, const std::strin
   summary.file = display;
   summary.rows = static_cast<int64_t>(rows.value().size());
   bool submit = false;
-  Status written = core_.database->Transaction([&](Connection& c) -> Status {
-    failure.reset();
-    submit = false;
-    const std::string now = core_.Now();
-    Result<Rows> locked = c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
-    if (!locked.ok()) return locked.error();
-    if (locked.value().affected != 1) {
-      failure = ApiError::NotFound("no workspace '" + ws + "'");
-      return Error::InvalidInput("aborted");
-    }
-    Outcome<int64_t> changed = UpsertActuals(c, ws, *file, rows.value(), now);
-    if (!changed.ok()) return Error::Internal(changed.error().message);
-    summary.changed = changed.value();
-    Outcome<bool> audited = AppendAudit(c, ws,
-                                        {{"",
-                                          actor.name,
-                                          "upload",
-                                          "actuals/" + upload.file,
-                                          {{"rows", summary.rows},
-                                           {"changed", summary.changed},
-                                           {"sha256", Sha256Hex(upload.text)}}}},
-                                        now);
-    if (!audited.ok()) return Error::Internal(audited.error().message);
-    Result<int64_t> live = store::QueryInt(
-        c,
-        "SELECT COUNT(*) FROM processes WHERE workspace_id = $1 AND state IN ('live', "
-        "'follow-up')",
-        {ws});
-    if (!live.ok()) return live.error();
-    summary.job.reset();
-    if (live.value() == 0) return OkStatus();
-    // The follow-up of the live campaigns at the latest actuals, computed when the job runs.
-    Outcome<QueuedFollowUp> queued =
-        QueueFollowUpJob(c, ws, "", "latest:" + ws, "", "upload", actor.name, now);
-    if (!queued.ok()) return Error::Internal(queued.error().message);
-    summary.job = queued.value().job;
-    submit = queued.value().created;
-    return OkStatus();
-  });
-  if (failure) return *failure;
-  if (!written.ok()) return ApiError::Internal(written.error().ToString());
+  Outcome<bool> written =
+      ApiTransaction(*core_.database, [&](Connection& c, const AbortWith& abort) -> Status {
+        submit = false;
+        const std::string now = core_.Now();
+        Result<Rows> locked =
+            c.Query("UPDATE workspaces SET revision = revision WHERE id = $1", {ws});
+        if (!locked.ok()) return locked.error();
+        if (locked.value().affected != 1)
+          return abort(ApiError::NotFound("no workspace '" + ws + "'"));
+        Outcome<int64_t> changed = UpsertActuals(c, ws, *file, rows.value(), now);
+        if (!changed.ok()) return Error::Internal(changed.error().message);
+        summary.changed = changed.value();
+        Outcome<bool> audited = AppendAudit(c, ws,
+                                            {{"",
+                                              actor.name,
+                                              "upload",
+                                              "actuals/" + upload.file,
+                                              {{"rows", summary.rows},
+                                               {"changed", summary.changed},
+                                               {"sha256", Sha256Hex(upload.text)}}}},
+                                            now);
+        if (!audited.ok()) return Error::Internal(audited.error().message);
+        Result<int64_t> live = store::QueryInt(
+            c,
+            "SELECT COUNT(*) FROM processes WHERE workspace_id = $1 AND state IN ('live', "
+            "'follow-up')",
+            {ws});
+        if (!live.ok()) return live.error();
+        summary.job.reset();
+        if (live.value() == 0) return OkStatus();
+        // The follow-up of the live campaigns at the latest actuals, computed when the job runs.
+        Outcome<QueuedFollowUp> queued =
+            QueueFollowUpJob(c, ws, "", "latest:" + ws, "", "upload", actor.name, now);
+        if (!queued.ok()) return Error::Internal(queued.error().message);
+        summary.job = queued.value().job;
+        submit = queued.value().created;
+        return OkStatus();
+      });
+  if (!written.ok()) return written.error();
   core_.metrics.actuals_rows += summary.rows;
   if (submit) core_.submit_job(*summary.job, "followup");
   Reply reply;

@@ -222,89 +222,102 @@ Outcome<bool> Persist(Connection& c, const Snapshot& before, const Snapshot& aft
 
 }  // namespace
 
+Outcome<bool> ApiTransaction(store::Database& database,
+                             const std::function<Status(Connection&, const AbortWith&)>& body) {
+  std::optional<ApiError> failure;
+  const AbortWith abort = [&](ApiError error) -> Status {
+    failure = std::move(error);
+    return Error::InvalidInput("aborted");
+  };
+  Status status = database.Transaction([&](Connection& c) -> Status {
+    failure.reset();
+    return body(c, abort);
+  });
+  if (failure) return *failure;
+  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  return true;
+}
+
 Outcome<Reply> ServiceCore::Write(const Actor& actor, const std::string& ws,
                                   const std::string& cause, const WriteFn& fn) {
-  std::optional<ApiError> failure;
   Reply reply;
   std::vector<int64_t> jobs;
   std::vector<int64_t> recommend_jobs;
-  Status status = database->Transaction([&](Connection& c) -> Status {
-    failure.reset();
-    jobs.clear();
-    recommend_jobs.clear();
-    const auto abort = [&](ApiError error) -> Status {
-      failure = std::move(error);
-      return Error::InvalidInput("aborted");
-    };
-    // Lock the workspace first: writers to one workspace go one at a time.
-    Result<Rows> locked =
-        c.Query("UPDATE workspaces SET revision = revision + 1 WHERE id = $1", {ws});
-    if (!locked.ok()) return locked.error();
-    if (locked.value().affected != 1) return abort(ApiError::NotFound("no workspace '" + ws + "'"));
-    Outcome<Snapshot> loaded = LoadSnapshot(c, ws);
-    if (!loaded.ok()) return abort(loaded.error());
-    const Snapshot before = loaded.value();
-    WriteContext context{.actor = actor,
-                         .snapshot = std::move(loaded.value()),
-                         .cause = cause,
-                         .now = Now(),
-                         .check_tag = CheckTag(),
-                         .connection = &c};
-    Outcome<Reply> changed = fn(context);
-    if (!changed.ok()) return abort(changed.error());
-    reply = std::move(changed.value());
-    // The whole workspace must still be a valid scenario.
-    const ordered_json assembled = AssembleScenario(context.snapshot.doc);
-    Result<Scenario> scenario = ParseDocument(context.snapshot.doc, assembled);
-    if (!scenario.ok()) {
-      const Error& error = scenario.error();
-      if (error.code == ErrorCode::kInternal) return abort(ApiError::Internal(error.ToString()));
-      std::vector<FieldError> fields =
-          DiagnosticsToFields(error.diagnostics, context.snapshot.doc, context.kind, context.key);
-      if (fields.empty())
-        fields.push_back({.field = "(body)", .problem = error.message, .allowed = "", .path = ""});
-      return abort(
-          ApiError::Invalid("the change would make the workspace invalid", std::move(fields)));
-    }
-    jobs = context.queued_jobs;
-    Outcome<bool> reconciled = Reconcile(c, context, before, scenario.value(), &jobs);
-    if (!reconciled.ok()) return abort(reconciled.error());
-    recommend_jobs = context.queued_recommend_jobs;
-    if (!context.reply_process.empty()) {
-      // The process as this write leaves it, withdrawals and re-checks included.
-      auto process = context.snapshot.processes.find(context.reply_process);
-      if (process == context.snapshot.processes.end())
-        return abort(ApiError::Internal("the process vanished"));
-      const Entity* entity = context.snapshot.Find("campaigns", context.reply_process);
-      const int http_status = reply.status;
-      reply = ProcessReply(process->second, entity ? &entity->body : nullptr, context);
-      reply.status = http_status;
-    }
-    Outcome<bool> persisted = Persist(c, before, context.snapshot, actor.name, context.now);
-    if (!persisted.ok()) return abort(persisted.error());
-    Outcome<bool> audited = AppendAudit(c, ws, context.audit, context.now);
-    if (!audited.ok()) return abort(audited.error());
-    for (const auto& [campaign, alerts] : context.alerts) {
-      Outcome<bool> alerted = AppendAlerts(c, ws, campaign, alerts, context.now);
-      if (!alerted.ok()) return abort(alerted.error());
-    }
-    if (reply.version.has_value() && *reply.version < 0) {
-      // The callback asked for the new version of an entity it wrote: read it back.
-      Result<int64_t> version = store::QueryInt(
-          c, "SELECT version FROM entities WHERE workspace_id = $1 AND kind = $2 AND key = $3",
-          {ws, context.kind, context.key});
-      if (!version.ok()) return version.error();
-      reply.version = version.value();
-      if (reply.body.is_object() && reply.body.contains("version"))
-        reply.body["version"] = version.value();
-    }
-    return OkStatus();
-  });
-  if (failure) {
-    if (failure->status == 409) ++metrics.conflicts;
-    return *failure;
+  Outcome<bool> written =
+      ApiTransaction(*database, [&](Connection& c, const AbortWith& abort) -> Status {
+        jobs.clear();
+        recommend_jobs.clear();
+        // Lock the workspace first: writers to one workspace go one at a time.
+        Result<Rows> locked =
+            c.Query("UPDATE workspaces SET revision = revision + 1 WHERE id = $1", {ws});
+        if (!locked.ok()) return locked.error();
+        if (locked.value().affected != 1)
+          return abort(ApiError::NotFound("no workspace '" + ws + "'"));
+        Outcome<Snapshot> loaded = LoadSnapshot(c, ws);
+        if (!loaded.ok()) return abort(loaded.error());
+        const Snapshot before = loaded.value();
+        WriteContext context{.actor = actor,
+                             .snapshot = std::move(loaded.value()),
+                             .cause = cause,
+                             .now = Now(),
+                             .check_tag = CheckTag(),
+                             .connection = &c};
+        Outcome<Reply> changed = fn(context);
+        if (!changed.ok()) return abort(changed.error());
+        reply = std::move(changed.value());
+        // The whole workspace must still be a valid scenario.
+        const ordered_json assembled = AssembleScenario(context.snapshot.doc);
+        Result<Scenario> scenario = ParseDocument(context.snapshot.doc, assembled);
+        if (!scenario.ok()) {
+          const Error& error = scenario.error();
+          if (error.code == ErrorCode::kInternal)
+            return abort(ApiError::Internal(error.ToString()));
+          std::vector<FieldError> fields = DiagnosticsToFields(
+              error.diagnostics, context.snapshot.doc, context.kind, context.key);
+          if (fields.empty())
+            fields.push_back(
+                {.field = "(body)", .problem = error.message, .allowed = "", .path = ""});
+          return abort(
+              ApiError::Invalid("the change would make the workspace invalid", std::move(fields)));
+        }
+        jobs = context.queued_jobs;
+        Outcome<bool> reconciled = Reconcile(c, context, before, scenario.value(), &jobs);
+        if (!reconciled.ok()) return abort(reconciled.error());
+        recommend_jobs = context.queued_recommend_jobs;
+        if (!context.reply_process.empty()) {
+          // The process as this write leaves it, withdrawals and re-checks included.
+          auto process = context.snapshot.processes.find(context.reply_process);
+          if (process == context.snapshot.processes.end())
+            return abort(ApiError::Internal("the process vanished"));
+          const Entity* entity = context.snapshot.Find("campaigns", context.reply_process);
+          const int http_status = reply.status;
+          reply = ProcessReply(process->second, entity ? &entity->body : nullptr, context);
+          reply.status = http_status;
+        }
+        Outcome<bool> persisted = Persist(c, before, context.snapshot, actor.name, context.now);
+        if (!persisted.ok()) return abort(persisted.error());
+        Outcome<bool> audited = AppendAudit(c, ws, context.audit, context.now);
+        if (!audited.ok()) return abort(audited.error());
+        for (const auto& [campaign, alerts] : context.alerts) {
+          Outcome<bool> alerted = AppendAlerts(c, ws, campaign, alerts, context.now);
+          if (!alerted.ok()) return abort(alerted.error());
+        }
+        if (reply.version.has_value() && *reply.version < 0) {
+          // The callback asked for the new version of an entity it wrote: read it back.
+          Result<int64_t> version = store::QueryInt(
+              c, "SELECT version FROM entities WHERE workspace_id = $1 AND kind = $2 AND key = $3",
+              {ws, context.kind, context.key});
+          if (!version.ok()) return version.error();
+          reply.version = version.value();
+          if (reply.body.is_object() && reply.body.contains("version"))
+            reply.body["version"] = version.value();
+        }
+        return OkStatus();
+      });
+  if (!written.ok()) {
+    if (written.error().status == 409) ++metrics.conflicts;
+    return written.error();
   }
-  if (!status.ok()) return ApiError::Internal(status.error().ToString());
   ++metrics.writes;
   for (int64_t job : jobs) submit_job(job, "check");
   for (int64_t job : recommend_jobs) submit_job(job, "recommend");

@@ -149,6 +149,15 @@ Outcome<bool> Reconcile(store::Connection& c, WriteContext& context, const Snaps
 Outcome<int64_t> RequireMatch(std::optional<int64_t> if_match, int64_t current,
                               const std::string& what);
 
+// Runs `body` in one transaction of `database`. The body refuses a request by returning
+// `abort(error)`: the transaction rolls back and the call answers that error; any other failed
+// Status rolls back and answers 500 with its text. Returns true once committed. The body may run
+// more than once (a transient conflict is retried), so it resets whatever it fills.
+using AbortWith = std::function<Status(ApiError)>;
+Outcome<bool> ApiTransaction(
+    store::Database& database,
+    const std::function<Status(store::Connection&, const AbortWith&)>& body);
+
 // Appends audit entries and alerts (alert_service.cc) in the caller's transaction.
 Outcome<bool> AppendAudit(store::Connection& c, const std::string& ws,
                           const std::vector<AuditDraft>& entries, const std::string& now);

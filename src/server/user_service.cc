@@ -50,31 +50,28 @@ Outcome<Credential> UserService::AddUser(const std::string& name, const std::str
   if (!token && hash.empty())
     return ApiError::Internal("could not hash the password (out of memory)");
   const std::string secret = token ? "tdt_" + RandomHex(32) : password;
-  std::optional<ApiError> failure;
-  Status status = core_.database->Transaction([&](Connection& c) -> Status {
-    Result<Rows> existing = c.Query("SELECT id FROM users WHERE name = $1", {name});
-    if (!existing.ok()) return existing.error();
-    if (!existing.value().empty()) {
-      failure = ApiError::Conflict("a user named '" + name + "' exists", "name");
-      return Error::InvalidInput("abort");
-    }
-    Result<int64_t> id =
-        store::QueryInt(c,
-                        "INSERT INTO users (name, role, password_hash, "
-                        "created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-                        {name, role_text, token ? Value() : Value(hash), core_.Now()});
-    if (!id.ok()) return id.error();
-    if (token) {
-      Result<Rows> inserted = c.Query(
-          "INSERT INTO credentials (user_id, kind, secret_hash, created_at, expires_at) VALUES "
-          "($1, 'token', $2, $3, $4)",
-          {id.value(), Sha256Hex(secret), core_.Now(), expires.value()});
-      if (!inserted.ok()) return inserted.error();
-    }
-    return OkStatus();
-  });
-  if (failure) return *failure;
-  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  Outcome<bool> done =
+      ApiTransaction(*core_.database, [&](Connection& c, const AbortWith& abort) -> Status {
+        Result<Rows> existing = c.Query("SELECT id FROM users WHERE name = $1", {name});
+        if (!existing.ok()) return existing.error();
+        if (!existing.value().empty())
+          return abort(ApiError::Conflict("a user named '" + name + "' exists", "name"));
+        Result<int64_t> id =
+            store::QueryInt(c,
+                            "INSERT INTO users (name, role, password_hash, "
+                            "created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                            {name, role_text, token ? Value() : Value(hash), core_.Now()});
+        if (!id.ok()) return id.error();
+        if (token) {
+          Result<Rows> inserted = c.Query(
+              "INSERT INTO credentials (user_id, kind, secret_hash, created_at, expires_at) VALUES "
+              "($1, 'token', $2, $3, $4)",
+              {id.value(), Sha256Hex(secret), core_.Now(), expires.value()});
+          if (!inserted.ok()) return inserted.error();
+        }
+        return OkStatus();
+      });
+  if (!done.ok()) return done.error();
   credential.secret = secret;
   return credential;
 }
@@ -84,23 +81,20 @@ Outcome<Credential> UserService::NewToken(const std::string& name, std::optional
   if (!expires.ok()) return expires.error();
   const std::string secret = "tdt_" + RandomHex(32);
   Credential credential{name, "", "token", secret};
-  std::optional<ApiError> failure;
-  Status status = core_.database->Transaction([&](Connection& c) -> Status {
-    Result<Rows> user = c.Query("SELECT id, role FROM users WHERE name = $1", {name});
-    if (!user.ok()) return user.error();
-    if (user.value().empty()) {
-      failure = ApiError::NotFound("no user named '" + name + "'");
-      return Error::InvalidInput("abort");
-    }
-    credential.role = user.value().rows[0].Text(1);
-    Result<Rows> inserted = c.Query(
-        "INSERT INTO credentials (user_id, kind, secret_hash, created_at, expires_at) VALUES ($1, "
-        "'token', $2, $3, $4)",
-        {user.value().rows[0].Int(0), Sha256Hex(secret), core_.Now(), expires.value()});
-    return inserted.ok() ? OkStatus() : Status(inserted.error());
-  });
-  if (failure) return *failure;
-  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  Outcome<bool> done =
+      ApiTransaction(*core_.database, [&](Connection& c, const AbortWith& abort) -> Status {
+        Result<Rows> user = c.Query("SELECT id, role FROM users WHERE name = $1", {name});
+        if (!user.ok()) return user.error();
+        if (user.value().empty()) return abort(ApiError::NotFound("no user named '" + name + "'"));
+        credential.role = user.value().rows[0].Text(1);
+        Result<Rows> inserted = c.Query(
+            "INSERT INTO credentials (user_id, kind, secret_hash, created_at, expires_at) VALUES "
+            "($1, "
+            "'token', $2, $3, $4)",
+            {user.value().rows[0].Int(0), Sha256Hex(secret), core_.Now(), expires.value()});
+        return inserted.ok() ? OkStatus() : Status(inserted.error());
+      });
+  if (!done.ok()) return done.error();
   return credential;
 }
 
@@ -140,31 +134,27 @@ Outcome<Reply> UserService::ListTokens(const Actor& actor, const std::string& na
 Outcome<Reply> UserService::RevokeTokens(const Actor& actor, const std::string& name,
                                          std::optional<int64_t> id) {
   if (actor.role != Role::kAdmin) return ApiError::Forbidden("only admin revokes tokens");
-  std::optional<ApiError> failure;
   int64_t revoked = 0;
-  Status status = core_.database->Transaction([&](Connection& c) -> Status {
-    failure.reset();
-    Result<Rows> user = c.Query("SELECT id FROM users WHERE name = $1", {name});
-    if (!user.ok()) return user.error();
-    if (user.value().empty()) {
-      failure = ApiError::NotFound("no user named '" + name + "'");
-      return Error::InvalidInput("abort");
-    }
-    const int64_t user_id = user.value().rows[0].Int(0);
-    Result<Rows> deleted =
-        id ? c.Query("DELETE FROM credentials WHERE user_id = $1 AND kind = 'token' AND id = $2",
+  Outcome<bool> done =
+      ApiTransaction(*core_.database, [&](Connection& c, const AbortWith& abort) -> Status {
+        Result<Rows> user = c.Query("SELECT id FROM users WHERE name = $1", {name});
+        if (!user.ok()) return user.error();
+        if (user.value().empty()) return abort(ApiError::NotFound("no user named '" + name + "'"));
+        const int64_t user_id = user.value().rows[0].Int(0);
+        Result<Rows> deleted =
+            id ? c.Query(
+                     "DELETE FROM credentials WHERE user_id = $1 AND kind = 'token' AND id = $2",
                      {user_id, *id})
-           : c.Query("DELETE FROM credentials WHERE user_id = $1 AND kind = 'token'", {user_id});
-    if (!deleted.ok()) return deleted.error();
-    revoked = deleted.value().affected;
-    if (id && revoked == 0) {
-      failure = ApiError::NotFound("user '" + name + "' has no token " + std::to_string(*id));
-      return Error::InvalidInput("abort");
-    }
-    return OkStatus();
-  });
-  if (failure) return *failure;
-  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+               : c.Query("DELETE FROM credentials WHERE user_id = $1 AND kind = 'token'",
+                         {user_id});
+        if (!deleted.ok()) return deleted.error();
+        revoked = deleted.value().affected;
+        if (id && revoked == 0)
+          return abort(
+              ApiError::NotFound("user '" + name + "' has no token " + std::to_string(*id)));
+        return OkStatus();
+      });
+  if (!done.ok()) return done.error();
   Reply reply;
   reply.body = {{"user", name}, {"revoked", revoked}};
   return reply;

@@ -329,107 +329,100 @@ Outcome<Reply> Webhooks::Put(const Actor& actor, const WebhookRef& ref,
     if (std::optional<FieldError> refused = CheckDestination(*parsed, options_.allow_private))
       return ApiError::Invalid("the webhook is not valid", {*refused});
   }
-  std::optional<ApiError> failure;
   Reply reply;
-  Status status = database_.Transaction([&](Connection& c) -> Status {
-    failure.reset();
-    const auto abort = [&](ApiError error) -> Status {
-      failure = std::move(error);
-      return Error::InvalidInput("aborted");
-    };
-    Outcome<bool> exists = WorkspaceExists(c, ws);
-    if (!exists.ok()) return abort(exists.error());
-    Result<Rows> current =
-        c.Query("SELECT version FROM webhooks WHERE workspace_id = $1 AND id = $2", {ws, id});
-    if (!current.ok()) return current.error();
-    int64_t version = 1;
-    if (current.value().empty()) {
-      if (if_match)
-        return abort(ApiError::PreconditionFailed("no webhook '" + id + "' to replace"));
-      // An e-mail is not signed: a mailto: webhook needs no secret.
-      if (!secret && !mail)
-        return abort(ApiError::Invalid("a new webhook needs a secret",
-                                       {{"secret", "missing", "16 to 256 characters", ""}}));
-      Result<Rows> inserted = c.Query(
-          "INSERT INTO webhooks (workspace_id, id, url, events, secret, version, updated_at, "
-          "updated_by) VALUES ($1, $2, $3, $4, $5, 1, $6, $7)",
-          {ws, id, url, events.dump(), secret.value_or(""), now_text_(), actor.name});
-      if (!inserted.ok()) return inserted.error();
-      reply.status = 201;
-    } else {
-      Outcome<int64_t> matched =
-          RequireMatch(if_match, current.value().rows[0].Int(0), "webhooks/" + id);
-      if (!matched.ok()) return abort(matched.error());
-      version = matched.value() + 1;
-      Result<Rows> updated = c.Query(
-          "UPDATE webhooks SET url = $3, events = $4, secret = COALESCE($5, secret), version = $6, "
-          "updated_at = $7, updated_by = $8 WHERE workspace_id = $1 AND id = $2",
-          {ws, id, url, events.dump(), secret ? store::Value(*secret) : store::Value(nullptr),
-           version, now_text_(), actor.name});
-      if (!updated.ok()) return updated.error();
-    }
-    Outcome<bool> audited = AppendAudit(
-        c, ws,
-        {{.campaign = "",
-          .actor = actor.name,
-          .action = reply.status == 201 ? "webhook-create" : "webhook-update",
-          .target = "webhooks/" + id,
-          .detail = {{"url", url}, {"events", events}, {"secret_changed", secret.has_value()}}}},
-        now_text_());
-    if (!audited.ok()) return abort(audited.error());
-    reply.version = version;
-    reply.body = {{"id", id},
-                  {"url", url},
-                  {"events", events},
-                  {"version", version},
-                  {"channel", mail ? "email" : "webhook"},
-                  {"secret_set", secret.has_value() || (reply.status != 201 && !mail)}};
-    return OkStatus();
-  });
-  if (failure) return *failure;
-  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  Outcome<bool> written =
+      ApiTransaction(database_, [&](Connection& c, const AbortWith& abort) -> Status {
+        reply = Reply();
+        Outcome<bool> exists = WorkspaceExists(c, ws);
+        if (!exists.ok()) return abort(exists.error());
+        Result<Rows> current =
+            c.Query("SELECT version FROM webhooks WHERE workspace_id = $1 AND id = $2", {ws, id});
+        if (!current.ok()) return current.error();
+        int64_t version = 1;
+        if (current.value().empty()) {
+          if (if_match)
+            return abort(ApiError::PreconditionFailed("no webhook '" + id + "' to replace"));
+          // An e-mail is not signed: a mailto: webhook needs no secret.
+          if (!secret && !mail)
+            return abort(ApiError::Invalid("a new webhook needs a secret",
+                                           {{"secret", "missing", "16 to 256 characters", ""}}));
+          Result<Rows> inserted = c.Query(
+              "INSERT INTO webhooks (workspace_id, id, url, events, secret, version, updated_at, "
+              "updated_by) VALUES ($1, $2, $3, $4, $5, 1, $6, $7)",
+              {ws, id, url, events.dump(), secret.value_or(""), now_text_(), actor.name});
+          if (!inserted.ok()) return inserted.error();
+          reply.status = 201;
+        } else {
+          Outcome<int64_t> matched =
+              RequireMatch(if_match, current.value().rows[0].Int(0), "webhooks/" + id);
+          if (!matched.ok()) return abort(matched.error());
+          version = matched.value() + 1;
+          Result<Rows> updated = c.Query(
+              "UPDATE webhooks SET url = $3, events = $4, secret = COALESCE($5, secret), version = "
+              "$6, "
+              "updated_at = $7, updated_by = $8 WHERE workspace_id = $1 AND id = $2",
+              {ws, id, url, events.dump(), secret ? store::Value(*secret) : store::Value(nullptr),
+               version, now_text_(), actor.name});
+          if (!updated.ok()) return updated.error();
+        }
+        Outcome<bool> audited =
+            AppendAudit(c, ws,
+                        {{.campaign = "",
+                          .actor = actor.name,
+                          .action = reply.status == 201 ? "webhook-create" : "webhook-update",
+                          .target = "webhooks/" + id,
+                          .detail = {{"url", url},
+                                     {"events", events},
+                                     {"secret_changed", secret.has_value()}}}},
+                        now_text_());
+        if (!audited.ok()) return abort(audited.error());
+        reply.version = version;
+        reply.body = {{"id", id},
+                      {"url", url},
+                      {"events", events},
+                      {"version", version},
+                      {"channel", mail ? "email" : "webhook"},
+                      {"secret_set", secret.has_value() || (reply.status != 201 && !mail)}};
+        return OkStatus();
+      });
+  if (!written.ok()) return written.error();
   return reply;
 }
 
 Outcome<Reply> Webhooks::Delete(const Actor& actor, const std::string& ws, const std::string& id,
                                 std::optional<int64_t> if_match) {
   if (actor.role != Role::kAdmin) return OnlyAdmin();
-  std::optional<ApiError> failure;
-  Status status = database_.Transaction([&](Connection& c) -> Status {
-    failure.reset();
-    const auto abort = [&](ApiError error) -> Status {
-      failure = std::move(error);
-      return Error::InvalidInput("aborted");
-    };
-    Outcome<bool> exists = WorkspaceExists(c, ws);
-    if (!exists.ok()) return abort(exists.error());
-    Result<Rows> current =
-        c.Query("SELECT version FROM webhooks WHERE workspace_id = $1 AND id = $2", {ws, id});
-    if (!current.ok()) return current.error();
-    if (current.value().empty())
-      return abort(ApiError::NotFound("no webhook '" + id + "' in " + ws));
-    Outcome<int64_t> matched =
-        RequireMatch(if_match, current.value().rows[0].Int(0), "webhooks/" + id);
-    if (!matched.ok()) return abort(matched.error());
-    // Its queued deliveries and their log go with it.
-    for (const char* sql : {"DELETE FROM outbox_attempts WHERE outbox_id IN (SELECT id FROM outbox "
-                            "WHERE workspace_id = $1 AND webhook = $2)",
-                            "DELETE FROM outbox WHERE workspace_id = $1 AND webhook = $2",
-                            "DELETE FROM webhooks WHERE workspace_id = $1 AND id = $2"}) {
-      Result<Rows> deleted = c.Query(sql, {ws, id});
-      if (!deleted.ok()) return deleted.error();
-    }
-    Outcome<bool> audited = AppendAudit(c, ws,
-                                        {{.campaign = "",
-                                          .actor = actor.name,
-                                          .action = "webhook-delete",
-                                          .target = "webhooks/" + id,
-                                          .detail = json::object()}},
-                                        now_text_());
-    return audited.ok() ? OkStatus() : abort(audited.error());
-  });
-  if (failure) return *failure;
-  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  Outcome<bool> deleted =
+      ApiTransaction(database_, [&](Connection& c, const AbortWith& abort) -> Status {
+        Outcome<bool> exists = WorkspaceExists(c, ws);
+        if (!exists.ok()) return abort(exists.error());
+        Result<Rows> current =
+            c.Query("SELECT version FROM webhooks WHERE workspace_id = $1 AND id = $2", {ws, id});
+        if (!current.ok()) return current.error();
+        if (current.value().empty())
+          return abort(ApiError::NotFound("no webhook '" + id + "' in " + ws));
+        Outcome<int64_t> matched =
+            RequireMatch(if_match, current.value().rows[0].Int(0), "webhooks/" + id);
+        if (!matched.ok()) return abort(matched.error());
+        // Its queued deliveries and their log go with it.
+        for (const char* sql :
+             {"DELETE FROM outbox_attempts WHERE outbox_id IN (SELECT id FROM outbox "
+              "WHERE workspace_id = $1 AND webhook = $2)",
+              "DELETE FROM outbox WHERE workspace_id = $1 AND webhook = $2",
+              "DELETE FROM webhooks WHERE workspace_id = $1 AND id = $2"}) {
+          Result<Rows> removed = c.Query(sql, {ws, id});
+          if (!removed.ok()) return removed.error();
+        }
+        Outcome<bool> audited = AppendAudit(c, ws,
+                                            {{.campaign = "",
+                                              .actor = actor.name,
+                                              .action = "webhook-delete",
+                                              .target = "webhooks/" + id,
+                                              .detail = json::object()}},
+                                            now_text_());
+        return audited.ok() ? OkStatus() : abort(audited.error());
+      });
+  if (!deleted.ok()) return deleted.error();
   Reply reply;
   reply.body = {{"deleted", id}};
   return reply;

@@ -88,26 +88,24 @@ Outcome<Reply> WorkspaceService::CreateWorkspace(const Actor& actor,
     for (FieldError& field : fields) field.field = "settings." + field.field;
     return ApiError::Invalid("invalid settings", fields);
   }
-  std::optional<ApiError> failure;
-  Status status = core_.database->Transaction([&](Connection& c) -> Status {
-    Result<Rows> existing = c.Query("SELECT id FROM workspaces WHERE id = $1", {ws});
-    if (!existing.ok()) return existing.error();
-    if (!existing.value().empty()) {
-      failure = ApiError::Conflict("a workspace '" + ws + "' exists", "id");
-      return Error::InvalidInput("abort");
-    }
-    const std::string now = core_.Now();
-    Result<Rows> inserted = c.Query(
-        "INSERT INTO workspaces (id, settings, version, revision, created_at, updated_at) VALUES "
-        "($1, $2, 1, 1, $3, $3)",
-        {ws, settings.dump(), now});
-    if (!inserted.ok()) return inserted.error();
-    Outcome<bool> audited = AppendAudit(
-        c, ws, {{"", actor.name, "create", "workspace", {{"settings", settings}}}}, now);
-    return audited.ok() ? OkStatus() : Status(Error::Internal(audited.error().message));
-  });
-  if (failure) return *failure;
-  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  Outcome<bool> done =
+      ApiTransaction(*core_.database, [&](Connection& c, const AbortWith& abort) -> Status {
+        Result<Rows> existing = c.Query("SELECT id FROM workspaces WHERE id = $1", {ws});
+        if (!existing.ok()) return existing.error();
+        if (!existing.value().empty())
+          return abort(ApiError::Conflict("a workspace '" + ws + "' exists", "id"));
+        const std::string now = core_.Now();
+        Result<Rows> inserted = c.Query(
+            "INSERT INTO workspaces (id, settings, version, revision, created_at, updated_at) "
+            "VALUES "
+            "($1, $2, 1, 1, $3, $3)",
+            {ws, settings.dump(), now});
+        if (!inserted.ok()) return inserted.error();
+        Outcome<bool> audited = AppendAudit(
+            c, ws, {{"", actor.name, "create", "workspace", {{"settings", settings}}}}, now);
+        return audited.ok() ? OkStatus() : Status(Error::Internal(audited.error().message));
+      });
+  if (!done.ok()) return done.error();
   Reply reply;
   reply.status = 201;
   reply.version = 1;
@@ -166,32 +164,26 @@ Outcome<Reply> WorkspaceService::PutSettings(const Actor& actor, const std::stri
 Outcome<Reply> WorkspaceService::DeleteWorkspace(const Actor& actor, const std::string& ws,
                                                  std::optional<int64_t> if_match) {
   if (actor.role != Role::kAdmin) return ApiError::Forbidden("only admin deletes workspaces");
-  std::optional<ApiError> failure;
-  Status status = core_.database->Transaction([&](Connection& c) -> Status {
-    Result<Rows> rows = c.Query("SELECT version FROM workspaces WHERE id = $1", {ws});
-    if (!rows.ok()) return rows.error();
-    if (rows.value().empty()) {
-      failure = ApiError::NotFound("no workspace '" + ws + "'");
-      return Error::InvalidInput("abort");
-    }
-    Outcome<int64_t> matched = RequireMatch(if_match, rows.value().rows[0].Int(0), "the workspace");
-    if (!matched.ok()) {
-      failure = matched.error();
-      return Error::InvalidInput("abort");
-    }
-    for (const char* sql : {"DELETE FROM entities WHERE workspace_id = $1",
-                            "DELETE FROM files WHERE workspace_id = $1",
-                            "DELETE FROM processes WHERE workspace_id = $1",
-                            "DELETE FROM workspaces WHERE id = $1"}) {
-      Result<Rows> deleted = c.Query(sql, {ws});
-      if (!deleted.ok()) return deleted.error();
-    }
-    Outcome<bool> audited =
-        AppendAudit(c, ws, {{"", actor.name, "delete", "workspace", json::object()}}, core_.Now());
-    return audited.ok() ? OkStatus() : Status(Error::Internal(audited.error().message));
-  });
-  if (failure) return *failure;
-  if (!status.ok()) return ApiError::Internal(status.error().ToString());
+  Outcome<bool> done =
+      ApiTransaction(*core_.database, [&](Connection& c, const AbortWith& abort) -> Status {
+        Result<Rows> rows = c.Query("SELECT version FROM workspaces WHERE id = $1", {ws});
+        if (!rows.ok()) return rows.error();
+        if (rows.value().empty()) return abort(ApiError::NotFound("no workspace '" + ws + "'"));
+        Outcome<int64_t> matched =
+            RequireMatch(if_match, rows.value().rows[0].Int(0), "the workspace");
+        if (!matched.ok()) return abort(matched.error());
+        for (const char* sql : {"DELETE FROM entities WHERE workspace_id = $1",
+                                "DELETE FROM files WHERE workspace_id = $1",
+                                "DELETE FROM processes WHERE workspace_id = $1",
+                                "DELETE FROM workspaces WHERE id = $1"}) {
+          Result<Rows> deleted = c.Query(sql, {ws});
+          if (!deleted.ok()) return deleted.error();
+        }
+        Outcome<bool> audited = AppendAudit(
+            c, ws, {{"", actor.name, "delete", "workspace", json::object()}}, core_.Now());
+        return audited.ok() ? OkStatus() : Status(Error::Internal(audited.error().message));
+      });
+  if (!done.ok()) return done.error();
   Reply reply;
   reply.status = 200;
   reply.body = {{"deleted", ws}};
