@@ -356,36 +356,21 @@ Outcome<Reply> JobService::GetRecommendations(const Actor&, const CampaignRef& r
 
 Outcome<Reply> JobService::ReadRecommendations(const std::string& ws, const std::string& campaign,
                                                bool* unseen) {
-  std::optional<Outcome<Reply>> outcome;
-  Status status = core_.database->Read([&](Connection& c) -> Status {
-    Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
-    if (!snapshot.ok()) {
-      outcome = snapshot.error();
-      return OkStatus();
-    }
-    Outcome<const ProcessRow*> process = FindProcess(std::as_const(snapshot.value()), ws, campaign);
-    if (!process.ok()) {
-      outcome = process.error();
-      return OkStatus();
-    }
-    Result<Scenario> scenario = ParseSnapshot(snapshot.value());
-    if (!scenario.ok()) {
-      outcome =
-          ApiError::Internal("stored workspace does not parse: " + scenario.error().ToString());
-      return OkStatus();
-    }
+  return core_.ReadWorkspace(ws, [&](Connection& c, const Snapshot& snapshot) -> Outcome<Reply> {
+    Outcome<const ProcessRow*> process = FindProcess(snapshot, ws, campaign);
+    if (!process.ok()) return process.error();
+    Result<Scenario> scenario = ParseSnapshot(snapshot);
+    if (!scenario.ok())
+      return ApiError::Internal("stored workspace does not parse: " + scenario.error().ToString());
     std::string key;
     if (scenario.value().FindCampaign(campaign)) {
-      key = RecommendKey(campaign,
-                         ScenarioForCampaign(scenario.value(), snapshot.value().doc,
-                                             snapshot.value().processes, campaign, core_.CheckTag())
-                             .key);
+      key =
+          RecommendKey(campaign, ScenarioForCampaign(scenario.value(), snapshot.doc,
+                                                     snapshot.processes, campaign, core_.CheckTag())
+                                     .key);
     }
-    outcome = RecommendReply(c, *process.value(), key, core_.recommend_runner.get(), unseen);
-    return OkStatus();
+    return RecommendReply(c, *process.value(), key, core_.recommend_runner.get(), unseen);
   });
-  if (!status.ok()) return ApiError::Internal(status.error().ToString());
-  return std::move(*outcome);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -457,13 +442,12 @@ Outcome<Reply> JobService::AdoptOption(const Actor& actor, const CampaignRef& re
         ScenarioForCampaign(parsed.value().scenario, context.snapshot.doc,
                             context.snapshot.processes, campaign, context.check_tag);
     const std::string key = RecommendKey(campaign, check.key);
-    if (wanted != key) {
+    if (wanted != key)
       return ApiError::Conflict(
           "these counter-proposals are out of date: the campaign, or something it depends on, "
           "changed since they were computed (current key " +
               key + ")",
           "key");
-    }
     Outcome<std::optional<json>> stored = LoadResult(*context.connection, key);
     if (!stored.ok()) return stored.error();
     if (!stored.value() || !stored.value()->is_object() ||
@@ -487,10 +471,9 @@ Outcome<Reply> JobService::AdoptOption(const Actor& actor, const CampaignRef& re
     context.changed_before = before;
     // The workspace now holds exactly the scenario the option was verified on, or nothing changes.
     Result<Scenario> applied = ParseSnapshot(context.snapshot);
-    if (!applied.ok()) {
+    if (!applied.ok())
       return ApiError::Internal("option " + std::to_string(number) +
                                 " does not read back: " + applied.error().ToString());
-    }
     const CampaignScenario recheck =
         ScenarioForCampaign(applied.value(), context.snapshot.doc, context.snapshot.processes,
                             campaign, context.check_tag);

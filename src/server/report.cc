@@ -32,67 +32,41 @@ std::optional<ReportReview> ReviewOf(const std::string& campaign, const json& re
 Outcome<Reply> ProcessService::Report(const Actor&, const CampaignRef& ref) {
   const std::string& ws = ref.ws;
   const std::string& campaign = ref.campaign;
-  std::optional<Outcome<Reply>> outcome;
-  Status status = core_.database->Read([&](Connection& c) -> Status {
-    Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
-    if (!snapshot.ok()) {
-      outcome = snapshot.error();
-      return OkStatus();
-    }
-    Outcome<const ProcessRow*> process = FindProcess(std::as_const(snapshot.value()), ws, campaign);
-    if (!process.ok()) {
-      outcome = process.error();
-      return OkStatus();
-    }
+  return core_.ReadWorkspace(ws, [&](Connection& c, const Snapshot& snapshot) -> Outcome<Reply> {
+    Outcome<const ProcessRow*> process = FindProcess(snapshot, ws, campaign);
+    if (!process.ok()) return process.error();
     const json& check = process.value()->data["check"];
-    if (!check.is_object() || check.value("status", "") != "done") {
-      outcome = ApiError::NotFound("campaign " + campaign +
-                                   " has no finished check to report (POST .../check)");
-      return OkStatus();
-    }
+    if (!check.is_object() || check.value("status", "") != "done")
+      return ApiError::NotFound("campaign " + campaign +
+                                " has no finished check to report (POST .../check)");
     const std::string key = check.value("key", "");
     Outcome<std::optional<json>> stored = LoadResult(c, key);
-    if (!stored.ok()) {
-      outcome = stored.error();
-      return OkStatus();
-    }
+    if (!stored.ok()) return stored.error();
     if (!stored.value()) {
-      outcome =
-          ApiError::Conflict("the check result is no longer stored; run the check again", "check");
-      return OkStatus();
+      return ApiError::Conflict("the check result is no longer stored; run the check again",
+                                "check");
     }
-    if (!core_.options.render_report_html) {
-      outcome = ApiError{501, "not_implemented", "this server renders no HTML reports", {}};
-      return OkStatus();
-    }
-    Result<Scenario> full = ParseSnapshot(snapshot.value());
-    if (!full.ok()) {
-      outcome = ApiError::Internal(full.error().ToString());
-      return OkStatus();
-    }
+    if (!core_.options.render_report_html)
+      return ApiError{501, "not_implemented", "this server renders no HTML reports", {}};
+    Result<Scenario> full = ParseSnapshot(snapshot);
+    if (!full.ok()) return ApiError::Internal(full.error().ToString());
     // The scenario the check ran on: this campaign and the committed ones.
     const CampaignScenario checked = ScenarioForCampaign(
-        full.value(), snapshot.value().doc, snapshot.value().processes, campaign, core_.CheckTag());
+        full.value(), snapshot.doc, snapshot.processes, campaign, core_.CheckTag());
     const std::string now = core_.Now();  // "2027-03-15T09:30:00Z"
     ReportMeta meta{
         .source = "workspace " + ws + ", campaign " + campaign + ", check " + key.substr(0, 12),
         .generated = now.substr(0, 10) + " " + now.substr(11, 5) + " UTC",
         .review = ReviewOf(campaign, process.value()->data["review"])};
     Result<std::string> data = ReportDataJson(checked.scenario, stored.value()->dump(), meta);
-    if (!data.ok()) {
-      outcome = ApiError::Internal(data.error().ToString());
-      return OkStatus();
-    }
+    if (!data.ok()) return ApiError::Internal(data.error().ToString());
     const Campaign* item = full.value().FindCampaign(campaign);
     const std::string name = item && !item->name.empty() ? item->name : campaign;
     Reply reply;
     reply.content_type = "text/html; charset=utf-8";
     reply.text = core_.options.render_report_html(name + " — tandem report", data.value());
-    outcome = std::move(reply);
-    return OkStatus();
+    return reply;
   });
-  if (!status.ok()) return ApiError::Internal(status.error().ToString());
-  return std::move(*outcome);
 }
 
 }  // namespace tandem::server

@@ -326,6 +326,11 @@ Outcome<Reply> ServiceCore::Write(const Actor& actor, const std::string& ws,
 
 Outcome<Reply> ServiceCore::ReadWorkspace(
     const std::string& ws, const std::function<Outcome<Reply>(const Snapshot&)>& fn) {
+  return ReadWorkspace(ws, [&](Connection&, const Snapshot& snapshot) { return fn(snapshot); });
+}
+
+Outcome<Reply> ServiceCore::ReadWorkspace(
+    const std::string& ws, const std::function<Outcome<Reply>(Connection&, const Snapshot&)>& fn) {
   std::optional<Outcome<Reply>> result;
   Status status = database->Read([&](Connection& c) -> Status {
     Outcome<Snapshot> snapshot = LoadSnapshot(c, ws);
@@ -333,7 +338,7 @@ Outcome<Reply> ServiceCore::ReadWorkspace(
       result = snapshot.error();
       return OkStatus();
     }
-    result = fn(snapshot.value());
+    result = fn(c, snapshot.value());
     return OkStatus();
   });
   if (!status.ok()) return ApiError::Internal(status.error().ToString());

@@ -133,6 +133,10 @@ class ServiceCore {
   // Runs `fn` on a snapshot of workspace `ws` read in one read transaction (404 when absent).
   Outcome<Reply> ReadWorkspace(const std::string& ws,
                                const std::function<Outcome<Reply>(const Snapshot&)>& fn);
+  // The same, for a reader that also queries other rows (results, jobs) in that transaction.
+  Outcome<Reply> ReadWorkspace(
+      const std::string& ws,
+      const std::function<Outcome<Reply>(store::Connection&, const Snapshot&)>& fn);
 };
 
 // {"confirmations": {}, "signoffs": {}, "check": null, "override": null, "handover": null}
