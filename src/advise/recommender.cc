@@ -310,13 +310,13 @@ CampaignRecommendation Recommender::RecommendFor(int k, const CampaignResult& ba
 std::map<size_t, CheckResult> Recommender::ChecksByVariants(
     int k, const std::vector<Changes>& candidates) {
   // Candidates whose changes other than relaxes are the same (none, or the same cap, restrict,
-  // ...) simulate as the scenario with those changes does: a relax changes only campaign k's
-  // promise levels, which no other lever reads. Per such group of two or more that simulate the
-  // same days (a longer bound can lengthen the tail), one check of that scenario answers them all
-  // (Search::VerifyVariants); a group of one gains nothing.
+  // ...) and that simulate the same days (a longer bound can lengthen the tail) simulate the same
+  // runs: a relax changes only campaign k's promise levels, which no other lever reads. Per such
+  // group of two or more, one check answers them all (Search::VerifyVariants): of the scenario
+  // with those other changes when it simulates the group's days, else of the group's first
+  // candidate's scenario (its promises are one of the variants). A group of one gains nothing.
   struct Group {
     Scenario base;
-    int grid_days = 0;
     std::vector<std::vector<Promise>> variants;
     std::vector<size_t> candidate;
   };
@@ -330,18 +330,19 @@ std::map<size_t, CheckResult> Recommender::ChecksByVariants(
       if (change.lever != "relax") key += Describe(k, change) + "\n";
     }
     if (!ValidateScenario(applied).empty()) continue;
+    const int grid_days = search_.VerifyGridDays(applied, k);
+    key += "days " + std::to_string(grid_days);
     auto found = groups.find(key);
     if (found == groups.end()) {
       Scenario base = scenario_;
       for (const LeverChange& change : candidates[c]) {
         if (change.lever != "relax") base = ApplyLever(base, k, change);
       }
-      if (!ValidateScenario(base).empty()) continue;
-      const int grid_days = search_.VerifyGridDays(base, k);
-      found = groups.emplace(key, Group{std::move(base), grid_days, {}, {}}).first;
+      if (!ValidateScenario(base).empty() || search_.VerifyGridDays(base, k) != grid_days)
+        base = applied;
+      found = groups.emplace(key, Group{std::move(base), {}, {}}).first;
       order.push_back(key);
     }
-    if (search_.VerifyGridDays(applied, k) != found->second.grid_days) continue;
     found->second.variants.push_back(applied.campaigns[static_cast<size_t>(k)].promises);
     found->second.candidate.push_back(c);
   }

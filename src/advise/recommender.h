@@ -36,8 +36,8 @@ class Recommender {
   // the scenario invalid or whose check fails).
   std::vector<RecommendOption> VerifyCandidates(int k, const std::vector<Changes>& candidates);
   // The checks of candidates that share one simulation, by candidate index: those whose changes
-  // other than relaxes are the same, two or more, each valid (Search::VerifyVariants answers
-  // them as Verify would). The others are absent.
+  // other than relaxes are the same and that simulate the same days, two or more, each valid
+  // (Search::VerifyVariants answers them as Verify would). The others are absent.
   std::map<size_t, CheckResult> ChecksByVariants(int k, const std::vector<Changes>& candidates);
   // A cap found with fewer scenarios may just miss with all of them: step down until it holds.
   void StepDownCaps(int k, std::vector<RecommendOption>* options);

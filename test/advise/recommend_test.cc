@@ -286,7 +286,7 @@ TEST(RecommendTest, ApplyingAnOptionGivesItsVerdict) {
                                  << edited.error().ToString();
         std::istringstream lines(text.value());
         for (std::string line; std::getline(lines, line);) {
-          if (line.rfind("#", 0) == 0) {
+          if (line.rfind('#', 0) == 0) {
             EXPECT_NE(edited.value().find(line), std::string::npos);
           }
         }
@@ -445,6 +445,68 @@ TEST(RecommendTest, RelaxOnTopOfAnotherLeverCheckedFromOneSimulation) {
       EXPECT_NE(CheckResultToJson(*checks[v]), CheckResultToJson(*search.Verify(capped, 0)))
           << "variant " << v << " is measured with its own promises";
     }
+  }
+}
+
+// Relaxes that lengthen the tail (a longer bound: more days simulated) cannot share the check of
+// the scenario without them, but share one among themselves when they simulate the same days
+// (Recommender::ChecksByVariants groups by those days too): the check of the group's first
+// candidate's scenario, whose promises are one of the variants. Each variant's check against
+// Verify's of its own scenario, byte for byte, at 1 and 2 threads; a relax that simulates other
+// days is left to Verify.
+TEST(RecommendTest, TailLengtheningRelaxesCheckedFromOneSimulation) {
+  const std::filesystem::path path =
+      std::filesystem::path(TANDEM_SOURCE_DIR) / "examples" / "greenleaf.yaml";
+  Result<Scenario> read = ReadScenarioFile(path.string());
+  ASSERT_TRUE(read.ok());
+  const Scenario& scenario = read.value();
+  LeverChange cap;
+  cap.lever = "cap";
+  cap.units = 2000;
+  auto relax = [](int promise, int days) {
+    LeverChange change;
+    change.lever = "relax";
+    change.promise = promise;
+    change.within = Deadline::Within(Duration::Days(days));
+    return change;
+  };
+  LeverChange support;
+  support.lever = "relax";
+  support.promise = 2;
+  support.within = Deadline::Within(Duration::Hours(12));
+  // Delivery within 40 days; the same and support within 12h; delivery within 50 days.
+  const std::vector<std::vector<LeverChange>> versions = {
+      {relax(0, 40), cap}, {relax(0, 40), support, cap}, {relax(0, 50), cap}};
+  std::vector<Scenario> applied;
+  std::vector<std::vector<Promise>> variants;
+  for (const std::vector<LeverChange>& changes : versions) {
+    Scenario version = scenario;
+    for (const LeverChange& change : changes) version = ApplyLever(version, 0, change);
+    variants.push_back(version.campaigns[0].promises);
+    applied.push_back(std::move(version));
+  }
+  const Scenario capped = ApplyLever(scenario, 0, cap);
+  for (int threads : {1, 2}) {
+    advise::Search search(64, std::nullopt, threads, 64, 0);
+    // The case this covers: the first two simulate the same days, more than the capped scenario
+    // and fewer than the third.
+    ASSERT_EQ(search.VerifyGridDays(applied[0], 0), search.VerifyGridDays(applied[1], 0));
+    ASSERT_GT(search.VerifyGridDays(applied[0], 0), search.VerifyGridDays(capped, 0));
+    ASSERT_LT(search.VerifyGridDays(applied[0], 0), search.VerifyGridDays(applied[2], 0));
+    const std::vector<std::optional<CheckResult>> checks =
+        search.VerifyVariants(applied[0], 0, variants);
+    ASSERT_EQ(checks.size(), variants.size());
+    EXPECT_FALSE(checks[2].has_value()) << "other days: left to Verify";
+    std::vector<std::string> alone;
+    for (size_t v = 0; v < 2; ++v) {
+      ASSERT_TRUE(checks[v].has_value()) << "variant " << v;
+      const std::optional<CheckResult> check = search.Verify(applied[v], 0);
+      ASSERT_TRUE(check);
+      alone.push_back(CheckResultToJson(*check));
+      EXPECT_EQ(CheckResultToJson(*checks[v]), alone.back())
+          << "variant " << v << ", " << threads << " threads";
+    }
+    EXPECT_NE(alone[0], alone[1]) << "each variant is measured with its own promises";
   }
 }
 
