@@ -1,11 +1,13 @@
 # Source lists, one per library. Keep sorted.
 set(TANDEM_CORE_SOURCES
+  src/common/cpu_counter.cc
   src/common/date.cc
   src/common/duration.cc
   src/common/format.cc
   src/common/result.cc
   src/engine/check.cc
   src/engine/check_blocks.cc
+  src/engine/check_probe.cc
   src/engine/check_simulate.cc
   src/engine/check_standing.cc
   src/engine/check_summary.cc

@@ -240,15 +240,19 @@ class NeedProbe {
         held_back_.push_back(p);
       }
     }
-    ceiling_ = search_.Feasibility(WithExtra(Unlimited()), k_);
+    // Every scenario: the ceiling's figures are the targets.
+    std::vector<engine::Watch> measured;
+    for (size_t p : held_back_) measured.push_back({static_cast<int>(p)});
+    ceiling_ = search_.Feasibility(WithExtra(Unlimited()), k_, measured);
     return ceiling_.has_value();
   }
   double Unlimited() const { return 100 * std::max(1.0, resource_.capacity); }
   // Whether capacity helps at all: some held-back promise holds at the ceiling or gains there.
   bool Helps() const {
     bool helps = false;
-    for (size_t p : held_back_) {
-      const PromiseResult& at_ceiling = ceiling_->promises[p];
+    for (size_t i = 0; i < held_back_.size(); ++i) {
+      const size_t p = held_back_[i];
+      const PromiseResult& at_ceiling = (*ceiling_)[i];
       if (at_ceiling.status == PromiseStatus::kKept ||
           at_ceiling.achieved.p50 >= result_.promises[p].achieved.p50 + kMeaningfulGain) {
         helps = true;
@@ -258,22 +262,27 @@ class NeedProbe {
   }
   bool KeptAtCeiling() const {
     bool kept = true;
-    for (size_t p : held_back_) kept &= ceiling_->promises[p].status == PromiseStatus::kKept;
+    for (const PromiseResult& at_ceiling : *ceiling_)
+      kept &= at_ceiling.status == PromiseStatus::kKept;
     return kept;
   }
   // Enough: every held-back promise holds if it holds at the ceiling, and otherwise achieves
-  // what it achieves there.
+  // what it achieves there (TargetShare). The probe stops as soon as one of them cannot.
   bool Enough(double extra) {
-    std::optional<CampaignResult> feasibility = search_.Feasibility(WithExtra(extra), k_);
-    if (!feasibility) return false;
-    for (size_t p : held_back_) {
-      const PromiseResult& promise = feasibility->promises[p];
-      if (ceiling_->promises[p].status == PromiseStatus::kKept) {
-        if (promise.status != PromiseStatus::kKept) return false;
-      } else if (promise.achieved.p50 < TargetShare(p)) {
-        return false;
+    std::vector<engine::Watch> needs;
+    for (size_t i = 0; i < held_back_.size(); ++i) {
+      engine::Watch watch{static_cast<int>(held_back_[i])};
+      if ((*ceiling_)[i].status == PromiseStatus::kKept) {
+        watch.need = engine::Watch::Need::kKept;
+      } else {
+        watch.need = engine::Watch::Need::kMedianAtLeast;
+        watch.median_at_least = TargetShare(i);
       }
+      needs.push_back(watch);
     }
+    std::optional<std::vector<PromiseResult>> feasibility =
+        search_.Feasibility(WithExtra(extra), k_, needs);
+    if (!feasibility) return false;
     probes_[extra] = std::move(*feasibility);
     return true;
   }
@@ -296,19 +305,22 @@ class NeedProbe {
         low = middle;
       }
     }
-    const CampaignResult& with_requirement = probes_.count(high) ? probes_.at(high) : *ceiling_;
-    for (size_t p : held_back_) {
-      const PromiseResult& promise = with_requirement.promises[p];
-      promises->push_back({promise.text, result_.promises[p].achieved.p50, promise.achieved.p50,
-                           promise.target, promise.status == PromiseStatus::kKept});
+    const std::vector<PromiseResult>& with_requirement =
+        probes_.count(high) ? probes_.at(high) : *ceiling_;
+    for (size_t i = 0; i < held_back_.size(); ++i) {
+      const PromiseResult& promise = with_requirement[i];
+      promises->push_back({promise.text, result_.promises[held_back_[i]].achieved.p50,
+                           promise.achieved.p50, promise.target,
+                           promise.status == PromiseStatus::kKept});
     }
     return high;
   }
 
  private:
-  double TargetShare(size_t p) const {
-    const double base_share = result_.promises[p].achieved.p50;
-    const double ceiling_share = ceiling_->promises[p].achieved.p50;
+  // The share the i-th held-back promise must reach when the ceiling does not keep it.
+  double TargetShare(size_t i) const {
+    const double base_share = result_.promises[held_back_[i]].achieved.p50;
+    const double ceiling_share = (*ceiling_)[i].achieved.p50;
     return std::min(ceiling_share - kShareTolerance,
                     base_share + kShareOfGain * (ceiling_share - base_share));
   }
@@ -321,8 +333,10 @@ class NeedProbe {
   Date from_;
   Date until_;
   std::vector<size_t> held_back_;
-  std::optional<CampaignResult> ceiling_;
-  std::map<double, CampaignResult> probes_;
+  // Per held-back promise (in held_back_'s order): its result at the ceiling, and with each
+  // extra that was enough.
+  std::optional<std::vector<PromiseResult>> ceiling_;
+  std::map<double, std::vector<PromiseResult>> probes_;
 };
 
 // Campaign k's need of resource `id`, which holds one of its promises back (`result`: its full
@@ -368,11 +382,6 @@ void AddRequirements(const Scenario& scenario, advise::Search& search, Opportuni
     const std::optional<CheckResult>& base = base_checks[k];
     if (!base) continue;
     const CampaignResult& result = base->campaigns.front();
-    // The probes read only campaign k's own promises, which the standing promises' statuses
-    // without it do not change (they decide which standing promises it endangers): given,
-    // they spare each probe a whole run without the campaign. An empty list (none short of
-    // kept here) spares it as well.
-    search.SetStandingWithout(scenario, static_cast<int>(k), result.standing_without);
     std::vector<std::string> binding;
     for (const PromiseResult& promise : result.promises) {
       if (promise.status == PromiseStatus::kKept) continue;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "tandem/common/cpu_counter.h"
+
 namespace tandem::advise {
 
 Holding HoldingOf(const CampaignResult& campaign) {
@@ -53,18 +55,18 @@ std::optional<std::vector<StandingStatus>> Search::StandingWithout(int k) const 
   return found->second.statuses;
 }
 
-std::optional<CampaignResult> Search::Feasibility(const Scenario& scenario, int k) {
+std::optional<std::vector<PromiseResult>> Search::Feasibility(
+    const Scenario& scenario, int k, const std::vector<engine::Watch>& watches) {
+  const cpu::Calls calls(cpu::Call::kFeasibility);
   ++checks_run_;
-  engine::EvaluateOptions evaluate;
-  evaluate.economics = false;
-  evaluate.standing_without = StandingWithout(k);
-  Result<CheckResult> result =
-      engine::Evaluate(scenario, Options(scenario, k, false), evaluate, nullptr);
-  if (!result.ok() || result.value().campaigns.empty()) return std::nullopt;
-  return result.value().campaigns.front();
+  Result<std::optional<std::vector<PromiseResult>>> probe =
+      engine::EvaluateProbe(scenario, Options(scenario, k, false), watches);
+  if (!probe.ok()) return std::nullopt;
+  return std::move(probe.value());
 }
 
 bool Search::Holds(const Scenario& scenario, int k) {
+  const cpu::Calls calls(cpu::Call::kHolds);
   ++checks_run_;
   Result<std::optional<CampaignResult>> trial =
       engine::EvaluateFeasibility(scenario, Options(scenario, k, false), StandingWithout(k));
@@ -74,6 +76,7 @@ bool Search::Holds(const Scenario& scenario, int k) {
 bool Search::Measure(const Scenario& scenario, int k,
                      const std::vector<engine::ExtraPromise>& extras, bool full,
                      std::vector<engine::ExtraResult>* results, CampaignResult* campaign) {
+  const cpu::Calls calls(cpu::Call::kMeasure);
   ++checks_run_;
   engine::EvaluateOptions evaluate;
   evaluate.economics = false;
@@ -87,6 +90,7 @@ bool Search::Measure(const Scenario& scenario, int k,
 }
 
 std::optional<CheckResult> Search::Verify(const Scenario& scenario, int k) {
+  const cpu::Calls calls(cpu::Call::kVerify);
   ++checks_run_;
   const CheckOptions options = VerifyOptions(scenario, k);
   // RunCheck's evaluation, with the statuses without campaign k known when the run without it
@@ -145,6 +149,7 @@ std::vector<std::optional<CheckResult>> Search::VerifyVariants(
     evaluate.promise_variants.push_back(variants[i]);
   }
   if (answered.empty()) return checks;
+  const cpu::Calls calls(cpu::Call::kVariants);
   checks_run_ += static_cast<int>(answered.size());
   // As Verify: the statuses without campaign k are known when measured on this grid.
   auto known = standing_without_.find(k);
@@ -169,6 +174,7 @@ std::vector<std::optional<CheckResult>> Search::VerifyEach(const Scenario& scena
     for (int k : campaigns) checks.push_back(Verify(scenario, k));
     return checks;
   }
+  const cpu::Calls calls(cpu::Call::kVerifyEach);
   checks_run_ += static_cast<int>(campaigns.size());
   CheckOptions options = VerifyOptions(scenario, campaigns.front());
   options.campaign.reset();  // report every campaign; each is then reported as --campaign does

@@ -27,8 +27,11 @@ class Search {
   Search(std::optional<int64_t> scenarios, std::optional<uint64_t> seed, int threads,
          int64_t search_scenarios, int min_tail_days);
 
-  // Campaign k's result in `scenario` with the search's scenario count, without economics.
-  std::optional<CampaignResult> Feasibility(const Scenario& scenario, int k);
+  // A capacity probe of campaign k in `scenario` with the search's scenario count
+  // (engine::EvaluateProbe): per watch, its promise's result; nullopt when the need of one of
+  // them is not met (the trial then stops as soon as that is certain) or the check fails.
+  std::optional<std::vector<PromiseResult>> Feasibility(const Scenario& scenario, int k,
+                                                        const std::vector<engine::Watch>& watches);
   // Whether campaign k holds there: HoldingOf(Feasibility(...)).holds, but the trial stops as
   // soon as one of its promises cannot be kept (engine::EvaluateFeasibility; the same answer).
   bool Holds(const Scenario& scenario, int k);

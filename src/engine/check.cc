@@ -21,6 +21,7 @@
 #include "engine/measure.h"
 #include "engine/order_simulator.h"
 #include "engine/simulator.h"
+#include "tandem/common/cpu_counter.h"
 #include "tandem/engine/evaluate.h"
 
 namespace tandem {
@@ -280,22 +281,26 @@ void CheckRunner::BuildSpecs() {
   for (const Offering& offering : scenario_.offerings) all.push_back(offering.id);
   for (size_t i = 0; i < scenario_.messaging.size(); ++i) {
     const Promise& promise = scenario_.messaging[i];
-    if (promise.type == PromiseType::kClaim || promise.type == PromiseType::kFreeReturns) {
+    if (promise.type == PromiseType::kClaim || promise.type == PromiseType::kFreeReturns ||
+        probe_) {  // a probe does not read the standing promises: not measured
       standing_specs_.push_back(-1 - static_cast<int>(i));
       continue;
     }
     standing_specs_.push_back(make(promise, -1, static_cast<int>(i), all, 0, horizon_days - 1));
   }
   campaign_specs_.resize(scenario_.campaigns.size());
-  // The run for the standing statuses only (no campaign reported) measures no campaign promise:
-  // each promise is measured on its own, so the standing promises' figures are the same.
+  // The run for the standing statuses only (no campaign reported) measures no campaign promise,
+  // and a check of one campaign (options.campaign) only its promises: each promise is measured
+  // on its own, so the standing promises' and the reported campaign's figures are the same.
   const size_t measured_campaigns = evaluate_.report_campaigns ? scenario_.campaigns.size() : 0;
   for (size_t k = 0; k < measured_campaigns; ++k) {
     const Campaign& campaign = scenario_.campaigns[k];
+    if (options_.campaign && campaign.id != *options_.campaign) continue;
     const CompiledCampaign& compiled = model_.campaigns[k];
     for (size_t i = 0; i < campaign.promises.size(); ++i) {
       const Promise& promise = campaign.promises[i];
-      if (promise.type == PromiseType::kClaim || promise.type == PromiseType::kFreeReturns) {
+      if (promise.type == PromiseType::kClaim || promise.type == PromiseType::kFreeReturns ||
+          !ProbeMeasures(static_cast<int>(i))) {
         campaign_specs_[k].push_back(-1);
         continue;
       }
@@ -394,6 +399,10 @@ Result<CheckResult> CheckRunner::Run() {
     }
   }
   if (stopped()) return CheckResult{};  // EvaluateFeasibility reads only stopped()
+  if (probe_) {                         // EvaluateProbe reads stopped() and WatchedResults()
+    DecideWatches();
+    return CheckResult{};
+  }
   if (fork_standing_) {
     // The standing statuses without each campaign are read when a standing promise is not kept:
     // the chunks simulated before that was known run them now.
@@ -414,6 +423,7 @@ Result<CheckResult> CheckRunner::Run() {
     story_binding_.assign(specs_.size(), -1);
   }
 
+  const cpu::Timed timed(cpu::Part::kSummaries);
   CheckResult result;
   result.name = scenario_.name;
   result.currency = scenario_.currency;
@@ -589,11 +599,22 @@ void CheckRunner::PlanForks() {
     order_fork_days_.erase(order_fork_days_.begin());
 }
 
-// StopWhenBroken: the reported campaigns' measured promises.
+// StopWhenBroken: the reported campaigns' measured promises, to be kept; a probe's: its watches.
 void CheckRunner::WatchReportedSpecs() {
   for (const ReportedCampaign& reported : reported_) {
-    for (int spec : campaign_specs_[static_cast<size_t>(reported.campaign)])
-      if (spec >= 0) watched_specs_.push_back(spec);
+    const std::vector<int>& specs = campaign_specs_[static_cast<size_t>(reported.campaign)];
+    if (probe_) {
+      for (const Watch& watch : watches_) {
+        watched_specs_.push_back(specs[static_cast<size_t>(watch.promise)]);
+        watched_.push_back(watch);
+      }
+      continue;
+    }
+    for (size_t i = 0; i < specs.size(); ++i) {
+      if (specs[i] < 0) continue;
+      watched_specs_.push_back(specs[i]);
+      watched_.push_back({static_cast<int>(i), Watch::Need::kKept, 0});
+    }
   }
   MutexLock lock(&stop_mutex_);
   watched_kept_.assign(watched_specs_.size(), 0);
@@ -678,8 +699,6 @@ std::vector<PromiseResult> CheckRunner::SummariseMessaging() {
   return out;
 }
 
-namespace {
-
 // What every entry point refuses before simulating: a start state it cannot continue from.
 std::optional<Error> StartProblem(const Scenario& scenario, const CheckOptions& options) {
   if (options.start == nullptr) return std::nullopt;
@@ -689,8 +708,6 @@ std::optional<Error> StartProblem(const Scenario& scenario, const CheckOptions& 
   if (!problems.empty()) return Error::InvalidInput("start state: " + problems.front());
   return std::nullopt;
 }
-
-}  // namespace
 
 Result<CheckResult> Evaluate(const Scenario& scenario, const CheckOptions& options,
                              const EvaluateOptions& evaluate,

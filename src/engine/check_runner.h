@@ -44,9 +44,10 @@ Result<T> Guarded(Body body) {
 }
 
 // The options' problems the check reports before simulating (check.cc): a scenario count out of
-// range, a campaign that is not in the scenario.
+// range, a campaign that is not in the scenario, a start state it cannot continue from.
 std::optional<Error> ScenariosProblem(int64_t scenarios);
 std::optional<Error> CampaignProblem(const Scenario& scenario, const CheckOptions& options);
+std::optional<Error> StartProblem(const Scenario& scenario, const CheckOptions& options);
 
 // The throughput resources a campaign loads: its offerings' routes, side loads and returns.
 struct CampaignResources {
@@ -226,6 +227,15 @@ class CheckRunner {
   Result<CheckResult> Run();
   // EvaluateFeasibility: stop once a reported campaign's promise cannot be kept; whether it did.
   void StopWhenBroken() { stop_when_broken_ = true; }
+  // EvaluateProbe (check_probe.cc): measure only the reported campaign's watched promises and
+  // stop once one watch's need cannot be met (stopped()); after Run, the watched promises'
+  // results when not stopped.
+  void WatchPromises(std::vector<Watch> watches) {
+    watches_ = std::move(watches);
+    probe_ = true;
+    stop_when_broken_ = true;
+  }
+  std::vector<PromiseResult> WatchedResults();
   bool stopped() const EXCLUDES(stop_mutex_) {
     MutexLock lock(&stop_mutex_);
     return stopped_;
@@ -248,6 +258,15 @@ class CheckRunner {
   void AddReported(const std::vector<int>& reported_ids, const std::vector<char>& all);
   void PlanForks();
   void WatchReportedSpecs();
+  // Whether BuildSpecs measures promise `promise` of the reported campaign: every one, but a
+  // probe's only when watched (check_probe.cc).
+  bool ProbeMeasures(int promise) const;
+  // A probe's decision once every scenario ran: stopped when a watch's need is not met.
+  void DecideWatches() EXCLUDES(stop_mutex_);
+  // A watch's count for one scenario, and whether its need can no longer be met (under
+  // stop_mutex_).
+  bool CountsFor(size_t watch, float achieved) const;
+  bool CannotMeet(size_t watch, int64_t counted, int64_t remaining) const;
   std::vector<ResourceCalendar> ResourceCalendars() const;
   // Simulates chunks [first_chunk, end_chunk) of the scenarios. `standing_pass`: only the
   // standing promises' runs without each campaign, for the chunks whose first pass did not run
@@ -389,6 +408,12 @@ class CheckRunner {
   std::vector<size_t> fork_of_;                // per reported campaign: its snapshot in fork_days_
   std::vector<int> order_fork_days_;           // order-level mode: ascending fork days after day 0
   std::unique_ptr<Simulator> kept_simulator_;  // fluid mode: SimulateAll's, reused for stories
+  // Probes (WatchPromises): the watches, in order. A probe's watched_specs_ follow them, with
+  // their needs in watched_ (StopWhenBroken's: kKept); for a median watch, watched_kept_ counts
+  // the scenarios below its target.
+  bool probe_ = false;
+  std::vector<Watch> watches_;
+  std::vector<Watch> watched_;  // per watched spec
   // StopWhenBroken: the reported campaigns' measured promises (specs), their scenarios kept so
   // far and the scenarios simulated so far; SimulateAll's workers count each chunk they finish
   // (CountChunk), so the counts and the verdict are under stop_mutex_.

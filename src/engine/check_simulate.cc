@@ -8,12 +8,28 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 #include "engine/check_runner.h"
 #include "engine/explain.h"
+#include "tandem/common/cpu_counter.h"
 
 namespace tandem::engine {
+namespace {
+
+// The counter's part for measuring spec `p` (tandem/common/cpu_counter.h).
+cpu::Part MeasurePart(const std::vector<PromiseSpec>& specs, size_t own_specs,
+                      const std::vector<ReportedCampaign>& reported, size_t p) {
+  if (p >= own_specs) return cpu::Part::kMeasureExtra;
+  if (specs[p].campaign < 0) return cpu::Part::kMeasureStanding;
+  for (const ReportedCampaign& campaign : reported) {
+    if (campaign.campaign == specs[p].campaign) return cpu::Part::kMeasureReported;
+  }
+  return cpu::Part::kMeasureOther;
+}
+
+}  // namespace
 
 void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulator,
                                 BatchScratch* scratch, ChunkSums* sums,
@@ -24,22 +40,28 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
   std::array<ScenarioDraws, kLanes>& draws = scratch->draws;
   std::array<RunDemand, kLanes>& demand = scratch->demand;
   BatchDemand& batch = scratch->batch;
-  for (int lane = 0; lane < kLanes; ++lane) {
-    const size_t l = static_cast<size_t>(lane);
-    if (lane < count) {
-      DrawScenario(model_, seed_, first + lane, &draws[l]);
-      BuildRunDemand(model_, with_.included, draws[l].base, draws[l].increment, &demand[l]);
-      batch.lanes[l] = &demand[l];
-    } else {
-      batch.lanes[l] = &demand[static_cast<size_t>(count - 1)];
+  {
+    const cpu::Timed timed(cpu::Part::kDemand, count);
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const size_t l = static_cast<size_t>(lane);
+      if (lane < count) {
+        DrawScenario(model_, seed_, first + lane, &draws[l]);
+        BuildRunDemand(model_, with_.included, draws[l].base, draws[l].increment, &demand[l]);
+        batch.lanes[l] = &demand[l];
+      } else {
+        batch.lanes[l] = &demand[static_cast<size_t>(count - 1)];
+      }
     }
+    batch.Interleave(model_);
   }
-  batch.Interleave(model_);
   BatchTotals with_totals;
   Simulator::Fork& final_state = scratch->final_state;
-  simulator->Run(with_, batch, &with_totals, true,
-                 evaluate_.economics ? fork_days_ : std::vector<int>{}, forks,
-                 evaluate_.economics && !standing_pass ? &final_state : nullptr);
+  {
+    const cpu::Timed timed(cpu::Part::kRunWith, count);
+    simulator->Run(with_, batch, &with_totals, true,
+                   evaluate_.economics ? fork_days_ : std::vector<int>{}, forks,
+                   evaluate_.economics && !standing_pass ? &final_state : nullptr);
+  }
   if (standing_pass) {
     SimulateWithouts(first, count, with_totals, simulator, scratch, forks, true, false, false);
     return;
@@ -54,17 +76,21 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
       // Where late units waited (a walk of the route per late step) is read only for the
       // reported promises' binding resources: not for extra promises, whose shares alone a
       // search reads, nor in the run for the standing statuses alone.
-      const bool attribute = evaluate_.report_campaigns && p < own_specs_;
+      const bool attribute = evaluate_.report_campaigns && p < own_specs_ && !probe_;
       Attribution* late_waits = attribute ? &(*attribution)[p] : nullptr;
       WeekRecord* record = nullptr;
       if (standing && standing_slot_[p] >= 0) {
         record = &scratch->week_records[l * standing_specs_.size() +
                                         static_cast<size_t>(standing_slot_[p])];
       }
+      std::optional<cpu::Timed> timed;
+      if (cpu::Enabled()) timed.emplace(MeasurePart(specs_, own_specs_, reported_, p));
       const Measurement measurement = measurer.Measure(specs_[p], late_waits, histogram, record);
+      timed.reset();
       columns_->Set(achieved_column_[p], scenario, measurement.achieved);
       columns_->Set(covered_column_[p], scenario, measurement.covered);
       if (attribute && specs_[p].promise.type == PromiseType::kAvailability) {
+        const cpu::Timed stock(cpu::Part::kAttributeStock);
         for (int o : specs_[p].offerings) {
           for (int day = specs_[p].first_day; day <= specs_[p].last_day; ++day) {
             const double missing =
@@ -147,6 +173,7 @@ void CheckRunner::SimulateWithouts(int64_t first, int64_t count, const BatchTota
   // AtOnce before their days back.
   if (standing && economics) simulator->SaveAtOnce(&scratch->with_at_once);
   for (size_t index = 0; index < reported_.size() && economics; ++index) {
+    const cpu::Timed timed(cpu::Part::kEconomicsWithout, count);
     build_demand(reported_[index]);
     SimulateWithout(index, first, count, with_totals, simulator, scratch, forks);
   }
@@ -158,6 +185,7 @@ void CheckRunner::SimulateWithouts(int64_t first, int64_t count, const BatchTota
     return reported_[a].fork_day > reported_[b].fork_day;
   });
   for (size_t index : order) {
+    const cpu::Timed timed(cpu::Part::kStandingWithout, count);
     build_demand(reported_[index]);
     MeasureStandingWithout(index, first, count, simulator, scratch, forks, recorded);
   }
@@ -352,22 +380,22 @@ void CheckRunner::ComputeOrderStories(const std::vector<std::pair<int64_t, size_
 // --- end of order-level mode
 // ----------------------------------------------------------------------
 
-// Adds a finished chunk's scenarios to the watched promises' counts; true once one of them cannot
-// reach the confidence even if every scenario not yet counted keeps it (StatusOf's test, on that
-// bound).
+// Adds a finished chunk's scenarios to the watched promises' counts; true once the need of one of
+// them cannot be met whatever the scenarios not yet counted give (kept: StatusOf's test, on the
+// bound of every one of them kept; CannotMeet, check_probe.cc).
 bool CheckRunner::CountChunk(int64_t first, int64_t last) {
-  std::vector<int64_t> kept(watched_specs_.size(), 0);
+  std::vector<int64_t> counted(watched_specs_.size(), 0);
   for (size_t i = 0; i < watched_specs_.size(); ++i) {
     const size_t spec = static_cast<size_t>(watched_specs_[i]);
     const std::vector<float>& achieved = columns_->Get(achieved_column_[spec]);
     for (int64_t scenario = first; scenario < last; ++scenario)
-      kept[i] += KeptIn(specs_[spec], achieved[static_cast<size_t>(scenario)]) ? 1 : 0;
+      counted[i] += CountsFor(i, achieved[static_cast<size_t>(scenario)]) ? 1 : 0;
   }
   MutexLock lock(&stop_mutex_);
   simulated_ += last - first;
   for (size_t i = 0; i < watched_specs_.size(); ++i) {
-    watched_kept_[i] += kept[i];
-    if (!KeptAtConfidence(watched_kept_[i] + (scenarios_ - simulated_))) stopped_ = true;
+    watched_kept_[i] += counted[i];
+    if (CannotMeet(i, watched_kept_[i], scenarios_ - simulated_)) stopped_ = true;
   }
   return stopped_;
 }

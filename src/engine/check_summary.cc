@@ -13,6 +13,7 @@
 
 #include "engine/check_runner.h"
 #include "engine/explain.h"
+#include "tandem/common/cpu_counter.h"
 
 namespace tandem::engine {
 namespace {
@@ -252,6 +253,7 @@ void CheckRunner::ComputeStories() {
     wanted.emplace_back(representative, p);
   }
   if (wanted.empty()) return;
+  const cpu::Timed timed(cpu::Part::kStories, static_cast<int64_t>(wanted.size()));
   if (options_.mode == CheckMode::kOrders) {
     ComputeOrderStories(wanted);
     return;

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "engine/flow_step.h"
+#include "tandem/common/cpu_counter.h"
 
 namespace tandem::engine {
 
@@ -378,6 +379,7 @@ void Simulator::Run(const RunPlan& plan, const BatchDemand& demand, BatchTotals*
   }
   Simulate(plan, demand, 0, totals, fork_days, forks, Convergence());
   if (final_state != nullptr) {
+    const cpu::Timed timed(cpu::Part::kSnapshots);
     final_state->day = model_.grid.total_days;
     final_state->state.clear();
     AppendState(&final_state->state);

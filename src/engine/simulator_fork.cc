@@ -6,6 +6,8 @@
 #include <cassert>
 #include <cmath>
 
+#include "tandem/common/cpu_counter.h"
+
 namespace tandem::engine {
 
 void Simulator::AppendState(std::vector<double>* out) const {
@@ -87,6 +89,7 @@ void Simulator::FinishAs(const Fork& checkpoint, const Fork& final_state) {
 }
 
 void Simulator::SaveFork(int day, Fork* fork) const {
+  const cpu::Timed timed(cpu::Part::kSnapshots);
   const size_t first_row =
       static_cast<size_t>(day) * static_cast<size_t>(model_.grid.steps_per_day);
   fork->day = day;

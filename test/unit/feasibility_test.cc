@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tandem/engine/evaluate.h"
 #include "tandem/io/scenario_reader.h"
@@ -24,12 +27,13 @@ Scenario Parse(const std::string& text) {
 
 // One desk at `capacity` per hour around the clock; 240 orders a day, doubled for a week by the
 // campaign; "processed within 4h for 95% of orders"; 400 scenarios at a confidence of 0.9.
-std::string Desk(int capacity) {
+std::string Desk(int capacity, const std::string& confidence = "0.9") {
   return R"(
 tandem: 1
 name: desk
 horizon: {start: 2027-03-01, end: 2027-04-30}
-simulation: {scenarios: 400, seed: 5, confidence: 0.9}
+simulation: {scenarios: 400, seed: 5, confidence: )" +
+         confidence + R"(}
 resources:
   - {id: desk, kind: throughput, capacity: )" +
          std::to_string(capacity) + R"(}
@@ -145,6 +149,190 @@ TEST(FeasibilityTest, GridDaysFollowTheLongestBound) {
   EXPECT_EQ(GridDays(with_bound("10d"), options), horizon + 17);
   options.min_tail_days = 30;  // a search's longer tail: 30 + 7
   EXPECT_EQ(GridDays(four_hours, options), horizon + 37);
+}
+
+// --- Capacity probes (EvaluateProbe): watches and their needs -----------------------------------
+
+// At 18 per hour the campaign's 20 per hour queue a little, by a different amount in each
+// scenario: the share processed within 4h spreads from about 13% to 38%.
+Scenario Queueing() {
+  return Parse(Desk(18));
+}
+// At 20 per hour the queue builds in a minority of scenarios: p_kept about 0.86 at 95%.
+Scenario Marginal(const std::string& confidence) {
+  return Parse(Desk(20, confidence));
+}
+
+CheckOptions ProbeOptions(int64_t scenarios, int threads) {
+  CheckOptions options;
+  options.campaign = "c";
+  options.scenarios = scenarios;
+  options.threads = threads;
+  return options;
+}
+
+struct Probe {
+  std::optional<std::vector<PromiseResult>> result;
+  int64_t simulated = 0;  // the last progress report
+};
+
+Probe RunProbe(const Scenario& scenario, int64_t scenarios, const Watch& watch, int threads) {
+  CheckOptions options = ProbeOptions(scenarios, threads);
+  Probe probe;
+  options.progress = [&](int64_t finished, int64_t) {
+    probe.simulated = std::max(probe.simulated, finished);
+  };
+  Result<std::optional<std::vector<PromiseResult>>> result =
+      EvaluateProbe(scenario, options, {watch});
+  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().ToString());
+  if (result.ok()) probe.result = result.value();
+  return probe;
+}
+
+CampaignResult FullCheckOf(const Scenario& scenario, int64_t scenarios) {
+  EvaluateOptions evaluate;
+  evaluate.economics = false;
+  Result<CheckResult> result = Evaluate(scenario, ProbeOptions(scenarios, 1), evaluate, nullptr);
+  EXPECT_TRUE(result.ok() && result.value().campaigns.size() == 1);
+  return result.value().campaigns.front();
+}
+
+// The campaign's promise's achieved share in each scenario (measured as an extra promise of the
+// same scope), ascending.
+std::vector<double> SortedAchieved(const Scenario& scenario, int64_t scenarios) {
+  EvaluateOptions evaluate;
+  evaluate.economics = false;
+  evaluate.extra.push_back({0, scenario.campaigns[0].promises[0], std::nullopt});
+  std::vector<ExtraResult> extras;
+  Result<CheckResult> result = Evaluate(scenario, ProbeOptions(scenarios, 1), evaluate, &extras);
+  EXPECT_TRUE(result.ok() && extras.size() == 1);
+  std::vector<double> values(extras[0].achieved_by_scenario.begin(),
+                             extras[0].achieved_by_scenario.end());
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+// The median as the check reports it (Percentiles::p50): the middle value, or the mean of the two
+// middle ones (each halved, then added).
+double MedianOf(const std::vector<double>& sorted) {
+  const size_t n = sorted.size();
+  return n % 2 == 1 ? sorted[n / 2] : sorted[n / 2 - 1] * 0.5 + sorted[n / 2] * 0.5;
+}
+
+double Above(double value) {
+  return std::nextafter(value, 2.0);
+}
+
+// A median watch stops exactly when the full check's median falls short of its target: for n
+// even and odd, and for targets equal to the middle values themselves. With n = 400 and T just
+// above the 200th value, 200 scenarios fall short of T but the median (the 200th and 201st
+// values' mean) reaches it: a probe that stopped at n / 2 would be wrong. With T the 201st
+// value, the same 200 fall short and the median is below T: only all the scenarios decide it.
+// With n = 201 and T the 101st value (the median itself), 100 fall short and it holds.
+TEST(FeasibilityTest, MedianWatchStopsExactlyWhenTheMedianFallsShort) {
+  const Scenario scenario = Queueing();
+  for (int64_t n : {400, 201}) {
+    SCOPED_TRACE("scenarios " + std::to_string(n));
+    const std::vector<double> sorted = SortedAchieved(scenario, n);
+    ASSERT_EQ(sorted.size(), static_cast<size_t>(n));
+    const size_t lower = static_cast<size_t>((n - 1) / 2);
+    const size_t upper = static_cast<size_t>(n / 2);
+    ASSERT_LT(sorted[lower - 1], sorted[lower]);  // distinct middle values: the cases differ
+    ASSERT_LT(sorted[upper], sorted[upper + 1]);
+    if (n % 2 == 0) {
+      ASSERT_LT(sorted[lower], sorted[upper]);
+    }
+    const CampaignResult full = FullCheckOf(scenario, n);
+    const double median = MedianOf(sorted);
+    ASSERT_EQ(full.promises[0].achieved.p50, median);
+    const std::vector<double> targets = {sorted[lower],
+                                         Above(sorted[lower]),
+                                         sorted[upper],
+                                         Above(sorted[upper]),
+                                         median,
+                                         Above(median),
+                                         std::nextafter(median, 0.0),
+                                         0.0,
+                                         1.0};
+    int stops = 0;
+    for (double target : targets) {
+      for (int threads : {1, 2}) {
+        SCOPED_TRACE("target " + std::to_string(target) + ", threads " + std::to_string(threads));
+        const Probe probe =
+            RunProbe(scenario, n, {0, Watch::Need::kMedianAtLeast, target}, threads);
+        EXPECT_EQ(!probe.result.has_value(), median < target);
+        stops += probe.result.has_value() ? 0 : 1;
+        if (!probe.result) continue;
+        ASSERT_EQ(probe.result->size(), 1u);
+        EXPECT_EQ((*probe.result)[0].achieved.p50, median);
+        EXPECT_EQ((*probe.result)[0].status, full.promises[0].status);
+        EXPECT_EQ((*probe.result)[0].p_kept, full.promises[0].p_kept);
+        EXPECT_EQ((*probe.result)[0].text, full.promises[0].text);
+        EXPECT_EQ(probe.simulated, n);
+      }
+    }
+    EXPECT_GT(stops, 0);
+    EXPECT_LT(stops, static_cast<int>(2 * targets.size()));
+    // A target above every scenario's share stops once n / 2 + 1 scenarios fell short of it.
+    const Probe clear = RunProbe(scenario, n, {0, Watch::Need::kMedianAtLeast, 1.0}, 1);
+    EXPECT_FALSE(clear.result.has_value());
+    EXPECT_GE(clear.simulated, n / 2 + 1);
+    EXPECT_LT(clear.simulated, n);
+  }
+}
+
+// A kept watch stops exactly when the full check does not keep the promise: at 20 per hour the
+// promise is kept in a share p of the scenarios; at a confidence of p it is kept, one scenario
+// more (p + 1/n) or 0.9 it is not.
+TEST(FeasibilityTest, KeptWatchStopsExactlyWhenThePromiseIsNotKept) {
+  const int64_t n = 400;
+  const double p_kept = FullCheckOf(Marginal("0.9"), n).promises[0].p_kept;
+  ASSERT_GT(p_kept, 0.5);
+  ASSERT_LT(p_kept, 0.9);
+  char text[32];
+  int kept_cases = 0;
+  for (double confidence : {p_kept, p_kept + 1.0 / static_cast<double>(n), 0.9}) {
+    std::snprintf(text, sizeof(text), "%.17g", confidence);
+    SCOPED_TRACE(std::string("confidence ") + text);
+    const Scenario scenario = Marginal(text);
+    const CampaignResult full = FullCheckOf(scenario, n);
+    const bool kept = full.promises[0].status == PromiseStatus::kKept;
+    kept_cases += kept ? 1 : 0;
+    for (int threads : {1, 2}) {
+      const Probe probe = RunProbe(scenario, n, {0, Watch::Need::kKept, 0}, threads);
+      EXPECT_EQ(probe.result.has_value(), kept);
+      if (probe.result) {
+        EXPECT_EQ((*probe.result)[0].p_kept, full.promises[0].p_kept);
+      }
+    }
+  }
+  EXPECT_EQ(kept_cases, 1);
+  // A promise that no scenario keeps stops after the scenarios that decide it, as
+  // EvaluateFeasibility does (BrokenPromiseStopsAfterTheScenariosThatDecideIt).
+  const Probe broken = RunProbe(Broken(), n, {0, Watch::Need::kKept, 0}, 1);
+  EXPECT_FALSE(broken.result.has_value());
+  EXPECT_EQ(broken.simulated, 48);
+}
+
+// A watch that needs nothing measures its promise over every scenario, as the full check does.
+TEST(FeasibilityTest, ProbeWithoutNeedsGivesTheFullChecksFigures) {
+  const Scenario scenario = Broken();
+  const CampaignResult full = FullCheckOf(scenario, 400);
+  const Probe probe = RunProbe(scenario, 400, {0}, 2);
+  ASSERT_TRUE(probe.result.has_value());
+  ASSERT_EQ(probe.result->size(), 1u);
+  const PromiseResult& promise = (*probe.result)[0];
+  EXPECT_EQ(promise.status, full.promises[0].status);
+  EXPECT_EQ(promise.p_kept, full.promises[0].p_kept);
+  EXPECT_EQ(promise.achieved.p5, full.promises[0].achieved.p5);
+  EXPECT_EQ(promise.achieved.p50, full.promises[0].achieved.p50);
+  EXPECT_EQ(promise.achieved.p95, full.promises[0].achieved.p95);
+  EXPECT_EQ(promise.target, full.promises[0].target);
+  EXPECT_TRUE(promise.binding.empty());
+  EXPECT_EQ(probe.simulated, 400);
+  // Only measured promises of the named campaign can be watched.
+  EXPECT_FALSE(EvaluateProbe(scenario, ProbeOptions(400, 1), {{1}}).ok());
+  EXPECT_FALSE(EvaluateProbe(scenario, CheckOptions{}, {{0}}).ok());
 }
 
 }  // namespace

@@ -62,6 +62,35 @@ Result<std::optional<CampaignResult>> EvaluateFeasibility(
     const Scenario& scenario, const CheckOptions& options,
     const std::optional<std::vector<StandingStatus>>& standing_without = std::nullopt);
 
+// What a capacity probe (EvaluateProbe) reads of one of its campaign's promises, and what it
+// needs of it.
+struct Watch {
+  int promise = 0;  // index among the campaign's promises: a time or availability promise
+  enum class Need {
+    kNone,           // only measured
+    kKept,           // kept at the confidence (PromiseResult::status kKept)
+    kMedianAtLeast,  // its achieved share's median (Percentiles::p50) at least `median_at_least`
+  };
+  Need need = Need::kNone;
+  double median_at_least = 0;
+};
+
+// A capacity probe of the campaign `options.campaign` names (REQUIRES: set), without economics:
+// measures only the watched promises (not the standing promises, not the campaign's other
+// promises or the other campaigns'; no binding resource, explanation or implicit check), and
+// stops simulating as soon as one watch's need cannot be met whatever the scenarios not yet
+// simulated give: kKept, once the scenarios kept so far plus those not yet simulated fall short
+// of the confidence; kMedianAtLeast(T), once more than half of all the scenarios (n / 2 + 1 of
+// n, n odd or even) have achieved less than T, which makes the median less than T whatever the
+// others achieve. Returns nullopt exactly when some watch's need is not met by the full check
+// (then also after the last scenario: a median computed from all of them, a half-way value for
+// n even), whatever the thread count (only where it stops depends on the threads); otherwise,
+// per watch in order, the promise's result as the full check gives it (status, p_kept,
+// achieved, target, text), without binding, explanation or detail.
+Result<std::optional<std::vector<PromiseResult>>> EvaluateProbe(const Scenario& scenario,
+                                                                const CheckOptions& options,
+                                                                const std::vector<Watch>& watches);
+
 // The number of days (horizon and tail) a check of `scenario` simulates. Two scenarios that
 // differ only in one campaign simulate the same run without that campaign when their grids
 // agree (the tail follows every promise's deadline, so relaxing a bound can lengthen it).
