@@ -751,6 +751,11 @@ Result<std::optional<CampaignResult>> EvaluateFeasibility(
 }  // namespace engine
 
 Result<CheckResult> RunCheck(const Scenario& scenario, const CheckOptions& options) {
+  // A catalogue of independent parts is simulated one part at a time, whose arrays stay in the
+  // cache (docs/performance.md, "The check by components"); the same bits.
+  Result<std::optional<CheckResult>> split = engine::CheckByComponents(scenario, options);
+  if (!split.ok()) return split.error();
+  if (split.value()) return std::move(*split.value());
   engine::EvaluateOptions evaluate;
   // A continued run's economics would miss the history: the runs without a campaign are skipped.
   evaluate.economics = options.start == nullptr;

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -395,7 +396,108 @@ EvaluateOptions CheckEvaluation() {
   return evaluate;
 }
 
+// The components holding offerings (numbered first), when the check splits along them; else 1.
+int SplitComponents(const Scenario& scenario, const ResourceComponents& components,
+                    const CheckOptions& options) {
+  if (options.campaign || options.start != nullptr) return 1;
+  int with_offerings = 0;
+  for (int component : components.offering)
+    with_offerings = std::max(with_offerings, component + 1);
+  if (with_offerings < 2) return 1;
+  // Two campaigns in one component: a run without the second reads, on the days it does not
+  // simulate (its series' week before its fork day, after it converges), what the last run left
+  // in the simulator's day figures; in the whole model that may be another component's run
+  // without its campaign, in the sub-model the run without the first campaign (not the same).
+  std::vector<int> campaigns(static_cast<size_t>(with_offerings), 0);
+  for (int component : components.campaign) {
+    if (component < 0 || component >= with_offerings) continue;
+    if (++campaigns[static_cast<size_t>(component)] > 1) return 1;
+  }
+  for (const Promise& promise : scenario.messaging) {
+    if (promise.type == PromiseType::kClaim || promise.type == PromiseType::kFreeReturns) continue;
+    if (PromiseComponent(scenario, components, promise) < 0) return 1;
+  }
+  return with_offerings;
+}
+
+// The split of `scenario` along `components` (its FindComponents).
+ComponentSplit SplitOf(const Scenario& scenario, const CheckOptions& options,
+                       ResourceComponents components) {
+  ComponentSplit split;
+  split.split = SplitComponents(scenario, components, options);
+  split.components = std::move(components);
+  split.grid = MakeGrid(scenario, options);
+  split.fingerprint = WholeFingerprint(scenario, split.grid.total_steps, options);
+  return split;
+}
+
+// The blobs of blocks [first, first + count) of each of `components`, in turn: one component's
+// runner (its sub-model, compiled model and simulators) alive at a time, each simulating its
+// chunks on the check's threads. options.progress hears of the components' scenarios as a share
+// of the scenarios of the whole: component i of n at d of N scenarios is (i N + d) / n of N.
+Result<std::vector<std::string>> ComponentBlobs(const Scenario& scenario,
+                                                const CheckOptions& options,
+                                                const ComponentSplit& split, int64_t first,
+                                                int64_t count, const std::vector<int>& components) {
+  const EvaluateOptions evaluate = CheckEvaluation();
+  std::vector<std::string> blobs;
+  const auto parts = static_cast<int64_t>(components.size());
+  for (int64_t i = 0; i < parts; ++i) {
+    const int component = components[static_cast<size_t>(i)];
+    if (split.split < 2 || component < 0 || component >= split.split) {
+      return Error::InvalidInput("the check is not split into components, or has no component " +
+                                 std::to_string(component) + "; components: " +
+                                 std::to_string(split.split < 2 ? 0 : split.split));
+    }
+    CheckOptions each = options;
+    if (options.progress) {
+      each.progress = [&options, i, parts](int64_t done, int64_t total) {
+        options.progress((i * total + done) / parts, total);
+      };
+    }
+    const ComponentRun run = MakeComponentRun(scenario, split, component);
+    CheckRunner runner(run.part.scenario, each, evaluate, &run);
+    runner.SimulateOnly(first, count);
+    Result<CheckResult> result = runner.Run();
+    if (!result.ok()) return result.error();
+    blobs.push_back(runner.TakeBlock());
+  }
+  return blobs;
+}
+
+// The whole check from `blocks` (MergeCheckBlocks, inside its guard).
+Result<CheckResult> Merge(const Scenario& scenario, const CheckOptions& options,
+                          const std::vector<std::string>& blocks) {
+  const EvaluateOptions evaluate = CheckEvaluation();
+  CheckRunner runner(scenario, options, evaluate);
+  runner.MergeBlocks(&blocks);
+  return runner.Run();
+}
+
 }  // namespace
+
+Result<std::optional<CheckResult>> CheckByComponents(const Scenario& scenario,
+                                                     const CheckOptions& options) {
+  using Split = std::optional<CheckResult>;
+  if (options.start != nullptr || options.campaign) return Split();
+  const int64_t scenarios = options.scenarios ? *options.scenarios : scenario.simulation.scenarios;
+  if (ScenariosProblem(scenarios)) return Split();  // the whole check reports it
+  return Guarded<Split>([&]() -> Result<Split> {
+    ResourceComponents components = FindComponents(scenario);
+    // Not split: nothing more computed (the grid and the fingerprint are the whole check's).
+    if (SplitComponents(scenario, components, options) < 2) return Split();
+    const ComponentSplit split = SplitOf(scenario, options, std::move(components));
+    std::vector<int> each(static_cast<size_t>(split.split));
+    std::iota(each.begin(), each.end(), 0);
+    Result<std::vector<std::string>> blobs =
+        ComponentBlobs(scenario, options, split, 0, scenarios, each);
+    if (!blobs.ok()) return blobs.error();
+    Result<CheckResult> merged = Merge(scenario, options, blobs.value());
+    if (!merged.ok()) return merged.error();
+    return Split(std::move(merged.value()));
+  });
+}
+
 }  // namespace engine
 
 Result<int64_t> CheckScenarios(const Scenario& scenario, const CheckOptions& options) {
@@ -407,30 +509,11 @@ Result<int64_t> CheckScenarios(const Scenario& scenario, const CheckOptions& opt
   return scenarios;
 }
 
-namespace {
-
-// The components holding offerings (numbered first), when the check splits along them; else 1.
-int SplitComponents(const Scenario& scenario, const ResourceComponents& components,
-                    const CheckOptions& options) {
-  if (options.campaign || options.start != nullptr) return 1;
-  int with_offerings = 0;
-  for (int component : components.offering)
-    with_offerings = std::max(with_offerings, component + 1);
-  if (with_offerings < 2) return 1;
-  for (const Promise& promise : scenario.messaging) {
-    if (promise.type == PromiseType::kClaim || promise.type == PromiseType::kFreeReturns) continue;
-    if (PromiseComponent(scenario, components, promise) < 0) return 1;
-  }
-  return with_offerings;
-}
-
-}  // namespace
-
 Result<int> CheckComponents(const Scenario& scenario, const CheckOptions& options) {
   Result<int64_t> scenarios = CheckScenarios(scenario, options);
   if (!scenarios.ok()) return scenarios.error();
   return engine::Guarded<int>([&]() -> Result<int> {
-    return SplitComponents(scenario, FindComponents(scenario), options);
+    return engine::SplitComponents(scenario, FindComponents(scenario), options);
   });
 }
 
@@ -462,27 +545,9 @@ Result<std::vector<std::string>> RunComponentBlocks(const Scenario& scenario,
     return Error::InvalidInput("a check continued from a state is not split into blocks");
   if (std::optional<Error> problem = engine::CampaignProblem(scenario, options)) return *problem;
   return engine::Guarded<std::vector<std::string>>([&]() -> Result<std::vector<std::string>> {
-    engine::ComponentSplit split;
-    split.components = FindComponents(scenario);
-    split.split = SplitComponents(scenario, split.components, options);
-    split.grid = engine::MakeGrid(scenario, options);
-    split.fingerprint = engine::WholeFingerprint(scenario, split.grid.total_steps, options);
-    const engine::EvaluateOptions evaluate = engine::CheckEvaluation();
-    std::vector<std::string> blobs;
-    for (int component : components) {
-      if (split.split < 2 || component < 0 || component >= split.split) {
-        return Error::InvalidInput("the check is not split into components, or has no component " +
-                                   std::to_string(component) + "; components: " +
-                                   std::to_string(split.split < 2 ? 0 : split.split));
-      }
-      const engine::ComponentRun run = engine::MakeComponentRun(scenario, split, component);
-      engine::CheckRunner runner(run.part.scenario, options, evaluate, &run);
-      runner.SimulateOnly(first, count);
-      Result<CheckResult> result = runner.Run();
-      if (!result.ok()) return result.error();
-      blobs.push_back(runner.TakeBlock());
-    }
-    return blobs;
+    return engine::ComponentBlobs(scenario, options,
+                                  engine::SplitOf(scenario, options, FindComponents(scenario)),
+                                  first, count, components);
   });
 }
 
@@ -490,12 +555,8 @@ Result<CheckResult> MergeCheckBlocks(const Scenario& scenario, const CheckOption
                                      const std::vector<std::string>& blocks) {
   if (options.start != nullptr)
     return Error::InvalidInput("a check continued from a state is not split into blocks");
-  return engine::Guarded<CheckResult>([&]() -> Result<CheckResult> {
-    const engine::EvaluateOptions evaluate = engine::CheckEvaluation();
-    engine::CheckRunner runner(scenario, options, evaluate);
-    runner.MergeBlocks(&blocks);
-    return runner.Run();
-  });
+  return engine::Guarded<CheckResult>(
+      [&]() -> Result<CheckResult> { return engine::Merge(scenario, options, blocks); });
 }
 
 Result<CheckResult> RunComponentCheck(const Scenario& scenario, const CheckOptions& options,

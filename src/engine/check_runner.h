@@ -158,6 +158,13 @@ struct ColumnKeyHash {
 // and the options that change what is simulated or recorded.
 uint64_t WholeFingerprint(const Scenario& whole, int64_t total_steps, const CheckOptions& options);
 
+// RunCheck along the connected components of the resource graph (check_blocks.cc): every
+// scenario of one component at a time (its sub-model, docs/scale-out.md), each on the check's
+// threads, then MergeCheckBlocks' merge of their blocks: the whole check's bits. nullopt when the
+// check does not split (CheckComponents is 1, or a scenario count RunCheck refuses).
+Result<std::optional<CheckResult>> CheckByComponents(const Scenario& scenario,
+                                                     const CheckOptions& options);
+
 // A blob's reader, counts and places (check_blocks.cc).
 class BlockReader;
 struct BlockCounts;

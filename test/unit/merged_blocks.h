@@ -10,6 +10,7 @@
 
 #include "tandem/engine/check.h"
 #include "tandem/engine/check_blocks.h"
+#include "tandem/engine/evaluate.h"
 #include "tandem/render/check_output.h"
 
 namespace tandem::test_blocks {
@@ -27,6 +28,15 @@ inline std::string Merged(const Scenario& scenario, const CheckOptions& options,
     blobs.push_back(blob.value());
   }
   Result<CheckResult> result = MergeCheckBlocks(scenario, options, blobs);
+  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().ToString());
+  return result.ok() ? CheckResultToJson(result.value()) : "";
+}
+
+// The JSON of the check on the whole model, never split along components: engine::Evaluate with
+// RunCheck's options (economics; no start state). "" with a test failure when it fails.
+inline std::string WholeModel(const Scenario& scenario, const CheckOptions& options) {
+  const engine::EvaluateOptions evaluate;  // economics on, as RunCheck's
+  Result<CheckResult> result = engine::Evaluate(scenario, options, evaluate, nullptr);
   EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().ToString());
   return result.ok() ? CheckResultToJson(result.value()) : "";
 }

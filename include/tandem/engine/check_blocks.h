@@ -40,8 +40,9 @@ Result<int64_t> CheckScenarios(const Scenario& scenario, const CheckOptions& opt
 // How many components of the resource graph the check splits into (docs/scale-out.md, "Blocks of
 // components"): those holding offerings, or 1 when the check is not split along components (one
 // such component; options.campaign set; a standing time or availability promise over offerings of
-// several components, whose weekly shares add units across components). Errors: as
-// CheckScenarios.
+// several components, whose weekly shares add units across components; two campaigns in one
+// component, whose runs without each read day figures the whole model's other runs leave).
+// Errors: as CheckScenarios.
 Result<int> CheckComponents(const Scenario& scenario, const CheckOptions& options);
 
 // Simulates scenarios [first, first + count) of the check: of the whole scenario, or with
