@@ -404,15 +404,6 @@ int SplitComponents(const Scenario& scenario, const ResourceComponents& componen
   for (int component : components.offering)
     with_offerings = std::max(with_offerings, component + 1);
   if (with_offerings < 2) return 1;
-  // Two campaigns in one component: a run without the second reads, on the days it does not
-  // simulate (its series' week before its fork day, after it converges), what the last run left
-  // in the simulator's day figures; in the whole model that may be another component's run
-  // without its campaign, in the sub-model the run without the first campaign (not the same).
-  std::vector<int> campaigns(static_cast<size_t>(with_offerings), 0);
-  for (int component : components.campaign) {
-    if (component < 0 || component >= with_offerings) continue;
-    if (++campaigns[static_cast<size_t>(component)] > 1) return 1;
-  }
   for (const Promise& promise : scenario.messaging) {
     if (promise.type == PromiseType::kClaim || promise.type == PromiseType::kFreeReturns) continue;
     if (PromiseComponent(scenario, components, promise) < 0) return 1;

@@ -3,6 +3,7 @@
 // threads in fixed chunks so that results never depend on the thread count.
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <cmath>
 #include <exception>
 #include <map>
@@ -167,10 +168,8 @@ void CheckRunner::SimulateWithouts(int64_t first, int64_t count, const BatchTota
     }
     without_batch.Interleave(model_);
   };
-  // The economics' runs read the day figures before their fork day as the runs before them left
-  // them (the series "without" start a week before the campaign's period): their order and
-  // their predecessors are unchanged. The measured forks then need the run with every campaign's
-  // AtOnce before their days back.
+  // The measured forks need the run with every campaign's AtOnce before their days back after
+  // the economics' runs.
   if (standing && economics) simulator->SaveAtOnce(&scratch->with_at_once);
   for (size_t index = 0; index < reported_.size() && economics; ++index) {
     const cpu::Timed timed(cpu::Part::kEconomicsWithout, count);
@@ -235,8 +234,13 @@ void CheckRunner::SimulateWithout(size_t index, int64_t first, int64_t count,
   const CampaignResources& period = reported.resources;
   const size_t component =
       static_cast<size_t>(model_.campaign_component[static_cast<size_t>(reported.campaign)]);
+  // A run that caught up with the run with every campaign stops there: its daily figures end
+  // (Simulator::converged_day). Its checkpoints lie after the campaign's period (PlanForks), so
+  // neither the peaks nor the series below read those days.
+  assert(simulator->converged_day() < 0 || simulator->converged_day() > period.last_day);
   for (int lane = 0; lane < count; ++lane) {
     const int64_t scenario = first + lane;
+    const size_t scenario_index = static_cast<size_t>(scenario);
     const size_t l = static_cast<size_t>(lane);
     for (size_t i = 0; i < period.resources.size(); ++i) {
       const int r = period.resources[i];
@@ -251,10 +255,18 @@ void CheckRunner::SimulateWithout(size_t index, int64_t first, int64_t count,
       const int r = period.resources[i];
       for (size_t d = 0; d < reported.series_arrivals_without[i].size(); ++d) {
         const int day = reported.series_first_day + static_cast<int>(d);
+        // Before its fork day this run did not simulate: its days are the run with every
+        // campaign's (the same state), not what the simulator's previous run left there
+        // (docs/plans/without-run-days.md).
+        const bool forked = day >= reported.fork_day;
         columns_->Set(reported.series_arrivals_without[i][d], scenario,
-                      simulator->DayArrivals(r, day, lane));
+                      forked ? simulator->DayArrivals(r, day, lane)
+                             : static_cast<double>(
+                                   columns_->Get(reported.series_arrivals[i][d])[scenario_index]));
         columns_->Set(reported.series_backlog_without[i][d], scenario,
-                      simulator->DayMaxBacklog(r, day, lane));
+                      forked ? simulator->DayMaxBacklog(r, day, lane)
+                             : static_cast<double>(
+                                   columns_->Get(reported.series_backlog[i][d])[scenario_index]));
       }
     }
     // The campaign's component's totals: the others' are the same with and without it.
