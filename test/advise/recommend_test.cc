@@ -44,6 +44,30 @@ Recommendations RecommendOrDie(const Scenario& scenario) {
   return result.value();
 }
 
+// examples/greenleaf.yaml (an empty scenario with a test failure when it cannot be read).
+Scenario Greenleaf() {
+  const std::filesystem::path path =
+      std::filesystem::path(TANDEM_SOURCE_DIR) / "examples" / "greenleaf.yaml";
+  Result<Scenario> read = ReadScenarioFile(path.string());
+  EXPECT_TRUE(read.ok()) << (read.ok() ? "" : read.error().ToString());
+  return read.ok() ? read.value() : Scenario{};
+}
+
+LeverChange Cap(double units) {
+  LeverChange change;
+  change.lever = "cap";
+  change.units = units;
+  return change;
+}
+
+LeverChange Relax(int promise, Duration within) {
+  LeverChange change;
+  change.lever = "relax";
+  change.promise = promise;
+  change.within = Deadline::Within(within);
+  return change;
+}
+
 // One resource at 10/h around the clock; baseline 5/h; the campaign (lift 2) makes it 15/h for
 // four days; "processed within 30h" for every order.
 // Days 1-2 at 15/h: the backlog grows 5/h to 240 at 48h (wait 24h). On day 3 a cap reached
@@ -358,11 +382,8 @@ TEST(RecommendTest, EveryCampaignCheckedAtOnceIsEachCheckedAlone) {
 // The standing promise is broken on Greenleaf: each variant also reuses the base check's
 // statuses without spring-40.
 TEST(RecommendTest, RelaxedPromisesCheckedFromOneSimulation) {
-  const std::filesystem::path path =
-      std::filesystem::path(TANDEM_SOURCE_DIR) / "examples" / "greenleaf.yaml";
-  Result<Scenario> read = ReadScenarioFile(path.string());
-  ASSERT_TRUE(read.ok());
-  const Scenario& scenario = read.value();
+  const Scenario scenario = Greenleaf();
+  ASSERT_FALSE(scenario.campaigns.empty());
   const std::vector<Promise>& own = scenario.campaigns[0].promises;
   ASSERT_EQ(own.size(), 3u);
   auto variant = [&](auto change) {
@@ -409,22 +430,11 @@ TEST(RecommendTest, RelaxedPromisesCheckedFromOneSimulation) {
 // promises. Each variant's check against Verify's of the scenario with the relax then the cap
 // applied (the order the pair applies them in), byte for byte, at 1 and 2 threads.
 TEST(RecommendTest, RelaxOnTopOfAnotherLeverCheckedFromOneSimulation) {
-  const std::filesystem::path path =
-      std::filesystem::path(TANDEM_SOURCE_DIR) / "examples" / "greenleaf.yaml";
-  Result<Scenario> read = ReadScenarioFile(path.string());
-  ASSERT_TRUE(read.ok());
-  const Scenario& scenario = read.value();
-  LeverChange cap;
-  cap.lever = "cap";
-  cap.units = 2000;
-  LeverChange delivery;
-  delivery.lever = "relax";
-  delivery.promise = 0;
-  delivery.within = Deadline::Within(Duration::Days(21));
-  LeverChange support;
-  support.lever = "relax";
-  support.promise = 2;
-  support.within = Deadline::Within(Duration::Hours(12));
+  const Scenario scenario = Greenleaf();
+  ASSERT_FALSE(scenario.campaigns.empty());
+  const LeverChange cap = Cap(2000);
+  const LeverChange delivery = Relax(0, Duration::Days(21));
+  const LeverChange support = Relax(2, Duration::Hours(12));
   const Scenario capped = ApplyLever(scenario, 0, cap);
   const std::vector<LeverChange> relaxes = {delivery, support};
   std::vector<std::vector<Promise>> variants;
@@ -455,25 +465,11 @@ TEST(RecommendTest, RelaxOnTopOfAnotherLeverCheckedFromOneSimulation) {
 // Verify's of its own scenario, byte for byte, at 1 and 2 threads; a relax that simulates other
 // days is left to Verify.
 TEST(RecommendTest, TailLengtheningRelaxesCheckedFromOneSimulation) {
-  const std::filesystem::path path =
-      std::filesystem::path(TANDEM_SOURCE_DIR) / "examples" / "greenleaf.yaml";
-  Result<Scenario> read = ReadScenarioFile(path.string());
-  ASSERT_TRUE(read.ok());
-  const Scenario& scenario = read.value();
-  LeverChange cap;
-  cap.lever = "cap";
-  cap.units = 2000;
-  auto relax = [](int promise, int days) {
-    LeverChange change;
-    change.lever = "relax";
-    change.promise = promise;
-    change.within = Deadline::Within(Duration::Days(days));
-    return change;
-  };
-  LeverChange support;
-  support.lever = "relax";
-  support.promise = 2;
-  support.within = Deadline::Within(Duration::Hours(12));
+  const Scenario scenario = Greenleaf();
+  ASSERT_FALSE(scenario.campaigns.empty());
+  const LeverChange cap = Cap(2000);
+  auto relax = [](int promise, int days) { return Relax(promise, Duration::Days(days)); };
+  const LeverChange support = Relax(2, Duration::Hours(12));
   // Delivery within 40 days; the same and support within 12h; delivery within 50 days.
   const std::vector<std::vector<LeverChange>> versions = {
       {relax(0, 40), cap}, {relax(0, 40), support, cap}, {relax(0, 50), cap}};
