@@ -5,9 +5,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 
 #include "commands.h"
+#include "tandem/common/cpu_counter.h"
 #include "tandem/io/input_limits.h"
 
 namespace tandem::cli {
@@ -77,10 +79,28 @@ size_t MaxInputBytes() {
   return tandem::kDefaultMaxInputBytes;
 }
 
-}  // namespace tandem::cli
+namespace {
 
-int main(int argc, char** argv) {
-  using namespace tandem::cli;
+// The library's CPU counter (tandem/common/cpu_counter.h) counts when TANDEM_CPU_COUNTER is set
+// to anything but "0".
+bool CpuCounterRequested() {
+  const char* value = std::getenv("TANDEM_CPU_COUNTER");
+  return value != nullptr && std::strcmp(value, "0") != 0;
+}
+
+// Whether anything was counted (a part of a check or a search call): the table is printed only
+// then, not after --help or an input error.
+bool Counted(const tandem::cpu::CounterReport& report) {
+  for (size_t call = 0; call < tandem::cpu::kCalls; ++call) {
+    for (size_t part = 0; part <= tandem::cpu::kParts; ++part) {
+      const bool other_total = call == 0 && part == tandem::cpu::kParts;
+      if (!other_total && report.cells[call][part].units > 0) return true;
+    }
+  }
+  return false;
+}
+
+int Run(int argc, char** argv) {
   try {
     CLI::App app{"tandem: can we actually deliver what we're promising?"};
     app.require_subcommand(1);
@@ -115,4 +135,18 @@ int main(int argc, char** argv) {
     std::fputs("tandem: internal error\n", stderr);
     return kExitInternal;
   }
+}
+
+}  // namespace
+}  // namespace tandem::cli
+
+int main(int argc, char** argv) {
+  const bool counter = tandem::cli::CpuCounterRequested();
+  if (counter) tandem::cpu::Enable(true);
+  const int code = tandem::cli::Run(argc, argv);
+  if (counter) {
+    const tandem::cpu::CounterReport report = tandem::cpu::Report();
+    if (tandem::cli::Counted(report)) std::fputs(tandem::cpu::FormatReport(report).c_str(), stderr);
+  }
+  return code;
 }

@@ -5,14 +5,11 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
+#include <mutex>
+#include <string>
 
 namespace tandem::cpu {
 namespace {
-
-constexpr size_t kParts = static_cast<size_t>(Part::kCount);
-constexpr size_t kCalls = static_cast<size_t>(Call::kCount);
 
 struct Cell {
   std::atomic<int64_t> nanoseconds{0};
@@ -22,6 +19,11 @@ struct Cell {
 struct Table {
   std::array<std::array<Cell, kParts + 1>, kCalls> cells;  // the last column: the calls' totals
   std::atomic<int> current{0};
+  // The process CPU time at the last Reset (0: the process's start), and whether the counter was on
+  // since. Only Enable, Reset and Report touch them.
+  std::mutex mutex;
+  int64_t process_start = 0;
+  bool was_on = false;
 };
 
 Table& TheTable() {
@@ -49,38 +51,73 @@ int64_t Nanoseconds(clockid_t clock) {
   return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
 }
 
-void Print() {
-  Table& table = TheTable();
-  // Outside the search calls: the process's CPU time less theirs.
-  int64_t outside = Nanoseconds(CLOCK_PROCESS_CPUTIME_ID);
-  for (size_t call = 1; call < kCalls; ++call) outside -= table.cells[call][kParts].nanoseconds;
-  table.cells[0][kParts].nanoseconds = outside;
-  table.cells[0][kParts].units = 1;
-  std::fprintf(stderr, "cpu counter (CPU seconds; calls, or units: scenarios / measurements)\n");
-  std::fprintf(stderr, "%-18s", "part");
-  for (size_t call = 0; call < kCalls; ++call) std::fprintf(stderr, " %20s", CallName(call));
-  std::fprintf(stderr, "\n");
-  for (size_t part = 0; part <= kParts; ++part) {
-    std::fprintf(stderr, "%-18s", part < kParts ? PartName(part) : "total (process)");
-    for (size_t call = 0; call < kCalls; ++call) {
-      const Cell& cell = table.cells[call][part];
-      std::fprintf(stderr, " %9.2f %10lld", static_cast<double>(cell.nanoseconds.load()) * 1e-9,
-                   static_cast<long long>(cell.units.load()));
-    }
-    std::fprintf(stderr, "\n");
-  }
+double Seconds(int64_t nanoseconds) {
+  return static_cast<double>(nanoseconds) * 1e-9;
 }
 
 }  // namespace
 
-bool Enabled() {
-  static const bool enabled = [] {
-    const char* value = std::getenv("TANDEM_CPU_COUNTER");
-    const bool on = value != nullptr && std::strcmp(value, "0") != 0;
-    if (on) std::atexit(Print);
-    return on;
-  }();
-  return enabled;
+void Enable(bool on) {
+  Table& table = TheTable();
+  const std::lock_guard<std::mutex> lock(table.mutex);
+  if (on) table.was_on = true;
+  internal::enabled.store(on, std::memory_order_relaxed);
+}
+
+void Reset() {
+  Table& table = TheTable();
+  const std::lock_guard<std::mutex> lock(table.mutex);
+  for (auto& call : table.cells) {
+    for (Cell& cell : call) {
+      cell.nanoseconds.store(0);
+      cell.units.store(0);
+    }
+  }
+  table.current.store(static_cast<int>(Call::kOther));
+  table.process_start = Nanoseconds(CLOCK_PROCESS_CPUTIME_ID);
+  table.was_on = Enabled();
+}
+
+CounterReport Report() {
+  Table& table = TheTable();
+  CounterReport report;
+  for (size_t call = 0; call < kCalls; ++call) {
+    for (size_t part = 0; part <= kParts; ++part) {
+      const Cell& cell = table.cells[call][part];
+      report.cells[call][part] = {Seconds(cell.nanoseconds.load()), cell.units.load()};
+    }
+  }
+  // Outside the search calls: the process's CPU time less theirs.
+  const std::lock_guard<std::mutex> lock(table.mutex);
+  int64_t outside = Nanoseconds(CLOCK_PROCESS_CPUTIME_ID) - table.process_start;
+  for (size_t call = 1; call < kCalls; ++call) outside -= table.cells[call][kParts].nanoseconds;
+  if (table.was_on) report.cells[0][kParts] = {Seconds(outside), 1};
+  return report;
+}
+
+std::string FormatReport(const CounterReport& report) {
+  std::string text = "cpu counter (CPU seconds; calls, or units: scenarios / measurements)\n";
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%-18s", "part");
+  text += buffer;
+  for (size_t call = 0; call < kCalls; ++call) {
+    std::snprintf(buffer, sizeof(buffer), " %20s", CallName(call));
+    text += buffer;
+  }
+  text += '\n';
+  for (size_t part = 0; part <= kParts; ++part) {
+    std::snprintf(buffer, sizeof(buffer), "%-18s",
+                  part < kParts ? PartName(part) : "total (process)");
+    text += buffer;
+    for (size_t call = 0; call < kCalls; ++call) {
+      const CounterReport::Cell& cell = report.cells[call][part];
+      std::snprintf(buffer, sizeof(buffer), " %9.2f %10lld", cell.seconds,
+                    static_cast<long long>(cell.units));
+      text += buffer;
+    }
+    text += '\n';
+  }
+  return text;
 }
 
 int64_t ThreadNanoseconds() {

@@ -151,11 +151,11 @@ void CheckRunner::SimulateWithouts(int64_t first, int64_t count, const BatchTota
                                    Simulator* simulator, BatchScratch* scratch,
                                    std::vector<Simulator::Fork>* forks, bool standing,
                                    bool economics, bool recorded) {
-  if (count < 1) return;  // never; as in SimulateBatch (-Warray-bounds)
+  if (count < 1) return;  // never; as in SimulateBatch (-Warray-bounds; so is count by value below)
   std::array<ScenarioDraws, kLanes>& draws = scratch->draws;
   std::array<RunDemand, kLanes>& without_demand = scratch->without_demand;
   BatchDemand& without_batch = scratch->without_batch;
-  auto build_demand = [&](const ReportedCampaign& reported) {
+  auto build_demand = [&, count](const ReportedCampaign& reported) {
     for (int lane = 0; lane < kLanes; ++lane) {
       const size_t l = static_cast<size_t>(lane);
       if (lane < count) {

@@ -1,20 +1,25 @@
 // A cheap CPU-time counter for profiling the advise searches (docs/performance.md, issue 14):
 // where a verification's and a capacity probe's time goes, by part of the check (the run with
 // every campaign, the measurement by kind of promise, the runs without a campaign, snapshots,
-// explanations) and by the search call it ran in. Off unless the environment variable
-// TANDEM_CPU_COUNTER is set (to anything but "0"); then the table is printed to standard error
-// when the process exits. Never in any output otherwise; off, each counting point costs one
-// branch on a constant.
+// explanations) and by the search call it ran in. The library only counts: it is off until a
+// client calls Enable(true) (the CLI does when TANDEM_CPU_COUNTER is set), and it never prints;
+// the client takes a Report() and prints FormatReport(...) where it wants. Off, each counting
+// point costs one relaxed load and a branch.
 //
 //   cpu::Calls calls(cpu::Call::kVerify);        // in the search call (one thread at a time)
 //   { cpu::Timed timed(cpu::Part::kRunWith, n); ... }  // in any thread of the check
 //
 // Thread safety: Timed and Add from any thread; Calls from one thread at a time (the searches
-// are sequential); the totals are atomic.
+// are sequential); the totals are atomic. Enable and Reset while nothing is being counted (a
+// Timed or Calls alive across them counts by the state at its start); Report from any thread.
 #ifndef TANDEM_COMMON_CPU_COUNTER_H_
 #define TANDEM_COMMON_CPU_COUNTER_H_
 
+#include <array>
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace tandem::cpu {
 
@@ -47,9 +52,46 @@ enum class Call : int {
   kCount
 };
 
-bool Enabled();
+inline constexpr size_t kParts = static_cast<size_t>(Part::kCount);
+inline constexpr size_t kCalls = static_cast<size_t>(Call::kCount);
+
+namespace internal {
+inline std::atomic<bool> enabled{false};  // read through Enabled(), set through Enable()
+}  // namespace internal
+
+// Whether the counter counts. Off at start.
+inline bool Enabled() {
+  return internal::enabled.load(std::memory_order_relaxed);
+}
+// Turns the counter on or off.
+void Enable(bool on);
+// Zeroes every total (tests); the process CPU time of Report's "other" total counts from now.
+void Reset();
+
+// A snapshot of the totals.
+struct CounterReport {
+  struct Cell {
+    double seconds =
+        0;  // CPU seconds (of the counting thread for a part; of the process for a call)
+    int64_t units = 0;  // scenarios or measurements for a part; calls for a call's total
+  };
+  // cells[call][part]; part kParts is the call's total: its process CPU time (every thread) and
+  // how many calls. For Call::kOther: the process CPU time since its start (or the last Reset)
+  // less the calls', and 1 unit, if the counter was on since then (zero otherwise).
+  std::array<std::array<Cell, kParts + 1>, kCalls> cells{};
+
+  const Cell& At(Call call, Part part) const {
+    return cells[static_cast<size_t>(call)][static_cast<size_t>(part)];
+  }
+  const Cell& Total(Call call) const { return cells[static_cast<size_t>(call)][kParts]; }
+};
+CounterReport Report();
+// The table (a header line, a line of call names, a line per part and the totals; seconds to two
+// decimals), ending in a newline.
+std::string FormatReport(const CounterReport& report);
+
 // Adds `nanoseconds` of this thread's CPU time and `units` (scenarios, measurements) to `part`
-// of the current call.
+// of the current call. Counts whether or not the counter is on.
 void Add(Part part, int64_t nanoseconds, int64_t units);
 int64_t ThreadNanoseconds();
 
