@@ -16,6 +16,7 @@ set(TANDEM_CORE_SOURCES
   src/engine/explain.cc
   src/engine/flow_step.cc
   src/engine/measure.cc
+  src/engine/measure_response.cc
   src/engine/measure_story.cc
   src/engine/order_simulator.cc
   src/engine/order_simulator_measure.cc

@@ -244,6 +244,16 @@ void SlotByComponent(const CompiledModel& model, PromiseSpec* spec) {
 
 }  // namespace
 
+// A probe does not read the standing promises. A feasibility trial reads them only for what its
+// campaign endangers (AnswerForStanding: a status worse with it than without it), and one broken
+// without the campaign cannot be worse with it: the trial's answer is the same unmeasured.
+bool CheckRunner::StandingRead(size_t index) const {
+  if (probe_) return false;
+  const std::optional<std::vector<StandingStatus>>& without = evaluate_.standing_without;
+  return !(stop_when_broken_ && without && index < without->size() &&
+           (*without)[index].status == PromiseStatus::kBroken);
+}
+
 void CheckRunner::BuildSpecs() {
   const int horizon_days = model_.grid.horizon_days;
   auto make = [&](const Promise& promise, int campaign, int index,
@@ -282,7 +292,7 @@ void CheckRunner::BuildSpecs() {
   for (size_t i = 0; i < scenario_.messaging.size(); ++i) {
     const Promise& promise = scenario_.messaging[i];
     if (promise.type == PromiseType::kClaim || promise.type == PromiseType::kFreeReturns ||
-        probe_) {  // a probe does not read the standing promises: not measured
+        !StandingRead(i)) {  // not measured
       standing_specs_.push_back(-1 - static_cast<int>(i));
       continue;
     }

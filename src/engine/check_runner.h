@@ -260,6 +260,7 @@ class CheckRunner {
 
  private:
   void BuildSpecs();
+  bool StandingRead(size_t index) const;  // whether messaging promise `index` is measured
   // The steps of Run before the simulation (check.cc).
   Result<std::vector<int>> ReportedIds() const;
   void AddReported(const std::vector<int>& reported_ids, const std::vector<char>& all);
@@ -408,7 +409,6 @@ class CheckRunner {
   std::vector<int> story_binding_;  // per spec: binding slot, -1 when none
   void ComputeStories();
   PromiseStatus StatusOf(size_t spec_index, double* p_kept) const;
-  static bool KeptIn(const PromiseSpec& spec, float achieved);  // a scenario keeps the promise
   bool KeptAtConfidence(int64_t kept) const;  // `kept` of scenarios_ reach the confidence
   int BindingOf(size_t spec_index, std::vector<std::string>* names) const;
   std::vector<int> fork_days_;                 // ascending: the days the "with" run is snapshotted

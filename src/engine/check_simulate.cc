@@ -198,6 +198,7 @@ void CheckRunner::MeasureStandingWithout(size_t index, int64_t first, int64_t co
   const ReportedCampaign& reported = reported_[index];
   WeekReuse reuse;
   reuse.fork_step = static_cast<int64_t>(reported.fork_day) * model_.grid.steps_per_day;
+  reuse.status_only = true;  // read only by StandingFromForks' status and p_kept (KeptIn)
   BatchTotals totals;
   simulator->RunFromMeasured((*forks)[fork_of_[index]], reported.without, scratch->without_batch,
                              &totals);

@@ -180,10 +180,6 @@ PromiseStatus CheckRunner::StatusOfColumn(const PromiseSpec& spec, int column,
                                 : PromiseStatus::kBroken;
 }
 
-bool CheckRunner::KeptIn(const PromiseSpec& spec, float achieved) {
-  return static_cast<double>(achieved) >= spec.promise.share - 1e-9;
-}
-
 bool CheckRunner::KeptAtConfidence(int64_t kept) const {
   const double p_kept = static_cast<double>(kept) / static_cast<double>(scenarios_);
   return p_kept >= scenario_.simulation.confidence - 1e-12;

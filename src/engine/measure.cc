@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "engine/measure_shares.h"
+
 namespace tandem::engine {
 namespace {
 
@@ -306,7 +308,7 @@ Measurement Measurer::Measure(const PromiseSpec& spec, Attribution* attribution,
     case PromiseType::kProcessing:
       return MeasureTime(spec, attribution, histogram, record, reuse);
     case PromiseType::kResponse:
-      return MeasureResponse(spec, attribution, histogram);
+      return MeasureResponse(spec, attribution, histogram, record, reuse);
     case PromiseType::kAvailability:
       return MeasureAvailability(spec);
     default:
@@ -315,68 +317,6 @@ Measurement Measurer::Measure(const PromiseSpec& spec, Attribution* attribution,
   return {};
 }
 
-namespace {
-
-// Accumulates covered and kept units per week (standing promises) or in total, per slot (the
-// spec's components, PromiseSpec::slot): a week's units are the slots' sums added in order.
-class ShareAccumulator {
- public:
-  ShareAccumulator(bool weekly, int weeks, int slots = 1)
-      : weekly_(weekly),
-        rows_(weekly ? static_cast<size_t>(weeks) : 1),
-        covered_(rows_ * static_cast<size_t>(slots), 0.0),
-        kept_(covered_.size(), 0.0) {}
-  void Add(int week, double covered, double kept, int slot = 0) {
-    const size_t row =
-        weekly_ ? static_cast<size_t>(std::clamp(week, 0, static_cast<int>(rows_) - 1)) : 0;
-    const size_t at = static_cast<size_t>(slot) * rows_ + row;
-    covered_[at] += covered;
-    kept_[at] += kept;
-  }
-  // Weeks [0, weeks) as `prior` summed them.
-  void Preset(size_t weeks, const WeekRecord& prior) {
-    for (size_t at = 0; at < covered_.size(); ++at) {
-      if (at % rows_ >= weeks) continue;
-      covered_[at] = prior.covered[at];
-      kept_[at] = prior.kept[at];
-    }
-  }
-  void Save(WeekRecord* record) const {
-    record->covered = covered_;
-    record->kept = kept_;
-  }
-  Measurement Result() const {
-    Measurement measurement;
-    measurement.achieved = 1.0;
-    const size_t slots = covered_.size() / rows_;
-    for (size_t row = 0; row < rows_; ++row) {
-      double covered = covered_[row];
-      double kept = kept_[row];
-      for (size_t slot = 1; slot < slots; ++slot) {
-        covered += covered_[slot * rows_ + row];
-        kept += kept_[slot * rows_ + row];
-      }
-      measurement.covered += covered;
-      if (covered > 1e-9) {
-        measurement.achieved = std::min(measurement.achieved, std::clamp(kept / covered, 0.0, 1.0));
-      }
-    }
-    return measurement;
-  }
-  int LastSlot() const { return static_cast<int>(covered_.size() / rows_) - 1; }
-
- private:
-  bool weekly_;
-  size_t rows_;
-  std::vector<double> covered_;
-  std::vector<double> kept_;
-};
-
-int SlotOf(const PromiseSpec& spec, size_t i) {
-  return spec.slot.empty() ? 0 : spec.slot[i];
-}
-
-// Continued runs: the units of this promise the caller measured (tandem/engine/start_state.h).
 void AddSettled(const CompiledModel& model, const PromiseSpec& spec, ShareAccumulator* shares) {
   if (!model.continued.active) return;
   for (const StartState::Settled& settled : model.continued.state->settled) {
@@ -386,7 +326,6 @@ void AddSettled(const CompiledModel& model, const PromiseSpec& spec, ShareAccumu
   }
 }
 
-// The deadline (steps) of a unit ordered or arriving at `time` (steps), by the promise's rule.
 double DeadlineOf(const PromiseSpec& spec, double time, int steps_per_day) {
   const double day = std::floor(time / steps_per_day);
   switch (spec.promise.within.kind) {
@@ -400,16 +339,22 @@ double DeadlineOf(const PromiseSpec& spec, double time, int steps_per_day) {
   return time + spec.bound_steps;
 }
 
+bool Covers(const PromiseSpec& spec, int offering) {
+  return std::find(spec.offerings.begin(), spec.offerings.end(), offering) != spec.offerings.end();
+}
+
+namespace {
+
+int SlotOf(const PromiseSpec& spec, size_t i) {
+  return spec.slot.empty() ? 0 : spec.slot[i];
+}
+
 // Whether a unit at `time` (steps) is before the promise's cut-off on its day.
 bool BeforeCutoff(const PromiseSpec& spec, double time, const TimeGrid& grid) {
   if (!spec.promise.cutoff) return true;
   const double minute_of_day = (time - std::floor(time / grid.steps_per_day) * grid.steps_per_day) *
                                static_cast<double>(grid.step_minutes);
   return minute_of_day < static_cast<double>(*spec.promise.cutoff);
-}
-
-bool Covers(const PromiseSpec& spec, int offering) {
-  return std::find(spec.offerings.begin(), spec.offerings.end(), offering) != spec.offerings.end();
 }
 
 // The slot of a covered offering (PromiseSpec::slot). REQUIRES: Covers(spec, offering).
@@ -577,6 +522,12 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
   if (reuse != nullptr && spec.weekly) {
     const int weeks = SafeWeeks(spec, *reuse);
     shares.Preset(static_cast<size_t>(weeks), *reuse->prior);
+    if (reuse->status_only && weeks > 0 && record == nullptr) {
+      // The whole run's worst week is no better than these weeks' worst (the same sums, the
+      // same min), and float rounding keeps that order: not kept here is not kept there.
+      const Measurement leading = shares.Result();
+      if (!KeptIn(spec, static_cast<float>(leading.achieved))) return leading;
+    }
     while (first_day <= spec.last_day && model_.week_of_day[static_cast<size_t>(first_day)] < weeks)
       ++first_day;
   }
@@ -687,106 +638,6 @@ Measurement Measurer::MeasureAvailability(const PromiseSpec& spec) {
     }
   }
   AddSettled(model_, spec, &shares);
-  return shares.Result();
-}
-
-Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attribution,
-                                      LeadHistogram* histogram) {
-  const TimeGrid& grid = model_.grid;
-  const int spd = grid.steps_per_day;
-  const size_t steps = static_cast<size_t>(grid.total_steps);
-  if (scratch_.size() != steps) scratch_.assign(steps, 0.0);
-  int64_t touched_from = grid.total_steps;
-  int64_t touched_to = 0;
-  auto add = [&](double position, double amount) {
-    if (amount <= 0 || !(position < static_cast<double>(steps))) return;
-    const int64_t step = static_cast<int64_t>(position);
-    const double fraction = position - static_cast<double>(step);
-    scratch_[static_cast<size_t>(step)] += amount * (1 - fraction);
-    if (fraction > 0 && step + 1 < grid.total_steps)
-      scratch_[static_cast<size_t>(step + 1)] += amount * fraction;
-    touched_from = std::min(touched_from, step);
-    touched_to = std::max(touched_to, std::min(step + 2, grid.total_steps));
-  };
-  for (int offering : spec.offerings) {
-    const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
-    for (const SideLoad& load : compiled.loads) {
-      if (load.resource != spec.resource) continue;
-      for (int day = spec.first_day; day <= spec.last_day; ++day) {
-        const double units =
-            demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] *
-            load.per_unit;
-        if (units <= 0) continue;
-        const std::vector<double>& shape = model_.ShapeOn(compiled.shape, day);
-        for (int s = 0; s < spd; ++s) {
-          add(static_cast<double>(static_cast<int64_t>(day) * spd + s) + load.lag_steps,
-              units * shape[static_cast<size_t>(s)]);
-        }
-      }
-    }
-    if (compiled.returns_resource == spec.resource && compiled.may_return) {
-      // Returns of covered orders: those arriving one order-to-return delay after the covered days.
-      const std::vector<double> returns = simulator_.ReturnArrivals(offering, lane_);
-      const double shift =
-          compiled.route_processing_steps + compiled.transit_steps + compiled.return_lag_steps;
-      const int64_t from = static_cast<int64_t>(
-          std::floor(static_cast<double>(static_cast<int64_t>(spec.first_day) * spd) + shift));
-      const int64_t to = static_cast<int64_t>(
-          std::floor(static_cast<double>((static_cast<int64_t>(spec.last_day) + 1) * spd) + shift));
-      for (int64_t step = std::max<int64_t>(from, 0);
-           step < std::min<int64_t>(to, grid.total_steps); ++step) {
-        add(static_cast<double>(step), returns[static_cast<size_t>(step)]);
-      }
-    }
-  }
-  if (model_.continued.active) {
-    // Pending tickets and work of covered orders, not yet late at the start.
-    for (const Continued::Entry& entry : model_.continued.pending_work) {
-      if (entry.index != spec.resource || entry.day < spec.first_day || entry.day > spec.last_day ||
-          (entry.offering >= 0 && !Covers(spec, entry.offering)))
-        continue;
-      if (DeadlineOf(spec, entry.time, spd) <= model_.continued.start_minute_steps) continue;
-      add(entry.time, entry.units);
-    }
-  }
-  ShareAccumulator shares(spec.weekly, model_.num_weeks);
-  AddSettled(model_, spec, &shares);
-  const Curve& curve = ResourceCurve(spec.resource);
-  const ThroughputResource& resource = model_.resources[static_cast<size_t>(spec.resource)];
-  for (int64_t step = touched_from; step < touched_to; ++step) {
-    const double arrived = scratch_[static_cast<size_t>(step)];
-    if (arrived <= 0) continue;
-    scratch_[static_cast<size_t>(step)] = 0;
-    const double cut = CutoffShare(spec, step);
-    if (cut <= 0) continue;
-    const double low = curve.low[static_cast<size_t>(step)];
-    const double high = curve.high[static_cast<size_t>(step)];
-    auto processing = [&](double start) {
-      if (!std::isfinite(start)) return 0.0;
-      return static_cast<double>(
-          resource.processing_steps[std::min(static_cast<size_t>(start), steps - 1)]);
-    };
-    double bound = spec.bound_steps;
-    if (spec.promise.within.kind != Deadline::Kind::kWithin) {
-      const int64_t day_end =
-          (step / spd + (spec.promise.within.kind == Deadline::Kind::kNextDay ? 2 : 1)) * spd;
-      bound = static_cast<double>(day_end - step) - 0.5;
-    }
-    const double response_low = low + processing(low) - static_cast<double>(step);
-    const double response_high = high + processing(high) - static_cast<double>(step + 1);
-    const double kept_share = WithinLength(response_low - bound, response_high - bound, cut);
-    const int day = std::min(static_cast<int>(step / spd), grid.horizon_days - 1);
-    shares.Add(model_.week_of_day[static_cast<size_t>(day)], arrived * cut, arrived * kept_share);
-    if (histogram)
-      histogram->Add(response_low, response_low + cut * (response_high - response_low),
-                     arrived * cut);
-    if (attribution) {
-      const double late = arrived * (cut - kept_share);
-      const double wait = std::isfinite(high) ? 0.5 * (low + high) - static_cast<double>(step) - 0.5
-                                              : static_cast<double>(steps);
-      if (late > 0 && wait > 0) (*attribution)[static_cast<size_t>(spec.resource)] += late * wait;
-    }
-  }
   return shares.Result();
 }
 

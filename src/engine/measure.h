@@ -91,11 +91,21 @@ struct WeekRecord {
 
 // A run forked at step `fork_step` from the run `prior` recorded: the weeks whose units all left
 // before what the forked run can change are taken from `prior` instead of measured (see
-// Measurer::SafeWeeks).
+// Measurer::SafeWeeks). `status_only`: the caller reads only whether the scenario keeps the
+// promise (KeptIn), so once the weeks taken from `prior` already fall short, the rest is not
+// measured and the measurement's `achieved` is their worst week's share, an upper bound of the
+// whole run's (rounded to float, never kept where the exact figure would be).
 struct WeekReuse {
   const WeekRecord* prior = nullptr;
   int64_t fork_step = 0;
+  bool status_only = false;
 };
+
+// Whether a scenario whose measured share is `achieved` keeps the promise (scenario-format.md:
+// its share at least the promise's). The one definition the check's counts and statuses use.
+inline bool KeptIn(const PromiseSpec& spec, float achieved) {
+  return static_cast<double>(achieved) >= spec.promise.share - 1e-9;
+}
 
 class Measurer {
  public:
@@ -177,8 +187,13 @@ class Measurer {
   // fork_step): before it, the curve is the forked run's, bit for bit.
   static int64_t AgreesBefore(const Curve& curve, int64_t fork_step);
   Measurement MeasureAvailability(const PromiseSpec& spec);
+  // `record` and `reuse` as for MeasureTime (a standing promise's weeks), measure_response.cc.
   Measurement MeasureResponse(const PromiseSpec& spec, Attribution* attribution,
-                              LeadHistogram* histogram);
+                              LeadHistogram* histogram, WeekRecord* record = nullptr,
+                              const WeekReuse* reuse = nullptr);
+  // How many leading weeks of a response promise on the resource of `curve` a run forked at
+  // `fork_step` measures exactly as the run it forked from; `first_step`: where the rest starts.
+  int ResponseSafeWeeks(const Curve& curve, int64_t fork_step, int64_t* first_step);
   double CutoffShare(const PromiseSpec& spec, int64_t step) const;
   // Continued runs: outcomes of the pending orders a time promise covers, by placement day.
   struct PendingOutcome {

@@ -335,5 +335,72 @@ TEST(FeasibilityTest, ProbeWithoutNeedsGivesTheFullChecksFigures) {
   EXPECT_FALSE(EvaluateProbe(scenario, CheckOptions{}, {{0}}).ok());
 }
 
+// The desk at 15 per hour: the baseline's 10 per hour never queue, the campaign's 20 per hour
+// for the week of March 10 build a backlog of 5 per hour, 840 orders by the week's end, drained
+// by March 23: the longest wait is 840 / 15 = 56 hours, so the campaign's "within 4d (96h)" is
+// kept in every scenario, while the standing "within 4h for 95%" fails its worst week (the
+// backlog passes 4 hours of work, 60 orders, 12 hours into the window) in every scenario with
+// the campaign: broken, p_kept 0. Without the campaign it would never queue.
+Scenario StandingDesk() {
+  return Parse(R"(
+tandem: 1
+name: desk
+horizon: {start: 2027-03-01, end: 2027-04-30}
+simulation: {scenarios: 200, seed: 5, confidence: 0.9}
+resources:
+  - {id: desk, kind: throughput, capacity: 15}
+offerings:
+  - {id: a, price: 10, unit_cost: 4, stocked: false, route: [desk], baseline: {per_day: 240}}
+messaging:
+  - {type: processing, within: 4h, share: 0.95}
+campaigns:
+  - id: c
+    window: {start: 2027-03-10, end: 2027-03-16}
+    lift: 1
+    promises:
+      - {type: processing, within: 4d, share: 0.95}
+)");
+}
+
+// A trial reads a standing promise only for what its campaign endangers (a status worse with it
+// than without it), so one broken without the campaign is not measured (CheckRunner::
+// StandingRead): the answer must be the same as if it were. Kept or at risk without the
+// campaign, it is measured and the campaign endangers it.
+TEST(FeasibilityTest, StandingPromiseBrokenWithoutTheCampaignIsNotMeasured) {
+  const Scenario scenario = StandingDesk();
+  auto trial = [&](PromiseStatus without, double p_kept, int threads) {
+    CheckOptions options;
+    options.campaign = "c";
+    options.threads = threads;
+    const std::vector<StandingStatus> statuses = {{without, p_kept}};
+    Result<std::optional<CampaignResult>> result = EvaluateFeasibility(scenario, options, statuses);
+    EXPECT_TRUE(result.ok() && result.value().has_value());
+    return result.ok() && result.value() ? *result.value() : CampaignResult{};
+  };
+  for (int threads : {1, 2}) {
+    const CampaignResult kept_without = trial(PromiseStatus::kKept, 1.0, threads);
+    ASSERT_EQ(kept_without.promises.size(), 1u);
+    EXPECT_EQ(kept_without.promises[0].status, PromiseStatus::kKept);
+    EXPECT_EQ(kept_without.promises[0].p_kept, 1.0);
+    ASSERT_EQ(kept_without.standing.size(), 1u);
+    EXPECT_EQ(kept_without.standing[0].with.status, PromiseStatus::kBroken);
+    EXPECT_EQ(kept_without.standing[0].with.p_kept, 0.0);
+    EXPECT_EQ(kept_without.verdict, Verdict::kNoGo);
+
+    const CampaignResult at_risk_without = trial(PromiseStatus::kAtRisk, 0.6, threads);
+    ASSERT_EQ(at_risk_without.standing.size(), 1u);
+    EXPECT_EQ(at_risk_without.standing[0].with.status, PromiseStatus::kBroken);
+    EXPECT_EQ(at_risk_without.standing[0].without.status, PromiseStatus::kAtRisk);
+
+    // Broken without it: nothing to endanger, the same promises' figures and no standing reason.
+    const CampaignResult broken_without = trial(PromiseStatus::kBroken, 0.0, threads);
+    EXPECT_TRUE(broken_without.standing.empty());
+    EXPECT_EQ(broken_without.verdict, Verdict::kGo);
+    ASSERT_EQ(broken_without.promises.size(), 1u);
+    EXPECT_EQ(broken_without.promises[0].p_kept, kept_without.promises[0].p_kept);
+    EXPECT_EQ(broken_without.promises[0].achieved.p50, kept_without.promises[0].achieved.p50);
+  }
+}
+
 }  // namespace
 }  // namespace tandem::engine
