@@ -315,10 +315,14 @@ std::map<size_t, CheckResult> Recommender::ChecksByVariants(
   // group of two or more, one check answers them all (Search::VerifyVariants): of the scenario
   // with those other changes when it simulates the group's days, else of the group's first
   // candidate's scenario (its promises are one of the variants). A group of one gains nothing.
+  // A group of relaxes alone whose base is the scenario itself simulates the runs of the base
+  // check (base_checks_[k], Verify's options and grid): its standing promises' results are that
+  // check's, which it copies instead of measuring them again.
   struct Group {
     Scenario base;
     std::vector<std::vector<Promise>> variants;
     std::vector<size_t> candidate;
+    bool unchanged = false;  // base is scenario_ (no other change, the base check's grid)
   };
   std::map<std::string, Group> groups;
   std::vector<std::string> order;  // group keys in order of their first candidate
@@ -338,9 +342,15 @@ std::map<size_t, CheckResult> Recommender::ChecksByVariants(
       for (const LeverChange& change : candidates[c]) {
         if (change.lever != "relax") base = ApplyLever(base, k, change);
       }
-      if (!ValidateScenario(base).empty() || search_.VerifyGridDays(base, k) != grid_days)
+      bool unchanged = true;
+      for (const LeverChange& change : candidates[c]) {
+        if (change.lever != "relax") unchanged = false;
+      }
+      if (!ValidateScenario(base).empty() || search_.VerifyGridDays(base, k) != grid_days) {
         base = applied;
-      found = groups.emplace(key, Group{std::move(base), {}, {}}).first;
+        unchanged = false;
+      }
+      found = groups.emplace(key, Group{std::move(base), {}, {}, unchanged}).first;
       order.push_back(key);
     }
     found->second.variants.push_back(applied.campaigns[static_cast<size_t>(k)].promises);
@@ -350,8 +360,12 @@ std::map<size_t, CheckResult> Recommender::ChecksByVariants(
   for (const std::string& key : order) {
     const Group& group = groups.at(key);
     if (group.variants.size() < 2) continue;
+    const auto base_check = base_checks_.find(k);
+    const std::vector<PromiseResult>* known_messaging =
+        group.unchanged && base_check != base_checks_.end() ? &base_check->second.messaging
+                                                            : nullptr;
     std::vector<std::optional<CheckResult>> checks =
-        search_.VerifyVariants(group.base, k, group.variants);
+        search_.VerifyVariants(group.base, k, group.variants, known_messaging);
     for (size_t j = 0; j < checks.size(); ++j) {
       if (checks[j]) known_checks[group.candidate[j]] = std::move(*checks[j]);
     }

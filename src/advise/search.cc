@@ -75,17 +75,13 @@ bool Search::Holds(const Scenario& scenario, int k) {
 
 bool Search::Measure(const Scenario& scenario, int k,
                      const std::vector<engine::ExtraPromise>& extras, bool full,
-                     std::vector<engine::ExtraResult>* results, CampaignResult* campaign) {
+                     std::vector<engine::ExtraResult>* results) {
   const cpu::Calls calls(cpu::Call::kMeasure);
   ++checks_run_;
-  engine::EvaluateOptions evaluate;
-  evaluate.economics = false;
-  evaluate.extra = extras;
-  evaluate.standing_without = StandingWithout(k);
-  Result<CheckResult> result =
-      engine::Evaluate(scenario, Options(scenario, k, full), evaluate, results);
-  if (!result.ok() || result.value().campaigns.empty()) return false;
-  if (campaign) *campaign = result.value().campaigns.front();
+  Result<std::vector<engine::ExtraResult>> measured =
+      engine::EvaluateExtras(scenario, Options(scenario, k, full), extras);
+  if (!measured.ok()) return false;
+  *results = std::move(measured.value());
   return true;
 }
 
@@ -133,12 +129,14 @@ bool OnlyLevelsDiffer(const std::vector<Promise>& promises, const std::vector<Pr
 }  // namespace
 
 std::vector<std::optional<CheckResult>> Search::VerifyVariants(
-    const Scenario& scenario, int k, const std::vector<std::vector<Promise>>& variants) {
+    const Scenario& scenario, int k, const std::vector<std::vector<Promise>>& variants,
+    const std::vector<PromiseResult>* known_messaging) {
   std::vector<std::optional<CheckResult>> checks(variants.size());
   const CheckOptions options = VerifyOptions(scenario, k);
   const int grid_days = engine::GridDays(scenario, options);
   const std::vector<Promise>& own = scenario.campaigns[static_cast<size_t>(k)].promises;
   engine::EvaluateOptions evaluate;
+  evaluate.known_messaging = known_messaging;
   std::vector<size_t> answered;
   Scenario applied = scenario;
   for (size_t i = 0; i < variants.size(); ++i) {

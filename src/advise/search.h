@@ -35,10 +35,10 @@ class Search {
   // Whether campaign k holds there: HoldingOf(Feasibility(...)).holds, but the trial stops as
   // soon as one of its promises cannot be kept (engine::EvaluateFeasibility; the same answer).
   bool Holds(const Scenario& scenario, int k);
-  // Measures promise variants in `scenario` (all scenarios when `full`).
+  // Measures promise variants in `scenario` (all scenarios when `full`), and nothing else
+  // (engine::EvaluateExtras: the same results as a check measuring them besides its own).
   bool Measure(const Scenario& scenario, int k, const std::vector<engine::ExtraPromise>& extras,
-               bool full, std::vector<engine::ExtraResult>* results,
-               CampaignResult* campaign = nullptr);
+               bool full, std::vector<engine::ExtraResult>* results);
   // The full check of campaign k, as `tandem check --campaign` gives it.
   std::optional<CheckResult> Verify(const Scenario& scenario, int k);
   // Verify(scenario, k) for each k of `campaigns` (in that order), from one check of the
@@ -54,8 +54,13 @@ class Search {
   // all from one check of `scenario` (EvaluateOptions::promise_variants), as promises do not
   // change what is simulated. Nullopt for the others, which the caller verifies on their own.
   // Counted as one check per variant answered, as Verify counts them.
+  // `known_messaging` (not owned, may be null): the standing promises' results of Verify of
+  // `scenario` (or VerifyEach's), which the check then copies instead of measuring them
+  // (engine::EvaluateOptions::known_messaging). REQUIRES: from a check of this very scenario
+  // (campaign k's promise levels aside) with Verify's options and grid.
   std::vector<std::optional<CheckResult>> VerifyVariants(
-      const Scenario& scenario, int k, const std::vector<std::vector<Promise>>& variants);
+      const Scenario& scenario, int k, const std::vector<std::vector<Promise>>& variants,
+      const std::vector<PromiseResult>* known_messaging = nullptr);
 
   // The days (horizon and tail) Verify simulates for campaign k in `scenario` (engine::GridDays):
   // VerifyVariants answers only the variants whose grid is the scenario's.

@@ -244,11 +244,13 @@ void SlotByComponent(const CompiledModel& model, PromiseSpec* spec) {
 
 }  // namespace
 
-// A probe does not read the standing promises. A feasibility trial reads them only for what its
-// campaign endangers (AnswerForStanding: a status worse with it than without it), and one broken
-// without the campaign cannot be worse with it: the trial's answer is the same unmeasured.
+// A probe does not read the standing promises, nor a check of extras only; a check given their
+// results (EvaluateOptions::known_messaging) copies them. A feasibility trial reads them only for
+// what its campaign endangers (AnswerForStanding: a status worse with it than without it), and
+// one broken without the campaign cannot be worse with it: the trial's answer is the same
+// unmeasured.
 bool CheckRunner::StandingRead(size_t index) const {
-  if (probe_) return false;
+  if (probe_ || extras_only_ || StandingKnown()) return false;
   const std::optional<std::vector<StandingStatus>>& without = evaluate_.standing_without;
   return !(stop_when_broken_ && without && index < without->size() &&
            (*without)[index].status == PromiseStatus::kBroken);
@@ -388,7 +390,7 @@ Result<CheckResult> CheckRunner::Run() {
   if (std::optional<Error> problem = ScenariosProblem(scenarios_)) return *problem;
   Result<std::vector<int>> reported_ids = ReportedIds();
   if (!reported_ids.ok()) return reported_ids.error();
-  if (!evaluate_.report_campaigns) reported_ids.value().clear();
+  if (!evaluate_.report_campaigns || extras_only_) reported_ids.value().clear();
   BuildSpecs();
   std::vector<char> all(model_.campaigns.size(), 1);
   if (evaluate_.exclude_campaign >= 0) all[static_cast<size_t>(evaluate_.exclude_campaign)] = 0;
@@ -413,6 +415,7 @@ Result<CheckResult> CheckRunner::Run() {
     DecideWatches();
     return CheckResult{};
   }
+  if (extras_only_) return CheckResult{};  // EvaluateExtras reads only ExtraResults()
   if (fork_standing_) {
     // The standing statuses without each campaign are read when a standing promise is not kept:
     // the chunks simulated before that was known run them now.
@@ -685,6 +688,7 @@ void CheckRunner::SummariseVariants(const CheckResult& check,
 }
 
 std::vector<PromiseResult> CheckRunner::SummariseMessaging() {
+  if (StandingKnown()) return *evaluate_.known_messaging;  // the same runs' results, as given
   std::vector<PromiseResult> out;
   for (size_t i = 0; i < scenario_.messaging.size(); ++i) {
     const int spec = standing_specs_[i];

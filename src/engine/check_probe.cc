@@ -1,6 +1,6 @@
 // Capacity probes (tandem/engine/evaluate.h, EvaluateProbe): a check of one campaign that
 // measures only the promises a probe reads and stops as soon as what it needs of them cannot be
-// met.
+// met; and EvaluateExtras, a check that measures only extra promises.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -11,6 +11,7 @@
 namespace tandem::engine {
 
 bool CheckRunner::ProbeMeasures(int promise) const {
+  if (extras_only_) return false;
   if (!probe_) return true;
   return std::any_of(watches_.begin(), watches_.end(),
                      [&](const Watch& watch) { return watch.promise == promise; });
@@ -103,6 +104,28 @@ Result<std::optional<std::vector<PromiseResult>>> EvaluateProbe(const Scenario& 
     if (!result.ok()) return result.error();
     if (runner.stopped()) return Probe();
     return Probe(runner.WatchedResults());
+  });
+}
+
+// Extras only: the run with every campaign, measured for the extra promises alone (BuildSpecs
+// builds no other spec, Run reports no campaign and stops after the simulation). Each spec is
+// measured on its own from the same runs, so their columns are Evaluate's.
+Result<std::vector<ExtraResult>> EvaluateExtras(const Scenario& scenario,
+                                                const CheckOptions& options,
+                                                const std::vector<ExtraPromise>& extras) {
+  if (std::optional<Error> problem = StartProblem(scenario, options)) return *problem;
+  using Results = std::vector<ExtraResult>;
+  return Guarded<Results>([&]() -> Result<Results> {
+    EvaluateOptions evaluate;
+    evaluate.economics = false;
+    evaluate.extra = extras;
+    CheckRunner runner(scenario, options, evaluate);
+    runner.MeasureOnlyExtras();
+    Result<CheckResult> result = runner.Run();
+    if (!result.ok()) return result.error();
+    Results results;
+    runner.ExtraResults(&results);
+    return results;
   });
 }
 

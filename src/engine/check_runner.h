@@ -243,6 +243,9 @@ class CheckRunner {
     stop_when_broken_ = true;
   }
   std::vector<PromiseResult> WatchedResults();
+  // EvaluateExtras (check_probe.cc): measure only EvaluateOptions::extra (no campaign reported,
+  // no standing promise); after Run, ExtraResults.
+  void MeasureOnlyExtras() { extras_only_ = true; }
   bool stopped() const EXCLUDES(stop_mutex_) {
     MutexLock lock(&stop_mutex_);
     return stopped_;
@@ -269,6 +272,19 @@ class CheckRunner {
   // Whether BuildSpecs measures promise `promise` of the reported campaign: every one, but a
   // probe's only when watched (check_probe.cc).
   bool ProbeMeasures(int promise) const;
+  // Whether EvaluateOptions::known_messaging gives the standing promises' results (one per
+  // standing promise): then none is measured (StandingRead) and SummariseMessaging copies them.
+  bool StandingKnown() const {
+    return evaluate_.known_messaging != nullptr &&
+           evaluate_.known_messaging->size() == scenario_.messaging.size();
+  }
+  // Whether AnswerForStanding answers for standing promise `index`: one this run measures, or,
+  // when their results are known, any time or availability promise (those a check measures).
+  bool StandingAnswered(size_t index) const {
+    if (!StandingKnown()) return standing_specs_[index] >= 0;
+    return scenario_.messaging[index].type != PromiseType::kClaim &&
+           scenario_.messaging[index].type != PromiseType::kFreeReturns;
+  }
   // A probe's decision once every scenario ran: stopped when a watch's need is not met.
   void DecideWatches() EXCLUDES(stop_mutex_);
   // A watch's count for one scenario, and whether its need can no longer be met (under
@@ -419,6 +435,7 @@ class CheckRunner {
   // their needs in watched_ (StopWhenBroken's: kKept); for a median watch, watched_kept_ counts
   // the scenarios below its target.
   bool probe_ = false;
+  bool extras_only_ = false;  // MeasureOnlyExtras
   std::vector<Watch> watches_;
   std::vector<Watch> watched_;  // per watched spec
   // StopWhenBroken: the reported campaigns' measured promises (specs), their scenarios kept so

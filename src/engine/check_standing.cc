@@ -114,7 +114,7 @@ void CheckRunner::AnswerForStanding(int campaign, const std::vector<PromiseResul
   bool short_of_kept = false;
   for (size_t i = 0; i < messaging.size(); ++i) {
     short_of_kept =
-        short_of_kept || (standing_specs_[i] >= 0 && messaging[i].status != PromiseStatus::kKept);
+        short_of_kept || (StandingAnswered(i) && messaging[i].status != PromiseStatus::kKept);
   }
   if (!short_of_kept) return;
   if (known != nullptr) {
@@ -134,7 +134,7 @@ void CheckRunner::AnswerForStanding(int campaign, const std::vector<PromiseResul
   }
   for (size_t i = 0; i < messaging.size(); ++i) {
     const StandingStatus& without = result->standing_without[i];
-    if (standing_specs_[i] < 0 || messaging[i].status <= without.status) continue;
+    if (!StandingAnswered(i) || messaging[i].status <= without.status) continue;
     StandingImpact impact;
     impact.index = static_cast<int>(i);
     impact.text = messaging[i].text;

@@ -48,6 +48,16 @@ struct EvaluateOptions {
   // `variant_results` receives the check of the scenario with those promises, as Evaluate of
   // that scenario gives it.
   std::vector<std::vector<Promise>> promise_variants;
+  // The standing promises' results (CheckResult::messaging) when the caller already has them
+  // (not owned; outlives Evaluate). REQUIRES: they come from a check of the same scenario (its
+  // standing promises, offerings, resources and every campaign's demand and bookings: only the
+  // reported campaign's promise levels may differ, which no run reads), the same options
+  // (seed, scenarios, mode, start) and the same grid (GridDays). Such a check simulates exactly
+  // these runs, so the standing promises' results are these bit for bit: the check then neither
+  // measures nor explains them, copies them into its result (and each variant's), and reads
+  // their statuses for its verdict and the campaign's standing impact (AnswerForStanding).
+  // Ignored unless it holds one result per standing promise.
+  const std::vector<PromiseResult>* known_messaging = nullptr;
 };
 
 // A search's feasibility trial of the campaign `options.campaign` names (REQUIRES: set), without
@@ -90,6 +100,15 @@ struct Watch {
 Result<std::optional<std::vector<PromiseResult>>> EvaluateProbe(const Scenario& scenario,
                                                                 const CheckOptions& options,
                                                                 const std::vector<Watch>& watches);
+
+// The extra promises of `extras` alone, measured as Evaluate with EvaluateOptions::extra (and
+// economics off) measures them: the same scenarios, seed and grid, so `results` (one per extra,
+// in order) are bit for bit Evaluate's `extra_results`. Nothing else is measured (not the
+// standing promises, not the campaigns' own; no late units attributed, no explanation, no
+// summary). Errors as Evaluate's (a campaign that is not in the scenario, a bad start state).
+Result<std::vector<ExtraResult>> EvaluateExtras(const Scenario& scenario,
+                                                const CheckOptions& options,
+                                                const std::vector<ExtraPromise>& extras);
 
 // The number of days (horizon and tail) a check of `scenario` simulates. Two scenarios that
 // differ only in one campaign simulate the same run without that campaign when their grids
