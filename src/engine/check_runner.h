@@ -451,11 +451,14 @@ class CheckRunner {
   int64_t block_count_ = -1;  // -1: every scenario
   std::string block_;
   const std::vector<std::string>* merge_blocks_ = nullptr;
-  // fork_standing_: the standing specs' scenarios kept so far, the scenarios counted, and
-  // whether a standing promise can no longer be kept (then the runs without are needed).
+  // fork_standing_: the standing specs' scenarios kept so far, the scenarios counted, whether a
+  // standing promise can no longer be kept (then the runs without are needed), and whether one
+  // is kept in fewer of the scenarios counted so far than the confidence asks (then they are
+  // likely needed: a chunk runs them at once rather than in a second pass).
   std::vector<int64_t> standing_kept_ GUARDED_BY(stop_mutex_);
   int64_t standing_counted_ GUARDED_BY(stop_mutex_) = 0;
   bool standing_needed_ GUARDED_BY(stop_mutex_) = false;
+  bool standing_likely_ GUARDED_BY(stop_mutex_) = false;
   bool CountChunk(int64_t first, int64_t last) EXCLUDES(stop_mutex_);
 };
 

@@ -44,9 +44,12 @@ void CheckRunner::PlanStandingForks() {
   standing_kept_.assign(standing_specs_.size(), 0);
 }
 
+// Whether a chunk starting now runs the runs without each campaign for the standing statuses.
+// Only the time depends on it, never a figure: a chunk that does not run them runs them in the
+// second pass if they are read (Run), and figures of runs that are not read are not reported.
 bool CheckRunner::StandingNeeded() const {
   MutexLock lock(&stop_mutex_);
-  return standing_needed_;
+  return standing_needed_ || standing_likely_;
 }
 
 // Adds a finished chunk's scenarios to the standing promises' counts (with every campaign); once
@@ -63,11 +66,15 @@ void CheckRunner::CountStanding(int64_t first, int64_t last) {
   }
   MutexLock lock(&stop_mutex_);
   standing_counted_ += last - first;
+  standing_likely_ = false;
   for (size_t i = 0; i < standing_specs_.size(); ++i) {
     standing_kept_[i] += kept[i];
-    if (standing_specs_[i] >= 0 &&
-        !KeptAtConfidence(standing_kept_[i] + (scenarios_ - standing_counted_)))
+    if (standing_specs_[i] < 0) continue;
+    if (!KeptAtConfidence(standing_kept_[i] + (scenarios_ - standing_counted_)))
       standing_needed_ = true;
+    standing_likely_ = standing_likely_ ||
+                       static_cast<double>(standing_kept_[i]) <
+                           scenario_.simulation.confidence * static_cast<double>(standing_counted_);
   }
 }
 

@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "tandem/common/cpu_counter.h"
 #include "tandem/engine/check.h"
 #include "tandem/engine/evaluate.h"
 #include "tandem/io/scenario_reader.h"
@@ -123,6 +125,55 @@ TEST(StandingForkTest, SameJsonForOneAndTwoThreads) {
     json[threads - 1] = CheckResultToJson(check.value());
   }
   EXPECT_EQ(json[0], json[1]);
+}
+
+// A desk at 8 an hour against 10 orders an hour: its backlog grows from the first day, so the
+// standing "within 4h for 95%" is broken in every scenario (p_kept 0), and the runs without the
+// campaign are read. With 160 scenarios in chunks of 16 at one thread and a confidence of 0.9,
+// it can no longer be kept once 0 kept + the scenarios left fall below 144: after the second
+// chunk (128 left). Counted by the first chunk, it is kept in none of its 16 scenarios, fewer
+// than 0.9 x 16, so from the second chunk on each chunk runs its runs without the campaign at
+// once; only the first is simulated again in the second pass: 160 + 16 runs with every
+// campaign (it was 160 + 32 when a chunk waited until they were certainly needed).
+TEST(StandingForkTest, ChunksRunTheRunsWithoutAtOnceWhenTheyAreLikelyRead) {
+  const FileLoader none = [](const std::string&) -> Result<std::string> {
+    return Error::Io("no files");
+  };
+  Result<Scenario> scenario = ParseScenario(R"(
+tandem: 1
+name: slow desk
+horizon: {start: 2027-03-01, end: 2027-03-28}
+simulation: {scenarios: 160, seed: 5, confidence: 0.9}
+resources:
+  - {id: desk, kind: throughput, capacity: 8}
+offerings:
+  - {id: a, price: 10, unit_cost: 4, stocked: false, route: [desk], baseline: {per_day: 240}}
+messaging:
+  - {type: processing, within: 4h, share: 0.95}
+campaigns:
+  - id: c
+    window: {start: 2027-03-15, end: 2027-03-21}
+    lift: 0.2
+)",
+                                            "slow.yaml", none);
+  ASSERT_TRUE(scenario.ok()) << scenario.error().ToString();
+  CheckOptions options;
+  options.threads = 1;
+  cpu::Reset();
+  cpu::Enable(true);
+  std::optional<cpu::Calls> calls(cpu::Call::kVerify);
+  Result<CheckResult> check = RunCheck(scenario.value(), options);
+  calls.reset();
+  cpu::Enable(false);
+  const cpu::CounterReport report = cpu::Report();
+  cpu::Reset();
+  ASSERT_TRUE(check.ok());
+  ASSERT_EQ(check.value().messaging.size(), 1u);
+  EXPECT_EQ(check.value().messaging[0].p_kept, 0.0);
+  ASSERT_EQ(check.value().campaigns.size(), 1u);
+  EXPECT_EQ(check.value().campaigns[0].standing_without.size(), 1u);
+  EXPECT_EQ(report.At(cpu::Call::kVerify, cpu::Part::kRunWith).units, 160 + 16);
+  EXPECT_EQ(report.At(cpu::Call::kVerify, cpu::Part::kStandingWithout).units, 160);
 }
 
 }  // namespace
