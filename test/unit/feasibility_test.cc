@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario_files.h"
 #include "tandem/engine/evaluate.h"
 #include "tandem/io/scenario_reader.h"
 
@@ -17,12 +18,7 @@ namespace tandem::engine {
 namespace {
 
 Scenario Parse(const std::string& text) {
-  const FileLoader none = [](const std::string&) -> Result<std::string> {
-    return Error::Io("no files");
-  };
-  Result<Scenario> scenario = ParseScenario(text, "feasibility.yaml", none);
-  EXPECT_TRUE(scenario.ok()) << (scenario.ok() ? "" : scenario.error().ToString());
-  return scenario.value();
+  return test_files::ParseText(text, "feasibility.yaml");
 }
 
 // One desk at `capacity` per hour around the clock; 240 orders a day, doubled for a week by the

@@ -24,6 +24,7 @@
 #include <cmath>
 #include <string>
 
+#include "scenario_files.h"
 #include "tandem/followup/follow_up.h"
 #include "tandem/io/scenario_reader.h"
 
@@ -49,12 +50,7 @@ campaigns:
 )";
 
 Scenario Parse() {
-  const FileLoader none = [](const std::string&) -> Result<std::string> {
-    return Error::Io("no files");
-  };
-  Result<Scenario> scenario = ParseScenario(kLaunch, "launch.yaml", none);
-  EXPECT_TRUE(scenario.ok()) << (scenario.ok() ? "" : scenario.error().ToString());
-  return scenario.value();
+  return test_files::ParseText(kLaunch, "launch.yaml");
 }
 
 WallSeconds At(int day_of_march, int hour, int minute = 0) {

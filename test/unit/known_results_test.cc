@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario_files.h"
 #include "tandem/engine/check.h"
 #include "tandem/engine/evaluate.h"
 #include "tandem/io/scenario_reader.h"
@@ -139,12 +140,7 @@ campaigns:
 )";
 
 Scenario Desk() {
-  const FileLoader none = [](const std::string&) -> Result<std::string> {
-    return Error::Io("no files");
-  };
-  Result<Scenario> scenario = ParseScenario(kDesk, "known.yaml", none);
-  EXPECT_TRUE(scenario.ok()) << (scenario.ok() ? "" : scenario.error().ToString());
-  return scenario.value();
+  return test_files::ParseText(kDesk, "known.yaml");
 }
 
 // The check of `early`'s promise variants, with `known` (may be null) as known_messaging and the

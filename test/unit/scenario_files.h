@@ -2,6 +2,8 @@
 #ifndef TANDEM_TEST_UNIT_SCENARIO_FILES_H_
 #define TANDEM_TEST_UNIT_SCENARIO_FILES_H_
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,6 +27,14 @@ inline std::string ScenarioPart(const std::filesystem::path& path) {
 inline FileLoader NoFiles() {
   return
       [](const std::string& path) -> Result<std::string> { return Error::Io("no file " + path); };
+}
+
+// The scenario written in `text` (`name` in its errors), with no history files. A parse error
+// fails the calling test and gives an empty scenario.
+inline Scenario ParseText(const std::string& text, const std::string& name = "test.yaml") {
+  Result<Scenario> scenario = ParseScenario(text, name, NoFiles());
+  EXPECT_TRUE(scenario.ok()) << (scenario.ok() ? "" : scenario.error().ToString());
+  return scenario.ok() ? scenario.value() : Scenario{};
 }
 
 }  // namespace tandem::test_files

@@ -11,18 +11,14 @@
 
 #include "engine/compiled_model.h"
 #include "engine/simulator.h"
+#include "scenario_files.h"
 #include "tandem/io/scenario_reader.h"
 
 namespace tandem::engine {
 namespace {
 
 Scenario Parse(const std::string& text) {
-  const FileLoader none = [](const std::string&) -> Result<std::string> {
-    return Error::Io("no files");
-  };
-  Result<Scenario> scenario = ParseScenario(text, "convergence.yaml", none);
-  EXPECT_TRUE(scenario.ok()) << (scenario.ok() ? "" : scenario.error().ToString());
-  return scenario.value();
+  return test_files::ParseText(text, "convergence.yaml");
 }
 
 // Capacity 20 per hour against 10 per hour of demand, doubled by the campaign and returns of

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario_files.h"
 #include "tandem/common/cpu_counter.h"
 #include "tandem/engine/check.h"
 #include "tandem/engine/evaluate.h"
@@ -67,12 +68,7 @@ campaigns:
 )";
 
 Scenario Desk() {
-  const FileLoader none = [](const std::string&) -> Result<std::string> {
-    return Error::Io("no files");
-  };
-  Result<Scenario> scenario = ParseScenario(kDesk, "standing.yaml", none);
-  EXPECT_TRUE(scenario.ok()) << (scenario.ok() ? "" : scenario.error().ToString());
-  return scenario.value();
+  return test_files::ParseText(kDesk, "standing.yaml");
 }
 
 TEST(StandingForkTest, StatusesWithoutEachCampaignAreThoseOfAWholeRun) {
@@ -136,10 +132,7 @@ TEST(StandingForkTest, SameJsonForOneAndTwoThreads) {
 // once; only the first is simulated again in the second pass: 160 + 16 runs with every
 // campaign (it was 160 + 32 when a chunk waited until they were certainly needed).
 TEST(StandingForkTest, ChunksRunTheRunsWithoutAtOnceWhenTheyAreLikelyRead) {
-  const FileLoader none = [](const std::string&) -> Result<std::string> {
-    return Error::Io("no files");
-  };
-  Result<Scenario> scenario = ParseScenario(R"(
+  const Scenario scenario = test_files::ParseText(R"(
 tandem: 1
 name: slow desk
 horizon: {start: 2027-03-01, end: 2027-03-28}
@@ -155,14 +148,13 @@ campaigns:
     window: {start: 2027-03-15, end: 2027-03-21}
     lift: 0.2
 )",
-                                            "slow.yaml", none);
-  ASSERT_TRUE(scenario.ok()) << scenario.error().ToString();
+                                                  "slow.yaml");
   CheckOptions options;
   options.threads = 1;
   cpu::Reset();
   cpu::Enable(true);
   std::optional<cpu::Calls> calls(cpu::Call::kVerify);
-  Result<CheckResult> check = RunCheck(scenario.value(), options);
+  Result<CheckResult> check = RunCheck(scenario, options);
   calls.reset();
   cpu::Enable(false);
   const cpu::CounterReport report = cpu::Report();

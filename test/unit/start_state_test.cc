@@ -8,6 +8,7 @@
 #include <cmath>
 #include <string>
 
+#include "scenario_files.h"
 #include "tandem/engine/check.h"
 #include "tandem/io/scenario_reader.h"
 
@@ -15,12 +16,7 @@ namespace tandem {
 namespace {
 
 Scenario Parse(const std::string& text) {
-  const FileLoader none = [](const std::string&) -> Result<std::string> {
-    return Error::Io("no files");
-  };
-  Result<Scenario> scenario = ParseScenario(text, "start.yaml", none);
-  EXPECT_TRUE(scenario.ok()) << (scenario.ok() ? "" : scenario.error().ToString());
-  return scenario.value();
+  return test_files::ParseText(text, "start.yaml");
 }
 
 CheckResult Check(const Scenario& scenario, const StartState& start) {
