@@ -123,6 +123,25 @@ std::vector<double> LaneColumn(const std::vector<T>& table, size_t width, size_t
   return out;
 }
 
+// Earliest time cumulative capacity (`cumulative`, over `total` steps) reaches `work` (kStrict:
+// exceeds it), searching forward from `*pointer`. Inline in StartCurve, its only caller (once
+// or twice per step with a backlog, in every lane of every measured resource).
+template <bool kStrict>
+inline double CapacityTime(const double* cumulative, int64_t total, double work, int64_t* pointer) {
+  int64_t k = *pointer;
+  // Find k with cum[k] <= work < cum[k + 1] (strict) or cum[k] < work <= cum[k + 1].
+  if constexpr (kStrict) {
+    while (k < total && cumulative[k + 1] <= work) ++k;
+  } else {
+    while (k < total && cumulative[k + 1] < work) ++k;
+  }
+  *pointer = k;
+  if (k >= total) return kNever;
+  const double below = cumulative[k];
+  return static_cast<double>(k) +
+         std::clamp((work - below) / (cumulative[k + 1] - below), 0.0, 1.0);
+}
+
 }  // namespace
 
 // When the first and the last units arriving in each step start: the first waits for the
@@ -139,6 +158,7 @@ void Simulator::StartCurve(const RunPlan& plan, int resource, int lane, std::vec
   low->resize(steps);
   high->resize(steps);
   const size_t column = static_cast<size_t>(measured_slot_[r]) * steps;
+  const int64_t total = model_.grid.total_steps;
   int64_t strict = 0;
   int64_t plain = 0;
   double before = 0;
@@ -158,12 +178,12 @@ void Simulator::StartCurve(const RunPlan& plan, int resource, int lane, std::vec
                                                : static_cast<double>(next_open[t]));
       strict = std::max<int64_t>(strict, static_cast<int64_t>(t));
       plain = std::max<int64_t>(plain, static_cast<int64_t>(t));
-      first =
-          before <= 0 ? opens : CapacityTime(plan, resource, cumulative[t] + before, true, &strict);
+      first = before <= 0 ? opens
+                          : CapacityTime<true>(cumulative, total, cumulative[t] + before, &strict);
       if (left <= 0) {
         last = capacity > 0 ? step + 1 : opens;
       } else {
-        last = CapacityTime(plan, resource, cumulative[t] + queue, false, &plain);
+        last = CapacityTime<false>(cumulative, total, cumulative[t] + queue, &plain);
       }
       first = std::max(first, step);
       last = std::max(last, first);
@@ -276,24 +296,6 @@ void Simulator::EnterRouteLane(int offering, int64_t step, int lane, double unit
   arrival_ring_[(row * num_resources_ + static_cast<size_t>(first.resource)) * kLanes + l] += work;
   if (first.flow_class >= 0)
     class_ring_[(row * num_classes_ + static_cast<size_t>(first.flow_class)) * kLanes + l] += work;
-}
-
-double Simulator::CapacityTime(const RunPlan& plan, int resource, double work, bool strict,
-                               int64_t* pointer) const {
-  const int64_t total = model_.grid.total_steps;
-  const double* cumulative = plan.cum_capacity[static_cast<size_t>(resource)].data();
-  int64_t k = *pointer;
-  // Find k with cum[k] <= work < cum[k + 1] (strict) or cum[k] < work <= cum[k + 1].
-  if (strict) {
-    while (k < total && cumulative[k + 1] <= work) ++k;
-  } else {
-    while (k < total && cumulative[k + 1] < work) ++k;
-  }
-  *pointer = k;
-  if (k >= total) return kNever;
-  const double below = cumulative[k];
-  return static_cast<double>(k) +
-         std::clamp((work - below) / (cumulative[k + 1] - below), 0.0, 1.0);
 }
 
 FlowStepState Simulator::FlowState(const RunPlan& plan) {

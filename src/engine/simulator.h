@@ -253,10 +253,6 @@ class Simulator {
   void FlushExits(const RunPlan& plan, int day);
   // The flow kernel's view of this simulator's buffers for a run of `plan` (flow_step.h).
   FlowStepState FlowState(const RunPlan& plan);
-  // Earliest time cumulative capacity reaches `work` (strict: exceeds it), searching forward
-  // from `*pointer`.
-  double CapacityTime(const RunPlan& plan, int resource, double work, bool strict,
-                      int64_t* pointer) const;
   // The entries_ cell of lane 0 of `offering` (REQUIRES: entries_slot_ >= 0) at `step`. By
   // slot, then step: a day's writes and Entries' reads of one offering are contiguous (by step
   // first, an offering's consecutive steps were entries_width_ cache lines apart).
