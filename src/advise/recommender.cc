@@ -339,12 +339,11 @@ std::map<size_t, CheckResult> Recommender::ChecksByVariants(
     auto found = groups.find(key);
     if (found == groups.end()) {
       Scenario base = scenario_;
-      for (const LeverChange& change : candidates[c]) {
-        if (change.lever != "relax") base = ApplyLever(base, k, change);
-      }
       bool unchanged = true;
       for (const LeverChange& change : candidates[c]) {
-        if (change.lever != "relax") unchanged = false;
+        if (change.lever == "relax") continue;
+        base = ApplyLever(base, k, change);
+        unchanged = false;
       }
       if (!ValidateScenario(base).empty() || search_.VerifyGridDays(base, k) != grid_days) {
         base = applied;

@@ -293,8 +293,7 @@ void CheckRunner::BuildSpecs() {
   for (const Offering& offering : scenario_.offerings) all.push_back(offering.id);
   for (size_t i = 0; i < scenario_.messaging.size(); ++i) {
     const Promise& promise = scenario_.messaging[i];
-    if (promise.type == PromiseType::kClaim || promise.type == PromiseType::kFreeReturns ||
-        !StandingRead(i)) {  // not measured
+    if (!promise.IsMeasuredOnRuns() || !StandingRead(i)) {  // not measured
       standing_specs_.push_back(-1 - static_cast<int>(i));
       continue;
     }
@@ -311,8 +310,7 @@ void CheckRunner::BuildSpecs() {
     const CompiledCampaign& compiled = model_.campaigns[k];
     for (size_t i = 0; i < campaign.promises.size(); ++i) {
       const Promise& promise = campaign.promises[i];
-      if (promise.type == PromiseType::kClaim || promise.type == PromiseType::kFreeReturns ||
-          !ProbeMeasures(static_cast<int>(i))) {
+      if (!promise.IsMeasuredOnRuns() || !ProbeMeasures(static_cast<int>(i))) {
         campaign_specs_[k].push_back(-1);
         continue;
       }

@@ -405,7 +405,7 @@ int SplitComponents(const Scenario& scenario, const ResourceComponents& componen
     with_offerings = std::max(with_offerings, component + 1);
   if (with_offerings < 2) return 1;
   for (const Promise& promise : scenario.messaging) {
-    if (promise.type == PromiseType::kClaim || promise.type == PromiseType::kFreeReturns) continue;
+    if (!promise.IsMeasuredOnRuns()) continue;
     if (PromiseComponent(scenario, components, promise) < 0) return 1;
   }
   return with_offerings;

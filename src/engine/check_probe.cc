@@ -85,10 +85,9 @@ Result<std::optional<std::vector<PromiseResult>>> EvaluateProbe(const Scenario& 
   if (std::optional<Error> problem = CampaignProblem(scenario, options)) return *problem;
   const Campaign& campaign = *scenario.FindCampaign(*options.campaign);
   for (const Watch& watch : watches) {
-    const bool measured =
-        watch.promise >= 0 && static_cast<size_t>(watch.promise) < campaign.promises.size() &&
-        campaign.promises[static_cast<size_t>(watch.promise)].type != PromiseType::kClaim &&
-        campaign.promises[static_cast<size_t>(watch.promise)].type != PromiseType::kFreeReturns;
+    const bool measured = watch.promise >= 0 &&
+                          static_cast<size_t>(watch.promise) < campaign.promises.size() &&
+                          campaign.promises[static_cast<size_t>(watch.promise)].IsMeasuredOnRuns();
     if (!measured) {
       return Error::InvalidInput("a capacity probe watches a measured promise of campaign " +
                                  *options.campaign);

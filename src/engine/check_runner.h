@@ -282,8 +282,7 @@ class CheckRunner {
   // when their results are known, any time or availability promise (those a check measures).
   bool StandingAnswered(size_t index) const {
     if (!StandingKnown()) return standing_specs_[index] >= 0;
-    return scenario_.messaging[index].type != PromiseType::kClaim &&
-           scenario_.messaging[index].type != PromiseType::kFreeReturns;
+    return scenario_.messaging[index].IsMeasuredOnRuns();
   }
   // A probe's decision once every scenario ran: stopped when a watch's need is not met.
   void DecideWatches() EXCLUDES(stop_mutex_);
@@ -451,14 +450,10 @@ class CheckRunner {
   int64_t block_count_ = -1;  // -1: every scenario
   std::string block_;
   const std::vector<std::string>* merge_blocks_ = nullptr;
-  // fork_standing_: the standing specs' scenarios kept so far, the scenarios counted, whether a
-  // standing promise can no longer be kept (then the runs without are needed), and whether one
-  // is kept in fewer of the scenarios counted so far than the confidence asks (then they are
-  // likely needed: a chunk runs them at once rather than in a second pass).
+  // fork_standing_: the standing specs' scenarios kept so far and the scenarios counted
+  // (StandingNeeded).
   std::vector<int64_t> standing_kept_ GUARDED_BY(stop_mutex_);
   int64_t standing_counted_ GUARDED_BY(stop_mutex_) = 0;
-  bool standing_needed_ GUARDED_BY(stop_mutex_) = false;
-  bool standing_likely_ GUARDED_BY(stop_mutex_) = false;
   bool CountChunk(int64_t first, int64_t last) EXCLUDES(stop_mutex_);
 };
 

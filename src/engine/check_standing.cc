@@ -44,17 +44,23 @@ void CheckRunner::PlanStandingForks() {
   standing_kept_.assign(standing_specs_.size(), 0);
 }
 
-// Whether a chunk starting now runs the runs without each campaign for the standing statuses.
-// Only the time depends on it, never a figure: a chunk that does not run them runs them in the
-// second pass if they are read (Run), and figures of runs that are not read are not reported.
+// Whether a chunk starting now runs the runs without each campaign for the standing statuses: when
+// a standing promise is kept in fewer of the scenarios counted so far than the confidence asks
+// (then they are likely read; once it can no longer be kept, this holds from then on). Only the
+// time depends on it, never a figure: a chunk that does not run them runs them in the second pass
+// if they are read (Run), and figures of runs that are not read are not reported.
 bool CheckRunner::StandingNeeded() const {
   MutexLock lock(&stop_mutex_);
-  return standing_needed_ || standing_likely_;
+  for (size_t i = 0; i < standing_specs_.size(); ++i) {
+    if (standing_specs_[i] >= 0 &&
+        static_cast<double>(standing_kept_[i]) <
+            scenario_.simulation.confidence * static_cast<double>(standing_counted_))
+      return true;
+  }
+  return false;
 }
 
-// Adds a finished chunk's scenarios to the standing promises' counts (with every campaign); once
-// one of them cannot reach the confidence even if every scenario not yet counted keeps it, its
-// status is not kept and the runs without each campaign will be read.
+// Adds a finished chunk's scenarios to the standing promises' counts (with every campaign).
 void CheckRunner::CountStanding(int64_t first, int64_t last) {
   std::vector<int64_t> kept(standing_specs_.size(), 0);
   for (size_t i = 0; i < standing_specs_.size(); ++i) {
@@ -66,16 +72,7 @@ void CheckRunner::CountStanding(int64_t first, int64_t last) {
   }
   MutexLock lock(&stop_mutex_);
   standing_counted_ += last - first;
-  standing_likely_ = false;
-  for (size_t i = 0; i < standing_specs_.size(); ++i) {
-    standing_kept_[i] += kept[i];
-    if (standing_specs_[i] < 0) continue;
-    if (!KeptAtConfidence(standing_kept_[i] + (scenarios_ - standing_counted_)))
-      standing_needed_ = true;
-    standing_likely_ = standing_likely_ ||
-                       static_cast<double>(standing_kept_[i]) <
-                           scenario_.simulation.confidence * static_cast<double>(standing_counted_);
-  }
+  for (size_t i = 0; i < standing_specs_.size(); ++i) standing_kept_[i] += kept[i];
 }
 
 std::vector<StandingStatus> CheckRunner::StandingFromForks(

@@ -3,13 +3,8 @@
 # set, the table goes to stderr when the command is done and stdout and the exit code are those of
 # a run without it; unset or "0", stderr stays empty; nothing counted (--help), no table.
 # Usage: cpu_counter.sh TANDEM_BINARY SOURCE_DIR
-set -u
-tandem=$1
-source=$2
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=common.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/common.sh"
 scenario="$source/examples/support-launch.yaml"
 header="cpu counter (CPU seconds; calls, or units: scenarios / measurements)"
 

@@ -1,13 +1,8 @@
 #!/usr/bin/env bash
 # The CLI on the shipped examples: exit codes, JSON validity, determinism across threads, and
 # bad-input handling. Usage: examples.sh TANDEM_BINARY SOURCE_DIR
-set -u
-tandem=$1
-source=$2
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=common.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/common.sh"
 
 # support-launch: the example file says no-go, bound by support.
 "$tandem" check "$source/examples/support-launch.yaml" --json > "$tmp/support.json"; code=$?

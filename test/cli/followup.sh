@@ -2,13 +2,8 @@
 # `tandem follow-up` on the shipped example actuals (examples/actuals/greenleaf-day2, generated
 # by examples/actuals/make_greenleaf.py): exit codes, the drift alert, determinism across
 # threads, calibration written whole, and bad actuals. Usage: followup.sh TANDEM_BINARY SOURCE_DIR
-set -u
-tandem=$1
-source=$2
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=common.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/common.sh"
 scenario="$source/examples/greenleaf.yaml"
 actuals="$source/examples/actuals/greenleaf-day2"
 

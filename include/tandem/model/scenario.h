@@ -177,6 +177,11 @@ struct Promise {
     return type == PromiseType::kDelivery || type == PromiseType::kProcessing ||
            type == PromiseType::kResponse;
   }
+  // Measured on the simulated runs (time and availability promises); a claim and a free-returns
+  // policy are decided without them.
+  bool IsMeasuredOnRuns() const {
+    return type != PromiseType::kClaim && type != PromiseType::kFreeReturns;
+  }
   // "delivered within 24h for 95% of orders" etc. `unit` names what is counted; money (a free
   // return's cost) is written in `currency` ("$8.00 per return", "8.00 EUR per return").
   std::string Describe(const std::string& unit, const std::string& currency) const;
