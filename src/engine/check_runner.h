@@ -213,7 +213,6 @@ struct BatchScratch {
   // The standing promises' weeks in the batch's run with every campaign, [lane][standing
   // promise] (CheckRunner::fork_standing_), for the runs without each campaign.
   std::vector<WeekRecord> week_records;
-  std::vector<double> with_at_once;  // the run with every campaign's Simulator::SaveAtOnce
 };
 
 class CheckRunner {
@@ -312,21 +311,22 @@ class CheckRunner {
   void SimulateBatch(int64_t first, int64_t count, Simulator* simulator, BatchScratch* scratch,
                      ChunkSums* sums, std::vector<Simulator::Fork>* forks, bool standing,
                      bool standing_pass);
-  // The runs without each reported campaign: the economics' (`economics`, in campaign order, as
-  // before), then the standing promises' (`standing`: measured to the end) in descending order
-  // of fork day, each forked measured run then finding the "with" run's figures before its day.
+  // The runs without each reported campaign, for the economics (`economics`) and for the
+  // standing promises (`standing`: measured to the end). With `standing` they are measured runs in
+  // descending order of fork day, each then finding the "with" run's figures before its day, and
+  // one run serves both wherever it runs to the end.
   void SimulateWithouts(int64_t first, int64_t count, const BatchTotals& with_totals,
                         Simulator* simulator, BatchScratch* scratch,
                         std::vector<Simulator::Fork>* forks, bool standing, bool economics,
                         bool recorded);
-  void SimulateWithout(size_t index, int64_t first, int64_t count, const BatchTotals& with_totals,
+  bool SimulateWithout(size_t index, int64_t first, int64_t count, const BatchTotals& with_totals,
                        Simulator* simulator, BatchScratch* scratch,
-                       std::vector<Simulator::Fork>* forks);
+                       std::vector<Simulator::Fork>* forks, bool measured);
   // `recorded`: the batch's run with every campaign recorded its standing weeks (not in the
   // standing pass), which the measurement then reuses where exact.
   void MeasureStandingWithout(size_t index, int64_t first, int64_t count, Simulator* simulator,
                               BatchScratch* scratch, std::vector<Simulator::Fork>* forks,
-                              bool recorded);
+                              bool recorded, bool simulate);
   // Whether the standing promises' runs without each campaign are known to be needed: a
   // standing promise cannot be kept any more (the counts of the chunks finished so far).
   bool StandingNeeded() const EXCLUDES(stop_mutex_);

@@ -168,40 +168,55 @@ void CheckRunner::SimulateWithouts(int64_t first, int64_t count, const BatchTota
     }
     without_batch.Interleave(model_);
   };
-  // The measured forks need the run with every campaign's AtOnce before their days back after
-  // the economics' runs.
-  if (standing && economics) simulator->SaveAtOnce(&scratch->with_at_once);
-  for (size_t index = 0; index < reported_.size() && economics; ++index) {
-    const cpu::Timed timed(cpu::Part::kEconomicsWithout, count);
-    build_demand(reported_[index]);
-    SimulateWithout(index, first, count, with_totals, simulator, scratch, forks);
+  if (!standing) {
+    for (size_t index = 0; index < reported_.size() && economics; ++index) {
+      const cpu::Timed timed(cpu::Part::kEconomicsWithout, count);
+      build_demand(reported_[index]);
+      SimulateWithout(index, first, count, with_totals, simulator, scratch, forks, false);
+    }
+    return;
   }
-  if (!standing) return;
-  if (economics) simulator->RestoreAtOnce(scratch->with_at_once);
+  // Measured forks, in descending order of fork day: each then finds the run with every
+  // campaign's tables (and AtOnce) before its day, the later forks having written only after it.
+  // One measured run serves both the economics and the standing promises; only one that stopped
+  // early where it caught up with the run with every campaign (its tables end there) is run
+  // again to the end for the standing promises.
   std::vector<size_t> order(reported_.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return reported_[a].fork_day > reported_[b].fork_day;
   });
   for (size_t index : order) {
+    bool measured_to_end = false;
+    if (economics) {
+      const cpu::Timed timed(cpu::Part::kEconomicsWithout, count);
+      build_demand(reported_[index]);
+      measured_to_end =
+          SimulateWithout(index, first, count, with_totals, simulator, scratch, forks, true);
+    }
     const cpu::Timed timed(cpu::Part::kStandingWithout, count);
-    build_demand(reported_[index]);
-    MeasureStandingWithout(index, first, count, simulator, scratch, forks, recorded);
+    if (!economics) build_demand(reported_[index]);
+    MeasureStandingWithout(index, first, count, simulator, scratch, forks, recorded,
+                           !measured_to_end);
   }
 }
 
 // The standing promises in the run without reported campaign `index` (scratch->without_batch),
-// forked from the batch's measured run with every campaign and measured to the end.
+// forked from the batch's measured run with every campaign and measured to the end (`simulate`:
+// run it here; otherwise it is the simulator's last run).
 void CheckRunner::MeasureStandingWithout(size_t index, int64_t first, int64_t count,
                                          Simulator* simulator, BatchScratch* scratch,
-                                         std::vector<Simulator::Fork>* forks, bool recorded) {
+                                         std::vector<Simulator::Fork>* forks, bool recorded,
+                                         bool simulate) {
   const ReportedCampaign& reported = reported_[index];
   WeekReuse reuse;
   reuse.fork_step = static_cast<int64_t>(reported.fork_day) * model_.grid.steps_per_day;
   reuse.status_only = true;  // read only by StandingFromForks' status and p_kept (KeptIn)
-  BatchTotals totals;
-  simulator->RunFromMeasured((*forks)[fork_of_[index]], reported.without, scratch->without_batch,
-                             &totals);
+  if (simulate) {
+    BatchTotals totals;
+    simulator->RunFromMeasured((*forks)[fork_of_[index]], reported.without, scratch->without_batch,
+                               &totals);
+  }
   Measurer& measurer = scratch->measurer;
   for (int lane = 0; lane < count; ++lane) {
     measurer.Reset(scratch->without_demand[static_cast<size_t>(lane)], lane, reported.without);
@@ -218,10 +233,12 @@ void CheckRunner::MeasureStandingWithout(size_t index, int64_t first, int64_t co
 }
 
 // The run without reported campaign `index` (scratch->without_batch), forked from the batch's
-// run with every campaign, for the economics.
-void CheckRunner::SimulateWithout(size_t index, int64_t first, int64_t count,
+// run with every campaign, for the economics; `measured`: a measured run (RunFromMeasured's
+// requirements). Returns whether it ran to the end (did not catch up with the run it forked from).
+bool CheckRunner::SimulateWithout(size_t index, int64_t first, int64_t count,
                                   const BatchTotals& with_totals, Simulator* simulator,
-                                  BatchScratch* scratch, std::vector<Simulator::Fork>* forks) {
+                                  BatchScratch* scratch, std::vector<Simulator::Fork>* forks,
+                                  bool measured) {
   Simulator::Fork& final_state = scratch->final_state;
   ReportedCampaign& reported = reported_[index];
   BatchDemand& without_batch = scratch->without_batch;
@@ -230,8 +247,13 @@ void CheckRunner::SimulateWithout(size_t index, int64_t first, int64_t count,
   for (size_t checkpoint : reported.checkpoints)
     convergence.checkpoints.push_back(&(*forks)[checkpoint]);
   convergence.final_state = &final_state;
-  simulator->RunFrom((*forks)[fork_of_[index]], reported.without, without_batch, &without_totals,
-                     convergence);
+  if (measured) {
+    simulator->RunFromMeasured((*forks)[fork_of_[index]], reported.without, without_batch,
+                               &without_totals, convergence);
+  } else {
+    simulator->RunFrom((*forks)[fork_of_[index]], reported.without, without_batch, &without_totals,
+                       convergence);
+  }
   const CampaignResources& period = reported.resources;
   const size_t component =
       static_cast<size_t>(model_.campaign_component[static_cast<size_t>(reported.campaign)]);
@@ -280,6 +302,7 @@ void CheckRunner::SimulateWithout(size_t index, int64_t first, int64_t count,
     columns_->Set(reported.incremental_cost, scenario,
                   with.fulfilment_cost[component] - without.fulfilment_cost[component]);
   }
+  return simulator->converged_day() < 0;
 }
 
 // --- Order-level mode (engine/order_simulator.h) ------------------------------------------------

@@ -163,13 +163,13 @@ class Simulator {
   // REQUIRES: fork.measured; no run since the forked one has written the tables before fork.day
   // (RunFrom writes none; a measured fork writes from its day on); plan and demand agree with the
   // forked run's before fork.day.
+  // With `convergence`, it may stop early as RunFrom does: its totals are then those of the whole
+  // run, but its measurement tables and daily figures end at converged_day().
   void RunFromMeasured(const Fork& fork, const RunPlan& plan, const BatchDemand& demand,
-                       BatchTotals* totals);
-  // The per-day figures a measured fork reads from before its day (AtOnce): saved after the run
-  // it forks from, and put back before it when other runs have written them since.
-  void SaveAtOnce(std::vector<double>* out) const { *out = at_once_; }
-  void RestoreAtOnce(const std::vector<double>& saved) {
-    std::copy(saved.begin(), saved.end(), at_once_.begin());
+                       BatchTotals* totals, const Convergence& convergence);
+  void RunFromMeasured(const Fork& fork, const RunPlan& plan, const BatchDemand& demand,
+                       BatchTotals* totals) {
+    RunFromMeasured(fork, plan, demand, totals, Convergence());
   }
   // The day the last RunFrom stopped early, or -1.
   int converged_day() const { return converged_day_; }

@@ -130,7 +130,7 @@ void Simulator::RunFrom(const Fork& fork, const RunPlan& plan, const BatchDemand
 }
 
 void Simulator::RunFromMeasured(const Fork& fork, const RunPlan& plan, const BatchDemand& demand,
-                                BatchTotals* totals) {
+                                BatchTotals* totals, const Convergence& convergence) {
   assert(fork.measured);
   measuring_ = true;
   Restore(fork);
@@ -148,7 +148,7 @@ void Simulator::RunFromMeasured(const Fork& fork, const RunPlan& plan, const Bat
   std::copy(fork.return_rows.begin(), fork.return_rows.end(),
             return_arrivals_.begin() + static_cast<int64_t>(first_row * row));
   returns_to_ = std::max(returns_to_, fork.returns_to);
-  Simulate(plan, demand, fork.day, totals, {}, nullptr, Convergence());
+  Simulate(plan, demand, fork.day, totals, {}, nullptr, convergence);
 }
 
 void Simulator::Restore(const Fork& fork) {

@@ -33,8 +33,8 @@ enum class Part : int {
   kMeasureOther,      // ... of the other campaigns' promises (not reported)
   kMeasureExtra,      // ... of the extra promises (relax levels, opportunity levels)
   kAttributeStock,    // availability promises' missing units by offering
-  kEconomicsWithout,  // the economics' runs without each reported campaign (and their demand)
-  kStandingWithout,   // the standing promises' measured runs without each reported campaign
+  kEconomicsWithout,  // runs without each reported campaign and their demand (economics, standing)
+  kStandingWithout,   // standing promises measured in them (and the runs only they need)
   kStories,           // explanations: the representative scenarios simulated again
   kSummaries,         // summaries of the promises and campaigns
   kCount
