@@ -501,7 +501,10 @@ int Measurer::SafeWeeks(const PromiseSpec& spec, const WeekReuse& reuse) {
     for (const RouteStage& stage : compiled.route) {
       if (checked_[static_cast<size_t>(stage.resource)]) continue;
       checked_[static_cast<size_t>(stage.resource)] = 1;
-      safe = std::min(safe, AgreesBefore(ResourceCurve(stage.resource), reuse.fork_step));
+      const Curve& curve = resource_curves_[static_cast<size_t>(stage.resource)];
+      safe = std::min(safe, curve.ready ? AgreesBefore(curve, reuse.fork_step)
+                                        : simulator_.StartCurveReaches(*plan_, stage.resource,
+                                                                       lane_, reuse.fork_step));
     }
   }
   const double limit = static_cast<double>(safe);

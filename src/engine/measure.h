@@ -193,7 +193,7 @@ class Measurer {
                               const WeekReuse* reuse = nullptr);
   // How many leading weeks of a response promise on the resource of `curve` a run forked at
   // `fork_step` measures exactly as the run it forked from; `first_step`: where the rest starts.
-  int ResponseSafeWeeks(const Curve& curve, int64_t fork_step, int64_t* first_step);
+  int ResponseSafeWeeks(int resource, int64_t fork_step, int64_t* first_step);
   double CutoffShare(const PromiseSpec& spec, int64_t step) const;
   // Continued runs: outcomes of the pending orders a time promise covers, by placement day.
   struct PendingOutcome {

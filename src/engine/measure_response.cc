@@ -15,8 +15,11 @@ namespace tandem::engine {
 // the same curve before AgreesBefore(curve, F) (measure.cc): every week whose steps all lie
 // before both sums the same arrivals at the same shares, in the same order. Returns how many
 // leading weeks are such, and in `first_step` the first step of the week after them.
-int Measurer::ResponseSafeWeeks(const Curve& curve, int64_t fork_step, int64_t* first_step) {
-  const int64_t safe = std::min(fork_step, AgreesBefore(curve, fork_step));
+int Measurer::ResponseSafeWeeks(int resource, int64_t fork_step, int64_t* first_step) {
+  const Curve& curve = resource_curves_[static_cast<size_t>(resource)];
+  const int64_t safe = std::min(
+      fork_step, curve.ready ? AgreesBefore(curve, fork_step)
+                             : simulator_.StartCurveReaches(*plan_, resource, lane_, fork_step));
   const int spd = model_.grid.steps_per_day;
   const int horizon_days = model_.grid.horizon_days;
   int weeks = 0;
@@ -97,12 +100,11 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
   }
   ShareAccumulator shares(spec.weekly, model_.num_weeks);
   AddSettled(model_, spec, &shares);
-  const Curve& curve = ResourceCurve(spec.resource);
   const ThroughputResource& resource = model_.resources[static_cast<size_t>(spec.resource)];
   int64_t measure_from = touched_from;  // the steps before are taken from reuse->prior
   if (reuse != nullptr && spec.weekly && !model_.continued.active &&
       reuse->prior->covered.size() == static_cast<size_t>(model_.num_weeks)) {
-    const int weeks = ResponseSafeWeeks(curve, reuse->fork_step, &measure_from);
+    const int weeks = ResponseSafeWeeks(spec.resource, reuse->fork_step, &measure_from);
     shares.Preset(static_cast<size_t>(weeks), *reuse->prior);
     // As in MeasureTime: once the reused weeks fall short, no later week can make it kept.
     if (reuse->status_only && weeks > 0 && record == nullptr &&
@@ -111,6 +113,9 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
     measure_from = std::max(touched_from, std::min(measure_from, touched_to));
     std::fill(scratch_.begin() + touched_from, scratch_.begin() + measure_from, 0.0);  // unread
   }
+  // No step left to measure (and no record to save): the curve is not built.
+  if (measure_from >= touched_to && record == nullptr) return shares.Result();
+  const Curve& curve = ResourceCurve(spec.resource);
   for (int64_t step = measure_from; step < touched_to; ++step) {
     const double arrived = scratch_[static_cast<size_t>(step)];
     if (arrived <= 0) continue;

@@ -148,15 +148,13 @@ inline double CapacityTime(const double* cumulative, int64_t total, double work,
 // backlog ahead of it, the last also for the step's other arrivals; both once cumulative
 // capacity from the step on covers that work (the resource works at capacity while it has a
 // backlog, and capacity is known in advance).
-void Simulator::StartCurve(const RunPlan& plan, int resource, int lane, std::vector<double>* low,
-                           std::vector<double>* high) const {
+template <typename Visit>
+void Simulator::StartCurveSteps(const RunPlan& plan, int resource, int lane, Visit visit) const {
   const size_t steps = static_cast<size_t>(model_.grid.total_steps);
   const size_t r = static_cast<size_t>(resource);
   const size_t l = static_cast<size_t>(lane);
   const std::vector<int32_t>& next_open = model_.resources[r].next_open;
   const double* cumulative = plan.cum_capacity[r].data();
-  low->resize(steps);
-  high->resize(steps);
   const size_t column = static_cast<size_t>(measured_slot_[r]) * steps;
   const int64_t total = model_.grid.total_steps;
   int64_t strict = 0;
@@ -188,11 +186,38 @@ void Simulator::StartCurve(const RunPlan& plan, int resource, int lane, std::vec
       first = std::max(first, step);
       last = std::max(last, first);
     }
-    (*low)[t] = first;
-    (*high)[t] = last;
+    if (!visit(t, first, last)) return;
     before = left;
   }
 }
+
+void Simulator::StartCurve(const RunPlan& plan, int resource, int lane, std::vector<double>* low,
+                           std::vector<double>* high) const {
+  const size_t steps = static_cast<size_t>(model_.grid.total_steps);
+  low->resize(steps);
+  high->resize(steps);
+  StartCurveSteps(plan, resource, lane, [&](size_t t, double first, double last) {
+    (*low)[t] = first;
+    (*high)[t] = last;
+    return true;
+  });
+}
+
+int64_t Simulator::StartCurveReaches(const RunPlan& plan, int resource, int lane,
+                                     int64_t limit) const {
+  const double at = static_cast<double>(limit);
+  int64_t reached = limit;
+  StartCurveSteps(plan, resource, lane, [&](size_t t, double first, double last) {
+    if (static_cast<int64_t>(t) >= limit) return false;
+    if (!(first < at) || !(last < at)) {
+      reached = static_cast<int64_t>(t);
+      return false;
+    }
+    return true;
+  });
+  return reached;
+}
+
 std::vector<double> Simulator::Backlog(int resource, int lane) const {
   const size_t steps = static_cast<size_t>(model_.grid.total_steps);
   std::vector<double> out(steps, 0.0);

@@ -179,6 +179,9 @@ class Simulator {
   // when not within the simulation). `plan` is the measured run's.
   void StartCurve(const RunPlan& plan, int resource, int lane, std::vector<double>* low,
                   std::vector<double>* high) const;
+  // The first step before `limit` whose start times (StartCurve's low or high) reach `limit` or
+  // never come, else `limit`: Measurer::AgreesBefore of the curve, without building it.
+  int64_t StartCurveReaches(const RunPlan& plan, int resource, int lane, int64_t limit) const;
   std::vector<double> Backlog(int resource, int lane) const;  // units waiting after each step
   void Entries(int offering, int lane,
                std::vector<double>* out) const;  // stocked: leaving stock per step
@@ -211,6 +214,8 @@ class Simulator {
   }
 
  private:
+  template <typename Visit>
+  void StartCurveSteps(const RunPlan& plan, int resource, int lane, Visit visit) const;
   void Reset(const BatchDemand& demand);
   void Simulate(const RunPlan& plan, const BatchDemand& demand, int first_day, BatchTotals* totals,
                 const std::vector<int>& fork_days, std::vector<Fork>* forks,

@@ -72,6 +72,16 @@ TEST(StartCurveTest, BacklogLanesWaitForCumulativeCapacity) {
       }
     }
   }
+  // StartCurveReaches: the first step whose first or last start is at or past the limit. With
+  // the limit 20: even lanes' last units start at t + 1, so step 19; odd lanes' at 2t + 2, so
+  // step 9. A limit no step reaches before it is returned as it is (even lanes, limit 1: step
+  // 0's last unit starts at 1, so 0; limit 0: no step before it, 0).
+  for (int lane = 0; lane < kLanes; ++lane) {
+    EXPECT_EQ(simulator.StartCurveReaches(plan, 0, lane, 20), lane % 2 == 0 ? 19 : 9)
+        << "lane " << lane;
+    EXPECT_EQ(simulator.StartCurveReaches(plan, 0, lane, 1), 0) << "lane " << lane;
+    EXPECT_EQ(simulator.StartCurveReaches(plan, 0, lane, 0), 0) << "lane " << lane;
+  }
 }
 
 }  // namespace
