@@ -132,15 +132,21 @@ const Measurer::Curve& Measurer::StockCurve(int offering) {
   std::vector<double>& served = served_;
   ordered.assign(steps + 1, 0.0);
   served.assign(steps + 1, 0.0);
-  for (size_t t = 0; t < steps; ++t) {
-    const int day = static_cast<int>(t / static_cast<size_t>(spd));
-    const double units =
-        day < grid.horizon_days
-            ? demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)] *
-                  model_.ShapeOn(compiled.shape, day)[t % static_cast<size_t>(spd)]
-            : 0.0;
-    ordered[t + 1] = ordered[t] + units;
-    served[t + 1] = served[t] + entries[t];
+  // Day by day, the running sums in registers: a division per step, and reading back the sum
+  // just stored, each cost more than the additions.
+  double ordered_sum = 0;
+  double served_sum = 0;
+  for (size_t t = 0, day = 0; t < steps; ++day) {
+    const bool in_horizon = day < static_cast<size_t>(grid.horizon_days);
+    const double day_units = in_horizon ? counts[day] : 0.0;
+    const double* shape =
+        in_horizon ? model_.ShapeOn(compiled.shape, static_cast<int>(day)).data() : nullptr;
+    for (size_t s = 0; s < static_cast<size_t>(spd) && t < steps; ++s, ++t) {
+      ordered_sum += in_horizon ? day_units * shape[s] : 0.0;
+      served_sum += entries[t];
+      ordered[t + 1] = ordered_sum;
+      served[t + 1] = served_sum;
+    }
   }
   std::vector<double>& low = curve.low_values;
   std::vector<double>& high = curve.high_values;
