@@ -12,6 +12,7 @@ set(TANDEM_CORE_SOURCES
   src/engine/check_standing.cc
   src/engine/check_summary.cc
   src/engine/compiled_model.cc
+  src/engine/demand_cache.cc
   src/engine/demand_forecast.cc
   src/engine/explain.cc
   src/engine/flow_step.cc

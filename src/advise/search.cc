@@ -60,7 +60,7 @@ std::optional<std::vector<PromiseResult>> Search::Feasibility(
   const cpu::Calls calls(cpu::Call::kFeasibility);
   ++checks_run_;
   Result<std::optional<std::vector<PromiseResult>>> probe =
-      engine::EvaluateProbe(scenario, Options(scenario, k, false), watches);
+      engine::EvaluateProbe(scenario, Options(scenario, k, false), watches, &demand_cache_);
   if (!probe.ok()) return std::nullopt;
   return std::move(probe.value());
 }

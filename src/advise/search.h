@@ -91,6 +91,10 @@ class Search {
   int64_t search_scenarios_ = 200;
   int min_tail_days_ = 0;
   int checks_run_ = 0;
+  // The capacity probes' demand (Feasibility): the probes of one need differ in a resource's
+  // capacity, a booking and `today`, none of which changes demand, so all but the first read it
+  // here (engine::DemandCache: keyed on every input of demand, at most its budget of memory).
+  engine::DemandCache demand_cache_;
 };
 
 }  // namespace tandem::advise

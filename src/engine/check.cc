@@ -396,6 +396,7 @@ Result<CheckResult> CheckRunner::Run() {
   AddReported(reported_ids.value(), all);
   PlanForks();
   PlanStandingForks();
+  BindDemandCache();
   if (stop_when_broken_) WatchReportedSpecs();
   if (merge_blocks_ != nullptr) {
     if (std::optional<Error> problem = LoadBlocks()) return *problem;

@@ -79,7 +79,8 @@ std::vector<PromiseResult> CheckRunner::WatchedResults() {
 
 Result<std::optional<std::vector<PromiseResult>>> EvaluateProbe(const Scenario& scenario,
                                                                 const CheckOptions& options,
-                                                                const std::vector<Watch>& watches) {
+                                                                const std::vector<Watch>& watches,
+                                                                DemandCache* demand_cache) {
   if (!options.campaign) return Error::InvalidInput("a capacity probe names its campaign");
   if (std::optional<Error> problem = StartProblem(scenario, options)) return *problem;
   if (std::optional<Error> problem = CampaignProblem(scenario, options)) return *problem;
@@ -97,6 +98,7 @@ Result<std::optional<std::vector<PromiseResult>>> EvaluateProbe(const Scenario& 
   return Guarded<Probe>([&]() -> Result<Probe> {
     EvaluateOptions evaluate;
     evaluate.economics = false;
+    evaluate.demand_cache = demand_cache;
     CheckRunner runner(scenario, options, evaluate);
     runner.WatchPromises(watches);
     Result<CheckResult> result = runner.Run();

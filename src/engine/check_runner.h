@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/compiled_model.h"
+#include "engine/demand_cache.h"
 #include "engine/measure.h"
 #include "engine/order_simulator.h"
 #include "engine/simulator.h"
@@ -414,6 +415,11 @@ class CheckRunner {
   std::vector<int> covered_column_;   // per spec
   std::vector<int> refused_column_;   // per space
   std::vector<ChunkSums> chunk_sums_;
+  // EvaluateOptions::demand_cache, bound to this check's inputs of demand, when it is used (Run;
+  // BindDemandCache): the batches' demand of the run with every campaign is read from it or
+  // stored in it.
+  DemandCache::Impl* demand_cache_ = nullptr;
+  void BindDemandCache();
   // Explanations: per spec, the representative scenario's measurement and backlog story.
   struct Story {
     bool ready = false;

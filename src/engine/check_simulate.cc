@@ -32,6 +32,20 @@ cpu::Part MeasurePart(const std::vector<PromiseSpec>& specs, size_t own_specs,
 
 }  // namespace
 
+// The cache is used where nothing reads a batch's draws after its demand is built: the runs
+// without a campaign (economics, the standing promises' forks) build theirs from the draws, and
+// so do order-level runs; blocks and their merge keep to what they simulate.
+void CheckRunner::BindDemandCache() {
+  demand_cache_ = nullptr;
+  if (evaluate_.demand_cache == nullptr || evaluate_.economics || fork_standing_ ||
+      options_.mode != CheckMode::kFluid || merge_blocks_ != nullptr || block_count_ >= 0)
+    return;
+  demand_cache_ = &evaluate_.demand_cache->impl();
+  demand_cache_->Bind(
+      DemandInputsOf(model_, seed_, with_.included), scenarios_,
+      model_.offerings.size() * static_cast<size_t>(model_.grid.horizon_days) * sizeof(double));
+}
+
 void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulator,
                                 BatchScratch* scratch, ChunkSums* sums,
                                 std::vector<Simulator::Fork>* forks, bool standing,
@@ -40,18 +54,23 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
   std::vector<Attribution>* attribution = &sums->attribution;
   std::array<ScenarioDraws, kLanes>& draws = scratch->draws;
   std::array<RunDemand, kLanes>& demand = scratch->demand;
-  BatchDemand& batch = scratch->batch;
+  BatchDemand& batch = scratch->batch;  // its lanes: each lane's demand, drawn or cached
+  assert(demand_cache_ == nullptr || (!standing && !standing_pass));
   {
     const cpu::Timed timed(cpu::Part::kDemand, count);
     for (int lane = 0; lane < kLanes; ++lane) {
       const size_t l = static_cast<size_t>(lane);
-      if (lane < count) {
-        DrawScenario(model_, seed_, first + lane, &draws[l]);
-        BuildRunDemand(model_, with_.included, draws[l].base, draws[l].increment, &demand[l]);
-        batch.lanes[l] = &demand[l];
-      } else {
-        batch.lanes[l] = &demand[static_cast<size_t>(count - 1)];
+      if (lane >= count) {
+        batch.lanes[l] = batch.lanes[static_cast<size_t>(count - 1)];
+        continue;
       }
+      const int64_t scenario = first + lane;
+      batch.lanes[l] = demand_cache_ != nullptr ? demand_cache_->Find(scenario) : nullptr;
+      if (batch.lanes[l] != nullptr) continue;
+      DrawScenario(model_, seed_, scenario, &draws[l]);
+      BuildRunDemand(model_, with_.included, draws[l].base, draws[l].increment, &demand[l]);
+      if (demand_cache_ != nullptr) demand_cache_->Store(scenario, demand[l]);
+      batch.lanes[l] = &demand[l];
     }
     batch.Interleave(model_);
   }
@@ -70,8 +89,9 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
   for (int lane = 0; lane < count; ++lane) {
     const int64_t scenario = first + lane;
     const size_t l = static_cast<size_t>(lane);
+    const RunDemand& lane_demand = *batch.lanes[l];
     Measurer& measurer = scratch->measurer;
-    measurer.Reset(demand[l], lane);
+    measurer.Reset(lane_demand, lane);
     for (size_t p = 0; p < specs_.size(); ++p) {
       LeadHistogram* histogram = sums->histograms[p].mass.empty() ? nullptr : &sums->histograms[p];
       // Where late units waited (a walk of the route per late step) is read only for the
@@ -95,7 +115,7 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
         for (int o : specs_[p].offerings) {
           for (int day = specs_[p].first_day; day <= specs_[p].last_day; ++day) {
             const double missing =
-                demand[l].counts[static_cast<size_t>(o)][static_cast<size_t>(day)] -
+                lane_demand.counts[static_cast<size_t>(o)][static_cast<size_t>(day)] -
                 simulator->AtOnce(o, day, lane);
             if (missing > 0)
               (*attribution)[p][model_.resources.size() + static_cast<size_t>(o)] += missing;
@@ -118,7 +138,7 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
                             period.first_day, period.last_day));
       }
       columns_->Set(reported.revenue, scenario,
-                    demand[l].window_revenue[static_cast<size_t>(reported.campaign)]);
+                    lane_demand.window_revenue[static_cast<size_t>(reported.campaign)]);
       for (size_t i = 0; i < reported.series_arrivals.size(); ++i) {
         const int r = period.resources[i];
         for (size_t d = 0; d < reported.series_arrivals[i].size(); ++d) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tandem/engine/check.h"
+#include "tandem/engine/demand_cache.h"
 
 namespace tandem::engine {
 
@@ -58,6 +59,11 @@ struct EvaluateOptions {
   // their statuses for its verdict and the campaign's standing impact (AnswerForStanding).
   // Ignored unless it holds one result per standing promise.
   const std::vector<PromiseResult>* known_messaging = nullptr;
+  // The demand of the run with every campaign, kept from check to check (not owned; outlives
+  // Evaluate; may be null): read where the check's inputs of demand equal those it holds, filled
+  // otherwise. Used only by a fluid check without economics (whose runs read no draws after
+  // that demand is built), neither blocks nor a merge; ignored otherwise.
+  DemandCache* demand_cache = nullptr;
 };
 
 // A search's feasibility trial of the campaign `options.campaign` names (REQUIRES: set), without
@@ -97,9 +103,10 @@ struct Watch {
 // n even), whatever the thread count (only where it stops depends on the threads); otherwise,
 // per watch in order, the promise's result as the full check gives it (status, p_kept,
 // achieved, target, text), without binding, explanation or detail.
-Result<std::optional<std::vector<PromiseResult>>> EvaluateProbe(const Scenario& scenario,
-                                                                const CheckOptions& options,
-                                                                const std::vector<Watch>& watches);
+// `demand_cache` (not owned, may be null): as EvaluateOptions::demand_cache; the same results.
+Result<std::optional<std::vector<PromiseResult>>> EvaluateProbe(
+    const Scenario& scenario, const CheckOptions& options, const std::vector<Watch>& watches,
+    DemandCache* demand_cache = nullptr);
 
 // The extra promises of `extras` alone, measured as Evaluate with EvaluateOptions::extra (and
 // economics off) measures them: the same scenarios, seed and grid, so `results` (one per extra,
