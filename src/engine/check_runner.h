@@ -312,10 +312,10 @@ class CheckRunner {
   void SimulateBatch(int64_t first, int64_t count, Simulator* simulator, BatchScratch* scratch,
                      ChunkSums* sums, std::vector<Simulator::Fork>* forks, bool standing,
                      bool standing_pass);
-  // The runs without each reported campaign, for the economics (`economics`) and for the
-  // standing promises (`standing`: measured to the end). With `standing` they are measured runs in
-  // descending order of fork day, each then finding the "with" run's figures before its day, and
-  // one run serves both wherever it runs to the end.
+  // The runs without each reported campaign, in descending order of fork day, for the economics
+  // (`economics`) and for the standing promises (`standing`: measured to the end). With
+  // `standing` they are measured runs, each then finding the "with" run's figures before its day,
+  // and one run serves both wherever it runs to the end.
   void SimulateWithouts(int64_t first, int64_t count, const BatchTotals& with_totals,
                         Simulator* simulator, BatchScratch* scratch,
                         std::vector<Simulator::Fork>* forks, bool standing, bool economics,

@@ -188,19 +188,11 @@ void CheckRunner::SimulateWithouts(int64_t first, int64_t count, const BatchTota
     }
     without_batch.Interleave(model_);
   };
-  if (!standing) {
-    for (size_t index = 0; index < reported_.size() && economics; ++index) {
-      const cpu::Timed timed(cpu::Part::kEconomicsWithout, count);
-      build_demand(reported_[index]);
-      SimulateWithout(index, first, count, with_totals, simulator, scratch, forks, false);
-    }
-    return;
-  }
-  // Measured forks, in descending order of fork day: each then finds the run with every
-  // campaign's tables (and AtOnce) before its day, the later forks having written only after it.
-  // One measured run serves both the economics and the standing promises; only one that stopped
-  // early where it caught up with the run with every campaign (its tables end there) is run
-  // again to the end for the standing promises.
+  // In descending order of fork day: a measured fork then finds the run with every campaign's
+  // tables (and AtOnce) before its day, the later forks having written only after it (the
+  // economics' unmeasured runs read neither). Where the standing promises are measured, one
+  // measured run serves both; only one that stopped early where it caught up with the run with
+  // every campaign (its tables end there) is run again to the end for the standing promises.
   std::vector<size_t> order(reported_.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
@@ -212,8 +204,9 @@ void CheckRunner::SimulateWithouts(int64_t first, int64_t count, const BatchTota
       const cpu::Timed timed(cpu::Part::kEconomicsWithout, count);
       build_demand(reported_[index]);
       measured_to_end =
-          SimulateWithout(index, first, count, with_totals, simulator, scratch, forks, true);
+          SimulateWithout(index, first, count, with_totals, simulator, scratch, forks, standing);
     }
+    if (!standing) continue;
     const cpu::Timed timed(cpu::Part::kStandingWithout, count);
     if (!economics) build_demand(reported_[index]);
     MeasureStandingWithout(index, first, count, simulator, scratch, forks, recorded,

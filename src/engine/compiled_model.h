@@ -225,6 +225,11 @@ struct CompiledModel {
     if (!continued.active || day > continued.day) return 1.0;
     return day < continued.day ? 0.0 : continued.day_share[static_cast<size_t>(shape)];
   }
+  // An offering's expected demand on `day` before noise (DrawScenario's mean, and the demand
+  // cache's key of it): its expectation times DemandShareOn.
+  double DayMeanOf(const CompiledOffering& offering, int day) const {
+    return offering.expected_per_day[static_cast<size_t>(day)] * DemandShareOn(offering.shape, day);
+  }
 };
 
 // The time grid Compile uses: the horizon and a tail long enough for every horizon order's

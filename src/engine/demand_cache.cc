@@ -43,19 +43,15 @@ DemandInputs DemandInputsOf(const CompiledModel& model, uint64_t seed,
   out.Word(seed);
   out.Int(horizon_days);
   out.Chars(included);  // BuildRunDemand
-  // Offerings: DrawScenario's streams, noise and each day's mean before noise (the expectation
-  // times DemandShareOn, as DrawScenario multiplies them, so a continued run's shares are in
-  // it); BuildRunDemand's price.
+  // Offerings: DrawScenario's streams, noise and each day's mean before noise (DayMeanOf, as
+  // DrawScenario reads it, so a continued run's shares are in it); BuildRunDemand's price.
   out.Int(static_cast<int64_t>(model.offerings.size()));
   for (const CompiledOffering& offering : model.offerings) {
     out.Word(offering.stream_key);
     out.Double(offering.noise_cv);
     out.Int(offering.noise_none ? 1 : 0);
     out.Int(horizon_days);
-    for (int day = 0; day < horizon_days; ++day) {
-      out.Double(offering.expected_per_day[static_cast<size_t>(day)] *
-                 model.DemandShareOn(offering.shape, day));
-    }
+    for (int day = 0; day < horizon_days; ++day) out.Double(model.DayMeanOf(offering, day));
     out.Double(offering.price);
   }
   // Campaigns: DrawScenario's lift and increments; BuildRunDemand's window, discount and caps

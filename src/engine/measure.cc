@@ -480,9 +480,15 @@ bool Measurer::LeavesStockAtOnce(int offering, int64_t step) {
 int64_t Measurer::AgreesBefore(const Curve& curve, int64_t fork_step) {
   const double limit = static_cast<double>(fork_step);
   for (int64_t t = 0; t < fork_step; ++t) {
-    if (!(curve.low[t] < limit) || !(curve.high[t] < limit)) return t;
+    if (StartsReach(curve.low[t], curve.high[t], limit)) return t;
   }
   return fork_step;
+}
+
+int64_t Measurer::ResourceAgreesBefore(int resource, int64_t fork_step) const {
+  const Curve& curve = resource_curves_[static_cast<size_t>(resource)];
+  if (curve.ready) return AgreesBefore(curve, fork_step);
+  return simulator_.StartCurveReaches(*plan_, resource, lane_, fork_step);
 }
 
 // A unit's exit is computed from the curves at steps up to the exit (each stage starts no
@@ -507,10 +513,7 @@ int Measurer::SafeWeeks(const PromiseSpec& spec, const WeekReuse& reuse) {
     for (const RouteStage& stage : compiled.route) {
       if (checked_[static_cast<size_t>(stage.resource)]) continue;
       checked_[static_cast<size_t>(stage.resource)] = 1;
-      const Curve& curve = resource_curves_[static_cast<size_t>(stage.resource)];
-      safe = std::min(safe, curve.ready ? AgreesBefore(curve, reuse.fork_step)
-                                        : simulator_.StartCurveReaches(*plan_, stage.resource,
-                                                                       lane_, reuse.fork_step));
+      safe = std::min(safe, ResourceAgreesBefore(stage.resource, reuse.fork_step));
     }
   }
   const double limit = static_cast<double>(safe);

@@ -186,12 +186,15 @@ class Measurer {
   // The first step before `fork_step` whose start times reach fork_step or never come (else
   // fork_step): before it, the curve is the forked run's, bit for bit.
   static int64_t AgreesBefore(const Curve& curve, int64_t fork_step);
+  // The same for `resource`'s start curve in this lane: from the curve when it is built, else
+  // by running its loop only that far (Simulator::StartCurveReaches).
+  int64_t ResourceAgreesBefore(int resource, int64_t fork_step) const;
   Measurement MeasureAvailability(const PromiseSpec& spec);
   // `record` and `reuse` as for MeasureTime (a standing promise's weeks), measure_response.cc.
   Measurement MeasureResponse(const PromiseSpec& spec, Attribution* attribution,
                               LeadHistogram* histogram, WeekRecord* record = nullptr,
                               const WeekReuse* reuse = nullptr);
-  // How many leading weeks of a response promise on the resource of `curve` a run forked at
+  // How many leading weeks of a response promise on `resource` a run forked at
   // `fork_step` measures exactly as the run it forked from; `first_step`: where the rest starts.
   int ResponseSafeWeeks(int resource, int64_t fork_step, int64_t* first_step);
   double CutoffShare(const PromiseSpec& spec, int64_t step) const;

@@ -16,10 +16,7 @@ namespace tandem::engine {
 // before both sums the same arrivals at the same shares, in the same order. Returns how many
 // leading weeks are such, and in `first_step` the first step of the week after them.
 int Measurer::ResponseSafeWeeks(int resource, int64_t fork_step, int64_t* first_step) {
-  const Curve& curve = resource_curves_[static_cast<size_t>(resource)];
-  const int64_t safe = std::min(
-      fork_step, curve.ready ? AgreesBefore(curve, fork_step)
-                             : simulator_.StartCurveReaches(*plan_, resource, lane_, fork_step));
+  const int64_t safe = std::min(fork_step, ResourceAgreesBefore(resource, fork_step));
   const int spd = model_.grid.steps_per_day;
   const int horizon_days = model_.grid.horizon_days;
   int weeks = 0;

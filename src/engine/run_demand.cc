@@ -184,7 +184,7 @@ void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario,
     const double shape = cv > 0 ? 1.0 / (cv * cv) : 0.0;
     for (int day = 0; day < horizon_days; ++day) {
       const size_t d = static_cast<size_t>(day);
-      double mean = offering.expected_per_day[d] * model.DemandShareOn(offering.shape, day);
+      double mean = model.DayMeanOf(offering, day);
       if (offering.noise_none) {
         day_mean[d] = mean;
         day_uniform[d] = 0.5;

@@ -209,7 +209,7 @@ int64_t Simulator::StartCurveReaches(const RunPlan& plan, int resource, int lane
   int64_t reached = limit;
   StartCurveSteps(plan, resource, lane, [&](size_t t, double first, double last) {
     if (static_cast<int64_t>(t) >= limit) return false;
-    if (!(first < at) || !(last < at)) {
+    if (StartsReach(first, last, at)) {
       reached = static_cast<int64_t>(t);
       return false;
     }

@@ -110,6 +110,13 @@ using BatchTotals = std::array<RunTotals, kLanes>;
 inline constexpr char kMeasureStockEntries = 1;    // units leaving stock per step (Entries)
 inline constexpr char kMeasureReturnArrivals = 2;  // its returns' arrivals (ReturnArrivals)
 
+// Whether a step whose first and last units start at `first` and `last` reaches `limit`: either
+// starts at or after it, or never (a NaN or kNever compares false). The one test by which a run
+// forked at `limit` may differ from the run it forked from (StartCurveReaches, AgreesBefore).
+inline bool StartsReach(double first, double last, double limit) {
+  return !(first < limit) || !(last < limit);
+}
+
 class Simulator {
  public:
   // The state of a run at the start of a day, from which another run that agrees with it
@@ -171,7 +178,7 @@ class Simulator {
                        BatchTotals* totals) {
     RunFromMeasured(fork, plan, demand, totals, Convergence());
   }
-  // The day the last RunFrom stopped early, or -1.
+  // The day the last RunFrom or RunFromMeasured stopped early, or -1.
   int converged_day() const { return converged_day_; }
 
   // --- results of the last measured run, per lane (REQUIRES: flagged as measured) ---
@@ -180,7 +187,8 @@ class Simulator {
   void StartCurve(const RunPlan& plan, int resource, int lane, std::vector<double>* low,
                   std::vector<double>* high) const;
   // The first step before `limit` whose start times (StartCurve's low or high) reach `limit` or
-  // never come, else `limit`: Measurer::AgreesBefore of the curve, without building it.
+  // never come (StartsReach), else `limit`: Measurer::AgreesBefore of the curve, without
+  // building it.
   int64_t StartCurveReaches(const RunPlan& plan, int resource, int lane, int64_t limit) const;
   std::vector<double> Backlog(int resource, int lane) const;  // units waiting after each step
   void Entries(int offering, int lane,

@@ -13,6 +13,7 @@
 #include "engine/simulator.h"
 #include "scenario_files.h"
 #include "tandem/io/scenario_reader.h"
+#include "with_and_without.h"
 
 namespace tandem::engine {
 namespace {
@@ -68,24 +69,11 @@ struct Outcome {
 Outcome RunBothWays(const Scenario& scenario) {
   CheckOptions options;
   const CompiledModel model = Compile(scenario, options);
-  const RunPlan with = MakeRunPlan(model, {1});
-  const RunPlan without = MakeRunPlan(model, {0});
-  std::array<ScenarioDraws, kLanes> draws;
-  std::array<RunDemand, kLanes> with_demand;
-  std::array<RunDemand, kLanes> without_demand;
-  BatchDemand with_batch;
-  BatchDemand without_batch;
-  for (size_t lane = 0; lane < kLanes; ++lane) {
-    DrawScenario(model, 3, static_cast<int64_t>(lane), &draws[lane]);
-    BuildRunDemand(model, with.included, draws[lane].base, draws[lane].increment,
-                   &with_demand[lane]);
-    BuildRunDemand(model, without.included, draws[lane].base, draws[lane].increment,
-                   &without_demand[lane]);
-    with_batch.lanes[lane] = &with_demand[lane];
-    without_batch.lanes[lane] = &without_demand[lane];
-  }
-  with_batch.Interleave(model);
-  without_batch.Interleave(model);
+  const WithAndWithout runs(model, 3);
+  const RunPlan& with = runs.with_plan;
+  const RunPlan& without = runs.without_plan;
+  const BatchDemand& with_batch = runs.with_batch;
+  const BatchDemand& without_batch = runs.without_batch;
 
   const int fork_day = model.campaigns[0].first_day;
   std::vector<int> days = {fork_day};

@@ -15,6 +15,7 @@
 #include "engine/simulator.h"
 #include "scenario_files.h"
 #include "tandem/io/scenario_reader.h"
+#include "with_and_without.h"
 
 namespace tandem::engine {
 namespace {
@@ -53,31 +54,6 @@ campaigns:
       - {resource: help, extra: 3, from: 2027-03-15, until: 2027-03-28}
 )";
 
-struct Runs {
-  CompiledModel model;
-  RunPlan with_plan, without_plan;
-  std::array<RunDemand, kLanes> with_demand, without_demand;
-  BatchDemand with_batch, without_batch;
-};
-
-void Prepare(Runs* runs) {
-  const Scenario scenario = test_files::ParseText(kHelpDesk, "help.yaml");
-  ASSERT_FALSE(::testing::Test::HasFailure());
-  runs->model = Compile(scenario, CheckOptions{});
-  runs->with_plan = MakeRunPlan(runs->model, {1});
-  runs->without_plan = MakeRunPlan(runs->model, {0});
-  for (size_t lane = 0; lane < kLanes; ++lane) {
-    ScenarioDraws draws;
-    DrawScenario(runs->model, 3, static_cast<int64_t>(lane), &draws);
-    BuildRunDemand(runs->model, {1}, draws.base, draws.increment, &runs->with_demand[lane]);
-    BuildRunDemand(runs->model, {0}, draws.base, draws.increment, &runs->without_demand[lane]);
-    runs->with_batch.lanes[lane] = &runs->with_demand[lane];
-    runs->without_batch.lanes[lane] = &runs->without_demand[lane];
-  }
-  runs->with_batch.Interleave(runs->model);
-  runs->without_batch.Interleave(runs->model);
-}
-
 // The standing promise "help answers within 1d, 90%", over the whole horizon, week by week.
 PromiseSpec ResponseSpec(const CompiledModel& model) {
   PromiseSpec spec;
@@ -94,9 +70,10 @@ PromiseSpec ResponseSpec(const CompiledModel& model) {
 }
 
 TEST(WeekReuseTest, AResponseWeekServedAfterTheForkIsMeasuredNotReused) {
-  Runs runs;
-  Prepare(&runs);
-  const CompiledModel& model = runs.model;
+  const Scenario scenario = test_files::ParseText(kHelpDesk, "help.yaml");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  const CompiledModel model = Compile(scenario, CheckOptions{});
+  const WithAndWithout runs(model, 3);
   ASSERT_EQ(model.grid.steps_per_day, 24);
   ASSERT_EQ(model.num_weeks, 4);
   const int fork_day = 14;  // the booking's first day, a Monday
