@@ -68,8 +68,8 @@ std::optional<std::vector<PromiseResult>> Search::Feasibility(
 bool Search::Holds(const Scenario& scenario, int k) {
   const cpu::Calls calls(cpu::Call::kHolds);
   ++checks_run_;
-  Result<std::optional<CampaignResult>> trial =
-      engine::EvaluateFeasibility(scenario, Options(scenario, k, false), StandingWithout(k));
+  Result<std::optional<CampaignResult>> trial = engine::EvaluateFeasibility(
+      scenario, Options(scenario, k, false), StandingWithout(k), &demand_cache_);
   return trial.ok() && trial.value() && HoldingOf(*trial.value()).holds;
 }
 

@@ -94,6 +94,8 @@ class Search {
   // The capacity probes' demand (Feasibility): the probes of one need differ in a resource's
   // capacity, a booking and `today`, none of which changes demand, so all but the first read it
   // here (engine::DemandCache: keyed on every input of demand, at most its budget of memory).
+  // The feasibility trials (Holds) differ in campaign k's levers, which change demand but not
+  // the offerings' draws: they read those here (the cache's base draws, keyed on the offerings').
   engine::DemandCache demand_cache_;
 };
 

@@ -742,7 +742,7 @@ int GridDays(const Scenario& scenario, const CheckOptions& options) {
 
 Result<std::optional<CampaignResult>> EvaluateFeasibility(
     const Scenario& scenario, const CheckOptions& options,
-    const std::optional<std::vector<StandingStatus>>& standing_without) {
+    const std::optional<std::vector<StandingStatus>>& standing_without, DemandCache* base_draws) {
   if (!options.campaign) return Error::InvalidInput("a feasibility trial names its campaign");
   if (std::optional<Error> problem = StartProblem(scenario, options)) return *problem;
   using Trial = std::optional<CampaignResult>;
@@ -750,6 +750,8 @@ Result<std::optional<CampaignResult>> EvaluateFeasibility(
     EvaluateOptions evaluate;
     evaluate.economics = false;
     evaluate.standing_without = standing_without;
+    evaluate.demand_cache = base_draws;
+    evaluate.demand_cache_kind = DemandCache::Kind::kBaseDraws;
     CheckRunner runner(scenario, options, evaluate);
     runner.StopWhenBroken();
     Result<CheckResult> result = runner.Run();

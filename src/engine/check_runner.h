@@ -205,6 +205,10 @@ struct BatchScratch {
   BatchScratch(const CompiledModel& model, const Simulator& simulator, const RunPlan& plan)
       : measurer(model, simulator, plan) {}
   std::array<ScenarioDraws, kLanes> draws;
+  // Each lane's offerings' units: draws[lane].base, or the demand cache's base draws (then
+  // base_draws[lane] is where a scenario not yet stored is drawn).
+  std::array<const std::vector<std::vector<double>>*, kLanes> base{};
+  std::array<BaseDraws, kLanes> base_draws;
   std::array<RunDemand, kLanes> demand;
   std::array<RunDemand, kLanes> without_demand;
   BatchDemand batch;
@@ -306,6 +310,10 @@ class CheckRunner {
   void EmptyChunkSums(ChunkSums* sums) const;
   void LoadChunkSums(BlockReader* in, const BlockCounts& counts, const BlockPlaces& places,
                      ChunkSums* sums) const;
+  // Scenario `scenario`'s draws in lane `lane` of `scratch`: draws[lane] (its lifts and
+  // increments, and its base unless the cache's) and base[lane], from the demand cache's base
+  // draws where they are bound (base_cache_; stored there when drawn), drawn whole otherwise.
+  void DrawLane(int64_t scenario, size_t lane, BatchScratch* scratch) const;
   // Simulates scenarios [first, first + count) as one batch of kLanes lanes (lanes past
   // `count` repeat the last scenario and are ignored). `standing`: with the standing promises'
   // runs without each campaign; `standing_pass`: only those (and the run they fork from).
@@ -416,9 +424,10 @@ class CheckRunner {
   std::vector<int> refused_column_;   // per space
   std::vector<ChunkSums> chunk_sums_;
   // EvaluateOptions::demand_cache, bound to this check's inputs of demand, when it is used (Run;
-  // BindDemandCache): the batches' demand of the run with every campaign is read from it or
-  // stored in it.
-  DemandCache::Impl* demand_cache_ = nullptr;
+  // BindDemandCache): the batches' demand of the run with every campaign (kRunDemand) or their
+  // offerings' draws (kBaseDraws) are read from it or stored in it. At most one of the two.
+  DemandCache::Impl::Layer<RunDemand>* demand_cache_ = nullptr;
+  DemandCache::Impl::Layer<BaseDraws>* base_cache_ = nullptr;
   void BindDemandCache();
   // Explanations: per spec, the representative scenario's measurement and backlog story.
   struct Story {

@@ -32,18 +32,45 @@ cpu::Part MeasurePart(const std::vector<PromiseSpec>& specs, size_t own_specs,
 
 }  // namespace
 
-// The cache is used where nothing reads a batch's draws after its demand is built: the runs
-// without a campaign (economics, the standing promises' forks) build theirs from the draws, and
-// so do order-level runs; blocks and their merge keep to what they simulate.
+// The run demand is cached where nothing reads a batch's draws after its demand is built: the
+// runs without a campaign (economics, the standing promises' forks) build theirs from the draws,
+// and so do order-level runs; blocks and their merge keep to what they simulate. The base draws
+// leave the lanes' draws whole (base through BatchScratch::base), so the runs without a campaign
+// may read them.
 void CheckRunner::BindDemandCache() {
   demand_cache_ = nullptr;
-  if (evaluate_.demand_cache == nullptr || evaluate_.economics || fork_standing_ ||
-      options_.mode != CheckMode::kFluid || merge_blocks_ != nullptr || block_count_ >= 0)
+  base_cache_ = nullptr;
+  if (evaluate_.demand_cache == nullptr || options_.mode != CheckMode::kFluid ||
+      merge_blocks_ != nullptr || block_count_ >= 0)
     return;
-  demand_cache_ = &evaluate_.demand_cache->impl();
-  demand_cache_->Bind(
-      DemandInputsOf(model_, seed_, with_.included), scenarios_,
-      model_.offerings.size() * static_cast<size_t>(model_.grid.horizon_days) * sizeof(double));
+  DemandCache::Impl& cache = evaluate_.demand_cache->impl();
+  const size_t day_values =
+      model_.offerings.size() * static_cast<size_t>(model_.grid.horizon_days) * sizeof(double);
+  if (evaluate_.demand_cache_kind == DemandCache::Kind::kBaseDraws) {
+    base_cache_ = &cache.base;
+    base_cache_->Bind(BaseInputsOf(model_, seed_), scenarios_, 3 * day_values);
+    return;
+  }
+  if (evaluate_.economics || fork_standing_) return;
+  demand_cache_ = &cache.demand;
+  demand_cache_->Bind(DemandInputsOf(model_, seed_, with_.included), scenarios_, day_values);
+}
+
+void CheckRunner::DrawLane(int64_t scenario, size_t lane, BatchScratch* scratch) const {
+  ScenarioDraws& draws = scratch->draws[lane];
+  if (base_cache_ == nullptr) {
+    DrawScenario(model_, seed_, scenario, &draws);
+    scratch->base[lane] = &draws.base;
+    return;
+  }
+  const BaseDraws* base = base_cache_->Find(scenario);
+  if (base == nullptr) {
+    DrawBase(model_, seed_, scenario, &scratch->base_draws[lane]);
+    base_cache_->Store(scenario, scratch->base_draws[lane]);
+    base = &scratch->base_draws[lane];
+  }
+  DrawCampaigns(model_, seed_, scenario, *base, &draws);
+  scratch->base[lane] = &base->base;
 }
 
 void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulator,
@@ -67,8 +94,8 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
       const int64_t scenario = first + lane;
       batch.lanes[l] = demand_cache_ != nullptr ? demand_cache_->Find(scenario) : nullptr;
       if (batch.lanes[l] != nullptr) continue;
-      DrawScenario(model_, seed_, scenario, &draws[l]);
-      BuildRunDemand(model_, with_.included, draws[l].base, draws[l].increment, &demand[l]);
+      DrawLane(scenario, l, scratch);
+      BuildRunDemand(model_, with_.included, *scratch->base[l], draws[l].increment, &demand[l]);
       if (demand_cache_ != nullptr) demand_cache_->Store(scenario, demand[l]);
       batch.lanes[l] = &demand[l];
     }
@@ -179,7 +206,7 @@ void CheckRunner::SimulateWithouts(int64_t first, int64_t count, const BatchTota
     for (int lane = 0; lane < kLanes; ++lane) {
       const size_t l = static_cast<size_t>(lane);
       if (lane < count) {
-        BuildRunDemand(model_, reported.without.included, draws[l].base, draws[l].increment,
+        BuildRunDemand(model_, reported.without.included, *scratch->base[l], draws[l].increment,
                        &without_demand[l]);
         without_batch.lanes[l] = &without_demand[l];
       } else {

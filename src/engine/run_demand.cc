@@ -153,11 +153,46 @@ void BuildRunDemand(const CompiledModel& model, const std::vector<char>& include
 // ---------------------------------------------------------------------------------------------
 // Draws
 
-void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario,
-                  ScenarioDraws* draws) {
-  const size_t num_campaigns = model.campaigns.size();
+namespace {
+
+// Offering o's draws of one scenario: per horizon day, the units (`base`), the day's mean after
+// noise (`day_mean`) and the uniform the units were drawn with (`day_uniform`), each sized to the
+// horizon.
+void DrawOffering(const CompiledModel& model, uint64_t seed, uint64_t index, size_t o,
+                  std::vector<double>* units, std::vector<double>* means,
+                  std::vector<double>* uniforms) {
+  const CompiledOffering& offering = model.offerings[o];
   const int horizon_days = model.grid.horizon_days;
-  const uint64_t index = static_cast<uint64_t>(scenario);
+  std::vector<double>& base = *units;
+  std::vector<double>& day_mean = *means;
+  std::vector<double>& day_uniform = *uniforms;
+  base.resize(static_cast<size_t>(horizon_days));
+  day_mean.resize(static_cast<size_t>(horizon_days));
+  day_uniform.resize(static_cast<size_t>(horizon_days));
+  Stream stream(seed, index, BaselineStreamId(offering.stream_key));
+  const double cv = offering.noise_cv;
+  const double shape = cv > 0 ? 1.0 / (cv * cv) : 0.0;
+  for (int day = 0; day < horizon_days; ++day) {
+    const size_t d = static_cast<size_t>(day);
+    double mean = model.DayMeanOf(offering, day);
+    if (offering.noise_none) {
+      day_mean[d] = mean;
+      day_uniform[d] = 0.5;
+      base[d] = mean;
+      continue;
+    }
+    if (cv > 0) mean *= stream.Gamma(shape) * cv * cv;
+    const double uniform = stream.Uniform();
+    day_mean[d] = mean;
+    day_uniform[d] = uniform;
+    base[d] = PoissonQuantile(mean, uniform);
+  }
+}
+
+// The campaigns' lifts of one scenario (draws->lift), and draws->increment sized: per campaign,
+// one list per offering it covers.
+void DrawLifts(const CompiledModel& model, uint64_t seed, uint64_t index, ScenarioDraws* draws) {
+  const size_t num_campaigns = model.campaigns.size();
   draws->lift.assign(num_campaigns, 0.0);
   for (size_t k = 0; k < num_campaigns; ++k) {
     const CompiledCampaign& campaign = model.campaigns[k];
@@ -168,63 +203,84 @@ void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario,
                             : std::exp(campaign.lift_log_median + campaign.lift_sigma * z) - 1.0;
     draws->lift[k] = std::max(-1.0, lift);  // 1 + lift clamped at zero
   }
-  draws->base.resize(model.offerings.size());
   draws->increment.resize(num_campaigns);
   for (size_t k = 0; k < num_campaigns; ++k)
     draws->increment[k].resize(model.campaigns[k].offerings.size());
+}
 
-  std::vector<double> day_mean(static_cast<size_t>(horizon_days));
-  std::vector<double> day_uniform(static_cast<size_t>(horizon_days));
-  for (size_t o = 0; o < model.offerings.size(); ++o) {
-    const CompiledOffering& offering = model.offerings[o];
-    std::vector<double>& base = draws->base[o];
-    base.resize(static_cast<size_t>(horizon_days));
-    Stream stream(seed, index, BaselineStreamId(offering.stream_key));
-    const double cv = offering.noise_cv;
-    const double shape = cv > 0 ? 1.0 / (cv * cv) : 0.0;
-    for (int day = 0; day < horizon_days; ++day) {
-      const size_t d = static_cast<size_t>(day);
-      double mean = model.DayMeanOf(offering, day);
+// Offering o's increments under every campaign that covers it (draws->increment), from its
+// draws (DrawOffering's `base`, `day_mean` and `day_uniform`) and the campaigns' lifts.
+void DrawIncrements(const CompiledModel& model, uint64_t seed, uint64_t index, size_t o,
+                    const std::vector<double>& base, const std::vector<double>& day_mean,
+                    const std::vector<double>& day_uniform, ScenarioDraws* draws) {
+  const CompiledOffering& offering = model.offerings[o];
+  for (size_t k = 0; k < model.campaigns.size(); ++k) {
+    const CompiledCampaign& campaign = model.campaigns[k];
+    if (!campaign.covers[o]) continue;
+    const size_t i = static_cast<size_t>(
+        std::find(campaign.offerings.begin(), campaign.offerings.end(), static_cast<int>(o)) -
+        campaign.offerings.begin());
+    std::vector<double>& extra = draws->increment[k][i];
+    extra.resize(campaign.weight_by_day.size());
+    Stream increment_stream(seed, index,
+                            IncrementStreamId(offering.stream_key, campaign.stream_key));
+    for (size_t day = 0; day < extra.size(); ++day) {
+      const size_t d = static_cast<size_t>(campaign.first_day) + day;
+      const double multiplier = draws->lift[k] * campaign.weight_by_day[day];
       if (offering.noise_none) {
-        day_mean[d] = mean;
-        day_uniform[d] = 0.5;
-        base[d] = mean;
+        extra[day] = day_mean[d] * std::max(-1.0, multiplier);
         continue;
       }
-      if (cv > 0) mean *= stream.Gamma(shape) * cv * cv;
-      const double uniform = stream.Uniform();
-      day_mean[d] = mean;
-      day_uniform[d] = uniform;
-      base[d] = PoissonQuantile(mean, uniform);
-    }
-    for (size_t k = 0; k < num_campaigns; ++k) {
-      const CompiledCampaign& campaign = model.campaigns[k];
-      if (!campaign.covers[o]) continue;
-      const size_t i = static_cast<size_t>(
-          std::find(campaign.offerings.begin(), campaign.offerings.end(), static_cast<int>(o)) -
-          campaign.offerings.begin());
-      std::vector<double>& extra = draws->increment[k][i];
-      extra.resize(campaign.weight_by_day.size());
-      Stream increment_stream(seed, index,
-                              IncrementStreamId(offering.stream_key, campaign.stream_key));
-      for (size_t day = 0; day < extra.size(); ++day) {
-        const size_t d = static_cast<size_t>(campaign.first_day) + day;
-        const double multiplier = draws->lift[k] * campaign.weight_by_day[day];
-        if (offering.noise_none) {
-          extra[day] = day_mean[d] * std::max(-1.0, multiplier);
-          continue;
-        }
-        const double uniform = increment_stream.Uniform();
-        if (multiplier >= 0) {
-          extra[day] = PoissonQuantile(day_mean[d] * multiplier, uniform);
-        } else {
-          // A campaign that lowers demand thins the baseline draw: same uniform, lower mean.
-          extra[day] =
-              PoissonQuantile(day_mean[d] * std::max(0.0, 1.0 + multiplier), day_uniform[d]) -
-              base[d];
-        }
+      const double uniform = increment_stream.Uniform();
+      if (multiplier >= 0) {
+        extra[day] = PoissonQuantile(day_mean[d] * multiplier, uniform);
+      } else {
+        // A campaign that lowers demand thins the baseline draw: same uniform, lower mean.
+        extra[day] =
+            PoissonQuantile(day_mean[d] * std::max(0.0, 1.0 + multiplier), day_uniform[d]) -
+            base[d];
       }
     }
+  }
+}
+
+}  // namespace
+
+// Each offering's, campaign's and pair's draws come from their own stream, so the order in which
+// they are drawn does not change them: DrawScenario draws an offering's increments right after
+// its units (its day means still in cache), DrawBase and DrawCampaigns apart.
+void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario,
+                  ScenarioDraws* draws) {
+  const uint64_t index = static_cast<uint64_t>(scenario);
+  DrawLifts(model, seed, index, draws);
+  draws->base.resize(model.offerings.size());
+  std::vector<double> day_mean;
+  std::vector<double> day_uniform;
+  for (size_t o = 0; o < model.offerings.size(); ++o) {
+    DrawOffering(model, seed, index, o, &draws->base[o], &day_mean, &day_uniform);
+    DrawIncrements(model, seed, index, o, draws->base[o], day_mean, day_uniform, draws);
+  }
+}
+
+void DrawBase(const CompiledModel& model, uint64_t seed, int64_t scenario, BaseDraws* draws) {
+  const uint64_t index = static_cast<uint64_t>(scenario);
+  const size_t num_offerings = model.offerings.size();
+  draws->base.resize(num_offerings);
+  draws->day_mean.resize(num_offerings);
+  draws->day_uniform.resize(num_offerings);
+  for (size_t o = 0; o < num_offerings; ++o) {
+    DrawOffering(model, seed, index, o, &draws->base[o], &draws->day_mean[o],
+                 &draws->day_uniform[o]);
+  }
+}
+
+void DrawCampaigns(const CompiledModel& model, uint64_t seed, int64_t scenario,
+                   const BaseDraws& base, ScenarioDraws* draws) {
+  const uint64_t index = static_cast<uint64_t>(scenario);
+  DrawLifts(model, seed, index, draws);
+  for (size_t o = 0; o < model.offerings.size(); ++o) {
+    DrawIncrements(model, seed, index, o, base.base[o], base.day_mean[o], base.day_uniform[o],
+                   draws);
   }
 }
 

@@ -70,6 +70,25 @@ struct ScenarioDraws {
 void DrawScenario(const CompiledModel& model, uint64_t seed, int64_t scenario,
                   ScenarioDraws* draws);
 
+// A scenario's offerings' draws, which no campaign changes (docs/performance.md, "Feasibility
+// trials read their offerings' draws from a cache"): per offering and horizon day, the units
+// (ScenarioDraws::base), the day's mean after noise and the uniform the units were drawn with,
+// which the campaigns' increments read (a campaign that lowers demand thins the units with the
+// same uniform).
+struct BaseDraws {
+  std::vector<std::vector<double>> base;         // [offering][horizon day]
+  std::vector<std::vector<double>> day_mean;     // [offering][horizon day]
+  std::vector<std::vector<double>> day_uniform;  // [offering][horizon day]
+};
+// DrawScenario in two parts: DrawBase(model, seed, s, &base) then DrawCampaigns(model, seed, s,
+// base, &draws) give draws.lift and draws.increment as DrawScenario gives them, bit for bit,
+// and base.base is its draws.base (DrawCampaigns leaves draws->base alone). DrawCampaigns reads
+// only `base` of the offerings' draws, so `base` may be another model's whose offerings' draws
+// are the same (BaseInputsOf equal, demand_cache.h).
+void DrawBase(const CompiledModel& model, uint64_t seed, int64_t scenario, BaseDraws* draws);
+void DrawCampaigns(const CompiledModel& model, uint64_t seed, int64_t scenario,
+                   const BaseDraws& base, ScenarioDraws* draws);
+
 // Demand of a run: units per offering and day with the run's campaigns (caps applied), and
 // what they earn.
 struct RunDemand {

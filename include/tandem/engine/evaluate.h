@@ -59,11 +59,13 @@ struct EvaluateOptions {
   // their statuses for its verdict and the campaign's standing impact (AnswerForStanding).
   // Ignored unless it holds one result per standing promise.
   const std::vector<PromiseResult>* known_messaging = nullptr;
-  // The demand of the run with every campaign, kept from check to check (not owned; outlives
-  // Evaluate; may be null): read where the check's inputs of demand equal those it holds, filled
-  // otherwise. Used only by a fluid check without economics (whose runs read no draws after
-  // that demand is built), neither blocks nor a merge; ignored otherwise.
+  // Draws kept from check to check (not owned; outlives Evaluate; may be null), of the kind
+  // `demand_cache_kind` (tandem/engine/demand_cache.h): read where the check's inputs of them
+  // equal those it holds, filled otherwise. Used only by a fluid check, neither blocks nor a
+  // merge, and for kRunDemand only without economics (whose runs read no draws after that demand
+  // is built); ignored otherwise. The same results with or without it.
   DemandCache* demand_cache = nullptr;
+  DemandCache::Kind demand_cache_kind = DemandCache::Kind::kRunDemand;
 };
 
 // A search's feasibility trial of the campaign `options.campaign` names (REQUIRES: set), without
@@ -73,10 +75,13 @@ struct EvaluateOptions {
 // returns nullopt: the campaign does not hold. Otherwise the campaign's result of the full
 // check, as Evaluate gives it. Deterministic answer for any thread count (only where it stops
 // depends on the threads).
-// `standing_without`: as EvaluateOptions::standing_without.
+// `standing_without`: as EvaluateOptions::standing_without. `base_draws` (not owned, may be
+// null): as EvaluateOptions::demand_cache of kind kBaseDraws (a search's trials differ in one
+// campaign's levers, not in the offerings' draws); the same answer.
 Result<std::optional<CampaignResult>> EvaluateFeasibility(
     const Scenario& scenario, const CheckOptions& options,
-    const std::optional<std::vector<StandingStatus>>& standing_without = std::nullopt);
+    const std::optional<std::vector<StandingStatus>>& standing_without = std::nullopt,
+    DemandCache* base_draws = nullptr);
 
 // What a capacity probe (EvaluateProbe) reads of one of its campaign's promises, and what it
 // needs of it.
