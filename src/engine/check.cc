@@ -350,6 +350,7 @@ void CheckRunner::BuildSpecs() {
     first_day = std::min(first_day, last_day);
     extra_specs_.push_back(make(extra.promise, extra.campaign, -1, scope, first_day, last_day));
   }
+  GroupFamilies();
   // What measurement needs in full.
   measured_resources_.assign(model_.resources.size(), 0);
   measured_offerings_.assign(model_.offerings.size(), 0);

@@ -218,6 +218,11 @@ struct BatchScratch {
   // The standing promises' weeks in the batch's run with every campaign, [lane][standing
   // promise] (CheckRunner::fork_standing_), for the runs without each campaign.
   std::vector<WeekRecord> week_records;
+  // A lane's measurements of the specs in families (CheckRunner::families_), per spec, and the
+  // family's specs for MeasureFamily.
+  std::vector<Measurement> family_measurements;
+  std::vector<const PromiseSpec*> family_specs;
+  std::vector<Measurement> family_out;
 };
 
 class CheckRunner {
@@ -267,6 +272,7 @@ class CheckRunner {
 
  private:
   void BuildSpecs();
+  void GroupFamilies();  // families_ and family_of_ from the extra specs (check_simulate.cc)
   bool StandingRead(size_t index) const;  // whether messaging promise `index` is measured
   // The steps of Run before the simulation (check.cc).
   Result<std::vector<int>> ReportedIds() const;
@@ -320,6 +326,10 @@ class CheckRunner {
   void SimulateBatch(int64_t first, int64_t count, Simulator* simulator, BatchScratch* scratch,
                      ChunkSums* sums, std::vector<Simulator::Fork>* forks, bool standing,
                      bool standing_pass);
+  // The families of extra promises measured in the lane scratch->measurer was Reset to.
+  void MeasureFamilies(BatchScratch* scratch) const;
+  Measurement MeasureSpec(size_t p, size_t lane, bool standing, Attribution* late_waits,
+                          LeadHistogram* histogram, BatchScratch* scratch) const;
   // The runs without each reported campaign, in descending order of fork day, for the economics
   // (`economics`) and for the standing promises (`standing`: measured to the end). With
   // `standing` they are measured runs, each then finding the "with" run's figures before its day,
@@ -405,6 +415,10 @@ class CheckRunner {
   std::vector<ColumnKey> column_keys_;  // per column of columns_
   size_t own_specs_ = 0;                // specs_ [0, own_specs_) are the scenario's promises
   std::vector<int> extra_specs_;        // per extra promise: its spec
+  // Extra specs that are levels of one promise (SameFamily), two or more per family, measured
+  // together (Measurer::MeasureFamily); per spec, its family or -1.
+  std::vector<std::vector<size_t>> families_;
+  std::vector<int> family_of_;
   int64_t scenarios_ = 0;
   uint64_t seed_ = 0;
   RunPlan with_;

@@ -117,8 +117,8 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
     const int64_t scenario = first + lane;
     const size_t l = static_cast<size_t>(lane);
     const RunDemand& lane_demand = *batch.lanes[l];
-    Measurer& measurer = scratch->measurer;
-    measurer.Reset(lane_demand, lane);
+    scratch->measurer.Reset(lane_demand, lane);
+    MeasureFamilies(scratch);
     for (size_t p = 0; p < specs_.size(); ++p) {
       LeadHistogram* histogram = sums->histograms[p].mass.empty() ? nullptr : &sums->histograms[p];
       // Where late units waited (a walk of the route per late step) is read only for the
@@ -126,15 +126,7 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
       // search reads, nor in the run for the standing statuses alone.
       const bool attribute = evaluate_.report_campaigns && p < own_specs_ && !probe_;
       Attribution* late_waits = attribute ? &(*attribution)[p] : nullptr;
-      WeekRecord* record = nullptr;
-      if (standing && standing_slot_[p] >= 0) {
-        record = &scratch->week_records[l * standing_specs_.size() +
-                                        static_cast<size_t>(standing_slot_[p])];
-      }
-      std::optional<cpu::Timed> timed;
-      if (cpu::Enabled()) timed.emplace(MeasurePart(specs_, own_specs_, reported_, p));
-      const Measurement measurement = measurer.Measure(specs_[p], late_waits, histogram, record);
-      timed.reset();
+      const Measurement measurement = MeasureSpec(p, l, standing, late_waits, histogram, scratch);
       columns_->Set(achieved_column_[p], scenario, measurement.achieved);
       columns_->Set(covered_column_[p], scenario, measurement.covered);
       if (attribute && specs_[p].promise.type == PromiseType::kAvailability) {
@@ -192,6 +184,63 @@ void CheckRunner::SimulateBatch(int64_t first, int64_t count, Simulator* simulat
   if (evaluate_.economics || standing)
     SimulateWithouts(first, count, with_totals, simulator, scratch, forks, standing,
                      evaluate_.economics, true);
+}
+
+// The extra promises that are levels of one promise are measured together (MeasureFamily):
+// they have no attribution, and no histogram unless series are collected.
+void CheckRunner::GroupFamilies() {
+  family_of_.assign(specs_.size(), -1);
+  for (size_t p = own_specs_; p < specs_.size() && !options_.collect_series; ++p) {
+    if (!FamilyMeasurable(specs_[p])) continue;
+    size_t f = 0;
+    while (f < families_.size() && !SameFamily(specs_[families_[f].front()], specs_[p])) ++f;
+    if (f == families_.size()) families_.emplace_back();
+    families_[f].push_back(p);
+  }
+  // A family of one is measured as before, in the loop over the specs.
+  families_.erase(
+      std::remove_if(families_.begin(), families_.end(),
+                     [](const std::vector<size_t>& family) { return family.size() < 2; }),
+      families_.end());
+  for (size_t f = 0; f < families_.size(); ++f) {
+    for (size_t p : families_[f]) family_of_[p] = static_cast<int>(f);
+  }
+}
+
+// Spec p's measurement in the lane scratch->measurer was Reset to (`lane`): a family's from
+// MeasureFamilies; with `standing`, a standing promise records its weeks for the forks.
+Measurement CheckRunner::MeasureSpec(size_t p, size_t lane, bool standing, Attribution* late_waits,
+                                     LeadHistogram* histogram, BatchScratch* scratch) const {
+  if (family_of_[p] >= 0) return scratch->family_measurements[p];
+  WeekRecord* record = nullptr;
+  if (standing && standing_slot_[p] >= 0) {
+    record =
+        &scratch
+             ->week_records[lane * standing_specs_.size() + static_cast<size_t>(standing_slot_[p])];
+  }
+  std::optional<cpu::Timed> timed;
+  if (cpu::Enabled()) timed.emplace(MeasurePart(specs_, own_specs_, reported_, p));
+  return scratch->measurer.Measure(specs_[p], late_waits, histogram, record);
+}
+
+// The lane's families of extra promises (GroupFamilies), into scratch->family_measurements,
+// each timed as its first spec's part; the loop over the specs then reads them.
+void CheckRunner::MeasureFamilies(BatchScratch* scratch) const {
+  if (families_.empty()) return;
+  scratch->family_measurements.resize(specs_.size());
+  for (const std::vector<size_t>& family : families_) {
+    scratch->family_specs.clear();
+    for (size_t p : family) scratch->family_specs.push_back(&specs_[p]);
+    scratch->family_out.resize(family.size());
+    std::optional<cpu::Timed> timed;
+    if (cpu::Enabled())
+      timed.emplace(MeasurePart(specs_, own_specs_, reported_, family[0]),
+                    static_cast<int64_t>(family.size()));
+    scratch->measurer.MeasureFamily(scratch->family_specs.data(), family.size(),
+                                    scratch->family_out.data());
+    for (size_t i = 0; i < family.size(); ++i)
+      scratch->family_measurements[family[i]] = scratch->family_out[i];
+  }
 }
 
 void CheckRunner::SimulateWithouts(int64_t first, int64_t count, const BatchTotals& with_totals,

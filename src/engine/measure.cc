@@ -1,6 +1,7 @@
 #include "engine/measure.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 
@@ -106,26 +107,45 @@ const Measurer::Curve& Measurer::ResourceCurve(int resource) {
   simulator_.StartCurve(*plan_, resource, lane_, &curve.low_values, &curve.high_values);
   curve.low = curve.low_values.data();
   curve.high = curve.high_values.data();
+  curve.built_from = 0;
+  curve.built_to = static_cast<int64_t>(curve.low_values.size());
   return curve;
 }
 
-const Measurer::Curve& Measurer::StockCurve(int offering) {
+// A step's low and high are found by two pointers that only move forward, each stopping at the
+// first step whose served units pass a level that grows with the step (ordered units plus or
+// minus a tolerance that grows with them): started at step 0 for the range's first step, they
+// stop where they would have stopped had they walked every earlier step. So the values over a
+// range are bit for bit those of the whole curve.
+const Measurer::Curve& Measurer::StockCurve(int offering, int64_t from, int64_t to) {
   Curve& curve = stock_curves_[static_cast<size_t>(offering)];
-  if (curve.ready) return curve;
-  curve.ready = true;
+  if (curve.ready && (curve.identity || (from >= curve.built_from && to <= curve.built_to)))
+    return curve;
   const TimeGrid& grid = model_.grid;
   const size_t steps = static_cast<size_t>(grid.total_steps);
   const int spd = grid.steps_per_day;
   const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
-  // Served from stock at once every day (the usual case): the curve is the identity.
-  bool at_once_every_day = true;
   const std::vector<double>& counts = demand_->counts[static_cast<size_t>(offering)];
-  for (int day = 0; day < grid.horizon_days && at_once_every_day; ++day) {
-    const double units = counts[static_cast<size_t>(day)];
-    at_once_every_day = simulator_.AtOnce(offering, day, lane_) >= units - Tolerance(units);
+  if (!curve.ready) {
+    curve.ready = true;
+    curve.built_from = curve.built_to = 0;
+    // Served from stock at once every day (the usual case): the curve is the identity.
+    bool at_once_every_day = true;
+    for (int day = 0; day < grid.horizon_days && at_once_every_day; ++day) {
+      const double units = counts[static_cast<size_t>(day)];
+      at_once_every_day = simulator_.AtOnce(offering, day, lane_) >= units - Tolerance(units);
+    }
+    curve.identity = at_once_every_day;
+    if (curve.identity) return curve;
+    from = std::clamp<int64_t>(from, 0, grid.total_steps);
+    to = std::clamp<int64_t>(to, from, grid.total_steps);
+    if (from == to) return curve;  // only whether it is the identity was asked
+  } else {
+    // Asked again outside the steps built: the whole curve (the inputs below are shared
+    // scratch, rebuilt either way).
+    from = 0;
+    to = grid.total_steps;
   }
-  curve.identity = at_once_every_day;
-  if (curve.identity) return curve;
   simulator_.Entries(offering, lane_, &entries_);
   const std::vector<double>& entries = entries_;
   std::vector<double>& ordered = ordered_;
@@ -154,6 +174,8 @@ const Measurer::Curve& Measurer::StockCurve(int offering) {
   high.resize(steps);
   curve.low = low.data();
   curve.high = high.data();
+  curve.built_from = from;
+  curve.built_to = to;
   size_t strict_k = 0;
   size_t k = 0;
   // Earliest time served(t) exceeds v (strict) or reaches v.
@@ -172,7 +194,7 @@ const Measurer::Curve& Measurer::StockCurve(int offering) {
     return static_cast<double>(k) +
            (in_step > 0 ? std::clamp((v - served[k]) / in_step, 0.0, 1.0) : 1.0);
   };
-  for (size_t j = 0; j < steps; ++j) {
+  for (size_t j = static_cast<size_t>(from); j < static_cast<size_t>(to); ++j) {
     const double backorders = ordered[j] - served[j];
     const double entered = served[j + 1] - served[j];
     low[j] = (backorders <= Tolerance(ordered[j]) && entered > 0) ? static_cast<double>(j)
@@ -195,6 +217,7 @@ double Measurer::Evaluate(const Curve& curve, double time, bool from_left) const
     step -= 1;
     fraction = 1;
   }
+  assert(step >= curve.built_from && step < curve.built_to);  // StockCurve's range
   const double low = curve.low[step];
   const double high = curve.high[step];
   double value = 0;
@@ -218,7 +241,7 @@ double Measurer::RouteExit(int offering, int64_t order_step, bool left_end,
   double time = static_cast<double>(left_end ? order_step : order_step + 1);
   const double never_wait = static_cast<double>(model_.grid.total_steps);
   if (compiled.stocked) {
-    const Curve& stock = StockCurve(offering);
+    const Curve& stock = StockCurve(offering, order_step, order_step + 1);
     const double entered = stock.identity ? time : Evaluate(stock, time, from_left);
     if (waits)
       (*waits)[num_resources + static_cast<size_t>(offering)] +=
@@ -245,9 +268,9 @@ double Measurer::CachedRouteExit(const CompiledOffering& compiled, double time, 
   return from_left ? value.from_left : value.from_right;
 }
 
-// RouteFrom(time, true) and RouteFrom(time, false) for a step boundary `time`, in one walk
-// while the two agree: the ends differ only where a stage's start curve jumps at an integer
-// time; once their times are equal, every later operation is the same.
+// RouteFrom(time, true) and RouteFrom(time, false) in one walk while the two agree: the sides
+// differ only where a stage is entered at an integer time (Evaluate reads the step before or
+// after it); once their times are equal, every later operation is the same.
 void Measurer::RouteFromBoth(const CompiledOffering& compiled, double time, double* from_left,
                              double* from_right) {
   const size_t last_step = static_cast<size_t>(model_.grid.total_steps - 1);
@@ -461,10 +484,18 @@ void Measurer::FillGroupStep(const PromiseSpec& spec, TimeGroup& group, int64_t 
   group.ready[i] = 1;
 }
 
+void Measurer::BuildStockCurves(const PromiseSpec& spec, int from_day) {
+  const int64_t spd = model_.grid.steps_per_day;
+  for (int offering : spec.offerings) {
+    if (!model_.offerings[static_cast<size_t>(offering)].stocked) continue;
+    StockCurve(offering, from_day * spd, (static_cast<int64_t>(spec.last_day) + 1) * spd);
+  }
+}
+
 // Whether an order of a stocked offering in `step` enters its route when ordered, at both ends
 // of the step (then RouteExit takes the route's shared exit times).
 bool Measurer::LeavesStockAtOnce(int offering, int64_t step) {
-  const Curve& stock = StockCurve(offering);
+  const Curve& stock = StockCurve(offering, step, step + 1);
   if (stock.identity) return true;
   const double from = static_cast<double>(step);
   return Evaluate(stock, from, false) == from && Evaluate(stock, from + 1, true) == from + 1;
@@ -506,7 +537,7 @@ int Measurer::SafeWeeks(const PromiseSpec& spec, const WeekReuse& reuse) {
     const int offering = spec.offerings[i];
     const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
     if (compiled.stocked) {
-      const Curve& stock = StockCurve(offering);
+      const Curve& stock = StockCurve(offering, 0, reuse.fork_step);
       if (stock.identity != (prior.identity[i] != 0)) return 0;
       if (!stock.identity) safe = std::min(safe, AgreesBefore(stock, reuse.fork_step));
     }
@@ -530,6 +561,9 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
   const bool delivery = spec.promise.type == PromiseType::kDelivery;
   ShareAccumulator shares(spec.weekly, model_.num_weeks, spec.slots);
   record = spec.weekly ? record : nullptr;
+  // The stock curves over the steps read here, each built once: the period's, and with reuse
+  // the steps before the fork too (SafeWeeks).
+  BuildStockCurves(spec, reuse != nullptr && spec.weekly ? 0 : spec.first_day);
   int first_day = spec.first_day;  // the first day measured here
   if (reuse != nullptr && spec.weekly) {
     const int weeks = SafeWeeks(spec, *reuse);
@@ -549,7 +583,7 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
     record->identity.clear();
     for (int offering : spec.offerings) {
       const bool stocked = model_.offerings[static_cast<size_t>(offering)].stocked;
-      record->identity.push_back(stocked && StockCurve(offering).identity ? 1 : 0);
+      record->identity.push_back(stocked && StockCurve(offering, 0, 0).identity ? 1 : 0);
     }
   }
   std::vector<double> low_waits;
@@ -636,6 +670,99 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
   }
   if (record != nullptr) shares.Save(record);
   return shares.Result();
+}
+
+bool FamilyMeasurable(const PromiseSpec& spec) {
+  switch (spec.promise.type) {
+    case PromiseType::kDelivery:
+    case PromiseType::kProcessing:
+    case PromiseType::kResponse:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool SameFamily(const PromiseSpec& a, const PromiseSpec& b) {
+  return a.promise.type == b.promise.type && a.campaign == b.campaign &&
+         a.offerings == b.offerings && a.slot == b.slot && a.slots == b.slots &&
+         a.first_day == b.first_day && a.last_day == b.last_day && a.weekly == b.weekly &&
+         a.resource == b.resource;
+}
+
+void Measurer::MeasureFamily(const PromiseSpec* const* specs, size_t count, Measurement* out) {
+  // A continued run's pending orders and work depend on each level's deadline: one by one.
+  if (model_.continued.active || count == 1) {
+    for (size_t v = 0; v < count; ++v) out[v] = Measure(*specs[v], nullptr);
+    return;
+  }
+  if (specs[0]->promise.type == PromiseType::kResponse) {
+    MeasureResponseFamily(specs, count, out);
+  } else {
+    MeasureTimeFamily(specs, count, out);
+  }
+}
+
+// MeasureTime for a family: a step's exit times are the same for every level (the same
+// offerings, period and run), so they are computed once; each level adds its cut and kept share
+// as MeasureTime does, in the same order, so its sums are MeasureTime's bit for bit. (MeasureTime
+// takes the exit times of units that leave stock at once from its group, which holds
+// CachedRouteExit's values plus the transit: the same numbers as here.)
+void Measurer::MeasureTimeFamily(const PromiseSpec* const* specs, size_t count, Measurement* out) {
+  const PromiseSpec& first = *specs[0];
+  const int spd = model_.grid.steps_per_day;
+  const bool delivery = first.promise.type == PromiseType::kDelivery;
+  BuildStockCurves(first, first.first_day);
+  std::vector<ShareAccumulator> shares;
+  shares.reserve(count);
+  for (size_t v = 0; v < count; ++v)
+    shares.emplace_back(specs[v]->weekly, model_.num_weeks, specs[v]->slots);
+  family_cuts_.resize(count * static_cast<size_t>(spd));
+  std::vector<char> any_cut(static_cast<size_t>(spd), 0);
+  for (size_t v = 0; v < count; ++v) {
+    for (int s = 0; s < spd; ++s) {
+      const double cut = CutoffShare(*specs[v], s);
+      family_cuts_[v * static_cast<size_t>(spd) + static_cast<size_t>(s)] = cut;
+      if (cut > 0) any_cut[static_cast<size_t>(s)] = 1;
+    }
+  }
+  for (size_t covered_index = 0; covered_index < first.offerings.size(); ++covered_index) {
+    const int offering = first.offerings[covered_index];
+    const int share_slot = SlotOf(first, covered_index);
+    const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
+    const double transit = delivery ? compiled.transit_steps : 0.0;
+    for (int day = first.first_day; day <= first.last_day; ++day) {
+      const double units = demand_->counts[static_cast<size_t>(offering)][static_cast<size_t>(day)];
+      if (units <= 0) continue;
+      const std::vector<double>& shape = model_.ShapeOn(compiled.shape, day);
+      const int week = model_.week_of_day[static_cast<size_t>(day)];
+      for (int s = 0; s < spd; ++s) {
+        const int64_t step = static_cast<int64_t>(day) * spd + s;
+        const double ordered = units * shape[static_cast<size_t>(s)];
+        if (ordered <= 0 || !any_cut[static_cast<size_t>(s)]) continue;
+        double exit_low = 0;
+        double exit_high = 0;
+        if (!compiled.stocked || LeavesStockAtOnce(offering, step)) {
+          exit_low = CachedRouteExit(compiled, static_cast<double>(step), false) + transit;
+          exit_high = CachedRouteExit(compiled, static_cast<double>(step + 1), true) + transit;
+        } else {
+          exit_low = RouteExit(offering, step, true, nullptr) + transit;
+          exit_high = RouteExit(offering, step, false, nullptr) + transit;
+        }
+        for (size_t v = 0; v < count; ++v) {
+          const double cut = family_cuts_[v * static_cast<size_t>(spd) + static_cast<size_t>(s)];
+          if (cut <= 0) continue;
+          double deadline_low = 0;
+          double deadline_high = 0;
+          Deadlines(*specs[v], step, day, spd, &deadline_low, &deadline_high);
+          const double kept_share =
+              WithinLength(exit_low - deadline_low, exit_high - deadline_high, cut);
+          shares[v].Add(week, ordered * cut, ordered * kept_share, share_slot);
+        }
+      }
+    }
+  }
+  for (size_t v = 0; v < count; ++v) out[v] = shares[v].Result();
 }
 
 Measurement Measurer::MeasureAvailability(const PromiseSpec& spec) {

@@ -107,6 +107,13 @@ inline bool KeptIn(const PromiseSpec& spec, float achieved) {
   return static_cast<double>(achieved) >= spec.promise.share - 1e-9;
 }
 
+// Whether `spec` can be measured with others of its family (Measurer::MeasureFamily): a
+// delivery, processing or response promise.
+bool FamilyMeasurable(const PromiseSpec& spec);
+// Whether `a` and `b` are levels of one promise: the same measurement but for the deadline
+// (within, bound_steps), the cut-off and the share, which MeasureFamily takes per spec.
+bool SameFamily(const PromiseSpec& a, const PromiseSpec& b);
+
 class Measurer {
  public:
   // Measures lane `lane` of the simulator's last measured run, whose demand is `demand`.
@@ -128,18 +135,31 @@ class Measurer {
                       const WeekReuse* reuse = nullptr);
   // The binding resource's backlog over the promise's period, for the explanation.
   BacklogStory Story(const PromiseSpec& spec, int binding);
+  // Measures `count` promises of one family (SameFamily: the levels of one promise, which
+  // differ only in deadline and cut-off) as Measure(spec, nullptr) would one by one, in one walk
+  // of the period: a step's exit times (time promises) or arrivals (response promises) are
+  // computed once for all of them. out[i] is specs[i]'s measurement, bit for bit.
+  // REQUIRES: count >= 1; every spec SameFamily as specs[0] and FamilyMeasurable.
+  void MeasureFamily(const PromiseSpec* const* specs, size_t count, Measurement* out);
 
  private:
   struct Curve {
     bool ready = false;
-    bool identity = false;  // stock: every unit left stock when ordered (low = t, high = t + 1)
+    bool identity = false;   // stock: every unit left stock when ordered (low = t, high = t + 1)
+    int64_t built_from = 0;  // low and high hold steps [built_from, built_to) (StockCurve)
+    int64_t built_to = 0;
     const double* low = nullptr;                  // start time of the first arrivals of each step
     const double* high = nullptr;                 // start time of the last arrivals of each step
     std::vector<double> low_values, high_values;  // their storage
   };
 
   const Curve& ResourceCurve(int resource);
-  const Curve& StockCurve(int offering);
+  // The stock curve of `offering`, valid over steps [from, to) at least: built over that range
+  // when first asked for in this lane (a promise reads its period's steps), over the whole run
+  // when asked again for steps outside it. An identity curve holds no steps.
+  const Curve& StockCurve(int offering, int64_t from, int64_t to);
+  // The stock curves of `spec`'s stocked offerings over its period from `from_day`.
+  void BuildStockCurves(const PromiseSpec& spec, int from_day);
   double Evaluate(const Curve& curve, double time, bool from_left) const;
   // Exit time (after the last stage's processing) of an order at `order_time` of `offering`.
   // `waits` (when not null) receives each stage's wait, and the stock's.
@@ -181,6 +201,13 @@ class Measurer {
 
   Measurement MeasureTime(const PromiseSpec& spec, Attribution* attribution,
                           LeadHistogram* histogram, WeekRecord* record, const WeekReuse* reuse);
+  // MeasureFamily's two walks (measure.cc, measure_response.cc).
+  void MeasureTimeFamily(const PromiseSpec* const* specs, size_t count, Measurement* out);
+  void MeasureResponseFamily(const PromiseSpec* const* specs, size_t count, Measurement* out);
+  // Adds the response arrivals of `spec`'s covered orders to scratch_ (MeasureResponse), and
+  // returns the steps touched, [*touched_begin, *touched_end).
+  void ResponseArrivals(const PromiseSpec& spec, int64_t* touched_begin, int64_t* touched_end);
+  std::vector<double> family_cuts_;  // MeasureTimeFamily: [spec][step of the day]
   // How many leading weeks of `spec` a forked run measures exactly as reuse.prior did.
   int SafeWeeks(const PromiseSpec& spec, const WeekReuse& reuse);
   // The first step before `fork_step` whose start times reach fork_step or never come (else

@@ -8,6 +8,18 @@
 #include "engine/measure_shares.h"
 
 namespace tandem::engine {
+namespace {
+
+// The response bound (steps) of a ticket arriving in `step`: the promise's own, or to the end of
+// the day (same day) or the next (next day), from the middle of the step.
+double ResponseBound(const PromiseSpec& spec, int64_t step, int spd) {
+  if (spec.promise.within.kind == Deadline::Kind::kWithin) return spec.bound_steps;
+  const int64_t day_end =
+      (step / spd + (spec.promise.within.kind == Deadline::Kind::kNextDay ? 2 : 1)) * spd;
+  return static_cast<double>(day_end - step) - 0.5;
+}
+
+}  // namespace
 
 // A response promise's unit is counted in the week of the step it arrives in, and its share is
 // read from the resource's curve at that step alone (no route). A run forked at F from the run
@@ -35,9 +47,8 @@ int Measurer::ResponseSafeWeeks(int resource, int64_t fork_step, int64_t* first_
   return weeks;
 }
 
-Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attribution,
-                                      LeadHistogram* histogram, WeekRecord* record,
-                                      const WeekReuse* reuse) {
+void Measurer::ResponseArrivals(const PromiseSpec& spec, int64_t* touched_begin,
+                                int64_t* touched_end) {
   const TimeGrid& grid = model_.grid;
   const int spd = grid.steps_per_day;
   const size_t steps = static_cast<size_t>(grid.total_steps);
@@ -95,6 +106,19 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
       add(entry.time, entry.units);
     }
   }
+  *touched_begin = touched_from;
+  *touched_end = touched_to;
+}
+
+Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attribution,
+                                      LeadHistogram* histogram, WeekRecord* record,
+                                      const WeekReuse* reuse) {
+  const TimeGrid& grid = model_.grid;
+  const size_t steps = static_cast<size_t>(grid.total_steps);
+  int64_t touched_from = 0;
+  int64_t touched_to = 0;
+  ResponseArrivals(spec, &touched_from, &touched_to);
+  const int spd = grid.steps_per_day;
   ShareAccumulator shares(spec.weekly, model_.num_weeks);
   AddSettled(model_, spec, &shares);
   const ThroughputResource& resource = model_.resources[static_cast<size_t>(spec.resource)];
@@ -126,12 +150,7 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
       return static_cast<double>(
           resource.processing_steps[std::min(static_cast<size_t>(start), steps - 1)]);
     };
-    double bound = spec.bound_steps;
-    if (spec.promise.within.kind != Deadline::Kind::kWithin) {
-      const int64_t day_end =
-          (step / spd + (spec.promise.within.kind == Deadline::Kind::kNextDay ? 2 : 1)) * spd;
-      bound = static_cast<double>(day_end - step) - 0.5;
-    }
+    const double bound = ResponseBound(spec, step, spd);
     const double response_low = low + processing(low) - static_cast<double>(step);
     const double response_high = high + processing(high) - static_cast<double>(step + 1);
     const double kept_share = WithinLength(response_low - bound, response_high - bound, cut);
@@ -153,6 +172,55 @@ Measurement Measurer::MeasureResponse(const PromiseSpec& spec, Attribution* attr
     record->identity.clear();
   }
   return shares.Result();
+}
+
+// MeasureResponse for a family (Measurer::MeasureFamily): the same arrivals (SameFamily: the
+// same offerings, resource and period) and the same curve for every level, so a step's response
+// times are read once; each level adds its cut and kept share in MeasureResponse's order.
+// REQUIRES: no continued run (its pending work depends on each level's deadline).
+void Measurer::MeasureResponseFamily(const PromiseSpec* const* specs, size_t count,
+                                     Measurement* out) {
+  const PromiseSpec& first = *specs[0];
+  const TimeGrid& grid = model_.grid;
+  const int spd = grid.steps_per_day;
+  const size_t steps = static_cast<size_t>(grid.total_steps);
+  int64_t touched_from = 0;
+  int64_t touched_to = 0;
+  ResponseArrivals(first, &touched_from, &touched_to);
+  std::vector<ShareAccumulator> shares;
+  shares.reserve(count);
+  for (size_t v = 0; v < count; ++v) {
+    shares.emplace_back(specs[v]->weekly, model_.num_weeks);
+    AddSettled(model_, *specs[v], &shares[v]);
+  }
+  if (touched_from < touched_to) {
+    const ThroughputResource& resource = model_.resources[static_cast<size_t>(first.resource)];
+    const Curve& curve = ResourceCurve(first.resource);
+    auto processing = [&](double start) {
+      if (!std::isfinite(start)) return 0.0;
+      return static_cast<double>(
+          resource.processing_steps[std::min(static_cast<size_t>(start), steps - 1)]);
+    };
+    for (int64_t step = touched_from; step < touched_to; ++step) {
+      const double arrived = scratch_[static_cast<size_t>(step)];
+      if (arrived <= 0) continue;
+      scratch_[static_cast<size_t>(step)] = 0;
+      const double low = curve.low[static_cast<size_t>(step)];
+      const double high = curve.high[static_cast<size_t>(step)];
+      const double response_low = low + processing(low) - static_cast<double>(step);
+      const double response_high = high + processing(high) - static_cast<double>(step + 1);
+      const int day = std::min(static_cast<int>(step / spd), grid.horizon_days - 1);
+      const int week = model_.week_of_day[static_cast<size_t>(day)];
+      for (size_t v = 0; v < count; ++v) {
+        const double cut = CutoffShare(*specs[v], step);
+        if (cut <= 0) continue;
+        const double bound = ResponseBound(*specs[v], step, spd);
+        const double kept_share = WithinLength(response_low - bound, response_high - bound, cut);
+        shares[v].Add(week, arrived * cut, arrived * kept_share);
+      }
+    }
+  }
+  for (size_t v = 0; v < count; ++v) out[v] = shares[v].Result();
 }
 
 }  // namespace tandem::engine
