@@ -616,6 +616,7 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
         double exit_low = 0;
         double exit_high = 0;
         double kept_share = 0;
+        bool walked = false;  // the waits of this step are in low_waits and high_waits
         if (!compiled.stocked || LeavesStockAtOnce(offering, step)) {
           const size_t i = static_cast<size_t>(step - first_step);
           if (!group.ready[i]) FillGroupStep(spec, group, step, i);
@@ -623,8 +624,12 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
           exit_high = group.exit_high[i];
           kept_share = group.kept_share[i];
         } else {
-          exit_low = RouteExit(offering, step, true, nullptr) + transit;
-          exit_high = RouteExit(offering, step, false, nullptr) + transit;
+          // Where late units waited is read from the walk that finds the exits (the same
+          // exits: RouteFrom's walk with waits, or without them RouteFromBoth's, which is the
+          // same arithmetic), not from a second walk.
+          walked = attribution != nullptr;
+          exit_low = RouteExit(offering, step, true, walked ? &low_waits : nullptr) + transit;
+          exit_high = RouteExit(offering, step, false, walked ? &high_waits : nullptr) + transit;
           double deadline_low = 0;
           double deadline_high = 0;
           Deadlines(spec, step, day, spd, &deadline_low, &deadline_high);
@@ -643,14 +648,17 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
           const double lead_high = exit_high - static_cast<double>(step + 1);
           histogram->Add(lead_low, lead_low + cut * (lead_high - lead_low), covered);
         }
-        if (attribution && covered - kept > 1e-12) {
-          // Where the late units waited: followed again, stage by stage, only for them.
-          const double late = covered - kept;
-          RouteExit(offering, step, true, &low_waits);
-          RouteExit(offering, step, false, &high_waits);
+        if (attribution && (walked || covered - kept > 1e-12)) {
+          // Where the late units waited: followed again, stage by stage, only for them (units
+          // that waited for stock were followed with their waits above).
+          const double late = covered - kept > 1e-12 ? covered - kept : 0.0;
+          if (!walked) {
+            RouteExit(offering, step, true, &low_waits);
+            RouteExit(offering, step, false, &high_waits);
+          }
           auto take = [&](size_t slot) {
             const double wait = 0.5 * (low_waits[slot] + high_waits[slot]);
-            if (wait > 0) (*attribution)[slot] += late * wait;
+            if (late > 0 && wait > 0) (*attribution)[slot] += late * wait;
             low_waits[slot] = 0;
             high_waits[slot] = 0;
           };
