@@ -553,6 +553,21 @@ int Measurer::SafeWeeks(const PromiseSpec& spec, const WeekReuse& reuse) {
   return static_cast<int>(weeks);
 }
 
+// Adds `late` units times their mean wait (over the step's two ends) to each slot `offering`'s
+// units wait in (its stock, its route's stages), and clears the slots for the next step.
+void Measurer::TakeWaits(int offering, double late, std::vector<double>* low_waits,
+                         std::vector<double>* high_waits, Attribution* attribution) const {
+  const CompiledOffering& compiled = model_.offerings[static_cast<size_t>(offering)];
+  auto take = [&](size_t slot) {
+    const double wait = 0.5 * ((*low_waits)[slot] + (*high_waits)[slot]);
+    if (late > 0 && wait > 0) (*attribution)[slot] += late * wait;
+    (*low_waits)[slot] = 0;
+    (*high_waits)[slot] = 0;
+  };
+  if (compiled.stocked) take(model_.resources.size() + static_cast<size_t>(offering));
+  for (const RouteStage& stage : compiled.route) take(static_cast<size_t>(stage.resource));
+}
+
 Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribution,
                                   LeadHistogram* histogram, WeekRecord* record,
                                   const WeekReuse* reuse) {
@@ -656,14 +671,7 @@ Measurement Measurer::MeasureTime(const PromiseSpec& spec, Attribution* attribut
             RouteExit(offering, step, true, &low_waits);
             RouteExit(offering, step, false, &high_waits);
           }
-          auto take = [&](size_t slot) {
-            const double wait = 0.5 * (low_waits[slot] + high_waits[slot]);
-            if (late > 0 && wait > 0) (*attribution)[slot] += late * wait;
-            low_waits[slot] = 0;
-            high_waits[slot] = 0;
-          };
-          if (compiled.stocked) take(model_.resources.size() + static_cast<size_t>(offering));
-          for (const RouteStage& stage : compiled.route) take(static_cast<size_t>(stage.resource));
+          TakeWaits(offering, late, &low_waits, &high_waits, attribution);
         }
       }
     }

@@ -201,6 +201,8 @@ class Measurer {
 
   Measurement MeasureTime(const PromiseSpec& spec, Attribution* attribution,
                           LeadHistogram* histogram, WeekRecord* record, const WeekReuse* reuse);
+  void TakeWaits(int offering, double late, std::vector<double>* low_waits,
+                 std::vector<double>* high_waits, Attribution* attribution) const;
   // MeasureFamily's two walks (measure.cc, measure_response.cc).
   void MeasureTimeFamily(const PromiseSpec* const* specs, size_t count, Measurement* out);
   void MeasureResponseFamily(const PromiseSpec* const* specs, size_t count, Measurement* out);
